@@ -1,0 +1,213 @@
+"""Letters, their disputed items and guideline citations, and the ingest runs that loaded them.
+
+Sized for the full public record (about 2 million letters, 5 million items, 10 million
+citations): the search reads items only, so what the hot filters need is copied onto the item
+row at ingest time (see `DisputedItem`), and the full-text vector is a stored generated column
+that Postgres keeps current itself.
+"""
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+
+class Outcome(models.TextChoices):
+    UPHELD = "upheld", "Upheld"
+    OVERTURNED = "overturned", "Overturned"
+
+
+class Sex(models.TextChoices):
+    MALE = "male", "Male"
+    FEMALE = "female", "Female"
+
+
+class Guideline(models.TextChoices):
+    MTUS = "MTUS", "MTUS"
+    ODG = "ODG", "ODG"
+    ACOEM = "ACOEM", "ACOEM (non-MTUS)"
+    OTHER = "OTHER", "Other"
+
+
+class Party(models.TextChoices):
+    CLAIMS_ADMINISTRATOR = "claims_administrator", "Claims administrator"
+    REVIEWER = "reviewer", "IMR reviewer"
+
+
+class IngestRun(models.Model):
+    """One call of the ingest service: the `ingest` command or one upload from the browser."""
+
+    class Origin(models.TextChoices):
+        COMMAND = "command", "ingest command"
+        UPLOAD = "upload", "upload page"
+
+    origin = models.CharField(max_length=10, choices=Origin.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    sources = models.TextField(help_text="The paths or file names the run was given.")
+    started_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    created = models.PositiveIntegerField(default=0)
+    duplicates = models.PositiveIntegerField(default=0)
+    failed = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-started_at"]
+        indexes = [models.Index(fields=["-started_at"], name="ingestrun_started_idx")]
+
+    def __str__(self) -> str:
+        return f"Ingest run {self.pk} ({self.get_origin_display()}, {self.started_at:%Y-%m-%d %H:%M})"
+
+
+class IngestFailure(models.Model):
+    """A file an ingest run could not load, and why, so admins can see it later."""
+
+    run = models.ForeignKey(IngestRun, on_delete=models.CASCADE, related_name="failures")
+    source_name = models.CharField(max_length=1000)
+    reason = models.TextField()
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.source_name}: {self.reason}"
+
+
+def original_file_path(letter: Letter, filename: str) -> str:
+    """Store originals by content hash: the same letter always lands on the same path."""
+    suffix = ".pdf" if letter.original_kind == Letter.Kind.PDF else ".txt"
+    return f"originals/{letter.sha256[:2]}/{letter.sha256}{suffix}"
+
+
+class Letter(models.Model):
+    class Kind(models.TextChoices):
+        PDF = "pdf", "PDF"
+        TEXT = "text", "Text"
+
+    sha256 = models.CharField(max_length=64, unique=True, help_text="SHA-256 of the original file's bytes.")
+    source_name = models.CharField(max_length=1000)
+    original_kind = models.CharField(max_length=4, choices=Kind.choices)
+    original_file = models.FileField(upload_to=original_file_path, blank=True)
+    raw_text = models.TextField(help_text="The text as extracted, kept so the letter can be re-parsed.")
+    layout = models.CharField(max_length=20)
+
+    case_number = models.CharField(max_length=32, null=True, blank=True)
+    date_assigned = models.DateField(null=True, blank=True)
+    decision_date = models.DateField(null=True, blank=True)
+    ur_denial_date = models.DateField(null=True, blank=True)
+    application_received = models.DateField(null=True, blank=True)
+
+    reviewer_specialty = models.CharField(max_length=200, null=True, blank=True)
+    reviewer_subspecialty = models.CharField(max_length=200, null=True, blank=True)
+    reviewer_licensed_in = ArrayField(models.CharField(max_length=100), default=list, blank=True)
+
+    patient_age = models.PositiveSmallIntegerField(null=True, blank=True)
+    patient_sex = models.CharField(max_length=6, choices=Sex.choices, null=True, blank=True)
+    date_of_injury = models.DateField(null=True, blank=True)
+
+    case_summary = models.TextField()
+    documents_reviewed = ArrayField(models.TextField(), null=True, blank=True)
+
+    ingest_run = models.ForeignKey(
+        IngestRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="letters"
+    )
+    loaded_at = models.DateTimeField(default=timezone.now)
+    parsed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["case_number"],
+                name="letter_case_number_idx",
+                condition=models.Q(case_number__isnull=False),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.case_number or f"Letter {self.pk} ({self.source_name})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("decisions:letter-detail", args=[self.pk])
+
+
+class DisputedItem(models.Model):
+    """One treatment decision: the unit analysts search for.
+
+    The reviewer, patient and date columns repeat the letter's values so that filtering,
+    faceting and sorting 5 million items never needs a join; the ingest service writes both
+    from the same parsed letter.
+    """
+
+    letter = models.ForeignKey(Letter, on_delete=models.CASCADE, related_name="items")
+    position = models.PositiveSmallIntegerField(help_text="1 for the letter's first item.")
+    treatment = models.TextField()
+    outcome = models.CharField(max_length=10, choices=Outcome.choices)
+    rationale = models.TextField()
+    claims_administrator_basis = models.TextField(null=True, blank=True)
+    reviewer_basis = models.TextField(null=True, blank=True)
+
+    reviewer_specialty = models.CharField(max_length=200, null=True, blank=True)
+    patient_age = models.PositiveSmallIntegerField(null=True, blank=True)
+    patient_sex = models.CharField(max_length=6, choices=Sex.choices, null=True, blank=True)
+    date_of_injury = models.DateField(null=True, blank=True)
+    decision_date = models.DateField(null=True, blank=True)
+    guideline_mismatch = models.BooleanField(
+        null=True,
+        help_text="The IMR reviewer relied on a guideline family the claims administrator did not "
+        "cite (null when either side cites nothing).",
+    )
+
+    search_vector = models.GeneratedField(
+        expression=SearchVector("treatment", weight="A", config="english")
+        + SearchVector("rationale", weight="B", config="english"),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
+
+    class Meta:
+        ordering = ["letter_id", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["letter", "position"], name="item_letter_position_uniq"),
+        ]
+        indexes = [
+            GinIndex(fields=["search_vector"], name="item_search_vector_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.treatment}: {self.get_outcome_display()}"
+
+    def get_absolute_url(self) -> str:
+        return f"{self.letter.get_absolute_url()}#item-{self.position}"
+
+
+class Citation(models.Model):
+    """One guideline citation, from either party's basis, so citations are queried as rows."""
+
+    item = models.ForeignKey(DisputedItem, on_delete=models.CASCADE, related_name="citations")
+    party = models.CharField(max_length=20, choices=Party.choices)
+    position = models.PositiveSmallIntegerField()
+    guideline = models.CharField(max_length=5, choices=Guideline.choices)
+    document = models.CharField(max_length=300, null=True, blank=True)
+    topic = models.CharField(max_length=1000, null=True, blank=True)
+    pages = ArrayField(models.PositiveIntegerField(), default=list, blank=True)
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["item_id", "party", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["item", "party", "position"], name="citation_item_party_position_uniq"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["guideline", "document"], name="citation_guideline_doc_idx"),
+            GinIndex(fields=["pages"], name="citation_pages_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text

@@ -1,0 +1,17 @@
+from __future__ import annotations
+
+from django.db.backends.postgresql import base
+
+from .server import ensure_database, ensure_server
+
+
+class DatabaseWrapper(base.DatabaseWrapper):
+    def get_connection_params(self):
+        endpoint = ensure_server(self.settings_dict["PGDATA"])
+        params = super().get_connection_params()
+        params["host"] = endpoint.socket_dir
+        params["port"] = endpoint.port
+        # Test databases are created by Django's test runner itself; only the main one is ours.
+        if not self.settings_dict["NAME"].startswith("test_") and params.get("dbname"):
+            ensure_database(endpoint, params["dbname"], params.get("user") or "postgres")
+        return params
