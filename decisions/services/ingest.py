@@ -1,0 +1,201 @@
+"""The one way files become letters: used by the `ingest` command and the upload page.
+
+Reading, extracting and parsing run in worker processes (pure Python, no database); the main
+process stores each letter in a transaction of its own. A letter is therefore whole or absent,
+and one bad file never costs the others. Duplicates are recognised by SHA-256 of the file's
+bytes: first by a batched lookup, and, when another ingest stores the same letter at the same
+moment, by the unique constraint, which makes the loser count it as a duplicate.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from functools import partial
+from itertools import islice
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import DataError, IntegrityError, connections
+from django.utils import timezone
+
+from ..models import IngestFailure, IngestRun, Letter, original_file_path
+from ..preparation import FileInput, Prepared, Rejected, prepare
+from .letters import letter_create
+
+CREATED = "created"
+DUPLICATE = "duplicate"
+FAILED = "failed"
+
+# Letters looked up for duplicates in one query; also how many failures are written at once.
+BATCH_SIZE = 200
+
+
+@dataclass(frozen=True)
+class FileOutcome:
+    name: str
+    status: str  # CREATED | DUPLICATE | FAILED (or CREATED meaning "would create" in a dry run)
+    letter_id: int | None = None
+    reason: str | None = None
+
+
+@dataclass
+class IngestSummary:
+    run: IngestRun | None
+    dry_run: bool
+    created: int = 0
+    duplicates: int = 0
+    failed: int = 0
+    elapsed: float = 0.0
+
+    @property
+    def total(self) -> int:
+        return self.created + self.duplicates + self.failed
+
+    @property
+    def letters_per_second(self) -> float:
+        return self.total / self.elapsed if self.elapsed > 0 else 0.0
+
+
+def ingest_files(
+    inputs: Iterable[FileInput],
+    *,
+    origin: str,
+    sources: str,
+    user=None,
+    dry_run: bool = False,
+    keep_originals: bool = False,
+    workers: int = 1,
+    on_outcome: Callable[[FileOutcome], None] | None = None,
+) -> IngestSummary:
+    """Ingest files and record the run; `on_outcome` hears about every file as it is decided.
+
+    A dry run parses and checks for duplicates exactly like a real one but writes nothing,
+    not even the run record.
+    """
+    started = time.monotonic()
+    run = None
+    if not dry_run:
+        run = IngestRun.objects.create(origin=origin, user=user, sources=sources)
+    summary = IngestSummary(run=run, dry_run=dry_run)
+    prepared_stream = _prepare_all(inputs, workers=workers, keep_originals=keep_originals)
+    for batch in _batches(prepared_stream, BATCH_SIZE):
+        outcomes = _store_batch(batch, run=run, dry_run=dry_run)
+        _record(summary, outcomes, run, on_outcome)
+    summary.elapsed = time.monotonic() - started
+    if run is not None:
+        run.finished_at = timezone.now()
+        run.created, run.duplicates, run.failed = summary.created, summary.duplicates, summary.failed
+        run.save(update_fields=["finished_at", "created", "duplicates", "failed"])
+    return summary
+
+
+def _prepare_all(
+    inputs: Iterable[FileInput], *, workers: int, keep_originals: bool
+) -> Iterator[Prepared | Rejected]:
+    """Prepare files in order, in worker processes when asked; memory stays flat either way."""
+    work = partial(prepare, max_bytes=settings.IMR_MAX_FILE_BYTES, keep_original=keep_originals)
+    if workers <= 1:
+        yield from map(work, inputs)
+        return
+    # Forked children must not share the parent's database sockets.
+    connections.close_all()
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        yield from pool.imap(work, inputs, chunksize=8)
+
+
+def _batches(stream: Iterable, size: int) -> Iterator[list]:
+    iterator = iter(stream)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+def _store_batch(
+    batch: list[Prepared | Rejected], *, run: IngestRun | None, dry_run: bool
+) -> list[FileOutcome]:
+    hashes = [p.sha256 for p in batch if isinstance(p, Prepared)]
+    known = dict(Letter.objects.filter(sha256__in=hashes).values_list("sha256", "id"))
+    outcomes = []
+    for prepared in batch:
+        if isinstance(prepared, Rejected):
+            outcomes.append(FileOutcome(prepared.name, FAILED, reason=prepared.reason))
+        elif prepared.sha256 in known:
+            outcomes.append(FileOutcome(prepared.name, DUPLICATE, letter_id=known[prepared.sha256]))
+        elif dry_run:
+            # A dry run still reports a second copy within the same run as a duplicate.
+            known[prepared.sha256] = None
+            outcomes.append(FileOutcome(prepared.name, CREATED))
+        else:
+            outcome = _store_one(prepared, run)
+            known[prepared.sha256] = outcome.letter_id
+            outcomes.append(outcome)
+    return outcomes
+
+
+def _store_one(prepared: Prepared, run: IngestRun | None) -> FileOutcome:
+    original_path = _save_original(prepared) if prepared.original is not None else None
+    try:
+        letter = letter_create(
+            parsed=prepared.letter,
+            sha256=prepared.sha256,
+            source_name=prepared.name,
+            kind=prepared.kind,
+            raw_text=prepared.text,
+            original_path=original_path,
+            run=run,
+        )
+    except IntegrityError as exc:
+        if _violates_sha256_uniqueness(exc):
+            # Another ingest stored this letter between our lookup and our insert.
+            existing = Letter.objects.only("id").get(sha256=prepared.sha256)
+            return FileOutcome(prepared.name, DUPLICATE, letter_id=existing.id)
+        return FileOutcome(prepared.name, FAILED, reason=f"cannot be stored: {exc}")
+    except DataError as exc:
+        # A parsed value the schema cannot hold (say, a 500-character specialty): this
+        # letter's problem, not the run's. Connection failures still stop the run.
+        return FileOutcome(prepared.name, FAILED, reason=f"cannot be stored: {exc}")
+    return FileOutcome(prepared.name, CREATED, letter_id=letter.id)
+
+
+def _violates_sha256_uniqueness(exc: IntegrityError) -> bool:
+    diag = getattr(exc.__cause__, "diag", None)
+    constraint = getattr(diag, "constraint_name", None) or ""
+    return "sha256" in constraint
+
+
+def _save_original(prepared: Prepared) -> str:
+    """Write the original file under its content hash before the letter's transaction.
+
+    If the transaction then fails, the file stays as an orphan under the same name that the
+    next successful ingest of this letter reuses, so nothing accumulates.
+    """
+    path = original_file_path(Letter(sha256=prepared.sha256, original_kind=prepared.kind), "")
+    if not default_storage.exists(path):
+        saved = default_storage.save(path, ContentFile(prepared.original))
+        assert saved == path, f"storage renamed {path} to {saved}"
+    return path
+
+
+def _record(
+    summary: IngestSummary,
+    outcomes: list[FileOutcome],
+    run: IngestRun | None,
+    on_outcome: Callable[[FileOutcome], None] | None,
+) -> None:
+    failures = []
+    for outcome in outcomes:
+        if outcome.status == CREATED:
+            summary.created += 1
+        elif outcome.status == DUPLICATE:
+            summary.duplicates += 1
+        else:
+            summary.failed += 1
+            if run is not None:
+                failures.append(
+                    IngestFailure(run=run, source_name=outcome.name[:1000], reason=outcome.reason)
+                )
+        if on_outcome is not None:
+            on_outcome(outcome)
+    IngestFailure.objects.bulk_create(failures)

@@ -1,0 +1,144 @@
+"""Rows for one parsed letter: the letter, its items and their citations.
+
+Creation (ingest) and re-parsing both build rows here, so the copies of letter values kept on
+item rows for the search can never drift from the letter.
+"""
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from ..models import Citation, DisputedItem, IngestRun, Letter, Party
+from ..parsing import Basis, Item
+from ..parsing import Letter as ParsedLetter
+
+
+def letter_fields(parsed: ParsedLetter) -> dict:
+    """The Letter columns a parse determines (everything but identity, source and provenance)."""
+    return {
+        "layout": parsed.layout,
+        "case_number": parsed.case_number,
+        "date_assigned": parsed.date_assigned,
+        "decision_date": parsed.decision_date,
+        "ur_denial_date": parsed.ur_denial_date,
+        "application_received": parsed.application_received,
+        "reviewer_specialty": parsed.reviewer.specialty,
+        "reviewer_subspecialty": parsed.reviewer.subspecialty,
+        "reviewer_licensed_in": list(parsed.reviewer.licensed_in),
+        "patient_age": parsed.patient.age,
+        "patient_sex": parsed.patient.sex,
+        "date_of_injury": parsed.patient.date_of_injury,
+        "case_summary": parsed.case_summary,
+        "documents_reviewed": (
+            None if parsed.documents_reviewed is None else list(parsed.documents_reviewed)
+        ),
+    }
+
+
+def guideline_mismatch(item: Item) -> bool | None:
+    """Did the IMR reviewer rely on a guideline family the claims administrator did not?
+
+    Null when either side cites nothing: there is nothing to compare, and calling that a
+    mismatch would flood the filter with every "did not cite any medical evidence" item.
+    """
+    claims = _families(item.claims_administrator_basis)
+    reviewer = _families(item.reviewer_basis)
+    if not claims or not reviewer:
+        return None
+    return claims != reviewer
+
+
+def _families(basis: Basis | None) -> frozenset[str]:
+    return frozenset(c.guideline for c in basis.citations) if basis else frozenset()
+
+
+def _item_row(letter: Letter, position: int, item: Item) -> DisputedItem:
+    return DisputedItem(
+        letter=letter,
+        position=position,
+        treatment=item.treatment,
+        outcome=item.outcome,
+        rationale=item.rationale,
+        claims_administrator_basis=_basis_text(item.claims_administrator_basis),
+        reviewer_basis=_basis_text(item.reviewer_basis),
+        reviewer_specialty=letter.reviewer_specialty,
+        patient_age=letter.patient_age,
+        patient_sex=letter.patient_sex,
+        date_of_injury=letter.date_of_injury,
+        decision_date=letter.decision_date,
+        guideline_mismatch=guideline_mismatch(item),
+    )
+
+
+def _basis_text(basis: Basis | None) -> str | None:
+    return None if basis is None else basis.text
+
+
+def _citation_rows(row: DisputedItem, item: Item) -> list[Citation]:
+    rows = []
+    for party, basis in (
+        (Party.CLAIMS_ADMINISTRATOR, item.claims_administrator_basis),
+        (Party.REVIEWER, item.reviewer_basis),
+    ):
+        if basis is None:
+            continue
+        for position, citation in enumerate(basis.citations, start=1):
+            rows.append(
+                Citation(
+                    item=row,
+                    party=party,
+                    position=position,
+                    guideline=citation.guideline,
+                    document=citation.document,
+                    topic=citation.topic,
+                    pages=list(citation.pages),
+                    text=citation.text,
+                )
+            )
+    return rows
+
+
+def items_create(letter: Letter, parsed: ParsedLetter) -> None:
+    """Insert a letter's items and citations: two statements whatever the letter's size."""
+    rows = [_item_row(letter, n, item) for n, item in enumerate(parsed.items, start=1)]
+    DisputedItem.objects.bulk_create(rows)
+    citations = [c for row, item in zip(rows, parsed.items) for c in _citation_rows(row, item)]
+    Citation.objects.bulk_create(citations)
+
+
+def letter_create(
+    *,
+    parsed: ParsedLetter,
+    sha256: str,
+    source_name: str,
+    kind: str,
+    raw_text: str,
+    original_path: str | None,
+    run: IngestRun | None,
+) -> Letter:
+    """Store one letter whole: the caller's transaction makes it all-or-nothing."""
+    letter = Letter(
+        sha256=sha256,
+        source_name=source_name[:1000],
+        original_kind=kind,
+        raw_text=raw_text,
+        ingest_run=run,
+        **letter_fields(parsed),
+    )
+    if original_path:
+        letter.original_file.name = original_path
+    with transaction.atomic():
+        letter.save(force_insert=True)
+        items_create(letter, parsed)
+    return letter
+
+
+def letter_replace_parse(letter: Letter, parsed: ParsedLetter) -> None:
+    """Apply a new parse to a stored letter in place: its id and URL stay, items are rebuilt."""
+    with transaction.atomic():
+        for name, value in letter_fields(parsed).items():
+            setattr(letter, name, value)
+        letter.parsed_at = timezone.now()
+        letter.save()
+        letter.items.all().delete()
+        items_create(letter, parsed)

@@ -1,0 +1,206 @@
+"""The ingest service and command: whole letters, no duplicates, isolated failures, run records."""
+from __future__ import annotations
+
+import threading
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection
+
+from decisions.models import Citation, DisputedItem, IngestFailure, IngestRun, Letter
+from decisions.preparation import FileInput
+from decisions.services.ingest import ingest_files
+from tests.conftest import SEED_NAMES, seed_text
+from tests.pdfs import text_pdf
+
+pytestmark = pytest.mark.django_db
+
+
+def ingest(*paths, dry_run=False, workers=1) -> tuple[str, str, CommandError | None]:
+    out, err = StringIO(), StringIO()
+    error = None
+    args = [str(p) for p in paths] + [f"--workers={workers}"] + (["--dry-run"] if dry_run else [])
+    try:
+        call_command("ingest", *args, stdout=out, stderr=err)
+    except CommandError as exc:
+        error = exc
+    return out.getvalue(), err.getvalue(), error
+
+
+def table_counts() -> tuple[int, int, int]:
+    return Letter.objects.count(), DisputedItem.objects.count(), Citation.objects.count()
+
+
+def test_ingest_folder_stores_letters_items_and_citations(letters_dir):
+    out, err, error = ingest(letters_dir)
+    assert error is None, err
+    assert "created 3, duplicates 0, failed 0" in out
+    assert Letter.objects.count() == 3
+    assert DisputedItem.objects.count() == 5 + 4 + 1
+    letter = Letter.objects.get(source_name__endswith=SEED_NAMES[1])
+    assert letter.reviewer_specialty == "Occupational Medicine"
+    assert letter.raw_text == seed_text(SEED_NAMES[1])
+    norco = letter.items.get(position=3)
+    assert norco.treatment == "Norco 10/325mg, #120" and norco.outcome == "overturned"
+    assert list(norco.citations.values_list("party", "guideline", "pages")) == [
+        ("claims_administrator", "MTUS", []),
+        ("reviewer", "MTUS", [91]),
+    ]
+    # Letter values copied onto the item rows the search reads.
+    assert norco.reviewer_specialty == "Occupational Medicine"
+    assert str(norco.date_of_injury) == "2013-12-31"
+    # Text files keep no separate original: raw_text is the file.
+    assert not letter.original_file
+
+
+def test_second_ingest_counts_duplicates_and_writes_nothing(letters_dir):
+    ingest(letters_dir)
+    before = table_counts()
+    out, _, error = ingest(letters_dir)
+    assert error is None
+    assert "created 0, duplicates 3, failed 0" in out
+    assert table_counts() == before
+
+
+def test_same_letter_twice_in_one_run_is_stored_once(letters_dir, tmp_path):
+    copy = tmp_path / "copy.txt"
+    copy.write_bytes((letters_dir / SEED_NAMES[0]).read_bytes())
+    out, _, _ = ingest(letters_dir, copy)
+    assert "created 3, duplicates 1" in out
+    assert Letter.objects.count() == 3
+
+
+BAD_FILES = {
+    "empty.txt": (b"", "empty"),
+    "garbage.txt": (bytes(range(256)) * 40, "binary"),
+    "truncated.txt": (seed_text(SEED_NAMES[1]).split("Norco 10/325mg")[0].encode(), "Decision rationale"),
+    "unknown_outcome.txt": (
+        seed_text(SEED_NAMES[2]).replace("x3:  Upheld", "x3:  Partially Certified").encode(),
+        "Partially Certified",
+    ),
+    "shopping.pdf": (text_pdf("Shopping list\nMilk\nEggs\n"), "not an IMR"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD_FILES))
+def test_bad_file_among_good_ones_is_reported_and_the_rest_load(letters_dir, name):
+    data, reason_fragment = BAD_FILES[name]
+    (letters_dir / name).write_bytes(data)
+    out, err, error = ingest(letters_dir)
+    assert error is not None and error.returncode == 1
+    assert "created 3, duplicates 0, failed 1" in out
+    [line] = [l for l in err.splitlines() if l.startswith("FAILED")]
+    assert line.startswith(f"FAILED {letters_dir / name}: ")
+    assert reason_fragment.lower() in line.lower()
+    assert Letter.objects.count() == 3
+    assert not Letter.objects.filter(source_name__endswith=name).exists()
+    failure = IngestFailure.objects.get()
+    assert failure.source_name == str(letters_dir / name)
+    assert reason_fragment.lower() in failure.reason.lower()
+
+
+def test_oversized_file_is_refused_before_reading(letters_dir, settings):
+    settings.IMR_MAX_FILE_BYTES = 20_000
+    big = letters_dir / "big.txt"
+    big.write_bytes(b"x" * 20_001)
+    _, err, error = ingest(big)
+    assert error is not None
+    assert "over the" in err and "limit" in err
+    assert Letter.objects.count() == 0
+
+
+def test_failing_letter_leaves_no_partial_rows(letters_dir, monkeypatch):
+    """A database error after the letter row is inserted rolls the whole letter back."""
+    from decisions.services import letters
+
+    real = letters.Citation.objects.bulk_create
+    calls = []
+
+    def explode_on_second_letter(rows, *args, **kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            from django.db import DataError
+
+            raise DataError("simulated failure while writing citations")
+        return real(rows, *args, **kwargs)
+
+    monkeypatch.setattr(letters.Citation.objects, "bulk_create", explode_on_second_letter)
+    out, err, error = ingest(letters_dir)
+    assert "created 2, duplicates 0, failed 1" in out
+    assert "simulated failure" in err
+    failed_name = IngestFailure.objects.get().source_name
+    assert not Letter.objects.filter(source_name=failed_name).exists()
+    assert DisputedItem.objects.filter(letter__source_name=failed_name).count() == 0
+    assert Letter.objects.count() == 2
+
+
+def test_dry_run_writes_nothing(letters_dir):
+    out, _, error = ingest(letters_dir, dry_run=True)
+    assert error is None
+    assert "would create 3" in out and "nothing written" in out
+    assert table_counts() == (0, 0, 0)
+    assert IngestRun.objects.count() == 0
+
+
+def test_run_is_recorded_with_counts_and_failures(letters_dir):
+    (letters_dir / "empty.txt").write_bytes(b"")
+    ingest(letters_dir)
+    run = IngestRun.objects.get()
+    assert run.origin == "command"
+    assert run.sources == str(letters_dir.resolve())
+    assert (run.created, run.duplicates, run.failed) == (3, 0, 1)
+    assert run.finished_at is not None
+    assert set(run.letters.values_list("source_name", flat=True)) == {
+        str(letters_dir / n) for n in SEED_NAMES
+    }
+
+
+def test_parallel_workers_give_the_same_rows(letters_dir):
+    out, _, error = ingest(letters_dir, workers=2)
+    assert error is None and "created 3" in out
+    assert DisputedItem.objects.count() == 10
+
+
+def test_pdf_letter_is_ingested_and_its_original_kept(tmp_path):
+    pdf = tmp_path / "letter.pdf"
+    pdf.write_bytes(text_pdf(seed_text(SEED_NAMES[1])))
+    out, err, error = ingest(pdf)
+    assert error is None, err
+    letter = Letter.objects.get()
+    assert letter.original_kind == "pdf"
+    assert [i.treatment for i in letter.items.all()][2] == "Norco 10/325mg, #120"
+    with letter.original_file.open("rb") as handle:
+        assert handle.read() == pdf.read_bytes()
+
+
+def test_missing_path_is_a_clear_error(tmp_path):
+    _, _, error = ingest(tmp_path / "nope")
+    assert error is not None and "no such file or folder" in str(error)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_ingests_store_each_letter_once(letters_dir):
+    """Two runs racing over the same files: every letter once, the loser counts duplicates."""
+    files = [FileInput(name=str(p), path=str(p)) for p in sorted(letters_dir.iterdir())] * 3
+    barrier = threading.Barrier(2)
+    summaries = []
+
+    def run():
+        try:
+            barrier.wait()
+            summaries.append(ingest_files(files, origin="command", sources="race"))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert Letter.objects.count() == 3
+    assert sum(s.created for s in summaries) == 3
+    assert sum(s.duplicates for s in summaries) == 2 * 9 - 3
+    assert sum(s.failed for s in summaries) == 0
