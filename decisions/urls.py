@@ -1,10 +1,10 @@
 from django.urls import path
 
-from . import views
+from .views import browse
 
 app_name = "decisions"
 
 urlpatterns = [
-    path("", views.search, name="search"),
-    path("letters/<int:pk>/", views.letter_detail, name="letter-detail"),
+    path("", browse.search, name="search"),
+    path("letters/<int:pk>/", browse.letter_detail, name="letter-detail"),
 ]

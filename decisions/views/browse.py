@@ -1,6 +1,6 @@
 from django.shortcuts import get_object_or_404, render
 
-from .models import DisputedItem, Letter
+from ..models import DisputedItem, Letter
 
 
 def search(request):

@@ -1,0 +1,1 @@
+"""Views, one module per page family; thin: they validate input, call selectors or services, render."""
