@@ -11,7 +11,8 @@ class DatabaseWrapper(base.DatabaseWrapper):
         params = super().get_connection_params()
         params["host"] = endpoint.socket_dir
         params["port"] = endpoint.port
+        name = params.get("dbname")
         # Test databases are created by Django's test runner itself; only the main one is ours.
-        if not self.settings_dict["NAME"].startswith("test_") and params.get("dbname"):
-            ensure_database(endpoint, params["dbname"], params.get("user") or "postgres")
+        if name and not name.startswith("test_"):
+            ensure_database(endpoint, name, params.get("user") or "postgres")
         return params
