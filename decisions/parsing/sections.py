@@ -1,0 +1,105 @@
+"""Which layout a letter has, and where its sections are.
+
+Sections are found by their heading lines in the `text.document` form of the letter, so a
+heading is recognised only where it stands on a line of its own (or, in the 2013 notices,
+starts one); the same words inside a paragraph are text. Each section runs to the next
+heading. Everything before the first heading is the preamble: the header block of the
+case-header and 2013 layouts, and the numbered findings of the 2013 notices.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .errors import ParseError
+
+HOW = "HOW THE IMR FINAL DETERMINATION WAS MADE"
+DOCUMENTS = "DOCUMENTS REVIEWED"
+SUMMARY = "CLINICAL CASE SUMMARY"
+ISSUES = "IMR ISSUES, DECISIONS AND RATIONALES"
+ISSUES_ALTERNATIVE = "IMR DECISION(S) AND RATIONALE(S)"
+NOTICE_TITLE = "Notice of Independent Medical Review Determination"
+NOTICE_QUALIFICATIONS = "Medical Qualifications of the Expert Reviewer:"
+NOTICE_SUMMARY = "Case Summary:"
+NOTICE_DECISIONS = "Expert Reviewer's Decision and Rationale:"
+
+
+def _words(heading: str) -> str:
+    """A heading as a pattern that tolerates the extractor's runs of spaces between words."""
+    return re.escape(heading).replace(r"\ ", "[ ]+")
+
+
+_STANDARD_HEADINGS = re.compile(
+    rf"^(?:(?P<how>{_words(HOW)})|(?P<documents>{_words(DOCUMENTS)})"
+    rf"|(?P<summary>{_words(SUMMARY)})"
+    rf"|(?P<items>{_words(ISSUES)}|{_words(ISSUES_ALTERNATIVE)}))[ ]*:?$",
+    re.MULTILINE | re.IGNORECASE,
+)
+_NOTICE_TITLE = re.compile(rf"^{_words(NOTICE_TITLE)}\b", re.MULTILINE | re.IGNORECASE)
+# In the 2013 notices a heading may have its first words of text on the same line.
+_NOTICE_HEADINGS = re.compile(
+    rf"^(?:(?P<how>{_words(NOTICE_QUALIFICATIONS)})|(?P<summary>{_words(NOTICE_SUMMARY)})"
+    rf"|(?P<items>{_words(NOTICE_DECISIONS)}))",
+    re.MULTILINE | re.IGNORECASE,
+)
+_STANDARD_NAMES = {"how": HOW, "documents": DOCUMENTS, "summary": SUMMARY, "items": ISSUES}
+_NOTICE_NAMES = {"how": NOTICE_QUALIFICATIONS, "summary": NOTICE_SUMMARY, "items": NOTICE_DECISIONS}
+
+
+@dataclass(frozen=True, slots=True)
+class Sections:
+    """The parts of a `text.document`, still in document form (lines, blank-line breaks)."""
+
+    notice: bool  # the 2013 notice layout, whose items are findings plus rationale blocks
+    preamble: str
+    reviewer: str
+    documents: str | None  # None when the letter has no DOCUMENTS REVIEWED section
+    summary: str
+    items: str
+
+
+def split_sections(doc: str) -> Sections:
+    """Cut a letter into its sections, or say which section is missing.
+
+    A letter with the standard items heading is read as standard (or case-header); only a
+    letter without one that carries the 2013 notice title is read as a 2013 notice.
+    """
+    if not doc.strip():
+        raise ParseError("empty text: no letter to parse")
+    preamble, bodies = _cut(doc, _STANDARD_HEADINGS, _STANDARD_NAMES)
+    notice = "items" not in bodies and _NOTICE_TITLE.search(doc) is not None
+    if notice:
+        preamble, bodies = _cut(doc, _NOTICE_HEADINGS, _NOTICE_NAMES)
+        names, where = _NOTICE_NAMES, "2013 notice"
+    elif "items" not in bodies:
+        raise ParseError(
+            f"no {ISSUES!r} section: not an IMR final determination letter or an unknown layout"
+        )
+    else:
+        names, where = _STANDARD_NAMES, "letter"
+    for name in ("how", "summary", "items"):
+        if name not in bodies:
+            raise ParseError(f"{where} has no {names[name]!r} section")
+    return Sections(
+        notice=notice,
+        preamble=preamble,
+        reviewer=bodies["how"],
+        documents=bodies.get("documents"),
+        summary=bodies["summary"],
+        items=bodies["items"],
+    )
+
+
+def _cut(doc: str, headings: re.Pattern[str], names: dict[str, str]) -> tuple[str, dict[str, str]]:
+    matches = list(headings.finditer(doc))
+    if not matches:
+        return doc, {}
+    bodies: dict[str, str] = {}
+    ends = [m.start() for m in matches[1:]] + [len(doc)]
+    for match, end in zip(matches, ends):
+        name = match.lastgroup
+        assert name is not None
+        if name in bodies:
+            raise ParseError(f"two {names[name]!r} sections")
+        bodies[name] = doc[match.end() : end]
+    return doc[: matches[0].start()], bodies
