@@ -139,18 +139,21 @@ def _citation(piece: str, family: Family) -> Citation:
 
 
 def _name(body: str, family: Family) -> tuple[Guideline, str | None, str | None]:
-    """Guideline, canonical document and topic of a citation body (pages already removed)."""
-    if family != "MTUS":
-        odg = _ODG.search(body)
-        if odg:
-            return ("ODG", *_odg_document(body[odg.end() :]))
-        if _ACOEM.search(body):
-            chapter = _ACOEM_CHAPTER.search(body)
-            if chapter:
-                return ("ACOEM", *_acoem_chapter(chapter, body))
-            return "ACOEM", None, _topic(_ACOEM.split(body, maxsplit=1)[-1])
-        if family == "Non-MTUS":
-            return "OTHER", None, None
+    """Guideline, canonical document and topic of a citation body (pages already removed).
+
+    ODG is never part of MTUS, so naming it wins over an inherited family; ACOEM is its own
+    guideline only outside MTUS, whose chapters it otherwise is.
+    """
+    odg = _ODG.search(body)
+    if odg:
+        return ("ODG", *_odg_document(body[odg.end() :]))
+    if family != "MTUS" and _ACOEM.search(body):
+        chapter = _ACOEM_CHAPTER.search(body)
+        if chapter:
+            return ("ACOEM", *_acoem_chapter(chapter, body))
+        return "ACOEM", None, _topic(_ACOEM.split(body, maxsplit=1)[-1])
+    if family == "Non-MTUS":
+        return "OTHER", None, None
     document = _mtus_document(body)
     if document is not None:
         return ("MTUS", *document)
@@ -171,13 +174,14 @@ def _mtus_document(body: str) -> tuple[str, str | None] | None:
 
 
 def _acoem_chapter(chapter: re.Match[str], body: str) -> tuple[str, str | None]:
+    """The chapter under its canonical title; the topic is what follows the written title."""
     number = int(chapter["number"])
     rest = body[chapter.end() :]
-    title = _CHAPTER_TITLES.get(number)
-    written = title.match(rest) if title else None
-    if written is None:
+    title = ACOEM_CHAPTERS.get(number)
+    if title is None:
         return f"ACOEM Chapter {number}", _topic(rest)
-    return f"ACOEM Chapter {number} {ACOEM_CHAPTERS[number]}", _topic(rest[written.end() :])
+    written = _CHAPTER_TITLES[number].match(rest)
+    return f"ACOEM Chapter {number} {title}", _topic(rest[written.end() :] if written else rest)
 
 
 def _odg_document(rest: str) -> tuple[str | None, str | None]:

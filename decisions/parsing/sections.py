@@ -35,7 +35,7 @@ _STANDARD_HEADINGS = re.compile(
     rf"|(?P<items>{_words(ISSUES)}|{_words(ISSUES_ALTERNATIVE)}))[ ]*:?$",
     re.MULTILINE | re.IGNORECASE,
 )
-_NOTICE_TITLE = re.compile(rf"^{_words(NOTICE_TITLE)}\b", re.MULTILINE | re.IGNORECASE)
+_NOTICE_TITLE = re.compile(rf"\b{_words(NOTICE_TITLE)}\b", re.IGNORECASE)
 # In the 2013 notices a heading may have its first words of text on the same line.
 _NOTICE_HEADINGS = re.compile(
     rf"^(?:(?P<how>{_words(NOTICE_QUALIFICATIONS)})|(?P<summary>{_words(NOTICE_SUMMARY)})"

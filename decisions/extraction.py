@@ -1,0 +1,149 @@
+"""The text of an uploaded or on-disk letter file, whatever its type and encoding.
+
+Pure Python (no Django), so ingest workers can run it. The type is decided by content, never
+by file name: people upload "letter.txt" that is a PDF and PDFs without an extension. Every
+failure is an `ExtractionError` whose message is a reason in plain words, shown to the person
+who uploaded the file and stored with failed ingests.
+"""
+from __future__ import annotations
+
+import codecs
+import hashlib
+import io
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+import pypdf
+from pypdf.errors import DependencyError, FileNotDecryptedError, PyPdfError
+
+Kind = Literal["pdf", "zip", "text", "binary"]
+
+# Readers accept a PDF header anywhere in the first kilobyte, after junk some tools prepend.
+_PDF_MAGIC = b"%PDF-"
+_PDF_HEADER_WINDOW = 1024
+_BINARY_MAGICS = (
+    (b"PK\x03\x04", "ZIP archive"),
+    (b"PK\x05\x06", "ZIP archive"),
+    (b"PK\x07\x08", "ZIP archive"),
+    (b"\x1f\x8b", "gzip archive"),
+    (b"Rar!\x1a\x07", "RAR archive"),
+    (b"7z\xbc\xaf\x27\x1c", "7-Zip archive"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "old Microsoft Office document"),
+    (b"{\\rtf", "RTF document"),
+    (b"\x89PNG\r\n\x1a\n", "PNG image"),
+    (b"\xff\xd8\xff", "JPEG image"),
+    (b"GIF87a", "GIF image"),
+    (b"GIF89a", "GIF image"),
+    (b"II*\x00", "TIFF image"),
+    (b"MM\x00*", "TIFF image"),
+    (b"\x7fELF", "executable"),
+)
+# Longest first: the UTF-32 little-endian mark begins with the UTF-16 one.
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+# Without a byte-order mark: strict UTF-8 rarely decodes anything else by accident; cp1252 is
+# what Windows tools write (curly quotes at 0x91-0x94, dashes at 0x96/0x97); Latin-1 decodes
+# every byte, for the few that cp1252 leaves undefined.
+_FALLBACK_ENCODINGS = ("utf-8", "cp1252", "latin-1")
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+# Extracted text has the odd stray control character; binary data has many.
+_MAX_CONTROL_SHARE = 0.01
+_MEGABYTE = 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class Extracted:
+    text: str
+    kind: Literal["pdf", "text"]
+    encoding: str | None  # the codec that decoded a text file; None for a PDF
+
+
+class ExtractionError(Exception):
+    """The file yields no letter text; the message says why in plain words."""
+
+
+def sha256_hex(data: bytes) -> str:
+    """The file's identity: duplicates are recognised by it, whatever the file's name."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def sniff_kind(data: bytes) -> Kind:
+    """What the bytes are, by content: lets the upload page open ZIPs and refuse other binaries."""
+    return _sniff(data)[0]
+
+
+def extract_text(data: bytes, *, max_bytes: int) -> Extracted:
+    """The text of a PDF (pages joined by form feeds) or of a text file in any common encoding."""
+    if not data:
+        raise ExtractionError("file is empty")
+    if len(data) > max_bytes:
+        raise ExtractionError(f"file is {_size(len(data))}, over the {_size(max_bytes)} limit")
+    kind, detail = _sniff(data)
+    if kind == "pdf":
+        return Extracted(text=_pdf_text(data), kind="pdf", encoding=None)
+    if kind == "text":
+        text, encoding = _decode(data)
+        return Extracted(text=text, kind="text", encoding=encoding)
+    named = f" ({detail})" if detail else ""
+    raise ExtractionError(f"binary file{named}, not a PDF or text")
+
+
+def _size(count: int) -> str:
+    return f"{count / _MEGABYTE:.1f} MB"
+
+
+def _sniff(data: bytes) -> tuple[Kind, str | None]:
+    """The kind, and for a known binary format its name."""
+    if _PDF_MAGIC in data[:_PDF_HEADER_WINDOW]:
+        return "pdf", None
+    for magic, name in _BINARY_MAGICS:
+        if data.startswith(magic):
+            return ("zip" if name == "ZIP archive" else "binary"), name
+    try:
+        text, _ = _decode(data)
+    except UnicodeDecodeError:
+        return "binary", None
+    if "\x00" in text or len(_CONTROL.findall(text)) > _MAX_CONTROL_SHARE * len(text):
+        return "binary", None
+    return "text", None
+
+
+def _decode(data: bytes) -> tuple[str, str]:
+    """Text and the codec that decoded it; raises UnicodeDecodeError for a broken BOM file."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return data.decode(encoding), encoding
+    for encoding in _FALLBACK_ENCODINGS:
+        try:
+            return data.decode(encoding), encoding
+        except UnicodeDecodeError:
+            continue
+    raise AssertionError("latin-1 decodes every byte")
+
+
+def _pdf_text(data: bytes) -> str:
+    try:
+        reader = pypdf.PdfReader(io.BytesIO(data))
+        # Many published PDFs are encrypted only against editing, with an empty user password.
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise ExtractionError("PDF is encrypted")
+        pages = [page.extract_text() or "" for page in reader.pages]
+    except (FileNotDecryptedError, DependencyError) as exc:
+        raise ExtractionError("PDF is encrypted") from exc
+    except PyPdfError as exc:
+        raise ExtractionError(f"PDF is damaged: {exc}") from exc
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError) as exc:
+        # pypdf lets built-in errors through on some malformed files.
+        raise ExtractionError(f"PDF is damaged: {type(exc).__name__}: {exc}") from exc
+    if not pages:
+        raise ExtractionError("PDF has no pages")
+    text = "\f".join(pages)
+    if not text.replace("\f", "").strip():
+        raise ExtractionError("PDF has no text layer (scanned image?)")
+    return text
