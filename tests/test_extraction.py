@@ -1,0 +1,172 @@
+"""File bytes to letter text: real PDFs, encodings, and every refusal in plain words."""
+from __future__ import annotations
+
+import codecs
+import hashlib
+import io
+import zipfile
+
+import pytest
+from fpdf import FPDF
+
+from decisions.extraction import Extracted, ExtractionError, extract_text, sha256_hex, sniff_kind
+from decisions.parsing import parse_letter
+from tests.conftest import SEED_NAMES, seed_text
+from tests.pdfs import text_pdf
+
+LIMIT = 10 * 1024 * 1024
+LINES_PER_PAGE = 25
+
+
+def letter_pdf(text: str) -> bytes:
+    """A PDF laid out like the published letters: one PDF line per visual line of the seed, a
+    line holding one space between paragraphs (what their text layer has), several pages."""
+    pdf = FPDF(format="letter")
+    pdf.set_auto_page_break(auto=False)
+    pdf.set_font("Helvetica", size=10)
+    lines = [line.rstrip() or " " for line in text.split("\n") if line]
+    for number, line in enumerate(lines):
+        if number % LINES_PER_PAGE == 0:
+            pdf.add_page()
+        pdf.cell(0, 5, line, new_x="LMARGIN", new_y="NEXT")
+    return bytes(pdf.output())
+
+
+def blank_pdf() -> bytes:
+    """A page with only a drawing, like a scan without OCR."""
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.rect(20, 20, 100, 50, style="F")
+    return bytes(pdf.output())
+
+
+def zip_bytes() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("letter.txt", "HOW THE IMR FINAL DETERMINATION WAS MADE\n")
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("name", SEED_NAMES)
+def test_pdf_of_a_seed_parses_like_its_text(name):
+    text = seed_text(name)
+    extracted = extract_text(letter_pdf(text), max_bytes=LIMIT)
+    assert (extracted.kind, extracted.encoding) == ("pdf", None)
+    assert extracted.text.count("\f") >= 1  # several pages, joined by form feeds
+    assert parse_letter(extracted.text) == parse_letter(text)
+
+
+@pytest.mark.parametrize("name", SEED_NAMES)
+def test_pdf_without_paragraph_lines_still_gives_the_same_items_and_people(name):
+    expected = parse_letter(seed_text(name))
+    parsed = parse_letter(extract_text(text_pdf(seed_text(name)), max_bytes=LIMIT).text)
+    assert [(i.treatment, i.outcome) for i in parsed.items] == [(i.treatment, i.outcome) for i in expected.items]
+    assert [(i.claims_administrator_basis, i.reviewer_basis) for i in parsed.items] == [
+        (i.claims_administrator_basis, i.reviewer_basis) for i in expected.items
+    ]
+    assert (parsed.reviewer, parsed.patient) == (expected.reviewer, expected.patient)
+
+
+def test_pdf_is_recognised_by_content_after_leading_junk():
+    data = b"\r\n" + letter_pdf(seed_text(SEED_NAMES[2]))
+    assert sniff_kind(data) == "pdf"
+    assert extract_text(data, max_bytes=LIMIT).kind == "pdf"
+
+
+def test_pdf_encrypted_only_against_editing_is_read():
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=10)
+    pdf.cell(0, 5, "Decision rationale: readable.")
+    pdf.set_encryption(owner_password="owner")
+    assert extract_text(bytes(pdf.output()), max_bytes=LIMIT).text == "Decision rationale: readable."
+
+
+def encrypted_pdf() -> bytes:
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=10)
+    pdf.cell(0, 5, "Secret.")
+    pdf.set_encryption(owner_password="owner", user_password="user")
+    return bytes(pdf.output())
+
+
+def test_damaged_pdf_message_names_the_damage():
+    data = letter_pdf(seed_text(SEED_NAMES[2]))
+    with pytest.raises(ExtractionError, match=r"^PDF is damaged: \S"):
+        extract_text(data[: len(data) // 2], max_bytes=LIMIT)
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"", r"^file is empty$"),
+        (bytes(range(256)) * 4, r"^binary file, not a PDF or text$"),
+        (b"\x00\x00\x00\x01garbage\x00", r"^binary file, not a PDF or text$"),
+        (bytes([7, 8, 27, 1, 2, 3]) * 10 + b"mostly control bytes", r"^binary file, not a PDF or text$"),
+        (zip_bytes(), r"^binary file \(ZIP archive\), not a PDF or text$"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", r"^binary file \(PNG image\), not a PDF or text$"),
+        (b"%PDF-1.4\ngarbage", r"^PDF is damaged: "),
+        (blank_pdf(), r"^PDF has no text layer \(scanned image\?\)$"),
+        (encrypted_pdf(), r"^PDF is encrypted$"),
+    ],
+)
+def test_refusals(data, message):
+    with pytest.raises(ExtractionError, match=message):
+        extract_text(data, max_bytes=LIMIT)
+
+
+def test_oversized_file_is_refused_before_anything_else():
+    with pytest.raises(ExtractionError, match=r"^file is 31\.2 MB, over the 10\.0 MB limit$"):
+        extract_text(b"%PDF-" + b"\x00" * int(31.2 * 1024 * 1024), max_bytes=LIMIT)
+    assert extract_text(b"a" * 100, max_bytes=100).text == "a" * 100
+
+
+@pytest.mark.parametrize(
+    ("data", "text", "encoding"),
+    [
+        ("applicant\u2019s pain \u2013 6/10".encode(), "applicant\u2019s pain \u2013 6/10", "utf-8"),
+        (b"\xef\xbb\xbfapplicant\xe2\x80\x99s", "applicant\u2019s", "utf-8-sig"),
+        # Windows-1252: 0x92 is a right single quote, 0x96 an en dash, 0x93/0x94 curly double quotes.
+        (b"applicant\x92s pain \x96 6/10, \x93better\x94", "applicant\u2019s pain \u2013 6/10, \u201cbetter\u201d", "cp1252"),
+        # Latin-1: 0x81 is undefined in cp1252, so the fallback decodes every byte as Latin-1.
+        (b"caf\xe9 \x81 r\xe9sum\xe9", "caf\u00e9 \x81 r\u00e9sum\u00e9", "latin-1"),
+        (codecs.BOM_UTF16_LE + "applicant\u2019s \u00e9".encode("utf-16-le"), "applicant\u2019s \u00e9", "utf-16"),
+        (b"\xfe\xff" + "Norco \u2013 #90".encode("utf-16-be"), "Norco \u2013 #90", "utf-16"),
+        (b"line one\r\nline two\f\tpage two\n", "line one\r\nline two\f\tpage two\n", "utf-8"),
+    ],
+)
+def test_text_encodings(data, text, encoding):
+    assert extract_text(data, max_bytes=LIMIT) == Extracted(text=text, kind="text", encoding=encoding)
+
+
+@pytest.mark.parametrize("name", SEED_NAMES)
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-16", "cp1252"])
+def test_seed_in_other_encodings_parses_like_the_original(name, encoding):
+    original = seed_text(name)
+    typographic = original.replace("'", "\u2019").replace(" - ", " \u2013 ")
+    extracted = extract_text(typographic.encode(encoding), max_bytes=LIMIT)
+    assert extracted.text == typographic
+    assert parse_letter(extracted.text) == parse_letter(original)
+
+
+@pytest.mark.parametrize(
+    ("data", "kind"),
+    [
+        (b"%PDF-1.7\n", "pdf"),
+        (zip_bytes(), "zip"),
+        (b"PK\x05\x06" + b"\x00" * 18, "zip"),
+        (b"\x1f\x8b\x08\x00", "binary"),
+        (b"\x00\x01\x02\x03", "binary"),
+        (b"Plain letter text\n", "text"),
+        ("\u00e9t\u00e9".encode("utf-16"), "text"),
+        (b"", "text"),
+    ],
+)
+def test_sniff_kind(data, kind):
+    assert sniff_kind(data) == kind
+
+
+def test_sha256_hex():
+    assert sha256_hex(b"abc") == hashlib.sha256(b"abc").hexdigest()
+    assert sha256_hex(b"abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
