@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "decisions.middleware.SiteLoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -133,6 +134,24 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 
 # Letters are a few dozen kilobytes; anything this big is not one.
 IMR_MAX_FILE_BYTES = env_int("IMR_MAX_FILE_BYTES", 10 * 1024 * 1024)
+
+# --- Access and uploads (the admin pages: decisions/middleware.py, decisions/services/uploads.py) ---
+# Browsing is public (the letters are public, redacted records) unless this is on.
+IMR_LOGIN_REQUIRED = env_bool("IMR_LOGIN_REQUIRED", False)
+# Files in one upload. Django enforces it while reading the request (DATA_UPLOAD_MAX_NUMBER_FILES),
+# stopping at the first file over the limit, and the upload page turns that into a message.
+IMR_UPLOAD_MAX_FILES = env_int("IMR_UPLOAD_MAX_FILES", 500)
+DATA_UPLOAD_MAX_NUMBER_FILES = IMR_UPLOAD_MAX_FILES
+# Uploaded files larger than this go to a temporary file rather than memory, so one upload holds
+# at most IMR_UPLOAD_MAX_FILES times this in memory, and an oversized letter is on disk, where its
+# size is checked before it is read.
+FILE_UPLOAD_MAX_MEMORY_SIZE = min(256 * 1024, IMR_MAX_FILE_BYTES)
+# What the ZIP files of one upload may hold, together: entries (folders and macOS metadata not
+# counted) and bytes once decompressed, counted while decompressing. The bytes also cap a ZIP
+# file's own size, and bound the memory an upload's letters take while they are ingested.
+IMR_ZIP_MAX_ENTRIES = env_int("IMR_ZIP_MAX_ENTRIES", 2000)
+IMR_ZIP_MAX_TOTAL_BYTES = env_int("IMR_ZIP_MAX_TOTAL_BYTES", 200 * 1024 * 1024)
+# --- end of access and uploads ---
 
 # Production hardening, on whenever DEBUG is off (checked by `manage.py check --deploy`).
 if not DEBUG:

@@ -1,0 +1,44 @@
+"""Who may see and who may change data: the site-wide login switch and the ingest permission.
+
+The letters are public, redacted records, so browsing is open unless `IMR_LOGIN_REQUIRED` is
+set. Changing data (uploading, re-parsing) and reading the ingest history take one permission,
+`INGEST_PERMISSION`.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.middleware import LoginRequiredMiddleware
+
+# Django's own "Can add letter". Letters are never edited by hand (the admin is read-only for
+# them, because a hand edit would drift from the item rows that copy letter values and would be
+# lost at the next re-parse), so adding letters through the ingest service is the only write
+# this permission can mean; re-parsing is loading a letter again from its stored text, and the
+# ingest history is the record of those loads. Reusing it needs no model change and shows in
+# the admin's permission picker under a name site owners already understand.
+INGEST_PERMISSION = "decisions.add_letter"
+
+
+def ingest_permission_required(view: Callable) -> Callable:
+    """Anonymous users are sent to log in; logged-in users without the permission get 403.
+
+    `permission_required` alone would send a logged-in user without the permission to the
+    login page again, which reads as a broken login rather than a refusal.
+    """
+    return login_required(permission_required(INGEST_PERMISSION, raise_exception=True)(view))
+
+
+class SiteLoginRequiredMiddleware(LoginRequiredMiddleware):
+    """Django's LoginRequiredMiddleware, switched on by `IMR_LOGIN_REQUIRED`.
+
+    The switch is read per request rather than when the middleware list is built, so one
+    MIDDLEWARE serves both modes and tests can flip it. Django's login view, the admin login
+    and static files (served by WhiteNoise before any view) stay reachable.
+    """
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if not settings.IMR_LOGIN_REQUIRED:
+            return None
+        return super().process_view(request, view_func, view_args, view_kwargs)
