@@ -12,6 +12,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
+from django.db.models.functions import Left, Lower
 from django.urls import reverse
 from django.utils import timezone
 
@@ -135,6 +136,25 @@ class Letter(models.Model):
         return reverse("decisions:letter-detail", args=[self.pk])
 
 
+def normalised_treatment(expression: models.Expression | str) -> models.Func:
+    """Treatment wording for "same treatment" matching: lower case, letters and digits only.
+
+    "Norco 10/325mg, #120" and "NORCO 10/325 mg #120" are the same request; "#90" is not.
+    Applied in SQL both to the stored column and to a searched value, so the two can never
+    disagree. Cut to 200 characters so a runaway treatment cannot exceed a B-tree entry.
+    """
+    return Left(
+        models.Func(
+            Lower(expression),
+            models.Value("[^a-z0-9]+"),
+            models.Value(""),
+            models.Value("g"),
+            function="regexp_replace",
+        ),
+        200,
+    )
+
+
 class DisputedItem(models.Model):
     """One treatment decision: the unit analysts search for.
 
@@ -162,6 +182,25 @@ class DisputedItem(models.Model):
         "cite (null when either side cites nothing).",
     )
 
+    # The IMR reviewer's citations (the basis of the decision), copied from the Citation rows at
+    # ingest: GIN-indexed arrays let the guideline, document and page filters and facets read
+    # one row per item, so a join can never count an item twice.
+    reviewer_guidelines = ArrayField(
+        models.CharField(max_length=5, choices=Guideline.choices), default=list, blank=True
+    )
+    reviewer_documents = ArrayField(models.CharField(max_length=300), default=list, blank=True)
+    reviewer_pages = ArrayField(
+        models.CharField(max_length=320),
+        default=list,
+        blank=True,
+        help_text='"<document>:<page>" for every page the reviewer cited (see page_key).',
+    )
+    treatment_key = models.GeneratedField(
+        expression=normalised_treatment("treatment"),
+        output_field=models.CharField(max_length=200),
+        db_persist=True,
+    )
+
     search_vector = models.GeneratedField(
         expression=SearchVector("treatment", weight="A", config="english")
         + SearchVector("rationale", weight="B", config="english"),
@@ -176,6 +215,29 @@ class DisputedItem(models.Model):
         ]
         indexes = [
             GinIndex(fields=["search_vector"], name="item_search_vector_idx"),
+            GinIndex(fields=["reviewer_guidelines"], name="item_reviewer_guidelines_idx"),
+            GinIndex(fields=["reviewer_documents"], name="item_reviewer_documents_idx"),
+            GinIndex(fields=["reviewer_pages"], name="item_reviewer_pages_idx"),
+            # The two date orders a result list can take, ready for LIMIT/OFFSET.
+            models.Index(
+                models.F("decision_date").desc(nulls_last=True),
+                models.F("id").desc(),
+                name="item_newest_idx",
+            ),
+            models.Index(
+                models.F("decision_date").asc(nulls_last=True),
+                models.F("id").asc(),
+                name="item_oldest_idx",
+            ),
+            # "Same treatment" lookups, newest first, without sorting a popular drug's rows.
+            models.Index(
+                models.F("treatment_key"),
+                models.F("decision_date").desc(nulls_last=True),
+                models.F("id").desc(),
+                name="item_treatment_key_idx",
+            ),
+            models.Index(fields=["reviewer_specialty"], name="item_specialty_idx"),
+            models.Index(fields=["date_of_injury"], name="item_date_of_injury_idx"),
         ]
 
     def __str__(self) -> str:
@@ -183,6 +245,22 @@ class DisputedItem(models.Model):
 
     def get_absolute_url(self) -> str:
         return f"{self.letter.get_absolute_url()}#item-{self.position}"
+
+    @staticmethod
+    def page_key(document: str, page: int) -> str:
+        """The `reviewer_pages` entry (and `cited_page` parameter) for one page of a document."""
+        return f"{document}:{page}"
+
+    @staticmethod
+    def split_page_key(key: str) -> tuple[str, int] | None:
+        """(document, page) from a page key, or None when it is not one.
+
+        Split at the last colon: a document name may hold colons, a page number cannot.
+        """
+        document, _, page = key.rpartition(":")
+        if not document or not page.isascii() or not page.isdigit():
+            return None
+        return document, int(page)
 
 
 class Citation(models.Model):

@@ -5,12 +5,15 @@ item rows for the search can never drift from the letter.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db import transaction
 from django.utils import timezone
 
 from ..models import Citation, DisputedItem, IngestRun, Letter, Party
 from ..parsing import Basis, Item
 from ..parsing import Letter as ParsedLetter
+from ..parsing.model import Citation as ParsedCitation
 
 
 def letter_fields(parsed: ParsedLetter) -> dict:
@@ -67,7 +70,32 @@ def _item_row(letter: Letter, position: int, item: Item) -> DisputedItem:
         date_of_injury=letter.date_of_injury,
         decision_date=letter.decision_date,
         guideline_mismatch=guideline_mismatch(item),
+        **reviewer_citation_columns(item.reviewer_basis.citations if item.reviewer_basis else ()),
     )
+
+
+def reviewer_citation_columns(
+    citations: Iterable[ParsedCitation | Citation],
+) -> dict[str, list[str]]:
+    """The item's copies of its reviewer citations, which the search filters and facets read.
+
+    Accepts parsed citations or stored Citation rows (same attribute names), so rows built by
+    hand in tests get exactly what ingest writes. Sorted, without repeats: an item citing page
+    46 twice is still one item citing page 46.
+    """
+    citations = list(citations)
+    return {
+        "reviewer_guidelines": sorted({c.guideline for c in citations}),
+        "reviewer_documents": sorted({c.document for c in citations if c.document}),
+        "reviewer_pages": sorted(
+            {
+                DisputedItem.page_key(c.document, page)
+                for c in citations
+                if c.document
+                for page in c.pages
+            }
+        ),
+    }
 
 
 def _basis_text(basis: Basis | None) -> str | None:

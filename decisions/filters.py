@@ -1,0 +1,235 @@
+"""The search page's query-string contract: every GET parameter, its validation and its condition.
+
+Each filter states its condition as a `Q` (`ConditionFilter.condition`) as well as applying it,
+because facet counting evaluates every facet filter separately, row by row, in one query
+(`selectors.item_facets`). The guideline, document and cited-page filters read the IMR
+reviewer's citations (the basis of the decision), copied onto the item row at ingest.
+
+Parameters: q, outcome, specialty, guideline, document, cited_page, treatment, injured_from,
+injured_to, age_min, age_max, sex, mismatch, sort, page.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django import forms
+from django.contrib.postgres.search import SearchQuery
+from django.db.models import Q, Value
+from django.utils.dateformat import format as format_date
+from django_filters.constants import EMPTY_VALUES
+
+from .models import DisputedItem, Guideline, Outcome, Sex, normalised_treatment
+
+SEARCH_CONFIG = "english"
+
+# What each outcome means for the treatment; shown wherever an outcome is.
+OUTCOME_MEANINGS = {
+    Outcome.UPHELD: "Upheld: treatment denied",
+    Outcome.OVERTURNED: "Overturned: treatment approved",
+}
+
+
+class Sort:
+    RELEVANCE = "relevance"
+    NEWEST = "newest"
+    OLDEST = "oldest"
+    CHOICES = [
+        (RELEVANCE, "Best match (with a search)"),
+        (NEWEST, "Newest decisions first"),
+        (OLDEST, "Oldest decisions first"),
+    ]
+
+
+def page_label(key: str) -> str:
+    """A cited-page key as readers write it: "Chronic Pain Medical Treatment Guidelines, p. 46"."""
+    split = DisputedItem.split_page_key(key)
+    return f"{split[0]}, p. {split[1]}" if split else key
+
+
+def search_query(text: str) -> SearchQuery:
+    """The websearch query: "exact phrase", OR, -exclude, English stemming."""
+    return SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
+
+
+class SearchForm(forms.Form):
+    """Fields beside the filters: result order and page, and checks that span two fields."""
+
+    sort = forms.ChoiceField(choices=Sort.CHOICES, required=False, label="Order")
+    page = forms.IntegerField(min_value=1, required=False, label="Page")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        for low, high, what in (
+            ("injured_from", "injured_to", "injury dates"),
+            ("age_min", "age_max", "ages"),
+        ):
+            if data.get(low) is not None and data.get(high) is not None and data[low] > data[high]:
+                self.add_error(high, f"The {what} are the wrong way round.")
+        return data
+
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class ConditionFilter(django_filters.Filter):
+    """A filter whose whole effect is one `Q` (applied by `ItemFilter.filter_queryset`)."""
+
+    def condition(self, value: Any) -> Q:
+        return Q(**{f"{self.field_name}__{self.lookup_expr}": value})
+
+
+class TextCondition(ConditionFilter, django_filters.CharFilter):
+    pass
+
+
+class ChoiceCondition(ConditionFilter, django_filters.ChoiceFilter):
+    pass
+
+
+class DateCondition(ConditionFilter, django_filters.DateFilter):
+    pass
+
+
+class IntegerCondition(ConditionFilter, django_filters.NumberFilter):
+    field_class = forms.IntegerField
+
+
+class ArrayCondition(ConditionFilter):
+    """Items whose array column holds the value: `@>`, answered by the column's GIN index."""
+
+    def condition(self, value: str) -> Q:
+        return Q(**{f"{self.field_name}__contains": [value]})
+
+
+class ArrayChoiceCondition(ArrayCondition, django_filters.ChoiceFilter):
+    pass
+
+
+class ArrayTextCondition(ArrayCondition, django_filters.CharFilter):
+    pass
+
+
+class PageKeyField(forms.CharField):
+    def clean(self, value: str) -> str:
+        value = super().clean(value)
+        if value and DisputedItem.split_page_key(value) is None:
+            raise forms.ValidationError(
+                'Give a cited page as "document:page", e.g. '
+                '"Chronic Pain Medical Treatment Guidelines:46".'
+            )
+        return value
+
+
+class PageKeyCondition(ArrayCondition, django_filters.CharFilter):
+    field_class = PageKeyField
+
+
+class SearchCondition(TextCondition):
+    def condition(self, value: str) -> Q:
+        return Q(search_vector=search_query(value))
+
+
+class TreatmentCondition(TextCondition):
+    """Same treatment wording, ignoring case, spaces and punctuation (see normalised_treatment)."""
+
+    def condition(self, value: str) -> Q:
+        return Q(treatment_key=normalised_treatment(Value(value)))
+
+
+class FlagCondition(ConditionFilter, django_filters.BooleanFilter):
+    """A checkbox: ticked keeps the matching items, unticked filters nothing."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, widget=forms.CheckboxInput, **kwargs)
+
+
+class ItemFilter(django_filters.FilterSet):
+    """Disputed items by the search page's parameters; use it through `selectors`."""
+
+    # Filters with a facet beside the results, counted under the other active filters.
+    FACETS = ("outcome", "specialty", "guideline", "document", "cited_page", "mismatch")
+
+    q = SearchCondition(
+        label="Search treatments and rationales",
+        max_length=500,
+        widget=forms.SearchInput(attrs={"aria-describedby": "q-hint"}),
+    )
+    outcome = ChoiceCondition(
+        field_name="outcome",
+        choices=list(OUTCOME_MEANINGS.items()),
+        label="Outcome",
+        empty_label="Any outcome",
+    )
+    specialty = TextCondition(field_name="reviewer_specialty", label="Reviewer specialty")
+    guideline = ArrayChoiceCondition(
+        field_name="reviewer_guidelines",
+        choices=Guideline.choices,
+        label="Guideline the IMR reviewer cited",
+        empty_label="Any guideline",
+    )
+    document = ArrayTextCondition(
+        field_name="reviewer_documents", label="Document the IMR reviewer cited", max_length=300
+    )
+    cited_page = PageKeyCondition(
+        field_name="reviewer_pages", label="Page the IMR reviewer cited", max_length=320
+    )
+    treatment = TreatmentCondition(label="Same treatment as", max_length=1000)
+    injured_from = DateCondition(
+        field_name="date_of_injury", lookup_expr="gte", label="Injured on or after",
+        widget=DATE_INPUT,
+    )
+    injured_to = DateCondition(
+        field_name="date_of_injury", lookup_expr="lte", label="Injured on or before",
+        widget=DATE_INPUT,
+    )
+    age_min = IntegerCondition(
+        field_name="patient_age", lookup_expr="gte", label="Age from", min_value=0, max_value=120
+    )
+    age_max = IntegerCondition(
+        field_name="patient_age", lookup_expr="lte", label="Age to", min_value=0, max_value=120
+    )
+    sex = ChoiceCondition(
+        field_name="patient_sex", choices=Sex.choices, label="Sex", empty_label="Any sex"
+    )
+    mismatch = FlagCondition(
+        field_name="guideline_mismatch",
+        label="The IMR reviewer relied on a different guideline than the claims administrator",
+    )
+
+    class Meta:
+        model = DisputedItem
+        fields: list[str] = []
+        form = SearchForm
+
+    def conditions(self) -> dict[str, Q]:
+        """The active filters' conditions by parameter name; the form must be valid.
+
+        An unticked checkbox (False) is no filter at all.
+        """
+        return {
+            name: self.filters[name].condition(value)
+            for name, value in self.form.cleaned_data.items()
+            if name in self.filters and value not in EMPTY_VALUES and value is not False
+        }
+
+    def active_filters(self) -> list[tuple[str, str, str]]:
+        """(parameter, label, value as shown) for each active filter, to list with remove links."""
+        active = []
+        for name in self.conditions():
+            value = self.form.cleaned_data[name]
+            choices = dict(getattr(self.form.fields[name], "choices", ()))
+            if name == "cited_page":
+                shown = page_label(value)
+            elif name == "mismatch":
+                shown = "yes"
+            elif hasattr(value, "isoformat"):
+                shown = format_date(value, "M j, Y")
+            else:
+                shown = str(choices.get(value, value))
+            active.append((name, str(self.filters[name].label), shown))
+        return active
+
+    def filter_queryset(self, queryset):
+        """All active conditions at once: the result list and the facets apply the same ones."""
+        return queryset.filter(*self.conditions().values())
