@@ -76,7 +76,11 @@ def test_same_letter_twice_in_one_run_is_stored_once(letters_dir, tmp_path):
 BAD_FILES = {
     "empty.txt": (b"", "empty"),
     "garbage.txt": (bytes(range(256)) * 40, "binary"),
-    "truncated.txt": (seed_text(SEED_NAMES[1]).split("Norco 10/325mg")[0].encode(), "Decision rationale"),
+    # Cut inside the Norco item, after its heading and bases, before its rationale.
+    "truncated.txt": (
+        seed_text(SEED_NAMES[1]).split("Decision rationale: The request in question")[0].encode(),
+        "Decision rationale",
+    ),
     "unknown_outcome.txt": (
         seed_text(SEED_NAMES[2]).replace("x3:  Upheld", "x3:  Partially Certified").encode(),
         "Partially Certified",

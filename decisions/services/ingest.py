@@ -18,7 +18,7 @@ from itertools import islice
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import DataError, IntegrityError, connections
+from django.db import DataError, IntegrityError
 from django.utils import timezone
 
 from ..models import IngestFailure, IngestRun, Letter, original_file_path
@@ -100,9 +100,11 @@ def _prepare_all(
     if workers <= 1:
         yield from map(work, inputs)
         return
-    # Forked children must not share the parent's database sockets.
-    connections.close_all()
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
+    # forkserver: workers descend from a clean process, never sharing this process's database
+    # connection (closing it instead would break a caller's open transaction).
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["decisions.preparation"])
+    with context.Pool(workers) as pool:
         yield from pool.imap(work, inputs, chunksize=8)
 
 
