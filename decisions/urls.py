@@ -1,13 +1,18 @@
 from django.urls import path
 
-from .views import browse, history, uploads
+from .views import browse, export, history, uploads
 
 app_name = "decisions"
 
 urlpatterns = [
+    # Search and reading
     path("", browse.search, name="search"),
     path("letters/<int:pk>/", browse.letter_detail, name="letter-detail"),
+    path("letters/<int:pk>/text/", browse.letter_text, name="letter-text"),
     path("letters/<int:pk>/original/", uploads.letter_original, name="letter-original"),
+    # Export of a whole result set, same parameters as the search page
+    path("export.csv", export.export_csv, name="export-csv"),
+    path("export.json", export.export_json, name="export-json"),
     # Adding letters and their record (staff with the ingest permission)
     path("upload/", uploads.upload, name="upload"),
     path("ingest-history/", history.history, name="history"),

@@ -1,0 +1,92 @@
+"""Display helpers for the search and letter pages: highlighting, outcome words, query links."""
+from __future__ import annotations
+
+import re
+from urllib.parse import urlencode
+
+from django import template
+from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from ..filters import OUTCOME_MEANINGS, page_label
+from ..models import Guideline
+from ..selectors import HIGHLIGHT_START, HIGHLIGHT_STOP
+
+register = template.Library()
+
+_MARKED = re.compile(f"{HIGHLIGHT_START}(.*?){HIGHLIGHT_STOP}", re.DOTALL)
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+GUIDELINE_LABELS = dict(Guideline.choices)
+
+
+@register.filter
+def marked(text: str | None) -> SafeString:
+    """Escape untrusted text, then turn highlight sentinels into <mark> elements.
+
+    Only whole sentinel pairs become tags, so the markup is always balanced; a stray sentinel
+    is dropped.
+    """
+    html = _MARKED.sub(r"<mark>\1</mark>", escape(text or ""))
+    return mark_safe(html.replace(HIGHLIGHT_START, "").replace(HIGHLIGHT_STOP, ""))
+
+
+@register.filter
+def paragraphs(text: str | None) -> SafeString:
+    """Text stored as paragraphs separated by a blank line, as <p> elements, highlights kept."""
+    parts = (part.strip() for part in _PARAGRAPH_BREAK.split(text or ""))
+    return mark_safe("".join(f"<p>{marked(part)}</p>" for part in parts if part))
+
+
+@register.filter
+def outcome_meaning(outcome: str) -> str:
+    return OUTCOME_MEANINGS.get(outcome, outcome)
+
+
+@register.filter
+def guideline_label(code: str) -> str:
+    return GUIDELINE_LABELS.get(code, code)
+
+
+@register.filter
+def cited_page(key: str) -> str:
+    return page_label(key)
+
+
+@register.filter
+def percent(rate: float | None) -> str:
+    if rate is None:
+        return ""
+    if 0 < rate < 0.01:
+        return "under 1%"
+    return f"{rate:.0%}"
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context, name: str, value) -> str:
+    """The current query string with one parameter set, back to page 1 unless it is the page."""
+    params = context["request"].GET.copy()
+    params.pop("page", None)
+    params[name] = value
+    return _query_string(params)
+
+
+@register.simple_tag(takes_context=True)
+def query_without(context, *names: str) -> str:
+    params = context["request"].GET.copy()
+    for name in ("page", *names):
+        params.pop(name, None)
+    return _query_string(params)
+
+
+def _query_string(params) -> str:
+    """Only parameters with a value: a submitted form's empty fields do not clutter links."""
+    return "?" + urlencode([(k, v) for k, values in params.lists() for v in values if v != ""])
+
+
+@register.simple_tag
+def item_url(letter_id: int, position: int, query: str = "") -> str:
+    """An item's place in its letter, carrying the search so the letter highlights it."""
+    path = reverse("decisions:letter-detail", args=[letter_id])
+    search = "?" + urlencode({"q": query}) if query else ""
+    return f"{path}{search}#item-{position}"

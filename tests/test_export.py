@@ -1,0 +1,103 @@
+"""Export: the whole result set (not one page) as CSV and JSON, streamed, same filters."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+from django.core.management import call_command
+from django.http import StreamingHttpResponse
+
+from decisions.models import DisputedItem
+from decisions.selectors import EXPORT_CHUNK, PER_PAGE
+from tests.factories import make_letter
+
+pytestmark = pytest.mark.django_db
+
+
+def body(response) -> str:
+    assert isinstance(response, StreamingHttpResponse)
+    return b"".join(response.streaming_content).decode()
+
+
+def csv_rows(response) -> list[dict]:
+    return list(csv.DictReader(io.StringIO(body(response))))
+
+
+@pytest.fixture
+def many_items() -> int:
+    """More rows than a page and than one fetch from the server-side cursor."""
+    letter = make_letter()
+    count = EXPORT_CHUNK + 150
+    DisputedItem.objects.bulk_create(
+        DisputedItem(
+            letter=letter, position=n, treatment=f"Physical therapy {n}",
+            outcome="overturned" if n % 10 == 0 else "upheld", rationale="Therapy is indicated.",
+        )
+        for n in range(1, count + 1)
+    )
+    return count
+
+
+def test_csv_has_every_result_not_just_a_page(client, many_items):
+    assert many_items > PER_PAGE
+    rows = csv_rows(client.get("/export.csv"))
+    assert len(rows) == many_items
+    overturned = csv_rows(client.get("/export.csv", {"outcome": "overturned", "q": "therapy"}))
+    assert len(overturned) == many_items // 10
+    assert {r["outcome_meaning"] for r in overturned} == {"Overturned: treatment approved"}
+
+
+def test_json_is_one_array_of_every_result(client, many_items):
+    response = client.get("/export.json", {"outcome": "upheld"})
+    assert response["Content-Type"] == "application/json"
+    rows = json.loads(body(response))
+    assert len(rows) == many_items - many_items // 10
+    assert json.loads(body(client.get("/export.json", {"q": "nothing-matches-this"}))) == []
+
+
+def test_export_rows_carry_the_decision_and_the_reviewers_citations(client, letters_dir):
+    call_command("ingest", str(letters_dir), "--workers=1")
+    response = client.get("/export.csv", {"q": "norco", "outcome": "overturned"})
+    assert response["Content-Disposition"] == 'attachment; filename="imr-decisions.csv"'
+    [row] = csv_rows(response)
+    norco = DisputedItem.objects.get(treatment="Norco 10/325mg, #120")
+    assert row["url"] == f"http://testserver/letters/{norco.letter_id}/#item-3"
+    assert row["treatment"] == "Norco 10/325mg, #120"
+    assert row["outcome"] == "overturned"
+    assert row["reviewer_specialty"] == "Occupational Medicine"
+    assert row["date_of_injury"] == "2013-12-31"
+    assert row["reviewer_pages"] == "Chronic Pain Medical Treatment Guidelines:91"
+    assert row["guideline_mismatch"] == "no"
+    assert row["patient_age"] == ""  # not stated
+    assert row["rationale"].startswith("The request in question")
+    [item] = json.loads(body(client.get("/export.json", {"q": "norco", "outcome": "overturned"})))
+    assert item["reviewer_guidelines"] == ["MTUS"] and item["patient_age"] is None
+    assert list(item) == list(row)
+
+
+def test_csv_neutralises_spreadsheet_formulas(client):
+    letter = make_letter()
+    DisputedItem.objects.create(
+        letter=letter, position=1, treatment="=HYPERLINK(\"http://x\")", outcome="upheld",
+        rationale="-2+3 is not a rationale",
+    )
+    [row] = csv_rows(client.get("/export.csv"))
+    assert row["treatment"] == "'=HYPERLINK(\"http://x\")"
+    assert row["rationale"] == "'-2+3 is not a rationale"
+
+
+def test_invalid_parameters_are_a_bad_request(client):
+    response = client.get("/export.csv", {"age_min": "old"})
+    assert response.status_code == 400
+    assert "age_min" in response.content.decode()
+    assert client.get("/export.json", {"outcome": "x"}).status_code == 400
+
+
+def test_search_page_links_to_the_export_of_its_results(client, letters_dir):
+    call_command("ingest", str(letters_dir), "--workers=1")
+    html = client.get("/", {"q": "injection", "page": "1"}).content.decode()
+    assert "Download all 8:" in html
+    assert 'href="/export.csv?q=injection"' in html
+    assert len(csv_rows(client.get("/export.csv?q=injection"))) == 8

@@ -1,0 +1,107 @@
+"""The letter page: reviewer, summary, every item with its bases, anchors, highlights, similar."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.core.management import call_command
+
+from decisions.models import DisputedItem, Letter
+from tests.factories import make_citation, make_item, make_letter
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def norco_letter(letters_dir) -> Letter:
+    call_command("ingest", str(letters_dir), "--workers=1")
+    return DisputedItem.objects.get(treatment="Norco 10/325mg, #120").letter
+
+
+def test_letter_shows_reviewer_summary_and_every_item_at_its_anchor(client, norco_letter):
+    html = client.get(norco_letter.get_absolute_url()).content.decode()
+    assert "Occupational Medicine" in html
+    assert "Clinical case summary" in html
+    assert html.count('class="item"') == 4
+    for position in range(1, 5):
+        assert f'id="item-{position}"' in html
+    norco = html[html.index('id="item-3"'):html.index('id="item-4"')]
+    assert "Norco 10/325mg, #120" in norco
+    assert "Overturned: treatment approved" in norco
+    assert "The claims administrator relied on" in norco and "The IMR reviewer relied on" in norco
+    assert "Hydrocodone-Acetaminophen, p. 91" in norco
+    assert "short-acting opioids such as Norco are indicated" in norco
+    assert "<mark>" not in html
+
+
+def test_letter_summary_is_clean_paragraphs(client):
+    letter = make_letter(case_summary="First paragraph\nstill first.\n\nSecond paragraph.")
+    make_item(letter)
+    html = client.get(letter.get_absolute_url()).content.decode()
+    assert "<p>First paragraph\nstill first.</p><p>Second paragraph.</p>" in html
+
+
+def test_search_terms_are_highlighted_when_coming_from_a_search(client, norco_letter):
+    html = client.get(norco_letter.get_absolute_url(), {"q": "norco"}).content.decode()
+    norco = html[html.index('id="item-3"'):html.index('id="item-4"')]
+    assert "<mark>Norco</mark> 10/325mg, #120" in norco
+    assert "first-time request for <mark>Norco</mark>" in norco
+    assert "Back to the search for “norco”" in html
+    summary = html[html.index("Clinical case summary"):html.index('id="item-1"')]
+    assert "<mark>Norco</mark> and Flexeril" in summary
+
+
+def test_untrusted_text_stays_escaped_with_highlights(client):
+    letter = make_letter(case_summary="Summary <script>alert(1)</script> about Norco.")
+    make_item(letter, treatment="Norco <b>x</b>", rationale="Norco <script>alert(2)</script>.")
+    for params in ({}, {"q": "norco"}):
+        html = client.get(letter.get_absolute_url(), params).content.decode()
+        assert "<script>alert" not in html and "<b>x" not in html
+        assert "&lt;script&gt;alert(2)&lt;/script&gt;" in html
+    assert "<mark>Norco</mark> &lt;b&gt;x&lt;/b&gt;" in html
+
+
+def test_nulls_read_not_stated(client):
+    letter = make_letter(reviewer_specialty=None)
+    make_item(letter, claims_administrator_basis=None)
+    html = client.get(letter.get_absolute_url()).content.decode()
+    facts = html[html.index("Who decided"):html.index("Clinical case summary")]
+    assert facts.count("not stated") >= 5
+    assert re.search(r"Reviewer specialty</dt><dd>not stated", facts)
+
+
+def test_original_text_is_one_click_away_as_plain_text(client, norco_letter):
+    html = client.get(norco_letter.get_absolute_url()).content.decode()
+    text_url = f"/letters/{norco_letter.pk}/text/"
+    assert f'href="{text_url}"' in html
+    assert f'href="/letters/{norco_letter.pk}/original/"' in html
+    response = client.get(text_url)
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    assert response["Content-Security-Policy"] == "sandbox"
+    assert response.content.decode() == norco_letter.raw_text
+
+
+def test_similar_decisions_link_to_items_in_other_letters(client, norco_letter):
+    other = make_item(treatment="NORCO 10/325 mg, #120", outcome="upheld")
+    html = client.get(norco_letter.get_absolute_url()).content.decode()
+    norco = html[html.index('id="item-3"'):html.index('id="item-4"')]
+    assert f'href="/letters/{other.letter_id}/#item-1"' in norco
+    assert "?treatment=Norco%2010/325mg%2C%20%23120" in norco
+    assert "?cited_page=Chronic%20Pain%20Medical%20Treatment%20Guidelines%3A91" in norco
+
+
+@pytest.mark.parametrize("items", [1, 8])
+def test_letter_page_costs_four_queries_whatever_its_size(client, django_assert_num_queries, items):
+    """Letter, items, citations, similar decisions."""
+    letter = make_letter()
+    for n in range(items):
+        item = make_item(letter, treatment=f"Treatment {n}", reviewer_pages=["Doc:1"])
+        make_citation(item)
+    for params in ({}, {"q": "treatment"}):
+        with django_assert_num_queries(4):
+            client.get(letter.get_absolute_url(), params)
+
+
+def test_unknown_letter_is_404(client):
+    assert client.get("/letters/999999/").status_code == 404
+    assert client.get("/letters/999999/text/").status_code == 404

@@ -1,0 +1,158 @@
+"""The search page: parameters, what a result shows, facet links, errors, query counts."""
+from __future__ import annotations
+
+import re
+from html import unescape
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from django.core.management import call_command
+
+from decisions.models import DisputedItem
+from tests.factories import make_item, make_letter
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def seeds(letters_dir):
+    call_command("ingest", str(letters_dir), "--workers=1")
+
+
+def links(html: str) -> list[str]:
+    return [unescape(href) for href in re.findall(r'href="([^"]*)"', html)]
+
+
+def params_of(href: str) -> dict[str, list[str]]:
+    return parse_qs(urlsplit(href).query)
+
+
+def test_norco_is_found_with_its_outcome_in_plain_words_and_its_reviewer(client, seeds):
+    html = client.get("/", {"q": "Norco"}).content.decode()
+    assert "2 decisions matching “Norco”" in html
+    result = html[html.index('class="result"'):]
+    assert "<mark>Norco</mark> 10/325mg, #120" in result
+    assert "Overturned: treatment approved" in result
+    assert "Occupational Medicine" in result
+    assert "Chronic Pain Medical Treatment Guidelines · Hydrocodone-Acetaminophen, p. 91" in result
+    assert "Dec 31, 2013" in result  # date of injury
+    assert "first-time request for <mark>Norco</mark>" in result
+    norco = DisputedItem.objects.get(treatment="Norco 10/325mg, #120")
+    assert f"/letters/{norco.letter_id}/?q=Norco#item-3" in links(result)
+
+
+def test_without_a_query_every_item_is_listed_newest_first_with_not_stated(client, seeds):
+    html = client.get("/").content.decode()
+    assert "10 decisions" in html
+    assert html.count('class="result"') == 10
+    assert "not stated" in html  # patient age and sex are not in these letters
+    assert "Upheld: treatment denied" in html
+
+
+def test_facet_links_add_their_value_and_keep_the_other_parameters(client, seeds):
+    html = client.get("/", {"q": "injection", "sort": "newest", "page": "1"}).content.decode()
+    specialty = next(h for h in links(html) if "specialty=Occupational+Medicine" in urlsplit(h).query or
+                     params_of(h).get("specialty") == ["Occupational Medicine"])
+    assert params_of(specialty) == {
+        "q": ["injection"], "sort": ["newest"], "specialty": ["Occupational Medicine"]
+    }
+    filtered = client.get(specialty).content.decode()
+    assert "2 decisions matching “injection”" in filtered
+    # The active value links to its own removal, keeping everything else.
+    removal = [h for h in links(filtered) if params_of(h) == {"q": ["injection"], "sort": ["newest"]}]
+    assert removal
+
+
+def test_facets_show_counts_and_overturn_rates(client, seeds):
+    html = client.get("/").content.decode()
+    facets = html[html.index('class="facets"'):]
+    assert re.search(r"Occupational Medicine</span>\s*<span class=\"facet__count\">4</span>", facets)
+    assert "25% overturned" in facets  # 1 of Occupational Medicine's 4 items
+    assert "Chronic Pain Medical Treatment Guidelines, p. 46" in facets
+    assert "10% overturned (1 of 10)" in html
+
+
+def test_mismatch_filter_and_mark(client):
+    letter = make_letter()
+    make_item(letter, treatment="Lumbar MRI", guideline_mismatch=True, reviewer_guidelines=["MTUS"])
+    make_item(letter, treatment="Physical therapy", guideline_mismatch=False)
+    html = client.get("/", {"mismatch": "on"}).content.decode()
+    assert "1 decision" in html and "Lumbar MRI" in html and "Physical therapy" not in html
+    assert "Different guideline" in html
+    assert "The IMR reviewer relied on a different guideline" in html
+
+
+def test_parameters_survive_a_copied_url(client, seeds):
+    url = "/?q=%22epidural+steroid%22+-thoracic&guideline=MTUS&document=Chronic+Pain+Medical+Treatment+Guidelines&sort=oldest"
+    first = client.get(url).content.decode()
+    again = client.get(url).content.decode()
+    assert first == again
+    assert "decisions matching “&quot;epidural steroid&quot; -thoracic”" in first
+    assert "Thoracic ESI" not in first
+    assert 'value="Chronic Pain Medical Treatment Guidelines"' in first  # kept for the next search
+
+
+@pytest.mark.parametrize(
+    "query,message",
+    [
+        ("outcome=maybe", "Select a valid choice"),
+        ("injured_from=31/12/2013", "Enter a valid date"),
+        ("age_min=abc", "Enter a whole number"),
+        ("age_min=70&age_max=20", "wrong way round"),
+        ("page=0", "greater than or equal to 1"),
+        ("cited_page=46", "document:page"),
+        ("guideline=%3Cscript%3E", "Select a valid choice"),
+        ("sort=%27%3B+drop+table", "Select a valid choice"),
+    ],
+)
+def test_bad_parameters_show_a_form_error_not_a_server_error(client, seeds, query, message):
+    response = client.get(f"/?{query}")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Please check the search" in html and message in html
+    assert 'class="result"' not in html
+    assert html.count("<script>") == 1  # the page's own; the parameters come back escaped
+
+
+def test_a_page_past_the_end_says_where_the_results_end(client, seeds):
+    html = client.get("/", {"page": "9"}).content.decode()
+    assert "There is no page 9" in html
+    assert "?page=1" in links(html)
+
+
+def test_untrusted_letter_text_is_escaped_around_the_highlights(client):
+    make_item(
+        treatment="Norco <b>bold</b>",
+        rationale='Norco <script>alert("x")</script> and <b>bold</b> are not medically necessary.',
+    )
+    html = client.get("/", {"q": "norco"}).content.decode()
+    assert "<script>alert" not in html and "<b>bold" not in html
+    assert "<mark>Norco</mark> &lt;b&gt;bold&lt;/b&gt;" in html  # the treatment, whole
+    # Snippet fragments drop tag-like words (Postgres's headline parser), and escape the rest.
+    assert "<mark>Norco</mark>  alert(&quot;x&quot;)" in html
+    bare = client.get("/").content.decode()
+    assert "<script>alert" not in bare and "&lt;script&gt;" in bare
+
+
+@pytest.mark.parametrize("count", [3, 20])
+def test_a_results_page_costs_the_same_queries_whatever_its_length(
+    client, django_assert_num_queries, count
+):
+    """Count and facets in one query, the page's rows with their citations in another."""
+    letter = make_letter()
+    for n in range(count):
+        make_item(
+            letter, treatment=f"Norco {n}", rationale="Opioids for moderate pain.",
+            reviewer_guidelines=["MTUS"],
+        )
+    with django_assert_num_queries(2):
+        response = client.get("/", {"q": "opioids", "outcome": "upheld", "guideline": "MTUS"})
+    assert response.status_code == 200
+    with django_assert_num_queries(2):
+        html = client.get("/").content.decode()
+    assert html.count('class="result"') == count
+
+
+def test_bad_parameters_cost_no_queries(client, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        assert client.get("/", {"age_min": "x"}).status_code == 200
