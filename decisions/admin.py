@@ -1,0 +1,231 @@
+"""The Django admin: a read-only window on what ingest stored, with re-parsing and deletion.
+
+Letters, items and citations are what the parser read from each letter's stored text, so the
+admin shows them without editing them: a hand edit would drift from the letter values that item
+rows copy for the search, and the next re-parse would silently undo it. Corrections come from
+the parser and the re-parse action; new letters come only through the ingest service (the upload
+page or the `ingest` command). Deleting a letter stays possible.
+
+Sized for two million letters and five million items: list pages select related rows in the same
+query without their long text, count a letter's items only for the rows shown, and never count
+the whole table twice (`show_full_result_count = False`).
+"""
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.forms.models import BaseInlineFormSet
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
+
+from .middleware import INGEST_PERMISSION
+from .models import Citation, DisputedItem, IngestFailure, IngestRun, Letter
+from .services.reparse import CHANGED, FAILED, ReparseResult, letters_reparse
+
+# A re-parse runs inside the admin's request; more than this belongs to `manage.py reparse`.
+ADMIN_REPARSE_MAX = 500
+# Failures listed on a run's admin page; the ingest history pages through all of them.
+RUN_FAILURES_SHOWN = 100
+
+
+class ReadOnlyAdminMixin:
+    """Shown, never added or edited here (see the module docstring for why)."""
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+class DisputedItemInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = DisputedItem
+    fields = ["position", "treatment", "outcome", "reviewer_basis"]
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+
+@admin.register(Letter)
+class LetterAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["id", "title", "reviewer_specialty", "items_count", "loaded_at", "ingest_run"]
+    list_select_related = ["ingest_run"]
+    list_filter = ["layout", "reviewer_specialty", "loaded_at"]
+    search_fields = ["case_number", "source_name", "sha256"]
+    ordering = ["-id"]
+    show_full_result_count = False
+    actions = ["reparse"]
+    inlines = [DisputedItemInline]
+    readonly_fields = ["original"]
+    fieldsets = [
+        (
+            "Source",
+            {
+                "fields": [
+                    "source_name", "original", "sha256", "layout", "ingest_run", "loaded_at",
+                    "parsed_at",
+                ]
+            },
+        ),
+        (
+            "Header",
+            {
+                "fields": [
+                    "case_number", "date_assigned", "decision_date", "ur_denial_date",
+                    "application_received",
+                ]
+            },
+        ),
+        (
+            "Reviewer and patient",
+            {
+                "fields": [
+                    "reviewer_specialty", "reviewer_subspecialty", "reviewer_licensed_in",
+                    "patient_age", "patient_sex", "date_of_injury",
+                ]
+            },
+        ),
+        ("Text", {"fields": ["case_summary", "documents_reviewed"]}),
+        ("Original text", {"fields": ["raw_text"], "classes": ["collapse"]}),
+    ]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Letter]:
+        # A correlated subquery is evaluated for the page's rows only; Count("items") with a
+        # GROUP BY would aggregate five million items before the page is cut.
+        items = (
+            DisputedItem.objects.filter(letter=OuterRef("pk"))
+            .order_by()
+            .values("letter")
+            .annotate(n=Count("*"))
+            .values("n")
+        )
+        return super().get_queryset(request).annotate(items_count=Subquery(items))
+
+    @admin.display(description="Case number or source", ordering="case_number")
+    def title(self, letter: Letter) -> str:
+        return letter.case_number or letter.source_name
+
+    @admin.display(description="Items", ordering="items_count")
+    def items_count(self, letter: Letter) -> int:
+        return letter.items_count or 0
+
+    @admin.display(description="Original file")
+    def original(self, letter: Letter) -> str:
+        return format_html(
+            '<a href="{}">Download ({})</a>',
+            reverse("decisions:letter-original", args=[letter.pk]),
+            letter.get_original_kind_display(),
+        )
+
+    def has_ingest_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm(INGEST_PERMISSION)
+
+    @admin.action(
+        description="Re-parse selected letters from their stored text", permissions=["ingest"]
+    )
+    def reparse(self, request: HttpRequest, queryset: QuerySet[Letter]) -> None:
+        selected = queryset.count()
+        if selected > ADMIN_REPARSE_MAX:
+            self.message_user(
+                request,
+                f"{selected:,} letters selected; the admin re-parses at most "
+                f"{ADMIN_REPARSE_MAX:,} at a time. Use `manage.py reparse` for more.",
+                messages.ERROR,
+            )
+            return
+        results: list[ReparseResult] = []
+        summary = letters_reparse(queryset, on_result=results.append)
+        for result in results:
+            if result.status == FAILED:
+                self.message_user(request, result.describe(), messages.WARNING)
+            elif result.status == CHANGED:
+                self.message_user(request, result.describe(), messages.INFO)
+        level = messages.WARNING if summary.failed else messages.SUCCESS
+        self.message_user(request, f"Re-parsed {selected} letters: {summary.describe()}.", level)
+
+
+class CitationInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = Citation
+    fields = ["party", "position", "guideline", "document", "topic", "pages", "text"]
+    extra = 0
+    can_delete = False
+
+
+@admin.register(DisputedItem)
+class DisputedItemAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["treatment", "outcome", "letter", "reviewer_specialty"]
+    list_filter = ["outcome"]
+    search_fields = ["treatment"]
+    show_full_result_count = False
+    inlines = [CitationInline]
+    exclude = ["search_vector"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[DisputedItem]:
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("letter")
+            .defer("letter__raw_text", "letter__case_summary")
+        )
+
+
+@admin.register(Citation)
+class CitationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["text", "guideline", "document", "party", "item"]
+    list_filter = ["guideline", "party"]
+    search_fields = ["document", "topic"]
+    show_full_result_count = False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Citation]:
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("item")
+            .defer(
+                "item__rationale",
+                "item__claims_administrator_basis",
+                "item__reviewer_basis",
+                "item__search_vector",
+            )
+        )
+
+
+class FirstFailuresFormSet(BaseInlineFormSet):
+    """One command run can record thousands of failures; the admin page lists the first ones."""
+
+    def get_queryset(self) -> QuerySet[IngestFailure]:
+        if not hasattr(self, "_first_failures"):
+            self._first_failures = super().get_queryset()[:RUN_FAILURES_SHOWN]
+        return self._first_failures
+
+
+class IngestFailureInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = IngestFailure
+    formset = FirstFailuresFormSet
+    fields = ["source_name", "reason"]
+    extra = 0
+    can_delete = False
+    verbose_name_plural = (
+        f"Failures (the first {RUN_FAILURES_SHOWN}; the ingest history lists them all)"
+    )
+
+
+@admin.register(IngestRun)
+class IngestRunAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["id", "started_at", "origin", "user", "created", "duplicates", "failed"]
+    list_filter = ["origin"]
+    list_select_related = ["user"]
+    inlines = [IngestFailureInline]
+    readonly_fields = ["history_page"]
+    fields = [
+        "history_page", "origin", "user", "sources", "started_at", "finished_at", "created",
+        "duplicates", "failed",
+    ]
+
+    @admin.display(description="Ingest history")
+    def history_page(self, run: IngestRun) -> str:
+        return format_html(
+            '<a href="{}">This run in the ingest history</a>',
+            reverse("decisions:history-run", args=[run.pk]),
+        )

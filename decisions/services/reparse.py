@@ -1,0 +1,163 @@
+"""Re-run the parser over stored letters after a parser improvement, updating them in place.
+
+Letters keep their ids, and so their URLs: `letter_replace_parse`, the code ingest builds rows
+with, rewrites the parsed columns and rebuilds the items. Each letter is its own transaction
+with its row locked, so a run over two million letters can stop at any point without leaving a
+letter half-updated, and two runs cannot interleave on one letter. A letter the parser can no
+longer read is left exactly as it was and reported.
+
+What changed is measured on the stored rows before and after the rewrite, not predicted from
+the parse, so the report cannot disagree with the database; a dry run does the same work and
+rolls each letter back.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from django.db import DataError, transaction
+from django.db.models import QuerySet
+
+from ..models import Letter
+from ..parsing import ParseError, parse_letter
+from .letters import letter_fields, letter_replace_parse
+
+CHANGED = "changed"
+UNCHANGED = "unchanged"
+FAILED = "failed"
+
+# Letter ids fetched per query: the selection is walked by id, never loaded whole.
+CHUNK_SIZE = 500
+
+
+@dataclass(frozen=True)
+class ReparseResult:
+    letter_id: int
+    status: str  # CHANGED | UNCHANGED | FAILED
+    fields: tuple[str, ...] = ()  # letter columns whose value changed
+    items_before: int = 0
+    items_after: int = 0
+    items_changed: tuple[int, ...] = ()  # positions of items that differ, appeared or went
+    reason: str | None = None  # why the letter failed
+
+    def describe(self) -> str:
+        if self.status == FAILED:
+            return f"letter {self.letter_id}: left unchanged, it no longer parses: {self.reason}"
+        if self.status == UNCHANGED:
+            return f"letter {self.letter_id}: unchanged"
+        parts = []
+        if self.fields:
+            parts.append("fields " + ", ".join(self.fields))
+        if self.items_changed:
+            positions = ", ".join(map(str, self.items_changed))
+            parts.append(
+                f"items {self.items_before} -> {self.items_after} (changed: {positions})"
+            )
+        return f"letter {self.letter_id}: " + "; ".join(parts)
+
+
+@dataclass
+class ReparseSummary:
+    dry_run: bool
+    changed: int = 0
+    unchanged: int = 0
+    failed: int = 0
+
+    def add(self, result: ReparseResult) -> None:
+        setattr(self, result.status, getattr(self, result.status) + 1)
+
+    def describe(self) -> str:
+        written = " (dry run: nothing written)" if self.dry_run else ""
+        return (
+            f"changed {self.changed}, unchanged {self.unchanged}, failed {self.failed}{written}"
+        )
+
+
+def letters_reparse(
+    letters: QuerySet[Letter],
+    *,
+    dry_run: bool = False,
+    on_result: Callable[[ReparseResult], None] | None = None,
+    chunk_size: int = CHUNK_SIZE,
+) -> ReparseSummary:
+    """Re-parse every letter of `letters` from its raw_text; `on_result` hears about each one."""
+    summary = ReparseSummary(dry_run=dry_run)
+    for letter_id in _ids(letters, chunk_size):
+        result = letter_reparse(letter_id, dry_run=dry_run)
+        if result is None:
+            continue
+        summary.add(result)
+        if on_result is not None:
+            on_result(result)
+    return summary
+
+
+def _ids(letters: QuerySet[Letter], chunk_size: int) -> Iterator[int]:
+    """The selection's ids in order, one keyset page at a time (no OFFSET, no long cursor)."""
+    ids = letters.order_by("pk").values_list("pk", flat=True)
+    last = 0
+    while chunk := list(ids.filter(pk__gt=last)[:chunk_size]):
+        yield from chunk
+        last = chunk[-1]
+
+
+def letter_reparse(letter_id: int, *, dry_run: bool = False) -> ReparseResult | None:
+    """Re-parse one letter in a transaction of its own; None if it was deleted meanwhile."""
+    with transaction.atomic():
+        letter = Letter.objects.select_for_update().filter(pk=letter_id).first()
+        if letter is None:
+            return None
+        try:
+            parsed = parse_letter(letter.raw_text)
+        except ParseError as exc:
+            return ReparseResult(letter_id, FAILED, reason=str(exc))
+        new_fields = letter_fields(parsed)
+        old_fields = {name: getattr(letter, name) for name in new_fields}
+        items_before = _item_signatures(letter)
+        try:
+            letter_replace_parse(letter, parsed)
+        except DataError as exc:
+            # A parsed value the schema cannot hold: letter_replace_parse's own transaction
+            # has rolled the letter back, and the run goes on.
+            return ReparseResult(letter_id, FAILED, reason=f"cannot be stored: {exc}")
+        items_after = _item_signatures(letter)
+        if dry_run:
+            transaction.set_rollback(True)
+    fields = tuple(name for name, value in new_fields.items() if old_fields[name] != value)
+    items_changed = _changed_positions(items_before, items_after)
+    return ReparseResult(
+        letter_id,
+        CHANGED if fields or items_changed else UNCHANGED,
+        fields=fields,
+        items_before=len(items_before),
+        items_after=len(items_after),
+        items_changed=items_changed,
+    )
+
+
+def _item_signatures(letter: Letter) -> list[tuple]:
+    """Everything a parse decides about each item, in position order, as stored."""
+    items = letter.items.order_by("position").prefetch_related("citations")
+    return [
+        (
+            item.treatment,
+            item.outcome,
+            item.rationale,
+            item.claims_administrator_basis,
+            item.reviewer_basis,
+            item.guideline_mismatch,
+            tuple(
+                (c.party, c.position, c.guideline, c.document, c.topic, tuple(c.pages), c.text)
+                for c in item.citations.all()
+            ),
+        )
+        for item in items
+    ]
+
+
+def _changed_positions(before: list[tuple], after: list[tuple]) -> tuple[int, ...]:
+    def at(items: list[tuple], position: int) -> tuple | None:
+        return items[position - 1] if position <= len(items) else None
+
+    count = max(len(before), len(after))
+    return tuple(p for p in range(1, count + 1) if at(before, p) != at(after, p))

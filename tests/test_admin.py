@@ -1,0 +1,183 @@
+"""The Django admin: read-only letters, items, citations and runs; bounded queries; re-parse action."""
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+
+from decisions.admin import ADMIN_REPARSE_MAX, RUN_FAILURES_SHOWN
+from decisions.models import Citation, DisputedItem, IngestFailure, IngestRun, Letter
+from tests.conftest import FIXTURE_LETTERS
+from tests.factories import make_citation, make_item, make_letter
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def seeded() -> list[Letter]:
+    call_command("ingest", str(FIXTURE_LETTERS), "--workers=1", stdout=StringIO())
+    return list(Letter.objects.order_by("pk"))
+
+
+def changelist(model: str) -> str:
+    return reverse(f"admin:decisions_{model}_changelist")
+
+
+@pytest.mark.parametrize("model", ["letter", "disputeditem", "citation", "ingestrun"])
+def test_changelists_load_in_a_bounded_number_of_queries(admin_client, django_assert_max_num_queries, model):
+    run = IngestRun.objects.create(origin="command", sources="/data")
+    for n in range(30):
+        item = make_item(make_letter(ingest_run=run, case_number=f"CM13-{n:07}"))
+        make_citation(item)
+    with django_assert_max_num_queries(12):
+        response = admin_client.get(changelist(model))
+    assert response.status_code == 200
+
+
+def test_letter_list_shows_case_number_or_source_and_item_counts(admin_client, seeded):
+    letter = seeded[1]
+    Letter.objects.filter(pk=letter.pk).update(case_number="CM13-0000123")
+    response = admin_client.get(changelist("letter"))
+    rows = {row.pk: row for row in response.context["cl"].result_list}
+    assert [rows[l.pk].items_count for l in seeded] == [5, 4, 1]
+    html = response.content.decode()
+    assert "CM13-0000123" in html and seeded[0].source_name in html
+    assert response.context["cl"].show_full_result_count is False
+
+
+@pytest.mark.parametrize("field", ["case_number", "sha256", "source_name"])
+def test_letter_search(admin_client, field):
+    wanted = make_letter(case_number="CM14-0099999", source_name="/data/2014/wanted.pdf")
+    make_letter(case_number="CM14-0011111")
+    term = {"case_number": "CM14-0099999", "sha256": wanted.sha256, "source_name": "wanted"}[field]
+    response = admin_client.get(changelist("letter"), {"q": term})
+    assert [l.pk for l in response.context["cl"].result_list] == [wanted.pk]
+
+
+def test_letter_filters(admin_client):
+    old = make_letter(layout="notice-2013", reviewer_specialty="Neurology")
+    make_letter(layout="standard", reviewer_specialty="Neurology")
+    response = admin_client.get(changelist("letter"), {"layout": "notice-2013"})
+    assert [l.pk for l in response.context["cl"].result_list] == [old.pk]
+    response = admin_client.get(changelist("letter"), {"reviewer_specialty": "Neurology"})
+    assert len(response.context["cl"].result_list) == 2
+    response = admin_client.get(changelist("letter"), {"loaded_at__gte": "2000-01-01"})
+    assert len(response.context["cl"].result_list) == 2
+
+
+def test_letter_page_is_read_only_with_its_items_and_original(admin_client, seeded):
+    letter = seeded[1]
+    response = admin_client.get(reverse("admin:decisions_letter_change", args=[letter.pk]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'name="_save"' not in html and "<textarea" not in html
+    assert "Norco 10/325mg, #120" in html and "Overturned" in html
+    assert reverse("decisions:letter-original", args=[letter.pk]) in html
+    assert "HOW THE IMR FINAL DETERMINATION WAS MADE" in html  # the raw text, shown
+    post = admin_client.post(
+        reverse("admin:decisions_letter_change", args=[letter.pk]), {"case_summary": "edited"}
+    )
+    assert post.status_code == 403
+    assert Letter.objects.get(pk=letter.pk).case_summary != "edited"
+
+
+@pytest.mark.parametrize("model", ["letter", "disputeditem", "citation", "ingestrun"])
+def test_nothing_is_added_by_hand(admin_client, model):
+    assert admin_client.get(reverse(f"admin:decisions_{model}_add")).status_code == 403
+
+
+def test_item_and_citation_pages_and_filters(admin_client, seeded):
+    norco = DisputedItem.objects.get(treatment="Norco 10/325mg, #120")
+    response = admin_client.get(changelist("disputeditem"), {"outcome": "overturned"})
+    assert [i.pk for i in response.context["cl"].result_list] == [norco.pk]
+    response = admin_client.get(changelist("disputeditem"), {"q": "flexeril"})
+    assert [i.treatment for i in response.context["cl"].result_list] == ["Flexeril 7.5mg, #60"]
+    page = admin_client.get(reverse("admin:decisions_disputeditem_change", args=[norco.pk]))
+    assert page.status_code == 200 and "Page(s): 91" in page.content.decode()
+    response = admin_client.get(changelist("citation"), {"guideline": "MTUS", "party": "reviewer"})
+    assert response.status_code == 200
+    assert all(c.guideline == "MTUS" for c in response.context["cl"].result_list)
+    citation = Citation.objects.first()
+    assert admin_client.get(reverse("admin:decisions_citation_change", args=[citation.pk])).status_code == 200
+
+
+def test_run_page_shows_its_first_failures_and_links_to_the_history(admin_client):
+    run = IngestRun.objects.create(origin="upload", sources="a.zip", failed=RUN_FAILURES_SHOWN + 5)
+    IngestFailure.objects.bulk_create(
+        IngestFailure(run=run, source_name=f"bad-{n:04}.txt", reason="file is empty")
+        for n in range(RUN_FAILURES_SHOWN + 5)
+    )
+    html = admin_client.get(reverse("admin:decisions_ingestrun_change", args=[run.pk])).content.decode()
+    assert f"bad-{RUN_FAILURES_SHOWN - 1:04}.txt" in html
+    assert f"bad-{RUN_FAILURES_SHOWN:04}.txt" not in html
+    assert reverse("decisions:history-run", args=[run.pk]) in html
+
+
+# --- The re-parse action ----------------------------------------------------------------
+
+
+def reparse_action(client: Client, letters: list[Letter]):
+    return client.post(
+        changelist("letter"),
+        {"action": "reparse", "_selected_action": [l.pk for l in letters]},
+        follow=True,
+    )
+
+
+def test_reparse_action_updates_letters_in_place_and_reports(admin_client, seeded):
+    first = seeded[0]
+    Letter.objects.filter(pk=first.pk).update(reviewer_specialty="Medicine")
+    item_count = DisputedItem.objects.count()
+    response = reparse_action(admin_client, seeded)
+    messages = [str(m) for m in response.context["messages"]]
+    assert messages == [
+        f"letter {first.pk}: fields reviewer_specialty",
+        "Re-parsed 3 letters: changed 1, unchanged 2, failed 0.",
+    ]
+    assert Letter.objects.get(pk=first.pk).reviewer_specialty == "Neurology"
+    assert DisputedItem.objects.count() == item_count
+
+
+def test_reparse_action_reports_letters_that_no_longer_parse(admin_client, seeded):
+    Letter.objects.filter(pk=seeded[2].pk).update(raw_text="not a letter")
+    messages = [str(m) for m in reparse_action(admin_client, seeded).context["messages"]]
+    assert messages[0].startswith(f"letter {seeded[2].pk}: left unchanged, it no longer parses:")
+    assert messages[1] == "Re-parsed 3 letters: changed 0, unchanged 2, failed 1."
+
+
+def test_reparse_action_refuses_more_than_the_admin_limit(admin_client, seeded, monkeypatch):
+    monkeypatch.setattr("decisions.admin.ADMIN_REPARSE_MAX", 2)
+    Letter.objects.filter(pk=seeded[0].pk).update(reviewer_specialty="Medicine")
+    messages = [str(m) for m in reparse_action(admin_client, seeded).context["messages"]]
+    assert messages == [
+        "3 letters selected; the admin re-parses at most 2 at a time. "
+        "Use `manage.py reparse` for more."
+    ]
+    assert Letter.objects.get(pk=seeded[0].pk).reviewer_specialty == "Medicine"
+    assert ADMIN_REPARSE_MAX == 500
+
+
+def test_reparse_action_needs_the_ingest_permission(django_user_model, seeded):
+    viewer = django_user_model.objects.create_user(username="viewer", password="x", is_staff=True)
+    viewer.user_permissions.add(
+        Permission.objects.get(content_type__app_label="decisions", codename="view_letter")
+    )
+    client = Client()
+    client.force_login(viewer)
+    page = client.get(changelist("letter"))
+    assert page.status_code == 200
+    assert "reparse" not in page.content.decode()
+    Letter.objects.filter(pk=seeded[0].pk).update(reviewer_specialty="Medicine")
+    reparse_action(client, seeded)
+    assert Letter.objects.get(pk=seeded[0].pk).reviewer_specialty == "Medicine"
+
+    viewer.user_permissions.add(
+        Permission.objects.get(content_type__app_label="decisions", codename="add_letter")
+    )
+    assert "reparse" in client.get(changelist("letter")).content.decode()
+    reparse_action(client, seeded)
+    assert Letter.objects.get(pk=seeded[0].pk).reviewer_specialty == "Neurology"
