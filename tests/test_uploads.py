@@ -90,7 +90,7 @@ def test_mixed_batch_loads_the_good_files_and_names_each_failure(admin_client, a
         if status == "created":
             assert f'href="{letter.get_absolute_url()}"' in html
     assert "3 added" in html and "0 already stored" in html and "3 not loaded" in html
-    assert "binary file (PNG image), not a PDF or text" in html
+    assert "Binary file (PNG image), not a PDF or text" in html
 
     run = IngestRun.objects.get()
     assert (run.origin, run.user, run.created, run.duplicates, run.failed) == (

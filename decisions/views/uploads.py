@@ -43,7 +43,7 @@ class UploadForm(forms.Form):
         allow_empty_file=True,
         widget=MultipleFileInput(attrs={"accept": ACCEPT}),
         label="Letters",
-        help_text="PDF or text files, or one ZIP of them.",
+        help_text="PDF or text files, or ZIP files of them.",
     )
 
 
