@@ -116,29 +116,29 @@ def test_oversized_file_is_refused_before_reading(letters_dir, settings):
     assert Letter.objects.count() == 0
 
 
-def test_failing_letter_leaves_no_partial_rows(letters_dir, monkeypatch):
-    """A database error after the letter row is inserted rolls the whole letter back."""
-    from decisions.services import letters
-
-    real = letters.Citation.objects.bulk_create
-    calls = []
-
-    def explode_on_second_letter(rows, *args, **kwargs):
-        calls.append(1)
-        if len(calls) == 2:
-            from django.db import DataError
-
-            raise DataError("simulated failure while writing citations")
-        return real(rows, *args, **kwargs)
-
-    monkeypatch.setattr(letters.Citation.objects, "bulk_create", explode_on_second_letter)
+def test_letter_the_database_refuses_fails_alone_and_leaves_no_rows(letters_dir):
+    """A specialty longer than its column: the batch falls back to one transaction per letter."""
+    text = seed_text(SEED_NAMES[0]).replace("Neurology", "Neurology " + "and Neurology " * 30, 1)
+    (letters_dir / "long_specialty.txt").write_text(text)
     out, err, error = ingest(letters_dir)
-    assert "created 2, duplicates 0, failed 1" in out
-    assert "simulated failure" in err
-    failed_name = IngestFailure.objects.get().source_name
-    assert not Letter.objects.filter(source_name=failed_name).exists()
-    assert DisputedItem.objects.filter(letter__source_name=failed_name).count() == 0
-    assert Letter.objects.count() == 2
+    assert "created 3, duplicates 0, failed 1" in out
+    assert f"FAILED {letters_dir / 'long_specialty.txt'}: cannot be stored:" in err
+    assert "too long" in err
+    assert not Letter.objects.filter(source_name__endswith="long_specialty.txt").exists()
+    assert DisputedItem.objects.count() == 10  # only the three good letters' items
+    assert Citation.objects.filter(item__letter__source_name__endswith="long_specialty.txt").count() == 0
+
+
+def test_batches_store_many_letters_with_a_few_statements(letters_dir, django_assert_max_num_queries):
+    """Ten letters cost the same statements as one: batched inserts, not a loop of saves."""
+    for n in range(7):
+        # Trailing blank lines: other bytes (so not duplicates), the same letter.
+        (letters_dir / f"variant{n}.txt").write_text(seed_text(SEED_NAMES[n % 3]) + "\n" * (n + 1))
+    files = [FileInput(name=str(p), path=str(p)) for p in sorted(letters_dir.iterdir())]
+    # run row, lookup, savepoint, letters, ids, items, citations, release, failures, run update
+    with django_assert_max_num_queries(12):
+        summary = ingest_files(files, origin="command", sources="t")
+    assert summary.created == 10
 
 
 def test_dry_run_writes_nothing(letters_dir):

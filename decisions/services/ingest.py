@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from ..models import IngestFailure, IngestRun, Letter, original_file_path
 from ..preparation import FileInput, Prepared, Rejected, prepare
-from .letters import letter_create
+from .letters import NewLetter, letters_create
 
 CREATED = "created"
 DUPLICATE = "duplicate"
@@ -117,54 +117,73 @@ def _batches(stream: Iterable, size: int) -> Iterator[list]:
 def _store_batch(
     batch: list[Prepared | Rejected], *, run: IngestRun | None, dry_run: bool
 ) -> list[FileOutcome]:
+    """Decide every file of a batch, storing the new letters together.
+
+    The new letters go in with one transaction (a few statements for the whole batch); if that
+    fails, they are retried one transaction each, so the failure lands on the one letter that
+    caused it and the rest of the batch is still stored.
+    """
     hashes = [p.sha256 for p in batch if isinstance(p, Prepared)]
-    known = dict(Letter.objects.filter(sha256__in=hashes).values_list("sha256", "id"))
-    outcomes = []
-    for prepared in batch:
+    stored = dict(Letter.objects.filter(sha256__in=hashes).values_list("sha256", "id"))
+    decided: dict[int, FileOutcome] = {}
+    first_copy: dict[str, int] = {}  # sha256 -> position of its first new copy in the batch
+    copies: list[int] = []
+    for position, prepared in enumerate(batch):
         if isinstance(prepared, Rejected):
-            outcomes.append(FileOutcome(prepared.name, FAILED, reason=prepared.reason))
-        elif prepared.sha256 in known:
-            outcomes.append(FileOutcome(prepared.name, DUPLICATE, letter_id=known[prepared.sha256]))
-        elif dry_run:
-            # A dry run still reports a second copy within the same run as a duplicate.
-            known[prepared.sha256] = None
-            outcomes.append(FileOutcome(prepared.name, CREATED))
+            decided[position] = FileOutcome(prepared.name, FAILED, reason=prepared.reason)
+        elif prepared.sha256 in stored:
+            decided[position] = FileOutcome(prepared.name, DUPLICATE, letter_id=stored[prepared.sha256])
+        elif prepared.sha256 in first_copy:
+            copies.append(position)
         else:
-            outcome = _store_one(prepared, run)
-            known[prepared.sha256] = outcome.letter_id
-            outcomes.append(outcome)
-    return outcomes
+            first_copy[prepared.sha256] = position
+    new = [(n, batch[n]) for n in first_copy.values()]
+    if dry_run:
+        decided.update((n, FileOutcome(p.name, CREATED)) for n, p in new)
+    elif new:
+        decided.update(_store_new(new, run))
+    for position in copies:
+        original = decided[first_copy[batch[position].sha256]]
+        decided[position] = FileOutcome(batch[position].name, DUPLICATE, letter_id=original.letter_id)
+    return [decided[n] for n in range(len(batch))]
 
 
-def _store_one(prepared: Prepared, run: IngestRun | None) -> FileOutcome:
-    original_path = _save_original(prepared) if prepared.original is not None else None
+def _store_new(new: list[tuple[int, Prepared]], run: IngestRun) -> dict[int, FileOutcome]:
+    specs = {n: _new_letter(p) for n, p in new}
     try:
-        letter = letter_create(
-            parsed=prepared.letter,
-            sha256=prepared.sha256,
-            source_name=prepared.name,
-            kind=prepared.kind,
-            raw_text=prepared.text,
-            original_path=original_path,
-            run=run,
-        )
-    except IntegrityError as exc:
-        if _violates_sha256_uniqueness(exc):
-            # Another ingest stored this letter between our lookup and our insert.
-            existing = Letter.objects.only("id").get(sha256=prepared.sha256)
-            return FileOutcome(prepared.name, DUPLICATE, letter_id=existing.id)
-        return FileOutcome(prepared.name, FAILED, reason=f"cannot be stored: {exc}")
-    except DataError as exc:
+        stored = letters_create(list(specs.values()), run=run)
+    except (DataError, IntegrityError):
+        return {n: _store_one(spec, run) for n, spec in specs.items()}
+    return {n: _outcome(spec, stored) for n, spec in specs.items()}
+
+
+def _store_one(spec: NewLetter, run: IngestRun) -> FileOutcome:
+    try:
+        stored = letters_create([spec], run=run)
+    except (DataError, IntegrityError) as exc:
         # A parsed value the schema cannot hold (say, a 500-character specialty): this
         # letter's problem, not the run's. Connection failures still stop the run.
-        return FileOutcome(prepared.name, FAILED, reason=f"cannot be stored: {exc}")
-    return FileOutcome(prepared.name, CREATED, letter_id=letter.id)
+        return FileOutcome(spec.source_name, FAILED, reason=f"cannot be stored: {exc}")
+    return _outcome(spec, stored)
 
 
-def _violates_sha256_uniqueness(exc: IntegrityError) -> bool:
-    diag = getattr(exc.__cause__, "diag", None)
-    constraint = getattr(diag, "constraint_name", None) or ""
-    return "sha256" in constraint
+def _outcome(spec: NewLetter, stored: dict[str, int]) -> FileOutcome:
+    if spec.sha256 in stored:
+        return FileOutcome(spec.source_name, CREATED, letter_id=stored[spec.sha256])
+    # Another ingest stored this letter between our lookup and our insert.
+    existing = Letter.objects.only("id").get(sha256=spec.sha256)
+    return FileOutcome(spec.source_name, DUPLICATE, letter_id=existing.id)
+
+
+def _new_letter(prepared: Prepared) -> NewLetter:
+    return NewLetter(
+        parsed=prepared.letter,
+        sha256=prepared.sha256,
+        source_name=prepared.name,
+        kind=prepared.kind,
+        raw_text=prepared.text,
+        original_path=_save_original(prepared) if prepared.original is not None else None,
+    )
 
 
 def _save_original(prepared: Prepared) -> str:

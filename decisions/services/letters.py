@@ -6,6 +6,7 @@ item rows for the search can never drift from the letter.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
@@ -126,39 +127,67 @@ def _citation_rows(row: DisputedItem, item: Item) -> list[Citation]:
     return rows
 
 
-def items_create(letter: Letter, parsed: ParsedLetter) -> None:
-    """Insert a letter's items and citations: two statements whatever the letter's size."""
-    rows = [_item_row(letter, n, item) for n, item in enumerate(parsed.items, start=1)]
+def items_create(pairs: list[tuple[Letter, ParsedLetter]]) -> None:
+    """Insert the items and citations of stored letters: two statements for any number."""
+    rows, parsed_items = [], []
+    for letter, parsed in pairs:
+        for n, item in enumerate(parsed.items, start=1):
+            rows.append(_item_row(letter, n, item))
+            parsed_items.append(item)
     DisputedItem.objects.bulk_create(rows)
-    citations = [c for row, item in zip(rows, parsed.items) for c in _citation_rows(row, item)]
+    citations = [c for row, item in zip(rows, parsed_items) for c in _citation_rows(row, item)]
     Citation.objects.bulk_create(citations)
 
 
-def letter_create(
-    *,
-    parsed: ParsedLetter,
-    sha256: str,
-    source_name: str,
-    kind: str,
-    raw_text: str,
-    original_path: str | None,
-    run: IngestRun | None,
-) -> Letter:
-    """Store one letter whole: the caller's transaction makes it all-or-nothing."""
-    letter = Letter(
-        sha256=sha256,
-        source_name=source_name[:1000],
-        original_kind=kind,
-        raw_text=raw_text,
-        ingest_run=run,
-        **letter_fields(parsed),
-    )
-    if original_path:
-        letter.original_file.name = original_path
+@dataclass(frozen=True)
+class NewLetter:
+    """What storing a letter needs besides its parse: identity, source and the kept original."""
+
+    parsed: ParsedLetter
+    sha256: str
+    source_name: str
+    kind: str
+    raw_text: str
+    original_path: str | None
+
+
+def letters_create(new: list[NewLetter], *, run: IngestRun) -> dict[str, int]:
+    """Store letters in one transaction; returns sha256 -> id of the ones this call stored.
+
+    A letter whose SHA-256 is already stored (by anyone, also a concurrent ingest that commits
+    while this one waits on the unique index) is skipped, not an error: it is a duplicate. Any
+    other database error aborts the whole call, so the caller can retry letter by letter and
+    pin the failure on the one letter that caused it.
+    """
+    rows = []
+    for spec in new:
+        letter = Letter(
+            sha256=spec.sha256,
+            source_name=spec.source_name[:1000],
+            original_kind=spec.kind,
+            raw_text=spec.raw_text,
+            ingest_run=run,
+            **letter_fields(spec.parsed),
+        )
+        if spec.original_path:
+            letter.original_file.name = spec.original_path
+        rows.append(letter)
     with transaction.atomic():
-        letter.save(force_insert=True)
-        items_create(letter, parsed)
-    return letter
+        Letter.objects.bulk_create(rows, ignore_conflicts=True)
+        # ON CONFLICT DO NOTHING returns no ids; ours are the rows carrying this run.
+        stored = dict(
+            Letter.objects.filter(sha256__in=[r.sha256 for r in rows], ingest_run=run).values_list(
+                "sha256", "id"
+            )
+        )
+        pairs, seen = [], set()
+        for row, spec in zip(rows, new):
+            if row.sha256 in stored and row.pk is None and stored[row.sha256] not in seen:
+                seen.add(stored[row.sha256])  # a second copy in `new` is not stored twice
+                row.pk = stored[row.sha256]
+                pairs.append((row, spec.parsed))
+        items_create(pairs)
+    return stored
 
 
 def letter_replace_parse(letter: Letter, parsed: ParsedLetter) -> None:
@@ -169,4 +198,4 @@ def letter_replace_parse(letter: Letter, parsed: ParsedLetter) -> None:
         letter.parsed_at = timezone.now()
         letter.save()
         letter.items.all().delete()
-        items_create(letter, parsed)
+        items_create([(letter, parsed)])
