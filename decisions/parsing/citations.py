@@ -4,16 +4,18 @@ A standard paragraph reads "Decision based on <citation>[, <citation>...]": each
 after its "Page(s): <pages>" group, and those after the first inherit the paragraph's family
 (MTUS or Non-MTUS). The 2013 notices write a sentence instead ("The Expert Reviewer based
 his/her decision on the MTUS Chronic Pain Medical Treatment Guidelines, Chronic pain programs,
-pages 30-32."), where "; " or "and the <guideline>" separates citations and "which is part of
-MTUS" marks the family. Canonical documents let a facet group one document however a letter
-spells it; the citation's text is always kept as written.
+pages 30-32."), where "which is [not] part of MTUS" marks the family and "and the
+<guideline>" separates citations. Canonical documents let a facet group one document however a
+letter spells it; the citation's text is kept as written.
 """
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Literal
 
 from .model import Basis, Citation, Guideline
+from .text import lowered
 
 Family = Literal["MTUS", "Non-MTUS"] | None
 
@@ -39,103 +41,111 @@ ACOEM_CHAPTERS = {
 }
 # A chapter title as letters write it: with or without commas and hyphens between its words.
 _CHAPTER_TITLES = {
-    number: re.compile(r"[\s,:-]*" + r"[\s,-]+".join(re.split(r"[\s,-]+", title)) + r"\b", re.IGNORECASE)
+    number: re.compile(r"[\s,:-]*" + r"[\s,-]+".join(re.split(r"[\s,-]+", title.lower())) + r"\b")
     for number, title in ACOEM_CHAPTERS.items()
 }
 
-_BASED_ON = re.compile(
-    r"\bDecision based on\s+|\bbased (?:its|their|his/her|his|her) decision on\s+", re.IGNORECASE
+# Searched in lower-cased copies, with a leading literal where the text may be long (see
+# `text.lowered`); "x(?<![a-z]x)" checks a word boundary without losing that literal.
+_BASED_ON = re.compile(r"based (?:on|(?P<sentence>(?:its|their|his/her|his|her) decision on))\s+")
+# The end of a 2013 basis sentence: its family clause and full stop belong to no citation.
+_SENTENCE_END = re.compile(
+    r",?\s*(?P<clause>which (?:is|are) (?P<negation>not )?(?:a )?part of (?:the )?mtus\b)?\.?$"
 )
 _PAGE_NUMBERS = r"\d+\b(?:\s*-\s*\d+\b)?(?:\s+of\s+\d+\b)?"
 _PAGES = rf"{_PAGE_NUMBERS}(?:\s*(?:,|\band\b)\s*{_PAGE_NUMBERS})*"
 # Where one citation ends and the next begins: after a "Page(s):" group (which belongs to the
 # citation, with a full stop right after it), or at a separator (which belongs to neither).
 _CITATION_END = re.compile(
-    rf"(?P<pages>\bPage\(s\):?\s*{_PAGES}\.?)"
-    r"|(?P<separator>\s*;\s*|,?\s+and\s+(?=(?:the\s+)?(?:MTUS|Non-MTUS|ACOEM|American College"
-    r"|Official Disability|ODG|Chronic Pain|Post-?surgical)\b))",
-    re.IGNORECASE,
+    rf"(?P<pages>page\(s\):?\s*{_PAGES}\.?)"
+    r"|(?P<separator>,?\s+and\s+(?:the\s+)?(?=(?:mtus|non-mtus|acoem|american college"
+    r"|official disability|odg|chronic pain|post-?surgical)\b))"
 )
-_PAGES_IN_CITATION = re.compile(rf"\b(?:Page\(s\):?|pages?|pp?\.)\s*(?P<pages>{_PAGES})", re.IGNORECASE)
-_PAGE_SEPARATOR = re.compile(r"\s*(?:,|\band\b)\s*", re.IGNORECASE)
+_PAGES_IN_CITATION = re.compile(rf"p(?<![a-z]p)(?:age\(s\):?|ages?|p?\.)\s*(?P<pages>{_PAGES})")
+_PAGE_SEPARATOR = re.compile(r"\s*(?:,|\band\b)\s*")
 _PAGE_TOTAL = re.compile(r"\s+of\s+\d+$")
 _RANGE_LIMIT = 100
 
-_NON_MTUS_MARK = re.compile(r"^(?:the\s+)?Non-MTUS(?:\s+Citations?)?\b[\s:,-]*", re.IGNORECASE)
-_MTUS_MARK = re.compile(
-    r"^(?:the\s+)?(?:CA\s+)?MTUS\b(?:\s*\((?:Effective July 18, )?2009\))?[\s/:,-]*", re.IGNORECASE
-)
-_PART_OF_MTUS = re.compile(
-    r",?\s*which (?:is|are) (?P<negation>not )?(?:a )?part of (?:the )?MTUS\b\.?", re.IGNORECASE
-)
-_ODG = re.compile(
-    r"(?:the\s+)?(?:Official Disability Guidelines(?:\s*\(ODG\))?|\bODG\b)[\s,:-]*", re.IGNORECASE
-)
-_ACOEM = re.compile(r"American College of Occupational and Environmental Medicine|\bACOEM\b", re.IGNORECASE)
-_ACOEM_CHAPTER = re.compile(r"\bChapter\s+(?P<number>\d+)\b", re.IGNORECASE)
-_CHRONIC_PAIN = re.compile(
-    r"\bChronic Pain (?:Medical )?Treatment Guidelines\b(?:\s*\((?:Effective July 18, )?2009\))?",
-    re.IGNORECASE,
-)
-_POSTSURGICAL = re.compile(r"\bPost-?surgical Treatment Guidelines\b", re.IGNORECASE)
+_NON_MTUS_MARK = re.compile(r"^(?:the\s+)?non-mtus(?:\s+citations?)?\b[\s:,-]*")
+_MTUS_MARK = re.compile(r"^(?:the\s+)?(?:ca\s+)?mtus\b(?:\s*\((?:effective july 18, )?2009\))?[\s/:,-]*")
+_ODG = re.compile(r"o(?:fficial disability guidelines(?:\s*\(odg\))?|dg(?<![a-z]odg)\b)[\s,:-]*")
+_ACOEM = re.compile(r"a(?:merican college of occupational and environmental medicine|coem(?<![a-z]acoem)\b)")
+_ACOEM_CHAPTER = re.compile(r"chapter\s+(?P<number>\d+)\b")
+_CHRONIC_PAIN = re.compile(r"chronic pain (?:medical )?treatment guidelines\b(?:\s*\((?:effective july 18, )?2009\))?")
+_POSTSURGICAL = re.compile(r"post-?surgical treatment guidelines\b")
 _TOPIC_EDGES = " ,.;:-"
 
 
+@lru_cache(maxsize=4096)
 def parse_basis(text: str) -> Basis:
     """A basis paragraph (without its label) and the citations it names.
 
+    Cached: letters repeat the same few basis paragraphs word for word (within one letter and
+    across thousands), and a `Basis` is immutable, so parses can share one.
+
     Text before "Decision based on" ("The Claims Administrator did not base their decision on
     the MTUS.") is part of the basis text, not a citation; a paragraph that bases the decision
-    on nothing ("did not cite any medical evidence") has no citations.
+    on nothing ("did not cite any medical evidence") has no citations. In a 2013 sentence the
+    citations are the words after "decision on the", without the family clause and full stop.
     """
-    based_on = _BASED_ON.search(text)
-    citations = _citations(" ".join(text[based_on.end() :].split())) if based_on else ()
-    return Basis(text=text, citations=citations)
+    flat = " ".join(text.split())
+    based_on = _BASED_ON.search(lowered(flat))
+    if based_on is None:
+        return Basis(text=text, citations=())
+    cited = flat[based_on.end() :]
+    family: Family = None
+    if based_on["sentence"]:
+        if cited[:4].lower() == "the ":
+            cited = cited[4:]
+        end = _SENTENCE_END.search(lowered(cited))
+        assert end is not None  # every part of the pattern is optional
+        if end["clause"]:
+            family = "Non-MTUS" if end["negation"] else "MTUS"
+        cited = cited[: end.start()]
+    return Basis(text=text, citations=_citations(cited, family))
 
 
-def _citations(text: str) -> tuple[Citation, ...]:
+def _citations(text: str, family: Family) -> tuple[Citation, ...]:
     pieces = []
     start = 0
-    for end in _CITATION_END.finditer(text):
+    for end in _CITATION_END.finditer(lowered(text)):
         if end["pages"]:
             pieces.append(text[start : end.end()])
         elif end.start() > start:
             pieces.append(text[start : end.start()])
         start = end.end()
     pieces.append(text[start:])
-    pieces = [piece for raw in pieces if (piece := raw.strip(" ,;"))]
+    pieces = [piece for raw in pieces if (piece := raw.strip(" ,"))]
     if not pieces:
         return ()
-    family = _family(pieces[0]) or _family_by_clause(text)
+    family = _family(pieces[0]) or family
     return tuple(_citation(piece, _family(piece) or family) for piece in pieces)
 
 
 def _family(piece: str) -> Family:
-    if _NON_MTUS_MARK.match(piece):
+    low = lowered(piece)
+    if _NON_MTUS_MARK.match(low):
         return "Non-MTUS"
-    if _MTUS_MARK.match(piece):
+    if _MTUS_MARK.match(low):
         return "MTUS"
     return None
 
 
-def _family_by_clause(text: str) -> Family:
-    clause = _PART_OF_MTUS.search(text)
-    if clause is None:
-        return None
-    return "Non-MTUS" if clause["negation"] else "MTUS"
-
-
 def _citation(piece: str, family: Family) -> Citation:
-    pages_match = _PAGES_IN_CITATION.search(piece)
+    pages_match = _PAGES_IN_CITATION.search(lowered(piece))
     if pages_match:
         pages = _pages(pages_match["pages"])
         body = f"{piece[: pages_match.start()]} {piece[pages_match.end() :]}"
     else:
         pages, body = (), piece
-    body = _PART_OF_MTUS.sub("", body)
-    body = (_NON_MTUS_MARK if family == "Non-MTUS" else _MTUS_MARK).sub("", body.strip(), count=1)
+    body = _without(body.strip(), _NON_MTUS_MARK if family == "Non-MTUS" else _MTUS_MARK)
     guideline, document, topic = _name(body, family)
     return Citation(guideline=guideline, document=document, topic=topic, pages=pages, text=piece)
+
+
+def _without(text: str, pattern: re.Pattern[str]) -> str:
+    match = pattern.search(lowered(text))
+    return f"{text[: match.start()]}{text[match.end() :]}" if match else text
 
 
 def _name(body: str, family: Family) -> tuple[Guideline, str | None, str | None]:
@@ -144,17 +154,19 @@ def _name(body: str, family: Family) -> tuple[Guideline, str | None, str | None]
     ODG is never part of MTUS, so naming it wins over an inherited family; ACOEM is its own
     guideline only outside MTUS, whose chapters it otherwise is.
     """
-    odg = _ODG.search(body)
+    low = lowered(body)
+    odg = _ODG.search(low)
     if odg:
         return ("ODG", *_odg_document(body[odg.end() :]))
-    if family != "MTUS" and _ACOEM.search(body):
-        chapter = _ACOEM_CHAPTER.search(body)
+    acoem = _ACOEM.search(low)
+    if family != "MTUS" and acoem:
+        chapter = _ACOEM_CHAPTER.search(low)
         if chapter:
-            return ("ACOEM", *_acoem_chapter(chapter, body))
-        return "ACOEM", None, _topic(_ACOEM.split(body, maxsplit=1)[-1])
+            return ("ACOEM", *_acoem_chapter(chapter, body, low))
+        return "ACOEM", None, _topic(body[acoem.end() :])
     if family == "Non-MTUS":
         return "OTHER", None, None
-    document = _mtus_document(body)
+    document = _mtus_document(body, low, acoem is not None)
     if document is not None:
         return ("MTUS", *document)
     if family == "MTUS":
@@ -162,26 +174,25 @@ def _name(body: str, family: Family) -> tuple[Guideline, str | None, str | None]
     return "OTHER", None, None
 
 
-def _mtus_document(body: str) -> tuple[str, str | None] | None:
-    chapter = _ACOEM_CHAPTER.search(body) if _ACOEM.search(body) else None
+def _mtus_document(body: str, low: str, names_acoem: bool) -> tuple[str, str | None] | None:
+    chapter = _ACOEM_CHAPTER.search(low) if names_acoem else None
     if chapter:
-        return _acoem_chapter(chapter, body)
+        return _acoem_chapter(chapter, body, low)
     for pattern, document in ((_CHRONIC_PAIN, CHRONIC_PAIN), (_POSTSURGICAL, POSTSURGICAL)):
-        match = pattern.search(body)
+        match = pattern.search(low)
         if match:
             return document, _topic(body[match.end() :])
     return None
 
 
-def _acoem_chapter(chapter: re.Match[str], body: str) -> tuple[str, str | None]:
+def _acoem_chapter(chapter: re.Match[str], body: str, low: str) -> tuple[str, str | None]:
     """The chapter under its canonical title; the topic is what follows the written title."""
     number = int(chapter["number"])
-    rest = body[chapter.end() :]
     title = ACOEM_CHAPTERS.get(number)
     if title is None:
-        return f"ACOEM Chapter {number}", _topic(rest)
-    written = _CHAPTER_TITLES[number].match(rest)
-    return f"ACOEM Chapter {number} {title}", _topic(rest[written.end() :] if written else rest)
+        return f"ACOEM Chapter {number}", _topic(body[chapter.end() :])
+    written = _CHAPTER_TITLES[number].match(low, chapter.end())
+    return f"ACOEM Chapter {number} {title}", _topic(body[written.end() if written else chapter.end() :])
 
 
 def _odg_document(rest: str) -> tuple[str | None, str | None]:

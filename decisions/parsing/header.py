@@ -10,20 +10,20 @@ from dataclasses import dataclass
 from datetime import date
 
 from .dates import DATE, to_date
-from .text import one_line
+from .text import lowered, one_line
 
-_CASE_NUMBER = re.compile(r"\bCase Number:\s*(?P<value>[A-Z0-9][A-Z0-9-]*\b)", re.IGNORECASE)
+_CASE_NUMBER = re.compile(r"case number:\s*(?P<value>[a-z0-9][a-z0-9-]*\b)")
 
 
 def _dated(label: str) -> re.Pattern[str]:
-    return re.compile(rf"\b(?:{label}):\s*{DATE}", re.IGNORECASE)
+    return re.compile(rf"{label}:\s*{DATE}")
 
 
-_DATE_ASSIGNED = _dated("Date Assigned")
-_DECISION_DATE = _dated("Decision Date|Dated")
-_UR_DENIAL_DATE = _dated("UR Denial Date")
-_APPLICATION_RECEIVED = _dated("Application Received")
-_DATE_OF_INJURY = _dated("Date of Injury")
+_DATE_ASSIGNED = (_dated("date assigned"),)
+_DECISION_DATE = (_dated("decision date"), _dated("dated(?<![a-z]dated)"))
+_UR_DENIAL_DATE = (_dated("ur denial date"),)
+_APPLICATION_RECEIVED = (_dated("application received"),)
+_DATE_OF_INJURY = (_dated("date of injury"),)
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,17 +39,22 @@ class Header:
 def parse_header(preamble: str) -> Header:
     """The header values present in the part of the letter before its first section."""
     text = one_line(preamble)
-    case_number = _CASE_NUMBER.search(text)
+    low = lowered(text)
+    case_number = _CASE_NUMBER.search(low)
     return Header(
-        case_number=case_number["value"] if case_number else None,
-        date_assigned=_labelled_date(_DATE_ASSIGNED, text),
-        decision_date=_labelled_date(_DECISION_DATE, text),
-        ur_denial_date=_labelled_date(_UR_DENIAL_DATE, text),
-        application_received=_labelled_date(_APPLICATION_RECEIVED, text),
-        date_of_injury=_labelled_date(_DATE_OF_INJURY, text),
+        case_number=text[case_number.start("value") : case_number.end("value")] if case_number else None,
+        date_assigned=_labelled_date(_DATE_ASSIGNED, low),
+        decision_date=_labelled_date(_DECISION_DATE, low),
+        ur_denial_date=_labelled_date(_UR_DENIAL_DATE, low),
+        application_received=_labelled_date(_APPLICATION_RECEIVED, low),
+        date_of_injury=_labelled_date(_DATE_OF_INJURY, low),
     )
 
 
-def _labelled_date(pattern: re.Pattern[str], text: str) -> date | None:
-    match = pattern.search(text)
-    return to_date(match) if match else None
+def _labelled_date(patterns: tuple[re.Pattern[str], ...], low: str) -> date | None:
+    """The date after the first of the labels found (a label with no date after it gives None)."""
+    for pattern in patterns:
+        match = pattern.search(low)
+        if match:
+            return to_date(match)
+    return None

@@ -16,7 +16,7 @@ from .citations import parse_basis
 from .errors import ParseError
 from .model import Item, Outcome
 from .sections import ISSUES
-from .text import one_line, paragraphs
+from .text import join_lines
 
 CLAIMS = "Claims Administrator guideline:"
 REVIEWER = "MAXIMUS guideline:"
@@ -28,15 +28,14 @@ _LABEL = re.compile(
 )
 # A label always starts a paragraph, even where the extraction lost the break before it.
 _LINE_BEFORE_LABEL = re.compile(
-    r"(?<=[^\n])\n(?=(?:Claims Administrator guideline|MAXIMUS guideline|Decision rationale)[ ]*:)",
-    re.IGNORECASE,
+    r"\n(?<=[^\n]\n)(?=(?i:claims administrator guideline|maximus guideline|decision rationale)[ ]*:)"
 )
 _INTRODUCTION = re.compile(
-    r"^The\s+Final\s+Determination\s+was\s+based\s+on\s+decisions\s+for\s+the\s+disputed\s+"
+    r"The\s+Final\s+Determination\s+was\s+based\s+on\s+decisions\s+for\s+the\s+disputed\s+"
     r"items/services\s+set\s+forth\s+below:?",
     re.IGNORECASE,
 )
-_KNOWN_HEADING = re.compile(r":\s*(?:Upheld|Overturned)\.?$", re.IGNORECASE)
+_KNOWN_HEADING = re.compile(r":\s*(?i:upheld|overturned)\.?$")
 _HEADING = re.compile(r"^(?P<treatment>.*):(?P<outcome>[^:]*)$")
 OUTCOMES: dict[str, Outcome] = {"upheld": "upheld", "overturned": "overturned"}
 
@@ -49,54 +48,61 @@ class _Draft:
 
 def parse_items(section: str) -> tuple[Item, ...]:
     """The items of the decisions section (in `text.document` form), in letter order."""
-    body = _INTRODUCTION.sub("", section.strip("\n"), count=1)
-    blocks = [block.strip("\n") for block in _LINE_BEFORE_LABEL.sub("\n\n", body).split("\n\n")]
-    drafts = _drafts(_recover_headings([block for block in blocks if block]))
+    body = section.strip("\n")
+    introduction = _INTRODUCTION.match(body)
+    if introduction:
+        body = body[introduction.end() :]
+    blocks = [_labelled(block) for block in _LINE_BEFORE_LABEL.sub("\n\n", body).split("\n\n") if block.strip()]
+    drafts = _drafts(_recover_headings(blocks))
     if not drafts:
         raise ParseError(f"no items in the {ISSUES!r} section")
     return tuple(_item(number, draft) for number, draft in enumerate(drafts, start=1))
 
 
-def _label(block: str) -> str | None:
+Block = tuple[str, str | None]  # a paragraph (without its label) and its label, if any
+
+
+def _labelled(block: str) -> Block:
+    block = block.strip("\n")
     match = _LABEL.match(block)
-    return _LABELS[match["label"].lower()] if match else None
+    return (block[match.end() :], _LABELS[match["label"].lower()]) if match else (block, None)
 
 
-def _recover_headings(blocks: list[str]) -> list[str]:
+def _recover_headings(blocks: list[Block]) -> list[Block]:
     """Give back the headings that extractions without paragraph breaks glue to a paragraph.
 
     Without a break, a heading ends the previous item's last labelled paragraph; since the
     next item's first label follows it directly, the heading is that paragraph's last line.
     """
-    out: list[str] = []
-    for block, following in zip(blocks, [*blocks[1:], ""]):
-        if _label(block) and _label(following) == CLAIMS and "\n" in block:
-            out.extend(block.rsplit("\n", 1))
+    out: list[Block] = []
+    for (block, label), (_, following) in zip(blocks, [*blocks[1:], ("", None)]):
+        if label and following == CLAIMS and "\n" in block:
+            head, heading = block.rsplit("\n", 1)
+            out += [(head, label), (heading, None)]
         else:
-            out.append(block)
+            out.append((block, label))
     return out
 
 
-def _drafts(blocks: list[str]) -> list[_Draft]:
+def _drafts(blocks: list[Block]) -> list[_Draft]:
     drafts: list[_Draft] = []
     current: _Draft | None = None
-    label: str | None = None
-    for block, following in zip(blocks, [*blocks[1:], ""]):
-        block_label = _label(block)
-        if block_label is None and (_label(following) or _KNOWN_HEADING.search(block)):
-            current, label = _Draft(block), None
+    part: str | None = None
+    for (block, label), (_, following) in zip(blocks, [*blocks[1:], ("", None)]):
+        if label is None and (following or _KNOWN_HEADING.search(block)):
+            current, part = _Draft(block), None
             drafts.append(current)
-        elif block_label is not None:
+        elif label is not None:
             if current is None:
-                raise ParseError(f"{block_label!r} paragraph before the first item heading")
-            label = block_label
+                raise ParseError(f"{label!r} paragraph before the first item heading")
             if label in current.parts:
                 raise ParseError(
                     f"{_where(len(drafts), current)}: two {label!r} paragraphs (a heading missing?)"
                 )
-            current.parts[label] = [_LABEL.sub("", block, count=1)]
-        elif current is not None and label is not None:
-            current.parts[label].append(block)
+            part = label
+            current.parts[part] = [block]
+        elif current is not None and part is not None:
+            current.parts[part].append(block)
         # Anything else precedes the first heading: the section's introductory words.
     return drafts
 
@@ -108,7 +114,7 @@ def _split_heading(heading: str) -> tuple[str, str]:
 
 
 def _where(number: int, draft: _Draft) -> str:
-    return _named(number, _split_heading(one_line(draft.heading))[0])
+    return _named(number, _split_heading(join_lines(draft.heading))[0])
 
 
 def _named(number: int, treatment: str) -> str:
@@ -116,7 +122,7 @@ def _named(number: int, treatment: str) -> str:
 
 
 def _item(number: int, draft: _Draft) -> Item:
-    heading = one_line(draft.heading)
+    heading = join_lines(draft.heading)
     treatment, word = _split_heading(heading)
     if not treatment or not word:
         raise ParseError(f"item {number}: heading {heading!r} has no ': Upheld' or ': Overturned'")
@@ -137,7 +143,7 @@ def _item(number: int, draft: _Draft) -> Item:
 def _part(where: str, label: str, blocks: list[str] | None) -> str:
     if blocks is None:
         raise ParseError(f"{where}: no {label!r} paragraph")
-    text = "\n\n".join(p for block in blocks for p in paragraphs(block))
+    text = "\n\n".join(joined for block in blocks if (joined := join_lines(block)))
     if not text:
         raise ParseError(f"{where}: empty {label!r} paragraph")
     return text

@@ -13,9 +13,13 @@ from .reviewer import parse_reviewer
 from .sections import SUMMARY, split_sections
 from .text import document, normalize_characters, one_line, reflow
 
+# Boilerplate opening a case summary: the standard layout's introduction, and the 2013
+# notices' disclaimer that the summary is the utilization review's.
 _SUMMARY_INTRODUCTION = re.compile(
-    r"^The\s+expert\s+reviewer\s+developed\s+the\s+following\s+clinical\s+case\s+summary\s+based\s+"
-    r"on\s+a\s+review\s+of\s+the\s+case\s+file,\s+including\s+all\s+medical\s+records:?\s*",
+    r"The\s+expert\s+reviewer\s+developed\s+the\s+following\s+clinical\s+case\s+summary\s+based\s+"
+    r"on\s+a\s+review\s+of\s+the\s+case\s+file,\s+including\s+all\s+medical\s+records:?\s*"
+    r"|Disclaimer:\s+The\s+following\s+case\s+summary\s+was\s+taken\s+directly\s+from\s+the\s+"
+    r"utilization\s+review\b[^.:]*?\bdated\b[^.:]*[.:]?\s*",
     re.IGNORECASE,
 )
 _BULLET = re.compile(r"^(?:[-*\u2022\u00b7]|\d+[.)])\s+")
@@ -36,7 +40,9 @@ def parse_letter(text: str) -> Letter:
     else:
         layout = "case-header" if header.case_number else "standard"
         items = parse_items(sections.items)
-    summary = reflow(_SUMMARY_INTRODUCTION.sub("", sections.summary.strip("\n"), count=1))
+    summary_text = sections.summary.strip("\n")
+    introduction = _SUMMARY_INTRODUCTION.match(summary_text)
+    summary = reflow(summary_text[introduction.end() :] if introduction else summary_text)
     if not summary:
         raise ParseError(f"the {SUMMARY!r} section is empty")
     return Letter(

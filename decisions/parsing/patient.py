@@ -15,9 +15,14 @@ from datetime import date
 
 from .dates import DATE, to_date
 from .model import Patient, Sex
+from .text import lowered
 
-_AGE = re.compile(r"\b(?P<age>\d{1,3})(?:-|\s+)years?(?:-|\s+)old\b(?P<after>[^.,;:()]{0,60})", re.IGNORECASE)
-_WORD = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)*")
+# Found by the literal "year", then the number before it is read from a short window: the
+# regex engine finds a leading literal fast, and a leading digit class slowly.
+_AGE = re.compile(r"years?(?:-| +)old\b(?P<after>[^.,;:()]{0,60})")
+_AGE_NUMBER = re.compile(r"(?<![\d.])(?P<age>\d{1,3})(?:-| +)$")
+_AGE_WINDOW = 8
+_WORD = re.compile(r"[a-z]+(?:-[a-z]+)*")
 _SEXES: dict[str, Sex] = {
     "man": "male", "male": "male", "gentleman": "male",
     "woman": "female", "female": "female", "lady": "female",
@@ -34,38 +39,41 @@ _NOT_A_PERSON = frozenset(
     "pain problem report study".split()
 )
 _SEX_WITHOUT_AGE = re.compile(
-    r"\b(?:is|was) an? (?:[A-Za-z-]+ )?(?P<noun>man|male|gentleman|woman|female|lady)\b", re.IGNORECASE
+    r"s(?:(?<=\bis)|(?<=\bwas)) an? (?:[a-z-]+ )?(?P<noun>man|male|gentleman|woman|female|lady)\b"
 )
 # Most explicit first: each pattern ties the date to the injury more loosely than the last.
 _INJURY_DATES = tuple(
-    re.compile(pattern, re.IGNORECASE)
+    re.compile(pattern)
     for pattern in (
-        rf"\bdate of injur(?:y|ies)\b(?:\s+(?:of|on|was|is))?\s*:?\s*(?:\(DOI\)\s*:?\s*)?{DATE}",
-        rf"\bDOI\b\s*(?:of|on|was|is)?\s*:?\s*{DATE}",
-        rf"\binjur(?:y|ies|ed)\s+(?:of|on)\s+{DATE}",
-        rf"\binjur(?:y|ies|ed)\b[^.;]{{0,150}}?\bon\s+{DATE}",
+        rf"date(?<![a-z]date) of injur(?:y|ies)\b(?:\s+(?:of|on|was|is))?\s*:?\s*(?:\(doi\)\s*:?\s*)?{DATE}",
+        rf"doi(?<![a-z]doi)\b\s*(?:of|on|was|is)?\s*:?\s*{DATE}",
+        rf"injur(?:y|ies|ed)\s+(?:of|on)\s+{DATE}",
+        # "was injured at work on ...", but not "the injured worker had an MRI on ...".
+        rf"injur(?:y|ies|ed(?:(?<=was injured)|(?<=were injured)|(?<=been injured)))\b[^.;]{{0,150}}?\bon\s+{DATE}",
     )
 )
 
 
 def parse_patient(summary: str, header_date_of_injury: date | None) -> Patient:
     """The patient from the case summary (one line of text) and the header's date of injury."""
+    text = lowered(summary)
     age: int | None = None
     sex: Sex | None = None
-    for match in _AGE.finditer(summary):
-        words = [w.lower() for w in _WORD.findall(match["after"])[:4]]
-        if words and words[0] in _NOT_A_PERSON:
+    for match in _AGE.finditer(text):
+        number = _AGE_NUMBER.search(text, max(0, match.start() - _AGE_WINDOW), match.start())
+        words = _WORD.findall(match["after"])[:4]
+        if number is None or (words and words[0] in _NOT_A_PERSON):
             continue
-        age = int(match["age"])
+        age = int(number["age"])
         sex = _noun_sex(words)
         break
     else:
-        noun = _SEX_WITHOUT_AGE.search(summary)
-        sex = _SEXES[noun["noun"].lower()] if noun else None
+        noun = _SEX_WITHOUT_AGE.search(text)
+        sex = _SEXES[noun["noun"]] if noun else None
     return Patient(
         age=age,
         sex=sex,
-        date_of_injury=header_date_of_injury or _date_of_injury(summary),
+        date_of_injury=header_date_of_injury or _date_of_injury(text),
     )
 
 

@@ -14,48 +14,49 @@ from __future__ import annotations
 import re
 
 from .model import Reviewer
-from .text import one_line
+from .text import lowered, one_line
 
 _SPECIALTY = re.compile(
-    r"\bBoard[ -]Certified in (?P<value>.+?)"
-    r"(?=,?\s+(?:and\s+)?(?:has an? sub-?specialty in|is licensed to practice in)\b|\.(?:\s|$))",
-    re.IGNORECASE,
+    r"board[ -]certified in (?P<value>.+?)"
+    r"(?=,?\s+(?:and\s+)?(?:has an? sub-?specialty in|is licensed to practice in)\b|\.(?:\s|$))"
 )
 _SUBSPECIALTY = re.compile(
-    r"\bhas an? sub-?specialty in (?P<value>.+?)"
-    r"(?=,?\s+(?:and\s+)?is licensed to practice in\b|\.(?:\s|$))",
-    re.IGNORECASE,
+    r"has an? sub-?specialty in (?P<value>.+?)(?=,?\s+(?:and\s+)?is licensed to practice in\b|\.(?:\s|$))"
 )
-_LICENSED_IN = re.compile(r"\blicensed to practice in (?:the State of )?(?P<value>[^.]+)", re.IGNORECASE)
-_LABELLED_SPECIALTY = re.compile(r"^Certification\(s\)/Specialty:[ ]*(?P<value>.+)$", re.MULTILINE | re.IGNORECASE)
-_LABELLED_STATES = re.compile(r"^State\(s\) of Licensure:[ ]*(?P<value>.+)$", re.MULTILINE | re.IGNORECASE)
+_LICENSED_IN = re.compile(r"licensed to practice in (?:the state of )?(?P<value>[^.]+)")
+_LABELLED_SPECIALTY = re.compile(r"certification\(s\)/specialty:[ ]*(?P<value>[^\n]+)")
+_LABELLED_STATES = re.compile(r"state\(s\) of licensure:[ ]*(?P<value>[^\n]+)")
 _STATE_SEPARATOR = re.compile(r"\s*(?:,|;|\band\b)\s*(?:and\s+)?", re.IGNORECASE)
 
 
 def parse_reviewer(section: str) -> Reviewer:
     """Credentials from the reviewer section (in `text.document` form); None where unstated."""
-    labelled = _LABELLED_SPECIALTY.search(section)
-    states = _LABELLED_STATES.search(section)
-    if labelled or states:
+    low = lowered(section)
+    specialty = _LABELLED_SPECIALTY.search(low)
+    states = _LABELLED_STATES.search(low)
+    if specialty or states:
         return Reviewer(
-            specialty=_clean(labelled["value"]) if labelled else None,
+            specialty=_value(section, specialty),
             subspecialty=None,
-            licensed_in=_states(states["value"]) if states else (),
+            licensed_in=_states(_value(section, states)),
         )
     text = one_line(section)
-    specialty = _SPECIALTY.search(text)
-    subspecialty = _SUBSPECIALTY.search(text)
-    states = _LICENSED_IN.search(text)
+    low = lowered(text)
     return Reviewer(
-        specialty=_clean(specialty["value"]) if specialty else None,
-        subspecialty=_clean(subspecialty["value"]) if subspecialty else None,
-        licensed_in=_states(states["value"]) if states else (),
+        specialty=_value(text, _SPECIALTY.search(low)),
+        subspecialty=_value(text, _SUBSPECIALTY.search(low)),
+        licensed_in=_states(_value(text, _LICENSED_IN.search(low))),
     )
 
 
-def _clean(value: str) -> str | None:
-    return " ".join(value.split()).strip(" ,;.") or None
+def _value(text: str, match: re.Match[str] | None) -> str | None:
+    """The matched value as the letter writes it (the match was found in the lower-cased copy)."""
+    if match is None:
+        return None
+    return " ".join(text[match.start("value") : match.end("value")].split()).strip(" ,;.") or None
 
 
-def _states(value: str) -> tuple[str, ...]:
-    return tuple(state for part in _STATE_SEPARATOR.split(value) if (state := _clean(part)))
+def _states(value: str | None) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    return tuple(state for part in _STATE_SEPARATOR.split(value) if (state := part.strip(" ,;.")))

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from .errors import ParseError
+from .text import lowered
 
 HOW = "HOW THE IMR FINAL DETERMINATION WAS MADE"
 DOCUMENTS = "DOCUMENTS REVIEWED"
@@ -25,22 +26,22 @@ NOTICE_DECISIONS = "Expert Reviewer's Decision and Rationale:"
 
 
 def _words(heading: str) -> str:
-    """A heading as a pattern that tolerates the extractor's runs of spaces between words."""
-    return re.escape(heading).replace(r"\ ", "[ ]+")
+    """A heading as a lower-case pattern that tolerates runs of spaces between its words."""
+    return re.escape(heading.lower()).replace(r"\ ", "[ ]+")
 
 
+# Searched in the lower-cased document with a newline put in front, so each heading pattern
+# starts with a literal newline (see `text.lowered` on why patterns start with a literal).
 _STANDARD_HEADINGS = re.compile(
-    rf"^(?:(?P<how>{_words(HOW)})|(?P<documents>{_words(DOCUMENTS)})"
+    rf"\n(?:(?P<how>{_words(HOW)})|(?P<documents>{_words(DOCUMENTS)})"
     rf"|(?P<summary>{_words(SUMMARY)})"
-    rf"|(?P<items>{_words(ISSUES)}|{_words(ISSUES_ALTERNATIVE)}))[ ]*:?$",
-    re.MULTILINE | re.IGNORECASE,
+    rf"|(?P<items>{_words(ISSUES)}|{_words(ISSUES_ALTERNATIVE)}))[ ]*:?(?=\n|$)"
 )
-_NOTICE_TITLE = re.compile(rf"\b{_words(NOTICE_TITLE)}\b", re.IGNORECASE)
+_NOTICE_TITLE = re.compile(_words(NOTICE_TITLE))
 # In the 2013 notices a heading may have its first words of text on the same line.
 _NOTICE_HEADINGS = re.compile(
-    rf"^(?:(?P<how>{_words(NOTICE_QUALIFICATIONS)})|(?P<summary>{_words(NOTICE_SUMMARY)})"
-    rf"|(?P<items>{_words(NOTICE_DECISIONS)}))",
-    re.MULTILINE | re.IGNORECASE,
+    rf"\n(?:(?P<how>{_words(NOTICE_QUALIFICATIONS)})|(?P<summary>{_words(NOTICE_SUMMARY)})"
+    rf"|(?P<items>{_words(NOTICE_DECISIONS)}))"
 )
 _STANDARD_NAMES = {"how": HOW, "documents": DOCUMENTS, "summary": SUMMARY, "items": ISSUES}
 _NOTICE_NAMES = {"how": NOTICE_QUALIFICATIONS, "summary": NOTICE_SUMMARY, "items": NOTICE_DECISIONS}
@@ -66,10 +67,12 @@ def split_sections(doc: str) -> Sections:
     """
     if not doc.strip():
         raise ParseError("empty text: no letter to parse")
-    preamble, bodies = _cut(doc, _STANDARD_HEADINGS, _STANDARD_NAMES)
-    notice = "items" not in bodies and _NOTICE_TITLE.search(doc) is not None
+    doc = "\n" + doc
+    low = lowered(doc)
+    preamble, bodies = _cut(doc, low, _STANDARD_HEADINGS, _STANDARD_NAMES)
+    notice = "items" not in bodies and _NOTICE_TITLE.search(low) is not None
     if notice:
-        preamble, bodies = _cut(doc, _NOTICE_HEADINGS, _NOTICE_NAMES)
+        preamble, bodies = _cut(doc, low, _NOTICE_HEADINGS, _NOTICE_NAMES)
         names, where = _NOTICE_NAMES, "2013 notice"
     elif "items" not in bodies:
         raise ParseError(
@@ -90,8 +93,10 @@ def split_sections(doc: str) -> Sections:
     )
 
 
-def _cut(doc: str, headings: re.Pattern[str], names: dict[str, str]) -> tuple[str, dict[str, str]]:
-    matches = list(headings.finditer(doc))
+def _cut(
+    doc: str, low: str, headings: re.Pattern[str], names: dict[str, str]
+) -> tuple[str, dict[str, str]]:
+    matches = list(headings.finditer(low))
     if not matches:
         return doc, {}
     bodies: dict[str, str] = {}

@@ -13,67 +13,81 @@ from __future__ import annotations
 
 import re
 
-_CHARACTERS = str.maketrans(
-    {
-        **dict.fromkeys("\u2018\u2019\u201a\u201b\u2032", "'"),
-        **dict.fromkeys("\u201c\u201d\u201e\u201f\u2033", '"'),
-        **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212", "-"),
-        **dict.fromkeys("\t\u00a0\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f", " "),
-        # Invisible: a soft hyphen, zero-width space or stray byte-order mark joins nothing.
-        **dict.fromkeys("\u00ad\u200b\ufeff", None),
-        "\ufb00": "ff",
-        "\ufb01": "fi",
-        "\ufb02": "fl",
-        "\ufb03": "ffi",
-        "\ufb04": "ffl",
-    }
-)
+_REPLACEMENTS = {
+    **dict.fromkeys("\u2018\u2019\u201a\u201b\u2032", "'"),
+    **dict.fromkeys("\u201c\u201d\u201e\u201f\u2033", '"'),
+    **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212", "-"),
+    **dict.fromkeys("\u00a0\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f", " "),
+    # Invisible: a soft hyphen, zero-width space or stray byte-order mark joins nothing.
+    **dict.fromkeys("\u00ad\u200b\ufeff", ""),
+    # The one character whose lower case is two characters: without it, `str.lower()` keeps
+    # every index, so the parser can search a lower-cased copy and slice the original.
+    "\u0130": "I",
+    "\ufb00": "ff",
+    "\ufb01": "fi",
+    "\ufb02": "fl",
+    "\ufb03": "ffi",
+    "\ufb04": "ffl",
+}
+# A regex rather than str.translate: translate looks up every character of the text in Python,
+# which costs milliseconds per letter; the regex calls back only for the few characters to replace.
+_SPECIAL_CHARACTERS = re.compile("[" + "".join(_REPLACEMENTS) + "]")
 
-# A line ending in a word hyphen continues on the next line without a space ("L5-" + "S1").
-_HYPHEN_LINE_END = re.compile(r"(?<=\w-)\n")
+# A line ending in a word hyphen continues on the next line without a space ("L5-" + "S1"),
+# except a suspended hyphen ("short-" + "and long-term").
+_HYPHEN_LINE_END = re.compile(r"(?<=\w-)\n(?!(?:and|or) )")
 
 
 def normalize_characters(text: str) -> str:
-    """Straight quotes, ASCII hyphens and plain spaces, so values compare and search alike."""
-    return text.translate(_CHARACTERS)
+    """Straight quotes, ASCII hyphens and plain spaces, so values compare and search alike.
+
+    ASCII text (most letters) is returned as is.
+    """
+    return text if text.isascii() else _SPECIAL_CHARACTERS.sub(_replacement, text)
+
+
+def _replacement(match: re.Match[str]) -> str:
+    return _REPLACEMENTS[match.group()]
 
 
 def document(text: str) -> str:
     """The letter as stripped visual lines, with one empty line per paragraph break.
 
-    Which blank lines break a paragraph depends on the extraction: in double-spaced text (an
-    empty line after most visual lines) only a line holding whitespace does, and runs of empty
-    lines are page-break residue; in single-spaced text any blank line does. Either way a blank
-    in mid-sentence (the next line carries on a hyphenated word, or a line ending in a word or
-    comma is followed by one starting in lower case) is page-break residue, not a paragraph.
+    Which blank lines break a paragraph depends on the extraction. Where lines holding only
+    whitespace exist, they are the paragraph marks (the published extractions, and PDF text
+    layers, write one space on an empty paragraph's line), and empty lines are double spacing
+    or page-break residue. Without such marks, double-spaced text (one empty line after most
+    lines) breaks a paragraph at two or more empty lines, and other text at any blank line.
+    Either way a blank in mid-sentence (the next line carries on a hyphenated word, or a line
+    ending in a word or comma is followed by one starting in lower case) is page-break residue.
     """
-    raw_lines = normalize_characters(text).splitlines()
-    lines = [line.strip() for line in raw_lines]
-    followed_by_empty = followed_by_text = 0
-    for line, following in zip(lines, raw_lines[1:]):
+    lines: list[str] = []
+    gaps: list[int] = []  # blank lines before each line
+    marked: list[bool] = []  # whether one of those holds whitespace
+    gap, mark = 0, False
+    for raw in normalize_characters(text).splitlines():
+        line = raw.strip()
         if line:
-            if following:
-                followed_by_text += 1
-            else:
-                followed_by_empty += 1
-    double_spaced = followed_by_empty > followed_by_text
+            lines.append(line)
+            gaps.append(gap)
+            marked.append(mark)
+            gap, mark = 0, False
+        else:
+            gap += 1
+            mark = mark or bool(raw)
+    if any(marked):
+        breaks = marked
+    else:
+        single_gaps = gaps.count(1)
+        double_spaced = single_gaps > gaps.count(0) and single_gaps < len(gaps) - gaps.count(0)
+        least = 2 if double_spaced else 1
+        breaks = [g >= least for g in gaps]
 
     out: list[str] = []
-    in_gap = gap_has_whitespace = False
-    for raw, line in zip(raw_lines, lines):
-        if not line:
-            in_gap = True
-            gap_has_whitespace = gap_has_whitespace or bool(raw)
-            continue
-        if (
-            in_gap
-            and out
-            and (gap_has_whitespace or not double_spaced)
-            and not _continues(out[-1], line)
-        ):
+    for line, is_break in zip(lines, breaks):
+        if is_break and out and not _continues(out[-1], line):
             out.append("")
         out.append(line)
-        in_gap = gap_has_whitespace = False
     return "\n".join(out)
 
 
@@ -86,17 +100,31 @@ def _continues(previous: str, line: str) -> bool:
 
 def paragraphs(block: str) -> list[str]:
     """The paragraphs of a part of a `document`, each on one line with single spaces."""
-    out = []
-    for paragraph in block.split("\n\n"):
-        joined = " ".join(_HYPHEN_LINE_END.sub("", paragraph).split())
-        if joined:
-            out.append(joined)
-    return out
+    return [joined for paragraph in block.split("\n\n") if (joined := join_lines(paragraph))]
+
+
+def join_lines(paragraph: str) -> str:
+    """One paragraph of a `document` on one line: its line breaks become single spaces."""
+    if "-\n" in paragraph:
+        paragraph = _HYPHEN_LINE_END.sub("", paragraph)
+    return " ".join(paragraph.split())
 
 
 def reflow(block: str) -> str:
     """Clean paragraphs joined by a blank line: the stored form of summaries and rationales."""
     return "\n\n".join(paragraphs(block))
+
+
+def lowered(text: str) -> str:
+    """A lower-cased copy with the same indexes, for case-insensitive searches.
+
+    Python's regex engine finds a pattern fast only by its leading literal, and only when
+    matching case-sensitively; searching the lower-cased copy with lower-case patterns keeps
+    that speed, and a match's span still slices the original text.
+    """
+    low = text.lower()
+    assert len(low) == len(text), "normalize_characters keeps lower() index-preserving"
+    return low
 
 
 def one_line(block: str) -> str:

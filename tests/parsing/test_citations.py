@@ -56,7 +56,7 @@ def test_one_citation(written, expected):
 def test_several_citations_in_one_paragraph_inherit_its_family():
     basis = parse_basis(
         "Decision based on MTUS ACOEM Chapter 12 Low Back Complaints Page(s): 300,Chronic Pain "
-        "Treatment Guidelines Page(s): 46, 49, Postsurgical Treatment Guidelines Page(s): 10; Opioids"
+        "Treatment Guidelines Page(s): 46, 49, Postsurgical Treatment Guidelines Page(s): 10, Opioids"
     )
     assert basis.citations == (
         Citation("MTUS", "ACOEM Chapter 12 Low Back Complaints", None, (300,), "MTUS ACOEM Chapter 12 Low Back Complaints Page(s): 300"),
@@ -64,6 +64,14 @@ def test_several_citations_in_one_paragraph_inherit_its_family():
         Citation("MTUS", "Postsurgical Treatment Guidelines", None, (10,), "Postsurgical Treatment Guidelines Page(s): 10"),
         Citation("MTUS", None, "Opioids", (), "Opioids"),
     )
+
+
+def test_semicolon_is_no_separator():
+    written = (
+        "Non-MTUS Citation Manchikanti L, et al. Epidural injections for lumbar radiculopathy. "
+        "Pain Physician. 2016;19(3):E365-410"
+    )
+    assert parse_basis(f"Decision based on {written}").citations == (Citation("OTHER", None, None, (), written),)
 
 
 def test_non_mtus_paragraph_names_each_source():
@@ -128,20 +136,28 @@ def test_no_citation(text):
     [
         ("The Claims Administrator based its decision on the Chronic Pain Medical Treatment Guidelines (2009), "
          "Chronic pain programs (functional restoration programs), pages 30-32, which is part of MTUS.",
-         [("MTUS", CHRONIC_PAIN, "Chronic pain programs (functional restoration programs)", (30, 31, 32))]),
+         [("MTUS", CHRONIC_PAIN, "Chronic pain programs (functional restoration programs)", (30, 31, 32),
+           "Chronic Pain Medical Treatment Guidelines (2009), Chronic pain programs (functional restoration programs), pages 30-32")]),
         ("The Expert Reviewer based his/her decision on the MTUS Chronic Pain Medical Treatment Guidelines, "
          "Chronic pain programs, pages 30-32.",
-         [("MTUS", CHRONIC_PAIN, "Chronic pain programs", (30, 31, 32))]),
+         [("MTUS", CHRONIC_PAIN, "Chronic pain programs", (30, 31, 32),
+           "MTUS Chronic Pain Medical Treatment Guidelines, Chronic pain programs, pages 30-32")]),
         ("The Expert Reviewer based his/her decision on the MTUS ACOEM Chapter 6 Pain, Suffering, and the "
          "Restoration of Function, page 114, and the Official Disability Guidelines (ODG), Pain Chapter, Opioids.",
-         [("MTUS", "ACOEM Chapter 6 Pain, Suffering, and the Restoration of Function", None, (114,)),
-          ("ODG", "Pain Chapter", "Opioids", ())]),
-        ("The Claims Administrator based its decision on the Official Disability Guidelines (ODG), Low Back "
-         "Chapter, Lumbar supports, which is not part of MTUS.",
-         [("ODG", "Low Back Chapter", "Lumbar supports", ())]),
+         [("MTUS", "ACOEM Chapter 6 Pain, Suffering, and the Restoration of Function", None, (114,),
+           "MTUS ACOEM Chapter 6 Pain, Suffering, and the Restoration of Function, page 114"),
+          ("ODG", "Pain Chapter", "Opioids", (), "Official Disability Guidelines (ODG), Pain Chapter, Opioids")]),
+        ("The Expert Reviewer found that the MTUS does not address the issue at dispute. The Expert Reviewer "
+         "based his/her decision on the Official Disability Guidelines (ODG), Low Back Chapter, Lumbar supports, "
+         "which is not part of MTUS.",
+         [("ODG", "Low Back Chapter", "Lumbar supports", (), "Official Disability Guidelines (ODG), Low Back Chapter, Lumbar supports")]),
+        ("The Claims Administrator based its decision on the Acupuncture Medical Treatment Guidelines, which is part of MTUS.",
+         [("MTUS", None, "Acupuncture Medical Treatment Guidelines", (), "Acupuncture Medical Treatment Guidelines")]),
+        ("The Claims Administrator based its decision on the Spine Journal 2009;9(4):321, which is not part of MTUS.",
+         [("OTHER", None, None, (), "Spine Journal 2009;9(4):321")]),
     ],
 )
 def test_2013_sentences(sentence, expected):
     basis = parse_basis(sentence)
     assert basis.text == sentence
-    assert [(c.guideline, c.document, c.topic, c.pages) for c in basis.citations] == expected
+    assert [(c.guideline, c.document, c.topic, c.pages, c.text) for c in basis.citations] == expected

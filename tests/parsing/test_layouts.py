@@ -101,9 +101,8 @@ def test_notice_2013():
     assert (parsed.date_assigned, parsed.application_received, parsed.documents_reviewed) == (None, None, None)
     assert parsed.reviewer == Reviewer("Physical Medicine and Rehabilitation", None, ("California",))
     assert parsed.patient == Patient(44, "female", date(2010, 1, 15))
+    # The disclaimer is boilerplate, like the standard layout's introduction.
     assert parsed.case_summary == (
-        "Disclaimer: The following case summary was taken directly from the utilization review denial "
-        "dated July 15, 2013:\n\n"
         '"The patient is a 44 year-old female with a date of Injury of 8/28/2001. The provider '
         'submitted a request for 28 days of a functional restoration program."'
     )
@@ -116,13 +115,13 @@ def test_notice_2013():
     assert first.claims_administrator_basis.citations == (
         Citation(
             "MTUS", CHRONIC_PAIN, "Chronic pain programs (functional restoration programs)", (30, 31, 32),
-            "the Chronic Pain Medical Treatment Guidelines (2009), Chronic pain programs (functional "
-            "restoration programs), pages 30-32, which is part of MTUS.",
+            "Chronic Pain Medical Treatment Guidelines (2009), Chronic pain programs (functional "
+            "restoration programs), pages 30-32",
         ),
     )
     assert first.reviewer_basis.citations == (
         Citation("MTUS", CHRONIC_PAIN, "Chronic pain programs", (30, 31, 32),
-                 "the MTUS Chronic Pain Medical Treatment Guidelines, Chronic pain programs, pages 30-32."),
+                 "MTUS Chronic Pain Medical Treatment Guidelines, Chronic pain programs, pages 30-32"),
     )
     assert first.rationale == (
         "The guidelines require an adequate and thorough evaluation first.\n\n"

@@ -36,7 +36,8 @@ def patient_of(summary: str) -> Patient:
         ("Industrial injury on 5/22/30.", Patient(None, None, date(1930, 5, 22))),
         # Numbers that are no calendar date give nothing rather than a guess.
         ("The date of injury is 13/45/2010.", Patient(None, None, None)),
-        # The injury and its date must be in the same sentence.
+        # "Injured" as an adjective names no injury date; the injury and its date share a sentence.
+        ("The injured worker had an MRI performed on August 23 2022.", Patient(None, None, None)),
         ("He has an injury to the back. On 5/5/2014 he saw a doctor.", Patient(None, None, None)),
     ],
 )
