@@ -16,23 +16,27 @@ from .citations import parse_basis
 from .errors import ParseError
 from .model import Basis, Item, Outcome
 from .sections import NOTICE_DECISIONS
-from .text import one_line, reflow
+from .text import lowered, one_line, reflow
 
 RATIONALE = "Rationale for the Decision:"
+_AUTHOR = "maximus federal services"
+# Searched in lower-cased copies, led by a literal (see `text.lowered`); the finding's number is
+# read from the few characters before it, and a treatment running into the next finding
+# means the first one has no verdict.
 _FINDING = re.compile(
-    r"(?:\b(?P<number>\d+)\)\s*)?MAXIMUS Federal Services,? Inc\.?,? has determined (?:that )?"
-    r"the request for (?P<treatment>(?:(?!MAXIMUS Federal Services).)+?) is "
-    r"(?P<negation>not\s*)?medically necessary(?: and appropriate)?\.",
-    re.IGNORECASE,
+    rf"{_AUTHOR},? inc\.?,? has determined (?:that )?the request for (?P<treatment>.+?) is "
+    r"(?P<negation>not\s*)?medically necessary(?: and appropriate)?\."
 )
-_BLOCK = re.compile(r"^(?P<number>\d+)\)[ ]*Regarding the request for\b", re.MULTILINE | re.IGNORECASE)
+_FINDING_NUMBER = re.compile(r"(?<!\d)(?P<number>\d+)\)\s*$")
+_FINDING_NUMBER_WINDOW = 8
+_BLOCK = re.compile(r"\n(?P<number>\d+)\)[ ]*regarding the request for\b")
 _BLOCK_HEAD = re.compile(
     r"^\d+\)\s*Regarding the request for\s+(?P<treatment>.+?):\s*"
     r"(?=The Claims Administrator\b|The Expert Reviewer\b|$)",
     re.IGNORECASE,
 )
-_RATIONALE = re.compile(r"^Rationale for the Decision\b[ ]*:?", re.MULTILINE | re.IGNORECASE)
-_REVIEWER_BASIS = re.compile(r"\bThe Expert Reviewer\b", re.IGNORECASE)
+_RATIONALE = re.compile(r"\nrationale for the decision\b[ ]*:?")
+_REVIEWER_BASIS = re.compile(r"the expert reviewer\b")
 
 
 def parse_notice_items(preamble: str, section: str) -> tuple[Item, ...]:
@@ -56,23 +60,30 @@ def parse_notice_items(preamble: str, section: str) -> tuple[Item, ...]:
 
 
 def _findings(text: str) -> dict[int, tuple[str, Outcome]]:
+    low = lowered(text)
     findings: dict[int, tuple[str, Outcome]] = {}
-    for match in _FINDING.finditer(text):
-        number = int(match["number"] or 1)
-        finding = (match["treatment"].strip(), "upheld" if match["negation"] is not None else "overturned")
-        if findings.setdefault(number, finding) != finding:
-            raise ParseError(f"finding {number} is stated twice, differently")
+    for match in _FINDING.finditer(low):
+        if _AUTHOR in match["treatment"]:
+            continue
+        number = _FINDING_NUMBER.search(low, max(0, match.start() - _FINDING_NUMBER_WINDOW), match.start())
+        treatment = text[match.start("treatment") : match.end("treatment")].strip()
+        finding = (treatment, "upheld" if match["negation"] is not None else "overturned")
+        key = int(number["number"]) if number else 1
+        if findings.setdefault(key, finding) != finding:
+            raise ParseError(f"finding {key} is stated twice, differently")
     return findings
 
 
 def _blocks(section: str) -> dict[int, str]:
-    starts = list(_BLOCK.finditer(section))
+    """Each block in `text.document` form, from its "N) Regarding" line on."""
+    section = "\n" + section
+    starts = list(_BLOCK.finditer(lowered(section)))
     blocks: dict[int, str] = {}
     for start, end in zip(starts, [*(s.start() for s in starts[1:]), len(section)]):
         number = int(start["number"])
         if number in blocks:
             raise ParseError(f"two rationale blocks numbered {number} in the {NOTICE_DECISIONS!r} section")
-        blocks[number] = section[start.start() : end]
+        blocks[number] = section[start.start() + 1 : end]
     return blocks
 
 
@@ -80,7 +91,7 @@ def _item(number: int, treatment: str, outcome: Outcome, block: str | None) -> I
     where = f"item {number} ({treatment!r})"
     if block is None:
         raise ParseError(f"{where}: no '{number}) Regarding the request for ...' rationale block")
-    rationale_label = _RATIONALE.search(block)
+    rationale_label = _RATIONALE.search(lowered(block))
     if rationale_label is None:
         raise ParseError(f"{where}: no {RATIONALE!r} paragraph")
     rationale = reflow(block[rationale_label.end() :])
@@ -91,7 +102,7 @@ def _item(number: int, treatment: str, outcome: Outcome, block: str | None) -> I
     if match is None:
         raise ParseError(f"{where}: its rationale block does not open 'N) Regarding the request for ...:'")
     bases = head[match.end() :]
-    reviewer_at = _REVIEWER_BASIS.search(bases)
+    reviewer_at = _REVIEWER_BASIS.search(lowered(bases))
     split = reviewer_at.start() if reviewer_at else len(bases)
     return Item(
         treatment=treatment,

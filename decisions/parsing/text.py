@@ -31,7 +31,7 @@ _REPLACEMENTS = {
 }
 # A regex rather than str.translate: translate looks up every character of the text in Python,
 # which costs milliseconds per letter; the regex calls back only for the few characters to replace.
-_SPECIAL_CHARACTERS = re.compile("[" + "".join(_REPLACEMENTS) + "]")
+_SPECIAL_CHARACTERS = re.compile("[" + re.escape("".join(_REPLACEMENTS)) + "]")
 
 # A line ending in a word hyphen continues on the next line without a space ("L5-" + "S1"),
 # except a suspended hyphen ("short-" + "and long-term").
@@ -78,10 +78,12 @@ def document(text: str) -> str:
     if any(marked):
         breaks = marked
     else:
-        single_gaps = gaps.count(1)
-        double_spaced = single_gaps > gaps.count(0) and single_gaps < len(gaps) - gaps.count(0)
+        # Double spacing shows as mostly one-line gaps, its paragraph breaks as longer ones; text
+        # with one line per paragraph has one-line gaps only, and each of them is a break.
+        no_gap, one_line_gap = gaps.count(0), gaps.count(1)
+        double_spaced = one_line_gap > no_gap and len(gaps) > no_gap + one_line_gap
         least = 2 if double_spaced else 1
-        breaks = [g >= least for g in gaps]
+        breaks = [gap >= least for gap in gaps]
 
     out: list[str] = []
     for line, is_break in zip(lines, breaks):
