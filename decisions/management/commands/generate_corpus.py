@@ -1,0 +1,70 @@
+"""Write a synthetic corpus of IMR final determination letters.
+
+Why: DWC publishes letters as PDFs that must be fetched one by one, and the three real seeds are
+far too few to show that the parser generalises or to measure ingest and search at the scale of
+the published record (about 2 million letters). This command writes 10^5-10^6 letters in the
+seeds' text format, reproducibly: a letter depends only on (--seed, index), so a benchmark can be
+rerun on the same corpus and any letter regenerated from its file name. With --with-truth each
+letter gets the parse a correct parser returns, for checking the parser against the generator.
+The corpus is plain files for `manage.py ingest`; nothing touches the database.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from decisions.synthetic_letters import LETTERS_PER_SHARD, write_corpus
+
+
+def positive_int(value: str) -> int:
+    number = int(value)
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {number}")
+    return number
+
+
+class Command(BaseCommand):
+    help = (
+        f"Write synthetic IMR letters as OUT_DIR/<shard>/<index>.txt, {LETTERS_PER_SHARD:,} per shard "
+        "folder, reproducible from --seed. No database."
+    )
+    requires_system_checks = []
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "out_dir", metavar="OUT_DIR",
+            help="Folder to write into, created if missing; letters already there with the same indexes are overwritten.",
+        )
+        parser.add_argument(
+            "--letters", type=positive_int, required=True, metavar="N",
+            help="How many letters to write: indexes 0 to N-1.",
+        )
+        parser.add_argument(
+            "--seed", type=int, required=True, metavar="S",
+            help="Corpus seed. The same seed and index always give the same letter, byte for byte.",
+        )
+        parser.add_argument(
+            "--workers", type=positive_int, default=os.cpu_count() or 1, metavar="W",
+            help="Processes generating and writing letters (default: the number of CPUs). Does not change the output.",
+        )
+        parser.add_argument(
+            "--with-truth", action="store_true",
+            help="Also write <index>.json beside each letter: its expected parse in the JSON shape of "
+            "decisions/parsing/CONTRACT.md, without source and sha256.",
+        )
+
+    def handle(self, *args, out_dir: str, letters: int, seed: int, workers: int, with_truth: bool, **options):
+        try:
+            stats = write_corpus(Path(out_dir), letters, seed, workers, with_truth=with_truth)
+        except OSError as error:
+            raise CommandError(f"Cannot write the corpus to {out_dir}: {error}") from error
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{stats.letters:,} letters written to {out_dir} ({stats.items:,} items, "
+                f"{stats.overturned / max(stats.items, 1):.1%} overturned) in {stats.seconds:.1f} s: "
+                f"{stats.letters_per_second:,.0f} letters/s"
+            )
+        )
