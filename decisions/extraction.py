@@ -52,8 +52,10 @@ _BOMS = (
 # every byte, for the few that cp1252 leaves undefined.
 _FALLBACK_ENCODINGS = ("utf-8", "cp1252", "latin-1")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
-# Extracted text has the odd stray control character; binary data has many.
+# Extracted text has the odd stray control character; binary data has many (counted in the
+# first characters: enough to tell, and bounded work for a large file).
 _MAX_CONTROL_SHARE = 0.01
+_CONTROL_SAMPLE = 65536
 _MEGABYTE = 1024 * 1024
 
 
@@ -75,7 +77,7 @@ def sha256_hex(data: bytes) -> str:
 
 def sniff_kind(data: bytes) -> Kind:
     """What the bytes are, by content: lets the upload page open ZIPs and refuse other binaries."""
-    return _sniff(data)[0]
+    return _sniff(data).kind
 
 
 def extract_text(data: bytes, *, max_bytes: int) -> Extracted:
@@ -84,13 +86,12 @@ def extract_text(data: bytes, *, max_bytes: int) -> Extracted:
         raise ExtractionError("file is empty")
     if len(data) > max_bytes:
         raise ExtractionError(f"file is {_size(len(data))}, over the {_size(max_bytes)} limit")
-    kind, detail = _sniff(data)
-    if kind == "pdf":
+    content = _sniff(data)
+    if content.kind == "pdf":
         return Extracted(text=_pdf_text(data), kind="pdf", encoding=None)
-    if kind == "text":
-        text, encoding = _decode(data)
-        return Extracted(text=text, kind="text", encoding=encoding)
-    named = f" ({detail})" if detail else ""
+    if content.kind == "text":
+        return Extracted(text=content.text, kind="text", encoding=content.encoding)
+    named = f" ({content.format})" if content.format else ""
     raise ExtractionError(f"binary file{named}, not a PDF or text")
 
 
@@ -98,20 +99,28 @@ def _size(count: int) -> str:
     return f"{count / _MEGABYTE:.1f} MB"
 
 
-def _sniff(data: bytes) -> tuple[Kind, str | None]:
-    """The kind, and for a known binary format its name."""
+@dataclass(frozen=True, slots=True)
+class _Content:
+    kind: Kind
+    format: str = ""  # a known binary format's name
+    text: str = ""  # a text file's decoded text
+    encoding: str | None = None
+
+
+def _sniff(data: bytes) -> _Content:
     if _PDF_MAGIC in data[:_PDF_HEADER_WINDOW]:
-        return "pdf", None
+        return _Content("pdf")
     for magic, name in _BINARY_MAGICS:
         if data.startswith(magic):
-            return ("zip" if name == "ZIP archive" else "binary"), name
+            return _Content("zip" if name == "ZIP archive" else "binary", name)
     try:
-        text, _ = _decode(data)
+        text, encoding = _decode(data)
     except UnicodeDecodeError:
-        return "binary", None
-    if "\x00" in text or len(_CONTROL.findall(text)) > _MAX_CONTROL_SHARE * len(text):
-        return "binary", None
-    return "text", None
+        return _Content("binary")
+    sample = text[:_CONTROL_SAMPLE]
+    if "\x00" in text or len(_CONTROL.findall(sample)) > _MAX_CONTROL_SHARE * len(sample):
+        return _Content("binary")
+    return _Content("text", text=text, encoding=encoding)
 
 
 def _decode(data: bytes) -> tuple[str, str]:

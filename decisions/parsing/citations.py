@@ -80,13 +80,13 @@ _TOPIC_EDGES = " ,.;:-"
 def parse_basis(text: str) -> Basis:
     """A basis paragraph (without its label) and the citations it names.
 
-    Cached: letters repeat the same few basis paragraphs word for word (within one letter and
-    across thousands), and a `Basis` is immutable, so parses can share one.
-
     Text before "Decision based on" ("The Claims Administrator did not base their decision on
     the MTUS.") is part of the basis text, not a citation; a paragraph that bases the decision
     on nothing ("did not cite any medical evidence") has no citations. In a 2013 sentence the
     citations are the words after "decision on the", without the family clause and full stop.
+
+    Cached: letters repeat the same few basis paragraphs word for word (within one letter and
+    across thousands), and a `Basis` is immutable, so parses can share one.
     """
     flat = " ".join(text.split())
     based_on = _BASED_ON.search(lowered(flat))

@@ -10,8 +10,8 @@ from .model import Layout, Letter
 from .notice import parse_notice_items
 from .patient import parse_patient
 from .reviewer import parse_reviewer
-from .sections import SUMMARY, split_sections
-from .text import document, normalize_characters, one_line, reflow
+from .sections import NOTICE_SUMMARY, SUMMARY, split_sections
+from .text import document, reflow
 
 # Boilerplate opening a case summary: the standard layout's introduction, and the 2013
 # notices' disclaimer that the summary is the utilization review's.
@@ -44,7 +44,7 @@ def parse_letter(text: str) -> Letter:
     introduction = _SUMMARY_INTRODUCTION.match(summary_text)
     summary = reflow(summary_text[introduction.end() :] if introduction else summary_text)
     if not summary:
-        raise ParseError(f"the {SUMMARY!r} section is empty")
+        raise ParseError(f"the {NOTICE_SUMMARY if sections.notice else SUMMARY!r} section is empty")
     return Letter(
         layout=layout,
         case_number=header.case_number,
@@ -53,7 +53,7 @@ def parse_letter(text: str) -> Letter:
         ur_denial_date=header.ur_denial_date,
         application_received=header.application_received,
         reviewer=parse_reviewer(sections.reviewer),
-        patient=parse_patient(one_line(summary), header.date_of_injury),
+        patient=parse_patient(summary.replace("\n\n", " "), header.date_of_injury),
         case_summary=summary,
         documents_reviewed=_documents(sections.documents),
         items=items,
