@@ -52,9 +52,9 @@ _BOMS = (
 # every byte, for the few that cp1252 leaves undefined.
 _FALLBACK_ENCODINGS = ("utf-8", "cp1252", "latin-1")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
-# Extracted text has the odd stray control character; binary data has many (counted in the
-# first characters: enough to tell, and bounded work for a large file).
-_MAX_CONTROL_SHARE = 0.01
+# Extracted text has the odd stray control character; in binary data about one byte in nine is
+# one (counted in the first characters: enough to tell, and bounded work for a large file).
+_MAX_CONTROL_SHARE = 0.05
 _CONTROL_SAMPLE = 65536
 _MEGABYTE = 1024 * 1024
 

@@ -159,7 +159,7 @@ def test_seed_in_other_encodings_parses_like_the_original(name, encoding):
         (b"\x1f\x8b\x08\x00", "binary"),
         (b"\x00\x01\x02\x03", "binary"),
         (b"Plain letter text\n", "text"),
-        (b"A letter with one stray bell\x07 character among many ordinary ones.\n" * 3, "text"),
+        (b"A letter with a stray bell\x07 and a vertical tab\x0b among ordinary characters.\n", "text"),
         (codecs.BOM_UTF16_LE + b"a", "binary"),  # a byte-order mark over bytes that are no UTF-16
         ("\u00e9t\u00e9".encode("utf-16"), "text"),
         (b"", "text"),
