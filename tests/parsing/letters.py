@@ -49,7 +49,7 @@ def item(
 
 def standard(
     *,
-    header: list[str] = (),
+    header: tuple[str, ...] | list[str] = (),
     how: str = HOW,
     documents: str | None = None,
     summary: str = SUMMARY,
@@ -78,3 +78,38 @@ def double_spaced(paragraphs: list[str]) -> str:
 def letter(**parts) -> str:
     """A standard letter as seed-like text."""
     return double_spaced(standard(**parts))
+
+
+# The paragraphs of a 2013 notice with two findings, as CONTRACT.md describes the layout.
+NOTICE = [
+    "MAXIMUS FEDERAL SERVICES, INC.\nNotice of Independent Medical Review Determination\nDated: 9/26/2013",
+    "IMR Case Number: CM13-0000123 Date of Injury: 01/15/2010\nUR Denial Date: 07/15/2013",
+    "Final Determination:\n"
+    "1) MAXIMUS Federal Services, Inc. has determined the request for a 28 day functional restoration\n"
+    "program is not medically necessary and appropriate.\n"
+    "2) MAXIMUS Federal Services, Inc. has determined the request for Norco 10/325mg #90 is\n"
+    "medically necessary and appropriate.",
+    "Medical Qualifications of the Expert Reviewer:\n"
+    "The expert reviewer is Board Certified in Physical Medicine and Rehabilitation and is licensed\n"
+    "to practice in California. He/she has been in active clinical practice for more than five years.",
+    "Case Summary:\n"
+    "Disclaimer: The following case summary was taken directly from the utilization review denial\n"
+    "dated July 15, 2013:",
+    "\u201cThe patient is a 44 year-old female with a date of Injury of 8/28/2001. The provider\n"
+    "submitted a request for 28 days of a functional restoration program.\u201d",
+    "Expert Reviewer's Decision and Rationale:\n"
+    "1) Regarding the request for a 28 day functional restoration program:",
+    "The Claims Administrator based its decision on the Chronic Pain Medical Treatment Guidelines\n"
+    "(2009), Chronic pain programs (functional restoration programs), pages 30-32, which is part of MTUS.",
+    "The Expert Reviewer based his/her decision on the MTUS Chronic Pain Medical Treatment\n"
+    "Guidelines, Chronic pain programs, pages 30-32.",
+    "Rationale for the Decision:\n"
+    "The guidelines require an adequate and thorough evaluation first.",
+    "The request for a 28 day functional restoration program is not medically necessary and appropriate.",
+    "2) Regarding the request for Norco 10/325mg #90:",
+    "The Claims Administrator did not cite any evidence-based guidelines for its decision.\n"
+    "The Expert Reviewer based his/her decision on the MTUS Chronic Pain Medical Treatment\n"
+    "Guidelines, Opioids, pages 74-96.",
+    "Rationale for the Decision:\nThe patient has documented functional improvement. The request for\n"
+    "Norco 10/325mg #90 is medically necessary and appropriate.",
+]

@@ -6,8 +6,7 @@ import pickle
 
 from decisions.parsing import letter_to_dict, parse_letter
 from tests.conftest import SEED_NAMES, seed_text
-from tests.parsing.test_layouts import NOTICE
-from tests.parsing.letters import double_spaced
+from tests.parsing.letters import NOTICE, double_spaced
 
 CONTRACT_KEYS = [
     "layout", "case_number", "date_assigned", "decision_date", "ur_denial_date",
