@@ -4,6 +4,7 @@ from __future__ import annotations
 import io
 import struct
 import zipfile
+from dataclasses import replace
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile, TemporaryUploadedFile
@@ -227,27 +228,26 @@ def test_upload_without_files_asks_for_them(admin_client):
     assert IngestRun.objects.count() == 0
 
 
-def test_database_failure_mid_upload_leaves_no_partial_letter(admin_client, monkeypatch):
-    from django.db import DataError
+def test_letter_the_database_refuses_leaves_no_partial_rows(admin_client, monkeypatch):
+    """A parse the schema cannot hold (a 500-character specialty) fails at insert time."""
+    from decisions import preparation
 
-    from decisions.services import letters
+    real = preparation.parse_letter
 
-    real = letters.Citation.objects.bulk_create
-    calls = []
+    def overlong_specialty_for_the_neurologist(text):
+        parsed = real(text)
+        if parsed.reviewer.specialty != "Neurology":
+            return parsed
+        return replace(parsed, reviewer=replace(parsed.reviewer, specialty="x" * 500))
 
-    def fail_on_second_letter(rows, *args, **kwargs):
-        calls.append(1)
-        if len(calls) == 2:
-            raise DataError("simulated failure while writing citations")
-        return real(rows, *args, **kwargs)
-
-    monkeypatch.setattr(letters.Citation.objects, "bulk_create", fail_on_second_letter)
+    monkeypatch.setattr(preparation, "parse_letter", overlong_specialty_for_the_neurologist)
     response = post(admin_client, *[(f"{n}.txt", seed_bytes(n)) for n in range(3)])
     rows = report_rows(response)
-    assert [status for _, status, _ in rows] == ["created", "failed", "created"]
-    assert "simulated failure" in rows[1][2]
-    assert not Letter.objects.filter(source_name="1.txt").exists()
-    assert DisputedItem.objects.count() == 5 + 1
+    assert [status for _, status, _ in rows] == ["failed", "created", "created"]
+    assert rows[0][2].startswith("cannot be stored: value too long")
+    assert not Letter.objects.filter(source_name="0.txt").exists()
+    assert DisputedItem.objects.count() == 4 + 1
+    assert IngestRun.objects.get().failed == 1
 
 
 # --- ZIP archives -------------------------------------------------------------------------

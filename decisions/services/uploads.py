@@ -65,23 +65,32 @@ class _Plan:
     """
 
     def __init__(self) -> None:
-        self.slots: list[FileOutcome | None] = []  # None: the ingest service decides
+        self.slots: list[FileOutcome | str] = []  # a refusal, or the name ingest will decide
 
     def inputs(self, files: Iterable[UploadedFile]) -> Iterator[FileInput]:
         for item in _expand(files):
             if isinstance(item, FileOutcome):
                 self.slots.append(item)
             else:
-                self.slots.append(None)
+                self.slots.append(item.name)
                 yield item
 
     @property
     def refusals(self) -> list[FileOutcome]:
-        return [slot for slot in self.slots if slot is not None]
+        return [slot for slot in self.slots if isinstance(slot, FileOutcome)]
 
     def merge(self, ingested: list[FileOutcome]) -> list[FileOutcome]:
+        """Refusals and ingest outcomes in upload order (ingest reports in the order it is fed)."""
         decided = iter(ingested)
-        return [slot or next(decided) for slot in self.slots]
+        report = []
+        for slot in self.slots:
+            if isinstance(slot, FileOutcome):
+                report.append(slot)
+                continue
+            outcome = next(decided)
+            assert outcome.name == slot, f"ingest reported {outcome.name!r} for {slot!r}"
+            report.append(outcome)
+        return report
 
 
 class _ZipBudget:
