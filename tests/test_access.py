@@ -76,7 +76,12 @@ def test_permission_matrix_for_the_admin_pages(make_client, run, page, kind, sta
 
 @pytest.mark.parametrize(
     "kind, status",
-    [("anonymous", 302), ("user", 403), ("staff-without-permission", 403), ("staff-with-permission", 200)],
+    [
+        ("anonymous", 302),
+        ("user", 403),
+        ("staff-without-permission", 403),
+        ("staff-with-permission", 200),
+    ],
 )
 def test_only_the_permission_lets_an_upload_change_data(make_client, kind, status):
     letter = ("letter.txt", seed_text(SEED_NAMES[0]).encode())
@@ -98,7 +103,8 @@ def test_browsing_is_public_by_default(client):
 def test_login_required_setting_closes_the_whole_site_but_the_login_page(client, settings):
     settings.IMR_LOGIN_REQUIRED = True
     letter = make_letter()
-    for url in [reverse("decisions:search"), letter.get_absolute_url(), reverse("decisions:letter-original", args=[letter.pk])]:
+    original = reverse("decisions:letter-original", args=[letter.pk])
+    for url in [reverse("decisions:search"), letter.get_absolute_url(), original]:
         response = client.get(url)
         assert response.status_code == 302, url
         assert response["Location"] == f"{reverse('login')}?next={url}"
@@ -161,10 +167,15 @@ def test_log_in_and_out_with_the_sites_own_pages(make_client, django_user_model)
 def test_password_change_uses_the_sites_pages(make_client):
     client = make_client("user")
     page = client.get(reverse("password_change"))
-    assert "site-header" in page.content.decode() and "<h1>Change password</h1>" in page.content.decode()
+    html = page.content.decode()
+    assert "site-header" in html and "<h1>Change password</h1>" in html
     response = client.post(
         reverse("password_change"),
-        {"old_password": PASSWORD, "new_password1": "a new long passphrase 42", "new_password2": "a new long passphrase 42"},
+        {
+            "old_password": PASSWORD,
+            "new_password1": "a new long passphrase 42",
+            "new_password2": "a new long passphrase 42",
+        },
     )
     assert response["Location"] == reverse("password_change_done")
     assert "Password changed" in client.get(response["Location"]).content.decode()
@@ -181,7 +192,8 @@ def test_password_change_uses_the_sites_pages(make_client):
 )
 def test_account_nav_offers_what_the_user_may_do(make_client, kind, shown, hidden):
     html = make_client(kind).get(reverse("decisions:search")).content.decode()
-    nav = html[html.index('<nav class="account-nav"') : html.index("</nav>", html.index('<nav class="account-nav"'))]
+    start = html.index('<nav class="account-nav"')
+    nav = html[start : html.index("</nav>", start)]
     for text in shown:
         assert text in nav
     for text in hidden:
@@ -255,7 +267,9 @@ def test_demo_admin_is_created_once_with_a_printed_password(settings, django_use
     assert django_user_model.objects.count() == 1
 
 
-def test_demo_admin_takes_its_password_from_the_environment(settings, monkeypatch, django_user_model):
+def test_demo_admin_takes_its_password_from_the_environment(
+    settings, monkeypatch, django_user_model
+):
     settings.DEBUG = True
     monkeypatch.setenv("IMR_ADMIN_PASSWORD", "chosen by the developer")
     call_command("ensure_demo_admin", stdout=StringIO())

@@ -42,7 +42,9 @@ def test_runs_from_the_command_and_the_upload_page_are_listed_newest_first(
 ):
     (letters_dir / "empty.txt").write_bytes(b"")
     with pytest.raises(CommandError):
-        call_command("ingest", str(letters_dir), "--workers=1", stdout=StringIO(), stderr=StringIO())
+        call_command(
+            "ingest", str(letters_dir), "--workers=1", stdout=StringIO(), stderr=StringIO()
+        )
     admin_client.post(
         reverse("decisions:upload"),
         {"files": [SimpleUploadedFile("again.txt", seed_text(SEED_NAMES[0]).encode())]},
@@ -66,7 +68,8 @@ def test_list_shows_the_first_failures_and_links_to_all_of_them(admin_client):
     html = admin_client.get(HISTORY).content.decode()
     assert f"bad-{FAILURES_PER_RUN_IN_LIST - 1:04}.txt" in html
     assert f"bad-{FAILURES_PER_RUN_IN_LIST:04}.txt" not in html
-    assert f'<a href="{reverse("decisions:history-run", args=[run.pk])}">All {run.failed} failures</a>' in html
+    run_page = reverse("decisions:history-run", args=[run.pk])
+    assert f'<a href="{run_page}">All {run.failed} failures</a>' in html
 
 
 def test_long_source_lists_are_cut_short(admin_client):
@@ -75,7 +78,9 @@ def test_long_source_lists_are_cut_short(admin_client):
     assert "<code>file-2.pdf</code> and 7 more" in html and "file-3.pdf" not in html
 
 
-def test_list_is_paginated_in_a_constant_number_of_queries(admin_client, django_assert_max_num_queries):
+def test_list_is_paginated_in_a_constant_number_of_queries(
+    admin_client, django_assert_max_num_queries
+):
     runs = [make_run(started_minutes_ago=n, failures=2) for n in range(RUNS_PER_PAGE + 3)]
     with django_assert_max_num_queries(8):
         first = admin_client.get(HISTORY)

@@ -43,7 +43,9 @@ def snapshot(letter: Letter) -> tuple:
     letter = Letter.objects.get(pk=letter.pk)
     items = list(letter.items.order_by("position").values_list("treatment", "outcome", "rationale"))
     citations = list(
-        Citation.objects.filter(item__letter=letter).values_list("party", "guideline", "pages", "text")
+        Citation.objects.filter(item__letter=letter).values_list(
+            "party", "guideline", "pages", "text"
+        )
     )
     return letter.reviewer_specialty, letter.patient_age, letter.parsed_at, items, citations
 

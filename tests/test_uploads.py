@@ -8,7 +8,6 @@ from dataclasses import replace
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile, TemporaryUploadedFile
-from django.urls import reverse
 
 from decisions.models import DisputedItem, IngestFailure, IngestRun, Letter
 from decisions.services.uploads import SNIFF_BYTES, letters_upload
@@ -289,7 +288,8 @@ def test_zip_entries_are_loaded_in_order_and_folders_and_mac_metadata_skipped(ad
 def test_zip_entry_with_a_traversal_path_is_refused_and_the_rest_load(admin_client, entry, why):
     archive = zip_of({entry: seed_bytes(0), "fine.txt": seed_bytes(1)})
     rows = report_rows(post(admin_client, ("letters.zip", archive)))
-    assert rows[0] == (f"letters.zip/{entry}", "failed", f"unsafe path in the ZIP ({why}): not read")
+    reason = f"unsafe path in the ZIP ({why}): not read"
+    assert rows[0] == (f"letters.zip/{entry}", "failed", reason)
     assert rows[1][:2] == ("letters.zip/fine.txt", "created")
     assert Letter.objects.count() == 1
     failure = IngestFailure.objects.get()
@@ -305,7 +305,8 @@ def test_zip_symbolic_link_is_refused(admin_client):
         archive.writestr(link, "/etc/passwd")
         archive.writestr("fine.txt", seed_bytes(1))
     rows = report_rows(post(admin_client, ("letters.zip", buffer.getvalue())))
-    assert rows[0] == ("letters.zip/link.txt", "failed", "a symbolic link in the ZIP, not a file: not read")
+    reason = "a symbolic link in the ZIP, not a file: not read"
+    assert rows[0] == ("letters.zip/link.txt", "failed", reason)
     assert rows[1][1] == "created"
 
 
@@ -314,7 +315,8 @@ def test_zip_bomb_entry_stops_at_the_file_limit(admin_client, settings):
     archive = zip_of({"bomb.txt": b"A" * 50_000_000, "fine.txt": seed_bytes(1)})
     assert len(archive) < 200_000
     rows = report_rows(post(admin_client, ("letters.zip", archive)))
-    assert rows[0] == ("letters.zip/bomb.txt", "failed", "expands to more than 0.1 MB, over the limit")
+    reason = "expands to more than 0.1 MB, over the limit"
+    assert rows[0] == ("letters.zip/bomb.txt", "failed", reason)
     assert rows[1][1] == "created"
 
 
@@ -388,7 +390,11 @@ def test_nested_archive_is_refused_by_content(admin_client):
 
 def test_damaged_zip_is_refused_and_the_other_files_load(admin_client):
     rows = report_rows(
-        post(admin_client, ("broken.zip", b"PK\x03\x04" + b"\x00" * 100), ("fine.txt", seed_bytes(0)))
+        post(
+            admin_client,
+            ("broken.zip", b"PK\x03\x04" + b"\x00" * 100),
+            ("fine.txt", seed_bytes(0)),
+        )
     )
     assert rows[0][:2] == ("broken.zip", "failed")
     assert rows[0][2].startswith("not a readable ZIP archive")
@@ -399,5 +405,6 @@ def test_empty_and_binary_zip_entries_are_refused_by_the_ingest_service(admin_cl
     archive = zip_of({"empty.txt": b"", "image.pdf": PNG, "fine.txt": seed_bytes(1)})
     rows = report_rows(post(admin_client, ("letters.zip", archive)))
     assert rows[0] == ("letters.zip/empty.txt", "failed", "file is empty")
-    assert rows[1] == ("letters.zip/image.pdf", "failed", "binary file (PNG image), not a PDF or text")
+    reason = "binary file (PNG image), not a PDF or text"
+    assert rows[1] == ("letters.zip/image.pdf", "failed", reason)
     assert rows[2][1] == "created"

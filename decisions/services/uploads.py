@@ -146,7 +146,8 @@ def _expand_zip(upload: UploadedFile, budget: _ZipBudget) -> Iterator[FileInput 
     if upload.size > limit:
         yield _refused(
             upload.name,
-            f"ZIP file is {_megabytes(upload.size)}, over the {_megabytes(limit)} limit for ZIP files",
+            f"ZIP file is {_megabytes(upload.size)}, "
+            f"over the {_megabytes(limit)} limit for ZIP files",
         )
         return
     try:

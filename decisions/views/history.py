@@ -1,4 +1,4 @@
-"""The ingest history: every run, from the upload page and the `ingest` command, and why files failed.
+"""The ingest history: every run, from the upload page and the `ingest` command, and what failed.
 
 Runs are few (one per upload or command), but one command run can record thousands of failures,
 so the list shows the first few per run and a run's own page pages through all of them.

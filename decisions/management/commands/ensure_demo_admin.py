@@ -39,6 +39,5 @@ class Command(BaseCommand):
             return
         password = os.environ.get("IMR_ADMIN_PASSWORD") or secrets.token_urlsafe(12)
         User.objects.create_superuser(username=username, email="", password=password)
-        self.stdout.write(
-            self.style.SUCCESS(f"Created the demo admin. Username: {username}  Password: {password}")
-        )
+        created = f"Created the demo admin. Username: {username}  Password: {password}"
+        self.stdout.write(self.style.SUCCESS(created))
