@@ -369,6 +369,27 @@ def test_zip_with_too_many_entries_is_refused_whole(admin_client, settings):
     assert rows[1][:2] == ("loose.txt", "created")
 
 
+def test_zip_directory_too_big_for_the_entry_limit_is_refused_unopened(
+    admin_client, settings, monkeypatch
+):
+    """Millions of empty entries would cost memory to list: the end record gives them away."""
+    settings.IMR_ZIP_MAX_ENTRIES = 2
+    archive = zip_of({f"{n:0>40}.txt": b"" for n in range(100)})
+
+    def must_not_open(*args, **kwargs):
+        raise AssertionError("the archive was opened")
+
+    monkeypatch.setattr("decisions.services.uploads.zipfile.ZipFile", must_not_open)
+    rows = report_rows(post(admin_client, ("letters.zip", archive), ("loose.txt", seed_bytes(0))))
+    assert rows[0] == (
+        "letters.zip",
+        "failed",
+        "the ZIP lists more files than an upload's ZIP files may hold (2 in all). "
+        "Nothing in it was read",
+    )
+    assert rows[1][:2] == ("loose.txt", "created")
+
+
 def test_zip_file_larger_than_the_zip_limit_is_refused_unopened(admin_client, settings):
     archive = zip_of({"0.txt": seed_bytes(0)}, zipfile.ZIP_STORED)
     settings.IMR_ZIP_MAX_TOTAL_BYTES = len(archive) - 1

@@ -26,6 +26,10 @@ from .ingest import FAILED, FileOutcome, ingest_files
 
 # Enough of a file's start for `sniff_kind` to tell a ZIP by its signature.
 SNIFF_BYTES = 4096
+# A ZIP's directory holds a record per entry: 46 bytes, the entry's name and extra fields. Allowing
+# this much per permitted entry bounds the memory zipfile spends reading the directory, which a
+# crafted archive could otherwise fill with millions of empty entries.
+DIRECTORY_BYTES_PER_ENTRY = 1024
 
 _ABSOLUTE = re.compile(r"^([/\\]|[A-Za-z]:)")
 _SEPARATORS = re.compile(r"[/\\]")
@@ -150,6 +154,14 @@ def _expand_zip(upload: UploadedFile, budget: _ZipBudget) -> Iterator[FileInput 
             f"over the {_megabytes(limit)} limit for ZIP files",
         )
         return
+    directory = _directory_size(upload)
+    if directory is not None and directory > budget.entries_left * DIRECTORY_BYTES_PER_ENTRY:
+        yield _refused(
+            upload.name,
+            "the ZIP lists more files than an upload's ZIP files may hold "
+            f"({settings.IMR_ZIP_MAX_ENTRIES:,} in all). Nothing in it was read",
+        )
+        return
     try:
         archive = zipfile.ZipFile(upload)
     except (zipfile.BadZipFile, EOFError, ValueError) as exc:
@@ -167,6 +179,17 @@ def _expand_zip(upload: UploadedFile, budget: _ZipBudget) -> Iterator[FileInput 
         budget.entries_left -= len(entries)
         for info in entries:
             yield _zip_entry(archive, info, f"{upload.name}/{info.filename}", budget)
+
+
+def _directory_size(upload: UploadedFile) -> int | None:
+    """The size of the ZIP's directory as its end record states it; None without an end record.
+
+    zipfile has no public way to learn it before reading the directory whole, so this calls the
+    function ZipFile itself starts with. A false size does not help an attacker: ZipFile reads
+    exactly that many bytes of directory.
+    """
+    end_record = zipfile._EndRecData(upload)
+    return None if end_record is None else end_record[zipfile._ECD_SIZE]
 
 
 def _skipped(info: zipfile.ZipInfo) -> bool:
