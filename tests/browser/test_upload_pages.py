@@ -64,3 +64,12 @@ def test_log_in_upload_two_files_and_read_the_report(page, screenshot, clerk, tm
     page.get_by_role("heading", name=f"Run {run.pk}").wait_for()
     assert "Upload page, by clerk" in page.locator(".run").inner_text()
     screenshot("ingest-history")
+
+    page.get_by_role("link", name=f"Run {run.pk}").click()
+    page.get_by_role("heading", name=f"Ingest run {run.pk}").wait_for()
+    assert page.locator(".report-table tbody tr td").all_inner_texts() == [
+        "scan.pdf",
+        "Binary file (PNG image), not a PDF or text",
+    ]
+    assert page.get_by_role("link", name=str(letter)).is_visible()
+    screenshot("ingest-run")
