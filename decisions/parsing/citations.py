@@ -67,11 +67,14 @@ _PAGE_TOTAL = re.compile(r"\s+of\s+\d+$")
 _RANGE_LIMIT = 100
 
 _NON_MTUS_MARK = re.compile(r"^(?:the\s+)?non-mtus(?:\s+citations?)?\b[\s:,-]*")
-_MTUS_MARK = re.compile(r"^(?:the\s+)?(?:ca\s+)?mtus\b(?:\s*\((?:effective july 18, )?2009\))?[\s/:,-]*")
+_EDITION_2009 = r"(?:\s*\((?:effective july 18, )?2009\))?"
+_MTUS_MARK = re.compile(rf"^(?:the\s+)?(?:ca\s+)?mtus\b{_EDITION_2009}[\s/:,-]*")
 _ODG = re.compile(r"o(?:fficial disability guidelines(?:\s*\(odg\))?|dg(?<![a-z]odg)\b)[\s,:-]*")
-_ACOEM = re.compile(r"a(?:merican college of occupational and environmental medicine|coem(?<![a-z]acoem)\b)")
+_ACOEM = re.compile(
+    r"a(?:merican college of occupational and environmental medicine|coem(?<![a-z]acoem)\b)"
+)
 _ACOEM_CHAPTER = re.compile(r"chapter\s+(?P<number>\d+)\b")
-_CHRONIC_PAIN = re.compile(r"chronic pain (?:medical )?treatment guidelines\b(?:\s*\((?:effective july 18, )?2009\))?")
+_CHRONIC_PAIN = re.compile(rf"chronic pain (?:medical )?treatment guidelines\b{_EDITION_2009}")
 _POSTSURGICAL = re.compile(r"post-?surgical treatment guidelines\b")
 _TOPIC_EDGES = " ,.;:-"
 
@@ -192,7 +195,8 @@ def _acoem_chapter(chapter: re.Match[str], body: str, low: str) -> tuple[str, st
     if title is None:
         return f"ACOEM Chapter {number}", _topic(body[chapter.end() :])
     written = _CHAPTER_TITLES[number].match(low, chapter.end())
-    return f"ACOEM Chapter {number} {title}", _topic(body[written.end() if written else chapter.end() :])
+    topic = body[written.end() if written else chapter.end() :]
+    return f"ACOEM Chapter {number} {title}", _topic(topic)
 
 
 def _odg_document(rest: str) -> tuple[str | None, str | None]:

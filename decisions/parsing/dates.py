@@ -16,7 +16,8 @@ _MONTHS = {
 }
 
 DATE = (
-    r"(?:(?P<num_month>\d{1,2})(?P<sep>[/-])(?P<num_day>\d{1,2})(?P=sep)(?P<num_year>\d{4}|\d{2})(?!\d)"
+    r"(?:(?P<num_month>\d{1,2})(?P<sep>[/-])(?P<num_day>\d{1,2})(?P=sep)"
+    r"(?P<num_year>\d{4}|\d{2})(?!\d)"
     r"|(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
     r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?\s+"
     r"(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<year>\d{4})(?!\d))"

@@ -42,7 +42,7 @@ def parse_header(preamble: str) -> Header:
     low = lowered(text)
     case_number = _CASE_NUMBER.search(low)
     return Header(
-        case_number=text[case_number.start("value") : case_number.end("value")] if case_number else None,
+        case_number=text[slice(*case_number.span("value"))] if case_number else None,
         date_assigned=_labelled_date(_DATE_ASSIGNED, low),
         decision_date=_labelled_date(_DECISION_DATE, low),
         ur_denial_date=_labelled_date(_UR_DENIAL_DATE, low),

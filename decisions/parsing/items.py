@@ -28,7 +28,8 @@ _LABEL = re.compile(
 )
 # A label always starts a paragraph, even where the extraction lost the break before it.
 _LINE_BEFORE_LABEL = re.compile(
-    r"\n(?<=[^\n]\n)(?=(?i:claims administrator guideline|maximus guideline|decision rationale)[ ]*:)"
+    r"\n(?<=[^\n]\n)"
+    r"(?=(?i:claims administrator guideline|maximus guideline|decision rationale)[ ]*:)"
 )
 _INTRODUCTION = re.compile(
     r"The\s+Final\s+Determination\s+was\s+based\s+on\s+decisions\s+for\s+the\s+disputed\s+"
@@ -52,7 +53,8 @@ def parse_items(section: str) -> tuple[Item, ...]:
     introduction = _INTRODUCTION.match(body)
     if introduction:
         body = body[introduction.end() :]
-    blocks = [_labelled(block) for block in _LINE_BEFORE_LABEL.sub("\n\n", body).split("\n\n") if block.strip()]
+    paragraphs = _LINE_BEFORE_LABEL.sub("\n\n", body).split("\n\n")
+    blocks = [_labelled(block) for block in paragraphs if block.strip()]
     drafts = _drafts(_recover_headings(blocks))
     if not drafts:
         raise ParseError(f"no items in the {ISSUES!r} section")
@@ -130,7 +132,7 @@ def _item(number: int, draft: _Draft) -> Item:
     outcome = OUTCOMES.get(word.lower())
     if outcome is None:
         raise ParseError(f"{where}: unknown outcome {word!r} (expected 'Upheld' or 'Overturned')")
-    parts = {label: _part(where, label, draft.parts.get(label)) for label in (CLAIMS, REVIEWER, RATIONALE)}
+    parts = {label: _part(where, label, draft.parts.get(label)) for label in _LABELS.values()}
     return Item(
         treatment=treatment,
         outcome=outcome,

@@ -52,7 +52,9 @@ def parse_notice_items(preamble: str, section: str) -> tuple[Item, ...]:
         if number not in findings:
             treatment = _BLOCK_HEAD.match(one_line(block))
             named = f" ({treatment['treatment']!r})" if treatment else ""
-            raise ParseError(f"rationale block {number}{named} has no finding in the determination list")
+            raise ParseError(
+                f"rationale block {number}{named} has no finding in the determination list"
+            )
     return tuple(
         _item(number, treatment, outcome, blocks.get(number))
         for number, (treatment, outcome) in sorted(findings.items())
@@ -65,7 +67,8 @@ def _findings(text: str) -> dict[int, tuple[str, Outcome]]:
     for match in _FINDING.finditer(low):
         if _AUTHOR in match["treatment"]:
             continue
-        number = _FINDING_NUMBER.search(low, max(0, match.start() - _FINDING_NUMBER_WINDOW), match.start())
+        window = max(0, match.start() - _FINDING_NUMBER_WINDOW)
+        number = _FINDING_NUMBER.search(low, window, match.start())
         treatment = text[match.start("treatment") : match.end("treatment")].strip()
         finding = (treatment, "upheld" if match["negation"] is not None else "overturned")
         key = int(number["number"]) if number else 1
@@ -82,7 +85,9 @@ def _blocks(section: str) -> dict[int, str]:
     for start, end in zip(starts, [*(s.start() for s in starts[1:]), len(section)]):
         number = int(start["number"])
         if number in blocks:
-            raise ParseError(f"two rationale blocks numbered {number} in the {NOTICE_DECISIONS!r} section")
+            raise ParseError(
+                f"two rationale blocks numbered {number} in the {NOTICE_DECISIONS!r} section"
+            )
         blocks[number] = section[start.start() + 1 : end]
     return blocks
 
@@ -100,7 +105,9 @@ def _item(number: int, treatment: str, outcome: Outcome, block: str | None) -> I
     head = one_line(block[: rationale_label.start()])
     match = _BLOCK_HEAD.match(head)
     if match is None:
-        raise ParseError(f"{where}: its rationale block does not open 'N) Regarding the request for ...:'")
+        raise ParseError(
+            f"{where}: its rationale block does not open 'N) Regarding the request for ...:'"
+        )
     bases = head[match.end() :]
     reviewer_at = _REVIEWER_BASIS.search(lowered(bases))
     split = reviewer_at.start() if reviewer_at else len(bases)

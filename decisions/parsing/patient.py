@@ -45,11 +45,13 @@ _SEX_WITHOUT_AGE = re.compile(
 _INJURY_DATES = tuple(
     re.compile(pattern)
     for pattern in (
-        rf"date(?<![a-z]date) of injur(?:y|ies)\b(?:\s+(?:of|on|was|is))?\s*:?\s*(?:\(doi\)\s*:?\s*)?{DATE}",
+        rf"date(?<![a-z]date) of injur(?:y|ies)\b(?:\s+(?:of|on|was|is))?\s*:?\s*"
+        rf"(?:\(doi\)\s*:?\s*)?{DATE}",
         rf"doi(?<![a-z]doi)\b\s*(?:of|on|was|is)?\s*:?\s*{DATE}",
         rf"injur(?:y|ies|ed)\s+(?:of|on)\s+{DATE}",
         # "was injured at work on ...", but not "the injured worker had an MRI on ...".
-        rf"injur(?:y|ies|ed(?:(?<=was injured)|(?<=were injured)|(?<=been injured)))\b[^.;]{{0,150}}?\bon\s+{DATE}",
+        rf"injur(?:y|ies|ed(?:(?<=was injured)|(?<=were injured)|(?<=been injured)))\b"
+        rf"[^.;]{{0,150}}?\bon\s+{DATE}",
     )
 )
 

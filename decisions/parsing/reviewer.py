@@ -21,7 +21,8 @@ _SPECIALTY = re.compile(
     r"(?=,?\s+(?:and\s+)?(?:has an? sub-?specialty in|is licensed to practice in)\b|\.(?:\s|$))"
 )
 _SUBSPECIALTY = re.compile(
-    r"has an? sub-?specialty in (?P<value>.+?)(?=,?\s+(?:and\s+)?is licensed to practice in\b|\.(?:\s|$))"
+    r"has an? sub-?specialty in (?P<value>.+?)"
+    r"(?=,?\s+(?:and\s+)?is licensed to practice in\b|\.(?:\s|$))"
 )
 _LICENSED_IN = re.compile(r"licensed to practice in (?:the state of )?(?P<value>[^.]+)")
 _LABELLED_SPECIALTY = re.compile(r"certification\(s\)/specialty:[ ]*(?P<value>[^\n]+)")
