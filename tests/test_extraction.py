@@ -1,4 +1,5 @@
 """File bytes to letter text: real PDFs, encodings, and every refusal in plain words."""
+
 from __future__ import annotations
 
 import codecs
@@ -60,7 +61,9 @@ def test_pdf_of_a_seed_parses_like_its_text(name):
 def test_pdf_without_paragraph_lines_still_gives_the_same_items_and_people(name):
     expected = parse_letter(seed_text(name))
     parsed = parse_letter(extract_text(text_pdf(seed_text(name)), max_bytes=LIMIT).text)
-    assert [(i.treatment, i.outcome) for i in parsed.items] == [(i.treatment, i.outcome) for i in expected.items]
+    assert [(i.treatment, i.outcome) for i in parsed.items] == [
+        (i.treatment, i.outcome) for i in expected.items
+    ]
     assert [(i.claims_administrator_basis, i.reviewer_basis) for i in parsed.items] == [
         (i.claims_administrator_basis, i.reviewer_basis) for i in expected.items
     ]
@@ -79,7 +82,9 @@ def test_pdf_encrypted_only_against_editing_is_read():
     pdf.set_font("Helvetica", size=10)
     pdf.cell(0, 5, "Decision rationale: readable.")
     pdf.set_encryption(owner_password="owner")
-    assert extract_text(bytes(pdf.output()), max_bytes=LIMIT).text == "Decision rationale: readable."
+    assert (
+        extract_text(bytes(pdf.output()), max_bytes=LIMIT).text == "Decision rationale: readable."
+    )
 
 
 def encrypted_pdf() -> bytes:
@@ -103,7 +108,10 @@ def test_damaged_pdf_message_names_the_damage():
         (b"", r"^file is empty$"),
         (bytes(range(256)) * 4, r"^binary file, not a PDF or text$"),
         (b"\x00\x00\x00\x01garbage\x00", r"^binary file, not a PDF or text$"),
-        (bytes([7, 8, 27, 1, 2, 3]) * 10 + b"mostly control bytes", r"^binary file, not a PDF or text$"),
+        (
+            bytes([7, 8, 27, 1, 2, 3]) * 10 + b"mostly control bytes",
+            r"^binary file, not a PDF or text$",
+        ),
         (zip_bytes(), r"^binary file \(ZIP archive\), not a PDF or text$"),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", r"^binary file \(PNG image\), not a PDF or text$"),
         (b"%PDF-1.4\ngarbage", r"^PDF is damaged: "),
@@ -125,19 +133,33 @@ def test_oversized_file_is_refused_before_anything_else():
 @pytest.mark.parametrize(
     ("data", "text", "encoding"),
     [
-        ("applicant\u2019s pain \u2013 6/10".encode(), "applicant\u2019s pain \u2013 6/10", "utf-8"),
+        (
+            "applicant\u2019s pain \u2013 6/10".encode(),
+            "applicant\u2019s pain \u2013 6/10",
+            "utf-8",
+        ),
         (b"\xef\xbb\xbfapplicant\xe2\x80\x99s", "applicant\u2019s", "utf-8-sig"),
-        # Windows-1252: 0x92 is a right single quote, 0x96 an en dash, 0x93/0x94 curly double quotes.
-        (b"applicant\x92s pain \x96 6/10, \x93better\x94", "applicant\u2019s pain \u2013 6/10, \u201cbetter\u201d", "cp1252"),
+        # Windows-1252: 0x92 is a right single quote, 0x96 an en dash, 0x93/0x94 double quotes.
+        (
+            b"applicant\x92s pain \x96 6/10, \x93better\x94",
+            "applicant\u2019s pain \u2013 6/10, \u201cbetter\u201d",
+            "cp1252",
+        ),
         # Latin-1: 0x81 is undefined in cp1252, so the fallback decodes every byte as Latin-1.
         (b"caf\xe9 \x81 r\xe9sum\xe9", "caf\u00e9 \x81 r\u00e9sum\u00e9", "latin-1"),
-        (codecs.BOM_UTF16_LE + "applicant\u2019s \u00e9".encode("utf-16-le"), "applicant\u2019s \u00e9", "utf-16"),
+        (
+            codecs.BOM_UTF16_LE + "applicant\u2019s \u00e9".encode("utf-16-le"),
+            "applicant\u2019s \u00e9",
+            "utf-16",
+        ),
         (b"\xfe\xff" + "Norco \u2013 #90".encode("utf-16-be"), "Norco \u2013 #90", "utf-16"),
         (b"line one\r\nline two\f\tpage two\n", "line one\r\nline two\f\tpage two\n", "utf-8"),
     ],
 )
 def test_text_encodings(data, text, encoding):
-    assert extract_text(data, max_bytes=LIMIT) == Extracted(text=text, kind="text", encoding=encoding)
+    assert extract_text(data, max_bytes=LIMIT) == Extracted(
+        text=text, kind="text", encoding=encoding
+    )
 
 
 @pytest.mark.parametrize("name", SEED_NAMES)
@@ -159,7 +181,10 @@ def test_seed_in_other_encodings_parses_like_the_original(name, encoding):
         (b"\x1f\x8b\x08\x00", "binary"),
         (b"\x00\x01\x02\x03", "binary"),
         (b"Plain letter text\n", "text"),
-        (b"A letter with a stray bell\x07 and a vertical tab\x0b among ordinary characters.\n", "text"),
+        (
+            b"A letter with a stray bell\x07 and a vertical tab\x0b among ordinary characters.\n",
+            "text",
+        ),
         (codecs.BOM_UTF16_LE + b"a", "binary"),  # a byte-order mark over bytes that are no UTF-16
         ("\u00e9t\u00e9".encode("utf-16"), "text"),
         (b"", "text"),

@@ -4,6 +4,7 @@ A letter is a list of paragraphs; "\n" inside a paragraph is a visual line break
 renders them like the seeds: every line followed by an empty line and a trailing space, a line
 holding one space between paragraphs.
 """
+
 from __future__ import annotations
 
 HOW = (
@@ -18,14 +19,21 @@ SUMMARY_HEADING = (
     "The expert reviewer developed the following clinical case summary based on a review of the\n"
     "case file, including all medical records:"
 )
-SUMMARY = "The patient is a 57 year old male with a date of injury of 7/28/2008. He has low back pain."
+SUMMARY = (
+    "The patient is a 57 year old male with a date of injury of 7/28/2008. He has low back pain."
+)
 ISSUES_HEADING = (
-    "IMR ISSUES, DECISIONS AND RATIONALES\n"
-    "The Final Determination was based on decisions for the disputed items/services set forth below:"
+    "IMR ISSUES, DECISIONS AND RATIONALES\nThe Final Determination was based on decisions for the"
+    " disputed items/services set forth below:"
 )
 CLAIMS = "Decision based on MTUS Chronic Pain Treatment Guidelines Page(s): 46."
-REVIEWER = "Decision based on MTUS Chronic Pain Treatment Guidelines Epidural Steroid Injections Page(s): 46."
-RATIONALE = "There is no radiculopathy on examination. Therefore, the request is not medically necessary."
+REVIEWER = (
+    "Decision based on MTUS Chronic Pain Treatment Guidelines Epidural Steroid Injections"
+    " Page(s): 46."
+)
+RATIONALE = (
+    "There is no radiculopathy on examination. Therefore, the request is not medically necessary."
+)
 
 
 def item(
@@ -82,34 +90,59 @@ def letter(**parts) -> str:
 
 # The paragraphs of a 2013 notice with two findings, as CONTRACT.md describes the layout.
 NOTICE = [
-    "MAXIMUS FEDERAL SERVICES, INC.\nNotice of Independent Medical Review Determination\nDated: 9/26/2013",
+    (
+        "MAXIMUS FEDERAL SERVICES, INC.\nNotice of Independent Medical Review Determination\nDated:"
+        " 9/26/2013"
+    ),
     "IMR Case Number: CM13-0000123 Date of Injury: 01/15/2010\nUR Denial Date: 07/15/2013",
-    "Final Determination:\n"
-    "1) MAXIMUS Federal Services, Inc. has determined the request for a 28 day functional restoration\n"
-    "program is not medically necessary and appropriate.\n"
-    "2) MAXIMUS Federal Services, Inc. has determined the request for Norco 10/325mg #90 is\n"
-    "medically necessary and appropriate.",
-    "Medical Qualifications of the Expert Reviewer:\n"
-    "The expert reviewer is Board Certified in Physical Medicine and Rehabilitation and is licensed\n"
-    "to practice in California. He/she has been in active clinical practice for more than five years.",
-    "Case Summary:\n"
-    "Disclaimer: The following case summary was taken directly from the utilization review denial\n"
-    "dated July 15, 2013:",
-    "\u201cThe patient is a 44 year-old female with a date of Injury of 8/28/2001. The provider\n"
-    "submitted a request for 28 days of a functional restoration program.\u201d",
-    "Expert Reviewer's Decision and Rationale:\n"
-    "1) Regarding the request for a 28 day functional restoration program:",
-    "The Claims Administrator based its decision on the Chronic Pain Medical Treatment Guidelines\n"
-    "(2009), Chronic pain programs (functional restoration programs), pages 30-32, which is part of MTUS.",
-    "The Expert Reviewer based his/her decision on the MTUS Chronic Pain Medical Treatment\n"
-    "Guidelines, Chronic pain programs, pages 30-32.",
-    "Rationale for the Decision:\n"
-    "The guidelines require an adequate and thorough evaluation first.",
-    "The request for a 28 day functional restoration program is not medically necessary and appropriate.",
+    (
+        "Final Determination:\n1) MAXIMUS Federal Services, Inc. has determined the request for a"
+        " 28 day functional restoration\nprogram is not medically necessary and appropriate.\n2)"
+        " MAXIMUS Federal Services, Inc. has determined the request for Norco 10/325mg #90"
+        " is\nmedically necessary and appropriate."
+    ),
+    (
+        "Medical Qualifications of the Expert Reviewer:\nThe expert reviewer is Board Certified in"
+        " Physical Medicine and Rehabilitation and is licensed\nto practice in California. He/she"
+        " has been in active clinical practice for more than five years."
+    ),
+    (
+        "Case Summary:\nDisclaimer: The following case summary was taken directly from the"
+        " utilization review denial\ndated July 15, 2013:"
+    ),
+    (
+        "\u201cThe patient is a 44 year-old female with a date of Injury of 8/28/2001. The"
+        " provider\nsubmitted a request for 28 days of a functional restoration program.\u201d"
+    ),
+    (
+        "Expert Reviewer's Decision and Rationale:\n"
+        "1) Regarding the request for a 28 day functional restoration program:"
+    ),
+    (
+        "The Claims Administrator based its decision on the Chronic Pain Medical Treatment"
+        " Guidelines\n(2009), Chronic pain programs (functional restoration programs), pages 30-32,"
+        " which is part of MTUS."
+    ),
+    (
+        "The Expert Reviewer based his/her decision on the MTUS Chronic Pain Medical Treatment\n"
+        "Guidelines, Chronic pain programs, pages 30-32."
+    ),
+    (
+        "Rationale for the Decision:\n"
+        "The guidelines require an adequate and thorough evaluation first."
+    ),
+    (
+        "The request for a 28 day functional restoration program is not medically necessary and"
+        " appropriate."
+    ),
     "2) Regarding the request for Norco 10/325mg #90:",
-    "The Claims Administrator did not cite any evidence-based guidelines for its decision.\n"
-    "The Expert Reviewer based his/her decision on the MTUS Chronic Pain Medical Treatment\n"
-    "Guidelines, Opioids, pages 74-96.",
-    "Rationale for the Decision:\nThe patient has documented functional improvement. The request for\n"
-    "Norco 10/325mg #90 is medically necessary and appropriate.",
+    (
+        "The Claims Administrator did not cite any evidence-based guidelines for its decision.\n"
+        "The Expert Reviewer based his/her decision on the MTUS Chronic Pain Medical Treatment\n"
+        "Guidelines, Opioids, pages 74-96."
+    ),
+    (
+        "Rationale for the Decision:\nThe patient has documented functional improvement. The"
+        " request for\nNorco 10/325mg #90 is medically necessary and appropriate."
+    ),
 ]

@@ -1,4 +1,5 @@
 """The case-header and 2013 notice layouts, and letters the parser must refuse."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -21,7 +22,10 @@ DOCUMENTS = (
     "Utilization Review Determination dated 8/20/2013\n"
     "\u2022 Medical Treatment Utilization Schedule (MTUS)"
 )
-DECISIONS_HEADING = "IMR DECISION(S) AND RATIONALE(S)\nThe Final Determination was based on decisions for the disputed items/services set forth below:"
+DECISIONS_HEADING = (
+    "IMR DECISION(S) AND RATIONALE(S)\nThe Final Determination was based on decisions for the"
+    " disputed items/services set forth below:"
+)
 
 
 def test_case_header():
@@ -38,23 +42,32 @@ def test_case_header():
 
 
 def test_case_header_with_documents_reviewed_and_the_other_decisions_heading():
-    parsed = parse_letter(letter(header=HEADER, documents=DOCUMENTS, issues_heading=DECISIONS_HEADING))
+    parsed = parse_letter(
+        letter(header=HEADER, documents=DOCUMENTS, issues_heading=DECISIONS_HEADING)
+    )
     assert parsed.layout == "case-header"
     assert parsed.documents_reviewed == (
         "Application of Independent Medical Review",
         "Utilization Review Determination dated 8/20/2013",
         "Medical Treatment Utilization Schedule (MTUS)",
     )
-    assert parsed.case_summary == "The patient is a 57 year old male with a date of injury of 7/28/2008. He has low back pain."
+    assert (
+        parsed.case_summary
+        == "The patient is a 57 year old male with a date of injury of 7/28/2008. He has low back"
+        " pain."
+    )
     assert [(i.treatment, i.outcome) for i in parsed.items] == [("Lumbar ESI L4-5", "upheld")]
 
 
 def test_header_values_are_kept_only_as_stated():
     header = ["Case Number: CM14-0100001\nDate Assigned: pending\nUR Denial Date:  8/20/13"]
     parsed = parse_letter(letter(header=header))
-    assert (parsed.case_number, parsed.date_assigned, parsed.decision_date, parsed.ur_denial_date) == (
-        "CM14-0100001", None, None, date(2013, 8, 20)
-    )
+    assert (
+        parsed.case_number,
+        parsed.date_assigned,
+        parsed.decision_date,
+        parsed.ur_denial_date,
+    ) == ("CM14-0100001", None, None, date(2013, 8, 20))
 
 
 CHRONIC_PAIN = "Chronic Pain Medical Treatment Guidelines"
@@ -66,48 +79,73 @@ def test_notice_2013():
     assert parsed.case_number == "CM13-0000123"
     assert parsed.decision_date == date(2013, 9, 26)
     assert parsed.ur_denial_date == date(2013, 7, 15)
-    assert (parsed.date_assigned, parsed.application_received, parsed.documents_reviewed) == (None, None, None)
-    assert parsed.reviewer == Reviewer("Physical Medicine and Rehabilitation", None, ("California",))
+    assert (parsed.date_assigned, parsed.application_received, parsed.documents_reviewed) == (
+        None,
+        None,
+        None,
+    )
+    assert parsed.reviewer == Reviewer(
+        "Physical Medicine and Rehabilitation", None, ("California",)
+    )
     assert parsed.patient == Patient(44, "female", date(2010, 1, 15))
     # The disclaimer is boilerplate, like the standard layout's introduction.
-    assert parsed.case_summary == (
-        '"The patient is a 44 year-old female with a date of Injury of 8/28/2001. The provider '
+    assert (
+        parsed.case_summary
+        == '"The patient is a 44 year-old female with a date of Injury of 8/28/2001. The provider '
         'submitted a request for 28 days of a functional restoration program."'
     )
     first, second = parsed.items
     assert (first.treatment, first.outcome) == ("a 28 day functional restoration program", "upheld")
-    assert first.claims_administrator_basis.text == (
-        "The Claims Administrator based its decision on the Chronic Pain Medical Treatment Guidelines "
-        "(2009), Chronic pain programs (functional restoration programs), pages 30-32, which is part of MTUS."
+    assert (
+        first.claims_administrator_basis.text
+        == "The Claims Administrator based its decision on the Chronic Pain Medical Treatment"
+        " Guidelines (2009), Chronic pain programs (functional restoration programs), pages"
+        " 30-32, which is part of MTUS."
     )
     assert first.claims_administrator_basis.citations == (
         Citation(
-            "MTUS", CHRONIC_PAIN, "Chronic pain programs (functional restoration programs)", (30, 31, 32),
+            "MTUS",
+            CHRONIC_PAIN,
+            "Chronic pain programs (functional restoration programs)",
+            (30, 31, 32),
             "Chronic Pain Medical Treatment Guidelines (2009), Chronic pain programs (functional "
             "restoration programs), pages 30-32",
         ),
     )
     assert first.reviewer_basis.citations == (
-        Citation("MTUS", CHRONIC_PAIN, "Chronic pain programs", (30, 31, 32),
-                 "MTUS Chronic Pain Medical Treatment Guidelines, Chronic pain programs, pages 30-32"),
+        Citation(
+            "MTUS",
+            CHRONIC_PAIN,
+            "Chronic pain programs",
+            (30, 31, 32),
+            "MTUS Chronic Pain Medical Treatment Guidelines, Chronic pain programs, pages 30-32",
+        ),
     )
-    assert first.rationale == (
-        "The guidelines require an adequate and thorough evaluation first.\n\n"
-        "The request for a 28 day functional restoration program is not medically necessary and appropriate."
+    assert (
+        first.rationale
+        == "The guidelines require an adequate and thorough evaluation first.\n\nThe request for a"
+        " 28 day functional restoration program is not medically necessary and appropriate."
     )
     assert (second.treatment, second.outcome) == ("Norco 10/325mg #90", "overturned")
     assert second.claims_administrator_basis.citations == ()
-    assert [(c.topic, c.pages) for c in second.reviewer_basis.citations] == [("Opioids", tuple(range(74, 97)))]
+    assert [(c.topic, c.pages) for c in second.reviewer_basis.citations] == [
+        ("Opioids", tuple(range(74, 97)))
+    ]
     assert second.rationale.startswith("The patient has documented functional improvement.")
 
 
 def test_notice_2013_as_published_single_spaced_with_the_findings_twice():
     findings = NOTICE[2].split("\n", 1)[1].replace("is not medically", "is notmedically")
     published = [
-        "MAXIMUS FEDERAL SERVICES, INC. Notice of Independent Medical Review Determination Dated: 9/26/2013",
+        (
+            "MAXIMUS FEDERAL SERVICES, INC. Notice of Independent Medical Review Determination"
+            " Dated: 9/26/2013"
+        ),
         findings,
-        "INDEPENDENT MEDICAL REVIEW DECISION AND RATIONALE\n"
-        "A decision has been made for each of the treatment and/or services that were in dispute:",
+        (
+            "INDEPENDENT MEDICAL REVIEW DECISION AND RATIONALE\nA decision has been made for each"
+            " of the treatment and/or services that were in dispute:"
+        ),
         findings,
         *NOTICE[3:],
     ]
@@ -121,13 +159,21 @@ def test_notice_2013_as_published_single_spaced_with_the_findings_twice():
 
 
 def test_notice_finding_without_rationale_block():
-    with pytest.raises(ParseError, match=r"^item 2 \('Norco 10/325mg #90'\): no '2\) Regarding the request for \.\.\.' rationale block$"):
+    with pytest.raises(
+        ParseError,
+        match=(
+            r"^item 2 \('Norco 10/325mg #90'\): no '2\) Regarding the request for \.\.\.' rationale"
+            r" block$"
+        ),
+    ):
         parse_letter(double_spaced(NOTICE[:-3]))
 
 
 def test_notice_rationale_block_without_finding():
     findings = NOTICE[2].rsplit("\n2)", 1)[0]
-    with pytest.raises(ParseError, match=r"^rationale block 2 \('Norco 10/325mg #90'\) has no finding"):
+    with pytest.raises(
+        ParseError, match=r"^rationale block 2 \('Norco 10/325mg #90'\) has no finding"
+    ):
         parse_letter(double_spaced([*NOTICE[:2], findings, *NOTICE[3:]]))
 
 
@@ -139,7 +185,10 @@ def test_notice_findings_that_disagree():
 
 def test_notice_block_without_rationale():
     blocks = [p for p in NOTICE if not p.startswith("Rationale for the Decision:\nThe patient")]
-    with pytest.raises(ParseError, match=r"^item 2 \('Norco 10/325mg #90'\): no 'Rationale for the Decision:' paragraph$"):
+    with pytest.raises(
+        ParseError,
+        match=r"^item 2 \('Norco 10/325mg #90'\): no 'Rationale for the Decision:' paragraph$",
+    ):
         parse_letter(double_spaced(blocks))
 
 
@@ -162,13 +211,34 @@ def seed_cut_after(marker: str, occurrence: int = 1) -> str:
     [
         ("", r"^empty text: no letter to parse$"),
         (" \n\n \r\n\f\n", r"^empty text: no letter to parse$"),
-        ("Shopping list: milk, eggs.\n", r"^no 'IMR ISSUES, DECISIONS AND RATIONALES' section: not an IMR final determination letter or an unknown layout$"),
-        ("CLINICAL CASE SUMMARY\n\nA patient.\n", r"^no 'IMR ISSUES, DECISIONS AND RATIONALES' section: not an IMR"),
+        (
+            "Shopping list: milk, eggs.\n",
+            (
+                r"^no 'IMR ISSUES, DECISIONS AND RATIONALES' section: not an IMR final"
+                r" determination letter or an unknown layout$"
+            ),
+        ),
+        (
+            "CLINICAL CASE SUMMARY\n\nA patient.\n",
+            r"^no 'IMR ISSUES, DECISIONS AND RATIONALES' section: not an IMR",
+        ),
         # Truncated inside the items: after item 2's MAXIMUS guideline, after item 3's heading.
-        (seed_cut_after("Steroid Injections Page(s): 46.", 2), r"^item 2 \('Thoracic ESI at T7-8'\): no 'Decision rationale:' paragraph$"),
-        (seed_cut_after("Norco 10/325mg, #120: Overturned"), r"^item 3 \('Norco 10/325mg, #120'\): no 'Claims Administrator guideline:' paragraph$"),
-        (letter().replace("HOW THE IMR FINAL DETERMINATION WAS MADE", "HOW IT WAS MADE"), r"^letter has no 'HOW THE IMR FINAL DETERMINATION WAS MADE' section$"),
-        (letter().replace("CLINICAL CASE SUMMARY", "SUMMARY"), r"^letter has no 'CLINICAL CASE SUMMARY' section$"),
+        (
+            seed_cut_after("Steroid Injections Page(s): 46.", 2),
+            r"^item 2 \('Thoracic ESI at T7-8'\): no 'Decision rationale:' paragraph$",
+        ),
+        (
+            seed_cut_after("Norco 10/325mg, #120: Overturned"),
+            r"^item 3 \('Norco 10/325mg, #120'\): no 'Claims Administrator guideline:' paragraph$",
+        ),
+        (
+            letter().replace("HOW THE IMR FINAL DETERMINATION WAS MADE", "HOW IT WAS MADE"),
+            r"^letter has no 'HOW THE IMR FINAL DETERMINATION WAS MADE' section$",
+        ),
+        (
+            letter().replace("CLINICAL CASE SUMMARY", "SUMMARY"),
+            r"^letter has no 'CLINICAL CASE SUMMARY' section$",
+        ),
         (letter(summary=" "), r"^the 'CLINICAL CASE SUMMARY' section is empty$"),
         (letter() + letter(), r"^two 'HOW THE IMR FINAL DETERMINATION WAS MADE' sections$"),
     ],
@@ -179,11 +249,16 @@ def test_refused(text, message):
 
 
 def test_the_items_section_heading_must_stand_on_its_own_line():
-    text = letter().replace("IMR ISSUES, DECISIONS AND RATIONALES", "See IMR ISSUES, DECISIONS AND RATIONALES")
+    text = letter().replace(
+        "IMR ISSUES, DECISIONS AND RATIONALES", "See IMR ISSUES, DECISIONS AND RATIONALES"
+    )
     with pytest.raises(ParseError, match=r"^no 'IMR ISSUES, DECISIONS AND RATIONALES' section"):
         parse_letter(text)
 
 
 def test_two_items_keep_letter_order():
     parsed = parse_letter(letter(items=[item("B: Overturned"), item("A: Upheld")]))
-    assert [(i.treatment, i.outcome) for i in parsed.items] == [("B", "overturned"), ("A", "upheld")]
+    assert [(i.treatment, i.outcome) for i in parsed.items] == [
+        ("B", "overturned"),
+        ("A", "upheld"),
+    ]

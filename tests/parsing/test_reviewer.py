@@ -1,4 +1,5 @@
 """Both credential shapes, with and without commas, one state or several."""
+
 from __future__ import annotations
 
 import pytest
@@ -6,44 +7,66 @@ import pytest
 from decisions.parsing import Reviewer, parse_letter
 from tests.parsing.letters import letter
 
-INTRO = "HOW THE IMR FINAL DETERMINATION WAS MADE\nMAXIMUS Federal Services sent the complete case file to a physician reviewer."
+INTRO = (
+    "HOW THE IMR FINAL DETERMINATION WAS MADE\nMAXIMUS Federal Services sent the complete case file"
+    " to a physician reviewer."
+)
 
 
 @pytest.mark.parametrize(
     ("credentials", "expected"),
     [
         (
-            "The physician reviewer is Board Certified in Neurology, has a subspecialty in\n"
-            "Neuromuscular Medicine and is licensed to practice in California.",
+            (
+                "The physician reviewer is Board Certified in Neurology, has a subspecialty in\n"
+                "Neuromuscular Medicine and is licensed to practice in California."
+            ),
             Reviewer("Neurology", "Neuromuscular Medicine", ("California",)),
         ),
         (
             # No comma before "has a subspecialty": the "and" belongs to the specialty's name.
-            "The expert reviewer is Board Certified in Physical Medicine and Rehabilitation has a\n"
-            "subspecialty in Pain Medicine and is licensed to practice in California. He/she has been",
+            (
+                "The expert reviewer is Board Certified in Physical Medicine and Rehabilitation has"
+                " a\nsubspecialty in Pain Medicine and is licensed to practice in California."
+                " He/she has been"
+            ),
             Reviewer("Physical Medicine and Rehabilitation", "Pain Medicine", ("California",)),
         ),
         (
-            "The expert reviewer is Board Certified in Internal Medicine and is licensed to practice in\n"
-            "California, Nevada and Arizona. He/she has been in active clinical practice.",
+            (
+                "The expert reviewer is Board Certified in Internal Medicine and is licensed to"
+                " practice in\nCalifornia, Nevada and Arizona. He/she has been in active clinical"
+                " practice."
+            ),
             Reviewer("Internal Medicine", None, ("California", "Nevada", "Arizona")),
         ),
         (
-            "The expert reviewer is Board Certified in Orthopedic Surgery, has a subspecialty in Sports\n"
-            "Medicine and Spine Surgery, and is licensed to practice in California and Oregon.",
-            Reviewer("Orthopedic Surgery", "Sports Medicine and Spine Surgery", ("California", "Oregon")),
+            (
+                "The expert reviewer is Board Certified in Orthopedic Surgery, has a subspecialty"
+                " in Sports\nMedicine and Spine Surgery, and is licensed to practice in California"
+                " and Oregon."
+            ),
+            Reviewer(
+                "Orthopedic Surgery", "Sports Medicine and Spine Surgery", ("California", "Oregon")
+            ),
         ),
         (
-            "The Expert Reviewer has the following credentials:\n"
-            "State(s) of Licensure: California\n"
-            "Certification(s)/Specialty: Emergency Medicine",
+            (
+                "The Expert Reviewer has the following credentials:\n"
+                "State(s) of Licensure: California\n"
+                "Certification(s)/Specialty: Emergency Medicine"
+            ),
             Reviewer("Emergency Medicine", None, ("California",)),
         ),
         (
-            "The Expert Reviewer has the following credentials:\n"
-            "Certification(s)/Specialty: Physical Medicine & Rehabilitation\n"
-            "State(s) of Licensure: California, Nevada and Arizona",
-            Reviewer("Physical Medicine & Rehabilitation", None, ("California", "Nevada", "Arizona")),
+            (
+                "The Expert Reviewer has the following credentials:\n"
+                "Certification(s)/Specialty: Physical Medicine & Rehabilitation\n"
+                "State(s) of Licensure: California, Nevada and Arizona"
+            ),
+            Reviewer(
+                "Physical Medicine & Rehabilitation", None, ("California", "Nevada", "Arizona")
+            ),
         ),
         (
             "The reviewer\u2019s credentials are on file.",

@@ -1,4 +1,5 @@
 """Each seed, as other extractors would have written it, parses to the same letter."""
+
 from __future__ import annotations
 
 import re
@@ -46,7 +47,15 @@ def non_breaking_spaces(text: str) -> str:
 
 @pytest.mark.parametrize(
     "variant",
-    [crlf, form_feeds, single_spaced, without_paragraph_breaks, typographic, trailing_spaces_stripped, non_breaking_spaces],
+    [
+        crlf,
+        form_feeds,
+        single_spaced,
+        without_paragraph_breaks,
+        typographic,
+        trailing_spaces_stripped,
+        non_breaking_spaces,
+    ],
 )
 @pytest.mark.parametrize("name", SEED_NAMES)
 def test_variant_parses_like_the_original(name, variant):

@@ -1,4 +1,5 @@
 """The JSON object of the contract, and letters that survive the trip to a worker process."""
+
 from __future__ import annotations
 
 import json
@@ -9,19 +10,38 @@ from tests.conftest import SEED_NAMES, seed_text
 from tests.parsing.letters import NOTICE, double_spaced
 
 CONTRACT_KEYS = [
-    "layout", "case_number", "date_assigned", "decision_date", "ur_denial_date",
-    "application_received", "reviewer", "patient", "case_summary", "documents_reviewed", "items",
+    "layout",
+    "case_number",
+    "date_assigned",
+    "decision_date",
+    "ur_denial_date",
+    "application_received",
+    "reviewer",
+    "patient",
+    "case_summary",
+    "documents_reviewed",
+    "items",
 ]
 
 
 def test_seed_as_contract_json():
     obj = letter_to_dict(parse_letter(seed_text(SEED_NAMES[0])))
     assert list(obj) == CONTRACT_KEYS
-    assert obj["reviewer"] == {"specialty": "Neurology", "subspecialty": "Neuromuscular Medicine", "licensed_in": ["California"]}
+    assert obj["reviewer"] == {
+        "specialty": "Neurology",
+        "subspecialty": "Neuromuscular Medicine",
+        "licensed_in": ["California"],
+    }
     assert obj["patient"] == {"age": 42, "sex": "male", "date_of_injury": "2012-11-02"}
     assert obj["documents_reviewed"] is None
     first = obj["items"][0]
-    assert list(first) == ["treatment", "outcome", "rationale", "claims_administrator_basis", "reviewer_basis"]
+    assert list(first) == [
+        "treatment",
+        "outcome",
+        "rationale",
+        "claims_administrator_basis",
+        "reviewer_basis",
+    ]
     assert first["claims_administrator_basis"] == {
         "text": "Decision based on MTUS Chronic Pain Treatment Guidelines Page(s): 46.",
         "citations": [
@@ -40,7 +60,9 @@ def test_seed_as_contract_json():
 def test_dates_are_iso_strings():
     obj = letter_to_dict(parse_letter(double_spaced(NOTICE)))
     assert (obj["decision_date"], obj["ur_denial_date"], obj["patient"]["date_of_injury"]) == (
-        "2013-09-26", "2013-07-15", "2010-01-15"
+        "2013-09-26",
+        "2013-07-15",
+        "2010-01-15",
     )
     assert json.loads(json.dumps(obj)) == obj
 

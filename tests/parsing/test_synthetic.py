@@ -1,4 +1,5 @@
-"""The parser against the synthetic corpus's expected parses: the contract checked from both sides."""
+"""The parser against the synthetic corpus's expected parses: the contract checked both ways."""
+
 from __future__ import annotations
 
 import pytest
