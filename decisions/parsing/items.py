@@ -38,7 +38,7 @@ _INTRODUCTION = re.compile(
 )
 _KNOWN_HEADING = re.compile(r":\s*(?i:upheld|overturned)\.?$")
 _HEADING = re.compile(r"^(?P<treatment>.*):(?P<outcome>[^:]*)$")
-OUTCOMES: dict[str, Outcome] = {"upheld": "upheld", "overturned": "overturned"}
+_OUTCOMES: dict[str, Outcome] = {"upheld": "upheld", "overturned": "overturned"}
 
 
 @dataclass
@@ -129,7 +129,7 @@ def _item(number: int, draft: _Draft) -> Item:
     if not treatment or not word:
         raise ParseError(f"item {number}: heading {heading!r} has no ': Upheld' or ': Overturned'")
     where = _named(number, treatment)
-    outcome = OUTCOMES.get(word.lower())
+    outcome = _OUTCOMES.get(word.lower())
     if outcome is None:
         raise ParseError(f"{where}: unknown outcome {word!r} (expected 'Upheld' or 'Overturned')")
     parts = {label: _part(where, label, draft.parts.get(label)) for label in _LABELS.values()}
