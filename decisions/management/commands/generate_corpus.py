@@ -65,6 +65,7 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"{stats.letters:,} letters written to {out_dir} ({stats.items:,} items, "
                 f"{stats.overturned / max(stats.items, 1):.1%} overturned) in {stats.seconds:.1f} s: "
-                f"{stats.letters_per_second:,.0f} letters/s"
+                f"{stats.letters_per_second:,.0f} letters/s "
+                f"({stats.letters_per_cpu_second:,.0f} per CPU-second of the workers)"
             )
         )
