@@ -1,12 +1,27 @@
 """The search page's query-string contract: every GET parameter, its validation and its condition.
 
-Each filter states its condition as a `Q` (`ConditionFilter.condition`) as well as applying it,
-because facet counting evaluates every facet filter separately, row by row, in one query
-(`selectors.item_facets`). The guideline, document and cited-page filters read the IMR
-reviewer's citations (the basis of the decision), copied onto the item row at ingest.
+Parameters (all optional, freely combined; the export takes the same ones):
+  q             websearch full text over treatment (weighted higher) and rationale:
+                "exact phrase", either OR other, -exclude; English stemming
+  outcome       upheld | overturned
+  specialty     the reviewer's specialty, exactly as a facet lists it
+  guideline     MTUS | ODG | ACOEM | OTHER, a guideline family the IMR reviewer cited
+  document      a canonical document the IMR reviewer cited ("Chronic Pain Medical Treatment
+                Guidelines", "ACOEM Chapter 12 Low Back Complaints")
+  cited_page    "<document>:<page>", a page the IMR reviewer cited
+  treatment     same treatment wording, ignoring case, spaces and punctuation
+  injured_from, injured_to   date-of-injury range, YYYY-MM-DD, inclusive
+  age_min, age_max           patient age range, inclusive
+  sex           male | female
+  mismatch      present (any value but "false"): the IMR reviewer relied on a guideline family
+                the claims administrator did not cite
+  sort          relevance (the default with q) | newest (the default without) | oldest
+  page          1-based result page
 
-Parameters: q, outcome, specialty, guideline, document, cited_page, treatment, injured_from,
-injured_to, age_min, age_max, sex, mismatch, sort, page.
+The citation filters mean the IMR reviewer's citations, the basis of the decision, copied onto
+the item row at ingest. Each filter states its condition as a `Q` (`ConditionFilter.condition`),
+so the result list and the facet counts (`selectors.item_facets`, which needs the outcome
+condition apart) apply exactly the same conditions.
 """
 from __future__ import annotations
 
@@ -35,7 +50,8 @@ class Sort:
     NEWEST = "newest"
     OLDEST = "oldest"
     CHOICES = [
-        (RELEVANCE, "Best match (with a search)"),
+        ("", "Best match, or newest"),
+        (RELEVANCE, "Best match"),
         (NEWEST, "Newest decisions first"),
         (OLDEST, "Oldest decisions first"),
     ]
@@ -147,7 +163,7 @@ class FlagCondition(ConditionFilter, django_filters.BooleanFilter):
 class ItemFilter(django_filters.FilterSet):
     """Disputed items by the search page's parameters; use it through `selectors`."""
 
-    # Filters with a facet beside the results, counted under the other active filters.
+    # Filters with a facet beside the results.
     FACETS = ("outcome", "specialty", "guideline", "document", "cited_page", "mismatch")
 
     q = SearchCondition(
@@ -227,7 +243,8 @@ class ItemFilter(django_filters.FilterSet):
                 shown = format_date(value, "M j, Y")
             else:
                 shown = str(choices.get(value, value))
-            active.append((name, str(self.filters[name].label), shown))
+            label = "Search" if name == "q" else str(self.filters[name].label)
+            active.append((name, label, shown))
         return active
 
     def filter_queryset(self, queryset):

@@ -102,7 +102,7 @@ class FacetValue:
 
 @dataclass(frozen=True)
 class Facets:
-    """The exact result count and, per facet, its values counted under the other filters."""
+    """The exact result count and, per facet, its most frequent values among the results."""
 
     total: int
     overturned: int  # among the results as they would be without the outcome filter
@@ -207,7 +207,7 @@ def item_order(filterset: ItemFilter) -> tuple[OrderBy, ...]:
 
 
 def item_page(filterset: ItemFilter, *, offset: int, limit: int) -> list[DisputedItem]:
-    """The page's items with a snippet and their citations, in one query.
+    """The page's items with a snippet and their citations, in one query however deep the page.
 
     With a query, `snippet` holds the best rationale fragments and `treatment_marked` the
     treatment, both with highlight sentinels; without one, `snippet` is the rationale's start.
@@ -235,10 +235,15 @@ def item_page(filterset: ItemFilter, *, offset: int, limit: int) -> list[Dispute
             )
         )
     )
+    # The page's ids first, then its columns: Postgres computes a row's output (headlines,
+    # citations) before OFFSET discards it, so a deep page would pay for every skipped row.
+    order = item_order(filterset)
+    page_ids = filterset.qs.order_by(*order).values("pk")[offset : offset + limit]
     rows = (
-        filterset.qs.order_by(*item_order(filterset))
+        DisputedItem.objects.filter(pk__in=page_ids)
+        .order_by(*order)
         .only(*PAGE_COLUMNS)
-        .annotate(**highlights, cited=ArraySubquery(citations))[offset : offset + limit]
+        .annotate(**highlights, cited=ArraySubquery(citations))
     )
     items = list(rows)
     for item in items:
@@ -249,40 +254,32 @@ def item_page(filterset: ItemFilter, *, offset: int, limit: int) -> list[Dispute
 
 
 def item_facets(filterset: ItemFilter) -> Facets:
-    """Result count, overturn rate and every facet's top values, in one pass over the items.
+    """Result count, overturn rate and every facet's top values, in one pass over the results.
 
-    Each facet is counted under the other active filters (the count a click on the value
-    would give, replacing that facet's own choice), and its overturn rate also ignores the
-    outcome filter, which would otherwise make every rate 0% or 100%. The rows that pass the
-    filters outside the facets are read once; a lateral subquery turns each into one row per
-    facet value, with a flag saying whether the item passes the other facets' filters; one
-    GROUP BY counts them all.
+    A value's count is the number of results that have it: what the list would show after a
+    click on it. A facet whose filter is active shows just the chosen value, to be removed.
+    Outcome is the exception: its facet and every overturn rate are counted as if no outcome
+    were chosen, or each rate would read 0% or 100%. So the pass reads the rows that match
+    every filter but the outcome (through the filters' indexes, never more rows than that); a
+    lateral subquery turns each row into one row per facet value, and one GROUP BY counts
+    them all.
     """
     conditions = filterset.conditions()
-    active = [name for name in ItemFilter.FACETS if name in conditions]
-    base = DisputedItem.objects.filter(
-        *(c for name, c in conditions.items() if name not in ItemFilter.FACETS)
-    ).order_by()
+    outcome = conditions.pop("outcome", None)
+    rows = DisputedItem.objects.filter(*conditions.values()).order_by()
     columns = {f"v_{name}": F(column) for name, column in FACET_COLUMNS.items()}
-    flags = {
-        f"m_{name}": ExpressionWrapper(conditions[name], output_field=BooleanField())
-        for name in active
-    }
-    inner_sql, inner_params = base.values(**columns, **flags).query.sql_with_params()
-
-    def passes_others(facet: str) -> str:
-        others = [f"m.m_{name}" for name in active if name not in (facet, "outcome")]
-        return " AND ".join(others) or "TRUE"
-
+    if outcome is not None:
+        columns["chosen_outcome"] = ExpressionWrapper(outcome, output_field=BooleanField())
+    inner_sql, inner_params = rows.values(**columns).query.sql_with_params()
     value_rows = " UNION ALL ".join(
-        f"SELECT '{name}', x, {passes_others(name)} FROM unnest(m.v_{name}) AS x"
+        f"SELECT '{name}', x FROM unnest(m.v_{name}) AS x"
         if name in ARRAY_FACETS
-        else f"SELECT '{name}', m.v_{name}::text, {passes_others(name)}"
+        else f"SELECT '{name}', m.v_{name}::text"
         for name in ItemFilter.FACETS
     )
     hits = "count(*)"
-    if "outcome" in active:
-        hits = "count(*) FILTER (WHERE f.facet = 'outcome' OR m.m_outcome)"
+    if outcome is not None:
+        hits = "count(*) FILTER (WHERE f.facet = 'outcome' OR m.chosen_outcome)"
     limits = " ".join(
         f"WHEN '{name}' THEN {limit}" for name, limit in FACET_LIMITS.items() if limit is not None
     )
@@ -293,8 +290,8 @@ def item_facets(filterset: ItemFilter) -> Facets:
                    count(*) AS decided,
                    row_number() OVER (PARTITION BY f.facet ORDER BY {hits} DESC, f.value) AS place
             FROM ({inner_sql}) AS m
-            CROSS JOIN LATERAL ({value_rows}) AS f(facet, value, passes)
-            WHERE f.passes AND f.value IS NOT NULL
+            CROSS JOIN LATERAL ({value_rows}) AS f(facet, value)
+            WHERE f.value IS NOT NULL
             GROUP BY f.facet, f.value
             HAVING {hits} > 0
         ) AS counted
@@ -303,24 +300,25 @@ def item_facets(filterset: ItemFilter) -> Facets:
     """
     with connection.cursor() as cursor:
         cursor.execute(sql, (Outcome.OVERTURNED, *inner_params))
-        rows = cursor.fetchall()
+        found = cursor.fetchall()
     chosen = dict(filterset.form.cleaned_data)
     chosen["mismatch"] = "true" if chosen["mismatch"] else ""  # Postgres spells booleans so
     values: dict[str, list[FacetValue]] = {name: [] for name in ItemFilter.FACETS}
-    for facet, value, n, overturned, decided in rows:
-        values[facet].append(FacetValue(value, n, overturned, decided, value == chosen[facet]))
+    for facet, value, n, overturned, decided in found:
+        active = value == chosen[facet]
+        # An array facet with a chosen value still counts the results' other values (items
+        # citing MTUS also cite ODG): not choices a click could offer in its place.
+        if active or not chosen[facet] or facet == "outcome":
+            values[facet].append(FacetValue(value, n, overturned, decided, active))
     # The page offers "different guideline" as a filter; "same guideline" is not one.
     values["mismatch"] = [v for v in values["mismatch"] if v.value == "true"]
-    by_outcome = {v.value: v for v in values["outcome"]}
-    total = sum(v.hits for v in values["outcome"] if chosen["outcome"] in ("", v.value))
-    overturned = by_outcome.get(Outcome.OVERTURNED)
+    outcomes = values["outcome"]
     return Facets(
-        total=total,
-        overturned=overturned.hits if overturned else 0,
-        decided=sum(v.hits for v in values["outcome"]),
+        total=sum(v.hits for v in outcomes if chosen["outcome"] in ("", v.value)),
+        overturned=sum(v.hits for v in outcomes if v.value == Outcome.OVERTURNED),
+        decided=sum(v.hits for v in outcomes),
         values=values,
     )
-
 
 
 @dataclass(frozen=True)

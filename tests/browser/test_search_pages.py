@@ -1,0 +1,119 @@
+"""The search and letter pages in headless Chromium: a newcomer's first minute, on a desk and a phone."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.core.management import call_command
+from playwright.sync_api import expect
+
+from tests.browser.conftest import ARTIFACTS
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def seeds(letters_dir):
+    call_command("ingest", str(letters_dir), "--workers=1")
+
+
+@pytest.fixture
+def phone(browser, live_server):
+    context = browser.new_context(
+        base_url=live_server.url, viewport={"width": 390, "height": 844}, is_mobile=True,
+        has_touch=True, device_scale_factor=2,
+    )
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+def test_search_filter_by_facet_and_open_the_item(page, screenshot, seeds):
+    page.goto("/")
+    page.get_by_label("Search treatments and rationales").fill("Norco")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="2 decisions matching “Norco”")).to_be_visible()
+    first = page.locator(".result").first
+    expect(first.get_by_role("heading")).to_have_text("Norco 10/325mg, #120")
+    expect(first).to_contain_text("Overturned: treatment approved")
+    expect(first).to_contain_text("Occupational Medicine")
+    expect(first.locator("mark").first).to_have_text("Norco")
+    assert page.url.endswith("/?q=Norco")  # empty fields are left out of the address
+    screenshot("search-norco-desktop")
+
+    facets = page.get_by_role("complementary", name="Refine")
+    facets.get_by_role("link", name=re.compile("^Overturned: treatment approved")).click()
+    expect(page.get_by_role("heading", name="1 decision matching “Norco”")).to_be_visible()
+    assert "outcome=overturned" in page.url and "q=Norco" in page.url
+    expect(page.locator(".chip", has_text="Outcome")).to_be_visible()
+    screenshot("search-norco-overturned-desktop")
+
+    page.locator(".result").first.get_by_role("link", name="Norco 10/325mg, #120", exact=True).click()
+    assert page.url.endswith("#item-3") and "q=Norco" in page.url
+    item = page.locator("#item-3")
+    expect(item).to_be_in_viewport()
+    expect(item).to_contain_text("Overturned: treatment approved")
+    expect(item).to_contain_text("Hydrocodone-Acetaminophen, p. 91")
+    expect(item.locator("mark").first).to_have_text("Norco")
+    expect(page.locator(".letter-facts")).to_contain_text("Occupational Medicine")
+    page.screenshot(path=str(ARTIFACTS / "letter-norco-item-desktop.png"))  # the viewport at #item-3
+    screenshot("letter-norco-desktop")
+
+
+def test_removing_a_facet_filter_takes_one_click(page, seeds):
+    page.goto("/?specialty=Occupational+Medicine&q=injection")
+    expect(page.get_by_role("heading", name="2 decisions matching “injection”")).to_be_visible()
+    page.get_by_role("link", name="Remove filter Reviewer specialty: Occupational Medicine").click()
+    expect(page.get_by_role("heading", name="8 decisions matching “injection”")).to_be_visible()
+    assert "specialty" not in page.url
+
+
+def test_bad_parameters_show_a_readable_error(page, screenshot, seeds):
+    page.goto("/?age_min=old&injured_from=2014-01-01&injured_to=2013-01-01")
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text("Age from")
+    expect(alert).to_contain_text("wrong way round")
+    expect(page.get_by_label("Age from")).to_be_visible()  # the filters are opened to fix it
+    screenshot("search-errors-desktop")
+
+
+def test_keyboard_only_search_with_visible_focus(page, seeds):
+    page.goto("/")
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="Skip to content")).to_be_focused()
+    field = page.get_by_label("Search treatments and rationales")
+    while not field.evaluate("el => el === document.activeElement"):
+        page.keyboard.press("Tab")
+    outline = field.evaluate("el => getComputedStyle(el).outlineStyle")
+    assert outline == "solid"
+    page.keyboard.type("flexeril")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="1 decision matching “flexeril”")).to_be_visible()
+
+
+def test_pages_work_without_javascript(browser, live_server, seeds):
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    page = context.new_page()
+    page.goto("/")
+    page.get_by_label("Search treatments and rationales").fill("Norco")
+    page.get_by_role("button", name="Search").click()
+    expect(page.get_by_role("heading", name="2 decisions matching “Norco”")).to_be_visible()
+    page.locator("summary", has_text="Filters and order").click()
+    page.get_by_label("Outcome").select_option("overturned")
+    page.get_by_role("button", name="Apply filters").click()
+    expect(page.get_by_role("heading", name="1 decision matching “Norco”")).to_be_visible()
+    context.close()
+
+
+def test_phone_layout_has_no_sideways_scrolling(phone, seeds):
+    phone.goto("/?q=norco")
+    expect(phone.get_by_role("heading", name="2 decisions matching “norco”")).to_be_visible()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    ARTIFACTS.mkdir(exist_ok=True)
+    phone.screenshot(path=str(ARTIFACTS / "search-norco-phone.png"), full_page=True)
+    phone.locator(".result").first.get_by_role("link", name="Norco 10/325mg, #120", exact=True).click()
+    expect(phone.locator("#item-3")).to_be_in_viewport()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    phone.screenshot(path=str(ARTIFACTS / "letter-norco-item-phone.png"))
+    phone.screenshot(path=str(ARTIFACTS / "letter-norco-phone.png"), full_page=True)
