@@ -339,14 +339,16 @@ SPINE = ("lumbar", "cervical")
 SIDES = (("right", 45), ("left", 40), ("bilateral", 15))
 SECOND_REGION_RATE = 0.3
 
+# Visit frequencies as headings write them, with the number of sessions they come to.
+FREQUENCIES = (("2 x 6", "12"), ("2x4", "8"), ("3 x 4", "12"), ("2 times a week for 4 weeks", "8"), ("1 x 6", "6"), ("2x6", "12"), ("3x4", "12"), ("2 x 3", "6"))
+
 # Per-item random values that do not depend on the region.
 SLOT_VALUES = {
     "qty": ("30", "60", "60", "90", "90", "120", "120", "180"),
     "norco": ("10/325mg", "10/325mg", "10/325mg", "10/325 mg", "7.5/325mg", "5/325mg"),
     "n13": ("1", "2", "3"),
-    "n_levels": ("2", "2", "3"),
     "sessions": ("6", "8", "12", "12", "12", "18", "24", "10"),
-    "freq": ("2 x 6", "2x4", "3 x 4", "2 times a week for 4 weeks", "1 x 6", "2x6", "3x4", "2 x 3"),
+    "prior_sessions": ("6", "8", "12", "18", "24", "30"),
     "pain": ("5", "6", "7", "7", "8", "8", "9"),
     "frp_hours": ("160", "80", "40", "120"),
     "frp_days": ("28", "10", "20"),
@@ -391,7 +393,6 @@ class Variant:
     odg: tuple[tuple[str, str], ...] = ()
     acoem: tuple[tuple[int, str], ...] = ()
     regions: tuple[str, ...] | None = None
-    drug: str = ""
     # When given, these replace the category's pools: the guideline text must fit the request.
     guideline: tuple[str, ...] = ()
     upheld: tuple[str, ...] = ()
@@ -439,7 +440,7 @@ OTHER_PROCEDURE = (
 )
 
 OPIOID_GUIDELINE = (
-    "short-acting opioids such as {drug} are indicated in the treatment of moderate to moderately severe pain",
+    "opioids such as {drug} may be indicated in the treatment of moderate to moderately severe pain",
     "ongoing opioid treatment requires documentation of pain relief, functional status, appropriate medication use and side effects",
     "the lowest possible dose should be prescribed to improve pain and function",
     "opioids may be continued if the patient has returned to work or has improved functioning and pain",
@@ -471,7 +472,7 @@ OPIOID_OVERTURNED = (
 HYPOGONADISM = (
     "Long-term opioid use can cause opioid-induced hypogonadism, and the provider noted low testosterone levels, which further argues against continuing {drug}."
 )
-HYPOGONADISM_RATE = 0.004
+HYPOGONADISM_RATE = 0.003
 
 PHYSICAL_MEDICINE_GUIDELINE = (
     "physical medicine is recommended with allowance for fading of treatment frequency, from up to 3 visits per week to 1 or less, plus active self-directed home physical medicine",
@@ -479,7 +480,7 @@ PHYSICAL_MEDICINE_GUIDELINE = (
     "active therapy is based on the philosophy that therapeutic exercise and/or activity are beneficial for restoring flexibility, strength, endurance, function, range of motion, and can alleviate discomfort",
 )
 PHYSICAL_MEDICINE_UPHELD = (
-    "{Pt} has completed at least {sessions} prior sessions of therapy without documentation of objective functional improvement.",
+    "{Pt} has completed at least {prior_sessions} prior sessions of therapy without documentation of objective functional improvement.",
     "The requested {sessions} sessions, in and of itself, exceeds the guideline recommendation for the diagnoses involved.",
     "There is no explanation as to why {pt} cannot transition to an independent home exercise program.",
     "The number of prior sessions completed and the response to them are not documented.",
@@ -496,7 +497,7 @@ CATEGORIES: tuple[Category, ...] = (
         variants=(
             Variant(
                 headings=("Norco {norco} #{qty}", "Norco {norco}, #{qty}", "Norco {norco} #{qty}", "Norco 10/325mg quantity {qty}", "Hydrocodone/APAP {norco} #{qty}", "Norco (hydrocodone/acetaminophen) {norco} #{qty}"),
-                nouns=("Norco", "Norco", "hydrocodone/acetaminophen"), drug="Norco",
+                nouns=("Norco", "Norco", "hydrocodone/acetaminophen"),
                 mtus=(("CP", "Hydrocodone-Acetaminophen", "91"), ("CP", "Hydrocodone/Acetaminophen", "91"), ("CP", "Opioids, criteria for use", "76-80"), ("CP", "Opioids", "74-96"), ("CP", "Opioids, specific drug list", "91"), ("CP", "Weaning of Medications", "124")),
                 odg=(("Pain Chapter", "Opioids, criteria for use"), ("Pain Chapter", "Hydrocodone/Acetaminophen")),
             ),
@@ -507,19 +508,19 @@ CATEGORIES: tuple[Category, ...] = (
     Category(
         key="opioid", weight=4.0, pharmaceutical=True, opioid=True, ca_topic="opioids",
         variants=(
-            Variant(headings=("Percocet 10/325mg #{qty}", "Percocet 5/325mg #{qty}", "Oxycodone/APAP 10/325mg #{qty}"), nouns=("Percocet",), drug="Percocet",
+            Variant(headings=("Percocet 10/325mg #{qty}", "Percocet 5/325mg #{qty}", "Oxycodone/APAP 10/325mg #{qty}"), nouns=("Percocet",),
                     mtus=(("CP", "Oxycodone/Acetaminophen", "92"), ("CP", "Opioids, criteria for use", "76-80"), ("CP", "Opioids", "74-96")), odg=(("Pain Chapter", "Opioids, criteria for use"),)),
-            Variant(headings=("Oxycontin 20mg #60", "OxyContin ER 40mg #{qty}", "Oxycodone 15mg #{qty}", "Oxycodone HCL 30mg #{qty}"), nouns=("Oxycontin", "oxycodone"), drug="Oxycontin",
+            Variant(headings=("Oxycontin 20mg #60", "OxyContin ER 40mg #{qty}", "Oxycodone 15mg #{qty}", "Oxycodone HCL 30mg #{qty}"), nouns=("Oxycontin", "oxycodone"),
                     mtus=(("CP", "OxyContin", "97"), ("CP", "Opioids, dosing", "86"), ("CP", "Opioids", "74-96")), odg=(("Pain Chapter", "Opioids, criteria for use"),)),
-            Variant(headings=("Tramadol ER 150mg #{qty}", "Ultram 50mg #{qty}", "Tramadol HCL 50mg #{qty}", "Tramadol 50mg, #{qty}", "Ultram ER 200mg #30"), nouns=("tramadol", "Ultram"), drug="tramadol",
+            Variant(headings=("Tramadol ER 150mg #{qty}", "Ultram 50mg #{qty}", "Tramadol HCL 50mg #{qty}", "Tramadol 50mg, #{qty}", "Ultram ER 200mg #30"), nouns=("tramadol", "Ultram"),
                     mtus=(("CP", "Tramadol", "93-94"), ("CP", "Tramadol (Ultram)", "113"), ("CP", "Opioids", "74-96")), odg=(("Pain Chapter", "Tramadol (Ultram)"),)),
-            Variant(headings=("Tylenol with Codeine #3 #{qty}", "Tylenol #3 #{qty}"), nouns=("Tylenol with Codeine",), drug="Tylenol with Codeine",
+            Variant(headings=("Tylenol with Codeine #3 #{qty}", "Tylenol #3 #{qty}"), nouns=("Tylenol with Codeine",),
                     mtus=(("CP", "Codeine", "35"), ("CP", "Opioids, criteria for use", "76-80")), odg=(("Pain Chapter", "Codeine"),)),
-            Variant(headings=("MS Contin 30mg #{qty}", "Morphine sulfate ER 15mg #{qty}", "Methadone 10mg #{qty}", "Dilaudid 4mg #{qty}", "Opana ER 20mg #60"), nouns=("long-acting opioid", "opioid"), drug="morphine",
+            Variant(headings=("MS Contin 30mg #{qty}", "Morphine sulfate ER 15mg #{qty}", "Methadone 10mg #{qty}", "Dilaudid 4mg #{qty}", "Opana ER 20mg #60"), nouns=("long-acting opioid", "opioid"),
                     mtus=(("CP", "Opioids, dosing", "86"), ("CP", "Methadone", "61-62"), ("CP", "Opioids, long-term assessment", "88-89")), odg=(("Pain Chapter", "Opioids, criteria for use"),)),
-            Variant(headings=("Fentanyl patch 25mcg/hr #10", "Duragesic 50mcg/hr patch #15", "Butrans patch 10mcg/hr #4"), nouns=("fentanyl patch", "transdermal opioid"), drug="Duragesic",
+            Variant(headings=("Fentanyl patch 25mcg/hr #10", "Duragesic 50mcg/hr patch #15", "Butrans patch 10mcg/hr #4"), nouns=("fentanyl patch", "transdermal opioid"),
                     mtus=(("CP", "Duragesic (fentanyl transdermal system)", "44"), ("CP", "Buprenorphine", "26-27")), odg=(("Pain Chapter", "Duragesic (fentanyl transdermal system)"),)),
-            Variant(headings=("Nucynta 50mg #{qty}", "Nucynta ER 100mg #60"), nouns=("Nucynta",), drug="Nucynta",
+            Variant(headings=("Nucynta 50mg #{qty}", "Nucynta ER 100mg #60"), nouns=("Nucynta",),
                     odg=(("Pain Chapter", "Tapentadol (Nucynta)"),)),
         ),
         guideline=OPIOID_GUIDELINE, criteria=OPIOID_CRITERIA, upheld=OPIOID_UPHELD, overturned=OPIOID_OVERTURNED,
@@ -528,14 +529,14 @@ CATEGORIES: tuple[Category, ...] = (
     Category(
         key="muscle_relaxant", weight=5.0, pharmaceutical=True, ca_topic="muscle relaxants",
         variants=(
-            Variant(headings=("Flexeril 7.5mg, #{qty}", "Flexeril 10mg #{qty}", "Flexeril 7.5mg #90", "Flexeril (cyclobenzaprine) 7.5mg #60"), nouns=("Flexeril", "cyclobenzaprine"), drug="Flexeril",
+            Variant(headings=("Flexeril 7.5mg, #{qty}", "Flexeril 10mg #{qty}", "Flexeril 7.5mg #90", "Flexeril (cyclobenzaprine) 7.5mg #60"), nouns=("Flexeril", "cyclobenzaprine"),
                     mtus=(("CP", "Cyclobenzaprine", "41"), ("CP", "Cyclobenzaprine (Flexeril)", "41-42"), ("CP", "Muscle relaxants (for pain)", "63-66")), odg=(("Pain Chapter", "Cyclobenzaprine (Flexeril)"),)),
-            Variant(headings=("Cyclobenzaprine 7.5mg #{qty}", "Cyclobenzaprine HCL 10mg #{qty}", "Cyclobenzaprine 5mg #90"), nouns=("cyclobenzaprine",), drug="cyclobenzaprine",
+            Variant(headings=("Cyclobenzaprine 7.5mg #{qty}", "Cyclobenzaprine HCL 10mg #{qty}", "Cyclobenzaprine 5mg #90"), nouns=("cyclobenzaprine",),
                     mtus=(("CP", "Cyclobenzaprine", "41"), ("CP", "Muscle relaxants (for pain)", "63-66")), odg=(("Pain Chapter", "Muscle relaxants (for pain)"),)),
-            Variant(headings=("Soma 350mg #{qty}", "Carisoprodol 350mg #{qty}"), nouns=("Soma", "carisoprodol"), drug="Soma",
+            Variant(headings=("Soma 350mg #{qty}", "Carisoprodol 350mg #{qty}"), nouns=("Soma", "carisoprodol"),
                     mtus=(("CP", "Carisoprodol (Soma)", "29"), ("CP", "Carisoprodol", "29, 65")), odg=(("Pain Chapter", "Carisoprodol (Soma)"),),
                     guideline=("carisoprodol is not recommended and is not indicated for long-term use", "carisoprodol is a commonly prescribed, centrally acting skeletal muscle relaxant whose primary active metabolite is meprobamate, a schedule-IV controlled substance", "abuse has been noted for sedative and relaxant effects, and in combination with hydrocodone the effect has been described as similar to heroin")),
-            Variant(headings=("Tizanidine 4mg #{qty}", "Zanaflex 4mg #{qty}", "Methocarbamol 750mg #{qty}", "Robaxin 750mg #{qty}", "Baclofen 10mg #{qty}", "Orphenadrine ER 100mg #{qty}", "Skelaxin 800mg #60"), nouns=("muscle relaxant",), drug="tizanidine",
+            Variant(headings=("Tizanidine 4mg #{qty}", "Zanaflex 4mg #{qty}", "Methocarbamol 750mg #{qty}", "Robaxin 750mg #{qty}", "Baclofen 10mg #{qty}", "Orphenadrine ER 100mg #{qty}", "Skelaxin 800mg #60"), nouns=("muscle relaxant",),
                     mtus=(("CP", "Muscle relaxants (for pain)", "63-66"), ("CP", "Antispasmodics", "64-65"), ("CP", "Tizanidine", "66")), odg=(("Pain Chapter", "Muscle relaxants (for pain)"),),
                     guideline=("non-sedating muscle relaxants are recommended with caution as a second-line option for short-term treatment of acute exacerbations in patients with chronic low back pain", "in most cases of low back pain, muscle relaxants show no benefit beyond NSAIDs in pain and overall improvement", "efficacy of muscle relaxants appears to diminish over time, and prolonged use of some medications in this class may lead to dependence")),
         ),
@@ -553,7 +554,7 @@ CATEGORIES: tuple[Category, ...] = (
             "{Pt} has been using {drug} on a long-term basis, well beyond the short course supported by the guidelines.",
             "{Pt} is, in fact, using an opioid agent, and adding {drug} to the mix is not indicated.",
             "There is no documentation of an acute exacerbation or muscle spasm on the most recent examination.",
-            "The request for {qty} tablets implies chronic, long-term, and/or scheduled use, which is not supported.",
+            "The quantity requested implies chronic, long-term, and/or scheduled use, which is not supported.",
         ),
         overturned=(
             "The progress note documents an acute flare of low back pain with palpable paraspinal muscle spasm.",
@@ -564,9 +565,9 @@ CATEGORIES: tuple[Category, ...] = (
     Category(
         key="nsaid", weight=4.0, pharmaceutical=True, ca_topic="NSAIDs",
         variants=(
-            Variant(headings=("Naproxen sodium 550mg #{qty}", "Anaprox DS 550mg #{qty}", "Naprosyn 500mg #{qty}", "Naproxen 550mg, #60"), nouns=("naproxen",), drug="naproxen",
+            Variant(headings=("Naproxen sodium 550mg #{qty}", "Anaprox DS 550mg #{qty}", "Naprosyn 500mg #{qty}", "Naproxen 550mg, #60"), nouns=("naproxen",),
                     mtus=(("CP", "NSAIDs (non-steroidal anti-inflammatory drugs)", "67-73"), ("CP", "Anti-inflammatory medications", "22"), ("CP", "Naproxen", "66")), odg=(("Pain Chapter", "NSAIDs (non-steroidal anti-inflammatory drugs)"),)),
-            Variant(headings=("Motrin 800mg #{qty}", "Ibuprofen 800mg #{qty}", "Relafen 750mg #{qty}", "Nabumetone 500mg #{qty}", "Meloxicam 15mg #30", "Mobic 7.5mg #{qty}", "Diclofenac sodium ER 100mg #{qty}", "Celebrex 200mg #{qty}", "Etodolac 400mg #{qty}"), nouns=("NSAID", "anti-inflammatory medication"), drug="ibuprofen",
+            Variant(headings=("Motrin 800mg #{qty}", "Ibuprofen 800mg #{qty}", "Relafen 750mg #{qty}", "Nabumetone 500mg #{qty}", "Meloxicam 15mg #30", "Mobic 7.5mg #{qty}", "Diclofenac sodium ER 100mg #{qty}", "Celebrex 200mg #{qty}", "Etodolac 400mg #{qty}"), nouns=("NSAID", "anti-inflammatory medication"),
                     mtus=(("CP", "NSAIDs (non-steroidal anti-inflammatory drugs)", "67-73"), ("CP", "NSAIDs, specific drug list & adverse effects", "70-73"), ("CP", "Anti-inflammatory medications", "22")), odg=(("Pain Chapter", "NSAIDs (non-steroidal anti-inflammatory drugs)"),)),
         ),
         guideline=(
@@ -589,7 +590,7 @@ CATEGORIES: tuple[Category, ...] = (
     Category(
         key="ppi", weight=2.5, pharmaceutical=True, ca_topic="NSAIDs, GI symptoms & cardiovascular risk",
         variants=(
-            Variant(headings=("Omeprazole 20mg #{qty}", "Prilosec 20mg #{qty}", "Pantoprazole 20mg #{qty}", "Protonix 40mg #{qty}", "Ranitidine 150mg #{qty}", "Omeprazole DR 20mg, #60"), nouns=("omeprazole", "proton pump inhibitor"), drug="omeprazole",
+            Variant(headings=("Omeprazole 20mg #{qty}", "Prilosec 20mg #{qty}", "Pantoprazole 20mg #{qty}", "Protonix 40mg #{qty}", "Ranitidine 150mg #{qty}", "Omeprazole DR 20mg, #60"), nouns=("omeprazole", "proton pump inhibitor"),
                     mtus=(("CP", "NSAIDs, GI symptoms & cardiovascular risk", "68-69"), ("CP", "NSAIDs", "68-69")), odg=(("Pain Chapter", "Proton pump inhibitors (PPIs)"),)),
         ),
         guideline=(
@@ -611,9 +612,9 @@ CATEGORIES: tuple[Category, ...] = (
     Category(
         key="topical", weight=4.5, pharmaceutical=True, ca_topic="topical analgesics",
         variants=(
-            Variant(headings=("Compound cream: Flurbiprofen 20%/Lidocaine 5%/Menthol 5% {cream_size}", "Ketoprofen 10%/Gabapentin 6%/Cyclobenzaprine 2% cream {cream_size}", "Flurbiprofen/Cyclobenzaprine/Menthol cream (20%/10%/4%) {cream_size}", "Compounded topical: Gabapentin 10%, Amitriptyline 5%, Capsaicin 0.025% {cream_size}", "Retrospective request: Tramadol 8%/Gabapentin 10%/Menthol 2% cream, {cream_size}"), nouns=("compounded topical cream", "topical compound"), drug="compounded topical",
+            Variant(headings=("Compound cream: Flurbiprofen 20%/Lidocaine 5%/Menthol 5% {cream_size}", "Ketoprofen 10%/Gabapentin 6%/Cyclobenzaprine 2% cream {cream_size}", "Flurbiprofen/Cyclobenzaprine/Menthol cream (20%/10%/4%) {cream_size}", "Compounded topical: Gabapentin 10%, Amitriptyline 5%, Capsaicin 0.025% {cream_size}", "Retrospective request: Tramadol 8%/Gabapentin 10%/Menthol 2% cream, {cream_size}"), nouns=("compounded topical cream", "topical compound"),
                     mtus=(("CP", "Topical Analgesics", "111-113"), ("CP", "Topical analgesics", "111"), ("CP", "Topical Analgesics, compounded", "111-113")), odg=(("Pain Chapter", "Compound creams"), ("Pain Chapter", "Topical analgesics"))),
-            Variant(headings=("Lidoderm 5% patch #{qty}", "Lidocaine 5% patches #30", "Terocin patches #{qty}", "Voltaren 1% gel 100gm", "Menthoderm gel 120gm"), nouns=("topical analgesic", "Lidoderm patch"), drug="Lidoderm",
+            Variant(headings=("Lidoderm 5% patch #{qty}", "Lidocaine 5% patches #30", "Terocin patches #{qty}", "Voltaren 1% gel 100gm", "Menthoderm gel 120gm"), nouns=("topical analgesic", "Lidoderm patch"),
                     mtus=(("CP", "Lidoderm (lidocaine patch)", "56-57"), ("CP", "Topical Analgesics", "111-113"), ("CP", "Salicylate topicals", "105")), odg=(("Pain Chapter", "Lidoderm (lidocaine patch)"),)),
         ),
         guideline=(
@@ -638,10 +639,10 @@ CATEGORIES: tuple[Category, ...] = (
     Category(
         key="neuropathic", weight=3.5, pharmaceutical=True, ca_topic="antiepilepsy drugs",
         variants=(
-            Variant(headings=("Gabapentin 600mg #{qty}", "Neurontin 300mg #{qty}", "Gabapentin 300mg, #90", "Lyrica 75mg #{qty}", "Lyrica 50mg #60", "Topamax 50mg #60"), nouns=("gabapentin", "anticonvulsant"), drug="gabapentin",
+            Variant(headings=("Gabapentin 600mg #{qty}", "Neurontin 300mg #{qty}", "Gabapentin 300mg, #90", "Lyrica 75mg #{qty}", "Lyrica 50mg #60", "Topamax 50mg #60"), nouns=("gabapentin", "anticonvulsant"),
                     mtus=(("CP", "Antiepilepsy drugs (AEDs)", "16-22"), ("CP", "Gabapentin", "18-19"), ("CP", "Pregabalin (Lyrica)", "19-20"), ("CP", "Anti-epilepsy drugs", "16-17, 49")), odg=(("Pain Chapter", "Anti-epilepsy drugs (AEDs) for pain"),),
                     guideline=("antiepilepsy drugs are recommended for neuropathic pain due to nerve damage", "a good response to the use of antiepilepsy drugs has been defined as a 50% reduction in pain, and a moderate response as a 30% reduction", "gabapentin has been shown to be effective for treatment of diabetic painful neuropathy and postherpetic neuralgia and has been considered a first-line treatment for neuropathic pain", "after initiation of treatment there should be documentation of pain relief and improvement in function as well as documentation of side effects incurred with use of these medications")),
-            Variant(headings=("Cymbalta 60mg #{qty}", "Duloxetine 30mg #{qty}", "Amitriptyline 25mg #{qty}", "Nortriptyline 10mg #30", "Elavil 25mg #30"), nouns=("antidepressant", "Cymbalta"), drug="Cymbalta",
+            Variant(headings=("Cymbalta 60mg #{qty}", "Duloxetine 30mg #{qty}", "Amitriptyline 25mg #{qty}", "Nortriptyline 10mg #30", "Elavil 25mg #30"), nouns=("antidepressant", "Cymbalta"),
                     mtus=(("CP", "Antidepressants for chronic pain", "13-16"), ("CP", "Duloxetine (Cymbalta)", "43-44"), ("CP", "Cymbalta", "15-16")), odg=(("Mental Illness and Stress Chapter", "Antidepressants for treatment of MDD (major depressive disorder)"), ("Pain Chapter", "Antidepressants for chronic pain")),
                     guideline=("antidepressants are recommended as a first-line option for neuropathic pain, and as a possibility for non-neuropathic pain", "tricyclics are generally considered a first-line agent unless they are ineffective, poorly tolerated, or contraindicated", "duloxetine is FDA-approved for anxiety, depression, diabetic neuropathy, and fibromyalgia, and is used off-label for neuropathic pain and radiculopathy", "assessment of treatment efficacy should include not only pain outcomes, but also an evaluation of function, changes in use of other analgesic medication, sleep quality and duration, and psychological assessment")),
         ),
@@ -666,10 +667,10 @@ CATEGORIES: tuple[Category, ...] = (
     Category(
         key="sleep_anxiety", weight=2.5, pharmaceutical=True, ca_topic="benzodiazepines",
         variants=(
-            Variant(headings=("Ambien 10mg #30", "Zolpidem 10mg #{qty}", "Ambien CR 12.5mg #30", "Lunesta 3mg #30", "Sonata 10mg #30", "Restoril 30mg #30"), nouns=("Ambien", "sleep aid"), drug="Ambien",
+            Variant(headings=("Ambien 10mg #30", "Zolpidem 10mg #{qty}", "Ambien CR 12.5mg #30", "Lunesta 3mg #30", "Sonata 10mg #30", "Restoril 30mg #30"), nouns=("Ambien", "sleep aid"),
                     odg=(("Pain Chapter", "Insomnia treatment"), ("Pain Chapter", "Zolpidem (Ambien)"), ("Mental Illness and Stress Chapter", "Insomnia treatment")),
                     guideline=("zolpidem is a short-acting nonbenzodiazepine hypnotic, which is approved for the short-term (usually two to six weeks) treatment of insomnia", "pharmacologic agents for insomnia should only be used after careful evaluation of potential causes of sleep disturbance", "sleeping pills, so-called minor tranquilizers, and anti-anxiety agents are commonly prescribed in chronic pain, but pain specialists rarely, if ever, recommend them for long-term use")),
-            Variant(headings=("Xanax 0.5mg #{qty}", "Alprazolam 1mg #60", "Klonopin 1mg #{qty}", "Valium 10mg #{qty}", "Ativan 1mg #30"), nouns=("benzodiazepine",), drug="Xanax",
+            Variant(headings=("Xanax 0.5mg #{qty}", "Alprazolam 1mg #60", "Klonopin 1mg #{qty}", "Valium 10mg #{qty}", "Ativan 1mg #30"), nouns=("benzodiazepine",),
                     mtus=(("CP", "Benzodiazepines", "24"), ("CP", "Weaning of Medications", "124")), odg=(("Pain Chapter", "Benzodiazepines"),),
                     guideline=("benzodiazepines are not recommended for long-term use because long-term efficacy is unproven and there is a risk of dependence", "most guidelines limit use of benzodiazepines to 4 weeks", "chronic benzodiazepines are the treatment of choice in very few conditions, and tolerance to hypnotic effects develops rapidly")),
         ),
@@ -694,13 +695,13 @@ CATEGORIES: tuple[Category, ...] = (
     Category(
         key="other_drug", weight=2.0, pharmaceutical=True, ca_topic="medications for chronic pain",
         variants=(
-            Variant(headings=("Medrol dose pack #1", "Toradol 60mg IM injection", "Retrospective request for Toradol 60mg IM injection (DOS: {d_dos})", "Ketorolac 10mg #20"), nouns=("Toradol injection", "corticosteroid taper"), drug="Toradol",
+            Variant(headings=("Medrol dose pack #1", "Toradol 60mg IM injection", "Retrospective request for Toradol 60mg IM injection (DOS: {d_dos})", "Ketorolac 10mg #20"), nouns=("Toradol injection", "corticosteroid taper"),
                     mtus=(("CP", "Ketorolac (Toradol)", "72"), ("CP", "NSAIDs", "67-73")), odg=(("Pain Chapter", "Ketorolac"), ("Low Back Chapter", "Oral corticosteroids")),
                     guideline=("ketorolac is not indicated for minor or chronic painful conditions", "oral corticosteroids are not recommended for chronic pain, and there is no data on the efficacy and safety of systemic corticosteroids in chronic pain", "a single intramuscular injection of ketorolac may be an option for acute pain in the emergency setting")),
-            Variant(headings=("Fioricet #{qty}", "Imitrex 50mg #9", "Butalbital/APAP/caffeine 50/325/40mg #30"), nouns=("Fioricet", "headache medication"), drug="Fioricet",
+            Variant(headings=("Fioricet #{qty}", "Imitrex 50mg #9", "Butalbital/APAP/caffeine 50/325/40mg #30"), nouns=("Fioricet", "headache medication"),
                     mtus=(("CP", "Barbiturate-containing analgesic agents (BCAs)", "23"),), odg=(("Head Chapter", "Triptans"),),
                     guideline=("barbiturate-containing analgesic agents are not recommended for chronic pain", "the potential for drug dependence is high and no evidence exists to show a clinically important enhancement of analgesic efficacy of barbiturate-containing analgesic agents due to the barbiturate constituents", "triptans are recommended for migraine sufferers, and at marketed doses all oral triptans are effective and well tolerated")),
-            Variant(headings=("Sentra PM #60", "Theramine #{qty}", "Medical food: Trepadone #120", "Vitamin D 2000 IU #100"), nouns=("medical food",), drug="Theramine",
+            Variant(headings=("Sentra PM #60", "Theramine #{qty}", "Medical food: Trepadone #120", "Vitamin D 2000 IU #100"), nouns=("medical food",),
                     odg=(("Pain Chapter", "Medical food"), ("Pain Chapter", "Vitamin D (cholecalciferol)")),
                     guideline=("medical foods are not recommended for chronic pain, and they have not been shown to produce meaningful benefits or improvements in functional outcomes", "a medical food is a food formulated to be consumed or administered enterally under the supervision of a physician for the specific dietary management of a disease for which distinctive nutritional requirements exist", "vitamin D supplementation is not recommended for the treatment of chronic pain, although it is recommended in consideration of deficiency")),
         ),
@@ -723,9 +724,9 @@ CATEGORIES: tuple[Category, ...] = (
         other=OTHER_DRUG,
     ),
     Category(
-        key="testosterone", weight=0.05, pharmaceutical=True, ca_topic="testosterone replacement",
+        key="testosterone", weight=0.03, pharmaceutical=True, ca_topic="testosterone replacement",
         variants=(
-            Variant(headings=("Testosterone cypionate injections 200mg/ml #{n13}", "Androgel 1.62% #1 pump", "Testosterone replacement therapy"), nouns=("testosterone replacement",), drug="testosterone",
+            Variant(headings=("Testosterone cypionate injections 200mg/ml #{n13}", "Androgel 1.62% #1 pump", "Testosterone replacement therapy"), nouns=("testosterone replacement",),
                     mtus=(("CP", "Testosterone replacement for hypogonadism (related to opioids)", "110"),), odg=(("Pain Chapter", "Testosterone replacement for hypogonadism (related to opioids)"),)),
         ),
         guideline=(
@@ -764,7 +765,6 @@ CATEGORIES: tuple[Category, ...] = (
             "There is no electrodiagnostic documentation of radiculopathy, and the imaging findings do not show nerve root compression at the requested level.",
             "The documentation does not establish that {pt} has failed a recent course of conservative treatment, including physical therapy and home exercise.",
             "{Pt} underwent a prior epidural steroid injection; however, there is no documentation of at least 50% pain relief with an associated reduction in medication use for six to eight weeks.",
-            "The provider requested that {n_levels} interlaminar levels be injected, whereas MTUS guidelines support the injection of one interlaminar level per session.",
             "The requesting provider also sought a spine surgery consultation owing to the large disc herniation, so it does not appear that the injection is intended to avoid surgery.",
         ),
         overturned=(
@@ -1202,37 +1202,42 @@ CATEGORIES: tuple[Category, ...] = (
     ),
 )
 
-ANCILLARY_GUIDELINE = (
-    "these services are recommended only when the primary procedure is medically necessary",
-    "an assistant surgeon is recommended as an option in more complex surgeries",
-    "preoperative testing is often performed before surgical procedures, and the decision to order it should be guided by the patient's clinical history, comorbidities, and physical examination findings",
-    "continuous-flow cryotherapy is recommended as an option after surgery for up to 7 days, including home use",
-    "sedation is not generally necessary for an epidural steroid injection and is not recommended except for patients with anxiety",
-)
+# Services that come with a procedure (sedation, assistant surgeon, ...); each names its guideline.
 ANCILLARY = Category(
     key="ancillary", weight=0.0, ca_topic="surgical considerations",
     variants=(),
-    guideline=ANCILLARY_GUIDELINE, criteria=(),
+    guideline=("these services are recommended only when the primary procedure is medically necessary",), criteria=(),
     upheld=("There is no documentation of extreme anxiety or other indication for this service.", "The guidelines do not support this request for the procedure involved.", "The rental period requested exceeds the 7 days supported by the guidelines."),
     overturned=("The service is a standard component of the procedure that has been found medically necessary.",),
     other=("American College of Surgeons, Physicians as assistants at surgery: 2013 study",),
 )
 ANCILLARY_VARIANTS = {
-    "iv_sedation": Variant(headings=("IV sedation", "IV Sedation", "Monitored anesthesia care"), nouns=("IV sedation",), odg=(("Low Back Chapter", "Epidural steroid injections (ESIs), therapeutic"),), mtus=(("CP", "Epidural Steroid Injections", "46"),)),
-    "epidurogram": Variant(headings=("Epidurogram", "{Adj} Epidurogram"), nouns=("epidurogram",), mtus=(("CP", "Epidural Steroid Injections", "46"),)),
-    "fluoroscopy": Variant(headings=("Fluoroscopic guidance", "Fluoroscopy"), nouns=("fluoroscopic guidance",), mtus=(("CP", "Epidural Steroid Injections", "46"),)),
-    "myelography": Variant(headings=("{Adj} Myelography", "Myelogram"), nouns=("myelography",), odg=(("{odg_chapter}", "Myelography"),)),
-    "assistant_surgeon": Variant(headings=("Assistant surgeon", "Associated surgical service: Assistant surgeon"), nouns=("assistant surgeon",), odg=(("Low Back Chapter", "Surgical assistant"),)),
-    "preop_clearance": Variant(headings=("Pre-operative medical clearance", "Preoperative labs: CBC, CMP, PT/PTT, UA", "Pre-op EKG and chest x-ray"), nouns=("preoperative testing",), odg=(("Low Back Chapter", "Preoperative testing, general"),)),
-    "postop_pt": Variant(headings=("Post-operative physical therapy x {sessions} sessions", "Postoperative physical therapy 3 x 4 for the {area}"), nouns=("postoperative physical therapy",), mtus=(("PS", None, "10-12"), ("PS", "Postsurgical Treatment Guidelines", "26-27"), ("PS", None, "24-25"))),
-    "cold_therapy": Variant(headings=("Cold therapy unit x {days_rental} day rental", "Post-operative cold therapy unit purchase"), nouns=("cold therapy unit",), odg=(("{odg_chapter}", "Continuous-flow cryotherapy"),)),
-    "inpatient_stay": Variant(headings=("{los} day inpatient stay", "Inpatient hospital stay x {los} days"), nouns=("inpatient stay",), odg=(("Low Back Chapter", "Hospital length of stay (LOS)"),)),
-    "psych_eval": Variant(headings=("Psychological evaluation prior to spinal cord stimulator trial", "Psychological clearance"), nouns=("psychological evaluation",), mtus=(("CP", "Psychological evaluations, IDDS & SCS", "101"),)),
+    "iv_sedation": Variant(headings=("IV sedation", "IV Sedation", "Monitored anesthesia care"), nouns=("IV sedation",),
+                           odg=(("Low Back Chapter", "Epidural steroid injections (ESIs), therapeutic"),), mtus=(("CP", "Epidural Steroid Injections", "46"),),
+                           guideline=("sedation is not generally necessary for an epidural steroid injection and is not recommended except for patients with anxiety", "the use of IV sedation may be grounds to negate the results of a diagnostic block")),
+    "epidurogram": Variant(headings=("Epidurogram", "{Adj} Epidurogram"), nouns=("epidurogram",), mtus=(("CP", "Epidural Steroid Injections", "46"),),
+                           guideline=("epidurography confirms the spread of contrast and the placement of the needle, and is part of a fluoroscopically guided injection",)),
+    "fluoroscopy": Variant(headings=("Fluoroscopic guidance", "Fluoroscopy"), nouns=("fluoroscopic guidance",), mtus=(("CP", "Epidural Steroid Injections", "46"),),
+                           guideline=("injections should be performed using fluoroscopy (live x-ray) for guidance",)),
+    "myelography": Variant(headings=("{Adj} Myelography", "Myelogram"), nouns=("myelography",), odg=(("{odg_chapter}", "Myelography"),),
+                           guideline=("myelography is recommended only for surgical planning when MRI is contraindicated or inconclusive",)),
+    "assistant_surgeon": Variant(headings=("Assistant surgeon", "Associated surgical service: Assistant surgeon"), nouns=("assistant surgeon",), odg=(("Low Back Chapter", "Surgical assistant"),),
+                                 guideline=("an assistant surgeon is recommended as an option in more complex surgeries", "the American College of Surgeons lists whether an assistant at surgery is almost always, sometimes, or almost never necessary for each procedure")),
+    "preop_clearance": Variant(headings=("Pre-operative medical clearance", "Preoperative labs: CBC, CMP, PT/PTT, UA", "Pre-op EKG and chest x-ray"), nouns=("preoperative testing",), odg=(("Low Back Chapter", "Preoperative testing, general"),),
+                               guideline=("preoperative testing is often performed before surgical procedures, and the decision to order it should be guided by the patient's clinical history, comorbidities, and physical examination findings", "an electrocardiogram is recommended for patients undergoing high-risk surgery and those undergoing intermediate-risk surgery who have additional risk factors")),
+    "postop_pt": Variant(headings=("Post-operative physical therapy x {sessions} sessions", "Postoperative physical therapy 3 x 4 for the {area}"), nouns=("postoperative physical therapy",), mtus=(("PS", None, "10-12"), ("PS", "Postsurgical Treatment Guidelines", "26-27"), ("PS", None, "24-25")),
+                         guideline=("the initial course of therapy means one half of the number of visits specified in the general course of therapy for the specific surgery", "the postsurgical physical medicine treatment period begins on the date of surgery")),
+    "cold_therapy": Variant(headings=("Cold therapy unit x {days_rental} day rental", "Post-operative cold therapy unit purchase"), nouns=("cold therapy unit",), odg=(("{odg_chapter}", "Continuous-flow cryotherapy"),),
+                            guideline=("continuous-flow cryotherapy is recommended as an option after surgery for up to 7 days, including home use", "in the postoperative setting, continuous-flow cryotherapy units have been proven to decrease pain, inflammation, swelling, and narcotic usage")),
+    "inpatient_stay": Variant(headings=("{los} day inpatient stay", "Inpatient hospital stay x {los} days"), nouns=("inpatient stay",), odg=(("Low Back Chapter", "Hospital length of stay (LOS)"),),
+                              guideline=("the recommended length of stay depends on the procedure performed, and the best practice target for an uncomplicated case is used",)),
+    "psych_eval": Variant(headings=("Psychological evaluation prior to spinal cord stimulator trial", "Psychological clearance"), nouns=("psychological evaluation",), mtus=(("CP", "Psychological evaluations, IDDS & SCS", "101"),),
+                          guideline=("a psychological evaluation is recommended prior to a spinal cord stimulator trial",)),
 }
 
 # --- Case summaries -------------------------------------------------------------------------
 
-SEX_WORDS = {"male": ("man", "male", "gentleman", "male"), "female": ("woman", "female", "female", "lady"), None: ("individual", "patient", "employee", "worker")}
+SEX_WORDS = {"male": ("man", "male", "gentleman", "male"), "female": ("woman", "female", "female", "lady"), None: ("individual", "employee", "worker", "individual")}
 AGE_FORMS = ("{age} year old", "{age}-year-old", "{age} year-old", "{age}-year old")
 PRONOUNS = {"male": ("He", "he", "his"), "female": ("She", "she", "her")}
 # (template, states the date of injury); the template's {doi} is the injury date.
@@ -1473,6 +1478,11 @@ class _Slots(dict):
         self.dates = dates
 
     def __missing__(self, key: str) -> str:
+        if key == "freq":
+            # "2 x 6" and the number of sessions a rationale quotes must agree.
+            value, self["sessions"] = self.rng.choice(FREQUENCIES)
+            self[key] = value
+            return value
         if key in DATE_SLOTS:
             name, form = DATE_SLOTS[key]
             value = self[key] = form(self.dates[name])
@@ -1607,6 +1617,7 @@ class _Letter:
             "S": subject, "s": subject_lower, "p": possessive,
             "pt": f"the {self.persona}", "Pt": f"The {self.persona}", "persona": self.persona,
             "injury_year": str(self.times.injury.year),
+            "pain": self.rng.choice(SLOT_VALUES["pain"]),
         }
 
     def _dates(self) -> dict[str, date]:
@@ -1678,12 +1689,14 @@ class _Letter:
         rng = self.rng
         wrapped = self.layout != "notice-2013" and category.pharmaceutical and self.times.decision.year >= 2015 and rng.random() < 0.2
         core = slots.fill(rng.choice(variant.headings))
+        if "levels" in slots and "level1" not in slots:
+            slots["level1"] = LEVEL_SEPARATOR.split(slots["levels"])[0]
         treatment = f"1 prescription of {core} between {slots['d_dos']} and {_numeric_date(self.times.ur_denial + timedelta(days=45))}" if wrapped else core
         if self.layout == "notice-2013":
             treatment = _notice_treatment(treatment, category.pharmaceutical)
         slots["treatment"] = treatment
-        if variant.drug:
-            slots["drug"] = variant.drug
+        if category.pharmaceutical:
+            slots["drug"] = _drug_name(core)
         noun = slots.fill(rng.choice(variant.nouns))
         slots["noun"] = noun
         if parent is not None:
@@ -1877,9 +1890,9 @@ class _Letter:
         slots["exam2"] = rng.choice((second or slots.region)["exam"]).format_map(slots)
         slots["dx2"] = rng.choice((second or slots.region)["dx"]).format_map(slots)
         meds = {str(_weighted(rng, MEDICATION_TABLE)) for _ in range(rng.randint(1, 4))}
-        meds.update(i.variant.drug for i in self.items if i.category.pharmaceutical and i.variant.drug)
+        meds.update(i.slots["drug"] for i in self.items if i.category.pharmaceutical)
         slots["meds"] = _join_words(sorted(meds, key=str.lower))
-        slots["requests"] = _join_words([_with_article(i.noun) for i in self.items])
+        slots["requests"] = _join_words([i.noun if i.category.pharmaceutical else _with_article(i.noun) for i in self.items])
         intro, patient = self._summary_intro(slots)
         target = rng.randint(150, 400)
         sentences = [intro]
@@ -2100,6 +2113,21 @@ def _family_table(category: Category, variant: Variant) -> tuple[tuple[str, ...]
     """The guideline families a request can be decided under, weighted for the reviewer."""
     present = {"MTUS": variant.mtus, "ODG": variant.odg, "ACOEM": variant.acoem, "OTHER": category.other}
     return _cumulative(tuple((family, FAMILY_WEIGHTS[family]) for family, specs in present.items() if specs))
+
+
+LEVEL_SEPARATOR = re.compile(r", | and ")
+DRUG_PREFIX = re.compile(r"^(?:Retrospective request(?: for)?:? |Medical food: |Compound cream: |Compounded topical: )")
+
+
+def _drug_name(heading: str) -> str:
+    """The drug a heading names, for the rationale to repeat: its words before the strength,
+    quantity or a parenthesis ("Tramadol ER 150mg #60" -> "Tramadol ER")."""
+    words = []
+    for word in DRUG_PREFIX.sub("", heading).split():
+        if any(ch.isdigit() or ch in "#(," for ch in word):
+            break
+        words.append(word)
+    return " ".join(words)
 
 
 def _capitalize_first(text: str) -> str:
