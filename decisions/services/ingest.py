@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from ..models import IngestFailure, IngestRun, Letter, original_file_path
 from ..preparation import FileInput, Prepared, Rejected, prepare
-from .letters import NewLetter, letters_create
+from .letters import NewLetter, letter_create, letters_create
 
 CREATED = "created"
 DUPLICATE = "duplicate"
@@ -154,25 +154,21 @@ def _store_new(new: list[tuple[int, Prepared]], run: IngestRun) -> dict[int, Fil
         stored = letters_create(list(specs.values()), run=run)
     except (DataError, IntegrityError):
         return {n: _store_one(spec, run) for n, spec in specs.items()}
-    return {n: _outcome(spec, stored) for n, spec in specs.items()}
+    return {n: FileOutcome(spec.source_name, CREATED, letter_id=stored[spec.sha256]) for n, spec in specs.items()}
 
 
 def _store_one(spec: NewLetter, run: IngestRun) -> FileOutcome:
     try:
-        stored = letters_create([spec], run=run)
+        letter = letter_create(spec, run=run)
     except (DataError, IntegrityError) as exc:
         # A parsed value the schema cannot hold (say, a 500-character specialty): this
         # letter's problem, not the run's. Connection failures still stop the run.
         return FileOutcome(spec.source_name, FAILED, reason=f"cannot be stored: {exc}")
-    return _outcome(spec, stored)
-
-
-def _outcome(spec: NewLetter, stored: dict[str, int]) -> FileOutcome:
-    if spec.sha256 in stored:
-        return FileOutcome(spec.source_name, CREATED, letter_id=stored[spec.sha256])
-    # Another ingest stored this letter between our lookup and our insert.
-    existing = Letter.objects.only("id").get(sha256=spec.sha256)
-    return FileOutcome(spec.source_name, DUPLICATE, letter_id=existing.id)
+    if letter is None:
+        # Another ingest stored this letter between our lookup and our insert.
+        existing = Letter.objects.only("id").get(sha256=spec.sha256)
+        return FileOutcome(spec.source_name, DUPLICATE, letter_id=existing.id)
+    return FileOutcome(spec.source_name, CREATED, letter_id=letter.id)
 
 
 def _new_letter(prepared: Prepared) -> NewLetter:

@@ -15,6 +15,7 @@ from ..models import Citation, DisputedItem, IngestRun, Letter, Party
 from ..parsing import Basis, Item
 from ..parsing import Letter as ParsedLetter
 from ..parsing.model import Citation as ParsedCitation
+from .bulk import allocate_ids, copy_instances
 
 
 def letter_fields(parsed: ParsedLetter) -> dict:
@@ -128,15 +129,17 @@ def _citation_rows(row: DisputedItem, item: Item) -> list[Citation]:
 
 
 def items_create(pairs: list[tuple[Letter, ParsedLetter]]) -> None:
-    """Insert the items and citations of stored letters: two statements for any number."""
+    """Insert the items and citations of stored letters: a few statements for any number."""
     rows, parsed_items = [], []
     for letter, parsed in pairs:
         for n, item in enumerate(parsed.items, start=1):
             rows.append(_item_row(letter, n, item))
             parsed_items.append(item)
-    DisputedItem.objects.bulk_create(rows)
+    for row, pk in zip(rows, allocate_ids(DisputedItem, len(rows))):
+        row.pk = pk
+    copy_instances(DisputedItem, rows)
     citations = [c for row, item in zip(rows, parsed_items) for c in _citation_rows(row, item)]
-    Citation.objects.bulk_create(citations)
+    copy_instances(Citation, citations)
 
 
 @dataclass(frozen=True)
@@ -152,42 +155,51 @@ class NewLetter:
 
 
 def letters_create(new: list[NewLetter], *, run: IngestRun) -> dict[str, int]:
-    """Store letters in one transaction; returns sha256 -> id of the ones this call stored.
+    """Store new letters whole in one transaction; returns sha256 -> id of each.
 
-    A letter whose SHA-256 is already stored (by anyone, also a concurrent ingest that commits
-    while this one waits on the unique index) is skipped, not an error: it is a duplicate. Any
-    other database error aborts the whole call, so the caller can retry letter by letter and
-    pin the failure on the one letter that caused it.
+    The caller has checked that none is stored yet. If another ingest stores one of them
+    meanwhile, the unique index on sha256 fails this call, as does any other database error;
+    the caller then stores the letters one by one with `letter_create`, which tells a
+    duplicate from a failure and pins a failure on the letter that caused it.
     """
-    rows = []
-    for spec in new:
-        letter = Letter(
-            sha256=spec.sha256,
-            source_name=spec.source_name[:1000],
-            original_kind=spec.kind,
-            raw_text=spec.raw_text,
-            ingest_run=run,
-            **letter_fields(spec.parsed),
-        )
-        if spec.original_path:
-            letter.original_file.name = spec.original_path
-        rows.append(letter)
+    rows = [_letter_row(spec, run) for spec in new]
     with transaction.atomic():
-        Letter.objects.bulk_create(rows, ignore_conflicts=True)
-        # ON CONFLICT DO NOTHING returns no ids; ours are the rows carrying this run.
-        stored = dict(
-            Letter.objects.filter(sha256__in=[r.sha256 for r in rows], ingest_run=run).values_list(
-                "sha256", "id"
-            )
+        for row, pk in zip(rows, allocate_ids(Letter, len(rows))):
+            row.pk = pk
+        copy_instances(Letter, rows)
+        items_create([(row, spec.parsed) for row, spec in zip(rows, new)])
+    return {row.sha256: row.pk for row in rows}
+
+
+def letter_create(spec: NewLetter, *, run: IngestRun) -> Letter | None:
+    """Store one letter whole, or return None when its SHA-256 is already stored."""
+    row = _letter_row(spec, run)
+    with transaction.atomic():
+        Letter.objects.bulk_create([row], ignore_conflicts=True)
+        # ON CONFLICT DO NOTHING returns no id; the row is ours if it carries this run.
+        row.pk = (
+            Letter.objects.filter(sha256=spec.sha256, ingest_run=run)
+            .values_list("id", flat=True)
+            .first()
         )
-        pairs, seen = [], set()
-        for row, spec in zip(rows, new):
-            if row.sha256 in stored and row.pk is None and stored[row.sha256] not in seen:
-                seen.add(stored[row.sha256])  # a second copy in `new` is not stored twice
-                row.pk = stored[row.sha256]
-                pairs.append((row, spec.parsed))
-        items_create(pairs)
-    return stored
+        if row.pk is None:
+            return None
+        items_create([(row, spec.parsed)])
+    return row
+
+
+def _letter_row(spec: NewLetter, run: IngestRun) -> Letter:
+    letter = Letter(
+        sha256=spec.sha256,
+        source_name=spec.source_name[:1000],
+        original_kind=spec.kind,
+        raw_text=spec.raw_text,
+        ingest_run=run,
+        **letter_fields(spec.parsed),
+    )
+    if spec.original_path:
+        letter.original_file.name = spec.original_path
+    return letter
 
 
 def letter_replace_parse(letter: Letter, parsed: ParsedLetter) -> None:
