@@ -7,6 +7,8 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
+from decisions.models import DisputedItem
+
 from tests.browser.conftest import ARTIFACTS
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -117,3 +119,46 @@ def test_phone_layout_has_no_sideways_scrolling(phone, seeds):
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     phone.screenshot(path=str(ARTIFACTS / "letter-norco-item-phone.png"))
     phone.screenshot(path=str(ARTIFACTS / "letter-norco-phone.png"), full_page=True)
+
+
+# WCAG relative luminance and contrast of an element's text against the first opaque
+# background behind it.
+CONTRAST_JS = """
+(el) => {
+  const parse = (c) => c.match(/[\\d.]+/g).map(Number);
+  const lum = ([r, g, b]) => {
+    const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+    return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+  };
+  let bg = null;
+  for (let node = el; node && !bg; node = node.parentElement) {
+    const c = parse(getComputedStyle(node).backgroundColor);
+    if (c.length < 4 || c[3] === 1) bg = c;
+  }
+  const [a, b] = [lum(parse(getComputedStyle(el).color)), lum(bg || [255, 255, 255])];
+  return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+}
+"""
+
+
+def test_text_contrast_is_at_least_4_5_to_1(page, seeds):
+    letter = DisputedItem.objects.get(treatment="Norco 10/325mg, #120").letter
+    pages = {
+        "/?q=norco": [
+            "body", ".lede", ".hint", "a", "mark", ".outcome--upheld", ".outcome--overturned",
+            ".facts dt", ".facet__rate", ".facet__count", ".chip", ".site-tagline",
+            ".site-name", "button", ".snippet", ".rate-line",
+        ],
+        f"{letter.get_absolute_url()}?q=norco": [
+            ".letter-facts dt", ".letter-facts dd", ".similar", ".tag", ".item__number",
+            ".not-stated", "mark", ".outcome-inline",
+        ],
+    }
+    for url, selectors in pages.items():
+        page.goto(url)
+        for selector in selectors:
+            elements = page.locator(selector).all()
+            assert elements, (url, selector)
+            for element in elements[:5]:
+                ratio = element.evaluate(CONTRAST_JS)
+                assert ratio >= 4.5, (url, selector, round(ratio, 2))
