@@ -367,6 +367,12 @@ SLOT_VALUES = {
         "medications, physical therapy, a home exercise program and a TENS unit",
         "physical therapy, injections, medications and work restrictions",
         "conservative care including rest, ice, anti-inflammatory medications and 6 sessions of physical therapy",
+        "medications, chiropractic manipulation and a home exercise program",
+        "oral and topical medications, acupuncture and activity modification",
+        "analgesic medications, attorney representation and extensive periods of time off of work",
+        "medications, injections and bracing",
+        "medications, cognitive behavioral therapy and work restrictions",
+        "oral pharmaceuticals, a TENS unit and manipulative therapy",
     ),
     "mech": ("lifting a heavy box", "a slip and fall on a wet floor", "repetitive lifting", "a motor vehicle accident while driving for work", "cumulative trauma", "pulling a pallet jack", "falling from a ladder", "repetitive keyboarding", "catching a falling patient", "stepping off a truck"),
     "work": ("off work on temporary total disability", "working modified duty with restrictions", "not working", "working full duty", "permanent and stationary with future medical care"),
@@ -393,6 +399,7 @@ class Variant:
     odg: tuple[tuple[str, str], ...] = ()
     acoem: tuple[tuple[int, str], ...] = ()
     regions: tuple[str, ...] | None = None
+    weight: float = 1.0  # how common among its category's requests
     # When given, these replace the category's pools: the guideline text must fit the request.
     guideline: tuple[str, ...] = ()
     upheld: tuple[str, ...] = ()
@@ -508,19 +515,19 @@ CATEGORIES: tuple[Category, ...] = (
     Category(
         key="opioid", weight=4.0, pharmaceutical=True, opioid=True, ca_topic="opioids",
         variants=(
-            Variant(headings=("Percocet 10/325mg #{qty}", "Percocet 5/325mg #{qty}", "Oxycodone/APAP 10/325mg #{qty}"), nouns=("Percocet",),
+            Variant(weight=1.2, headings=("Percocet 10/325mg #{qty}", "Percocet 5/325mg #{qty}", "Oxycodone/APAP 10/325mg #{qty}"), nouns=("Percocet",),
                     mtus=(("CP", "Oxycodone/Acetaminophen", "92"), ("CP", "Opioids, criteria for use", "76-80"), ("CP", "Opioids", "74-96")), odg=(("Pain Chapter", "Opioids, criteria for use"),)),
-            Variant(headings=("Oxycontin 20mg #60", "OxyContin ER 40mg #{qty}", "Oxycodone 15mg #{qty}", "Oxycodone HCL 30mg #{qty}"), nouns=("Oxycontin", "oxycodone"),
+            Variant(weight=1.0, headings=("Oxycontin 20mg #60", "OxyContin ER 40mg #{qty}", "Oxycodone 15mg #{qty}", "Oxycodone HCL 30mg #{qty}"), nouns=("Oxycontin", "oxycodone"),
                     mtus=(("CP", "OxyContin", "97"), ("CP", "Opioids, dosing", "86"), ("CP", "Opioids", "74-96")), odg=(("Pain Chapter", "Opioids, criteria for use"),)),
-            Variant(headings=("Tramadol ER 150mg #{qty}", "Ultram 50mg #{qty}", "Tramadol HCL 50mg #{qty}", "Tramadol 50mg, #{qty}", "Ultram ER 200mg #30"), nouns=("tramadol", "Ultram"),
+            Variant(weight=2.0, headings=("Tramadol ER 150mg #{qty}", "Ultram 50mg #{qty}", "Tramadol HCL 50mg #{qty}", "Tramadol 50mg, #{qty}", "Ultram ER 200mg #30"), nouns=("tramadol", "Ultram"),
                     mtus=(("CP", "Tramadol", "93-94"), ("CP", "Tramadol (Ultram)", "113"), ("CP", "Opioids", "74-96")), odg=(("Pain Chapter", "Tramadol (Ultram)"),)),
-            Variant(headings=("Tylenol with Codeine #3 #{qty}", "Tylenol #3 #{qty}"), nouns=("Tylenol with Codeine",),
+            Variant(weight=0.7, headings=("Tylenol with Codeine #3 #{qty}", "Tylenol #3 #{qty}"), nouns=("Tylenol with Codeine",),
                     mtus=(("CP", "Codeine", "35"), ("CP", "Opioids, criteria for use", "76-80")), odg=(("Pain Chapter", "Codeine"),)),
-            Variant(headings=("MS Contin 30mg #{qty}", "Morphine sulfate ER 15mg #{qty}", "Methadone 10mg #{qty}", "Dilaudid 4mg #{qty}", "Opana ER 20mg #60"), nouns=("long-acting opioid", "opioid"),
+            Variant(weight=0.8, headings=("MS Contin 30mg #{qty}", "Morphine sulfate ER 15mg #{qty}", "Methadone 10mg #{qty}", "Dilaudid 4mg #{qty}", "Opana ER 20mg #60"), nouns=("long-acting opioid", "opioid"),
                     mtus=(("CP", "Opioids, dosing", "86"), ("CP", "Methadone", "61-62"), ("CP", "Opioids, long-term assessment", "88-89")), odg=(("Pain Chapter", "Opioids, criteria for use"),)),
-            Variant(headings=("Fentanyl patch 25mcg/hr #10", "Duragesic 50mcg/hr patch #15", "Butrans patch 10mcg/hr #4"), nouns=("fentanyl patch", "transdermal opioid"),
+            Variant(weight=0.5, headings=("Fentanyl patch 25mcg/hr #10", "Duragesic 50mcg/hr patch #15", "Butrans patch 10mcg/hr #4"), nouns=("fentanyl patch", "transdermal opioid"),
                     mtus=(("CP", "Duragesic (fentanyl transdermal system)", "44"), ("CP", "Buprenorphine", "26-27")), odg=(("Pain Chapter", "Duragesic (fentanyl transdermal system)"),)),
-            Variant(headings=("Nucynta 50mg #{qty}", "Nucynta ER 100mg #60"), nouns=("Nucynta",),
+            Variant(weight=0.6, headings=("Nucynta 50mg #{qty}", "Nucynta ER 100mg #60"), nouns=("Nucynta",),
                     odg=(("Pain Chapter", "Tapentadol (Nucynta)"),)),
         ),
         guideline=OPIOID_GUIDELINE, criteria=OPIOID_CRITERIA, upheld=OPIOID_UPHELD, overturned=OPIOID_OVERTURNED,
@@ -529,14 +536,14 @@ CATEGORIES: tuple[Category, ...] = (
     Category(
         key="muscle_relaxant", weight=5.0, pharmaceutical=True, ca_topic="muscle relaxants",
         variants=(
-            Variant(headings=("Flexeril 7.5mg, #{qty}", "Flexeril 10mg #{qty}", "Flexeril 7.5mg #90", "Flexeril (cyclobenzaprine) 7.5mg #60"), nouns=("Flexeril", "cyclobenzaprine"),
+            Variant(weight=2.0, headings=("Flexeril 7.5mg, #{qty}", "Flexeril 10mg #{qty}", "Flexeril 7.5mg #90", "Flexeril (cyclobenzaprine) 7.5mg #60"), nouns=("Flexeril", "cyclobenzaprine"),
                     mtus=(("CP", "Cyclobenzaprine", "41"), ("CP", "Cyclobenzaprine (Flexeril)", "41-42"), ("CP", "Muscle relaxants (for pain)", "63-66")), odg=(("Pain Chapter", "Cyclobenzaprine (Flexeril)"),)),
-            Variant(headings=("Cyclobenzaprine 7.5mg #{qty}", "Cyclobenzaprine HCL 10mg #{qty}", "Cyclobenzaprine 5mg #90"), nouns=("cyclobenzaprine",),
+            Variant(weight=1.5, headings=("Cyclobenzaprine 7.5mg #{qty}", "Cyclobenzaprine HCL 10mg #{qty}", "Cyclobenzaprine 5mg #90"), nouns=("cyclobenzaprine",),
                     mtus=(("CP", "Cyclobenzaprine", "41"), ("CP", "Muscle relaxants (for pain)", "63-66")), odg=(("Pain Chapter", "Muscle relaxants (for pain)"),)),
-            Variant(headings=("Soma 350mg #{qty}", "Carisoprodol 350mg #{qty}"), nouns=("Soma", "carisoprodol"),
+            Variant(weight=1.0, headings=("Soma 350mg #{qty}", "Carisoprodol 350mg #{qty}"), nouns=("Soma", "carisoprodol"),
                     mtus=(("CP", "Carisoprodol (Soma)", "29"), ("CP", "Carisoprodol", "29, 65")), odg=(("Pain Chapter", "Carisoprodol (Soma)"),),
                     guideline=("carisoprodol is not recommended and is not indicated for long-term use", "carisoprodol is a commonly prescribed, centrally acting skeletal muscle relaxant whose primary active metabolite is meprobamate, a schedule-IV controlled substance", "abuse has been noted for sedative and relaxant effects, and in combination with hydrocodone the effect has been described as similar to heroin")),
-            Variant(headings=("Tizanidine 4mg #{qty}", "Zanaflex 4mg #{qty}", "Methocarbamol 750mg #{qty}", "Robaxin 750mg #{qty}", "Baclofen 10mg #{qty}", "Orphenadrine ER 100mg #{qty}", "Skelaxin 800mg #60"), nouns=("muscle relaxant",),
+            Variant(weight=1.5, headings=("Tizanidine 4mg #{qty}", "Zanaflex 4mg #{qty}", "Methocarbamol 750mg #{qty}", "Robaxin 750mg #{qty}", "Baclofen 10mg #{qty}", "Orphenadrine ER 100mg #{qty}", "Skelaxin 800mg #60"), nouns=("muscle relaxant",),
                     mtus=(("CP", "Muscle relaxants (for pain)", "63-66"), ("CP", "Antispasmodics", "64-65"), ("CP", "Tizanidine", "66")), odg=(("Pain Chapter", "Muscle relaxants (for pain)"),),
                     guideline=("non-sedating muscle relaxants are recommended with caution as a second-line option for short-term treatment of acute exacerbations in patients with chronic low back pain", "in most cases of low back pain, muscle relaxants show no benefit beyond NSAIDs in pain and overall improvement", "efficacy of muscle relaxants appears to diminish over time, and prolonged use of some medications in this class may lead to dependence")),
         ),
@@ -695,13 +702,13 @@ CATEGORIES: tuple[Category, ...] = (
     Category(
         key="other_drug", weight=2.0, pharmaceutical=True, ca_topic="medications for chronic pain",
         variants=(
-            Variant(headings=("Medrol dose pack #1", "Toradol 60mg IM injection", "Retrospective request for Toradol 60mg IM injection (DOS: {d_dos})", "Ketorolac 10mg #20"), nouns=("Toradol injection", "corticosteroid taper"),
+            Variant(weight=1.0, headings=("Medrol dose pack #1", "Toradol 60mg IM injection", "Retrospective request for Toradol 60mg IM injection (DOS: {d_dos})", "Ketorolac 10mg #20"), nouns=("Toradol injection", "corticosteroid taper"),
                     mtus=(("CP", "Ketorolac (Toradol)", "72"), ("CP", "NSAIDs", "67-73")), odg=(("Pain Chapter", "Ketorolac"), ("Low Back Chapter", "Oral corticosteroids")),
                     guideline=("ketorolac is not indicated for minor or chronic painful conditions", "oral corticosteroids are not recommended for chronic pain, and there is no data on the efficacy and safety of systemic corticosteroids in chronic pain", "a single intramuscular injection of ketorolac may be an option for acute pain in the emergency setting")),
-            Variant(headings=("Fioricet #{qty}", "Imitrex 50mg #9", "Butalbital/APAP/caffeine 50/325/40mg #30"), nouns=("Fioricet", "headache medication"),
+            Variant(weight=0.6, headings=("Fioricet #{qty}", "Imitrex 50mg #9", "Butalbital/APAP/caffeine 50/325/40mg #30"), nouns=("Fioricet", "headache medication"),
                     mtus=(("CP", "Barbiturate-containing analgesic agents (BCAs)", "23"),), odg=(("Head Chapter", "Triptans"),),
                     guideline=("barbiturate-containing analgesic agents are not recommended for chronic pain", "the potential for drug dependence is high and no evidence exists to show a clinically important enhancement of analgesic efficacy of barbiturate-containing analgesic agents due to the barbiturate constituents", "triptans are recommended for migraine sufferers, and at marketed doses all oral triptans are effective and well tolerated")),
-            Variant(headings=("Sentra PM #60", "Theramine #{qty}", "Medical food: Trepadone #120", "Vitamin D 2000 IU #100"), nouns=("medical food",),
+            Variant(weight=1.0, headings=("Sentra PM #60", "Theramine #{qty}", "Medical food: Trepadone #120", "Vitamin D 2000 IU #100"), nouns=("medical food",),
                     odg=(("Pain Chapter", "Medical food"), ("Pain Chapter", "Vitamin D (cholecalciferol)")),
                     guideline=("medical foods are not recommended for chronic pain, and they have not been shown to produce meaningful benefits or improvements in functional outcomes", "a medical food is a food formulated to be consumed or administered enterally under the supervision of a physician for the specific dietary management of a disease for which distinctive nutritional requirements exist", "vitamin D supplementation is not recommended for the treatment of chronic pain, although it is recommended in consideration of deficiency")),
         ),
@@ -779,34 +786,34 @@ CATEGORIES: tuple[Category, ...] = (
         key="injection", weight=3.0, ca_topic="injections",
         companions=("iv_sedation", "fluoroscopy"),
         variants=(
-            Variant(regions=SPINE, headings=("Medial branch blocks {side} {levels}", "{Side} {levels} facet joint injections", "Radiofrequency ablation {side} {levels}", "{Adj} facet rhizotomy at {levels}"),
+            Variant(weight=3.0, regions=SPINE, headings=("Medial branch blocks {side} {levels}", "{Side} {levels} facet joint injections", "Radiofrequency ablation {side} {levels}", "{Adj} facet rhizotomy at {levels}"),
                     nouns=("facet injection", "medial branch block", "radiofrequency ablation"),
                     mtus=((12, None, "300-301"), (12, "Facet injections", "300")),
                     odg=(("{odg_chapter}", "Facet joint diagnostic blocks (injections)"), ("{odg_chapter}", "Facet joint radiofrequency neurotomy")),
                     guideline=("invasive techniques such as local injections and facet-joint injections of cortisone and lidocaine are of questionable merit", "facet joint injections are limited to patients with low back pain that is non-radicular and at no more than two levels bilaterally", "facet neurotomies should be performed only after appropriate investigation involving controlled differential dorsal ramus medial branch diagnostic blocks"),
                     upheld=("The examination documents radicular findings, which is an exclusion criterion for facet joint injections.", "The request exceeds the two levels supported by the guidelines.", "There is no documentation of a positive response to diagnostic medial branch blocks."),
                     overturned=("The examination documents non-radicular facet-mediated pain with tenderness over the facet joints, and conservative care has failed.", "Diagnostic medial branch blocks provided more than 70% relief for the duration of the anesthetic.")),
-            Variant(regions=("lumbar",), headings=("{Side} sacroiliac joint injection under fluoroscopy", "SI joint injection, {side}"), nouns=("sacroiliac joint injection",),
+            Variant(weight=1.0, regions=("lumbar",), headings=("{Side} sacroiliac joint injection under fluoroscopy", "SI joint injection, {side}"), nouns=("sacroiliac joint injection",),
                     odg=(("Hip and Pelvis Chapter", "Sacroiliac joint blocks"),),
                     guideline=("sacroiliac joint blocks are recommended as an option if the patient has failed at least 4-6 weeks of aggressive conservative therapy", "the history and physical should suggest the diagnosis, with documentation of at least 3 positive examination findings"),
                     upheld=("The examination does not document at least 3 positive provocative tests for sacroiliac joint dysfunction.", "The documentation does not establish failure of at least 4-6 weeks of aggressive conservative therapy."),
                     overturned=("The examination documents positive FABER, Gaenslen and thigh thrust tests, and conservative care has failed.",)),
-            Variant(headings=("Trigger point injections x {tpi}", "Trigger point injections to the {area} #{tpi}"), nouns=("trigger point injections",),
+            Variant(weight=1.5, headings=("Trigger point injections x {tpi}", "Trigger point injections to the {area} #{tpi}"), nouns=("trigger point injections",),
                     mtus=(("CP", "Trigger point injections", "122"),),
                     guideline=("trigger point injections are recommended only for myofascial pain syndrome with documentation of circumscribed trigger points with evidence upon palpation of a twitch response as well as referred pain", "no more than 3 to 4 injections per session are recommended", "radiculopathy should not be present by exam, imaging, or neuro-testing"),
                     upheld=("There is no documentation of circumscribed trigger points with a twitch response and referred pain.", "The examination documents radicular findings, which is an exclusion criterion.", "The response to prior trigger point injections, in terms of percentage and duration of relief, is not documented."),
                     overturned=("The examination documents circumscribed trigger points with a twitch response and referred pain, and symptoms have persisted for more than three months despite stretching and NSAIDs.",)),
-            Variant(regions=("shoulder",), headings=("Cortisone injection {side} shoulder", "{Side} subacromial corticosteroid injection under ultrasound guidance"), nouns=("shoulder injection",),
+            Variant(weight=1.0, regions=("shoulder",), headings=("Cortisone injection {side} shoulder", "{Side} subacromial corticosteroid injection under ultrasound guidance"), nouns=("shoulder injection",),
                     mtus=((9, None, "204"), (9, None, "213")), odg=(("Shoulder Chapter", "Steroid injections"),),
                     guideline=("two or three subacromial injections of local anesthetic and cortisone preparation over an extended period are recommended as part of an exercise rehabilitation program to treat rotator cuff inflammation, impingement syndrome, or small tears", "invasive techniques have limited proven value"),
                     upheld=("{Pt} has already received three subacromial injections without lasting benefit.", "There is no documentation that the injection would be part of an exercise rehabilitation program."),
                     overturned=("{Pt} has impingement syndrome that has not responded to physical therapy, and no prior injection has been given.",)),
-            Variant(regions=("knee",), headings=("Synvisc One injection {side} knee", "Hyaluronic acid injections {side} knee x3", "Cortisone injection to the {side} knee"), nouns=("viscosupplementation injection", "knee injection"),
+            Variant(weight=1.0, regions=("knee",), headings=("Synvisc One injection {side} knee", "Hyaluronic acid injections {side} knee x3", "Cortisone injection to the {side} knee"), nouns=("viscosupplementation injection", "knee injection"),
                     mtus=((13, None, "339"),), odg=(("Knee and Leg Chapter", "Hyaluronic acid injections"),),
                     guideline=("hyaluronic acid injections are recommended as a possible option for severe osteoarthritis for patients who have not responded adequately to recommended conservative treatments", "hyaluronic acid injections are not recommended for any other indications such as chondromalacia patellae, patellofemoral syndrome or meniscal tears"),
                     upheld=("There is no radiographic documentation of severe osteoarthritis of the {area}.", "The imaging documents a meniscal tear rather than osteoarthritis, which is not an indication for viscosupplementation."),
                     overturned=("{Pt} has severe osteoarthritis documented on standing radiographs and has failed corticosteroid injections and NSAIDs.",)),
-            Variant(regions=("cervical",), headings=("{Side} greater occipital nerve block", "Occipital nerve blocks x2"), nouns=("occipital nerve block",),
+            Variant(weight=0.4, regions=("cervical",), headings=("{Side} greater occipital nerve block", "Occipital nerve blocks x2"), nouns=("occipital nerve block",),
                     odg=(("Head Chapter", "Greater occipital nerve block (GONB)"),),
                     guideline=("greater occipital nerve blocks are under study for use in treatment of primary headaches", "studies on the use of greater occipital nerve block for treatment of migraine and cluster headaches show conflicting results"),
                     upheld=("There is no documentation of occipital neuralgia on examination.",),
@@ -821,15 +828,15 @@ CATEGORIES: tuple[Category, ...] = (
     Category(
         key="physical_therapy", weight=8.0, ca_topic="physical medicine",
         variants=(
-            Variant(headings=("Physical therapy x {sessions} sessions", "Physical therapy {freq} for the {area}", "Additional physical therapy {freq} {area}", "Physical therapy 2 times a week for 6 weeks for the {area}", "{sessions} sessions of physical therapy for the {area}", "Physical therapy, {freq}, {area}", "Outpatient physical therapy 2x3 weeks for the {area}"),
+            Variant(weight=6.0, headings=("Physical therapy x {sessions} sessions", "Physical therapy {freq} for the {area}", "Additional physical therapy {freq} {area}", "Physical therapy 2 times a week for 6 weeks for the {area}", "{sessions} sessions of physical therapy for the {area}", "Physical therapy, {freq}, {area}", "Outpatient physical therapy 2x3 weeks for the {area}"),
                     nouns=("physical therapy", "additional physical therapy"),
                     mtus=(("CP", "Physical Medicine", "98-99"), ("CP", "Physical Medicine Guidelines", "99"), ("CP", "Physical medicine", "99 of 127")), odg=(("{odg_chapter}", "Physical therapy (PT)"),)),
-            Variant(headings=("Aquatic therapy x {sessions}", "Pool therapy {freq}", "Aquatic therapy {freq} for the {area}"), nouns=("aquatic therapy",),
+            Variant(weight=1.0, headings=("Aquatic therapy x {sessions}", "Pool therapy {freq}", "Aquatic therapy {freq} for the {area}"), nouns=("aquatic therapy",),
                     mtus=(("CP", "Aquatic therapy", "22"),), odg=(("{odg_chapter}", "Aquatic therapy"),),
                     guideline=("aquatic therapy is recommended as an optional form of exercise therapy, where available, as an alternative to land-based physical therapy", "aquatic therapy can minimize the effects of gravity, so it is specifically recommended where reduced weight bearing is desirable, for example extreme obesity"),
                     upheld=("There is no documentation that reduced weight bearing is desirable or that {pt} cannot tolerate land-based therapy.", "{Pt} has completed prior land-based physical therapy without documented functional improvement."),
                     overturned=("{Pt} is morbidly obese and could not tolerate land-based therapy, so reduced weight bearing is desirable.",)),
-            Variant(headings=("Massage therapy x 6 sessions", "Massage therapy {freq}"), nouns=("massage therapy",),
+            Variant(weight=0.4, headings=("Massage therapy x 6 sessions", "Massage therapy {freq}"), nouns=("massage therapy",),
                     mtus=(("CP", "Massage therapy", "60"),),
                     guideline=("massage therapy is recommended as an option as an adjunct to other recommended treatment, such as exercise, and it should be limited to 4-6 visits in most cases", "massage is a passive intervention and treatment dependence should be avoided"),
                     upheld=("There is no documentation that massage would be used as an adjunct to an active exercise program.",),
@@ -899,7 +906,7 @@ CATEGORIES: tuple[Category, ...] = (
                     nouns=("knee MRI",), mtus=((13, None, "341-343"), (13, None, "343")), odg=(("Knee and Leg Chapter", "MRI's (magnetic resonance imaging)"),)),
             Variant(regions=("wrist",), headings=("MRI {side} wrist", "X-rays of the {side} hand and wrist"),
                     nouns=("wrist MRI",), mtus=((11, None, "268-269"),), odg=(("Forearm Chapter", "MRI's (magnetic resonance imaging)"),)),
-            Variant(headings=("Bone scan", "Whole body bone scan", "Triple phase bone scan"), nouns=("bone scan",), odg=(("Low Back Chapter", "Bone scan"), ("Pain Chapter", "CRPS, diagnostic tests")),
+            Variant(weight=0.25, headings=("Bone scan", "Whole body bone scan", "Triple phase bone scan"), nouns=("bone scan",), odg=(("Low Back Chapter", "Bone scan"), ("Pain Chapter", "CRPS, diagnostic tests")),
                     guideline=("bone scans are not recommended, except for bone infection, cancer, or arthritis", "a triple phase bone scan is recommended for the diagnosis of complex regional pain syndrome when the clinical picture is unclear"),
                     upheld=("There is no suspicion of infection, malignancy, or complex regional pain syndrome documented.",),
                     overturned=("{Pt} has findings suggestive of complex regional pain syndrome, and the bone scan would help confirm the diagnosis.",)),
@@ -973,32 +980,32 @@ CATEGORIES: tuple[Category, ...] = (
     Category(
         key="dme", weight=5.5, ca_topic="durable medical equipment",
         variants=(
-            Variant(headings=("TENS unit", "TENS unit purchase", "TENS unit with supplies x {months} months", "30 day trial of a TENS unit"), nouns=("TENS unit",),
+            Variant(weight=2.0, headings=("TENS unit", "TENS unit purchase", "TENS unit with supplies x {months} months", "30 day trial of a TENS unit"), nouns=("TENS unit",),
                     mtus=(("CP", "Transcutaneous electrotherapy", "114-116"), ("CP", "TENS, chronic pain (transcutaneous electrical nerve stimulation)", "114-116")), odg=(("Pain Chapter", "TENS (transcutaneous electrical nerve stimulation)"),),
                     guideline=("a one-month home-based TENS trial may be considered as a noninvasive conservative option if used as an adjunct to a program of evidence-based functional restoration", "TENS is not recommended as a primary treatment modality", "a treatment plan including the specific short- and long-term goals of treatment with the TENS unit should be submitted"),
                     upheld=("There is no documentation of a successful one-month trial with documentation of how often the unit was used, as well as outcomes in terms of pain relief and function.", "There is no documentation that the device will be used as an adjunct to a program of functional restoration.", "{Pt} has neck and low back pain, which are not among the conditions for which TENS is supported."),
                     overturned=("{Pt} completed a one-month trial with documented reduction in pain and medication use, and the unit is used as an adjunct to a home exercise program.",)),
-            Variant(headings=("Interferential stimulator unit rental x {months} months", "IF unit", "H-wave unit purchase", "Home H-wave device"), nouns=("interferential unit", "electrical stimulation unit"),
+            Variant(weight=1.0, headings=("Interferential stimulator unit rental x {months} months", "IF unit", "H-wave unit purchase", "Home H-wave device"), nouns=("interferential unit", "electrical stimulation unit"),
                     mtus=(("CP", "Interferential Current Stimulation (ICS)", "118-120"), ("CP", "H-wave stimulation (HWT)", "117-118")), odg=(("Pain Chapter", "Interferential current stimulation (ICS)"),),
                     guideline=("interferential current stimulation is not recommended as an isolated intervention", "there is no quality evidence of effectiveness of interferential current stimulation except in conjunction with recommended treatments, including return to work, exercise and medications", "H-wave stimulation is not recommended as an isolated intervention, but a one-month home-based trial may be considered following failure of initially recommended conservative care, including TENS"),
                     upheld=("There is no documentation that {pt} has failed a trial of TENS.", "The device would be used as an isolated intervention rather than as an adjunct to active therapy."),
                     overturned=("{Pt} has failed TENS, physical therapy and medications, and a one-month trial showed decreased medication use.",)),
-            Variant(regions=("lumbar",), headings=("Lumbar brace", "LSO back brace", "Lumbar support", "Purchase of a lumbar-sacral orthosis"), nouns=("lumbar support", "back brace"),
+            Variant(weight=1.5, regions=("lumbar",), headings=("Lumbar brace", "LSO back brace", "Lumbar support", "Purchase of a lumbar-sacral orthosis"), nouns=("lumbar support", "back brace"),
                     mtus=((12, None, "301"), (12, None, "298, 301")), odg=(("Low Back Chapter", "Lumbar supports"),),
                     guideline=("lumbar supports have not been shown to have any lasting benefit beyond the acute phase of symptom relief", "lumbar supports are not recommended for prevention, and are an option for treatment of compression fractures and specific treatment of spondylolisthesis or documented instability"),
                     upheld=("{Pt} is well outside the acute phase of symptoms, for which a lumbar support may be beneficial.", "There is no documentation of instability, spondylolisthesis or a compression fracture."),
                     overturned=("{Pt} has documented spondylolisthesis with instability on flexion and extension views.",)),
-            Variant(regions=("cervical",), headings=("Cervical traction unit", "Home cervical traction unit", "Soft cervical collar"), nouns=("cervical traction unit",),
+            Variant(weight=1.0, regions=("cervical",), headings=("Cervical traction unit", "Home cervical traction unit", "Soft cervical collar"), nouns=("cervical traction unit",),
                     mtus=((8, None, "173"), (8, None, "181")), odg=(("Neck and Upper Back Chapter", "Traction (mechanical)"),),
                     guideline=("there is no high-grade scientific evidence to support the effectiveness or ineffectiveness of passive physical modalities such as traction", "home cervical patient controlled traction is recommended for patients with radicular symptoms, in conjunction with a home exercise program"),
                     upheld=("There are no radicular symptoms documented on examination.", "There is no documentation that the traction would be used in conjunction with a home exercise program."),
                     overturned=("{Pt} has cervical radicular symptoms and responded to traction during physical therapy, and will use it with a home exercise program.",)),
-            Variant(regions=("knee", "shoulder", "wrist"), headings=("Hinged knee brace, {side}", "{Side} wrist splint", "Cold therapy unit x {days_rental} day rental", "Hot/cold therapy unit", "Continuous passive motion (CPM) machine x 21 days"), nouns=("brace", "cold therapy unit"),
+            Variant(weight=1.5, regions=("knee", "shoulder", "wrist"), headings=("Hinged knee brace, {side}", "{Side} wrist splint", "Cold therapy unit x {days_rental} day rental", "Hot/cold therapy unit", "Continuous passive motion (CPM) machine x 21 days"), nouns=("brace", "cold therapy unit"),
                     mtus=((13, None, "340"), (11, None, "265")), odg=(("{odg_chapter}", "Continuous-flow cryotherapy"), ("{odg_chapter}", "Durable medical equipment (DME)")),
                     guideline=("a brace can be used for patellar instability, anterior cruciate ligament tear, or medial collateral ligament instability, although its benefits may be more emotional than medical", "continuous-flow cryotherapy is recommended as an option after surgery, but not for nonsurgical treatment", "splinting of the wrist in a neutral position at night and during the day as needed is recommended"),
                     upheld=("There is no documentation of ligamentous instability or recent surgery.", "{Pt} is not in the postoperative period, and at-home local applications of cold packs are as effective."),
                     overturned=("The device is requested for the immediate postoperative period, which is supported.",)),
-            Variant(headings=("Orthopedic mattress", "Home exercise kit", "Shower chair", "Motorized scooter", "Power wheelchair", "Four-wheeled walker with seat"), nouns=("durable medical equipment", "the equipment"),
+            Variant(weight=1.0, headings=("Orthopedic mattress", "Home exercise kit", "Shower chair", "Motorized scooter", "Power wheelchair", "Four-wheeled walker with seat"), nouns=("durable medical equipment", "the equipment"),
                     mtus=(("CP", "Power mobility devices (PMDs)", "99"),), odg=(("Knee and Leg Chapter", "Durable medical equipment (DME)"), ("Low Back Chapter", "Mattress selection"))),
         ),
         guideline=(
@@ -1663,12 +1670,12 @@ class _Letter:
             region = self.regions[0] if len(self.regions) == 1 or rng.random() < 0.7 else self.regions[1]
             fitting = _fitting_variants(category, region)
             if fitting:
-                return category, rng.choice(fitting), region
+                return category, _weighted(rng, fitting), region
             if len(self.regions) == 1:
                 # A request for another body part: the letter now concerns two regions.
                 region = rng.choice([r for v in category.variants for r in (v.regions or ())])
                 self.regions.append(region)
-                return category, rng.choice(_fitting_variants(category, region)), region
+                return category, _weighted(rng, _fitting_variants(category, region)), region
 
     def _primary(self) -> _Item:
         category, variant, region = self._pick_variant()
@@ -2104,8 +2111,10 @@ class _Letter:
 
 
 @cache
-def _fitting_variants(category: Category, region: str) -> tuple[Variant, ...]:
-    return tuple(v for v in category.variants if v.regions is None or region in v.regions)
+def _fitting_variants(category: Category, region: str) -> tuple[tuple[Variant, ...], list[float]] | None:
+    """The category's requests that can concern this body region, weighted; None if there are none."""
+    fitting = tuple((v, v.weight) for v in category.variants if v.regions is None or region in v.regions)
+    return _cumulative(fitting) if fitting else None
 
 
 @cache
@@ -2115,6 +2124,7 @@ def _family_table(category: Category, variant: Variant) -> tuple[tuple[str, ...]
     return _cumulative(tuple((family, FAMILY_WEIGHTS[family]) for family, specs in present.items() if specs))
 
 
+MASS_NOUNS = frozenset(("therapy", "acupuncture", "treatment", "care", "sedation", "guidance", "myelography", "equipment", "testing", "conditioning", "psychotherapy", "manipulation", "food", "surgery"))
 LEVEL_SEPARATOR = re.compile(r", | and ")
 DRUG_PREFIX = re.compile(r"^(?:Retrospective request(?: for)?:? |Medical food: |Compound cream: |Compounded topical: )")
 
@@ -2135,7 +2145,9 @@ def _capitalize_first(text: str) -> str:
 
 
 def _with_article(noun: str) -> str:
-    if noun[:1].isupper() and not noun[:2].isupper():
+    """"a TENS unit", "an MRI ...", but "physical therapy", "trigger point injections", "Norco"."""
+    words = noun.split()
+    if (noun[:1].isupper() and not noun[:2].isupper()) or noun.startswith("the ") or MASS_NOUNS.intersection(words) or (words[-1].endswith("s") and not words[-1].endswith("ss")):
         return noun
     return ("an " if noun[:1].lower() in "aeio" or noun[:2] in ("MR", "EM", "NC", "IV", "FR", "SI") else "a ") + noun
 
