@@ -22,7 +22,7 @@ import re
 import time
 from bisect import bisect
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, partial
 from datetime import date, timedelta
 from itertools import accumulate
 from pathlib import Path
@@ -1366,22 +1366,6 @@ DOCUMENT_LINES = (
     "Appeal letter dated {d_appeal_num}",
 )
 
-# Narrative date slots: key -> (which date, how it is written).
-DATE_SLOTS = {
-    "d_note": ("note", lambda d: _long_date(d)),
-    "d_note_nocomma": ("note", lambda d: _long_date(d, comma=False)),
-    "d_note_num": ("note", lambda d: _numeric_date(d)),
-    "d_note2": ("note2", lambda d: _long_date(d)),
-    "d_note2_num": ("note2", lambda d: _numeric_date(d)),
-    "d_mri": ("mri", lambda d: _long_date(d)),
-    "d_mri_nocomma": ("mri", lambda d: _long_date(d, comma=False)),
-    "d_mri_num": ("mri", lambda d: _numeric_date(d)),
-    "d_ur": ("ur", lambda d: _long_date(d)),
-    "d_dos": ("dos", lambda d: _numeric_date(d)),
-    "d_rfa_num": ("rfa", lambda d: _numeric_date(d)),
-    "d_appeal_num": ("appeal", lambda d: _numeric_date(d)),
-}
-
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December")
 
 
@@ -1432,6 +1416,23 @@ def _padded_date(d: date) -> str:
 
 def _short_year_date(d: date) -> str:
     return f"{d.month}/{d.day}/{d.year % 100:02d}"
+
+
+# Narrative date slots: key -> (which date, how it is written).
+DATE_SLOTS = {
+    "d_note": ("note", _long_date),
+    "d_note_nocomma": ("note", partial(_long_date, comma=False)),
+    "d_note_num": ("note", _numeric_date),
+    "d_note2": ("note2", _long_date),
+    "d_note2_num": ("note2", _numeric_date),
+    "d_mri": ("mri", _long_date),
+    "d_mri_nocomma": ("mri", partial(_long_date, comma=False)),
+    "d_mri_num": ("mri", _numeric_date),
+    "d_ur": ("ur", _long_date),
+    "d_dos": ("dos", _numeric_date),
+    "d_rfa_num": ("rfa", _numeric_date),
+    "d_appeal_num": ("appeal", _numeric_date),
+}
 
 
 def _join_words(words: list[str]) -> str:
@@ -1611,6 +1612,10 @@ class _Letter:
         self.dates = self._dates()
         self.items = self._items()
         self.reviewer = self._reviewer()
+        # Drawn by text(), read by expected().
+        self.summary: list[str] = []
+        self.patient: dict = {}
+        self.documents: list[str] | None = None
 
     # Facts ---------------------------------------------------------------------------------
 
@@ -1962,7 +1967,7 @@ class _Letter:
             if self.layout == "case-header":
                 self._render_header(page)
                 if self.rng.random() < 0.5:
-                    self.documents = [self.fixed_fill(line) for line in self._documents()]
+                    self.documents = self._documents()
             self._render_standard(page, self.summary, self.documents)
         return page.text(self.rng)
 
@@ -1985,18 +1990,15 @@ class _Letter:
             "items": [item.as_dict() for item in self.items],
         }
 
-    def fixed_fill(self, template: str) -> str:
-        return self._slots(self.regions[0]).fill(template)
-
     @property
     def case_number(self) -> str:
         return f"CM{self.times.assigned.year % 100:02d}-{self.case_serial:07d}"
 
     def _documents(self) -> list[str]:
         rng = self.rng
+        slots = self._slots(self.regions[0])
         lines = ["Application of Independent Medical Review", f"Utilization Review Determination dated {_numeric_date(self.times.ur_denial)}"]
-        lines += rng.sample(DOCUMENT_LINES, rng.randint(1, 5))
-        return lines
+        return lines + [slots.fill(line) for line in rng.sample(DOCUMENT_LINES, rng.randint(1, 5))]
 
     def _render_header(self, page: _Page) -> None:
         t, rng = self.times, self.rng
