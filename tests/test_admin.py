@@ -67,7 +67,7 @@ def test_letter_filters(admin_client):
     assert [l.pk for l in response.context["cl"].result_list] == [old.pk]
     response = admin_client.get(changelist("letter"), {"reviewer_specialty": "Neurology"})
     assert len(response.context["cl"].result_list) == 2
-    response = admin_client.get(changelist("letter"), {"loaded_at__gte": "2000-01-01"})
+    response = admin_client.get(changelist("letter"), {"loaded_at__gte": "2000-01-01 00:00:00+00:00"})
     assert len(response.context["cl"].result_list) == 2
 
 
