@@ -10,7 +10,11 @@ text does not support fails here rather than in the parser's tests.
 
 from __future__ import annotations
 
+import json
+import os
 import re
+import subprocess
+import sys
 from collections import Counter
 from datetime import date
 from functools import cache
@@ -27,7 +31,8 @@ from decisions.synthetic_letters import (
 
 SEED = 20260101
 SAMPLE = 2000
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "letters"
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "fixtures" / "letters"
 
 TYPOGRAPHIC = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-"})
 LETTER_KEYS = [
@@ -112,6 +117,20 @@ def test_write_corpus_does_not_depend_on_the_worker_count(tmp_path: Path):
     for index in (0, 500, 1099):
         assert letter_path(tmp_path / "one", index).read_bytes() == letter_path(tmp_path / "two", index).read_bytes()
     assert not letter_path(tmp_path / "one", 0, ".json").exists()
+
+
+def test_generate_corpus_command(tmp_path: Path):
+    """The command end to end, in its own process: no database, no test settings."""
+    env = {**os.environ, "DEBUG": "1"}
+    command = [sys.executable, "manage.py", "generate_corpus", str(tmp_path), "--letters", "30", "--seed", "9", "--workers", "2", "--with-truth"]
+    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert re.search(r"^30 letters written to .+ letters/s", done.stdout)
+    text, expected = generate_letter(9, 29)
+    assert letter_path(tmp_path, 29).read_bytes() == text.encode("utf-8")
+    assert json.loads(letter_path(tmp_path, 29, ".json").read_text()) == expected
+    refused = subprocess.run([*command[:5], "0", *command[6:]], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert refused.returncode != 0 and "--letters" in refused.stderr
 
 
 # --- Distributions --------------------------------------------------------------------------
