@@ -22,7 +22,7 @@ import re
 import time
 from bisect import bisect
 from dataclasses import dataclass
-from functools import cache, partial
+from functools import cache, lru_cache, partial
 from datetime import date, timedelta
 from itertools import accumulate
 from pathlib import Path
@@ -2020,17 +2020,17 @@ class _Letter:
     def _credentials(self, page: _Page, opening: str, closing: str, role: str) -> None:
         name, subspecialty, states, shape = self.reviewer
         if shape == BLOCK:
-            page.paragraph(f"{opening} {BLOCK_INTRO}".strip())
+            page.paragraph(f"{opening} {BLOCK_INTRO}".strip(), repeated=True)
             page.line("State(s) of Licensure: " + ", ".join(states))
             page.line("Certification(s)/Specialty: " + name)
             page.blank()
-            page.paragraph(closing)
+            page.paragraph(closing, repeated=True)
             return
         sub = ""
         if subspecialty:
             sub = (", " if self.rng.random() < 0.8 else " ") + f"has a subspecialty in {subspecialty}"
         sentence = f"The {role} is Board Certified in {name}{sub} and is licensed to practice in {_join_words(list(states))}."
-        page.paragraph(" ".join(part for part in (opening, sentence, closing) if part))
+        page.paragraph(" ".join(part for part in (opening, sentence, closing) if part), repeated=True)
 
     def _render_standard(self, page: _Page, summary: list[str], documents: list[str] | None) -> None:
         rng = self.rng
@@ -2045,21 +2045,21 @@ class _Letter:
                 page.line(line)
             page.blank()
         page.line(SUMMARY_HEADING)
-        page.paragraph(SUMMARY_INTRO)
+        page.paragraph(SUMMARY_INTRO, repeated=True)
         page.blank()
         for paragraph in summary:
             page.paragraph(paragraph)
             page.blank()
         page.line(ITEMS_HEADING_DOCUMENTED if documents is not None else ITEMS_HEADING)
-        page.paragraph(ITEMS_INTRO)
+        page.paragraph(ITEMS_INTRO, repeated=True)
         page.blank()
         for item in self.items:
             label = "Upheld" if item.outcome == "upheld" else "Overturned"
             page.paragraph(f"{item.treatment}:{'  ' if rng.random() < 0.1 else ' '}{label}")
             page.blank()
-            page.paragraph(f"Claims Administrator guideline: {item.ca.text}  ")
+            page.paragraph(f"Claims Administrator guideline: {item.ca.text}  ", repeated=True)
             page.blank()
-            page.paragraph(f"MAXIMUS guideline: {item.reviewer.text}  ")
+            page.paragraph(f"MAXIMUS guideline: {item.reviewer.text}  ", repeated=True)
             page.blank()
             gap = self.style.sentence_gap
             first, *rest = item.rationale
@@ -2079,14 +2079,14 @@ class _Letter:
         if self.has_received:
             page.line(f"Application Received: {_padded_date(t.received)}")
         page.blank()
-        page.paragraph(NOTICE_INTRO)
+        page.paragraph(NOTICE_INTRO, repeated=True)
         page.blank()
         page.line(NOTICE_FINAL)
         for n, item in enumerate(self.items, 1):
             verdict = UPHELD_VERDICT if item.outcome == "upheld" else OVERTURNED_VERDICT
             page.paragraph(NOTICE_FINDING.format(n=n, treatment=item.treatment, verdict=verdict))
         page.blank()
-        page.paragraph(NOTICE_BINDING)
+        page.paragraph(NOTICE_BINDING, repeated=True)
         page.blank()
         page.line(NOTICE_QUALIFICATIONS)
         self._credentials(page, "", NOTICE_CREDENTIALS_CLOSING, "expert reviewer")
@@ -2102,9 +2102,9 @@ class _Letter:
         for n, item in enumerate(self.items, 1):
             page.paragraph(NOTICE_REGARDING.format(n=n, treatment=item.treatment))
             page.blank()
-            page.paragraph(item.ca.text)
+            page.paragraph(item.ca.text, repeated=True)
             page.blank()
-            page.paragraph(item.reviewer.text)
+            page.paragraph(item.reviewer.text, repeated=True)
             page.blank()
             page.line(NOTICE_RATIONALE)
             for sentences in item.rationale:
@@ -2131,6 +2131,7 @@ LEVEL_SEPARATOR = re.compile(r", | and ")
 DRUG_PREFIX = re.compile(r"^(?:Retrospective request(?: for)?:? |Medical food: |Compound cream: |Compounded topical: )")
 
 
+@cache
 def _drug_name(heading: str) -> str:
     """The drug a heading names, for the rationale to repeat: its words before the strength,
     quantity or a parenthesis ("Tramadol ER 150mg #60" -> "Tramadol ER")."""
@@ -2146,6 +2147,7 @@ def _capitalize_first(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+@cache
 def _with_article(noun: str) -> str:
     """"a TENS unit", "an MRI ...", but "physical therapy", "trigger point injections", "Norco"."""
     words = noun.split()
@@ -2209,8 +2211,11 @@ class _Page:
     def blank(self) -> None:
         self.lines.append(" ")
 
-    def paragraph(self, text: str) -> None:
-        self.lines.extend(_wrap(text, self.style.width, self.hyphens))
+    def paragraph(self, text: str, repeated: bool = False) -> None:
+        """Add a wrapped paragraph; `repeated` ones (boilerplate, guideline bases) recur across
+        letters, so their line breaks are worth remembering."""
+        wrap = _wrap_repeated if repeated else _wrap
+        self.lines.extend(wrap(text, self.style.width, self.hyphens))
 
     def text(self, rng: random.Random) -> str:
         artifacts = self.style.artifacts
@@ -2254,6 +2259,8 @@ def _wrap(paragraph: str, width: int, hyphens: bool) -> list[str]:
     lines[-1] += " "
     return lines
 
+
+_wrap_repeated = lru_cache(maxsize=8192)(_wrap)
 
 OPENING_QUOTE = re.compile(r'"(?=\w)')
 HYPHEN = re.compile(r"-")
