@@ -24,7 +24,6 @@ from django.db.models import (
     OrderBy,
     OuterRef,
     Prefetch,
-    QuerySet,
     Value,
 )
 from django.db.models.functions import JSONObject, Left

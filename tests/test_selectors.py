@@ -226,6 +226,13 @@ def test_websearch_syntax_stemming_and_treatment_matches(corpus):
     assert found({"q": "the"}) == []  # only a stop word: nothing, and no error
 
 
+@pytest.mark.parametrize("text", ['"unclosed phrase', "-", "OR", "a & b | !c", "norco:*", "()<>"])
+def test_any_typed_query_is_a_search_never_an_error(corpus, text):
+    results = item_search(item_filterset({"q": text}))
+    assert results.facets is not None
+    assert letter_detail(pk=corpus["norco"].letter_id, query=text) is not None
+
+
 def test_relevance_puts_treatment_matches_first(corpus):
     # "Norco" is the treatment of two items and only mentioned in Flexeril's rationale.
     assert found({"q": "norco"})[-1] == "Flexeril 7.5mg, #60"
@@ -304,9 +311,8 @@ def test_similar_decisions_share_treatment_wording_or_a_cited_page(corpus):
     flexeril = next(i for i in detail.items if i.pk == corpus["flexeril"].pk)
     assert flexeril.similar_treatment == [] and flexeril.similar_citation == []
     # Another item of the same letter is not a "similar decision", however alike.
-    make_decision(
-        corpus["esi"].letter, treatment=corpus["esi"].treatment, cites=[("MTUS", CHRONIC_PAIN, [46])]
-    )
+    esi = corpus["esi"]
+    make_decision(esi.letter, treatment=esi.treatment, cites=[("MTUS", CHRONIC_PAIN, [46])])
     esi = letter_detail(pk=corpus["esi"].letter_id).items[0]
     assert esi.similar_treatment == [] and esi.similar_citation == []
 

@@ -36,7 +36,9 @@ def _export(
     filterset = item_filterset(request.GET)
     if not filterset.is_valid():
         errors = "; ".join(f"{name}: {' '.join(e)}" for name, e in filterset.errors.items())
-        return HttpResponseBadRequest(f"Invalid search parameters: {errors}", content_type="text/plain")
+        return HttpResponseBadRequest(
+            f"Invalid search parameters: {errors}", content_type="text/plain"
+        )
     rows = _with_links(request, item_export_rows(filterset))
     response = StreamingHttpResponse(encode(rows), content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="imr-decisions.{extension}"'

@@ -1,4 +1,4 @@
-"""The search and letter pages in headless Chromium: a newcomer's first minute, on a desk and a phone."""
+"""Search and letter pages in headless Chromium: a newcomer's first minute, on desk and phone."""
 from __future__ import annotations
 
 import re
@@ -12,6 +12,8 @@ from decisions.models import DisputedItem
 from tests.browser.conftest import ARTIFACTS
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+NORCO = "Norco 10/325mg, #120"
 
 
 @pytest.fixture
@@ -37,7 +39,7 @@ def test_search_filter_by_facet_and_open_the_item(page, screenshot, seeds):
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="2 decisions matching “Norco”")).to_be_visible()
     first = page.locator(".result").first
-    expect(first.get_by_role("heading")).to_have_text("Norco 10/325mg, #120")
+    expect(first.get_by_role("heading")).to_have_text(NORCO)
     expect(first).to_contain_text("Overturned: treatment approved")
     expect(first).to_contain_text("Occupational Medicine")
     expect(first.locator("mark").first).to_have_text("Norco")
@@ -51,7 +53,7 @@ def test_search_filter_by_facet_and_open_the_item(page, screenshot, seeds):
     expect(page.locator(".chip", has_text="Outcome")).to_be_visible()
     screenshot("search-norco-overturned-desktop")
 
-    page.locator(".result").first.get_by_role("link", name="Norco 10/325mg, #120", exact=True).click()
+    page.locator(".result").first.get_by_role("link", name=NORCO, exact=True).click()
     assert page.url.endswith("#item-3") and "q=Norco" in page.url
     item = page.locator("#item-3")
     expect(item).to_be_in_viewport()
@@ -59,7 +61,8 @@ def test_search_filter_by_facet_and_open_the_item(page, screenshot, seeds):
     expect(item).to_contain_text("Hydrocodone-Acetaminophen, p. 91")
     expect(item.locator("mark").first).to_have_text("Norco")
     expect(page.locator(".letter-facts")).to_contain_text("Occupational Medicine")
-    page.screenshot(path=str(ARTIFACTS / "letter-norco-item-desktop.png"))  # the viewport at #item-3
+    # The viewport as the reader lands at #item-3, and the whole page.
+    page.screenshot(path=str(ARTIFACTS / "letter-norco-item-desktop.png"))
     screenshot("letter-norco-desktop")
 
 
@@ -114,7 +117,7 @@ def test_phone_layout_has_no_sideways_scrolling(phone, seeds):
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     ARTIFACTS.mkdir(exist_ok=True)
     phone.screenshot(path=str(ARTIFACTS / "search-norco-phone.png"), full_page=True)
-    phone.locator(".result").first.get_by_role("link", name="Norco 10/325mg, #120", exact=True).click()
+    phone.locator(".result").first.get_by_role("link", name=NORCO, exact=True).click()
     expect(phone.locator("#item-3")).to_be_in_viewport()
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     phone.screenshot(path=str(ARTIFACTS / "letter-norco-item-phone.png"))
@@ -142,7 +145,7 @@ CONTRAST_JS = """
 
 
 def test_text_contrast_is_at_least_4_5_to_1(page, seeds):
-    letter = DisputedItem.objects.get(treatment="Norco 10/325mg, #120").letter
+    letter = DisputedItem.objects.get(treatment=NORCO).letter
     pages = {
         "/?q=norco": [
             "body", ".lede", ".hint", "a", "mark", ".outcome--upheld", ".outcome--overturned",
