@@ -513,7 +513,7 @@ CATEGORIES: tuple[Category, ...] = (
         other=OTHER_DRUG + OTHER_PAIN,
     ),
     Category(
-        key="opioid", weight=4.0, pharmaceutical=True, opioid=True, ca_topic="opioids",
+        key="opioid", weight=3.0, pharmaceutical=True, opioid=True, ca_topic="opioids",
         variants=(
             Variant(weight=1.2, headings=("Percocet 10/325mg #{qty}", "Percocet 5/325mg #{qty}", "Oxycodone/APAP 10/325mg #{qty}"), nouns=("Percocet",),
                     mtus=(("CP", "Oxycodone/Acetaminophen", "92"), ("CP", "Opioids, criteria for use", "76-80"), ("CP", "Opioids", "74-96")), odg=(("Pain Chapter", "Opioids, criteria for use"),)),
@@ -1906,7 +1906,7 @@ class _Letter:
         slots["meds"] = _join_words(sorted(meds, key=str.lower))
         slots["requests"] = _join_words([i.noun if i.category.pharmaceutical else _with_article(i.noun) for i in self.items])
         intro, patient = self._summary_intro(slots)
-        target = rng.randint(150, 400)
+        target = rng.randint(160, 380)
         sentences = [intro]
         words = intro.count(" ") + 1
         for name, pool in SUMMARY_SECTIONS:
