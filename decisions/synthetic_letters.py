@@ -1754,7 +1754,7 @@ class _Letter:
         notice = self.layout == "notice-2013"
         who = "Claims Administrator" if actor == "ca" else "Expert Reviewer"
         if family is None:
-            return _Basis("The Claims Administrator did not cite any medical evidence for its decision.", []), LEAD_INS["OTHER"][0]
+            return _Basis("The Claims Administrator did not cite any medical evidence for its decision.", []), ""
         if family == "MTUS":
             count = 1 if actor == "ca" or notice else _weighted(rng, REVIEWER_CITATION_COUNT_TABLE)
             specs = rng.sample(variant.mtus, min(count, len(variant.mtus)))
@@ -1869,11 +1869,8 @@ class _Letter:
         findings = rng.sample(specific, min(len(specific), rng.randint(2, 3)))
         findings += rng.sample(generic, rng.randint(1, 2))
         opener = slots.fill(rng.choice(FINDING_OPENERS))
-        for n, finding in enumerate(findings):
-            text = slots.fill(finding)
-            if n == 0:
-                text = opener + text[0].lower() + text[1:] if not text.startswith(("MTUS", "ODG", "EMG", "MRI", "TENS", "Norco")) else opener + text
-            sentences.append(text)
+        sentences.append(opener + _decapitalize(slots.fill(findings[0])))
+        sentences.extend(slots.fill(finding) for finding in findings[1:])
         if category.opioid and upheld and rng.random() < HYPOGONADISM_RATE:
             sentences.append(slots.fill(HYPOGONADISM))
         sentences.append(slots.fill(_conclusion(rng, upheld, self.layout == "notice-2013", slots)))
@@ -2141,6 +2138,11 @@ def _drug_name(heading: str) -> str:
             break
         words.append(word)
     return " ".join(words)
+
+
+def _decapitalize(text: str) -> str:
+    """Lower-case a sentence's first word to continue another, unless it is an acronym ("MRI")."""
+    return text[0].lower() + text[1:] if text[1:2].islower() else text
 
 
 def _capitalize_first(text: str) -> str:
