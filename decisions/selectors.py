@@ -19,6 +19,7 @@ from django.contrib.postgres.search import SearchHeadline, SearchRank
 from django.db import connection
 from django.db.models import (
     BooleanField,
+    Count,
     ExpressionWrapper,
     F,
     OrderBy,
@@ -259,9 +260,10 @@ def item_facets(filterset: ItemFilter) -> Facets:
     click on it. A facet whose filter is active shows just the chosen value, to be removed.
     Outcome is the exception: its facet and every overturn rate are counted as if no outcome
     were chosen, or each rate would read 0% or 100%. So the pass reads the rows that match
-    every filter but the outcome (through the filters' indexes, never more rows than that); a
-    lateral subquery turns each row into one row per facet value, and one GROUP BY counts
-    them all.
+    every filter but the outcome (through the filters' indexes, never more rows than that) and
+    counts them by their combination of facet values (thousands of combinations for tens of
+    thousands of rows); a lateral subquery turns each combination into one row per facet
+    value, and a second GROUP BY adds them up.
     """
     conditions = filterset.conditions()
     outcome = conditions.pop("outcome", None)
@@ -269,24 +271,25 @@ def item_facets(filterset: ItemFilter) -> Facets:
     columns = {f"v_{name}": F(column) for name, column in FACET_COLUMNS.items()}
     if outcome is not None:
         columns["chosen_outcome"] = ExpressionWrapper(outcome, output_field=BooleanField())
-    inner_sql, inner_params = rows.values(**columns).query.sql_with_params()
+    combinations = rows.values(**columns).annotate(n=Count("pk"))
+    inner_sql, inner_params = combinations.query.sql_with_params()
     value_rows = " UNION ALL ".join(
         f"SELECT '{name}', x FROM unnest(m.v_{name}) AS x"
         if name in ARRAY_FACETS
         else f"SELECT '{name}', m.v_{name}::text"
         for name in ItemFilter.FACETS
     )
-    hits = "count(*)"
+    hits = "sum(m.n)"
     if outcome is not None:
-        hits = "count(*) FILTER (WHERE f.facet = 'outcome' OR m.chosen_outcome)"
+        hits = "sum(m.n) FILTER (WHERE f.facet = 'outcome' OR m.chosen_outcome)"
     limits = " ".join(
         f"WHEN '{name}' THEN {limit}" for name, limit in FACET_LIMITS.items() if limit is not None
     )
     sql = f"""
         SELECT facet, value, hits, overturned, decided FROM (
-            SELECT f.facet, f.value, {hits} AS hits,
-                   count(*) FILTER (WHERE m.v_outcome = %s) AS overturned,
-                   count(*) AS decided,
+            SELECT f.facet, f.value, {hits}::bigint AS hits,
+                   coalesce(sum(m.n) FILTER (WHERE m.v_outcome = %s), 0)::bigint AS overturned,
+                   sum(m.n)::bigint AS decided,
                    row_number() OVER (PARTITION BY f.facet ORDER BY {hits} DESC, f.value) AS place
             FROM ({inner_sql}) AS m
             CROSS JOIN LATERAL ({value_rows}) AS f(facet, value)
