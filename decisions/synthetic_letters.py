@@ -1959,13 +1959,13 @@ class _Letter:
         page = _Page(self.style)
         self.documents = None
         if self.layout == "notice-2013":
-            self._render_notice(page, self.summary)
+            self._render_notice(page)
         else:
             if self.layout == "case-header":
                 self._render_header(page)
                 if self.rng.random() < 0.5:
                     self.documents = self._documents()
-            self._render_standard(page, self.summary, self.documents)
+            self._render_standard(page)
         return page.text(self.rng)
 
     def expected(self) -> dict:
@@ -2029,13 +2029,14 @@ class _Letter:
         sentence = f"The {role} is Board Certified in {name}{sub} and is licensed to practice in {_join_words(list(states))}."
         page.paragraph(" ".join(part for part in (opening, sentence, closing) if part), repeated=True)
 
-    def _render_standard(self, page: _Page, summary: list[str], documents: list[str] | None) -> None:
+    def _render_standard(self, page: _Page) -> None:
         rng = self.rng
         role = "physician reviewer" if rng.random() < 0.3 else "expert reviewer"
         page.line(" " + HOW_HEADING)
         opening = HOW_OPENING.format(article="a" if role[0] == "p" else "an", role=role)
         self._credentials(page, opening, HOW_CLOSING.format(role=role), role)
         page.blank()
+        documents = self.documents
         if documents is not None:
             page.line(DOCUMENTS_HEADING)
             for line in documents:
@@ -2044,7 +2045,7 @@ class _Letter:
         page.line(SUMMARY_HEADING)
         page.paragraph(SUMMARY_INTRO, repeated=True)
         page.blank()
-        for paragraph in summary:
+        for paragraph in self.summary:
             page.paragraph(paragraph)
             page.blank()
         page.line(ITEMS_HEADING_DOCUMENTED if documents is not None else ITEMS_HEADING)
@@ -2066,7 +2067,7 @@ class _Letter:
                 page.paragraph(gap.join(sentences))
                 page.blank()
 
-    def _render_notice(self, page: _Page, summary: list[str]) -> None:
+    def _render_notice(self, page: _Page) -> None:
         t, rng = self.times, self.rng
         page.line(NOTICE_TITLE)
         page.line(f"Dated: {_numeric_date(t.decision)}")
@@ -2091,7 +2092,7 @@ class _Letter:
         page.line(NOTICE_SUMMARY)
         page.paragraph(NOTICE_DISCLAIMER.format(date=_long_date(t.ur_denial)) if rng.random() < 0.5 else SUMMARY_INTRO)
         page.blank()
-        for paragraph in summary:
+        for paragraph in self.summary:
             page.paragraph(paragraph)
             page.blank()
         page.line(NOTICE_DECISIONS)
