@@ -1,4 +1,4 @@
-"""COPY model instances into their table: the ingest's batch write.
+"""COPY rows into a model's table: the ingest's batch write.
 
 Django's bulk_create builds one INSERT with a placeholder per value; for a batch of letters
 that is tens of thousands of placeholders, and compiling and converting them cost more than
@@ -7,9 +7,9 @@ taken from the table's sequence beforehand so that items can point at their lett
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
-from django.db import DEFAULT_DB_ALIAS, connection, connections, models
+from django.db import DEFAULT_DB_ALIAS, connections, models
 from psycopg import sql
 
 
@@ -17,38 +17,46 @@ def allocate_ids(model: type[models.Model], count: int) -> list[int]:
     """Reserve `count` ids from the model's id sequence (one statement)."""
     if not count:
         return []
-    table = model._meta.db_table
-    with connection.cursor() as cursor:
+    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
         cursor.execute(
             "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-            [table, count],
+            [model._meta.db_table, count],
         )
         return [row[0] for row in cursor.fetchall()]
 
 
-def copy_instances(model: type[models.Model], objects: Sequence[models.Model]) -> None:
-    """COPY unsaved instances (ids already set when wanted) into the model's table.
+def copy_rows(model: type[models.Model], rows: Iterable[dict]) -> None:
+    """COPY rows given as {attribute name: plain Python value}; all rows share the first's keys.
 
-    Every concrete, stored column is written except generated ones; values go through each
-    field's own database preparation, so arrays, files and choices come out as the ORM would.
-    (The real connection, not the `connection` proxy, is passed: the proxy's attribute lookup
-    per value was a tenth of the ingest's time.)
+    Values must be what psycopg adapts by itself (str, int, bool, date, datetime, lists, None).
     """
-    if not objects:
+    iterator = iter(rows)
+    first = next(iterator, None)
+    if first is None:
         return
-    fields = [
-        f
-        for f in model._meta.concrete_fields
-        if not getattr(f, "generated", False) and not (f.primary_key and objects[0].pk is None)
-    ]
+    names = list(first)
     statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
         sql.Identifier(model._meta.db_table),
-        sql.SQL(", ").join(sql.Identifier(f.column) for f in fields),
+        sql.SQL(", ").join(sql.Identifier(model._meta.get_field(n).column) for n in names),
     )
-    # The raw psycopg cursor raises psycopg's errors; present them as Django's (DataError, ...).
     db = connections[DEFAULT_DB_ALIAS]
-    prepared = [(f.attname, f.get_db_prep_save) for f in fields]
+    # The raw psycopg cursor raises psycopg's errors; present them as Django's (DataError, ...).
     with db.cursor() as cursor, db.wrap_database_errors:
         with cursor.cursor.copy(statement) as copy:
-            for obj in objects:
-                copy.write_row([prep(getattr(obj, name), db) for name, prep in prepared])
+            copy.write_row([first[n] for n in names])
+            for row in iterator:
+                copy.write_row([row[n] for n in names])
+
+
+def copy_instances(model: type[models.Model], objects: Sequence[models.Model]) -> None:
+    """COPY unsaved instances, their ids already set, through each field's own preparation.
+
+    For rows whose values need the ORM's conversions (files, choices); every stored column
+    is written except generated ones.
+    """
+    db = connections[DEFAULT_DB_ALIAS]
+    fields = [f for f in model._meta.concrete_fields if not getattr(f, "generated", False)]
+    copy_rows(
+        model,
+        ({f.attname: f.get_db_prep_save(getattr(obj, f.attname), db) for f in fields} for obj in objects),
+    )

@@ -95,7 +95,12 @@ def ingest_files(
 def _prepare_all(
     inputs: Iterable[FileInput], *, workers: int, keep_originals: bool
 ) -> Iterator[Prepared | Rejected]:
-    """Prepare files in order, in worker processes when asked; memory stays flat either way."""
+    """Prepare files in order, in worker processes when asked, with memory bounded.
+
+    Workers parse one window of files while the caller stores the previous one, and never run
+    further ahead: Pool.imap would keep parsing into an unbounded result queue whenever the
+    database is the slower side (731 MB resident after 100,000 letters).
+    """
     work = partial(prepare, max_bytes=settings.IMR_MAX_FILE_BYTES, keep_original=keep_originals)
     if workers <= 1:
         yield from map(work, inputs)
@@ -105,7 +110,14 @@ def _prepare_all(
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["decisions.preparation"])
     with context.Pool(workers) as pool:
-        yield from pool.imap(work, inputs, chunksize=8)
+        pending = None
+        for window in _batches(inputs, BATCH_SIZE):
+            submitted = pool.map_async(work, window, chunksize=16)
+            if pending is not None:
+                yield from pending.get()
+            pending = submitted
+        if pending is not None:
+            yield from pending.get()
 
 
 def _batches(stream: Iterable, size: int) -> Iterator[list]:
