@@ -90,7 +90,7 @@ class Letter(models.Model):
         PDF = "pdf", "PDF"
         TEXT = "text", "Text"
 
-    sha256 = models.CharField(max_length=64, unique=True, help_text="SHA-256 of the original file's bytes.")
+    sha256 = models.CharField(max_length=64, help_text="SHA-256 of the original file's bytes.")
     source_name = models.CharField(max_length=1000)
     original_kind = models.CharField(max_length=4, choices=Kind.choices)
     original_file = models.FileField(upload_to=original_file_path, blank=True)
@@ -121,6 +121,11 @@ class Letter(models.Model):
     parsed_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        constraints = [
+            # A constraint rather than unique=True: the same index without the LIKE index
+            # Django adds for unique text fields, which no query here uses.
+            models.UniqueConstraint(fields=["sha256"], name="letter_sha256_uniq"),
+        ]
         indexes = [
             models.Index(
                 fields=["case_number"],
@@ -163,7 +168,10 @@ class DisputedItem(models.Model):
     from the same parsed letter.
     """
 
-    letter = models.ForeignKey(Letter, on_delete=models.CASCADE, related_name="items")
+    # No index of its own: item_letter_position_uniq (letter, position) serves letter lookups.
+    letter = models.ForeignKey(
+        Letter, on_delete=models.CASCADE, related_name="items", db_index=False
+    )
     position = models.PositiveSmallIntegerField(help_text="1 for the letter's first item.")
     treatment = models.TextField()
     outcome = models.CharField(max_length=10, choices=Outcome.choices)
@@ -266,7 +274,10 @@ class DisputedItem(models.Model):
 class Citation(models.Model):
     """One guideline citation, from either party's basis, so citations are queried as rows."""
 
-    item = models.ForeignKey(DisputedItem, on_delete=models.CASCADE, related_name="citations")
+    # No index of its own: citation_item_party_position_uniq (item, ...) serves item lookups.
+    item = models.ForeignKey(
+        DisputedItem, on_delete=models.CASCADE, related_name="citations", db_index=False
+    )
     party = models.CharField(max_length=20, choices=Party.choices)
     position = models.PositiveSmallIntegerField()
     guideline = models.CharField(max_length=5, choices=Guideline.choices)
