@@ -8,6 +8,9 @@ the fixed phrases, never at commas; an "and" inside a specialty belongs to its n
 The labelled block: "The Expert Reviewer has the following credentials:" followed by
 "State(s) of Licensure: California" and "Certification(s)/Specialty: Emergency Medicine", one
 per line; each value is the rest of its line.
+
+Chiropractors and acupuncturists are not board certified; their sentence reads "The expert
+reviewer is a Licensed Chiropractor and is licensed to practice in California".
 """
 from __future__ import annotations
 
@@ -16,8 +19,10 @@ import re
 from .model import Reviewer
 from .text import lowered, one_line
 
+# "Board Certified in X", or, for licensed professions without boards, "is a Licensed
+# Chiropractor": the profession the letter names is the reviewer's specialty.
 _SPECIALTY = re.compile(
-    r"board[ -]certified in (?P<value>.+?)"
+    r"(?:board[ -]certified in|reviewer is an? licensed) (?P<value>.+?)"
     r"(?=,?\s+(?:and\s+)?(?:has an? sub-?specialty in|is licensed to practice in)\b|\.(?:\s|$))"
 )
 _SUBSPECIALTY = re.compile(

@@ -69,6 +69,14 @@ INTRO = (
             ),
         ),
         (
+            # Professions without boards name their licence instead.
+            (
+                "The expert reviewer is a Licensed Chiropractor and Acupuncturist and is licensed"
+                " to practice in California."
+            ),
+            Reviewer("Chiropractor and Acupuncturist", None, ("California",)),
+        ),
+        (
             "The reviewer\u2019s credentials are on file.",
             Reviewer(None, None, ()),
         ),
