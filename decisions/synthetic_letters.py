@@ -1812,7 +1812,7 @@ class _Letter:
             else:
                 head = ("" if citations else "MTUS ") + " ".join(part for part in (written, topic) if part)
                 text = head + (f" Page(s): {pages}" if pages else "")
-            if not lead:
+            if not lead and actor == "reviewer":
                 lead = self._mtus_lead(doc, pages)
             citations.append(_citation("MTUS", canonical, topic, _page_list(pages), text.strip()))
         return citations, lead
