@@ -208,3 +208,22 @@ def test_concurrent_ingests_store_each_letter_once(letters_dir):
     assert sum(s.created for s in summaries) == 3
     assert sum(s.duplicates for s in summaries) == 2 * 9 - 3
     assert sum(s.failed for s in summaries) == 0
+
+
+class FakeTerminal(StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_bar_draws_on_a_terminal_and_stays_quiet_otherwise():
+    from decisions.management.commands.ingest import Progress
+
+    terminal, pipe = FakeTerminal(), StringIO()
+    for stream in (terminal, pipe):
+        progress = Progress(stream, total=2)
+        progress.advance()
+        progress.advance()
+        progress.close()
+    assert "[" + "#" * 30 + "] 2/2 files" in terminal.getvalue()
+    assert terminal.getvalue().endswith("\n")
+    assert pipe.getvalue() == ""
