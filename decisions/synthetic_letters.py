@@ -1398,8 +1398,11 @@ SPECIALTY_BY_NAME = {name: (name, subs, shapes) for _, name, subs, shapes in SPE
 
 
 def _clean(text: str) -> str:
-    """A paragraph as the parser must return it: whitespace runs collapsed, ends stripped."""
-    return " ".join(text.split())
+    """A paragraph as the parser must return it: runs of spaces collapsed, ends stripped. The
+    sources hold no other whitespace, and str.replace is several times faster than split/join."""
+    while "  " in text:
+        text = text.replace("  ", " ")
+    return text.strip()
 
 
 def _long_date(d: date, comma: bool = True) -> str:
@@ -1417,6 +1420,9 @@ def _padded_date(d: date) -> str:
 def _short_year_date(d: date) -> str:
     return f"{d.month}/{d.day}/{d.year % 100:02d}"
 
+
+# How a summary writes the date of injury; two-digit years only where they cannot mislead.
+INJURY_DATE_FORMS = (_long_date, _numeric_date, _padded_date, _short_year_date)
 
 # Narrative date slots: key -> (which date, how it is written).
 DATE_SLOTS = {
@@ -1942,10 +1948,8 @@ class _Letter:
             template, states_injury = rng.choice(INTRO_PERSON)
             age, sex = self.age, self.sex
             slots["age_sex"] = rng.choice(AGE_FORMS).format(age=age) + " " + rng.choice(SEX_WORDS[sex])
-        forms = [_long_date(injury), _numeric_date(injury), _padded_date(injury)]
-        if 2000 <= injury.year <= 2012:
-            forms.append(_short_year_date(injury))
-        slots["doi"] = rng.choice(forms)
+        forms = INJURY_DATE_FORMS if 2000 <= injury.year <= 2012 else INJURY_DATE_FORMS[:-1]
+        slots["doi"] = rng.choice(forms)(injury)
         patient = {"age": age, "sex": sex, "date_of_injury": injury.isoformat() if states_injury else None}
         return slots.fill(template), patient
 
