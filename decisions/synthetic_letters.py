@@ -1394,6 +1394,9 @@ REVIEWER_CITATION_COUNT_TABLE = _cumulative(((1, 72), (2, 24), (3, 4)))
 EXTRA_GUIDELINE_TABLE = _cumulative(((0, 20), (1, 50), (2, 30)))
 UPHELD_CONCLUSION_TABLE = _cumulative(UPHELD_CONCLUSIONS)
 OVERTURNED_CONCLUSION_TABLE = _cumulative(OVERTURNED_CONCLUSIONS)
+# How the reviewer refers to the injured worker, and the sex a summary states (when it does).
+PERSONA_TABLE = _cumulative((("patient", 55), ("applicant", 30), ("injured worker", 15)))
+SEX_TABLE = _cumulative((("male", 45), ("female", 40), (None, 15)))
 SPECIALTY_BY_NAME = {name: (name, subs, shapes) for _, name, subs, shapes in SPECIALTIES}
 
 
@@ -1600,11 +1603,11 @@ class _Letter:
         self.layout: str = _weighted(rng, LAYOUT_TABLE)
         self.style = _style(rng)
         self.times = _timeline(rng, self.layout)
-        self.persona = rng.choices(("patient", "applicant", "injured worker"), (55, 30, 15))[0]
+        self.persona: str = _weighted(rng, PERSONA_TABLE)
         # Sex is known only when the summary states it; pronouns elsewhere must not give it away.
         note_rate = 0.25 if self.persona == "applicant" else 0.15
         self.intro_kind = "note" if rng.random() < note_rate else ("applicant" if self.persona == "applicant" else "person")
-        self.sex = rng.choices(("male", "female", None), (45, 40, 15))[0] if self.intro_kind == "person" else None
+        self.sex: str | None = _weighted(rng, SEX_TABLE) if self.intro_kind == "person" else None
         self.case_serial = rng.randint(1, 9_999_999)
         self.has_received = self.layout == "case-header" or rng.random() < 0.7
         self.age = rng.randint(max(22, 18 + self.times.decision.year - self.times.injury.year), 70)
@@ -1752,7 +1755,7 @@ class _Letter:
         others = [f for f in _family_table(category, variant)[0] if f != reviewer_family]
         if not others or rng.random() < NO_EVIDENCE_SHARE:
             return None
-        return rng.choices(others, [FAMILY_WEIGHTS[f] for f in others])[0]
+        return _weighted(rng, _cumulative(tuple((f, FAMILY_WEIGHTS[f]) for f in others)))
 
     def _basis(self, category: Category, variant: Variant, slots: _Slots, family: str | None, actor: str) -> tuple[_Basis, str]:
         """A guideline paragraph (without its label) and the rationale lead-in its first citation suggests."""
