@@ -27,6 +27,8 @@ from datetime import date, timedelta
 from itertools import accumulate
 from pathlib import Path
 
+from .guidelines import ACOEM_CHAPTERS, CHRONIC_PAIN, POSTSURGICAL, acoem_chapter
+
 LETTERS_PER_SHARD = 1000
 
 # --- Letter-level mixes ---------------------------------------------------------------------
@@ -147,26 +149,6 @@ OVERTURNED_VERDICT = "medically necessary and appropriate"
 
 # --- Citations ------------------------------------------------------------------------------
 
-CHRONIC_PAIN = "Chronic Pain Medical Treatment Guidelines"
-POSTSURGICAL = "Postsurgical Treatment Guidelines"
-ACOEM_CHAPTERS = {
-    1: "Prevention",
-    2: "General Approach to Initial Assessment and Documentation",
-    3: "Initial Approaches to Treatment",
-    4: "Work-Relatedness",
-    5: "Cornerstones of Disability Prevention and Management",
-    6: "Pain, Suffering, and the Restoration of Function",
-    7: "Independent Medical Examinations and Consultations",
-    8: "Neck and Upper Back Complaints",
-    9: "Shoulder Complaints",
-    10: "Elbow Disorders",
-    11: "Forearm, Wrist, and Hand Complaints",
-    12: "Low Back Complaints",
-    13: "Knee Complaints",
-    14: "Ankle and Foot Complaints",
-    15: "Stress-Related Conditions",
-    16: "Eye",
-}
 # How the Chronic Pain Medical Treatment Guidelines are named in the letters (weights).
 CHRONIC_PAIN_WRITTEN = (
     ("Chronic Pain Treatment Guidelines", 60),
@@ -1801,7 +1783,7 @@ class _Letter:
             elif doc == "PS":
                 written = canonical = POSTSURGICAL
             elif isinstance(doc, int):
-                canonical = f"ACOEM Chapter {doc} {ACOEM_CHAPTERS[doc]}"
+                canonical = acoem_chapter(doc)
                 written = canonical if rng.random() < 0.85 else f"ACOEM Practice Guidelines, Chapter {doc} {ACOEM_CHAPTERS[doc]}"
             else:
                 written, canonical = "", None
@@ -1850,7 +1832,7 @@ class _Letter:
             return _citation("ODG", chapter, topic, (), text), rng.choice(LEAD_INS["ODG"])
         if family == "ACOEM":
             chapter, pages = rng.choice(variant.acoem)
-            document = f"ACOEM Chapter {chapter} {ACOEM_CHAPTERS[chapter]}"
+            document = acoem_chapter(chapter)
             page_word = "pages" if "-" in pages else "page"
             text = f"{prefix}{ACOEM_NON_MTUS}, Chapter {chapter} {ACOEM_CHAPTERS[chapter]}, {page_word} {pages}"
             lead = rng.choice(LEAD_INS["ACOEM"]).replace("{chapter}", str(chapter)).replace("{page}", pages.split("-")[0])

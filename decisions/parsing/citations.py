@@ -14,31 +14,12 @@ import re
 from functools import lru_cache
 from typing import Literal
 
+from ..guidelines import ACOEM_CHAPTERS, CHRONIC_PAIN, POSTSURGICAL, acoem_chapter
 from .model import Basis, Citation, Guideline
 from .text import lowered
 
 Family = Literal["MTUS", "Non-MTUS"] | None
 
-CHRONIC_PAIN = "Chronic Pain Medical Treatment Guidelines"
-POSTSURGICAL = "Postsurgical Treatment Guidelines"
-ACOEM_CHAPTERS = {
-    1: "Prevention",
-    2: "General Approach to Initial Assessment and Documentation",
-    3: "Initial Approaches to Treatment",
-    4: "Work-Relatedness",
-    5: "Cornerstones of Disability Prevention and Management",
-    6: "Pain, Suffering, and the Restoration of Function",
-    7: "Independent Medical Examinations and Consultations",
-    8: "Neck and Upper Back Complaints",
-    9: "Shoulder Complaints",
-    10: "Elbow Disorders",
-    11: "Forearm, Wrist, and Hand Complaints",
-    12: "Low Back Complaints",
-    13: "Knee Complaints",
-    14: "Ankle and Foot Complaints",
-    15: "Stress-Related Conditions",
-    16: "Eye",
-}
 # A chapter title as letters write it: with or without commas and hyphens between its words.
 _CHAPTER_TITLES = {
     number: re.compile(r"[\s,:-]*" + r"[\s,-]+".join(re.split(r"[\s,-]+", title.lower())) + r"\b")
@@ -196,7 +177,7 @@ def _acoem_chapter(chapter: re.Match[str], body: str, low: str) -> tuple[str, st
         return f"ACOEM Chapter {number}", _topic(body[chapter.end() :])
     written = _CHAPTER_TITLES[number].match(low, chapter.end())
     topic = body[written.end() if written else chapter.end() :]
-    return f"ACOEM Chapter {number} {title}", _topic(topic)
+    return acoem_chapter(number), _topic(topic)
 
 
 def _odg_document(rest: str) -> tuple[str | None, str | None]:
