@@ -159,7 +159,6 @@ class DisputedItemAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     search_fields = ["treatment"]
     show_full_result_count = False
     inlines = [CitationInline]
-    exclude = ["search_vector"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[DisputedItem]:
         return (
@@ -186,7 +185,6 @@ class CitationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
                 "item__rationale",
                 "item__claims_administrator_basis",
                 "item__reviewer_basis",
-                "item__search_vector",
             )
         )
 

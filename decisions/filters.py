@@ -20,8 +20,9 @@ Parameters (all optional, freely combined; the export takes the same ones):
 
 The citation filters mean the IMR reviewer's citations, the basis of the decision, copied onto
 the item row at ingest. Each filter states its condition as a `Q` (`ConditionFilter.condition`),
-so the result list and the facet counts (`selectors.item_facets`, which needs the outcome
-condition apart) apply exactly the same conditions.
+so the result list and the facet counts apply exactly the same conditions. The facet filters'
+conditions name columns that `FacetCombination` shares with the item (`FacetColumns`), so
+they select combinations as well as items (see `selectors`).
 """
 from __future__ import annotations
 
@@ -142,8 +143,10 @@ class PageKeyCondition(ArrayCondition, django_filters.CharFilter):
 
 
 class SearchCondition(TextCondition):
+    """Items whose search entry matches the query (the vector lives in `SearchEntry`)."""
+
     def condition(self, value: str) -> Q:
-        return Q(search_vector=search_query(value))
+        return Q(search__search_vector=search_query(value))
 
 
 class TreatmentCondition(TextCondition):

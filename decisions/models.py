@@ -1,18 +1,19 @@
 """Letters, their disputed items and guideline citations, and the ingest runs that loaded them.
 
 Sized for the full public record (about 2 million letters, 5 million items, 10 million
-citations): the search reads items only, so what the hot filters need is copied onto the item
-row at ingest time (see `DisputedItem`), and the full-text vector is a stored generated column
-that Postgres keeps current itself.
+citations): what the hot filters need is copied onto the item row at ingest time (see
+`DisputedItem`), and the search reads narrow rows Postgres derives from the items in the same
+transaction: a search entry per item (`SearchEntry`, with the full-text vector) and item counts
+by facet values (`FacetCombination`, `FacetCount`).
 """
 from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.db.models.functions import Left, Lower
+from django.db.models.functions import Left, Lower, Repeat
 from django.urls import reverse
 from django.utils import timezone
 
@@ -160,39 +161,24 @@ def normalised_treatment(expression: models.Expression | str) -> models.Func:
     )
 
 
-class DisputedItem(models.Model):
-    """One treatment decision: the unit analysts search for.
+class FacetColumns(models.Model):
+    """The columns the search counts by: every facet and the filters beside it.
 
-    The reviewer, patient and date columns repeat the letter's values so that filtering,
-    faceting and sorting 5 million items never needs a join; the ingest service writes both
-    from the same parsed letter.
+    Items have them; `FacetCombination` counts the items that share all of them. One
+    definition for both keeps their names and types equal, so a filter's `Q` applies to
+    either table.
     """
 
-    # No index of its own: item_letter_position_uniq (letter, position) serves letter lookups.
-    letter = models.ForeignKey(
-        Letter, on_delete=models.CASCADE, related_name="items", db_index=False
-    )
-    position = models.PositiveSmallIntegerField(help_text="1 for the letter's first item.")
-    treatment = models.TextField()
     outcome = models.CharField(max_length=10, choices=Outcome.choices)
-    rationale = models.TextField()
-    claims_administrator_basis = models.TextField(null=True, blank=True)
-    reviewer_basis = models.TextField(null=True, blank=True)
-
     reviewer_specialty = models.CharField(max_length=200, null=True, blank=True)
-    patient_age = models.PositiveSmallIntegerField(null=True, blank=True)
-    patient_sex = models.CharField(max_length=6, choices=Sex.choices, null=True, blank=True)
-    date_of_injury = models.DateField(null=True, blank=True)
-    decision_date = models.DateField(null=True, blank=True)
     guideline_mismatch = models.BooleanField(
         null=True,
         help_text="The IMR reviewer relied on a guideline family the claims administrator did not "
         "cite (null when either side cites nothing).",
     )
-
     # The IMR reviewer's citations (the basis of the decision), copied from the Citation rows at
-    # ingest: GIN-indexed arrays let the guideline, document and page filters and facets read
-    # one row per item, so a join can never count an item twice.
+    # ingest: arrays let the guideline, document and page filters and facets read one row per
+    # item, so a join can never count an item twice.
     reviewer_guidelines = ArrayField(
         models.CharField(max_length=5, choices=Guideline.choices), default=list, blank=True
     )
@@ -203,16 +189,37 @@ class DisputedItem(models.Model):
         blank=True,
         help_text='"<document>:<page>" for every page the reviewer cited (see page_key).',
     )
+
+    class Meta:
+        abstract = True
+
+
+class DisputedItem(FacetColumns):
+    """One treatment decision: the unit analysts search for.
+
+    The reviewer, patient and date columns repeat the letter's values so that filtering,
+    faceting and sorting 5 million items never needs a join; the ingest service writes both
+    from the same parsed letter. Each item has a `SearchEntry`, which Postgres writes itself.
+    """
+
+    # No index of its own: item_letter_position_uniq (letter, position) serves letter lookups.
+    letter = models.ForeignKey(
+        Letter, on_delete=models.CASCADE, related_name="items", db_index=False
+    )
+    position = models.PositiveSmallIntegerField(help_text="1 for the letter's first item.")
+    treatment = models.TextField()
+    rationale = models.TextField()
+    claims_administrator_basis = models.TextField(null=True, blank=True)
+    reviewer_basis = models.TextField(null=True, blank=True)
+
+    patient_age = models.PositiveSmallIntegerField(null=True, blank=True)
+    patient_sex = models.CharField(max_length=6, choices=Sex.choices, null=True, blank=True)
+    date_of_injury = models.DateField(null=True, blank=True)
+    decision_date = models.DateField(null=True, blank=True)
+
     treatment_key = models.GeneratedField(
         expression=normalised_treatment("treatment"),
         output_field=models.CharField(max_length=200),
-        db_persist=True,
-    )
-
-    search_vector = models.GeneratedField(
-        expression=SearchVector("treatment", weight="A", config="english")
-        + SearchVector("rationale", weight="B", config="english"),
-        output_field=SearchVectorField(),
         db_persist=True,
     )
 
@@ -222,7 +229,6 @@ class DisputedItem(models.Model):
             models.UniqueConstraint(fields=["letter", "position"], name="item_letter_position_uniq"),
         ]
         indexes = [
-            GinIndex(fields=["search_vector"], name="item_search_vector_idx"),
             GinIndex(fields=["reviewer_guidelines"], name="item_reviewer_guidelines_idx"),
             GinIndex(fields=["reviewer_documents"], name="item_reviewer_documents_idx"),
             GinIndex(fields=["reviewer_pages"], name="item_reviewer_pages_idx"),
@@ -300,3 +306,119 @@ class Citation(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+class FacetCombination(FacetColumns):
+    """How many items share one combination of facet values: a rollup Postgres maintains.
+
+    A trigger on the item table adds and subtracts the items each insert, delete or update
+    changes, in the same transaction (migration 0004), so the counts are exact at every
+    commit. Counting a filtered set by facet then reads a few thousand combinations instead
+    of millions of items, and a search entry names its item's combination in four bytes.
+    Combinations no item has any more stay, with `items` at 0.
+    """
+
+    # Tens of thousands of combinations at most; a four-byte id keeps search entries narrow.
+    id = models.AutoField(primary_key=True)
+    key = models.UUIDField(help_text="MD5 of the combination's values (decisions_facet_key).")
+    items = models.BigIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["key"], name="facetcombination_key_uniq")]
+
+    def __str__(self) -> str:
+        return f"{self.items} items: {self.outcome}, {self.reviewer_specialty}"
+
+
+class FacetCount(models.Model):
+    """How many items of an outcome have a facet value: among all items (no `given_facet`),
+    or among the items that have one value of a GIVEN_FACETS facet. Maintained with
+    `FacetCombination`; it answers the counts of a page with no filter, or one such facet
+    filter (the outcome apart), in one index range read.
+
+    The given facet's own values are not counted beside it: a page filtered by a value shows
+    that value alone, and its counts are the given value's totals.
+    """
+
+    # The facets whose values most items share: most combinations have them, so they are the
+    # slowest for `FacetCombination` to answer. A specialty or a cited page is shared by a few
+    # hundred combinations, answered in milliseconds; counting the many pages of every item
+    # here would double what maintaining the counts costs an ingest.
+    GIVEN_FACETS = ("guideline", "document", "mismatch")
+
+    given_facet = models.CharField(max_length=20, blank=True)
+    given_value = models.CharField(max_length=320, blank=True)
+    facet = models.CharField(max_length=20)
+    value = models.CharField(max_length=320)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices)
+    items = models.BigIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["given_facet", "given_value", "facet", "value", "outcome"],
+                name="facetcount_uniq",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.facet}={self.value} ({self.outcome}): {self.items}"
+
+
+class SearchEntry(models.Model):
+    """An item as the search reads it: its text vectors, decision date and facet combination.
+
+    A table of its own because counting a query's matches by facet visits every matching
+    row: an item row is 1-2 KB (texts and, before, their vector), so the 5% of items that
+    mention Norco sit on a quarter of the item table's pages. An entry row is about 130
+    bytes, so the same matches read 5-10 times fewer pages: the facet columns are one
+    combination id, and the search vector is stored out of line (see `filler`).
+
+    Postgres writes the entries: the trigger that maintains `FacetCombination` inserts,
+    replaces and deletes them with their items (migration 0004).
+    """
+
+    item = models.OneToOneField(
+        DisputedItem, primary_key=True, on_delete=models.DO_NOTHING, related_name="search"
+    )
+    combination = models.ForeignKey(
+        FacetCombination, on_delete=models.DO_NOTHING, related_name="+", db_index=False
+    )
+    decision_date = models.DateField(null=True)
+    treatment_vector = SearchVectorField(
+        help_text="The treatment's words alone: matches in the treatment rank first."
+    )
+    search_vector = SearchVectorField(help_text="Treatment (weight A) and rationale (weight B).")
+    # Postgres moves a value out of a row only when the whole row exceeds ~2 KB (a compile-time
+    # threshold; the table's toast_tuple_target only applies past it). These constant 2,100
+    # characters push every row over it, then compress to ~35 bytes, and the toaster moves the
+    # search vector out of line: a match costs ~130 bytes of heap instead of ~1 KB.
+    filler = models.TextField(db_default=Repeat(models.Value(" "), 2100), editable=False)
+
+    class Meta:
+        indexes = [
+            GinIndex(fields=["search_vector"], name="entry_search_vector_idx"),
+            # Result pages without a query, in either date order, with the combination in the
+            # key so that a facet filter is checked in the index (index-only scans).
+            models.Index(
+                models.F("decision_date").desc(nulls_last=True),
+                models.F("item_id").desc(),
+                models.F("combination_id"),
+                name="entry_newest_idx",
+            ),
+            models.Index(
+                models.F("decision_date").asc(nulls_last=True),
+                models.F("item_id").asc(),
+                models.F("combination_id"),
+                name="entry_oldest_idx",
+            ),
+            models.Index(
+                models.F("combination_id"),
+                models.F("decision_date").desc(nulls_last=True),
+                models.F("item_id").desc(),
+                name="entry_combination_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Search entry of item {self.item_id}"

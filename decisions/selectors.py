@@ -1,8 +1,21 @@
 """Reads for the search, letter and export pages.
 
-Sized for millions of items: every query reads item rows only (the reviewer's citations are
-copied onto them as GIN-indexed arrays), the result count and all facets come from one query,
-a results page from one more, whatever the page's length.
+Sized for millions of items. A results page costs two statements whatever its length: a
+summary (the exact total, the overturn rate and every facet's top values) and the page's
+rows. Where the summary counts depends on the filters (`_Plan`):
+
+- no query and no facet filter besides the outcome (the list as it opens), or one on a facet
+  whose values most items share (guideline, document, mismatch): the maintained `FacetCount`
+  rows, one index range read;
+- no query and other facet filters: the matching `FacetCombination` rows, each a
+  combination of facet values with its item count;
+- a query: its matches among the narrow `SearchEntry` rows (GIN index), counted by
+  combination in one pass that also picks the page's items;
+- a filter only items can answer (treatment wording, injury dates, age, sex): the items.
+
+The four count the same thing (tests compare them with each other and a plain ORM count).
+Every statement runs under IMR_SEARCH_STATEMENT_MS: when the summary runs out of time the
+page counts the total alone, then nothing; its results are shown either way.
 
 Highlighting: letter text is untrusted, so Postgres marks matches with two Unicode
 noncharacters (reserved for internal use, never in interchange text) and the template filter
@@ -10,13 +23,16 @@ noncharacters (reserved for internal use, never in interchange text) and the tem
 """
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
+from typing import TypeVar
 
+from django.conf import settings
 from django.contrib.postgres.expressions import ArraySubquery
-from django.contrib.postgres.search import SearchHeadline, SearchRank
-from django.db import connection
+from django.contrib.postgres.search import SearchHeadline
+from django.db import OperationalError, connection, transaction
 from django.db.models import (
     BooleanField,
     Count,
@@ -25,12 +41,24 @@ from django.db.models import (
     OrderBy,
     OuterRef,
     Prefetch,
+    Q,
+    QuerySet,
     Value,
 )
 from django.db.models.functions import JSONObject, Left
+from psycopg.errors import QueryCanceled
 
 from .filters import SEARCH_CONFIG, ItemFilter, Sort, search_query
-from .models import Citation, DisputedItem, Letter, Outcome, Party
+from .models import (
+    Citation,
+    DisputedItem,
+    FacetCombination,
+    FacetCount,
+    Letter,
+    Outcome,
+    Party,
+    SearchEntry,
+)
 
 HIGHLIGHT_START = "\ufdd0"
 HIGHLIGHT_STOP = "\ufdd1"
@@ -48,17 +76,17 @@ FACET_LIMITS: dict[str, int | None] = {
     "cited_page": 10,
     "mismatch": None,
 }
-# The item column each facet counts; array columns count each element.
-FACET_COLUMNS = {
-    "outcome": "outcome",
-    "specialty": "reviewer_specialty",
-    "guideline": "reviewer_guidelines",
-    "document": "reviewer_documents",
-    "cited_page": "reviewer_pages",
-    "mismatch": "guideline_mismatch",
-}
-ARRAY_FACETS = frozenset({"guideline", "document", "cited_page"})
-assert tuple(FACET_COLUMNS) == ItemFilter.FACETS
+assert tuple(FACET_LIMITS) == ItemFilter.FACETS
+# The columns a combination of facet values consists of (models.FacetColumns); SQL's
+# decisions_facet_values (migration 0004) turns them into the facets' (facet, value) rows.
+COMBINATION_COLUMNS = (
+    "outcome",
+    "reviewer_specialty",
+    "guideline_mismatch",
+    "reviewer_guidelines",
+    "reviewer_documents",
+    "reviewer_pages",
+)
 
 # What a results page shows of an item; rationale is only read inside Postgres for the snippet.
 PAGE_COLUMNS = (
@@ -76,8 +104,14 @@ PAGE_COLUMNS = (
     "reviewer_guidelines",
 )
 
+# Newest decisions first, over items (similar decisions).
 NEWEST = (F("decision_date").desc(nulls_last=True), F("id").desc())
-OLDEST = (F("decision_date").asc(nulls_last=True), F("id").asc())
+# The result orders in SQL, over a query's matches (see _match_summary and _Plan.order).
+MATCH_ORDERS = {
+    Sort.RELEVANCE: "in_treatment DESC, decision_date DESC NULLS LAST, item_id DESC",
+    Sort.NEWEST: "decision_date DESC NULLS LAST, item_id DESC",
+    Sort.OLDEST: "decision_date ASC NULLS LAST, item_id ASC",
+}
 
 _headline = partial(
     SearchHeadline,
@@ -85,6 +119,8 @@ _headline = partial(
     start_sel=HIGHLIGHT_START,
     stop_sel=HIGHLIGHT_STOP,
 )
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -102,12 +138,17 @@ class FacetValue:
 
 @dataclass(frozen=True)
 class Facets:
-    """The exact result count and, per facet, its most frequent values among the results."""
+    """The exact result count and, per facet, its most frequent values among the results.
 
-    total: int
+    When counting takes longer than a search may, `by_value` is False and `values` empty (the
+    total was counted on its own), or `total` is None as well (nothing was counted).
+    """
+
+    total: int | None
     overturned: int  # among the results as they would be without the outcome filter
     decided: int
     values: dict[str, list[FacetValue]] = field(default_factory=dict)
+    by_value: bool = True
 
     @property
     def overturn_rate(self) -> float | None:
@@ -116,13 +157,16 @@ class Facets:
 
 @dataclass(frozen=True)
 class Pagination:
+    """Page numbers; without a total (it was not counted in time) only the neighbours are known."""
+
     number: int
     per_page: int
-    total: int
+    total: int | None
+    has_more: bool = False  # with no total: whether a next page has results
 
     @property
-    def num_pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
+    def num_pages(self) -> int | None:
+        return None if self.total is None else max(1, -(-self.total // self.per_page))
 
     @property
     def offset(self) -> int:
@@ -130,15 +174,15 @@ class Pagination:
 
     @property
     def exists(self) -> bool:
-        return self.number <= self.num_pages
+        return self.total is None or self.number <= self.num_pages
 
     @property
     def has_previous(self) -> bool:
-        return 1 < self.number <= self.num_pages
+        return self.number > 1 and (self.total is None or self.number <= self.num_pages)
 
     @property
     def has_next(self) -> bool:
-        return self.number < self.num_pages
+        return self.has_more if self.total is None else self.number < self.num_pages
 
     @property
     def previous_number(self) -> int:
@@ -165,6 +209,7 @@ class ItemSearch:
     facets: Facets | None = None  # None when the parameters are invalid
     pagination: Pagination | None = None
     items: list[DisputedItem] = field(default_factory=list)
+    timed_out: bool = False  # even the page's rows took longer than a search may
 
 
 def item_filterset(params: Mapping[str, str]) -> ItemFilter:
@@ -173,21 +218,41 @@ def item_filterset(params: Mapping[str, str]) -> ItemFilter:
 
 
 def item_search(filterset: ItemFilter, *, per_page: int = PER_PAGE) -> ItemSearch:
-    """One results page: count and facets (one query), then the page's rows (one query).
+    """One results page: a summary (total and facets) and the page's rows, two statements.
 
     Invalid parameters give no results (the page shows the form's errors instead), and a
-    page past the end gives no rows and no query for them.
+    page past the end gives no rows and no statement for them. What a statement could not
+    count in time is left out and said so (see `Facets`); rows that could not be read in
+    time leave an empty page that says so (`timed_out`). Never an error page.
     """
     if not filterset.is_valid():
         return ItemSearch(filterset=filterset, query="", sort="")
-    data = filterset.form.cleaned_data
-    query, sort = data["q"] or "", _effective_sort(filterset)
-    facets = item_facets(filterset)
-    pagination = Pagination(number=data["page"] or 1, per_page=per_page, total=facets.total)
-    items = []
-    if pagination.offset < facets.total:
-        items = item_page(filterset, offset=pagination.offset, limit=per_page)
-    return ItemSearch(filterset, query, sort, facets, pagination, items)
+    plan = _Plan.of(filterset)
+    number = filterset.form.cleaned_data["page"] or 1
+    window = ((number - 1) * per_page, per_page)
+    try:
+        with _search_transaction():
+            summary = _within_budget(lambda: _summary(plan, window, by_value=True))
+            by_value = summary is not None
+            if summary is None:
+                summary = _within_budget(lambda: _summary(plan, window, by_value=False))
+            facets = _facets(filterset, summary.rows, by_value) if summary else UNCOUNTED
+            pagination = Pagination(number=number, per_page=per_page, total=facets.total)
+            items: list[DisputedItem] = []
+            if summary and summary.page_ids is not None:
+                items = _page_items(summary.page_ids, plan)
+            elif facets.total is None:
+                # One row past the page tells whether there is a next one.
+                items = _page_items(_page_ids(plan, (window[0], per_page + 1)), plan)
+                pagination = Pagination(number, per_page, None, has_more=len(items) > per_page)
+                items = items[:per_page]
+            elif pagination.offset < facets.total:
+                items = _page_items(_page_ids(plan, window), plan)
+    except OperationalError as error:
+        if not isinstance(error.__cause__, QueryCanceled):
+            raise
+        return ItemSearch(filterset, plan.query, plan.sort, UNCOUNTED, timed_out=True)
+    return ItemSearch(filterset, plan.query, plan.sort, facets, pagination, items)
 
 
 def _effective_sort(filterset: ItemFilter) -> str:
@@ -197,31 +262,343 @@ def _effective_sort(filterset: ItemFilter) -> str:
     return Sort.NEWEST if sort == Sort.RELEVANCE and not data["q"] else sort
 
 
-def item_order(filterset: ItemFilter) -> tuple[OrderBy, ...]:
-    """The result order; ties always end in the item id, so pages never overlap."""
-    sort = _effective_sort(filterset)
-    if sort == Sort.RELEVANCE:
-        rank = SearchRank(F("search_vector"), search_query(filterset.form.cleaned_data["q"]))
-        return (rank.desc(), *NEWEST)
-    return OLDEST if sort == Sort.OLDEST else NEWEST
+@dataclass(frozen=True)
+class _Plan:
+    """A valid search, its conditions sorted by what can answer them."""
+
+    query: str
+    sort: str
+    outcome: str  # the chosen outcome, "" for either
+    conditions: dict[str, Q]  # every filter's condition but the outcome's, the query's included
+    facet_values: dict[str, str]  # chosen facet filters but the outcome, spelled as facet values
+
+    @classmethod
+    def of(cls, filterset: ItemFilter) -> _Plan:
+        data = filterset.form.cleaned_data
+        conditions = filterset.conditions()
+        conditions.pop("outcome", None)
+        return cls(
+            query=data["q"] or "",
+            sort=_effective_sort(filterset),
+            outcome=data["outcome"] or "",
+            conditions=conditions,
+            # Postgres spells the mismatch flag's value "true".
+            facet_values={
+                name: "true" if data[name] is True else data[name]
+                for name in conditions
+                if name in ItemFilter.FACETS
+            },
+        )
+
+    @property
+    def items_only(self) -> bool:
+        """Some filter reads a column only items have (treatment wording, dates, age, sex)."""
+        return any(name != "q" and name not in self.facet_values for name in self.conditions)
+
+    def combinations(self, *, with_outcome: bool) -> QuerySet[FacetCombination]:
+        """The combinations of facet values the facet filters allow (and the outcome, if asked)."""
+        conditions = [self.conditions[name] for name in self.facet_values]
+        if with_outcome and self.outcome:
+            conditions.append(Q(outcome=self.outcome))
+        return FacetCombination.objects.filter(*conditions)
+
+    def order(self, columns: _Columns) -> tuple[OrderBy, ...]:
+        """The result order; ties always end in the item id, so pages never overlap."""
+        if self.sort == Sort.OLDEST:
+            dates = (F(columns.date).asc(nulls_last=True), F(columns.item_id).asc())
+        else:
+            dates = (F(columns.date).desc(nulls_last=True), F(columns.item_id).desc())
+        if self.sort != Sort.RELEVANCE:
+            return dates
+        return (self.in_treatment(columns).desc(), *dates)
+
+    def in_treatment(self, columns: _Columns) -> ExpressionWrapper:
+        """Whether the query matches the treatment: relevance ranks these matches first."""
+        match = Q(**{columns.treatment_vector: search_query(self.query)})
+        return ExpressionWrapper(match, output_field=BooleanField())
 
 
-def item_page(filterset: ItemFilter, *, offset: int, limit: int) -> list[DisputedItem]:
-    """The page's items with a snippet and their citations, in one query however deep the page.
+@dataclass(frozen=True)
+class _Columns:
+    """Where a queryset finds what the result order needs."""
+
+    date: str
+    item_id: str
+    treatment_vector: str
+
+
+ITEMS = _Columns("decision_date", "id", "search__treatment_vector")
+ENTRIES = _Columns("decision_date", "item_id", "treatment_vector")
+ITEMS_BY_ENTRY = _Columns("search__decision_date", "search__item_id", "search__treatment_vector")
+
+
+@contextmanager
+def _search_transaction() -> Iterator[None]:
+    """A transaction whose statements may each run IMR_SEARCH_STATEMENT_MS, planned for search.
+
+    JIT is off (compiling a plan costs 50-200 ms, more than these statements gain from it);
+    work_mem is large enough that a query's matches, their bitmaps and hash tables stay in
+    memory; and sequential scans are off: the planner does not price reading out-of-line
+    values, and a sequential scan of the search entries would read every vector.
+    """
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT set_config('statement_timeout', %s, true), set_config('jit', 'off', true), "
+            "set_config('work_mem', '64MB', true), set_config('enable_seqscan', 'off', true)",
+            [f"{settings.IMR_SEARCH_STATEMENT_MS}ms"],
+        )
+        yield
+
+
+def _within_budget(read: Callable[[], T]) -> T | None:
+    """What `read` returns, or None when one of its statements ran out of time (a savepoint
+    undoes it, so the search's transaction goes on)."""
+    try:
+        with transaction.atomic():
+            return read()
+    except OperationalError as error:
+        if isinstance(error.__cause__, QueryCanceled):
+            return None
+        raise
+
+
+@dataclass(frozen=True)
+class _Summary:
+    rows: list[list]  # [facet, value, hits, overturned, decided], each facet's top values in order
+    page_ids: list[int] | None  # the page's items, when counting the matches picked them too
+
+
+def _summary(plan: _Plan, window: tuple[int, int], *, by_value: bool) -> _Summary:
+    """Count the results by facet value (only by outcome unless `by_value`), from the smallest
+    source that can answer the plan (see the module docstring)."""
+    given = _single_given(plan)
+    if given is not None:
+        return _count(_given_counts(given, by_value), plan.outcome)
+    if plan.items_only:
+        items = DisputedItem.objects.filter(*plan.conditions.values()).order_by()
+        combinations = items.values(*COMBINATION_COLUMNS).annotate(n=Count("pk"))
+        return _count(_combination_values(combinations, by_value), plan.outcome)
+    if not plan.query:
+        combinations = plan.combinations(with_outcome=False).filter(items__gt=0).order_by()
+        combinations = combinations.values(*COMBINATION_COLUMNS, n=F("items"))
+        return _count(_combination_values(combinations, by_value), plan.outcome)
+    return _match_summary(plan, window, by_value)
+
+
+def _single_given(plan: _Plan) -> tuple[str, str] | None:
+    """The FacetCount key of a plan it can answer: ("", "") without facet filters, (facet,
+    value) with one of FacetCount.GIVEN_FACETS (the outcome apart), None otherwise."""
+    if plan.query or plan.items_only or len(plan.facet_values) > 1:
+        return None
+    given = next(iter(plan.facet_values.items()), ("", ""))
+    return given if given[0] in ("", *FacetCount.GIVEN_FACETS) else None
+
+
+def _given_counts(given: tuple[str, str], by_value: bool) -> tuple[str, list]:
+    """FacetCount rows as (facet, value, outcome, n). They leave out the given facet's own
+    values; the given value itself counts as many as the given totals."""
+    table = FacetCount._meta.db_table
+    rows = f"FROM {table} WHERE given_facet = %s AND given_value = %s"
+    sql, params = f"SELECT facet, value, outcome, items AS n {rows}", [*given]
+    if not by_value:
+        return f"{sql} AND facet = 'outcome'", params
+    if given[0]:
+        sql += f" UNION ALL SELECT %s, %s, outcome, items {rows} AND facet = 'outcome'"
+        params += [*given, *given]
+    return sql, params
+
+
+def _combination_values(
+    combinations: QuerySet | tuple[str, list], by_value: bool
+) -> tuple[str, list]:
+    """Rows with COMBINATION_COLUMNS and a count `n`, as (facet, value, outcome, n) rows."""
+    if isinstance(combinations, QuerySet):
+        combinations = combinations.query.sql_with_params()
+    sql, params = combinations
+    if not by_value:
+        outcomes = "SELECT 'outcome' AS facet, m.outcome::text AS value, m.outcome, m.n"
+        return f"{outcomes} FROM ({sql}) AS m", [*params]
+    values = f"""
+        SELECT x.facet, x.value, m.outcome, m.n
+        FROM ({sql}) AS m
+        CROSS JOIN LATERAL (
+            SELECT 'outcome', m.outcome::text
+            UNION ALL
+            SELECT * FROM decisions_facet_values(
+                m.reviewer_specialty, m.guideline_mismatch, m.reviewer_guidelines,
+                m.reviewer_documents, m.reviewer_pages
+            )
+        ) AS x (facet, value)
+    """
+    return values, [*params]
+
+
+def _match_summary(plan: _Plan, window: tuple[int, int], by_value: bool) -> _Summary:
+    """A query's matches counted by combination, and the page picked among them, in one pass.
+
+    Every match must be visited anyway (the total is exact, and relevance ranks them all), so
+    the matches are read once into a CTE: their combination for the counts, their date and
+    whether the treatment matches for the page.
+    """
+    entries = SearchEntry.objects.filter(search_vector=search_query(plan.query))
+    if plan.facet_values:
+        entries = entries.filter(combination__in=plan.combinations(with_outcome=False).values("pk"))
+    in_treatment = (
+        plan.in_treatment(ENTRIES) if plan.sort == Sort.RELEVANCE else Value(False)
+    )
+    matches = entries.order_by().values(
+        "item_id", "combination_id", "decision_date", in_treatment=in_treatment
+    )
+    matches_sql, matches_params = matches.query.sql_with_params()
+    table = FacetCombination._meta.db_table
+    columns = ", ".join(f"c.{column}" for column in COMBINATION_COLUMNS)
+    with_sql = f"""
+        WITH matches AS MATERIALIZED ({matches_sql}),
+        by_combination AS (
+            SELECT {columns}, k.n
+            FROM (SELECT combination_id, count(*) AS n FROM matches GROUP BY combination_id) AS k
+            JOIN {table} AS c ON c.id = k.combination_id
+        )
+    """
+    listed, page_params = "", []
+    if plan.outcome:
+        listed = f"WHERE combination_id IN (SELECT id FROM {table} WHERE outcome = %s)"
+        page_params.append(plan.outcome)
+    order = MATCH_ORDERS[plan.sort]
+    page_sql = f"""(
+        SELECT coalesce(array_agg(item_id ORDER BY {order}), '{{}}')
+        FROM (SELECT * FROM matches {listed} ORDER BY {order} LIMIT %s OFFSET %s) AS page
+    )"""
+    offset, limit = window
+    return _count(
+        _combination_values(("SELECT * FROM by_combination", []), by_value),
+        plan.outcome,
+        with_=(with_sql, matches_params),
+        page=(page_sql, [*page_params, limit, offset]),
+    )
+
+
+def _count(
+    values: tuple[str, list],
+    outcome: str,
+    *,
+    with_: tuple[str, list] = ("", []),
+    page: tuple[str, list] = ("NULL::bigint[]", []),
+) -> _Summary:
+    """Each facet's top values among (facet, value, outcome, n) rows, in one statement.
+
+    A value's hits count the chosen outcome only (or both); its overturned and decided counts
+    are taken whatever the outcome filter, as is the outcome facet itself, or every rate would
+    read 0% or 100%.
+    """
+    (values_sql, values_params), (with_sql, with_params) = values, with_
+    page_sql, page_params = page
+    hit, hit_params = "n", []
+    if outcome:
+        hit, hit_params = "CASE WHEN facet = 'outcome' OR outcome = %s THEN n ELSE 0 END", [outcome]
+    limits = " ".join(
+        f"WHEN '{name}' THEN {limit}" for name, limit in FACET_LIMITS.items() if limit is not None
+    )
+    sql = f"""
+        {with_sql}
+        SELECT (
+            SELECT coalesce(
+                json_agg(json_build_array(facet, value, hits, overturned, decided)
+                         ORDER BY facet, place),
+                '[]'
+            )
+            FROM (
+                SELECT facet, value, sum(hit) AS hits,
+                       coalesce(sum(n) FILTER (WHERE outcome = %s), 0) AS overturned,
+                       sum(n) AS decided,
+                       row_number() OVER (PARTITION BY facet ORDER BY sum(hit) DESC, value) AS place
+                FROM (
+                    SELECT facet, value, outcome, n, {hit} AS hit
+                    FROM ({values_sql}) AS v
+                    WHERE value IS NOT NULL
+                ) AS f
+                GROUP BY facet, value
+                HAVING sum(hit) > 0
+            ) AS counted
+            WHERE place <= CASE facet {limits} ELSE place END
+        ), {page_sql}
+    """
+    params = [*with_params, Outcome.OVERTURNED.value, *hit_params, *values_params, *page_params]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows, page_ids = cursor.fetchone()
+    return _Summary(rows=rows, page_ids=page_ids)
+
+
+def _facets(filterset: ItemFilter, rows: list[list], by_value: bool) -> Facets:
+    """Facets from each facet's top values.
+
+    A value's count is the number of results that have it: what the list would show after a
+    click on it. A facet whose filter is active shows just the chosen value, to be removed.
+    """
+    chosen = dict(filterset.form.cleaned_data)
+    chosen["mismatch"] = "true" if chosen["mismatch"] else ""  # Postgres spells booleans so
+    values: dict[str, list[FacetValue]] = {name: [] for name in ItemFilter.FACETS}
+    for facet, value, n, overturned, decided in rows:
+        active = value == chosen[facet]
+        # An array facet with a chosen value still counts the results' other values (items
+        # citing MTUS also cite ODG): not choices a click could offer in its place.
+        if active or not chosen[facet] or facet == "outcome":
+            values[facet].append(FacetValue(value, n, overturned, decided, active))
+    # The page offers "different guideline" as a filter; "same guideline" is not one.
+    values["mismatch"] = [v for v in values["mismatch"] if v.value == "true"]
+    outcomes = values["outcome"]
+    return Facets(
+        total=sum(v.hits for v in outcomes if chosen["outcome"] in ("", v.value)),
+        overturned=sum(v.hits for v in outcomes if v.value == Outcome.OVERTURNED),
+        decided=sum(v.hits for v in outcomes),
+        values=values if by_value else {},
+        by_value=by_value,
+    )
+
+
+UNCOUNTED = Facets(total=None, overturned=0, decided=0, by_value=False)
+
+
+def _page_ids(plan: _Plan, window: tuple[int, int]) -> QuerySet:
+    """The page's item ids in order, as a subquery: from the search entries' date indexes
+    (the facet filters checked in the index), or from the items when a filter needs them."""
+    offset, limit = window
+    if plan.items_only:
+        items = DisputedItem.objects.filter(*plan.conditions.values())
+        if plan.outcome:
+            items = items.filter(outcome=plan.outcome)
+        return items.order_by(*plan.order(ITEMS)).values("pk")[offset : offset + limit]
+    entries = SearchEntry.objects.all()
+    if plan.query:
+        entries = entries.filter(search_vector=search_query(plan.query))
+    if plan.facet_values or plan.outcome:
+        entries = entries.filter(combination__in=plan.combinations(with_outcome=True).values("pk"))
+    return entries.order_by(*plan.order(ENTRIES)).values("item_id")[offset : offset + limit]
+
+
+def _page_items(ids: list[int] | QuerySet, plan: _Plan) -> list[DisputedItem]:
+    """The page's items with a snippet and their citations, in one statement.
+
+    `ids` is the page's ids in order, or a subquery giving them: the ids first, then the
+    columns, because Postgres computes a row's output (headlines, citations) before OFFSET
+    discards it, so a deep page would pay for every skipped row.
 
     With a query, `snippet` holds the best rationale fragments and `treatment_marked` the
     treatment, both with highlight sentinels; without one, `snippet` is the rationale's start.
     Each item gets `reviewer_cited` and `claims_cited` (dicts of guideline, document, topic
     and pages) and `claims_guidelines`, the families the claims administrator cited.
     """
-    query = filterset.form.cleaned_data["q"]
-    if query:
+    if isinstance(ids, list) and not ids:
+        return []
+    if plan.query:
+        query = search_query(plan.query)
         highlights = {
             "snippet": _headline(
-                "rationale", search_query(query), max_words=35, min_words=15, max_fragments=2,
+                "rationale", query, max_words=35, min_words=15, max_fragments=2,
                 fragment_delimiter=" … ",
             ),
-            "treatment_marked": _headline("treatment", search_query(query), highlight_all=True),
+            "treatment_marked": _headline("treatment", query, highlight_all=True),
         }
     else:
         highlights = {"snippet": Left("rationale", 400), "treatment_marked": F("treatment")}
@@ -235,92 +612,22 @@ def item_page(filterset: ItemFilter, *, offset: int, limit: int) -> list[Dispute
             )
         )
     )
-    # The page's ids first, then its columns: Postgres computes a row's output (headlines,
-    # citations) before OFFSET discards it, so a deep page would pay for every skipped row.
-    order = item_order(filterset)
-    page_ids = filterset.qs.order_by(*order).values("pk")[offset : offset + limit]
     rows = (
-        DisputedItem.objects.filter(pk__in=page_ids)
-        .order_by(*order)
+        DisputedItem.objects.filter(pk__in=ids)
+        .order_by()
         .only(*PAGE_COLUMNS)
         .annotate(**highlights, cited=ArraySubquery(citations))
     )
-    items = list(rows)
+    if isinstance(ids, list):
+        place = {pk: n for n, pk in enumerate(ids)}
+        items = sorted(rows, key=lambda item: place[item.pk])
+    else:
+        items = list(rows.order_by(*plan.order(ITEMS)))
     for item in items:
         item.reviewer_cited = [c for c in item.cited if c["party"] == Party.REVIEWER]
         item.claims_cited = [c for c in item.cited if c["party"] == Party.CLAIMS_ADMINISTRATOR]
         item.claims_guidelines = sorted({c["guideline"] for c in item.claims_cited})
     return items
-
-
-def item_facets(filterset: ItemFilter) -> Facets:
-    """Result count, overturn rate and every facet's top values, in one pass over the results.
-
-    A value's count is the number of results that have it: what the list would show after a
-    click on it. A facet whose filter is active shows just the chosen value, to be removed.
-    Outcome is the exception: its facet and every overturn rate are counted as if no outcome
-    were chosen, or each rate would read 0% or 100%. So the pass reads the rows that match
-    every filter but the outcome (through the filters' indexes, never more rows than that) and
-    counts them by their combination of facet values (thousands of combinations for tens of
-    thousands of rows); a lateral subquery turns each combination into one row per facet
-    value, and a second GROUP BY adds them up.
-    """
-    conditions = filterset.conditions()
-    outcome = conditions.pop("outcome", None)
-    rows = DisputedItem.objects.filter(*conditions.values()).order_by()
-    columns = {f"v_{name}": F(column) for name, column in FACET_COLUMNS.items()}
-    if outcome is not None:
-        columns["chosen_outcome"] = ExpressionWrapper(outcome, output_field=BooleanField())
-    combinations = rows.values(**columns).annotate(n=Count("pk"))
-    inner_sql, inner_params = combinations.query.sql_with_params()
-    value_rows = " UNION ALL ".join(
-        f"SELECT '{name}', x FROM unnest(m.v_{name}) AS x"
-        if name in ARRAY_FACETS
-        else f"SELECT '{name}', m.v_{name}::text"
-        for name in ItemFilter.FACETS
-    )
-    hits = "sum(m.n)"
-    if outcome is not None:
-        hits = "sum(m.n) FILTER (WHERE f.facet = 'outcome' OR m.chosen_outcome)"
-    limits = " ".join(
-        f"WHEN '{name}' THEN {limit}" for name, limit in FACET_LIMITS.items() if limit is not None
-    )
-    sql = f"""
-        SELECT facet, value, hits, overturned, decided FROM (
-            SELECT f.facet, f.value, {hits}::bigint AS hits,
-                   coalesce(sum(m.n) FILTER (WHERE m.v_outcome = %s), 0)::bigint AS overturned,
-                   sum(m.n)::bigint AS decided,
-                   row_number() OVER (PARTITION BY f.facet ORDER BY {hits} DESC, f.value) AS place
-            FROM ({inner_sql}) AS m
-            CROSS JOIN LATERAL ({value_rows}) AS f(facet, value)
-            WHERE f.value IS NOT NULL
-            GROUP BY f.facet, f.value
-            HAVING {hits} > 0
-        ) AS counted
-        WHERE place <= CASE facet {limits} ELSE place END
-        ORDER BY facet, place
-    """
-    with connection.cursor() as cursor:
-        cursor.execute(sql, (Outcome.OVERTURNED, *inner_params))
-        found = cursor.fetchall()
-    chosen = dict(filterset.form.cleaned_data)
-    chosen["mismatch"] = "true" if chosen["mismatch"] else ""  # Postgres spells booleans so
-    values: dict[str, list[FacetValue]] = {name: [] for name in ItemFilter.FACETS}
-    for facet, value, n, overturned, decided in found:
-        active = value == chosen[facet]
-        # An array facet with a chosen value still counts the results' other values (items
-        # citing MTUS also cite ODG): not choices a click could offer in its place.
-        if active or not chosen[facet] or facet == "outcome":
-            values[facet].append(FacetValue(value, n, overturned, decided, active))
-    # The page offers "different guideline" as a filter; "same guideline" is not one.
-    values["mismatch"] = [v for v in values["mismatch"] if v.value == "true"]
-    outcomes = values["outcome"]
-    return Facets(
-        total=sum(v.hits for v in outcomes if chosen["outcome"] in ("", v.value)),
-        overturned=sum(v.hits for v in outcomes if v.value == Outcome.OVERTURNED),
-        decided=sum(v.hits for v in outcomes),
-        values=values,
-    )
 
 
 @dataclass(frozen=True)
@@ -418,10 +725,22 @@ def item_export_rows(filterset: ItemFilter) -> Iterator[dict]:
     """Every result of a valid search as dicts of EXPORT_COLUMNS, in the page's order.
 
     Streamed from a server-side cursor in chunks, so memory stays flat however many rows.
+    A query or a facet filter lists the items through their search entries, in the entries'
+    order: the facet filters are checked in the entries' date index, so Postgres reads only
+    the exported items' rows, not every item's row to test its outcome or specialty.
     """
+    plan = _Plan.of(filterset)
+    if plan.items_only or not (plan.query or plan.facet_values or plan.outcome):
+        items, columns = filterset.qs, ITEMS
+    else:
+        items, columns = DisputedItem.objects.all(), ITEMS_BY_ENTRY
+        if plan.query:
+            items = items.filter(plan.conditions["q"])
+        if plan.facet_values or plan.outcome:
+            combinations = plan.combinations(with_outcome=True).values("pk")
+            items = items.filter(search__combination__in=combinations)
     fields = [c for c in EXPORT_COLUMNS if c != "case_number"]
-    rows = (
-        filterset.qs.order_by(*item_order(filterset))
-        .values(*fields, case_number=F("letter__case_number"))
+    rows = items.order_by(*plan.order(columns)).values(
+        *fields, case_number=F("letter__case_number")
     )
     return rows.iterator(chunk_size=EXPORT_CHUNK)

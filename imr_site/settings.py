@@ -135,6 +135,10 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 # Letters are a few dozen kilobytes; anything this big is not one.
 IMR_MAX_FILE_BYTES = env_int("IMR_MAX_FILE_BYTES", 10 * 1024 * 1024)
 
+# How long one database statement of a search may run. A search whose counts take longer
+# shows its results without them (and says so) rather than hold a worker (decisions/selectors.py).
+IMR_SEARCH_STATEMENT_MS = env_int("IMR_SEARCH_STATEMENT_MS", 2000)
+
 # --- Access and uploads (the admin pages: decisions/middleware.py, decisions/services/uploads.py) ---
 # Browsing is public (the letters are public, redacted records) unless this is on.
 IMR_LOGIN_REQUIRED = env_bool("IMR_LOGIN_REQUIRED", False)

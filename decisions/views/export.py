@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Callable, Iterable, Iterator
+from itertools import islice
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
@@ -13,6 +14,8 @@ from ..filters import OUTCOME_MEANINGS
 from ..selectors import EXPORT_COLUMNS, item_export_rows, item_filterset
 
 COLUMNS = ("url", *EXPORT_COLUMNS[:6], "outcome_meaning", *EXPORT_COLUMNS[6:])
+# Rows per chunk of the response: tens of kilobytes, memory still flat.
+ROWS_PER_CHUNK = 100
 
 # Spreadsheet programs run a cell that starts with one of these as a formula; letter text is
 # untrusted, so such cells get a leading apostrophe (OWASP's advice for CSV injection).
@@ -46,10 +49,15 @@ def _export(
 
 
 def _with_links(request: HttpRequest, rows: Iterable[dict]) -> Iterator[dict]:
-    """Add each item's address and what its outcome means, in column order."""
+    """Add each item's address and what its outcome means, in column order.
+
+    Letter addresses differ only in the id that ends them, so one is reversed and the others
+    are formatted from it: reverse() per row took a third of a large export's time.
+    """
+    letters = request.build_absolute_uri(reverse("decisions:letter-detail", args=[0]))
+    letters = letters.removesuffix("0/")
     for row in rows:
-        path = reverse("decisions:letter-detail", args=[row["letter_id"]])
-        row["url"] = request.build_absolute_uri(f"{path}#item-{row['position']}")
+        row["url"] = f"{letters}{row['letter_id']}/#item-{row['position']}"
         row["outcome_meaning"] = OUTCOME_MEANINGS[row["outcome"]]
         yield {column: row[column] for column in COLUMNS}
 
@@ -64,8 +72,8 @@ class _Echo:
 def _csv_chunks(rows: Iterable[dict]) -> Iterator[str]:
     writer = csv.writer(_Echo())
     yield writer.writerow(COLUMNS)
-    for row in rows:
-        yield writer.writerow([_csv_cell(value) for value in row.values()])
+    for batch in _batches(rows):
+        yield "".join(writer.writerow([_csv_cell(v) for v in row.values()]) for row in batch)
 
 
 def _csv_cell(value) -> str:
@@ -80,9 +88,18 @@ def _csv_cell(value) -> str:
 
 
 def _json_chunks(rows: Iterable[dict]) -> Iterator[str]:
-    """One JSON array, written an element at a time."""
+    """One JSON array, written a batch of elements at a time."""
     separator = "[\n"
-    for row in rows:
-        yield separator + json.dumps(row, cls=DjangoJSONEncoder)
+    for batch in _batches(rows):
+        elements = ",\n".join(json.dumps(row, cls=DjangoJSONEncoder) for row in batch)
+        yield separator + elements
         separator = ",\n"
     yield "[]\n" if separator == "[\n" else "\n]\n"
+
+
+def _batches(rows: Iterable[dict]) -> Iterator[list[dict]]:
+    """Rows in batches of ROWS_PER_CHUNK: the server writes each chunk to the socket, and a
+    write per row cost more than encoding the row."""
+    rows = iter(rows)
+    while batch := list(islice(rows, ROWS_PER_CHUNK)):
+        yield batch

@@ -1,0 +1,161 @@
+"""Postgres keeps the search's derived rows equal to the items, whatever writes them.
+
+Search entries, FacetCombination and FacetCount are written by triggers on the item table
+(migration 0004). After every kind of write (ingest's COPY, ORM inserts and updates, deletes,
+a re-parse) they must equal what the items say, recomputed here in Python; two writers at
+once must not lose a count.
+"""
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from importlib import import_module
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db import connection, transaction
+
+from decisions.models import DisputedItem, FacetCombination, FacetCount, Letter, SearchEntry
+from tests.factories import make_item, make_letter
+
+COLUMNS = (
+    "outcome", "reviewer_specialty", "guideline_mismatch", "reviewer_guidelines",
+    "reviewer_documents", "reviewer_pages",
+)
+migration = import_module("decisions.migrations.0004_search_entries_and_facet_counts")
+
+
+def combination(row) -> tuple:
+    return tuple(tuple(v) if isinstance(v, list) else v for v in row)
+
+
+def expected_counts() -> tuple[Counter, Counter]:
+    """(items by combination, FacetCount rows) recomputed from the items."""
+    combinations, counts = Counter(), Counter()
+    for row in DisputedItem.objects.values_list(*COLUMNS):
+        combinations[combination(row)] += 1
+        outcome, specialty, mismatch, guidelines, documents, pages = row
+        values = [
+            *([("specialty", specialty)] if specialty else []),
+            *([("mismatch", str(mismatch).lower())] if mismatch is not None else []),
+            *(("guideline", g) for g in guidelines),
+            *(("document", d) for d in documents),
+            *(("cited_page", p) for p in pages),
+        ]
+        for given in [("", ""), *(v for v in values if v[0] in FacetCount.GIVEN_FACETS)]:
+            for facet, value in [("outcome", outcome), *values]:
+                if given[0] != facet:
+                    counts[(*given, facet, value, outcome)] += 1
+    return combinations, counts
+
+
+def stored_counts() -> tuple[Counter, Counter]:
+    combinations = Counter(
+        {
+            combination(row[:-1]): row[-1]
+            for row in FacetCombination.objects.filter(items__gt=0).values_list(*COLUMNS, "items")
+        }
+    )
+    counts = Counter(
+        {
+            row[:-1]: row[-1]
+            for row in FacetCount.objects.exclude(items=0).values_list(
+                "given_facet", "given_value", "facet", "value", "outcome", "items"
+            )
+        }
+    )
+    return combinations, counts
+
+
+def assert_derived_rows_match_the_items() -> None:
+    assert stored_counts() == expected_counts()
+    assert SearchEntry.objects.count() == DisputedItem.objects.count()
+    with connection.cursor() as cursor:
+        # Each entry: its item's date and combination, and the vector the search always used.
+        cursor.execute(
+            """
+            SELECT count(*) FROM decisions_disputeditem AS i
+            JOIN decisions_searchentry AS e ON e.item_id = i.id
+            JOIN decisions_facetcombination AS c ON c.id = e.combination_id
+            WHERE e.decision_date IS NOT DISTINCT FROM i.decision_date
+              AND (c.outcome, c.reviewer_specialty, c.guideline_mismatch, c.reviewer_guidelines,
+                   c.reviewer_documents, c.reviewer_pages)
+                  IS NOT DISTINCT FROM
+                  (i.outcome, i.reviewer_specialty, i.guideline_mismatch, i.reviewer_guidelines,
+                   i.reviewer_documents, i.reviewer_pages)
+              AND e.search_vector = setweight(to_tsvector('english', i.treatment), 'A')
+                                    || setweight(to_tsvector('english', i.rationale), 'B')
+              AND e.treatment_vector = to_tsvector('english', i.treatment)
+            """
+        )
+        assert cursor.fetchone()[0] == DisputedItem.objects.count()
+
+
+@pytest.mark.django_db
+def test_ingest_update_delete_and_reparse_keep_them_equal(letters_dir):
+    call_command("ingest", str(letters_dir), "--workers=1", stdout=StringIO())
+    assert DisputedItem.objects.count() == 10
+    assert_derived_rows_match_the_items()
+
+    first, second, third = Letter.objects.order_by("pk")
+    first.items.filter(position=1).update(
+        reviewer_specialty="Neurology", treatment="Cervical ESI", outcome="overturned"
+    )
+    DisputedItem.objects.filter(letter=second).update(reviewer_pages=[], guideline_mismatch=None)
+    assert_derived_rows_match_the_items()
+
+    left = 10 - third.items.count()
+    third.delete()
+    first.items.order_by("position").last().delete()
+    assert_derived_rows_match_the_items()
+
+    call_command("reparse", "--all", stdout=StringIO(), stderr=StringIO())
+    assert DisputedItem.objects.count() == left  # the first letter has its last item again
+    assert_derived_rows_match_the_items()
+
+
+@pytest.mark.django_db
+def test_the_migration_backfill_writes_what_the_triggers_write(letters_dir):
+    """Items stored before migration 0004 get the same rows from its backfill."""
+    call_command("ingest", str(letters_dir), "--workers=1", stdout=StringIO())
+    unusual = make_letter(reviewer_specialty=None)
+    make_item(unusual, reviewer_pages=["X:1", "X:2"], outcome="overturned")
+    written = stored_counts()
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM decisions_searchentry")
+        cursor.execute("DELETE FROM decisions_facetcount")
+        cursor.execute("DELETE FROM decisions_facetcombination")
+        cursor.execute(migration.BACKFILL)
+    assert stored_counts() == written
+    assert_derived_rows_match_the_items()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_writers_at_once_lose_no_count():
+    """Both add to the same count rows: the second waits for the first's row locks, then
+    adds to the committed value, so neither increment is lost."""
+    letters = [make_letter(reviewer_specialty="Neurology") for _ in range(2)]
+    start = threading.Barrier(2)
+    errors = []
+
+    def write(letter: Letter) -> None:
+        try:
+            start.wait(timeout=10)
+            with transaction.atomic():
+                for _ in range(3):
+                    make_item(letter, reviewer_pages=["X:46"], reviewer_guidelines=["MTUS"])
+        except Exception as error:  # reported by the assertion below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    writers = [threading.Thread(target=write, args=(letter,)) for letter in letters]
+    for writer in writers:
+        writer.start()
+    for writer in writers:
+        writer.join(timeout=30)
+    assert errors == []
+    assert FacetCombination.objects.get(items__gt=0).items == 6
+    assert FacetCount.objects.get(given_facet="", facet="outcome").items == 6
+    assert_derived_rows_match_the_items()
