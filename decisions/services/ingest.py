@@ -29,7 +29,8 @@ CREATED = "created"
 DUPLICATE = "duplicate"
 FAILED = "failed"
 
-# Letters looked up for duplicates in one query; also how many failures are written at once.
+# Letters per batch: looked up for duplicates in one query, stored in one transaction, and the
+# size of the window of files the workers parse ahead of the database.
 BATCH_SIZE = 200
 
 
