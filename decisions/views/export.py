@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
 from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
@@ -62,28 +63,26 @@ def _with_links(request: HttpRequest, rows: Iterable[dict]) -> Iterator[dict]:
         yield {column: row[column] for column in COLUMNS}
 
 
-class _Echo:
-    """csv.writer writes into this and gets the line back, so nothing accumulates."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
 def _csv_chunks(rows: Iterable[dict]) -> Iterator[str]:
-    writer = csv.writer(_Echo())
-    yield writer.writerow(COLUMNS)
+    yield _csv_text([COLUMNS])
     for batch in _batches(rows):
-        yield "".join(writer.writerow([_csv_cell(v) for v in row.values()]) for row in batch)
+        yield _csv_text([_csv_cell(value) for value in row.values()] for row in batch)
+
+
+def _csv_text(lines: Iterable[Iterable[str]]) -> str:
+    """Lines as CSV, written by csv.writer into a buffer that holds one chunk."""
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(lines)
+    return buffer.getvalue()
 
 
 def _csv_cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, list):
-        value = "; ".join(value)
-    value = str(value)
+    if type(value) is not str:  # most cells are text: one test for them
+        if value is None:
+            return ""
+        if isinstance(value, bool):
+            return "yes" if value else "no"
+        value = "; ".join(value) if isinstance(value, list) else str(value)
     return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
