@@ -1,7 +1,6 @@
 """Re-parsing stored letters: in place (same ids and URLs), what changed reported, failures kept."""
 from __future__ import annotations
 
-from dataclasses import replace
 from io import StringIO
 
 import pytest
@@ -10,7 +9,7 @@ from django.core.management.base import CommandError
 
 from decisions.models import Citation, DisputedItem, Letter
 from decisions.services.reparse import CHANGED, FAILED, UNCHANGED, letters_reparse
-from tests.conftest import FIXTURE_LETTERS, SEED_NAMES
+from tests.conftest import FIXTURE_LETTERS, SEED_NAMES, with_overlong_specialty
 
 pytestmark = pytest.mark.django_db
 
@@ -140,15 +139,7 @@ def test_value_the_schema_cannot_hold_fails_that_letter_only(letters, monkeypatc
     """A 500-character specialty for the first seed: that letter fails, the others go on."""
     from decisions.services import reparse as service
 
-    real = service.parse_letter
-
-    def overlong_specialty_for_the_neurologist(text):
-        parsed = real(text)
-        if parsed.reviewer.specialty != "Neurology":
-            return parsed
-        return replace(parsed, reviewer=replace(parsed.reviewer, specialty="x" * 500))
-
-    monkeypatch.setattr(service, "parse_letter", overlong_specialty_for_the_neurologist)
+    monkeypatch.setattr(service, "parse_letter", with_overlong_specialty(service.parse_letter))
     first = letters[0]
     before = snapshot(first)
     results = []

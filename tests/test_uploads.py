@@ -4,14 +4,13 @@ from __future__ import annotations
 import io
 import struct
 import zipfile
-from dataclasses import replace
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile, TemporaryUploadedFile
 
 from decisions.models import DisputedItem, IngestFailure, IngestRun, Letter
 from decisions.services.uploads import SNIFF_BYTES, letters_upload
-from tests.conftest import SEED_NAMES, seed_text
+from tests.conftest import SEED_NAMES, seed_text, with_overlong_specialty
 from tests.pdfs import text_pdf
 
 pytestmark = pytest.mark.django_db
@@ -231,15 +230,7 @@ def test_letter_the_database_refuses_leaves_no_partial_rows(admin_client, monkey
     """A parse the schema cannot hold (a 500-character specialty) fails at insert time."""
     from decisions import preparation
 
-    real = preparation.parse_letter
-
-    def overlong_specialty_for_the_neurologist(text):
-        parsed = real(text)
-        if parsed.reviewer.specialty != "Neurology":
-            return parsed
-        return replace(parsed, reviewer=replace(parsed.reviewer, specialty="x" * 500))
-
-    monkeypatch.setattr(preparation, "parse_letter", overlong_specialty_for_the_neurologist)
+    monkeypatch.setattr(preparation, "parse_letter", with_overlong_specialty(preparation.parse_letter))
     response = post(admin_client, *[(f"{n}.txt", seed_bytes(n)) for n in range(3)])
     rows = report_rows(response)
     assert [status for _, status, _ in rows] == ["failed", "created", "created"]
