@@ -11,6 +11,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 
 from imr_site.database import database_from_url, embedded_database
+from imr_site.postgres.server import machine_memory, server_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -67,6 +68,43 @@ def test_connected_to_the_configured_postgres():
         assert connection.vendor == "postgresql" and "PGDATA" not in connection.settings_dict
     else:
         assert connection.settings_dict["ENGINE"] == "imr_site.postgres"
+
+
+GB = 1024**3
+
+
+@pytest.mark.parametrize(
+    "memory, buffers, cache",
+    [(2 * GB, "512MB", "1024MB"), (24 * GB, "4096MB", "12288MB"), (256 * 1024**2, "128MB", "128MB")],
+)
+def test_embedded_server_sized_to_the_machine(memory, buffers, cache):
+    settings = server_settings(memory)
+    assert (settings["shared_buffers"], settings["effective_cache_size"]) == (buffers, cache)
+
+
+def test_a_container_limit_lowers_the_memory_the_server_is_sized_to(tmp_path):
+    import psutil
+
+    host = psutil.virtual_memory().total
+    (tmp_path / "v2").write_text("2147483648\n")
+    (tmp_path / "none").write_text("max\n")
+    assert machine_memory((str(tmp_path / "v2"), str(tmp_path / "missing"))) == min(host, 2 * GB)
+    assert machine_memory((str(tmp_path / "none"),)) == host
+    assert machine_memory(()) == host
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(bool(os.environ.get("DATABASE_URL")), reason="a DATABASE_URL server is its owner's to tune")
+def test_embedded_server_runs_with_its_settings():
+    """The settings take effect: shared_buffers needs a restart, done when no one else is connected."""
+    wanted = server_settings(machine_memory())
+    with connection.cursor() as cursor:
+        for name, value in wanted.items():
+            cursor.execute("SELECT pg_size_bytes(current_setting(%s)) = pg_size_bytes(%s)", [name, value])
+            assert cursor.fetchone()[0], (
+                f"{name} is not {value}: if other clients held the server when it was tuned, "
+                "the setting waits for a restart (`make stop-db`)"
+            )
 
 
 def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
