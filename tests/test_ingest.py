@@ -12,6 +12,7 @@ from django.db import connection
 
 from decisions.models import Citation, DisputedItem, IngestFailure, IngestRun, Letter
 from decisions.preparation import FileInput
+from decisions.services import ingest as ingest_service
 from decisions.services.ingest import ingest_files
 from tests.conftest import SEED_NAMES, seed_text
 from tests.pdfs import text_pdf
@@ -139,6 +140,28 @@ def test_batches_store_many_letters_with_a_few_statements(letters_dir, django_as
     with django_assert_max_num_queries(12):
         summary = ingest_files(files, origin="command", sources="t")
     assert summary.created == 10
+
+
+def test_batch_boundaries_keep_every_file_in_order(letters_dir, monkeypatch):
+    """Many batches through the worker window: a duplicate in a later batch, a refused letter
+    and a bad file each decided once, in input order, the rest stored."""
+    monkeypatch.setattr(ingest_service, "BATCH_SIZE", 3)
+    for n in range(6):
+        (letters_dir / f"variant{n}.txt").write_text(seed_text(SEED_NAMES[n % 3]) + "\n" * (n + 1))
+    (letters_dir / "zz_copy.txt").write_text(seed_text(SEED_NAMES[0]))  # same bytes as a seed
+    (letters_dir / "empty.txt").write_bytes(b"")
+    refused = seed_text(SEED_NAMES[1]).replace("Occupational Medicine", "Occupational " * 40, 1)
+    (letters_dir / "long_specialty.txt").write_text(refused)
+    files = [FileInput(name=p.name, path=str(p)) for p in sorted(letters_dir.iterdir())]
+    heard = []
+    summary = ingest_files(files, origin="command", sources="t", workers=2, on_outcome=heard.append)
+    assert [o.name for o in heard] == [f.name for f in files]
+    status = {o.name: o.status for o in heard}
+    assert (status["zz_copy.txt"], status["empty.txt"], status["long_specialty.txt"]) == (
+        "duplicate", "failed", "failed",
+    )
+    assert (summary.created, summary.duplicates, summary.failed) == (9, 1, 2)
+    assert Letter.objects.count() == 9
 
 
 def test_dry_run_writes_nothing(letters_dir):

@@ -1,8 +1,9 @@
 """The one way files become letters: used by the `ingest` command and the upload page.
 
 Reading, extracting and parsing run in worker processes (pure Python, no database); the main
-process stores each letter in a transaction of its own. A letter is therefore whole or absent,
-and one bad file never costs the others. Duplicates are recognised by SHA-256 of the file's
+process stores each batch of new letters in one transaction and, when that fails, retries them
+in a transaction each. A letter is therefore whole or absent, and one bad file never costs the
+others. Duplicates are recognised by SHA-256 of the file's
 bytes: first by a batched lookup, and, when another ingest stores the same letter at the same
 moment, by the unique constraint, which makes the loser count it as a duplicate.
 """
@@ -30,8 +31,11 @@ DUPLICATE = "duplicate"
 FAILED = "failed"
 
 # Letters per batch: looked up for duplicates in one query, stored in one transaction, and the
-# size of the window of files the workers parse ahead of the database.
-BATCH_SIZE = 200
+# size of the window of files the workers parse ahead of the database. Each batch also pays
+# the facet-count upkeep once (migration 0004's triggers), so larger batches load faster
+# (20,000 letters: 22.5 s at 200, 21.3 s at 1,000, 20.8 s at 2,000); 1,000 keeps the two
+# windows in flight near 60 MB and a failed batch's one-by-one retry short.
+BATCH_SIZE = 1000
 
 
 @dataclass(frozen=True)
