@@ -77,6 +77,20 @@ def test_facets_show_counts_and_overturn_rates(client, seeds):
     assert "10% overturned (1 of 10)" in html
 
 
+def test_counts_read_with_thousands_separators(client):
+    """At a million letters counts run to six digits: 127,166 reads at a glance, 127166 not."""
+    letter = make_letter()
+    DisputedItem.objects.bulk_create(
+        DisputedItem(letter=letter, position=n, treatment="Norco", outcome="upheld", rationale="x")
+        for n in range(1, 1235)
+    )
+    text = re.sub(r"\s+", " ", unescape(client.get("/", {"q": "norco", "page": "2"}).content.decode()))
+    assert "1,234 decisions matching" in text
+    assert "Download all 1,234:" in text
+    assert "Results 21–40 of 1,234 · page 2 of 62" in text
+    assert re.search(r'class="facet__count">1,234<', text)
+
+
 def test_mismatch_filter_and_mark(client):
     letter = make_letter()
     make_item(letter, treatment="Lumbar MRI", guideline_mismatch=True, reviewer_guidelines=["MTUS"])
