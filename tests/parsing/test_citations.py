@@ -205,6 +205,7 @@ def test_not_based_on_mtus_is_basis_text_and_the_citation_follows():
     "text",
     [
         "The Claims Administrator did not cite any medical evidence for its decision.",
+        "The Claims Administrator did not cite any evidence-based criteria for its decision.",
         "The Expert Reviewer did not base their decision on the MTUS.",
         "Decision based on",
     ],
@@ -294,6 +295,25 @@ def test_no_citation(text):
                     "Lumbar supports",
                     (),
                     "Official Disability Guidelines (ODG), Low Back Chapter, Lumbar supports",
+                )
+            ],
+        ),
+        (
+            # The notices' longer form when MTUS is silent: the evidence hierarchy, then the source.
+            (
+                "The Expert Reviewer found that no section of the MTUS was applicable. Per the"
+                " Strength of Evidence hierarchy established by the California Department of"
+                " Industrial Relations, Division of Workers' Compensation, the Expert Reviewer"
+                " based his/her decision on the Official Disability Guidelines (ODG), Knee Chapter,"
+                " Durable medical equipment."
+            ),
+            [
+                (
+                    "ODG",
+                    "Knee Chapter",
+                    "Durable medical equipment",
+                    (),
+                    "Official Disability Guidelines (ODG), Knee Chapter, Durable medical equipment",
                 )
             ],
         ),
