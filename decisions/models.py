@@ -365,6 +365,15 @@ class FacetCount(models.Model):
         return f"{self.facet}={self.value} ({self.outcome}): {self.items}"
 
 
+class PhraseNgrams(models.Func):
+    """A search vector's n-grams: its two and three words at consecutive positions, each one
+    lexeme ("function restor program"), so a phrase is looked up like a word (decisions/phrases.py;
+    the SQL function is migration 0005's). Queries must spell it exactly like the index does."""
+
+    function = "decisions_phrase_ngrams"
+    output_field = SearchVectorField()
+
+
 class SearchEntry(models.Model):
     """An item as the search reads it: its text vectors, decision date and facet combination.
 
@@ -398,6 +407,7 @@ class SearchEntry(models.Model):
     class Meta:
         indexes = [
             GinIndex(fields=["search_vector"], name="entry_search_vector_idx"),
+            GinIndex(PhraseNgrams("search_vector"), name="entry_phrase_ngrams_idx"),
             # Result pages without a query, in either date order, with the combination in the
             # key so that a facet filter is checked in the index (index-only scans).
             models.Index(

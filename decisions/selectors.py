@@ -23,6 +23,7 @@ noncharacters (reserved for internal use, never in interchange text) and the tem
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -32,13 +33,14 @@ from typing import TypeVar
 
 from django.conf import settings
 from django.contrib.postgres.expressions import ArraySubquery
-from django.contrib.postgres.search import SearchHeadline
+from django.contrib.postgres.search import SearchHeadline, SearchQueryField
 from django.db import OperationalError, connection, transaction
 from django.db.models import (
     BooleanField,
     Count,
     ExpressionWrapper,
     F,
+    Func,
     OrderBy,
     OuterRef,
     Prefetch,
@@ -46,9 +48,10 @@ from django.db.models import (
     QuerySet,
     Value,
 )
-from django.db.models.functions import JSONObject, Left
+from django.db.models.functions import Cast, JSONObject, Left
 from psycopg.errors import QueryCanceled
 
+from . import phrases
 from .filters import OUTCOME_MEANINGS, SEARCH_CONFIG, ItemFilter, Sort, search_query
 from .models import (
     Citation,
@@ -58,6 +61,7 @@ from .models import (
     Letter,
     Outcome,
     Party,
+    PhraseNgrams,
     SearchEntry,
 )
 
@@ -272,14 +276,16 @@ class _Plan:
     outcome: str  # the chosen outcome, "" for either
     conditions: dict[str, Q]  # every filter's condition but the outcome's, the query's included
     facet_values: dict[str, str]  # chosen facet filters but the outcome, spelled as facet values
+    rewrite: phrases.Rewrite | None = None  # how the n-gram index answers the query's phrases
 
     @classmethod
     def of(cls, filterset: ItemFilter) -> _Plan:
         data = filterset.form.cleaned_data
         conditions = filterset.conditions()
         conditions.pop("outcome", None)
+        query = data["q"] or ""
         return cls(
-            query=data["q"] or "",
+            query=query,
             sort=_effective_sort(filterset),
             outcome=data["outcome"] or "",
             conditions=conditions,
@@ -289,12 +295,27 @@ class _Plan:
                 for name in conditions
                 if name in ItemFilter.FACETS
             },
+            rewrite=_phrase_rewrite(query),
         )
 
     @property
     def items_only(self) -> bool:
         """Some filter reads a column only items have (treatment wording, dates, age, sex)."""
         return any(name != "q" and name not in self.facet_values for name in self.conditions)
+
+    def entry_match(self) -> Q:
+        """The query's condition on search entries: on the word index, or the n-gram index
+        for its phrases (with the words, or with the whole query checked on each candidate
+        when the n-grams alone are not the query: see decisions/phrases.py)."""
+        words = Q(search_vector=search_query(self.query))
+        if self.rewrite is None:
+            return words
+        ngrams = Q(_Matches(PhraseNgrams("search_vector"), _tsquery(self.rewrite.ngram_query)))
+        if not self.rewrite.exact:
+            return ngrams & words
+        if self.rewrite.words:
+            return ngrams & Q(_Matches(F("search_vector"), _tsquery(self.rewrite.words)))
+        return ngrams
 
     def combinations(self, *, with_outcome: bool) -> QuerySet[FacetCombination]:
         """The combinations of facet values the facet filters allow (and the outcome, if asked)."""
@@ -317,6 +338,34 @@ class _Plan:
         """Whether the query matches the treatment: relevance ranks these matches first."""
         match = Q(**{columns.treatment_vector: search_query(self.query)})
         return ExpressionWrapper(match, output_field=BooleanField())
+
+
+# Characters that can make websearch_to_tsquery write a phrase: quotes, and the punctuation
+# inside compound words ("follow-up", "o'brien"). A query without any is words alone.
+PHRASE_MARKS = re.compile(r"[^\w\s]")
+
+
+def _phrase_rewrite(query: str) -> phrases.Rewrite | None:
+    """What the n-gram index can do for the query's phrases: one statement, for a query that
+    can have any (Postgres parses it, so the phrases are the ones the word index would check)."""
+    if not PHRASE_MARKS.search(query):
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT websearch_to_tsquery(%s::regconfig, %s)::text", [SEARCH_CONFIG, query])
+        return phrases.rewrite(cursor.fetchone()[0])
+
+
+class _Matches(Func):
+    """vector @@ tsquery, for a tsquery given as lexemes (`_tsquery`), which the ORM's
+    SearchQuery would parse again."""
+
+    template = "(%(expressions)s)"
+    arg_joiner = " @@ "
+    output_field = BooleanField()
+
+
+def _tsquery(text: str) -> Cast:
+    return Cast(Value(text), SearchQueryField())
 
 
 @dataclass(frozen=True)
@@ -440,7 +489,7 @@ def _match_summary(plan: _Plan, window: tuple[int, int], by_value: bool) -> _Sum
     the matches are read once into a CTE: their combination for the counts, their date and
     whether the treatment matches for the page.
     """
-    entries = SearchEntry.objects.filter(search_vector=search_query(plan.query))
+    entries = SearchEntry.objects.filter(plan.entry_match())
     if plan.facet_values:
         entries = entries.filter(combination__in=plan.combinations(with_outcome=False).values("pk"))
     in_treatment = (
@@ -579,7 +628,7 @@ def _listed_ids(plan: _Plan) -> QuerySet:
         return items.order_by(*plan.order(ITEMS)).values_list("pk", flat=True)
     entries = SearchEntry.objects.all()
     if plan.query:
-        entries = entries.filter(search_vector=search_query(plan.query))
+        entries = entries.filter(plan.entry_match())
     if plan.facet_values or plan.outcome:
         entries = entries.filter(combination__in=plan.combinations(with_outcome=True).values("pk"))
     return entries.order_by(*plan.order(ENTRIES)).values_list("item_id", flat=True)

@@ -69,6 +69,13 @@ CASES = [
     ("searchentry", {"q": "norco", "page": "2", "outcome": "upheld"}),
     ("searchentry", {"q": "epidural steroid injection", "outcome": "overturned"}),
     ("searchentry", {"q": '"functional restoration program"', "sort": "newest"}),
+    # Phrases through the n-gram index (decisions/phrases.py): exact rewrites, with words and
+    # a negation beside them, and a compound word's longer phrase, checked on each candidate.
+    ("searchentry", {"q": '"physical therapy"', "outcome": "upheld"}),
+    ("searchentry", {"q": '"epidural steroid injection" pain -opioids', "outcome": "overturned"}),
+    ("searchentry", {"q": '"anti-inflammatory medications"', "page": "2"}),
+    ("searchentry", {"q": '"activity and functional restoration"', "specialty": "{specialty}"}),
+    ("searchentry", {"q": '"home exercise program" OR "functional restoration program"'}),
     ("searchentry", {"q": "injection", "specialty": "{specialty}", "sort": "oldest"}),
     ("searchentry", {"q": "pain -opioids", "guideline": "MTUS", "page": "2"}),
     ("searchentry", {"q": "therapy OR injection", "cited_page": "{page}", "mismatch": "on"}),
@@ -219,9 +226,10 @@ def reads(captured) -> list[str]:
         ),
         # A query: its matches from the GIN index, the page's rows by primary key.
         ({"q": "norco"}, [["entry_search_vector_idx"], ["decisions_disputeditem_pkey"]]),
+        # A phrase: Postgres parses the query first (no table), then its n-gram is looked up.
         (
             {"q": '"functional restoration program"', "outcome": "overturned"},
-            [["entry_search_vector_idx"], ["decisions_disputeditem_pkey"]],
+            [[], ["entry_phrase_ngrams_idx"], ["decisions_disputeditem_pkey"]],
         ),
     ],
 )
@@ -230,10 +238,10 @@ def test_the_hot_statements_use_their_indexes(corpus, params, indexes):
         results = item_search(item_filterset(filled(params, corpus)), per_page=PER_PAGE)
     assert results.items
     statements = reads(captured)
-    assert len(statements) == 2  # the summary, the page's rows
+    assert len(statements) == len(indexes)  # [the query's parse,] the summary, the page's rows
     for statement, names in zip(statements, indexes):
         plan = plan_of(statement)
-        assert any(name in plan for name in names), plan
+        assert any(name in plan for name in names) if names else "Scan" not in plan, plan
 
 
 def test_the_letter_page_reads_by_index(corpus):
