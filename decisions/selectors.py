@@ -10,7 +10,9 @@ rows. Where the summary counts depends on the filters (`_Plan`):
 - no query and other facet filters: the matching `FacetCombination` rows, each a
   combination of facet values with its item count;
 - a query: its matches among the narrow `SearchEntry` rows (GIN index), counted by
-  combination in one pass that also picks the page's items;
+  combination in one pass that also picks the page's items; a phrase is looked up in the
+  entries' n-gram index instead (decisions/phrases.py), after one statement in which Postgres
+  parses the query;
 - a filter only items can answer (treatment wording, injury dates, age, sex): the items.
 
 The four count the same thing (tests compare them with each other and a plain ORM count).
@@ -303,19 +305,29 @@ class _Plan:
         """Some filter reads a column only items have (treatment wording, dates, age, sex)."""
         return any(name != "q" and name not in self.facet_values for name in self.conditions)
 
-    def entry_match(self) -> Q:
-        """The query's condition on search entries: on the word index, or the n-gram index
-        for its phrases (with the words, or with the whole query checked on each candidate
-        when the n-grams alone are not the query: see decisions/phrases.py)."""
-        words = Q(search_vector=search_query(self.query))
+    def entry_match(self, path: str = "") -> Q:
+        """The query's condition on search entries (on items, with path "search__"): on the
+        word index, or the n-gram index for its phrases (with the words, or with the whole
+        query checked on each candidate when the n-grams alone are not the query: see
+        decisions/phrases.py)."""
+        vector = f"{path}search_vector"
+        words = Q(**{vector: search_query(self.query)})
         if self.rewrite is None:
             return words
-        ngrams = Q(_Matches(PhraseNgrams("search_vector"), _tsquery(self.rewrite.ngram_query)))
+        ngrams = Q(_Matches(PhraseNgrams(vector), _tsquery(self.rewrite.ngram_query)))
         if not self.rewrite.exact:
             return ngrams & words
         if self.rewrite.words:
-            return ngrams & Q(_Matches(F("search_vector"), _tsquery(self.rewrite.words)))
+            return ngrams & Q(_Matches(F(vector), _tsquery(self.rewrite.words)))
         return ngrams
+
+    def item_conditions(self) -> list[Q]:
+        """Every filter's condition on items but the outcome's, the query's through
+        `entry_match` (the FilterSet's own reads the word index alone)."""
+        conditions = dict(self.conditions)
+        if self.query:
+            conditions["q"] = self.entry_match("search__")
+        return list(conditions.values())
 
     def combinations(self, *, with_outcome: bool) -> QuerySet[FacetCombination]:
         """The combinations of facet values the facet filters allow (and the outcome, if asked)."""
@@ -424,7 +436,7 @@ def _summary(plan: _Plan, window: tuple[int, int], *, by_value: bool) -> _Summar
     if given is not None:
         return _count(_given_counts(given, by_value), plan.outcome)
     if plan.items_only:
-        items = DisputedItem.objects.filter(*plan.conditions.values()).order_by()
+        items = DisputedItem.objects.filter(*plan.item_conditions()).order_by()
         combinations = items.values(*COMBINATION_COLUMNS).annotate(n=Count("pk"))
         return _count(_combination_values(combinations, by_value), plan.outcome)
     if not plan.query:
@@ -622,7 +634,7 @@ def _listed_ids(plan: _Plan) -> QuerySet:
     facet filters, a query's matches come from the GIN index), or from the items when a
     filter needs them."""
     if plan.items_only:
-        items = DisputedItem.objects.filter(*plan.conditions.values())
+        items = DisputedItem.objects.filter(*plan.item_conditions())
         if plan.outcome:
             items = items.filter(outcome=plan.outcome)
         return items.order_by(*plan.order(ITEMS)).values_list("pk", flat=True)

@@ -82,6 +82,7 @@ CASES = [
     ("disputeditem", {"sex": "female"}),
     ("disputeditem", {"sex": "male", "specialty": "{specialty}", "outcome": "upheld"}),
     ("disputeditem", {"q": "norco", "age_min": "40"}),
+    ("disputeditem", {"q": '"physical therapy" -opioids', "sex": "female", "sort": "oldest"}),
     ("disputeditem", {"treatment": "{treatment}", "sort": "oldest"}),
     ("disputeditem", {"injured_from": "2010-01-01", "q": "pain", "guideline": "MTUS"}),
 ]
