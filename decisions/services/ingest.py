@@ -3,7 +3,8 @@
 Reading, extracting and parsing run in worker processes (pure Python, no database); the main
 process stores each batch of new letters in one transaction and, when that fails, retries them
 in a transaction each. A letter is therefore whole or absent, and one bad file never costs the
-others. Duplicates are recognised by SHA-256 of the file's
+others. With several writers, consecutive batches are stored at once on connections of their
+own, so that Postgres builds one batch's search rows while it builds the next one's. Duplicates are recognised by SHA-256 of the file's
 bytes: first by a batched lookup, and, when another ingest stores the same letter at the same
 moment, by the unique constraint, which makes the loser count it as a duplicate.
 """
@@ -11,7 +12,9 @@ from __future__ import annotations
 
 import multiprocessing
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import partial
 from itertools import islice
@@ -19,7 +22,7 @@ from itertools import islice
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import DataError, IntegrityError
+from django.db import DataError, IntegrityError, connection
 from django.utils import timezone
 
 from ..models import IngestFailure, IngestRun, Letter, original_file_path
@@ -73,12 +76,14 @@ def ingest_files(
     dry_run: bool = False,
     keep_originals: bool = False,
     workers: int = 1,
+    writers: int = 1,
     on_outcome: Callable[[FileOutcome], None] | None = None,
 ) -> IngestSummary:
-    """Ingest files and record the run; `on_outcome` hears about every file as it is decided.
+    """Ingest files and record the run; `on_outcome` hears about every file, in input order.
 
-    A dry run parses and checks for duplicates exactly like a real one but writes nothing,
-    not even the run record.
+    `workers` processes parse; `writers` batches are stored at once (see `_stored`). A dry run
+    parses and checks for duplicates exactly like a real one but writes nothing, not even the
+    run record.
     """
     started = time.monotonic()
     run = None
@@ -86,8 +91,8 @@ def ingest_files(
         run = IngestRun.objects.create(origin=origin, user=user, sources=sources)
     summary = IngestSummary(run=run, dry_run=dry_run)
     prepared_stream = _prepare_all(inputs, workers=workers, keep_originals=keep_originals)
-    for batch in _batches(prepared_stream, BATCH_SIZE):
-        outcomes = _store_batch(batch, run=run, dry_run=dry_run)
+    batches = _batches(prepared_stream, BATCH_SIZE)
+    for outcomes in _stored(batches, partial(_store_batch, run=run, dry_run=dry_run), writers):
         _record(summary, outcomes, run, on_outcome)
     summary.elapsed = time.monotonic() - started
     if run is not None:
@@ -123,6 +128,38 @@ def _prepare_all(
             pending = submitted
         if pending is not None:
             yield from pending.get()
+
+
+def _stored(
+    batches: Iterable[list], store: Callable[[list], list[FileOutcome]], writers: int
+) -> Iterator[list[FileOutcome]]:
+    """Each batch's outcomes, in order, with up to `writers` batches being stored at once.
+
+    Storing a batch is mostly Postgres' work (the search vectors, their indexes, the counts:
+    migration 0004's triggers), done by one server process per connection; with one writer,
+    one of two cores idled while the next batch waited. Each writer thread has its own
+    connection (Django's are per thread), closed after its batch. A caller inside a
+    transaction gets one writer, its own connection: other connections could not see the
+    run row it has not committed.
+    """
+    if writers <= 1 or connection.in_atomic_block:
+        yield from map(store, batches)
+        return
+
+    def store_on_own_connection(batch: list) -> list[FileOutcome]:
+        try:
+            return store(batch)
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=writers, thread_name_prefix="ingest-writer") as pool:
+        pending: deque = deque()
+        for batch in batches:
+            pending.append(pool.submit(store_on_own_connection, batch))
+            if len(pending) >= writers:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
 
 
 def _batches(stream: Iterable, size: int) -> Iterator[list]:
@@ -203,12 +240,15 @@ def _save_original(prepared: Prepared) -> str:
     """Write the original file under its content hash before the letter's transaction.
 
     If the transaction then fails, the file stays as an orphan under the same name that the
-    next successful ingest of this letter reuses, so nothing accumulates.
+    next successful ingest of this letter reuses, so nothing accumulates. Two writers saving
+    the same letter at once both find the name free; storage gives the later one another name,
+    and that copy (the same bytes) is removed.
     """
     path = original_file_path(Letter(sha256=prepared.sha256, original_kind=prepared.kind), "")
     if not default_storage.exists(path):
         saved = default_storage.save(path, ContentFile(prepared.original))
-        assert saved == path, f"storage renamed {path} to {saved}"
+        if saved != path:
+            default_storage.delete(saved)
     return path
 
 

@@ -5,10 +5,11 @@ item rows for the search can never drift from the letter.
 """
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import DataError, connection, transaction
 from django.utils import timezone
 
 from ..models import Citation, DisputedItem, IngestRun, Letter, Party
@@ -63,18 +64,62 @@ def _item_values(letter: Letter, position: int, item: Item) -> dict:
         "letter_id": letter.pk,
         "position": position,
         "treatment": item.treatment,
-        "outcome": item.outcome,
         "rationale": item.rationale,
         "claims_administrator_basis": _basis_text(item.claims_administrator_basis),
         "reviewer_basis": _basis_text(item.reviewer_basis),
-        "reviewer_specialty": letter.reviewer_specialty,
         "patient_age": letter.patient_age,
         "patient_sex": letter.patient_sex,
         "date_of_injury": letter.date_of_injury,
         "decision_date": letter.decision_date,
+        **_facet_values(letter, item),
+    }
+
+
+def _facet_values(letter: Letter, item: Item) -> dict:
+    """The item's FacetColumns values, by attribute name."""
+    return {
+        "outcome": item.outcome,
+        "reviewer_specialty": letter.reviewer_specialty,
         "guideline_mismatch": guideline_mismatch(item),
         **reviewer_citation_columns(item.reviewer_basis.citations if item.reviewer_basis else ()),
     }
+
+
+# Makes the combinations of a batch's items that are not stored yet (see combinations_create).
+_COMBINATIONS = """
+INSERT INTO decisions_facetcombination AS c (key, {columns}, items)
+SELECT DISTINCT decisions_facet_key({columns}), {columns}, 0
+FROM jsonb_to_recordset(%s::jsonb) AS r (
+    outcome text, reviewer_specialty text, guideline_mismatch boolean,
+    reviewer_guidelines text[], reviewer_documents text[], reviewer_pages text[]
+)
+ORDER BY 1
+ON CONFLICT (key) DO NOTHING
+"""
+
+
+def combinations_create(pairs: list[tuple[Letter, ParsedLetter]]) -> None:
+    """Store, in a transaction of their own, the facet combinations the items of `pairs` will
+    need (with no items yet: the item trigger counts them).
+
+    The item trigger makes missing combinations itself (migration 0006), but a combination it
+    inserts stays locked until the batch commits, and a concurrent writer whose batch has the
+    same new combination waits for that whole batch. Made ahead and committed at once, they are
+    only found. Values the schema cannot hold (a specialty too long) fail the batch's own
+    transaction as they did before, which pins them on their letter; here they only mean the
+    trigger makes what was not made ahead, so that error is not reported twice.
+    """
+    combinations = [
+        _facet_values(letter, item) for letter, parsed in pairs for item in parsed.items
+    ]
+    if not combinations:
+        return
+    columns = ", ".join(combinations[0])
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(_COMBINATIONS.format(columns=columns), [json.dumps(combinations)])
+    except DataError:
+        pass
 
 
 def reviewer_citation_columns(
@@ -129,7 +174,9 @@ def items_create(pairs: list[tuple[Letter, ParsedLetter]]) -> None:
     """Insert the items and citations of stored letters: three statements for any number.
 
     Rows go to COPY as plain values: building model instances for them cost more than
-    Postgres spends storing them.
+    Postgres spends storing them. The items go last (the citations' foreign key is checked at
+    commit): their statement's trigger locks the shared count rows (migration 0006), and a
+    concurrent writer waits for those locks until this transaction ends.
     """
     parsed_items = [
         (letter, position, item)
@@ -138,13 +185,13 @@ def items_create(pairs: list[tuple[Letter, ParsedLetter]]) -> None:
     ]
     ids = allocate_ids(DisputedItem, len(parsed_items))
     copy_rows(
+        Citation,
+        (values for pk, (_, _, item) in zip(ids, parsed_items) for values in _citation_values(pk, item)),
+    )
+    copy_rows(
         DisputedItem,
         ({"id": pk, **_item_values(letter, position, item)}
          for pk, (letter, position, item) in zip(ids, parsed_items)),
-    )
-    copy_rows(
-        Citation,
-        (values for pk, (_, _, item) in zip(ids, parsed_items) for values in _citation_values(pk, item)),
     )
 
 
@@ -169,6 +216,7 @@ def letters_create(new: list[NewLetter], *, run: IngestRun) -> dict[str, int]:
     duplicate from a failure and pins a failure on the letter that caused it.
     """
     rows = [_letter_row(spec, run) for spec in new]
+    combinations_create([(row, spec.parsed) for row, spec in zip(rows, new)])
     with transaction.atomic():
         for row, pk in zip(rows, allocate_ids(Letter, len(rows))):
             row.pk = pk

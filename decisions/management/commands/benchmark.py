@@ -93,7 +93,9 @@ class Command(BaseCommand):
         parser.add_argument("--letters", type=int, default=100_000, help="Corpus size (letters).")
         parser.add_argument("--seed", type=int, default=1, help="Corpus seed.")
         parser.add_argument("--repeat", type=int, default=20, help="Requests per query.")
-        parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="Ingest workers.")
+        parser.add_argument(
+            "--workers", type=int, default=os.cpu_count() or 1, help="Corpus generation processes."
+        )
         parser.add_argument(
             "--out", default="bench-out", help="Folder for the corpus and results (git-ignored)."
         )
@@ -117,7 +119,7 @@ class Command(BaseCommand):
         if not loaded:
             self.recreate_database(db_name)
             self.run_manage(env, "migrate", "--no-input", "-v0")
-            self.ingest(env, corpus, workers, rows)
+            self.ingest(env, corpus, rows)
             self.run_manage(env, "collectstatic", "--no-input", "-v0")
         else:
             # The loaded database may predate the code's migrations (derived search tables).
@@ -213,10 +215,11 @@ class Command(BaseCommand):
     def run_manage(self, env: dict[str, str], *args: str) -> None:
         subprocess.run([sys.executable, "manage.py", *args], env=env, check=True, cwd=settings.BASE_DIR)
 
-    def ingest(self, env: dict[str, str], corpus: Path, workers: int, rows) -> None:
+    def ingest(self, env: dict[str, str], corpus: Path, rows) -> None:
+        """The ingest command as an admin runs it, with its default workers and writers."""
         started = time.monotonic()
         process = subprocess.Popen(
-            [sys.executable, "manage.py", "ingest", str(corpus), f"--workers={workers}"],
+            [sys.executable, "manage.py", "ingest", str(corpus)],
             env=env, cwd=settings.BASE_DIR, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         )
         rss = PeakRss(process.pid)
