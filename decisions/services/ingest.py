@@ -4,9 +4,10 @@ Reading, extracting and parsing run in worker processes (pure Python, no databas
 process stores each batch of new letters in one transaction and, when that fails, retries them
 in a transaction each. A letter is therefore whole or absent, and one bad file never costs the
 others. With several writers, consecutive batches are stored at once on connections of their
-own, so that Postgres builds one batch's search rows while it builds the next one's. Duplicates are recognised by SHA-256 of the file's
-bytes: first by a batched lookup, and, when another ingest stores the same letter at the same
-moment, by the unique constraint, which makes the loser count it as a duplicate.
+own, so that Postgres builds one batch's search rows while it builds the next one's.
+Duplicates are recognised by SHA-256 of the file's bytes: first by a batched lookup, and, when
+another ingest (or writer) stores the same letter at the same moment, by the unique
+constraint, which makes the loser count it as a duplicate.
 """
 from __future__ import annotations
 
