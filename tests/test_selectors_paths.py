@@ -260,3 +260,13 @@ def test_the_letter_page_reads_by_index(corpus):
     # (a page many items cite) the date index, whichever Postgres finds cheaper.
     assert "item_treatment_key_idx" in plans[3]
     assert "item_reviewer_pages_idx" in plans[3] or "item_newest_idx" in plans[3]
+
+
+def test_a_query_with_an_outcome_picks_its_page_among_the_matched_combinations(corpus):
+    """The outcome filter is checked against the combinations the matches were counted in,
+    not by looking up each match's combination (one index read per match at scale)."""
+    with CaptureQueriesContext(connection) as captured:
+        results = item_search(item_filterset({"q": "pain", "outcome": "overturned"}))
+    assert results.items and {item.outcome for item in results.items} == {"overturned"}
+    summary = reads(captured)[0]
+    assert plan_of(summary).count("on decisions_facetcombination ") == 1, plan_of(summary)
