@@ -399,13 +399,17 @@ def _search_transaction() -> Iterator[None]:
 
     JIT is off (compiling a plan costs 50-200 ms, more than these statements gain from it);
     work_mem is large enough that a query's matches, their bitmaps and hash tables stay in
-    memory; and sequential scans are off: the planner does not price reading out-of-line
-    values, and a sequential scan of the search entries would read every vector.
+    memory; sequential scans are off: the planner does not price reading out-of-line values,
+    and a sequential scan of the search entries would read every vector. Parallel plans are
+    off: the phrase index's costly function made Postgres plan one for every phrase, whose
+    Gather then passed each match to the leader (the phrase's summary at a million letters:
+    150-220 ms parallel, 98-128 ms not), and the cores already serve one request each.
     """
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
             "SELECT set_config('statement_timeout', %s, true), set_config('jit', 'off', true), "
-            "set_config('work_mem', '64MB', true), set_config('enable_seqscan', 'off', true)",
+            "set_config('work_mem', '64MB', true), set_config('enable_seqscan', 'off', true), "
+            "set_config('max_parallel_workers_per_gather', '0', true)",
             [f"{settings.IMR_SEARCH_STATEMENT_MS}ms"],
         )
         yield
