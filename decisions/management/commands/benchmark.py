@@ -232,7 +232,8 @@ class Command(BaseCommand):
         created = int(re.search(r"created (\d+)", summary).group(1))
         rows.append(("ingest (end to end, wall clock)", f"{created:,} letters in {elapsed:,.1f} s = {created / elapsed:,.0f} letters/s"))
         rows.append(("ingest summary line", summary))
-        rows.append(("ingest peak RSS", f"main process {mb(rss.peak_main)}, largest worker {mb(rss.peak_child)}"))
+        workers = f"largest parse worker {mb(rss.peak_child)}" if rss.peak_child else "no parse workers"
+        rows.append(("ingest peak RSS", f"main process {mb(rss.peak_main)}, {workers}"))
 
     def start_gunicorn(self, env: dict[str, str], port: int) -> subprocess.Popen:
         server = subprocess.Popen(
