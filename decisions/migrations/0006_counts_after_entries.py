@@ -7,8 +7,9 @@ from django.db import migrations
 # statement, so a second writer waited for the first one's whole batch. Now an insert makes the
 # combinations it lacks without touching existing rows (ON CONFLICT DO NOTHING, in key order),
 # builds the entries, and takes the count rows' locks last; ingest writes a batch's items as
-# its last statement (decisions/services/letters.py), so those locks are held only until the
-# commit and two writers' batches overlap everywhere else. Locks are still taken in key order
+# its last statement, after making the batch's new combinations in a transaction of their own
+# (decisions/services/letters.py), so those locks are held only until the commit and two
+# writers' batches overlap everywhere else. Locks are still taken in key order
 # in each sweep, so writers wait for each other but cannot deadlock.
 
 search = import_module("decisions.migrations.0004_search_entries_and_facet_counts")
