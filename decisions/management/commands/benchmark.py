@@ -131,12 +131,19 @@ class Command(BaseCommand):
         try:
             base = f"http://127.0.0.1:{port}"
             self.warm_up(base)
+            before = self.speed_check(db_name)
             timings = [self.time_query(base, label, params, repeat) for label, params in QUERIES]
             timings.append(self.time_details(base, db_name, repeat))
             rows.append(self.time_export(base, server.pid))
+            after = self.speed_check(db_name)
         finally:
             server.terminate()
             server.wait(timeout=30)
+        rows.append((
+            "machine speed, before / after the queries",
+            f"Python loop {before[0]:,.0f} / {after[0]:,.0f} ms; "
+            f"Postgres count of generated rows {before[1]:,.0f} / {after[1]:,.0f} ms",
+        ))
         report = self.render(letters, seed, counts, rows, timings, repeat)
         self.stdout.write(report)
         (out_dir / f"results-{letters}-s{seed}.md").write_text(report)
@@ -256,6 +263,21 @@ class Command(BaseCommand):
         raise CommandError("gunicorn did not start within 60 s")
 
     # -- measurements --------------------------------------------------------------------------
+
+    def speed_check(self, db_name: str) -> tuple[float, float]:
+        """Milliseconds for a fixed pure-Python loop and a fixed Postgres statement that reads
+        no table: the machine's own speed, which differed twofold between the machines of two
+        sessions and by 40% within one, so that runs can be compared."""
+        started = time.perf_counter()
+        total = 0
+        for n in range(3_000_000):
+            total += n
+        python_ms = (time.perf_counter() - started) * 1000
+        with self.bench_connection(db_name) as conn:
+            started = time.perf_counter()
+            conn.execute("SELECT count(*) FROM generate_series(1, 3000000)").fetchone()
+            postgres_ms = (time.perf_counter() - started) * 1000
+        return python_ms, postgres_ms
 
     def warm_up(self, base: str) -> None:
         """Give every gunicorn worker its first requests before the timed ones.
