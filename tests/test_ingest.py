@@ -16,6 +16,7 @@ from decisions.services import ingest as ingest_service
 from decisions.services.ingest import ingest_files
 from tests.conftest import SEED_NAMES, seed_text
 from tests.pdfs import text_pdf
+from tests.test_search_entries import assert_derived_rows_match_the_items
 
 pytestmark = pytest.mark.django_db
 
@@ -148,8 +149,6 @@ def test_batch_boundaries_keep_every_file_in_order(letters_dir, monkeypatch, par
     """Many batches through the parse workers' window, or stored at once by several writers on
     their own connections: a duplicate in a later batch, a refused letter and a bad file each
     decided once, in input order, the rest stored, counts exact."""
-    from tests.test_search_entries import assert_derived_rows_match_the_items
-
     monkeypatch.setattr(ingest_service, "BATCH_SIZE", 3)
     for n in range(6):
         (letters_dir / f"variant{n}.txt").write_text(seed_text(SEED_NAMES[n % 3]) + "\n" * (n + 1))

@@ -87,7 +87,7 @@ def _facet_values(letter: Letter, item: Item) -> dict:
 
 # Makes the combinations of a batch's items that are not stored yet (see combinations_create).
 _COMBINATIONS = """
-INSERT INTO decisions_facetcombination AS c (key, {columns}, items)
+INSERT INTO decisions_facetcombination (key, {columns}, items)
 SELECT DISTINCT decisions_facet_key({columns}), {columns}, 0
 FROM jsonb_to_recordset(%s::jsonb) AS r (
     outcome text, reviewer_specialty text, guideline_mismatch boolean,
