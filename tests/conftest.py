@@ -1,9 +1,19 @@
 from __future__ import annotations
 
+import datetime
 import shutil
+from collections import Counter
+from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
+from django.db import connection
+
+from decisions.models import DisputedItem
+from decisions.synthetic_letters import generate_letter
+from tests.factories import make_letter
+from tests.helpers import CHRONIC_PAIN, LOW_BACK, make_decision
 
 FIXTURE_LETTERS = Path(__file__).resolve().parent.parent / "fixtures" / "letters"
 SEED_NAMES = sorted(p.name for p in FIXTURE_LETTERS.glob("*.txt"))
@@ -33,3 +43,74 @@ def with_overlong_specialty(parse):
         return replace(parsed, reviewer=replace(parsed.reviewer, specialty="x" * 500))
 
     return parse_with_overlong_specialty
+
+
+@pytest.fixture
+def six_decisions(db) -> dict[str, DisputedItem]:
+    """Six decisions that differ in one or two ways each, keyed by a short name."""
+    ortho = make_letter(
+        reviewer_specialty="Orthopedic Surgery", patient_age=57, patient_sex="male",
+        date_of_injury=datetime.date(2008, 7, 28), decision_date=datetime.date(2014, 3, 1),
+    )
+    occ = make_letter(
+        reviewer_specialty="Occupational Medicine", patient_age=34, patient_sex="female",
+        date_of_injury=datetime.date(2013, 12, 31), decision_date=datetime.date(2015, 1, 10),
+    )
+    pmr = make_letter(reviewer_specialty="Physical Medicine & Rehabilitation")
+    return {
+        "esi": make_decision(
+            ortho, treatment="Lumbar epidural steroid injection L4-5",
+            rationale="Epidural injections are recommended for radicular pain.",
+            cites=[("MTUS", CHRONIC_PAIN, [46])], claims_cites=[("MTUS", CHRONIC_PAIN, [46])],
+            guideline_mismatch=False,
+        ),
+        "mri": make_decision(
+            ortho, treatment="MRI of the lumbar spine", outcome="overturned",
+            rationale="Imaging is indicated when red flags are present.",
+            cites=[("MTUS", LOW_BACK, [303, 304])], claims_cites=[("ODG", "Low Back Chapter", [])],
+            guideline_mismatch=True,
+        ),
+        "norco": make_decision(
+            occ, treatment="Norco 10/325mg, #120", outcome="overturned",
+            rationale="Short-acting opioids are indicated for moderate to severe pain.",
+            cites=[("MTUS", CHRONIC_PAIN, [91])], claims_cites=[("MTUS", CHRONIC_PAIN, [])],
+            guideline_mismatch=False,
+        ),
+        "flexeril": make_decision(
+            occ, treatment="Flexeril 7.5mg, #60",
+            rationale="Adding cyclobenzaprine to Norco is not recommended.",
+            cites=[("MTUS", CHRONIC_PAIN, [41])],
+        ),
+        "pt": make_decision(
+            pmr, treatment="Physical therapy x12",
+            rationale="The ODG supports a short course of therapy after surgery.",
+            cites=[("ODG", "Low Back Chapter", []), ("MTUS", LOW_BACK, [300])],
+            claims_cites=[("ODG", "Low Back Chapter", [])],
+            guideline_mismatch=True,
+        ),
+        "norco_again": make_decision(
+            pmr, treatment="NORCO 10/325 mg #120",
+            rationale="No functional improvement was documented on opioids.",
+            cites=[("MTUS", CHRONIC_PAIN, [80, 91])],
+        ),
+    }
+
+
+@pytest.fixture
+def synthetic_corpus(db, tmp_path) -> dict[str, str]:
+    """150 synthetic letters, ingested; returns frequent values to filter by."""
+    for index in range(150):
+        (tmp_path / f"{index:04d}.txt").write_text(generate_letter(5, index)[0], encoding="utf-8")
+    call_command("ingest", str(tmp_path), "--workers=1", stdout=StringIO())
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")  # statistics, as autovacuum keeps them, for realistic plans
+    items = DisputedItem.objects.all()
+    specialties = Counter(items.values_list("reviewer_specialty", flat=True))
+    pages = Counter(p for pages in items.values_list("reviewer_pages", flat=True) for p in pages)
+    treatments = Counter(items.values_list("treatment", flat=True))
+    return {
+        "specialty": specialties.most_common(1)[0][0],
+        "page": pages.most_common(1)[0][0],
+        "rare_page": pages.most_common()[-1][0],
+        "treatment": treatments.most_common(1)[0][0],
+    }

@@ -9,9 +9,8 @@ from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from ..filters import OUTCOME_MEANINGS, page_label
 from ..models import Guideline
-from ..selectors import HIGHLIGHT_START, HIGHLIGHT_STOP
+from ..search.vocabulary import HIGHLIGHT_START, HIGHLIGHT_STOP, OUTCOME_MEANINGS, page_label
 
 register = template.Library()
 

@@ -1,1 +1,2 @@
-"""Views, one module per page family; thin: they validate input, call selectors or services, render."""
+"""Views, one module per page family; thin: they validate input, call the search, selectors or
+services, render."""

@@ -1,11 +1,12 @@
-"""The search page and the letter pages: validate input, call a selector, render."""
+"""The search page and the letter pages: validate input, call the search or a selector, render."""
 from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from ..models import Letter
-from ..selectors import item_filterset, item_search, letter_detail as select_letter_detail
+from ..search import item_filterset, item_search
+from ..selectors.letters import letter_detail as select_letter_detail
 
 
 def search(request: HttpRequest) -> HttpResponse:

@@ -11,8 +11,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.urls import reverse
 
-from ..filters import OUTCOME_MEANINGS, ItemFilter
-from ..selectors import EXPORT_COLUMNS, item_export_csv, item_export_rows, item_filterset
+from ..search import ItemFilter, item_filterset
+from ..selectors.export import EXPORT_COLUMNS, item_export_csv, item_export_rows
 
 # Rows per chunk of the JSON response: tens of kilobytes, memory still flat.
 ROWS_PER_CHUNK = 100
@@ -33,7 +33,7 @@ def export_json(request: HttpRequest) -> HttpResponse:
     filterset = item_filterset(request.GET)
     if not filterset.is_valid():
         return _invalid(filterset)
-    rows = _with_links(_letters_url(request), item_export_rows(filterset))
+    rows = item_export_rows(filterset, _letters_url(request))
     return _attachment(_json_chunks(rows), "application/json", "json")
 
 
@@ -53,14 +53,6 @@ def _letters_url(request: HttpRequest) -> str:
     export's time)."""
     letter_zero = request.build_absolute_uri(reverse("decisions:letter-detail", args=[0]))
     return letter_zero.removesuffix("0/")
-
-
-def _with_links(letters_url: str, rows: Iterable[dict]) -> Iterator[dict]:
-    """Add each item's address and what its outcome means, in column order."""
-    for row in rows:
-        row["url"] = f"{letters_url}{row['letter_id']}/#item-{row['position']}"
-        row["outcome_meaning"] = OUTCOME_MEANINGS[row["outcome"]]
-        yield {column: row[column] for column in EXPORT_COLUMNS}
 
 
 def _json_chunks(rows: Iterable[dict]) -> Iterator[str]:

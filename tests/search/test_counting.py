@@ -1,54 +1,107 @@
-"""Every way the search counts and pages gives what a plain reference gives.
+"""Counting: facet values, their counts and overturn rates, and every way the search counts
+giving what a plain reference gives.
 
-The selectors answer a search from the smallest source that can (see their module
-docstring): FacetCount, FacetCombination, a query's search entries, or the items. Each path
-is held here against a reference that uses none of them: the items filtered with the ORM,
-the search vector computed on the fly from the text (as the item's generated column once
-was), and the facets counted in Python. The corpus is 150 synthetic letters, ingested for
-real, so the values are as varied as the benchmark's.
+The search answers from the smallest source that can (see decisions/search/counting.py):
+FacetCount, FacetCombination, a query's search entries, or the items. Each path is held here
+against a reference that uses none of them: the items filtered with the ORM, the search vector
+computed on the fly from the text (as the item's generated column once was), and the facets
+counted in Python. That corpus is 150 synthetic letters, ingested for real, so the values are
+as varied as the benchmark's.
 """
 from __future__ import annotations
 
 from collections import Counter
 from datetime import date
-from io import StringIO
 
 import pytest
 from django.contrib.postgres.search import SearchVector
-from django.core.management import call_command
 from django.db import connection
 from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.test.utils import CaptureQueriesContext
 
-from decisions.filters import ItemFilter, Sort, search_query
 from decisions.models import DisputedItem
-from decisions.selectors import FACET_LIMITS, FacetValue, item_filterset, item_search
-from decisions.synthetic_letters import generate_letter
+from decisions.search import FacetValue, ItemFilter, item_filterset, item_search
+from decisions.search.counting import FACET_LIMITS
+from decisions.search.vocabulary import Sort, search_query
+from tests.factories import make_letter
+from tests.helpers import (
+    CHRONIC_PAIN,
+    LOW_BACK,
+    PER_PAGE,
+    filled,
+    found,
+    make_decision,
+    plan_of,
+    reads,
+)
 
 pytestmark = pytest.mark.django_db
 
-PER_PAGE = 7
-CHRONIC_PAIN = "Chronic Pain Medical Treatment Guidelines"
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"outcome": "overturned"},
+        {"guideline": "MTUS", "specialty": "Orthopedic Surgery"},
+        {"document": CHRONIC_PAIN, "outcome": "upheld", "mismatch": "on"},
+        {"q": "norco OR imaging", "cited_page": f"{CHRONIC_PAIN}:91"},
+        {"age_max": "50", "guideline": "ODG", "document": LOW_BACK},
+        {"guideline": "MTUS", "document": LOW_BACK, "outcome": "upheld"},
+        {"cited_page": f"{CHRONIC_PAIN}:91", "specialty": "Physical Medicine & Rehabilitation"},
+    ],
+)
+def test_facet_counts_equal_the_results_of_choosing_that_value(six_decisions, params):
+    """Each facet value's count is what the list shows after a click on it, a chosen value is
+    shown alone (outcome excepted), and every overturn rate is counted without the outcome
+    filter."""
+    results = item_search(item_filterset(params))
+    assert results.facets.total == len(found(params))
+    for facet in ItemFilter.FACETS:
+        chosen = params.get(facet)
+        shown = results.facets.values[facet]
+        if chosen and facet != "outcome":
+            total = results.facets.total
+            assert [(v.active, v.hits) for v in shown] == ([(True, total)] if total else [])
+        for value in shown:
+            with_value = {**params, facet: value.value}
+            assert value.hits == len(found(with_value)), (facet, value)
+            assert value.active == (chosen is not None and value.value in (chosen, "true"))
+            if facet != "outcome":
+                everything = {k: v for k, v in with_value.items() if k != "outcome"}
+                overturned = {**everything, "outcome": "overturned"}
+                assert (value.overturned, value.decided) == (
+                    len(found(overturned)), len(found(everything)),
+                ), (facet, value)
 
 
-@pytest.fixture
-def corpus(tmp_path) -> dict[str, str]:
-    """150 synthetic letters, ingested; returns frequent values to filter by."""
-    for index in range(150):
-        (tmp_path / f"{index:04d}.txt").write_text(generate_letter(5, index)[0], encoding="utf-8")
-    call_command("ingest", str(tmp_path), "--workers=1", stdout=StringIO())
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")  # statistics, as autovacuum keeps them, for realistic plans
-    items = DisputedItem.objects.all()
-    specialties = Counter(items.values_list("reviewer_specialty", flat=True))
-    pages = Counter(p for pages in items.values_list("reviewer_pages", flat=True) for p in pages)
-    treatments = Counter(items.values_list("treatment", flat=True))
-    return {
-        "specialty": specialties.most_common(1)[0][0],
-        "page": pages.most_common(1)[0][0],
-        "rare_page": pages.most_common()[-1][0],
-        "treatment": treatments.most_common(1)[0][0],
+def test_facets_list_every_value_once_with_counts(six_decisions):
+    facets = item_search(item_filterset({})).facets
+    counts = {
+        facet: {v.value: v.hits for v in values} for facet, values in facets.values.items()
     }
+    assert counts["outcome"] == {"upheld": 4, "overturned": 2}
+    assert counts["guideline"] == {"MTUS": 6, "ODG": 1}
+    assert counts["document"] == {CHRONIC_PAIN: 4, LOW_BACK: 2, "Low Back Chapter": 1}
+    assert counts["cited_page"][f"{CHRONIC_PAIN}:91"] == 2
+    assert counts["mismatch"] == {"true": 2}
+    assert counts["specialty"] == {
+        "Orthopedic Surgery": 2, "Occupational Medicine": 2,
+        "Physical Medicine & Rehabilitation": 2,
+    }
+    assert (facets.total, facets.overturned, facets.decided) == (6, 2, 6)
+    ortho = next(v for v in facets.values["specialty"] if v.value == "Orthopedic Surgery")
+    assert ortho.overturn_rate == 0.5
+
+
+def test_facets_show_the_most_frequent_values_first_up_to_a_limit(six_decisions):
+    letter = make_letter()
+    for page in range(1, 14):
+        for _ in range(page % 4 + 1):
+            make_decision(letter, cites=[("MTUS", CHRONIC_PAIN, [page])])
+    pages = item_search(item_filterset({})).facets.values["cited_page"]
+    assert len(pages) == 10
+    assert [v.hits for v in pages] == sorted((v.hits for v in pages), reverse=True)
 
 
 # (source the summary reads, parameters); "{specialty}" etc. are filled from the corpus.
@@ -69,8 +122,8 @@ CASES = [
     ("searchentry", {"q": "norco", "page": "2", "outcome": "upheld"}),
     ("searchentry", {"q": "epidural steroid injection", "outcome": "overturned"}),
     ("searchentry", {"q": '"functional restoration program"', "sort": "newest"}),
-    # Phrases through the n-gram index (decisions/phrases.py): exact rewrites, with words and
-    # a negation beside them, and a compound word's longer phrase, checked on each candidate.
+    # Phrases through the n-gram index (decisions/search/phrases.py): exact rewrites, with words
+    # and a negation beside them, and a compound word's longer phrase, checked on each candidate.
     ("searchentry", {"q": '"physical therapy"', "outcome": "upheld"}),
     ("searchentry", {"q": '"epidural steroid injection" pain -opioids', "outcome": "overturned"}),
     ("searchentry", {"q": '"anti-inflammatory medications"', "page": "2"}),
@@ -86,10 +139,6 @@ CASES = [
     ("disputeditem", {"treatment": "{treatment}", "sort": "oldest"}),
     ("disputeditem", {"injured_from": "2010-01-01", "q": "pain", "guideline": "MTUS"}),
 ]
-
-
-def filled(params: dict, corpus: dict) -> dict:
-    return {key: value.format(**corpus) for key, value in params.items()}
 
 
 def facet_values(row: dict) -> dict[str, list[str]]:
@@ -168,9 +217,9 @@ def summary_statement(captured) -> str:
     return next(q["sql"] for q in captured if "json_agg" in q["sql"])
 
 
-def test_every_path_gives_what_the_reference_gives(corpus):
+def test_every_path_gives_what_the_reference_gives(synthetic_corpus):
     for source, params in CASES:
-        params = filled(params, corpus)
+        params = filled(params, synthetic_corpus)
         with CaptureQueriesContext(connection) as captured:
             results = item_search(item_filterset(params), per_page=PER_PAGE)
         total, overturned, decided, values, ids = reference(params)
@@ -185,84 +234,14 @@ def test_every_path_gives_what_the_reference_gives(corpus):
         assert total, params  # every case has results, or it would test little
 
 
-def test_the_cases_cover_real_results(corpus):
+def test_the_cases_cover_real_results(synthetic_corpus):
     """Guard against a corpus in which the cases above would compare empty pages."""
     assert item_search(item_filterset({"q": '"functional restoration program"'})).facets.total
-    assert item_search(item_filterset(filled({"cited_page": "{page}"}, corpus))).facets.total > 5
+    cited_page = filled({"cited_page": "{page}"}, synthetic_corpus)
+    assert item_search(item_filterset(cited_page)).facets.total > 5
 
 
-def plan_of(sql: str) -> str:
-    """EXPLAIN with sequential scans off: on a corpus this small Postgres would rather read
-    whole tables, so the plan shows which index it would use once they are large."""
-    with connection.cursor() as cursor:
-        cursor.execute("SET enable_seqscan = off")
-        try:
-            cursor.execute(f"EXPLAIN {sql}")
-            return "\n".join(row[0] for row in cursor.fetchall())
-        finally:
-            cursor.execute("RESET enable_seqscan")
-
-
-def reads(captured) -> list[str]:
-    """The statements that read data: not transaction control or the search's settings."""
-    control = ("SAVEPOINT", "RELEASE", "BEGIN", "COMMIT", "SELECT set_config")
-    return [q["sql"] for q in captured if not q["sql"].lstrip().startswith(control)]
-
-
-@pytest.mark.parametrize(
-    "params,indexes",  # per statement, the indexes of which it must use one
-    [
-        # The list as it opens: counts by key, the page along the date index.
-        ({}, [["facetcount_uniq"], ["entry_newest_idx"]]),
-        ({"page": "3", "sort": "oldest"}, [["facetcount_uniq"], ["entry_oldest_idx"]]),
-        # A facet filter: the page along the date index with the filter checked inside it,
-        # or (few results) each matching combination's entries, newest first.
-        (
-            {"document": CHRONIC_PAIN, "outcome": "upheld"},
-            [["facetcount_uniq"], ["entry_newest_idx", "entry_combination_idx"]],
-        ),
-        (
-            {"guideline": "MTUS", "cited_page": "{page}"},
-            [["facetcombination"], ["entry_newest_idx", "entry_combination_idx"]],
-        ),
-        # A query: its matches from the GIN index, the page's rows by primary key.
-        ({"q": "norco"}, [["entry_search_vector_idx"], ["decisions_disputeditem_pkey"]]),
-        # A phrase: Postgres parses the query first (no table), then its n-gram is looked up.
-        (
-            {"q": '"functional restoration program"', "outcome": "overturned"},
-            [[], ["entry_phrase_ngrams_idx"], ["decisions_disputeditem_pkey"]],
-        ),
-    ],
-)
-def test_the_hot_statements_use_their_indexes(corpus, params, indexes):
-    with CaptureQueriesContext(connection) as captured:
-        results = item_search(item_filterset(filled(params, corpus)), per_page=PER_PAGE)
-    assert results.items
-    statements = reads(captured)
-    assert len(statements) == len(indexes)  # [the query's parse,] the summary, the page's rows
-    for statement, names in zip(statements, indexes):
-        plan = plan_of(statement)
-        assert any(name in plan for name in names) if names else "Scan" not in plan, plan
-
-
-def test_the_letter_page_reads_by_index(corpus):
-    from decisions.selectors import letter_detail
-
-    letter = DisputedItem.objects.order_by("-letter_id").first().letter
-    with CaptureQueriesContext(connection) as captured:
-        letter_detail(pk=letter.pk, query="pain")
-    plans = [plan_of(sql) for sql in reads(captured)]
-    assert len(plans) == 4
-    assert "decisions_letter_pkey" in plans[0]
-    assert "item_letter_position_uniq" in plans[1]
-    assert "citation_item_party_position_uniq" in plans[2]
-    # Similar decisions: a LIMIT over the treatment-key index, and over the pages' GIN index or
-    # (a page many items cite) the date index, whichever Postgres finds cheaper.
-    assert "item_treatment_key_idx" in plans[3]
-    assert "item_reviewer_pages_idx" in plans[3] or "item_newest_idx" in plans[3]
-
-
-def test_a_query_with_an_outcome_picks_its_page_among_the_matched_combinations(corpus):
+def test_a_query_with_an_outcome_picks_its_page_among_the_matched_combinations(synthetic_corpus):
     """The outcome filter is checked against the combinations the matches were counted in,
     not by looking up each match's combination (one index read per match at scale)."""
     with CaptureQueriesContext(connection) as captured:

@@ -10,7 +10,8 @@ from django.core.management import call_command
 from django.http import StreamingHttpResponse
 
 from decisions.models import DisputedItem
-from decisions.selectors import EXPORT_CHUNK, PER_PAGE
+from decisions.search.paging import PER_PAGE
+from decisions.selectors.export import EXPORT_CHUNK
 from tests.factories import make_letter
 
 pytestmark = pytest.mark.django_db

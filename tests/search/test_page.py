@@ -2,30 +2,18 @@
 from __future__ import annotations
 
 import re
-from collections import Counter
-from contextlib import contextmanager
 from html import unescape
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from decisions.models import DisputedItem
-from decisions.selectors import item_filterset, item_search
 from tests.factories import make_item, make_letter
+from tests.helpers import links, reads
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def seeds(letters_dir):
-    call_command("ingest", str(letters_dir), "--workers=1")
-
-
-def links(html: str) -> list[str]:
-    return [unescape(href) for href in re.findall(r'href="([^"]*)"', html)]
 
 
 def params_of(href: str) -> dict[str, list[str]]:
@@ -156,12 +144,6 @@ def test_untrusted_letter_text_is_escaped_around_the_highlights(client):
     assert "<script>alert" not in bare and "&lt;script&gt;" in bare
 
 
-def reads(captured) -> list[str]:
-    """The statements that read data: not transaction control or the search's settings."""
-    control = ("SAVEPOINT", "RELEASE", "BEGIN", "COMMIT", "SELECT set_config")
-    return [q["sql"] for q in captured if not q["sql"].lstrip().startswith(control)]
-
-
 @pytest.mark.parametrize("count", [3, 20])
 @pytest.mark.parametrize(
     "params",
@@ -174,7 +156,7 @@ def reads(captured) -> list[str]:
 )
 def test_a_results_page_costs_the_same_statements_whatever_its_length(client, count, params):
     """Count and facets in one statement, the page's rows with their citations in another;
-    around them only the search's settings and a savepoint (see selectors)."""
+    around them only the search's settings and a savepoint (see decisions/search/budget.py)."""
     letter = make_letter(patient_sex="female")
     for n in range(count):
         make_item(
@@ -191,73 +173,3 @@ def test_a_results_page_costs_the_same_statements_whatever_its_length(client, co
 def test_bad_parameters_cost_no_queries(client, django_assert_num_queries):
     with django_assert_num_queries(0):
         assert client.get("/", {"age_min": "x"}).status_code == 200
-
-
-@contextmanager
-def overrunning(*statements: tuple[str, int]):
-    """Search statements that run past the budget: ("summary", 1) is the first summary (counts
-    by value), ("summary", 2) the second (the total alone), ("rows", 1) the page's rows. They
-    sleep instead, and Postgres cancels them as it would a slow one."""
-    seen: Counter = Counter()
-
-    def wrapper(execute, sql, params, many, context):
-        kind = "summary" if "json_agg" in sql else "rows" if "decisions_citation" in sql else ""
-        seen[kind] += 1
-        if (kind, seen[kind]) in statements:
-            return execute("SELECT pg_sleep(1)", None, many, context)
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(wrapper):
-        yield
-
-
-@pytest.fixture
-def budget(settings):
-    settings.IMR_SEARCH_STATEMENT_MS = 100
-
-
-def test_counts_by_value_over_budget_leave_the_total_and_the_results(client, seeds, budget):
-    with overrunning(("summary", 1)):
-        response = client.get("/", {"q": "injection"})
-    html = response.content.decode()
-    assert response.status_code == 200
-    assert "8 decisions matching “injection”" in html  # counted again, alone
-    assert html.count('class="result"') == 8
-    assert "Counts are partial" in html
-    assert 'class="facet"' not in html
-
-
-def test_a_total_over_budget_leaves_the_results_and_the_next_page(client, budget):
-    letter = make_letter()
-    for n in range(25):
-        make_item(letter, treatment=f"Norco {n}")
-    with overrunning(("summary", 1), ("summary", 2)):
-        first = client.get("/").content.decode()
-    assert "Not counted" in first and "decisions</h2>" not in first
-    assert first.count('class="result"') == 20
-    assert "?page=2" in links(first) and "Page 1" in first
-    with overrunning(("summary", 1), ("summary", 2)):
-        second = client.get("/", {"page": "2"}).content.decode()
-    assert second.count('class="result"') == 5
-    assert "?page=1" in links(second) and "?page=3" not in links(second)
-    with overrunning(("summary", 1), ("summary", 2)):
-        past = client.get("/", {"page": "9"}).content.decode()
-    assert "There are no results on page 9" in past
-
-
-def test_rows_over_budget_give_a_page_that_says_so(client, seeds, budget):
-    with overrunning(("rows", 1)):
-        response = client.get("/", {"q": "injection"})
-    html = response.content.decode()
-    assert response.status_code == 200
-    assert "took longer than the site allows" in html
-    assert 'class="result"' not in html
-
-
-def test_statements_past_the_budget_are_cancelled_by_postgres(seeds, budget):
-    """The budget is Postgres' statement_timeout, set inside the search's transaction."""
-    with overrunning(("summary", 1), ("summary", 2)):
-        results = item_search(item_filterset({}))
-    assert results.facets.total is None and results.facets.values == {}
-    assert len(results.items) == 10
-    assert item_search(item_filterset({})).facets.total == 10  # the next search counts again

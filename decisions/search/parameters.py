@@ -22,7 +22,7 @@ The citation filters mean the IMR reviewer's citations, the basis of the decisio
 the item row at ingest. Each filter states its condition as a `Q` (`ConditionFilter.condition`),
 so the result list and the facet counts apply exactly the same conditions. The facet filters'
 conditions name columns that `FacetCombination` shares with the item (`FacetColumns`), so
-they select combinations as well as items (see `selectors`).
+they select combinations as well as items (see `planning`).
 """
 from __future__ import annotations
 
@@ -30,49 +30,20 @@ from typing import Any
 
 import django_filters
 from django import forms
-from django.contrib.postgres.search import SearchQuery
 from django.db.models import Q, Value
 from django.utils.dateformat import format as format_date
 from django_filters.constants import EMPTY_VALUES
 
-from .models import DisputedItem, Guideline, Outcome, Sex, normalised_treatment
-
-SEARCH_CONFIG = "english"
-
-# What each outcome means for the treatment; shown wherever an outcome is.
-OUTCOME_MEANINGS = {
-    Outcome.UPHELD: "Upheld: treatment denied",
-    Outcome.OVERTURNED: "Overturned: treatment approved",
-}
-
-
-class Sort:
-    RELEVANCE = "relevance"
-    NEWEST = "newest"
-    OLDEST = "oldest"
-    CHOICES = [
-        ("", "Best match, or newest"),
-        (RELEVANCE, "Best match"),
-        (NEWEST, "Newest decisions first"),
-        (OLDEST, "Oldest decisions first"),
-    ]
-
-
-def page_label(key: str) -> str:
-    """A cited-page key as readers write it: "Chronic Pain Medical Treatment Guidelines, p. 46"."""
-    split = DisputedItem.split_page_key(key)
-    return f"{split[0]}, p. {split[1]}" if split else key
-
-
-def search_query(text: str) -> SearchQuery:
-    """The websearch query: "exact phrase", OR, -exclude, English stemming."""
-    return SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
+from ..models import DisputedItem, Guideline, Sex, normalised_treatment
+from .vocabulary import OUTCOME_MEANINGS, Sort, page_label, search_query
 
 
 class SearchForm(forms.Form):
     """Fields beside the filters: result order and page, and checks that span two fields."""
 
-    sort = forms.ChoiceField(choices=Sort.CHOICES, required=False, label="Order")
+    sort = forms.ChoiceField(
+        choices=[("", "Best match, or newest"), *Sort.choices], required=False, label="Order"
+    )
     page = forms.IntegerField(min_value=1, required=False, label="Page")
 
     def clean(self) -> dict[str, Any]:
@@ -164,7 +135,7 @@ class FlagCondition(ConditionFilter, django_filters.BooleanFilter):
 
 
 class ItemFilter(django_filters.FilterSet):
-    """Disputed items by the search page's parameters; use it through `selectors`."""
+    """Disputed items by the search page's parameters; use it through `decisions.search`."""
 
     # Filters with a facet beside the results.
     FACETS = ("outcome", "specialty", "guideline", "document", "cited_page", "mismatch")

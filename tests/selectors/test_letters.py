@@ -5,9 +5,13 @@ import re
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from decisions.models import DisputedItem, Letter
+from decisions.selectors.letters import letter_detail
 from tests.factories import make_citation, make_item, make_letter
+from tests.helpers import TYPED_QUERIES, plan_of, reads
 
 pytestmark = pytest.mark.django_db
 
@@ -100,6 +104,26 @@ def test_letter_page_costs_four_queries_whatever_its_size(client, django_assert_
     for params in ({}, {"q": "treatment"}):
         with django_assert_num_queries(4):
             client.get(letter.get_absolute_url(), params)
+
+
+def test_the_letter_page_reads_by_index(synthetic_corpus):
+    letter = DisputedItem.objects.order_by("-letter_id").first().letter
+    with CaptureQueriesContext(connection) as captured:
+        letter_detail(pk=letter.pk, query="pain")
+    plans = [plan_of(sql) for sql in reads(captured)]
+    assert len(plans) == 4
+    assert "decisions_letter_pkey" in plans[0]
+    assert "item_letter_position_uniq" in plans[1]
+    assert "citation_item_party_position_uniq" in plans[2]
+    # Similar decisions: a LIMIT over the treatment-key index, and over the pages' GIN index or
+    # (a page many items cite) the date index, whichever Postgres finds cheaper.
+    assert "item_treatment_key_idx" in plans[3]
+    assert "item_reviewer_pages_idx" in plans[3] or "item_newest_idx" in plans[3]
+
+
+@pytest.mark.parametrize("text", TYPED_QUERIES)
+def test_any_typed_query_highlights_never_an_error(six_decisions, text):
+    assert letter_detail(pk=six_decisions["norco"].letter_id, query=text) is not None
 
 
 def test_unknown_letter_is_404(client):

@@ -1,0 +1,100 @@
+"""The search: GET parameters in, one page of results with exact counts out.
+
+Sized for millions of items. A results page costs two statements whatever its length: a
+summary (the exact total, the overturn rate and every facet's top values, `counting`) and the
+page's rows (`paging`), each from the smallest source that can answer the search's plan
+(`planning`). Every statement runs under IMR_SEARCH_STATEMENT_MS (`budget`): when the summary
+runs out of time the page counts the total alone, then nothing; its results are shown either
+way.
+
+The modules: `parameters` (the query-string contract, a FilterSet that only validates and
+states conditions), `vocabulary` (text-search configuration, highlight markers, sort orders,
+outcome meanings), `planning`, `phrases` (the n-gram rewrite of phrase queries), `counting`,
+`paging` and `budget`. Outside the package, only this module's names are meant to be used.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from django.db import OperationalError
+from django.db.models import QuerySet
+
+from ..models import DisputedItem
+from . import counting, paging
+from .budget import out_of_time, search_transaction, within_budget
+from .counting import UNCOUNTED, Facets, FacetValue
+from .paging import PER_PAGE, Pagination
+from .parameters import ItemFilter
+from .planning import Plan
+
+__all__ = [
+    "FacetValue",
+    "Facets",
+    "ItemFilter",
+    "ItemSearch",
+    "Pagination",
+    "item_filterset",
+    "item_ids",
+    "item_search",
+]
+
+
+@dataclass(frozen=True)
+class ItemSearch:
+    filterset: ItemFilter
+    query: str
+    sort: str
+    facets: Facets | None = None  # None when the parameters are invalid
+    pagination: Pagination | None = None
+    items: list[DisputedItem] = field(default_factory=list)
+    timed_out: bool = False  # even the page's rows took longer than a search may
+
+
+def item_filterset(params: Mapping[str, str]) -> ItemFilter:
+    """The search's FilterSet, bound to GET parameters; check `is_valid()` before reading."""
+    return ItemFilter(params, queryset=DisputedItem.objects.all())
+
+
+def item_search(filterset: ItemFilter, *, per_page: int = PER_PAGE) -> ItemSearch:
+    """One results page: a summary (total and facets) and the page's rows, two statements.
+
+    Invalid parameters give no results (the page shows the form's errors instead), and a
+    page past the end gives no rows and no statement for them. What a statement could not
+    count in time is left out and said so (see `Facets`); rows that could not be read in
+    time leave an empty page that says so (`timed_out`). Never an error page.
+    """
+    if not filterset.is_valid():
+        return ItemSearch(filterset=filterset, query="", sort="")
+    plan = Plan.of(filterset)
+    number = filterset.form.cleaned_data["page"] or 1
+    window = ((number - 1) * per_page, per_page)
+    try:
+        with search_transaction():
+            summary = within_budget(lambda: counting.summary(plan, window, by_value=True))
+            by_value = summary is not None
+            if summary is None:
+                summary = within_budget(lambda: counting.summary(plan, window, by_value=False))
+            facets = counting.facets(filterset, summary.rows, by_value) if summary else UNCOUNTED
+            pagination = Pagination(number=number, per_page=per_page, total=facets.total)
+            items: list[DisputedItem] = []
+            if summary and summary.page_ids is not None:
+                items = paging.page_items(summary.page_ids, plan)
+            elif facets.total is None:
+                # One row past the page tells whether there is a next one.
+                items = paging.page_items(paging.page_ids(plan, (window[0], per_page + 1)), plan)
+                pagination = Pagination(number, per_page, None, has_more=len(items) > per_page)
+                items = items[:per_page]
+            elif pagination.offset < facets.total:
+                items = paging.page_items(paging.page_ids(plan, window), plan)
+    except OperationalError as error:
+        if not out_of_time(error):
+            raise
+        return ItemSearch(filterset, plan.query, plan.sort, UNCOUNTED, timed_out=True)
+    return ItemSearch(filterset, plan.query, plan.sort, facets, pagination, items)
+
+
+def item_ids(filterset: ItemFilter) -> QuerySet:
+    """Every result's item id of a valid search, in the page's order, unevaluated (the export
+    reads them through a server-side cursor)."""
+    return paging.listed_ids(Plan.of(filterset))

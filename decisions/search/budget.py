@@ -1,0 +1,58 @@
+"""Time budgets: every statement of a search runs under IMR_SEARCH_STATEMENT_MS.
+
+A search must not hold a worker for as long as its counts take at a million letters: when
+the summary runs out of time the page counts the total alone, then nothing, and shows its
+results either way; when even the page's rows run out of time it shows an empty page that
+says so. Postgres enforces the budget (statement_timeout) and cancels the statement; the
+savepoint around each part lets the search's transaction go on after a cancelled one.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TypeVar
+
+from django.conf import settings
+from django.db import OperationalError, connection, transaction
+from psycopg.errors import QueryCanceled
+
+T = TypeVar("T")
+
+
+@contextmanager
+def search_transaction() -> Iterator[None]:
+    """A transaction whose statements may each run IMR_SEARCH_STATEMENT_MS, planned for search.
+
+    JIT is off (compiling a plan costs 50-200 ms, more than these statements gain from it);
+    work_mem is large enough that a query's matches, their bitmaps and hash tables stay in
+    memory; sequential scans are off: the planner does not price reading out-of-line values,
+    and a sequential scan of the search entries would read every vector. Parallel plans are
+    off: the phrase index's costly function made Postgres plan one for every phrase, whose
+    Gather then passed each match to the leader (the phrase's summary at a million letters:
+    150-220 ms parallel, 98-128 ms not), and the cores already serve one request each.
+    """
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT set_config('statement_timeout', %s, true), set_config('jit', 'off', true), "
+            "set_config('work_mem', '64MB', true), set_config('enable_seqscan', 'off', true), "
+            "set_config('max_parallel_workers_per_gather', '0', true)",
+            [f"{settings.IMR_SEARCH_STATEMENT_MS}ms"],
+        )
+        yield
+
+
+def within_budget(read: Callable[[], T]) -> T | None:
+    """What `read` returns, or None when one of its statements ran out of time (a savepoint
+    undoes it, so the search's transaction goes on)."""
+    try:
+        with transaction.atomic():
+            return read()
+    except OperationalError as error:
+        if out_of_time(error):
+            return None
+        raise
+
+
+def out_of_time(error: OperationalError) -> bool:
+    """Whether Postgres cancelled the statement for running past the budget."""
+    return isinstance(error.__cause__, QueryCanceled)

@@ -1,0 +1,288 @@
+"""Counting: a search's exact total, its overturn rate and every facet's top values.
+
+Sized for millions of items, the counts are one statement (the summary), read from the
+smallest source that can answer the plan (`planning.Plan`):
+
+- no query and no facet filter besides the outcome (the list as it opens), or one on a facet
+  whose values most items share (guideline, document, mismatch): the maintained `FacetCount`
+  rows, one index range read;
+- no query and other facet filters: the matching `FacetCombination` rows, each a
+  combination of facet values with its item count;
+- a query: its matches among the narrow `SearchEntry` rows (GIN index), counted by
+  combination in one pass that also picks the page's items; a phrase is looked up in the
+  entries' n-gram index instead (decisions/search/phrases.py), after one statement in which
+  Postgres parses the query;
+- a filter only items can answer (treatment wording, injury dates, age, sex): the items.
+
+The four count the same thing (tests compare them with each other and a plain ORM count).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db import connection
+from django.db.models import Count, F, QuerySet, Value
+
+from ..models import DisputedItem, FacetCombination, FacetCount, Outcome, SearchEntry
+from .parameters import ItemFilter
+from .planning import ENTRIES, MATCH_ORDERS, Plan
+from .vocabulary import Sort
+
+# How many values each facet shows, most frequent first (None: all of them).
+FACET_LIMITS: dict[str, int | None] = {
+    "outcome": None,
+    "specialty": 15,
+    "guideline": None,
+    "document": 15,
+    "cited_page": 10,
+    "mismatch": None,
+}
+assert tuple(FACET_LIMITS) == ItemFilter.FACETS
+# The columns a combination of facet values consists of (models.FacetColumns); SQL's
+# decisions_facet_values (migration 0004) turns them into the facets' (facet, value) rows.
+COMBINATION_COLUMNS = (
+    "outcome",
+    "reviewer_specialty",
+    "guideline_mismatch",
+    "reviewer_guidelines",
+    "reviewer_documents",
+    "reviewer_pages",
+)
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    value: str
+    hits: int  # items the page would list with this value chosen instead
+    overturned: int  # of `decided`, how many were overturned
+    decided: int  # like hits, but whatever the outcome filter says
+    active: bool
+
+    @property
+    def overturn_rate(self) -> float | None:
+        return self.overturned / self.decided if self.decided else None
+
+
+@dataclass(frozen=True)
+class Facets:
+    """The exact result count and, per facet, its most frequent values among the results.
+
+    When counting takes longer than a search may, `by_value` is False and `values` empty (the
+    total was counted on its own), or `total` is None as well (nothing was counted).
+    """
+
+    total: int | None
+    overturned: int  # among the results as they would be without the outcome filter
+    decided: int
+    values: dict[str, list[FacetValue]] = field(default_factory=dict)
+    by_value: bool = True
+
+    @property
+    def overturn_rate(self) -> float | None:
+        return self.overturned / self.decided if self.decided else None
+
+
+UNCOUNTED = Facets(total=None, overturned=0, decided=0, by_value=False)
+
+
+@dataclass(frozen=True)
+class Summary:
+    rows: list[list]  # [facet, value, hits, overturned, decided], each facet's top values in order
+    page_ids: list[int] | None  # the page's items, when counting the matches picked them too
+
+
+def summary(plan: Plan, window: tuple[int, int], *, by_value: bool) -> Summary:
+    """Count the results by facet value (only by outcome unless `by_value`), from the smallest
+    source that can answer the plan (see the module docstring)."""
+    given = _single_given(plan)
+    if given is not None:
+        return _count(_given_counts(given, by_value), plan.outcome)
+    if plan.items_only:
+        items = DisputedItem.objects.filter(*plan.item_conditions()).order_by()
+        combinations = items.values(*COMBINATION_COLUMNS).annotate(n=Count("pk"))
+        return _count(_combination_values(combinations, by_value), plan.outcome)
+    if not plan.query:
+        combinations = plan.combinations(with_outcome=False).filter(items__gt=0).order_by()
+        combinations = combinations.values(*COMBINATION_COLUMNS, n=F("items"))
+        return _count(_combination_values(combinations, by_value), plan.outcome)
+    return _match_summary(plan, window, by_value)
+    return _match_summary(plan, window, by_value)
+
+
+def _single_given(plan: Plan) -> tuple[str, str] | None:
+    """The FacetCount key of a plan it can answer: ("", "") without facet filters, (facet,
+    value) with one of FacetCount.GIVEN_FACETS (the outcome apart), None otherwise."""
+    if plan.query or plan.items_only or len(plan.facet_values) > 1:
+        return None
+    given = next(iter(plan.facet_values.items()), ("", ""))
+    return given if given[0] in ("", *FacetCount.GIVEN_FACETS) else None
+
+
+def _given_counts(given: tuple[str, str], by_value: bool) -> tuple[str, list]:
+    """FacetCount rows as (facet, value, outcome, n). They leave out the given facet's own
+    values; the given value itself counts as many as the given totals."""
+    table = FacetCount._meta.db_table
+    rows = f"FROM {table} WHERE given_facet = %s AND given_value = %s"
+    sql, params = f"SELECT facet, value, outcome, items AS n {rows}", [*given]
+    if not by_value:
+        return f"{sql} AND facet = 'outcome'", params
+    if given[0]:
+        sql += f" UNION ALL SELECT %s, %s, outcome, items {rows} AND facet = 'outcome'"
+        params += [*given, *given]
+    return sql, params
+
+
+def _combination_values(
+    combinations: QuerySet | tuple[str, list], by_value: bool
+) -> tuple[str, list]:
+    """Rows with COMBINATION_COLUMNS and a count `n`, as (facet, value, outcome, n) rows."""
+    if isinstance(combinations, QuerySet):
+        combinations = combinations.query.sql_with_params()
+    sql, params = combinations
+    if not by_value:
+        outcomes = "SELECT 'outcome' AS facet, m.outcome::text AS value, m.outcome, m.n"
+        return f"{outcomes} FROM ({sql}) AS m", [*params]
+    values = f"""
+        SELECT x.facet, x.value, m.outcome, m.n
+        FROM ({sql}) AS m
+        CROSS JOIN LATERAL (
+            SELECT 'outcome', m.outcome::text
+            UNION ALL
+            SELECT * FROM decisions_facet_values(
+                m.reviewer_specialty, m.guideline_mismatch, m.reviewer_guidelines,
+                m.reviewer_documents, m.reviewer_pages
+            )
+        ) AS x (facet, value)
+    """
+    return values, [*params]
+
+
+def _match_summary(plan: Plan, window: tuple[int, int], by_value: bool) -> Summary:
+    """A query's matches counted by combination, and the page picked among them, in one pass.
+
+    Every match must be visited anyway (the total is exact, and relevance ranks them all), so
+    the matches are read once into a CTE: their combination for the counts, their date and
+    whether the treatment matches for the page.
+    """
+    entries = SearchEntry.objects.filter(plan.entry_match())
+    if plan.facet_values:
+        entries = entries.filter(combination__in=plan.combinations(with_outcome=False).values("pk"))
+    in_treatment = (
+        plan.in_treatment(ENTRIES) if plan.sort == Sort.RELEVANCE else Value(False)
+    )
+    matches = entries.order_by().values(
+        "item_id", "combination_id", "decision_date", in_treatment=in_treatment
+    )
+    matches_sql, matches_params = matches.query.sql_with_params()
+    table = FacetCombination._meta.db_table
+    columns = ", ".join(f"c.{column}" for column in COMBINATION_COLUMNS)
+    # Each matched combination by its key (OFFSET 0 keeps the lookup a nested loop): the
+    # planner, misled by the GIN index's row estimate, otherwise hashed all 16,000 of them.
+    with_sql = f"""
+        WITH matches AS MATERIALIZED ({matches_sql}),
+        by_combination AS (
+            SELECT k.combination_id, {columns}, k.n
+            FROM (SELECT combination_id, count(*) AS n FROM matches GROUP BY combination_id) AS k
+            CROSS JOIN LATERAL (SELECT * FROM {table} WHERE id = k.combination_id OFFSET 0) AS c
+        )
+    """
+    # The outcome filter picks the page among the matches of the matched combinations with
+    # that outcome: a hash of a few hundred ids. Against the combination table, Postgres could
+    # look each match's combination up by key (25,969 index reads, ~50 ms, for "epidural
+    # steroid injection" at 100,000 letters).
+    listed, page_params = "", []
+    if plan.outcome:
+        listed = "WHERE combination_id IN (SELECT combination_id FROM by_combination WHERE outcome = %s)"
+        page_params.append(plan.outcome)
+    order = MATCH_ORDERS[plan.sort]
+    page_sql = f"""(
+        SELECT coalesce(array_agg(item_id ORDER BY {order}), '{{}}')
+        FROM (SELECT * FROM matches {listed} ORDER BY {order} LIMIT %s OFFSET %s) AS page
+    )"""
+    offset, limit = window
+    return _count(
+        _combination_values(("SELECT * FROM by_combination", []), by_value),
+        plan.outcome,
+        with_=(with_sql, matches_params),
+        page=(page_sql, [*page_params, limit, offset]),
+    )
+
+
+def _count(
+    values: tuple[str, list],
+    outcome: str,
+    *,
+    with_: tuple[str, list] = ("", []),
+    page: tuple[str, list] = ("NULL::bigint[]", []),
+) -> Summary:
+    """Each facet's top values among (facet, value, outcome, n) rows, in one statement.
+
+    A value's hits count the chosen outcome only (or both); its overturned and decided counts
+    are taken whatever the outcome filter, as is the outcome facet itself, or every rate would
+    read 0% or 100%.
+    """
+    (values_sql, values_params), (with_sql, with_params) = values, with_
+    page_sql, page_params = page
+    hit, hit_params = "n", []
+    if outcome:
+        hit, hit_params = "CASE WHEN facet = 'outcome' OR outcome = %s THEN n ELSE 0 END", [outcome]
+    limits = " ".join(
+        f"WHEN '{name}' THEN {limit}" for name, limit in FACET_LIMITS.items() if limit is not None
+    )
+    sql = f"""
+        {with_sql}
+        SELECT (
+            SELECT coalesce(
+                json_agg(json_build_array(facet, value, hits, overturned, decided)
+                         ORDER BY facet, place),
+                '[]'
+            )
+            FROM (
+                SELECT facet, value, sum(hit) AS hits,
+                       coalesce(sum(n) FILTER (WHERE outcome = %s), 0) AS overturned,
+                       sum(n) AS decided,
+                       row_number() OVER (PARTITION BY facet ORDER BY sum(hit) DESC, value) AS place
+                FROM (
+                    SELECT facet, value, outcome, n, {hit} AS hit
+                    FROM ({values_sql}) AS v
+                    WHERE value IS NOT NULL
+                ) AS f
+                GROUP BY facet, value
+                HAVING sum(hit) > 0
+            ) AS counted
+            WHERE place <= CASE facet {limits} ELSE place END
+        ), {page_sql}
+    """
+    params = [*with_params, Outcome.OVERTURNED.value, *hit_params, *values_params, *page_params]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows, page_ids = cursor.fetchone()
+    return Summary(rows=rows, page_ids=page_ids)
+
+
+def facets(filterset: ItemFilter, rows: list[list], by_value: bool) -> Facets:
+    """Facets from each facet's top values.
+
+    A value's count is the number of results that have it: what the list would show after a
+    click on it. A facet whose filter is active shows just the chosen value, to be removed.
+    """
+    chosen = dict(filterset.form.cleaned_data)
+    chosen["mismatch"] = "true" if chosen["mismatch"] else ""  # Postgres spells booleans so
+    values: dict[str, list[FacetValue]] = {name: [] for name in ItemFilter.FACETS}
+    for facet, value, n, overturned, decided in rows:
+        active = value == chosen[facet]
+        # An array facet with a chosen value still counts the results' other values (items
+        # citing MTUS also cite ODG): not choices a click could offer in its place.
+        if active or not chosen[facet] or facet == "outcome":
+            values[facet].append(FacetValue(value, n, overturned, decided, active))
+    # The page offers "different guideline" as a filter; "same guideline" is not one.
+    values["mismatch"] = [v for v in values["mismatch"] if v.value == "true"]
+    outcomes = values["outcome"]
+    return Facets(
+        total=sum(v.hits for v in outcomes if chosen["outcome"] in ("", v.value)),
+        overturned=sum(v.hits for v in outcomes if v.value == Outcome.OVERTURNED),
+        decided=sum(v.hits for v in outcomes),
+        values=values if by_value else {},
+        by_value=by_value,
+    )
+

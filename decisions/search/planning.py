@@ -1,0 +1,161 @@
+"""A valid search planned: its conditions sorted by what can answer them, and its order.
+
+The search reads, for each page, the smallest source that can answer it (see `counting`): the
+maintained counts, the combinations of facet values, a query's search entries, or the items.
+`Plan` is what decides: which conditions only the items can answer (treatment wording, injury
+dates, age, sex), which are facet values the combinations and entries share, the query and how
+the n-gram index answers its phrases (`phrases`), and the order in each source's columns.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from django.contrib.postgres.search import SearchQueryField
+from django.db import connection
+from django.db.models import BooleanField, ExpressionWrapper, F, Func, OrderBy, Q, QuerySet, Value
+from django.db.models.functions import Cast
+
+from ..models import FacetCombination, PhraseNgrams
+from . import phrases
+from .parameters import ItemFilter
+from .vocabulary import SEARCH_CONFIG, Sort, search_query
+
+# The result orders in SQL, over a query's matches (see counting's match summary and
+# `Plan.order`).
+MATCH_ORDERS = {
+    Sort.RELEVANCE: "in_treatment DESC, decision_date DESC NULLS LAST, item_id DESC",
+    Sort.NEWEST: "decision_date DESC NULLS LAST, item_id DESC",
+    Sort.OLDEST: "decision_date ASC NULLS LAST, item_id ASC",
+}
+
+
+@dataclass(frozen=True)
+class Columns:
+    """Where a queryset finds what the result order needs."""
+
+    date: str
+    item_id: str
+    treatment_vector: str
+
+
+ITEMS = Columns("decision_date", "id", "search__treatment_vector")
+ENTRIES = Columns("decision_date", "item_id", "treatment_vector")
+
+
+def _effective_sort(filterset: ItemFilter) -> Sort:
+    """Relevance when there is a query (unless asked otherwise), newest first without one."""
+    data = filterset.form.cleaned_data
+    sort = Sort(data["sort"] or (Sort.RELEVANCE if data["q"] else Sort.NEWEST))
+    return Sort.NEWEST if sort == Sort.RELEVANCE and not data["q"] else sort
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A valid search, its conditions sorted by what can answer them."""
+
+    query: str
+    sort: Sort
+    outcome: str  # the chosen outcome, "" for either
+    conditions: dict[str, Q]  # every filter's condition but the outcome's, the query's included
+    facet_values: dict[str, str]  # chosen facet filters but the outcome, spelled as facet values
+    rewrite: phrases.Rewrite | None = None  # how the n-gram index answers the query's phrases
+
+    @classmethod
+    def of(cls, filterset: ItemFilter) -> Plan:
+        data = filterset.form.cleaned_data
+        conditions = filterset.conditions()
+        conditions.pop("outcome", None)
+        query = data["q"] or ""
+        return cls(
+            query=query,
+            sort=_effective_sort(filterset),
+            outcome=data["outcome"] or "",
+            conditions=conditions,
+            # Postgres spells the mismatch flag's value "true".
+            facet_values={
+                name: "true" if data[name] is True else data[name]
+                for name in conditions
+                if name in ItemFilter.FACETS
+            },
+            rewrite=_phrase_rewrite(query),
+        )
+
+    @property
+    def items_only(self) -> bool:
+        """Some filter reads a column only items have (treatment wording, dates, age, sex)."""
+        return any(name != "q" and name not in self.facet_values for name in self.conditions)
+
+    def entry_match(self, path: str = "") -> Q:
+        """The query's condition on search entries (on items, with path "search__"): on the
+        word index, or the n-gram index for its phrases (with the words, or with the whole
+        query checked on each candidate when the n-grams alone are not the query: see
+        decisions/search/phrases.py)."""
+        vector = f"{path}search_vector"
+        words = Q(**{vector: search_query(self.query)})
+        if self.rewrite is None:
+            return words
+        ngrams = Q(_Matches(PhraseNgrams(vector), _tsquery(self.rewrite.ngram_query)))
+        if not self.rewrite.exact:
+            return ngrams & words
+        if self.rewrite.words:
+            return ngrams & Q(_Matches(F(vector), _tsquery(self.rewrite.words)))
+        return ngrams
+
+    def item_conditions(self) -> list[Q]:
+        """Every filter's condition on items but the outcome's, the query's through
+        `entry_match` (the FilterSet's own reads the word index alone)."""
+        conditions = dict(self.conditions)
+        if self.query:
+            conditions["q"] = self.entry_match("search__")
+        return list(conditions.values())
+
+    def combinations(self, *, with_outcome: bool) -> QuerySet[FacetCombination]:
+        """The combinations of facet values the facet filters allow (and the outcome, if asked)."""
+        conditions = [self.conditions[name] for name in self.facet_values]
+        if with_outcome and self.outcome:
+            conditions.append(Q(outcome=self.outcome))
+        return FacetCombination.objects.filter(*conditions)
+
+    def order(self, columns: Columns) -> tuple[OrderBy, ...]:
+        """The result order; ties always end in the item id, so pages never overlap."""
+        if self.sort == Sort.OLDEST:
+            dates = (F(columns.date).asc(nulls_last=True), F(columns.item_id).asc())
+        else:
+            dates = (F(columns.date).desc(nulls_last=True), F(columns.item_id).desc())
+        if self.sort != Sort.RELEVANCE:
+            return dates
+        return (self.in_treatment(columns).desc(), *dates)
+
+    def in_treatment(self, columns: Columns) -> ExpressionWrapper:
+        """Whether the query matches the treatment: relevance ranks these matches first."""
+        match = Q(**{columns.treatment_vector: search_query(self.query)})
+        return ExpressionWrapper(match, output_field=BooleanField())
+
+
+# Characters that can make websearch_to_tsquery write a phrase: quotes, and the punctuation
+# inside compound words ("follow-up", "o'brien"). A query without any is words alone.
+PHRASE_MARKS = re.compile(r"[^\w\s]")
+
+
+def _phrase_rewrite(query: str) -> phrases.Rewrite | None:
+    """What the n-gram index can do for the query's phrases: one statement, for a query that
+    can have any (Postgres parses it, so the phrases are the ones the word index would check)."""
+    if not PHRASE_MARKS.search(query):
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT websearch_to_tsquery(%s::regconfig, %s)::text", [SEARCH_CONFIG, query])
+        return phrases.rewrite(cursor.fetchone()[0])
+
+
+class _Matches(Func):
+    """vector @@ tsquery, for a tsquery given as lexemes (`_tsquery`), which the ORM's
+    SearchQuery would parse again."""
+
+    template = "(%(expressions)s)"
+    arg_joiner = " @@ "
+    output_field = BooleanField()
+
+
+def _tsquery(text: str) -> Cast:
+    return Cast(Value(text), SearchQueryField())

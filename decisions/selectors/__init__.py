@@ -1,0 +1,2 @@
+"""Reads beside the search (decisions/search/): the letter page (`letters`), similar decisions
+(`similar`) and the export of a search's whole result set (`export`)."""

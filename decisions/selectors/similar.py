@@ -1,0 +1,38 @@
+"""Similar decisions: recent decisions in other letters on the same treatment wording, or
+citing a page the IMR reviewer cited, shown beside each item of the letter page."""
+from __future__ import annotations
+
+from django.db.models import F, Value
+
+from ..models import DisputedItem
+
+SIMILAR_PER_KIND = 3
+
+# Newest decisions first, over items.
+NEWEST = (F("decision_date").desc(nulls_last=True), F("id").desc())
+
+
+def item_similar(items: list[DisputedItem]) -> dict[tuple[int, str], list[dict]]:
+    """Recent decisions in other letters on the same treatment wording, and citing a page the
+    reviewer cited, keyed by (item id, "treatment" | "citation"); one query for all items.
+
+    Each part is a LIMIT over an index: the treatment-key B-tree (already in newest order) and
+    the reviewer-pages GIN index.
+    """
+    fields = ("id", "letter_id", "position", "treatment", "outcome", "reviewer_specialty")
+    parts = []
+    for item in items:
+        others = DisputedItem.objects.exclude(letter_id=item.letter_id).order_by(*NEWEST)
+        matches = {"treatment": others.filter(treatment_key=item.treatment_key)}
+        if item.reviewer_pages:
+            matches["citation"] = others.filter(reviewer_pages__overlap=item.reviewer_pages)
+        parts.extend(
+            qs.values(*fields, source=Value(item.pk), kind=Value(kind))[:SIMILAR_PER_KIND]
+            for kind, qs in matches.items()
+        )
+    if not parts:
+        return {}
+    found: dict[tuple[int, str], list[dict]] = {}
+    for row in parts[0].union(*parts[1:], all=True):
+        found.setdefault((row.pop("source"), row.pop("kind")), []).append(row)
+    return found

@@ -1,0 +1,85 @@
+"""Time budgets: a search whose statements run past IMR_SEARCH_STATEMENT_MS still answers,
+with what it could count and read in time, and says what it left out."""
+from __future__ import annotations
+
+from collections import Counter
+from contextlib import contextmanager
+
+import pytest
+from django.db import connection
+
+from decisions.search import item_filterset, item_search
+from tests.factories import make_item, make_letter
+from tests.helpers import links
+
+pytestmark = pytest.mark.django_db
+
+
+@contextmanager
+def overrunning(*statements: tuple[str, int]):
+    """Search statements that run past the budget: ("summary", 1) is the first summary (counts
+    by value), ("summary", 2) the second (the total alone), ("rows", 1) the page's rows. They
+    sleep instead, and Postgres cancels them as it would a slow one."""
+    seen: Counter = Counter()
+
+    def wrapper(execute, sql, params, many, context):
+        kind = "summary" if "json_agg" in sql else "rows" if "decisions_citation" in sql else ""
+        seen[kind] += 1
+        if (kind, seen[kind]) in statements:
+            return execute("SELECT pg_sleep(1)", None, many, context)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(wrapper):
+        yield
+
+
+@pytest.fixture
+def budget(settings):
+    settings.IMR_SEARCH_STATEMENT_MS = 100
+
+
+def test_counts_by_value_over_budget_leave_the_total_and_the_results(client, seeds, budget):
+    with overrunning(("summary", 1)):
+        response = client.get("/", {"q": "injection"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "8 decisions matching “injection”" in html  # counted again, alone
+    assert html.count('class="result"') == 8
+    assert "Counts are partial" in html
+    assert 'class="facet"' not in html
+
+
+def test_a_total_over_budget_leaves_the_results_and_the_next_page(client, budget):
+    letter = make_letter()
+    for n in range(25):
+        make_item(letter, treatment=f"Norco {n}")
+    with overrunning(("summary", 1), ("summary", 2)):
+        first = client.get("/").content.decode()
+    assert "Not counted" in first and "decisions</h2>" not in first
+    assert first.count('class="result"') == 20
+    assert "?page=2" in links(first) and "Page 1" in first
+    with overrunning(("summary", 1), ("summary", 2)):
+        second = client.get("/", {"page": "2"}).content.decode()
+    assert second.count('class="result"') == 5
+    assert "?page=1" in links(second) and "?page=3" not in links(second)
+    with overrunning(("summary", 1), ("summary", 2)):
+        past = client.get("/", {"page": "9"}).content.decode()
+    assert "There are no results on page 9" in past
+
+
+def test_rows_over_budget_give_a_page_that_says_so(client, seeds, budget):
+    with overrunning(("rows", 1)):
+        response = client.get("/", {"q": "injection"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "took longer than the site allows" in html
+    assert 'class="result"' not in html
+
+
+def test_statements_past_the_budget_are_cancelled_by_postgres(seeds, budget):
+    """The budget is Postgres' statement_timeout, set inside the search's transaction."""
+    with overrunning(("summary", 1), ("summary", 2)):
+        results = item_search(item_filterset({}))
+    assert results.facets.total is None and results.facets.values == {}
+    assert len(results.items) == 10
+    assert item_search(item_filterset({})).facets.total == 10  # the next search counts again

@@ -1,0 +1,67 @@
+"""The plan: the result orders, and each hot statement reading by its index."""
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from decisions.search import item_filterset, item_search
+from tests.helpers import CHRONIC_PAIN, PER_PAGE, filled, found, plan_of, reads
+
+pytestmark = pytest.mark.django_db
+
+
+def test_relevance_puts_treatment_matches_first(six_decisions):
+    # "Norco" is the treatment of two items and only mentioned in Flexeril's rationale.
+    assert found({"q": "norco"})[-1] == "Flexeril 7.5mg, #60"
+    assert found({"q": "norco", "sort": "oldest"}) == [
+        "Norco 10/325mg, #120", "Flexeril 7.5mg, #60", "NORCO 10/325 mg #120"
+    ]
+
+
+def test_newest_first_without_a_query_with_undated_decisions_last(six_decisions):
+    order = found({})
+    assert order[:2] == ["Flexeril 7.5mg, #60", "Norco 10/325mg, #120"]  # decided 2015
+    assert order[2:4] == ["MRI of the lumbar spine", "Lumbar epidural steroid injection L4-5"]
+    assert order[4:] == ["NORCO 10/325 mg #120", "Physical therapy x12"]  # undated, newest id first
+    oldest = found({"sort": "oldest"})
+    assert oldest[:4] == list(reversed(order[:4]))
+    assert oldest[4:] == ["Physical therapy x12", "NORCO 10/325 mg #120"]
+    assert found({"sort": "relevance"}) == order  # no query: nothing to rank by
+
+
+@pytest.mark.parametrize(
+    "params,indexes",  # per statement, the indexes of which it must use one
+    [
+        # The list as it opens: counts by key, the page along the date index.
+        ({}, [["facetcount_uniq"], ["entry_newest_idx"]]),
+        ({"page": "3", "sort": "oldest"}, [["facetcount_uniq"], ["entry_oldest_idx"]]),
+        # A facet filter: the page along the date index with the filter checked inside it,
+        # or (few results) each matching combination's entries, newest first.
+        (
+            {"document": CHRONIC_PAIN, "outcome": "upheld"},
+            [["facetcount_uniq"], ["entry_newest_idx", "entry_combination_idx"]],
+        ),
+        (
+            {"guideline": "MTUS", "cited_page": "{page}"},
+            [["facetcombination"], ["entry_newest_idx", "entry_combination_idx"]],
+        ),
+        # A query: its matches from the GIN index, the page's rows by primary key.
+        ({"q": "norco"}, [["entry_search_vector_idx"], ["decisions_disputeditem_pkey"]]),
+        # A phrase: Postgres parses the query first (no table), then its n-gram is looked up.
+        (
+            {"q": '"functional restoration program"', "outcome": "overturned"},
+            [[], ["entry_phrase_ngrams_idx"], ["decisions_disputeditem_pkey"]],
+        ),
+    ],
+)
+def test_the_hot_statements_use_their_indexes(synthetic_corpus, params, indexes):
+    with CaptureQueriesContext(connection) as captured:
+        results = item_search(item_filterset(filled(params, synthetic_corpus)), per_page=PER_PAGE)
+    assert results.items
+    statements = reads(captured)
+    assert len(statements) == len(indexes)  # [the query's parse,] the summary, the page's rows
+    for statement, names in zip(statements, indexes):
+        plan = plan_of(statement)
+        assert any(name in plan for name in names) if names else "Scan" not in plan, plan
+
