@@ -10,7 +10,8 @@ way.
 The modules: `parameters` (the query-string contract, a FilterSet that only validates and
 states conditions), `vocabulary` (text-search configuration, highlight markers, sort orders,
 outcome meanings), `planning`, `phrases` (the n-gram rewrite of phrase queries), `counting`,
-`paging` and `budget`. Outside the package, only this module's names are meant to be used.
+`paging` and `budget`. Outside the package, only this module's names are meant to be used:
+results come from the planner, never from the FilterSet's own queryset.
 """
 from __future__ import annotations
 
@@ -53,7 +54,7 @@ class ItemSearch:
 
 def item_filterset(params: Mapping[str, str]) -> ItemFilter:
     """The search's FilterSet, bound to GET parameters; check `is_valid()` before reading."""
-    return ItemFilter(params, queryset=DisputedItem.objects.all())
+    return ItemFilter(params)
 
 
 def item_search(filterset: ItemFilter, *, per_page: int = PER_PAGE) -> ItemSearch:

@@ -23,10 +23,13 @@ the item row at ingest. Each filter states its condition as a `Q` (`ConditionFil
 so the result list and the facet counts apply exactly the same conditions. The facet filters'
 conditions name columns that `FacetCombination` shares with the item (`FacetColumns`), so
 they select combinations as well as items (see `planning`).
+
+The FilterSet only validates and states conditions: results come from the planner
+(`decisions.search.item_search`), never from the FilterSet's own queryset.
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NoReturn
 
 import django_filters
 from django import forms
@@ -61,7 +64,7 @@ DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class ConditionFilter(django_filters.Filter):
-    """A filter whose whole effect is one `Q` (applied by `ItemFilter.filter_queryset`)."""
+    """A filter whose whole effect is one `Q` (applied by the planner, `planning.Plan`)."""
 
     def condition(self, value: Any) -> Q:
         return Q(**{f"{self.field_name}__{self.lookup_expr}": value})
@@ -221,6 +224,8 @@ class ItemFilter(django_filters.FilterSet):
             active.append((name, label, shown))
         return active
 
-    def filter_queryset(self, queryset):
-        """All active conditions at once: the result list and the facets apply the same ones."""
-        return queryset.filter(*self.conditions().values())
+    @property
+    def qs(self) -> NoReturn:
+        """Refused: the FilterSet's own queryset would read the items, the query on the word
+        index alone, where the planner reads the smallest source that can answer."""
+        raise TypeError("Search results come from decisions.search.item_search, not ItemFilter.qs")

@@ -1,5 +1,5 @@
 """The query-string contract: every filter alone and combined, the websearch syntax, invalid
-values as form errors."""
+values as form errors, and no results but through the planner."""
 from __future__ import annotations
 
 import itertools
@@ -100,3 +100,11 @@ def test_invalid_parameters_are_form_errors_with_no_results(six_decisions, param
     assert field in results.filterset.errors
     assert results.facets is None and results.items == []
 
+
+def test_the_filterset_has_no_results_of_its_own(django_assert_num_queries):
+    """Results come from the planner only: the FilterSet's queryset would answer a query from
+    the word index alone, and differently from the page."""
+    filterset = item_filterset({"q": "norco"})
+    assert filterset.is_valid()
+    with django_assert_num_queries(0), pytest.raises(TypeError, match="item_search"):
+        filterset.qs
