@@ -367,8 +367,9 @@ class FacetCount(models.Model):
 
 class PhraseNgrams(models.Func):
     """A search vector's n-grams: its two and three words at consecutive positions, each one
-    lexeme ("function restor program"), so a phrase is looked up like a word (decisions/phrases.py;
-    the SQL function is migration 0005's). Queries must spell it exactly like the index does."""
+    lexeme ("function restor program"), so a phrase is looked up like a word
+    (decisions/search/phrases.py; the SQL function is migration 0005's). Queries must spell it
+    exactly like the index does."""
 
     function = "decisions_phrase_ngrams"
     output_field = SearchVectorField()

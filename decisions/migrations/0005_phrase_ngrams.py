@@ -3,12 +3,13 @@ from django.db import migrations
 
 import decisions.models
 
-# A search vector's n-grams (decisions/phrases.py): every two and three lexemes at consecutive
-# positions, joined by a space (a lexeme never holds one), as a tsvector without positions.
+# A search vector's n-grams (decisions/search/phrases.py): every two and three lexemes at
+# consecutive positions, joined by a space (a lexeme never holds one), as a tsvector without
+# positions.
 # Built from the stored vector, so a phrase's n-gram is present exactly when Postgres' own
 # phrase check would match: a self-join on position + 1, not "the next lexeme", because past
 # position 16,383 every word shares that position. N-grams longer than a lexeme may be (2,046
-# bytes) are left out; decisions/phrases.py never asks for them.
+# bytes) are left out; decisions/search/phrases.py never asks for them.
 #
 # The index is an expression index, so nothing is stored in the table; COST tells the planner
 # that computing it for a row (~150 us) is no filter to apply to many rows.
