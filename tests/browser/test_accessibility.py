@@ -1,17 +1,24 @@
 """What keyboard, screen-reader and phone users meet after the first minute, in headless Chromium:
-a form error that leads to a field to fix, filters reached without passing every result."""
+a form error that leads to a field to fix, filters reached without passing every result,
+landmarks with names of their own, and a refusal page in the site's layout."""
 from __future__ import annotations
+
+from collections import Counter
 
 import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
+from decisions.models import DisputedItem
 from tests.browser.conftest import ARTIFACTS
 from tests.factories import make_item, make_letter
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 PHONE = {"width": 390, "height": 844}
+LANDMARK_ROLES = {
+    "banner", "complementary", "contentinfo", "form", "main", "navigation", "region", "search",
+}
 CITED_PAGE = "Page the IMR reviewer cited"
 
 
@@ -25,6 +32,17 @@ def many_results():
     """More items than a result page holds (20), each with the two links a result has."""
     for n in range(25):
         make_item(make_letter(), treatment=f"Physical therapy, {n + 6} sessions")
+
+
+def landmarks(page) -> list[tuple[str, str]]:
+    """(role, accessible name) of every landmark, as Chromium computes them for screen readers."""
+    cdp = page.context.new_cdp_session(page)
+    nodes = cdp.send("Accessibility.getFullAXTree")["nodes"]
+    return [
+        (node["role"]["value"], node.get("name", {}).get("value", ""))
+        for node in nodes
+        if not node.get("ignored") and node.get("role", {}).get("value") in LANDMARK_ROLES
+    ]
 
 
 def focused_in(page, selector: str) -> bool:
@@ -110,3 +128,41 @@ def test_on_a_phone_a_link_near_the_top_leads_to_the_filters(browser, live_serve
     phone.screenshot(path=str(ARTIFACTS / "search-phone-jumped-to-filters.png"))
     assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     context.close()
+
+
+def test_every_landmark_has_a_name_of_its_own(page, seeds):
+    """axe's landmark-unique: a screen reader's list of landmarks tells them apart."""
+    letter = DisputedItem.objects.get(treatment="Norco 10/325mg, #120").letter
+    for url in [letter.get_absolute_url(), f"{letter.get_absolute_url()}?q=norco", "/?q=injection"]:
+        page.goto(url)
+        found = landmarks(page)
+        repeated = [landmark for landmark, count in Counter(found).items() if count > 1]
+        assert not repeated, (url, repeated)
+    page.goto(letter.get_absolute_url())
+    asides = [name for role, name in landmarks(page) if role == "complementary"]
+    assert asides == [
+        f"Similar decisions in other letters for item {item.position}: {item.treatment}"
+        for item in letter.items.order_by("position")
+    ]
+
+
+def test_a_refusal_is_a_page_of_the_site_saying_what_to_do(
+    page, screenshot, django_user_model
+):
+    django_user_model.objects.create_user(username="reader", password="a long enough passphrase")
+    page.goto("/upload/")
+    page.get_by_label("Username").fill("reader")
+    page.get_by_label("Password").fill("a long enough passphrase")
+    page.get_by_role("button", name="Log in").click()
+    heading = page.get_by_role("heading", name="You are not allowed to open this page")
+    expect(heading).to_be_visible()
+    expect(page.get_by_role("banner").get_by_role("link", name="IMR decisions")).to_be_visible()
+    expect(page.get_by_role("navigation", name="Account")).to_contain_text("Log out reader")
+    expect(page.locator("main")).to_contain_text("Ask an administrator of this site")
+    screenshot("forbidden-upload-desktop")
+    page.set_viewport_size(PHONE)
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    screenshot("forbidden-upload-phone")
+    page.get_by_role("link", name="Log in as someone else").click()
+    expect(page.get_by_role("heading", name="Log in")).to_be_visible()
+    assert page.url.endswith("/accounts/login/?next=/upload/")
