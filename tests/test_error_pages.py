@@ -40,13 +40,23 @@ def test_ingest_pages_refuse_in_the_site_layout_and_say_what_to_do(user_client, 
     assert f'href="{reverse("decisions:search")}">Back to the search</a>' in html
 
 
-def test_admin_refusals_use_the_same_page_without_the_ingest_advice(admin_client, admin_user):
+def test_admin_refusals_use_the_same_page_without_the_ingest_advice(
+    admin_client, admin_user, django_user_model
+):
     # Nothing is deleted in the admin (decisions/admin.py), not even by a superuser.
-    response = admin_client.get(reverse("admin:decisions_letter_delete", args=[make_letter().pk]))
+    delete = reverse("admin:decisions_letter_delete", args=[make_letter().pk])
+    response = admin_client.get(delete)
     assert response.status_code == 403
     html = response.content.decode()
     assert SITE_HEADER in html and f"You are logged in as <strong>{admin_user.username}</strong>" in html
-    assert "Can add letter" not in html and "If you need it, ask an administrator" in html
+    assert "Can add letter" not in html and "No account can do this here" in html
+
+    staff = django_user_model.objects.create_user(username="staff", password="x", is_staff=True)
+    client = Client()
+    client.force_login(staff)
+    html = client.get(delete).content.decode()
+    assert "You are logged in as <strong>staff</strong>" in html
+    assert "If you need it, ask an administrator of this site." in html
 
 
 def test_missing_pages_are_404_in_the_site_layout(client):
