@@ -18,7 +18,7 @@ $(VENV)/.installed: pyproject.toml
 setup: $(VENV)/.installed
 	DEBUG=1 $(PY) manage.py migrate --no-input
 	DEBUG=1 $(PY) manage.py ensure_demo_admin
-	DEBUG=1 $(PY) manage.py ingest fixtures/letters
+	DEBUG=1 $(PY) manage.py ingest --skip-stored fixtures/letters
 
 # Set up everything, load the fixture letters, serve the app at http://$(HOST):$(PORT)/
 run: setup

@@ -1,10 +1,12 @@
-"""The Django admin: a read-only window on what ingest stored, with re-parsing and deletion.
+"""The Django admin: a read-only window on what ingest stored and its runs, with re-parsing.
 
 Letters, items and citations are what the parser read from each letter's stored text, so the
 admin shows them without editing them: a hand edit would drift from the letter values that item
 rows copy for the search, and the next re-parse would silently undo it. Corrections come from
 the parser and the re-parse action; new letters come only through the ingest service (the upload
-page or the `ingest` command). Deleting a letter stays possible.
+page or the `ingest` command). Nothing is deleted here either: the letters are public records,
+a deleted letter would come back with the next ingest of its folder, and the ingest runs are
+the record of what was loaded, when and by whom.
 
 Sized for two million letters and five million items: list pages select related rows in the same
 query without their long text, count a letter's items only for the rows shown, and never count
@@ -30,7 +32,7 @@ RUN_FAILURES_SHOWN = 100
 
 
 class ReadOnlyAdminMixin:
-    """Shown, never added or edited here (see the module docstring for why)."""
+    """Shown, never added, edited or deleted here (see the module docstring for why)."""
 
     def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
@@ -38,13 +40,31 @@ class ReadOnlyAdminMixin:
     def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
 
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
 
 class DisputedItemInline(ReadOnlyAdminMixin, admin.TabularInline):
+    """The letter's items, each treatment a link to the item's admin page and its citations.
+
+    Django's own links ("View", and "View on site" for a model with a URL) would sit side by
+    side after every item and read "View View on site"; the item's page has the site link.
+    """
+
     model = DisputedItem
-    fields = ["position", "treatment", "outcome", "reviewer_basis"]
+    fields = ["position", "item_page", "outcome", "reviewer_basis"]
+    readonly_fields = ["item_page"]
     extra = 0
     can_delete = False
-    show_change_link = True
+    view_on_site = False
+
+    @admin.display(description="Treatment")
+    def item_page(self, item: DisputedItem) -> str:
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:decisions_disputeditem_change", args=[item.pk]),
+            item.treatment,
+        )
 
 
 @admin.register(Letter)

@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models.functions import Left, Lower, Repeat
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 
 class Outcome(models.TextChoices):
@@ -63,7 +64,9 @@ class IngestRun(models.Model):
         indexes = [models.Index(fields=["-started_at"], name="ingestrun_started_idx")]
 
     def __str__(self) -> str:
-        return f"Ingest run {self.pk} ({self.get_origin_display()}, {self.started_at:%Y-%m-%d %H:%M})"
+        # Local time with its zone, as every page and the admin show times (imr_site/formats).
+        started = date_format(timezone.localtime(self.started_at), "DATETIME_FORMAT")
+        return f"Ingest run {self.pk} ({self.get_origin_display()}, {started})"
 
 
 class IngestFailure(models.Model):

@@ -117,6 +117,8 @@ LANGUAGE_CODE = "en-us"
 TIME_ZONE = "America/Los_Angeles"
 USE_I18N = False
 USE_TZ = True
+# Times shown with their zone ("Dec 6, 2026, 6:30 a.m. PST"), in the admin too.
+FORMAT_MODULE_PATH = ["imr_site.formats"]
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]

@@ -8,6 +8,7 @@ from django.contrib.auth.models import Permission
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
+from django.utils.html import escape
 
 from decisions.admin import RUN_FAILURES_SHOWN
 from decisions.models import Citation, DisputedItem, IngestFailure, IngestRun, Letter
@@ -90,6 +91,36 @@ def test_letter_page_is_read_only_with_its_items_and_original(admin_client, seed
 @pytest.mark.parametrize("model", ["letter", "disputeditem", "citation", "ingestrun"])
 def test_nothing_is_added_by_hand(admin_client, model):
     assert admin_client.get(reverse(f"admin:decisions_{model}_add")).status_code == 403
+
+
+def test_nothing_is_deleted_here(admin_client, seeded):
+    item = seeded[1].items.get(position=3)
+    rows = {
+        "letter": seeded[1], "disputeditem": item, "citation": item.citations.first(),
+        "ingestrun": seeded[1].ingest_run,
+    }
+    for model, row in rows.items():
+        page = admin_client.get(reverse(f"admin:decisions_{model}_change", args=[row.pk]))
+        assert page.status_code == 200 and "deletelink" not in page.content.decode()
+        assert "delete_selected" not in admin_client.get(changelist(model)).content.decode()
+        delete = reverse(f"admin:decisions_{model}_delete", args=[row.pk])
+        assert admin_client.get(delete).status_code == 403
+        assert admin_client.post(delete, {"post": "yes"}).status_code == 403
+        admin_client.post(
+            changelist(model),
+            {"action": "delete_selected", "_selected_action": [row.pk], "post": "yes"},
+        )
+        assert type(row).objects.filter(pk=row.pk).exists(), model
+
+
+def test_letter_page_links_each_item_by_its_treatment(admin_client, seeded):
+    letter = seeded[1]
+    html = admin_client.get(reverse("admin:decisions_letter_change", args=[letter.pk])).content.decode()
+    for item in letter.items.all():
+        link = reverse("admin:decisions_disputeditem_change", args=[item.pk])
+        assert f'<a href="{link}">{escape(item.treatment)}</a>' in html
+    # One "View on site" link, the letter's own; none beside each item.
+    assert html.count("View on site") == 1 and ">View</a>" not in html
 
 
 def test_item_and_citation_pages_and_filters(admin_client, seeded):

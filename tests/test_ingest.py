@@ -21,10 +21,13 @@ from tests.test_search_entries import assert_derived_rows_match_the_items
 pytestmark = pytest.mark.django_db
 
 
-def ingest(*paths, dry_run=False, workers=1) -> tuple[str, str, CommandError | None]:
+def ingest(
+    *paths, dry_run=False, skip_stored=False, workers=1
+) -> tuple[str, str, CommandError | None]:
     out, err = StringIO(), StringIO()
     error = None
-    args = [str(p) for p in paths] + [f"--workers={workers}"] + (["--dry-run"] if dry_run else [])
+    args = [str(p) for p in paths] + [f"--workers={workers}"]
+    args += (["--dry-run"] if dry_run else []) + (["--skip-stored"] if skip_stored else [])
     try:
         call_command("ingest", *args, stdout=out, stderr=err)
     except CommandError as exc:
@@ -65,6 +68,46 @@ def test_second_ingest_counts_duplicates_and_writes_nothing(letters_dir):
     assert error is None
     assert "created 0, duplicates 3, failed 0" in out
     assert table_counts() == before
+
+
+def test_every_explicit_ingest_is_a_run_even_with_nothing_new(letters_dir):
+    ingest(letters_dir)
+    ingest(letters_dir)
+    assert [(r.created, r.duplicates) for r in IngestRun.objects.order_by("pk")] == [
+        (3, 0), (0, 3),
+    ]
+
+
+def test_skip_stored_records_no_run_when_every_file_is_stored(letters_dir):
+    """`make run` loads the fixture letters this way on every start."""
+    ingest(letters_dir)
+    before = table_counts()
+    out, _, error = ingest(letters_dir, skip_stored=True)
+    assert error is None
+    assert out.strip() == "nothing new: 3 files already stored, no run recorded"
+    assert IngestRun.objects.count() == 1
+    assert table_counts() == before
+
+
+def test_skip_stored_ingests_only_the_new_files(letters_dir):
+    new = letters_dir / SEED_NAMES[0]
+    held_back = new.rename(letters_dir.parent / new.name)
+    ingest(letters_dir)
+    held_back.rename(new)
+    (letters_dir / "empty.txt").write_bytes(b"")
+    out, err, error = ingest(letters_dir, skip_stored=True)
+    assert error is not None and f"FAILED {letters_dir / 'empty.txt'}" in err
+    assert "created 1, duplicates 0, failed 1" in out and "; skipped 2 already stored" in out
+    run = IngestRun.objects.order_by("pk").last()
+    assert (run.created, run.duplicates, run.failed) == (1, 0, 1)
+    assert list(run.letters.values_list("source_name", flat=True)) == [str(new)]
+
+
+def test_skip_stored_on_an_empty_database_is_a_plain_ingest(letters_dir):
+    out, _, error = ingest(letters_dir, skip_stored=True)
+    assert error is None
+    assert "created 3, duplicates 0, failed 0" in out and "skipped 0 already stored" in out
+    assert IngestRun.objects.get().created == 3
 
 
 def test_same_letter_twice_in_one_run_is_stored_once(letters_dir, tmp_path):

@@ -1,12 +1,15 @@
-"""Display helpers for the search and letter pages: highlighting, outcome words, query links."""
+"""Display helpers for the pages: highlighting, outcome words, query links, times."""
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from urllib.parse import urlencode
 
 from django import template
 from django.urls import reverse
-from django.utils.html import escape
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from ..models import Guideline
@@ -59,6 +62,18 @@ def percent(rate: float | None) -> str:
     if 0 < rate < 0.01:
         return "under 1%"
     return f"{rate:.0%}"
+
+
+@register.filter
+def local_time(value: datetime) -> SafeString:
+    """A stored time as the site shows times: local, with its zone ("Dec 6, 2026, 6:30 a.m.
+    PST", imr_site/formats), in a <time> element that keeps the exact instant to the second."""
+    local = timezone.localtime(value)
+    return format_html(
+        '<time datetime="{}">{}</time>',
+        local.isoformat(timespec="seconds"),
+        date_format(local, "DATETIME_FORMAT"),
+    )
 
 
 @register.simple_tag(takes_context=True)

@@ -2,21 +2,27 @@
 
 Every file goes through the same ingest service as the upload page. The command only finds
 the files, shows progress, and prints the closing summary; each run is recorded (IngestRun)
-with its failures so they can be looked at later.
+with its failures so they can be looked at later. `--skip-stored` leaves out the files whose
+letter is already stored, and records no run when nothing is left: a load that is repeated
+(`make run` loading the fixture letters every time) adds nothing to the ingest history,
+while an admin's plain ingest of files already stored is still a run with its duplicates.
 """
 from __future__ import annotations
 
 import os
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
+from itertools import chain, islice
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from decisions.models import IngestRun
-from decisions.preparation import FileInput
-from decisions.services.ingest import FAILED, FileOutcome, ingest_files
+from decisions.extraction import ExtractionError, sha256_hex
+from decisions.models import IngestRun, Letter
+from decisions.preparation import FileInput, read_input
+from decisions.services.ingest import BATCH_SIZE, FAILED, FileOutcome, ingest_files
 
 LETTER_SUFFIXES = {".txt", ".pdf"}
 CPUS = os.cpu_count() or 1
@@ -37,6 +43,32 @@ def iter_letter_files(paths: list[str]) -> Iterator[str]:
                         yield os.path.join(root, name)
         else:
             yield path
+
+
+def unstored_files(paths: Iterable[str], on_skip: Callable[[str], None]) -> Iterator[str]:
+    """The files whose letter is not stored yet, looked up by SHA-256 a batch at a time.
+
+    A file that cannot be read, or is over the size limit, is passed on: the ingest then
+    reports it as it would without `--skip-stored`.
+    """
+    max_bytes = settings.IMR_MAX_FILE_BYTES
+    iterator = iter(paths)
+    while batch := list(islice(iterator, BATCH_SIZE)):
+        hashes = {}
+        for path in batch:
+            try:
+                data = read_input(FileInput(name=path, path=path), max_bytes=max_bytes)
+            except (OSError, ExtractionError):
+                continue
+            hashes[path] = sha256_hex(data)
+        stored = set(
+            Letter.objects.filter(sha256__in=hashes.values()).values_list("sha256", flat=True)
+        )
+        for path in batch:
+            if hashes.get(path) in stored:
+                on_skip(path)
+            else:
+                yield path
 
 
 class Progress:
@@ -79,6 +111,13 @@ class Command(BaseCommand):
             action="store_true",
             help="Parse and check for duplicates, report what would happen, write nothing.",
         )
+        parser.add_argument(
+            "--skip-stored",
+            action="store_true",
+            help="Leave out files whose letter is already stored instead of counting them as "
+            "duplicates, and record no run when no file is left (a repeated load, such as "
+            "`make run`'s, then adds nothing to the ingest history).",
+        )
         # Postgres does most of the work of a load (search vectors, indexes, counts), so the
         # cores go to writers rather than parsers: 10,000 letters on 2 cores took 30.6 s with 2
         # parse workers and 1 writer, 24.0 s with 2 and 2, 19.0 s with 1 and 2, 17.9 s with 1
@@ -99,7 +138,14 @@ class Command(BaseCommand):
         )
 
     def handle(
-        self, *args, paths: list[str], dry_run: bool, workers: int, writers: int, **options
+        self,
+        *args,
+        paths: list[str],
+        dry_run: bool,
+        skip_stored: bool,
+        workers: int,
+        writers: int,
+        **options,
     ):
         missing = [p for p in paths if not os.path.exists(p)]
         if missing:
@@ -118,8 +164,26 @@ class Command(BaseCommand):
             elif verbosity >= 2:
                 self.stdout.write(f"{outcome.status} {outcome.name}")
 
+        skipped = 0
+
+        def skip(path: str) -> None:
+            nonlocal skipped
+            skipped += 1
+            progress.advance()
+            if verbosity >= 2:
+                self.stdout.write(f"already stored {path}")
+
+        files = iter_letter_files(paths)
+        if skip_stored:
+            files = unstored_files(files, on_skip=skip)
+            first = next(files, None)
+            if first is None:
+                progress.close()
+                self.stdout.write(f"nothing new: {skipped} files already stored, no run recorded")
+                return
+            files = chain([first], files)
         summary = ingest_files(
-            (FileInput(name=p, path=p) for p in iter_letter_files(paths)),
+            (FileInput(name=p, path=p) for p in files),
             origin=IngestRun.Origin.COMMAND,
             sources="\n".join(os.path.abspath(p) for p in paths),
             dry_run=dry_run,
@@ -135,6 +199,8 @@ class Command(BaseCommand):
             f"failed {summary.failed} in {summary.elapsed:.1f}s, "
             f"{summary.letters_per_second:,.0f} letters/s{run}"
         )
+        if skip_stored:
+            line += f"; skipped {skipped} already stored"
         self.stdout.write(self.style.SUCCESS(line) if not summary.failed else self.style.WARNING(line))
         if summary.failed:
             raise CommandError(f"{summary.failed} files failed", returncode=1)
