@@ -407,7 +407,16 @@ class SearchEntry(models.Model):
     class Meta:
         indexes = [
             GinIndex(fields=["search_vector"], name="entry_search_vector_idx"),
-            GinIndex(PhraseNgrams("search_vector"), name="entry_phrase_ngrams_idx"),
+            # A plain Func, not PhraseNgrams: it is how migration 0005 writes the index without
+            # importing the models, and Django compares an index expression by its class.
+            GinIndex(
+                models.Func(
+                    models.F("search_vector"),
+                    function=PhraseNgrams.function,
+                    output_field=SearchVectorField(),
+                ),
+                name="entry_phrase_ngrams_idx",
+            ),
             # Result pages without a query, in either date order, with the combination in the
             # key so that a facet filter is checked in the index (index-only scans).
             models.Index(
