@@ -17,22 +17,12 @@ from django.db.models.functions import Left, Lower, Repeat
 from django.urls import reverse
 from django.utils import timezone
 
-
-class Outcome(models.TextChoices):
-    UPHELD = "upheld", "Upheld"
-    OVERTURNED = "overturned", "Overturned"
+from .facets import FACETS, Guideline, Outcome
 
 
 class Sex(models.TextChoices):
     MALE = "male", "Male"
     FEMALE = "female", "Female"
-
-
-class Guideline(models.TextChoices):
-    MTUS = "MTUS", "MTUS"
-    ODG = "ODG", "ODG"
-    ACOEM = "ACOEM", "ACOEM (non-MTUS)"
-    OTHER = "OTHER", "Other"
 
 
 class Party(models.TextChoices):
@@ -161,34 +151,21 @@ def normalised_treatment(expression: models.Expression | str) -> models.Func:
     )
 
 
+def _with_facet_columns(model: type[models.Model]) -> type[models.Model]:
+    """Give `model` a field per facet: a copy of the one decisions/facets.py defines."""
+    for facet in FACETS:
+        model.add_to_class(facet.column, facet.field.clone())
+    return model
+
+
+@_with_facet_columns
 class FacetColumns(models.Model):
-    """The columns the search counts by: every facet and the filters beside it.
+    """The columns the search counts by: one per facet of decisions/facets.py.
 
     Items have them; `FacetCombination` counts the items that share all of them. One
     definition for both keeps their names and types equal, so a filter's `Q` applies to
     either table.
     """
-
-    outcome = models.CharField(max_length=10, choices=Outcome.choices)
-    reviewer_specialty = models.CharField(max_length=200, null=True, blank=True)
-    guideline_mismatch = models.BooleanField(
-        null=True,
-        help_text="The IMR reviewer relied on a guideline family the claims administrator did not "
-        "cite (null when either side cites nothing).",
-    )
-    # The IMR reviewer's citations (the basis of the decision), copied from the Citation rows at
-    # ingest: arrays let the guideline, document and page filters and facets read one row per
-    # item, so a join can never count an item twice.
-    reviewer_guidelines = ArrayField(
-        models.CharField(max_length=5, choices=Guideline.choices), default=list, blank=True
-    )
-    reviewer_documents = ArrayField(models.CharField(max_length=300), default=list, blank=True)
-    reviewer_pages = ArrayField(
-        models.CharField(max_length=320),
-        default=list,
-        blank=True,
-        help_text='"<document>:<page>" for every page the reviewer cited (see page_key).',
-    )
 
     class Meta:
         abstract = True
@@ -340,11 +317,8 @@ class FacetCount(models.Model):
     that value alone, and its counts are the given value's totals.
     """
 
-    # The facets whose values most items share: most combinations have them, so they are the
-    # slowest for `FacetCombination` to answer. A specialty or a cited page is shared by a few
-    # hundred combinations, answered in milliseconds; counting the many pages of every item
-    # here would double what maintaining the counts costs an ingest.
-    GIVEN_FACETS = ("guideline", "document", "mismatch")
+    # Which facets, and why those: `Facet.given` in decisions/facets.py.
+    GIVEN_FACETS = tuple(facet.name for facet in FACETS if facet.given)
 
     given_facet = models.CharField(max_length=20, blank=True)
     given_value = models.CharField(max_length=320, blank=True)

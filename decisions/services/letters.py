@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.db import DataError, connection, transaction
 from django.utils import timezone
 
+from ..facets import FACETS
 from ..models import Citation, DisputedItem, IngestRun, Letter, Party
 from ..parsing import Basis, Item
 from ..parsing import Letter as ParsedLetter
@@ -76,13 +77,15 @@ def _item_values(letter: Letter, position: int, item: Item) -> dict:
 
 
 def _facet_values(letter: Letter, item: Item) -> dict:
-    """The item's FacetColumns values, by attribute name."""
-    return {
+    """The item's value of every facet column (decisions/facets.py), by column, in their
+    order: a facet added to the list without its value here fails every ingest at once."""
+    values = {
         "outcome": item.outcome,
         "reviewer_specialty": letter.reviewer_specialty,
         "guideline_mismatch": guideline_mismatch(item),
         **reviewer_citation_columns(item.reviewer_basis.citations if item.reviewer_basis else ()),
     }
+    return {facet.column: values[facet.column] for facet in FACETS}
 
 
 # Makes the combinations of a batch's items that are not stored yet (see combinations_create).
