@@ -40,7 +40,7 @@ SQL_TYPES = {models.CharField: "text", models.BooleanField: "boolean"}
 class Facet:
     """One facet; see the module docstring."""
 
-    name: str  # the search parameter, and the facet's name in FacetCount and decisions_facet_values
+    name: str  # the search parameter; the facet's name in FacetCount and decisions_facet_values
     column: str  # the column of items and combinations
     field: models.Field  # its definition; `models.FacetColumns` gets a copy
     limit: int | None = None  # how many values the page shows, most frequent first; None: all

@@ -289,7 +289,7 @@ class FacetCombination(FacetColumns):
     """How many items share one combination of facet values: a rollup Postgres maintains.
 
     A trigger on the item table adds and subtracts the items each insert, delete or update
-    changes, in the same transaction (migration 0004), so the counts are exact at every
+    changes, in the same transaction (decisions/schema.py), so the counts are exact at every
     commit. Counting a filtered set by facet then reads a few thousand combinations instead
     of millions of items, and a search entry names its item's combination in four bytes.
     Combinations no item has any more stay, with `items` at 0.
@@ -342,7 +342,8 @@ class FacetCount(models.Model):
 class PhraseNgrams(models.Func):
     """A search vector's n-grams: its two and three words at consecutive positions, each one
     lexeme ("function restor program"), so a phrase is looked up like a word (decisions/phrases.py;
-    the SQL function is migration 0005's). Queries must spell it exactly like the index does."""
+    the SQL function is decisions/schema.py's). Queries must spell it exactly like the index
+    does: `SearchEntry`'s index is this function over the column, as a plain `Func`."""
 
     function = "decisions_phrase_ngrams"
     output_field = SearchVectorField()
@@ -358,7 +359,7 @@ class SearchEntry(models.Model):
     combination id, and the search vector is stored out of line (see `filler`).
 
     Postgres writes the entries: the trigger that maintains `FacetCombination` inserts,
-    replaces and deletes them with their items (migration 0004).
+    replaces and deletes them with their items (decisions/schema.py).
     """
 
     item = models.OneToOneField(
