@@ -18,22 +18,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
-
-class Outcome(models.TextChoices):
-    UPHELD = "upheld", "Upheld"
-    OVERTURNED = "overturned", "Overturned"
+from .facets import FACETS, Guideline, Outcome
 
 
 class Sex(models.TextChoices):
     MALE = "male", "Male"
     FEMALE = "female", "Female"
-
-
-class Guideline(models.TextChoices):
-    MTUS = "MTUS", "MTUS"
-    ODG = "ODG", "ODG"
-    ACOEM = "ACOEM", "ACOEM (non-MTUS)"
-    OTHER = "OTHER", "Other"
 
 
 class Party(models.TextChoices):
@@ -164,34 +154,21 @@ def normalised_treatment(expression: models.Expression | str) -> models.Func:
     )
 
 
+def _with_facet_columns(model: type[models.Model]) -> type[models.Model]:
+    """Give `model` a field per facet: a copy of the one decisions/facets.py defines."""
+    for facet in FACETS:
+        model.add_to_class(facet.column, facet.field.clone())
+    return model
+
+
+@_with_facet_columns
 class FacetColumns(models.Model):
-    """The columns the search counts by: every facet and the filters beside it.
+    """The columns the search counts by: one per facet of decisions/facets.py.
 
     Items have them; `FacetCombination` counts the items that share all of them. One
     definition for both keeps their names and types equal, so a filter's `Q` applies to
     either table.
     """
-
-    outcome = models.CharField(max_length=10, choices=Outcome.choices)
-    reviewer_specialty = models.CharField(max_length=200, null=True, blank=True)
-    guideline_mismatch = models.BooleanField(
-        null=True,
-        help_text="The IMR reviewer relied on a guideline family the claims administrator did not "
-        "cite (null when either side cites nothing).",
-    )
-    # The IMR reviewer's citations (the basis of the decision), copied from the Citation rows at
-    # ingest: arrays let the guideline, document and page filters and facets read one row per
-    # item, so a join can never count an item twice.
-    reviewer_guidelines = ArrayField(
-        models.CharField(max_length=5, choices=Guideline.choices), default=list, blank=True
-    )
-    reviewer_documents = ArrayField(models.CharField(max_length=300), default=list, blank=True)
-    reviewer_pages = ArrayField(
-        models.CharField(max_length=320),
-        default=list,
-        blank=True,
-        help_text='"<document>:<page>" for every page the reviewer cited (see page_key).',
-    )
 
     class Meta:
         abstract = True
@@ -315,7 +292,7 @@ class FacetCombination(FacetColumns):
     """How many items share one combination of facet values: a rollup Postgres maintains.
 
     A trigger on the item table adds and subtracts the items each insert, delete or update
-    changes, in the same transaction (migration 0004), so the counts are exact at every
+    changes, in the same transaction (decisions/schema.py), so the counts are exact at every
     commit. Counting a filtered set by facet then reads a few thousand combinations instead
     of millions of items, and a search entry names its item's combination in four bytes.
     Combinations no item has any more stay, with `items` at 0.
@@ -343,11 +320,8 @@ class FacetCount(models.Model):
     that value alone, and its counts are the given value's totals.
     """
 
-    # The facets whose values most items share: most combinations have them, so they are the
-    # slowest for `FacetCombination` to answer. A specialty or a cited page is shared by a few
-    # hundred combinations, answered in milliseconds; counting the many pages of every item
-    # here would double what maintaining the counts costs an ingest.
-    GIVEN_FACETS = ("guideline", "document", "mismatch")
+    # Which facets, and why those: `Facet.given` in decisions/facets.py.
+    GIVEN_FACETS = tuple(facet.name for facet in FACETS if facet.given)
 
     given_facet = models.CharField(max_length=20, blank=True)
     given_value = models.CharField(max_length=320, blank=True)
@@ -370,9 +344,9 @@ class FacetCount(models.Model):
 
 class PhraseNgrams(models.Func):
     """A search vector's n-grams: its two and three words at consecutive positions, each one
-    lexeme ("function restor program"), so a phrase is looked up like a word
-    (decisions/search/phrases.py; the SQL function is migration 0005's). Queries must spell it
-    exactly like the index does."""
+    lexeme ("function restor program"), so a phrase is looked up like a word (decisions/search/phrases.py;
+    the SQL function is decisions/schema.py's). Queries must spell it exactly like the index
+    does: `SearchEntry`'s index is this function over the column, as a plain `Func`."""
 
     function = "decisions_phrase_ngrams"
     output_field = SearchVectorField()
@@ -388,7 +362,7 @@ class SearchEntry(models.Model):
     combination id, and the search vector is stored out of line (see `filler`).
 
     Postgres writes the entries: the trigger that maintains `FacetCombination` inserts,
-    replaces and deletes them with their items (migration 0004).
+    replaces and deletes them with their items (decisions/schema.py).
     """
 
     item = models.OneToOneField(
@@ -411,7 +385,16 @@ class SearchEntry(models.Model):
     class Meta:
         indexes = [
             GinIndex(fields=["search_vector"], name="entry_search_vector_idx"),
-            GinIndex(PhraseNgrams("search_vector"), name="entry_phrase_ngrams_idx"),
+            # A plain Func, not PhraseNgrams: it is how migration 0005 writes the index without
+            # importing the models, and Django compares an index expression by its class.
+            GinIndex(
+                models.Func(
+                    models.F("search_vector"),
+                    function=PhraseNgrams.function,
+                    output_field=SearchVectorField(),
+                ),
+                name="entry_phrase_ngrams_idx",
+            ),
             # Result pages without a query, in either date order, with the combination in the
             # key so that a facet filter is checked in the index (index-only scans).
             models.Index(

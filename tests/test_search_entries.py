@@ -1,7 +1,7 @@
 """Postgres keeps the search's derived rows equal to the items, whatever writes them.
 
 Search entries, FacetCombination and FacetCount are written by triggers on the item table
-(migration 0004). After every kind of write (ingest's COPY, ORM inserts and updates, deletes,
+(decisions/schema.py). After every kind of write (ingest's COPY, ORM inserts and updates, deletes,
 a re-parse) they must equal what the items say, recomputed here in Python; two writers at
 once must not lose a count.
 """
@@ -16,16 +16,15 @@ import pytest
 from django.core.management import call_command
 from django.db import connection, transaction
 
+from decisions import schema
+from decisions.facets import FACETS, OUTCOME
 from decisions.models import DisputedItem, FacetCombination, FacetCount, Letter, SearchEntry
 from decisions.parsing import parse_letter
 from decisions.services.letters import combinations_create
 from tests.conftest import FIXTURE_LETTERS, SEED_NAMES, seed_text
 from tests.factories import make_item, make_letter
 
-COLUMNS = (
-    "outcome", "reviewer_specialty", "guideline_mismatch", "reviewer_guidelines",
-    "reviewer_documents", "reviewer_pages",
-)
+COLUMNS = tuple(facet.column for facet in FACETS)
 migration = import_module("decisions.migrations.0004_search_entries_and_facet_counts")
 
 
@@ -33,18 +32,23 @@ def combination(row) -> tuple:
     return tuple(tuple(v) if isinstance(v, list) else v for v in row)
 
 
+def as_text(value) -> str:
+    """A value as Postgres spells it in text (booleans as true and false)."""
+    return str(value).lower() if isinstance(value, bool) else value
+
+
 def expected_counts() -> tuple[Counter, Counter]:
     """(items by combination, FacetCount rows) recomputed from the items."""
     combinations, counts = Counter(), Counter()
-    for row in DisputedItem.objects.values_list(*COLUMNS):
-        combinations[combination(row)] += 1
-        outcome, specialty, mismatch, guidelines, documents, pages = row
+    for row in DisputedItem.objects.values(*COLUMNS):
+        combinations[combination(row.values())] += 1
+        outcome = row[OUTCOME.column]
         values = [
-            *([("specialty", specialty)] if specialty else []),
-            *([("mismatch", str(mismatch).lower())] if mismatch is not None else []),
-            *(("guideline", g) for g in guidelines),
-            *(("document", d) for d in documents),
-            *(("cited_page", p) for p in pages),
+            (facet.name, as_text(value))
+            for facet in FACETS
+            if facet is not OUTCOME
+            for value in (row[facet.column] if facet.array else [row[facet.column]])
+            if value is not None
         ]
         for given in [("", ""), *(v for v in values if v[0] in FacetCount.GIVEN_FACETS)]:
             for facet, value in [("outcome", outcome), *values]:
@@ -77,16 +81,12 @@ def assert_derived_rows_match_the_items() -> None:
     with connection.cursor() as cursor:
         # Each entry: its item's date and combination, and the vector the search always used.
         cursor.execute(
-            """
+            f"""
             SELECT count(*) FROM decisions_disputeditem AS i
             JOIN decisions_searchentry AS e ON e.item_id = i.id
             JOIN decisions_facetcombination AS c ON c.id = e.combination_id
             WHERE e.decision_date IS NOT DISTINCT FROM i.decision_date
-              AND (c.outcome, c.reviewer_specialty, c.guideline_mismatch, c.reviewer_guidelines,
-                   c.reviewer_documents, c.reviewer_pages)
-                  IS NOT DISTINCT FROM
-                  (i.outcome, i.reviewer_specialty, i.guideline_mismatch, i.reviewer_guidelines,
-                   i.reviewer_documents, i.reviewer_pages)
+              AND ({schema.columns("c")}) IS NOT DISTINCT FROM ({schema.columns("i")})
               AND e.search_vector = setweight(to_tsvector('english', i.treatment), 'A')
                                     || setweight(to_tsvector('english', i.rationale), 'B')
               AND e.treatment_vector = to_tsvector('english', i.treatment)

@@ -16,10 +16,10 @@ from django.db import migrations, models
 # same count rows under row locks, the second waiting for the first to commit; each statement
 # takes its locks in key order, so two ingests' batches cannot deadlock on them.
 
-FACET_COLUMNS = (
-    "outcome, reviewer_specialty, guideline_mismatch, reviewer_guidelines, reviewer_documents, "
-    "reviewer_pages"
-)
+# The SQL below is frozen: the text this migration has always installed, written out (it was
+# once built from fragments). Postgres keeps a plpgsql body verbatim, so the trigger function's
+# whitespace, blank-looking lines with spaces included, is the one databases migrated earlier
+# hold. The current code is decisions/schema.py.
 
 FUNCTIONS = """
 CREATE FUNCTION decisions_facet_key(
@@ -43,24 +43,24 @@ CREATE FUNCTION decisions_facet_values(
 $$;
 """
 
-# The facets FacetCount counts the others among (models.FacetCount.GIVEN_FACETS, frozen here).
-GIVEN_FACETS = ("guideline", "document", "mismatch")
-GIVEN = ", ".join(f"'{facet}'" for facet in GIVEN_FACETS)
-
-# Add `changed` (the facet columns of items, and +1 or -1 each) to the counts: combinations and
-# facet counts, each upserted in key order. Rows whose count falls to 0 stay (and are skipped
-# by the search); a combination's id must outlive its last item's entry.
-COUNT_CHANGES = f"""
-WITH changed AS ({{changed}}),
+# The trigger function: for each statement, the counts first (combinations and facet counts,
+# each upserted in key order), then the search entries. Rows whose count falls to 0 stay (and
+# are skipped by the search); a combination's id must outlive its last item's entry.
+TRIGGER = """
+CREATE FUNCTION decisions_item_search_sync() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        
+WITH changed AS (SELECT outcome, reviewer_specialty, guideline_mismatch, reviewer_guidelines, reviewer_documents, reviewer_pages, 1 AS sign FROM new_items),
 delta AS (
-    SELECT decisions_facet_key({FACET_COLUMNS}) AS key, {FACET_COLUMNS}, sum(sign) AS n
+    SELECT decisions_facet_key(outcome, reviewer_specialty, guideline_mismatch, reviewer_guidelines, reviewer_documents, reviewer_pages) AS key, outcome, reviewer_specialty, guideline_mismatch, reviewer_guidelines, reviewer_documents, reviewer_pages, sum(sign) AS n
     FROM changed
-    GROUP BY {FACET_COLUMNS}
+    GROUP BY outcome, reviewer_specialty, guideline_mismatch, reviewer_guidelines, reviewer_documents, reviewer_pages
     HAVING sum(sign) <> 0
 ),
 combinations AS (
-    INSERT INTO decisions_facetcombination AS c (key, {FACET_COLUMNS}, items)
-    SELECT key, {FACET_COLUMNS}, n FROM delta ORDER BY key
+    INSERT INTO decisions_facetcombination AS c (key, outcome, reviewer_specialty, guideline_mismatch, reviewer_guidelines, reviewer_documents, reviewer_pages, items)
+    SELECT key, outcome, reviewer_specialty, guideline_mismatch, reviewer_guidelines, reviewer_documents, reviewer_pages, n FROM delta ORDER BY key
     ON CONFLICT (key) DO UPDATE SET items = c.items + excluded.items
 )
 INSERT INTO decisions_facetcount AS f (given_facet, given_value, facet, value, outcome, items)
@@ -80,51 +80,124 @@ CROSS JOIN LATERAL (
     SELECT * FROM decisions_facet_values(
         d.reviewer_specialty, d.guideline_mismatch, d.reviewer_guidelines,
         d.reviewer_documents, d.reviewer_pages
-    ) WHERE facet IN ({GIVEN})
+    ) WHERE facet IN ('guideline', 'document', 'mismatch')
 ) AS g (facet, value)
 WHERE g.facet <> v.facet
 GROUP BY 1, 2, 3, 4, 5
 ORDER BY 1, 2, 3, 4, 5
 ON CONFLICT (given_facet, given_value, facet, value, outcome)
 DO UPDATE SET items = f.items + excluded.items
-"""
-
-# Entries for `items` (rows of the item table), after COUNT_CHANGES has made their combinations.
-# The vector is the one the search always had: treatment weighted A above rationale B.
-INSERT_ENTRIES = f"""
+;
+        
 INSERT INTO decisions_searchentry
     (item_id, combination_id, decision_date, treatment_vector, search_vector)
 SELECT i.id, c.id, i.decision_date, i.treatment_vector,
        setweight(i.treatment_vector, 'A') || setweight(i.rationale_vector, 'B')
 FROM (
-    SELECT id, decision_date, decisions_facet_key({FACET_COLUMNS}) AS key,
+    SELECT id, decision_date, decisions_facet_key(outcome, reviewer_specialty, guideline_mismatch, reviewer_guidelines, reviewer_documents, reviewer_pages) AS key,
            to_tsvector('english', coalesce(treatment, '')) AS treatment_vector,
            to_tsvector('english', coalesce(rationale, '')) AS rationale_vector
-    FROM {{items}}
+    FROM new_items
 ) AS i
 JOIN decisions_facetcombination AS c ON c.key = i.key
-"""
-
-DELETE_ENTRIES = """
-DELETE FROM decisions_searchentry AS e USING old_items AS o WHERE e.item_id = o.id
-"""
-
-ADDED = f"SELECT {FACET_COLUMNS}, 1 AS sign FROM new_items"
-REMOVED = f"SELECT {FACET_COLUMNS}, -1 AS sign FROM old_items"
-
-TRIGGER = f"""
-CREATE FUNCTION decisions_item_search_sync() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    IF TG_OP = 'INSERT' THEN
-        {COUNT_CHANGES.format(changed=ADDED)};
-        {INSERT_ENTRIES.format(items="new_items")};
+;
     ELSIF TG_OP = 'DELETE' THEN
-        {COUNT_CHANGES.format(changed=REMOVED)};
-        {DELETE_ENTRIES};
+        
+WITH changed AS (SELECT outcome, reviewer_specialty, guideline_mismatch, reviewer_guidelines, reviewer_documents, reviewer_pages, -1 AS sign FROM old_items),
+delta AS (
+    SELECT decisions_facet_key(outcome, reviewer_specialty, guideline_mismatch, reviewer_guidelines, reviewer_documents, reviewer_pages) AS key, outcome, reviewer_specialty, guideline_mismatch, reviewer_guidelines, reviewer_documents, reviewer_pages, sum(sign) AS n
+    FROM changed
+    GROUP BY outcome, reviewer_specialty, guideline_mismatch, reviewer_guidelines, reviewer_documents, reviewer_pages
+    HAVING sum(sign) <> 0
+),
+combinations AS (
+    INSERT INTO decisions_facetcombination AS c (key, outcome, reviewer_specialty, guideline_mismatch, reviewer_guidelines, reviewer_documents, reviewer_pages, items)
+    SELECT key, outcome, reviewer_specialty, guideline_mismatch, reviewer_guidelines, reviewer_documents, reviewer_pages, n FROM delta ORDER BY key
+    ON CONFLICT (key) DO UPDATE SET items = c.items + excluded.items
+)
+INSERT INTO decisions_facetcount AS f (given_facet, given_value, facet, value, outcome, items)
+SELECT g.facet, g.value, v.facet, v.value, d.outcome, sum(d.n)
+FROM delta AS d
+CROSS JOIN LATERAL (
+    SELECT 'outcome', d.outcome::text
+    UNION ALL
+    SELECT * FROM decisions_facet_values(
+        d.reviewer_specialty, d.guideline_mismatch, d.reviewer_guidelines,
+        d.reviewer_documents, d.reviewer_pages
+    )
+) AS v (facet, value)
+CROSS JOIN LATERAL (
+    SELECT '', ''
+    UNION ALL
+    SELECT * FROM decisions_facet_values(
+        d.reviewer_specialty, d.guideline_mismatch, d.reviewer_guidelines,
+        d.reviewer_documents, d.reviewer_pages
+    ) WHERE facet IN ('guideline', 'document', 'mismatch')
+) AS g (facet, value)
+WHERE g.facet <> v.facet
+GROUP BY 1, 2, 3, 4, 5
+ORDER BY 1, 2, 3, 4, 5
+ON CONFLICT (given_facet, given_value, facet, value, outcome)
+DO UPDATE SET items = f.items + excluded.items
+;
+        
+DELETE FROM decisions_searchentry AS e USING old_items AS o WHERE e.item_id = o.id
+;
     ELSE
-        {COUNT_CHANGES.format(changed=f"{REMOVED} UNION ALL {ADDED}")};
-        {DELETE_ENTRIES};
-        {INSERT_ENTRIES.format(items="new_items")};
+        
+WITH changed AS (SELECT outcome, reviewer_specialty, guideline_mismatch, reviewer_guidelines, reviewer_documents, reviewer_pages, -1 AS sign FROM old_items UNION ALL SELECT outcome, reviewer_specialty, guideline_mismatch, reviewer_guidelines, reviewer_documents, reviewer_pages, 1 AS sign FROM new_items),
+delta AS (
+    SELECT decisions_facet_key(outcome, reviewer_specialty, guideline_mismatch, reviewer_guidelines, reviewer_documents, reviewer_pages) AS key, outcome, reviewer_specialty, guideline_mismatch, reviewer_guidelines, reviewer_documents, reviewer_pages, sum(sign) AS n
+    FROM changed
+    GROUP BY outcome, reviewer_specialty, guideline_mismatch, reviewer_guidelines, reviewer_documents, reviewer_pages
+    HAVING sum(sign) <> 0
+),
+combinations AS (
+    INSERT INTO decisions_facetcombination AS c (key, outcome, reviewer_specialty, guideline_mismatch, reviewer_guidelines, reviewer_documents, reviewer_pages, items)
+    SELECT key, outcome, reviewer_specialty, guideline_mismatch, reviewer_guidelines, reviewer_documents, reviewer_pages, n FROM delta ORDER BY key
+    ON CONFLICT (key) DO UPDATE SET items = c.items + excluded.items
+)
+INSERT INTO decisions_facetcount AS f (given_facet, given_value, facet, value, outcome, items)
+SELECT g.facet, g.value, v.facet, v.value, d.outcome, sum(d.n)
+FROM delta AS d
+CROSS JOIN LATERAL (
+    SELECT 'outcome', d.outcome::text
+    UNION ALL
+    SELECT * FROM decisions_facet_values(
+        d.reviewer_specialty, d.guideline_mismatch, d.reviewer_guidelines,
+        d.reviewer_documents, d.reviewer_pages
+    )
+) AS v (facet, value)
+CROSS JOIN LATERAL (
+    SELECT '', ''
+    UNION ALL
+    SELECT * FROM decisions_facet_values(
+        d.reviewer_specialty, d.guideline_mismatch, d.reviewer_guidelines,
+        d.reviewer_documents, d.reviewer_pages
+    ) WHERE facet IN ('guideline', 'document', 'mismatch')
+) AS g (facet, value)
+WHERE g.facet <> v.facet
+GROUP BY 1, 2, 3, 4, 5
+ORDER BY 1, 2, 3, 4, 5
+ON CONFLICT (given_facet, given_value, facet, value, outcome)
+DO UPDATE SET items = f.items + excluded.items
+;
+        
+DELETE FROM decisions_searchentry AS e USING old_items AS o WHERE e.item_id = o.id
+;
+        
+INSERT INTO decisions_searchentry
+    (item_id, combination_id, decision_date, treatment_vector, search_vector)
+SELECT i.id, c.id, i.decision_date, i.treatment_vector,
+       setweight(i.treatment_vector, 'A') || setweight(i.rationale_vector, 'B')
+FROM (
+    SELECT id, decision_date, decisions_facet_key(outcome, reviewer_specialty, guideline_mismatch, reviewer_guidelines, reviewer_documents, reviewer_pages) AS key,
+           to_tsvector('english', coalesce(treatment, '')) AS treatment_vector,
+           to_tsvector('english', coalesce(rationale, '')) AS rationale_vector
+    FROM new_items
+) AS i
+JOIN decisions_facetcombination AS c ON c.key = i.key
+;
     END IF;
     RETURN NULL;
 END
@@ -142,9 +215,58 @@ CREATE TRIGGER item_search_update AFTER UPDATE ON decisions_disputeditem
 """
 
 # Items stored before this migration get what the triggers would have written.
-BACKFILL = f"""
-{COUNT_CHANGES.format(changed=f"SELECT {FACET_COLUMNS}, 1 AS sign FROM decisions_disputeditem")};
-{INSERT_ENTRIES.format(items="decisions_disputeditem")};
+BACKFILL = """
+
+WITH changed AS (SELECT outcome, reviewer_specialty, guideline_mismatch, reviewer_guidelines, reviewer_documents, reviewer_pages, 1 AS sign FROM decisions_disputeditem),
+delta AS (
+    SELECT decisions_facet_key(outcome, reviewer_specialty, guideline_mismatch, reviewer_guidelines, reviewer_documents, reviewer_pages) AS key, outcome, reviewer_specialty, guideline_mismatch, reviewer_guidelines, reviewer_documents, reviewer_pages, sum(sign) AS n
+    FROM changed
+    GROUP BY outcome, reviewer_specialty, guideline_mismatch, reviewer_guidelines, reviewer_documents, reviewer_pages
+    HAVING sum(sign) <> 0
+),
+combinations AS (
+    INSERT INTO decisions_facetcombination AS c (key, outcome, reviewer_specialty, guideline_mismatch, reviewer_guidelines, reviewer_documents, reviewer_pages, items)
+    SELECT key, outcome, reviewer_specialty, guideline_mismatch, reviewer_guidelines, reviewer_documents, reviewer_pages, n FROM delta ORDER BY key
+    ON CONFLICT (key) DO UPDATE SET items = c.items + excluded.items
+)
+INSERT INTO decisions_facetcount AS f (given_facet, given_value, facet, value, outcome, items)
+SELECT g.facet, g.value, v.facet, v.value, d.outcome, sum(d.n)
+FROM delta AS d
+CROSS JOIN LATERAL (
+    SELECT 'outcome', d.outcome::text
+    UNION ALL
+    SELECT * FROM decisions_facet_values(
+        d.reviewer_specialty, d.guideline_mismatch, d.reviewer_guidelines,
+        d.reviewer_documents, d.reviewer_pages
+    )
+) AS v (facet, value)
+CROSS JOIN LATERAL (
+    SELECT '', ''
+    UNION ALL
+    SELECT * FROM decisions_facet_values(
+        d.reviewer_specialty, d.guideline_mismatch, d.reviewer_guidelines,
+        d.reviewer_documents, d.reviewer_pages
+    ) WHERE facet IN ('guideline', 'document', 'mismatch')
+) AS g (facet, value)
+WHERE g.facet <> v.facet
+GROUP BY 1, 2, 3, 4, 5
+ORDER BY 1, 2, 3, 4, 5
+ON CONFLICT (given_facet, given_value, facet, value, outcome)
+DO UPDATE SET items = f.items + excluded.items
+;
+
+INSERT INTO decisions_searchentry
+    (item_id, combination_id, decision_date, treatment_vector, search_vector)
+SELECT i.id, c.id, i.decision_date, i.treatment_vector,
+       setweight(i.treatment_vector, 'A') || setweight(i.rationale_vector, 'B')
+FROM (
+    SELECT id, decision_date, decisions_facet_key(outcome, reviewer_specialty, guideline_mismatch, reviewer_guidelines, reviewer_documents, reviewer_pages) AS key,
+           to_tsvector('english', coalesce(treatment, '')) AS treatment_vector,
+           to_tsvector('english', coalesce(rationale, '')) AS rationale_vector
+    FROM decisions_disputeditem
+) AS i
+JOIN decisions_facetcombination AS c ON c.key = i.key
+;
 """
 
 # See SearchEntry.filler; the treatment vector stays in the row (it ranks every match).

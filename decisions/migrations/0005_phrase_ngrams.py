@@ -1,7 +1,6 @@
 import django.contrib.postgres.indexes
-from django.db import migrations
-
-import decisions.models
+import django.contrib.postgres.search
+from django.db import migrations, models
 
 # A search vector's n-grams (decisions/search/phrases.py): every two and three lexemes at
 # consecutive positions, joined by a space (a lexeme never holds one), as a tsvector without
@@ -45,7 +44,12 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name="searchentry",
             index=django.contrib.postgres.indexes.GinIndex(
-                decisions.models.PhraseNgrams("search_vector"), name="entry_phrase_ngrams_idx"
+                models.Func(
+                    models.F("search_vector"),
+                    function="decisions_phrase_ngrams",
+                    output_field=django.contrib.postgres.search.SearchVectorField(),
+                ),
+                name="entry_phrase_ngrams_idx",
             ),
         ),
     ]

@@ -1,5 +1,3 @@
-from importlib import import_module
-
 from django.db import migrations
 
 # Migration 0004's trigger took the count rows' locks first and then built the search entries
@@ -12,44 +10,341 @@ from django.db import migrations
 # writers' batches overlap everywhere else. Locks are still taken in key order
 # in each sweep, so writers wait for each other but cannot deadlock.
 
-search = import_module("decisions.migrations.0004_search_entries_and_facet_counts")
-
-NEW_COMBINATIONS = f"""
-WITH changed AS ({{changed}})
-INSERT INTO decisions_facetcombination (key, {search.FACET_COLUMNS}, items)
-SELECT DISTINCT decisions_facet_key({search.FACET_COLUMNS}), {search.FACET_COLUMNS}, 0
-FROM changed
-ORDER BY 1
-ON CONFLICT (key) DO NOTHING
-"""
-
-BOTH = f"{search.REMOVED} UNION ALL {search.ADDED}"
-
-TRIGGER = f"""
+# Frozen: the text this migration has always installed, written out (it was once built from
+# migration 0004's fragments; Postgres keeps a plpgsql body verbatim, whitespace included).
+TRIGGER = """
 CREATE OR REPLACE FUNCTION decisions_item_search_sync() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP = 'INSERT' THEN
-        {NEW_COMBINATIONS.format(changed=search.ADDED)};
-        {search.INSERT_ENTRIES.format(items="new_items")};
-        {search.COUNT_CHANGES.format(changed=search.ADDED)};
+        
+WITH changed AS (SELECT outcome, reviewer_specialty, guideline_mismatch, reviewer_guidelines, reviewer_documents, reviewer_pages, 1 AS sign FROM new_items)
+INSERT INTO decisions_facetcombination (key, outcome, reviewer_specialty, guideline_mismatch, reviewer_guidelines, reviewer_documents, reviewer_pages, items)
+SELECT DISTINCT decisions_facet_key(outcome, reviewer_specialty, guideline_mismatch, reviewer_guidelines, reviewer_documents, reviewer_pages), outcome, reviewer_specialty, guideline_mismatch, reviewer_guidelines, reviewer_documents, reviewer_pages, 0
+FROM changed
+ORDER BY 1
+ON CONFLICT (key) DO NOTHING
+;
+        
+INSERT INTO decisions_searchentry
+    (item_id, combination_id, decision_date, treatment_vector, search_vector)
+SELECT i.id, c.id, i.decision_date, i.treatment_vector,
+       setweight(i.treatment_vector, 'A') || setweight(i.rationale_vector, 'B')
+FROM (
+    SELECT id, decision_date, decisions_facet_key(outcome, reviewer_specialty, guideline_mismatch, reviewer_guidelines, reviewer_documents, reviewer_pages) AS key,
+           to_tsvector('english', coalesce(treatment, '')) AS treatment_vector,
+           to_tsvector('english', coalesce(rationale, '')) AS rationale_vector
+    FROM new_items
+) AS i
+JOIN decisions_facetcombination AS c ON c.key = i.key
+;
+        
+WITH changed AS (SELECT outcome, reviewer_specialty, guideline_mismatch, reviewer_guidelines, reviewer_documents, reviewer_pages, 1 AS sign FROM new_items),
+delta AS (
+    SELECT decisions_facet_key(outcome, reviewer_specialty, guideline_mismatch, reviewer_guidelines, reviewer_documents, reviewer_pages) AS key, outcome, reviewer_specialty, guideline_mismatch, reviewer_guidelines, reviewer_documents, reviewer_pages, sum(sign) AS n
+    FROM changed
+    GROUP BY outcome, reviewer_specialty, guideline_mismatch, reviewer_guidelines, reviewer_documents, reviewer_pages
+    HAVING sum(sign) <> 0
+),
+combinations AS (
+    INSERT INTO decisions_facetcombination AS c (key, outcome, reviewer_specialty, guideline_mismatch, reviewer_guidelines, reviewer_documents, reviewer_pages, items)
+    SELECT key, outcome, reviewer_specialty, guideline_mismatch, reviewer_guidelines, reviewer_documents, reviewer_pages, n FROM delta ORDER BY key
+    ON CONFLICT (key) DO UPDATE SET items = c.items + excluded.items
+)
+INSERT INTO decisions_facetcount AS f (given_facet, given_value, facet, value, outcome, items)
+SELECT g.facet, g.value, v.facet, v.value, d.outcome, sum(d.n)
+FROM delta AS d
+CROSS JOIN LATERAL (
+    SELECT 'outcome', d.outcome::text
+    UNION ALL
+    SELECT * FROM decisions_facet_values(
+        d.reviewer_specialty, d.guideline_mismatch, d.reviewer_guidelines,
+        d.reviewer_documents, d.reviewer_pages
+    )
+) AS v (facet, value)
+CROSS JOIN LATERAL (
+    SELECT '', ''
+    UNION ALL
+    SELECT * FROM decisions_facet_values(
+        d.reviewer_specialty, d.guideline_mismatch, d.reviewer_guidelines,
+        d.reviewer_documents, d.reviewer_pages
+    ) WHERE facet IN ('guideline', 'document', 'mismatch')
+) AS g (facet, value)
+WHERE g.facet <> v.facet
+GROUP BY 1, 2, 3, 4, 5
+ORDER BY 1, 2, 3, 4, 5
+ON CONFLICT (given_facet, given_value, facet, value, outcome)
+DO UPDATE SET items = f.items + excluded.items
+;
     ELSIF TG_OP = 'DELETE' THEN
-        {search.DELETE_ENTRIES};
-        {search.COUNT_CHANGES.format(changed=search.REMOVED)};
+        
+DELETE FROM decisions_searchentry AS e USING old_items AS o WHERE e.item_id = o.id
+;
+        
+WITH changed AS (SELECT outcome, reviewer_specialty, guideline_mismatch, reviewer_guidelines, reviewer_documents, reviewer_pages, -1 AS sign FROM old_items),
+delta AS (
+    SELECT decisions_facet_key(outcome, reviewer_specialty, guideline_mismatch, reviewer_guidelines, reviewer_documents, reviewer_pages) AS key, outcome, reviewer_specialty, guideline_mismatch, reviewer_guidelines, reviewer_documents, reviewer_pages, sum(sign) AS n
+    FROM changed
+    GROUP BY outcome, reviewer_specialty, guideline_mismatch, reviewer_guidelines, reviewer_documents, reviewer_pages
+    HAVING sum(sign) <> 0
+),
+combinations AS (
+    INSERT INTO decisions_facetcombination AS c (key, outcome, reviewer_specialty, guideline_mismatch, reviewer_guidelines, reviewer_documents, reviewer_pages, items)
+    SELECT key, outcome, reviewer_specialty, guideline_mismatch, reviewer_guidelines, reviewer_documents, reviewer_pages, n FROM delta ORDER BY key
+    ON CONFLICT (key) DO UPDATE SET items = c.items + excluded.items
+)
+INSERT INTO decisions_facetcount AS f (given_facet, given_value, facet, value, outcome, items)
+SELECT g.facet, g.value, v.facet, v.value, d.outcome, sum(d.n)
+FROM delta AS d
+CROSS JOIN LATERAL (
+    SELECT 'outcome', d.outcome::text
+    UNION ALL
+    SELECT * FROM decisions_facet_values(
+        d.reviewer_specialty, d.guideline_mismatch, d.reviewer_guidelines,
+        d.reviewer_documents, d.reviewer_pages
+    )
+) AS v (facet, value)
+CROSS JOIN LATERAL (
+    SELECT '', ''
+    UNION ALL
+    SELECT * FROM decisions_facet_values(
+        d.reviewer_specialty, d.guideline_mismatch, d.reviewer_guidelines,
+        d.reviewer_documents, d.reviewer_pages
+    ) WHERE facet IN ('guideline', 'document', 'mismatch')
+) AS g (facet, value)
+WHERE g.facet <> v.facet
+GROUP BY 1, 2, 3, 4, 5
+ORDER BY 1, 2, 3, 4, 5
+ON CONFLICT (given_facet, given_value, facet, value, outcome)
+DO UPDATE SET items = f.items + excluded.items
+;
     ELSE
-        {NEW_COMBINATIONS.format(changed=search.ADDED)};
-        {search.DELETE_ENTRIES};
-        {search.INSERT_ENTRIES.format(items="new_items")};
-        {search.COUNT_CHANGES.format(changed=BOTH)};
+        
+WITH changed AS (SELECT outcome, reviewer_specialty, guideline_mismatch, reviewer_guidelines, reviewer_documents, reviewer_pages, 1 AS sign FROM new_items)
+INSERT INTO decisions_facetcombination (key, outcome, reviewer_specialty, guideline_mismatch, reviewer_guidelines, reviewer_documents, reviewer_pages, items)
+SELECT DISTINCT decisions_facet_key(outcome, reviewer_specialty, guideline_mismatch, reviewer_guidelines, reviewer_documents, reviewer_pages), outcome, reviewer_specialty, guideline_mismatch, reviewer_guidelines, reviewer_documents, reviewer_pages, 0
+FROM changed
+ORDER BY 1
+ON CONFLICT (key) DO NOTHING
+;
+        
+DELETE FROM decisions_searchentry AS e USING old_items AS o WHERE e.item_id = o.id
+;
+        
+INSERT INTO decisions_searchentry
+    (item_id, combination_id, decision_date, treatment_vector, search_vector)
+SELECT i.id, c.id, i.decision_date, i.treatment_vector,
+       setweight(i.treatment_vector, 'A') || setweight(i.rationale_vector, 'B')
+FROM (
+    SELECT id, decision_date, decisions_facet_key(outcome, reviewer_specialty, guideline_mismatch, reviewer_guidelines, reviewer_documents, reviewer_pages) AS key,
+           to_tsvector('english', coalesce(treatment, '')) AS treatment_vector,
+           to_tsvector('english', coalesce(rationale, '')) AS rationale_vector
+    FROM new_items
+) AS i
+JOIN decisions_facetcombination AS c ON c.key = i.key
+;
+        
+WITH changed AS (SELECT outcome, reviewer_specialty, guideline_mismatch, reviewer_guidelines, reviewer_documents, reviewer_pages, -1 AS sign FROM old_items UNION ALL SELECT outcome, reviewer_specialty, guideline_mismatch, reviewer_guidelines, reviewer_documents, reviewer_pages, 1 AS sign FROM new_items),
+delta AS (
+    SELECT decisions_facet_key(outcome, reviewer_specialty, guideline_mismatch, reviewer_guidelines, reviewer_documents, reviewer_pages) AS key, outcome, reviewer_specialty, guideline_mismatch, reviewer_guidelines, reviewer_documents, reviewer_pages, sum(sign) AS n
+    FROM changed
+    GROUP BY outcome, reviewer_specialty, guideline_mismatch, reviewer_guidelines, reviewer_documents, reviewer_pages
+    HAVING sum(sign) <> 0
+),
+combinations AS (
+    INSERT INTO decisions_facetcombination AS c (key, outcome, reviewer_specialty, guideline_mismatch, reviewer_guidelines, reviewer_documents, reviewer_pages, items)
+    SELECT key, outcome, reviewer_specialty, guideline_mismatch, reviewer_guidelines, reviewer_documents, reviewer_pages, n FROM delta ORDER BY key
+    ON CONFLICT (key) DO UPDATE SET items = c.items + excluded.items
+)
+INSERT INTO decisions_facetcount AS f (given_facet, given_value, facet, value, outcome, items)
+SELECT g.facet, g.value, v.facet, v.value, d.outcome, sum(d.n)
+FROM delta AS d
+CROSS JOIN LATERAL (
+    SELECT 'outcome', d.outcome::text
+    UNION ALL
+    SELECT * FROM decisions_facet_values(
+        d.reviewer_specialty, d.guideline_mismatch, d.reviewer_guidelines,
+        d.reviewer_documents, d.reviewer_pages
+    )
+) AS v (facet, value)
+CROSS JOIN LATERAL (
+    SELECT '', ''
+    UNION ALL
+    SELECT * FROM decisions_facet_values(
+        d.reviewer_specialty, d.guideline_mismatch, d.reviewer_guidelines,
+        d.reviewer_documents, d.reviewer_pages
+    ) WHERE facet IN ('guideline', 'document', 'mismatch')
+) AS g (facet, value)
+WHERE g.facet <> v.facet
+GROUP BY 1, 2, 3, 4, 5
+ORDER BY 1, 2, 3, 4, 5
+ON CONFLICT (given_facet, given_value, facet, value, outcome)
+DO UPDATE SET items = f.items + excluded.items
+;
     END IF;
     RETURN NULL;
 END
 $$;
 """
 
-# 0004's function body, for the way back.
-PREVIOUS = search.TRIGGER.split("CREATE TRIGGER", 1)[0].replace(
-    "CREATE FUNCTION", "CREATE OR REPLACE FUNCTION", 1
+# 0004's function, for the way back.
+PREVIOUS = """
+CREATE OR REPLACE FUNCTION decisions_item_search_sync() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        
+WITH changed AS (SELECT outcome, reviewer_specialty, guideline_mismatch, reviewer_guidelines, reviewer_documents, reviewer_pages, 1 AS sign FROM new_items),
+delta AS (
+    SELECT decisions_facet_key(outcome, reviewer_specialty, guideline_mismatch, reviewer_guidelines, reviewer_documents, reviewer_pages) AS key, outcome, reviewer_specialty, guideline_mismatch, reviewer_guidelines, reviewer_documents, reviewer_pages, sum(sign) AS n
+    FROM changed
+    GROUP BY outcome, reviewer_specialty, guideline_mismatch, reviewer_guidelines, reviewer_documents, reviewer_pages
+    HAVING sum(sign) <> 0
+),
+combinations AS (
+    INSERT INTO decisions_facetcombination AS c (key, outcome, reviewer_specialty, guideline_mismatch, reviewer_guidelines, reviewer_documents, reviewer_pages, items)
+    SELECT key, outcome, reviewer_specialty, guideline_mismatch, reviewer_guidelines, reviewer_documents, reviewer_pages, n FROM delta ORDER BY key
+    ON CONFLICT (key) DO UPDATE SET items = c.items + excluded.items
 )
+INSERT INTO decisions_facetcount AS f (given_facet, given_value, facet, value, outcome, items)
+SELECT g.facet, g.value, v.facet, v.value, d.outcome, sum(d.n)
+FROM delta AS d
+CROSS JOIN LATERAL (
+    SELECT 'outcome', d.outcome::text
+    UNION ALL
+    SELECT * FROM decisions_facet_values(
+        d.reviewer_specialty, d.guideline_mismatch, d.reviewer_guidelines,
+        d.reviewer_documents, d.reviewer_pages
+    )
+) AS v (facet, value)
+CROSS JOIN LATERAL (
+    SELECT '', ''
+    UNION ALL
+    SELECT * FROM decisions_facet_values(
+        d.reviewer_specialty, d.guideline_mismatch, d.reviewer_guidelines,
+        d.reviewer_documents, d.reviewer_pages
+    ) WHERE facet IN ('guideline', 'document', 'mismatch')
+) AS g (facet, value)
+WHERE g.facet <> v.facet
+GROUP BY 1, 2, 3, 4, 5
+ORDER BY 1, 2, 3, 4, 5
+ON CONFLICT (given_facet, given_value, facet, value, outcome)
+DO UPDATE SET items = f.items + excluded.items
+;
+        
+INSERT INTO decisions_searchentry
+    (item_id, combination_id, decision_date, treatment_vector, search_vector)
+SELECT i.id, c.id, i.decision_date, i.treatment_vector,
+       setweight(i.treatment_vector, 'A') || setweight(i.rationale_vector, 'B')
+FROM (
+    SELECT id, decision_date, decisions_facet_key(outcome, reviewer_specialty, guideline_mismatch, reviewer_guidelines, reviewer_documents, reviewer_pages) AS key,
+           to_tsvector('english', coalesce(treatment, '')) AS treatment_vector,
+           to_tsvector('english', coalesce(rationale, '')) AS rationale_vector
+    FROM new_items
+) AS i
+JOIN decisions_facetcombination AS c ON c.key = i.key
+;
+    ELSIF TG_OP = 'DELETE' THEN
+        
+WITH changed AS (SELECT outcome, reviewer_specialty, guideline_mismatch, reviewer_guidelines, reviewer_documents, reviewer_pages, -1 AS sign FROM old_items),
+delta AS (
+    SELECT decisions_facet_key(outcome, reviewer_specialty, guideline_mismatch, reviewer_guidelines, reviewer_documents, reviewer_pages) AS key, outcome, reviewer_specialty, guideline_mismatch, reviewer_guidelines, reviewer_documents, reviewer_pages, sum(sign) AS n
+    FROM changed
+    GROUP BY outcome, reviewer_specialty, guideline_mismatch, reviewer_guidelines, reviewer_documents, reviewer_pages
+    HAVING sum(sign) <> 0
+),
+combinations AS (
+    INSERT INTO decisions_facetcombination AS c (key, outcome, reviewer_specialty, guideline_mismatch, reviewer_guidelines, reviewer_documents, reviewer_pages, items)
+    SELECT key, outcome, reviewer_specialty, guideline_mismatch, reviewer_guidelines, reviewer_documents, reviewer_pages, n FROM delta ORDER BY key
+    ON CONFLICT (key) DO UPDATE SET items = c.items + excluded.items
+)
+INSERT INTO decisions_facetcount AS f (given_facet, given_value, facet, value, outcome, items)
+SELECT g.facet, g.value, v.facet, v.value, d.outcome, sum(d.n)
+FROM delta AS d
+CROSS JOIN LATERAL (
+    SELECT 'outcome', d.outcome::text
+    UNION ALL
+    SELECT * FROM decisions_facet_values(
+        d.reviewer_specialty, d.guideline_mismatch, d.reviewer_guidelines,
+        d.reviewer_documents, d.reviewer_pages
+    )
+) AS v (facet, value)
+CROSS JOIN LATERAL (
+    SELECT '', ''
+    UNION ALL
+    SELECT * FROM decisions_facet_values(
+        d.reviewer_specialty, d.guideline_mismatch, d.reviewer_guidelines,
+        d.reviewer_documents, d.reviewer_pages
+    ) WHERE facet IN ('guideline', 'document', 'mismatch')
+) AS g (facet, value)
+WHERE g.facet <> v.facet
+GROUP BY 1, 2, 3, 4, 5
+ORDER BY 1, 2, 3, 4, 5
+ON CONFLICT (given_facet, given_value, facet, value, outcome)
+DO UPDATE SET items = f.items + excluded.items
+;
+        
+DELETE FROM decisions_searchentry AS e USING old_items AS o WHERE e.item_id = o.id
+;
+    ELSE
+        
+WITH changed AS (SELECT outcome, reviewer_specialty, guideline_mismatch, reviewer_guidelines, reviewer_documents, reviewer_pages, -1 AS sign FROM old_items UNION ALL SELECT outcome, reviewer_specialty, guideline_mismatch, reviewer_guidelines, reviewer_documents, reviewer_pages, 1 AS sign FROM new_items),
+delta AS (
+    SELECT decisions_facet_key(outcome, reviewer_specialty, guideline_mismatch, reviewer_guidelines, reviewer_documents, reviewer_pages) AS key, outcome, reviewer_specialty, guideline_mismatch, reviewer_guidelines, reviewer_documents, reviewer_pages, sum(sign) AS n
+    FROM changed
+    GROUP BY outcome, reviewer_specialty, guideline_mismatch, reviewer_guidelines, reviewer_documents, reviewer_pages
+    HAVING sum(sign) <> 0
+),
+combinations AS (
+    INSERT INTO decisions_facetcombination AS c (key, outcome, reviewer_specialty, guideline_mismatch, reviewer_guidelines, reviewer_documents, reviewer_pages, items)
+    SELECT key, outcome, reviewer_specialty, guideline_mismatch, reviewer_guidelines, reviewer_documents, reviewer_pages, n FROM delta ORDER BY key
+    ON CONFLICT (key) DO UPDATE SET items = c.items + excluded.items
+)
+INSERT INTO decisions_facetcount AS f (given_facet, given_value, facet, value, outcome, items)
+SELECT g.facet, g.value, v.facet, v.value, d.outcome, sum(d.n)
+FROM delta AS d
+CROSS JOIN LATERAL (
+    SELECT 'outcome', d.outcome::text
+    UNION ALL
+    SELECT * FROM decisions_facet_values(
+        d.reviewer_specialty, d.guideline_mismatch, d.reviewer_guidelines,
+        d.reviewer_documents, d.reviewer_pages
+    )
+) AS v (facet, value)
+CROSS JOIN LATERAL (
+    SELECT '', ''
+    UNION ALL
+    SELECT * FROM decisions_facet_values(
+        d.reviewer_specialty, d.guideline_mismatch, d.reviewer_guidelines,
+        d.reviewer_documents, d.reviewer_pages
+    ) WHERE facet IN ('guideline', 'document', 'mismatch')
+) AS g (facet, value)
+WHERE g.facet <> v.facet
+GROUP BY 1, 2, 3, 4, 5
+ORDER BY 1, 2, 3, 4, 5
+ON CONFLICT (given_facet, given_value, facet, value, outcome)
+DO UPDATE SET items = f.items + excluded.items
+;
+        
+DELETE FROM decisions_searchentry AS e USING old_items AS o WHERE e.item_id = o.id
+;
+        
+INSERT INTO decisions_searchentry
+    (item_id, combination_id, decision_date, treatment_vector, search_vector)
+SELECT i.id, c.id, i.decision_date, i.treatment_vector,
+       setweight(i.treatment_vector, 'A') || setweight(i.rationale_vector, 'B')
+FROM (
+    SELECT id, decision_date, decisions_facet_key(outcome, reviewer_specialty, guideline_mismatch, reviewer_guidelines, reviewer_documents, reviewer_pages) AS key,
+           to_tsvector('english', coalesce(treatment, '')) AS treatment_vector,
+           to_tsvector('english', coalesce(rationale, '')) AS rationale_vector
+    FROM new_items
+) AS i
+JOIN decisions_facetcombination AS c ON c.key = i.key
+;
+    END IF;
+    RETURN NULL;
+END
+$$;
+
+"""
 
 
 class Migration(migrations.Migration):

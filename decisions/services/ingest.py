@@ -36,8 +36,8 @@ FAILED = "failed"
 
 # Letters per batch: looked up for duplicates in one query, stored in one transaction, and the
 # size of the window of files the workers parse ahead of the database. Each batch also pays
-# the facet-count upkeep once (migration 0004's triggers), so larger batches load faster
-# (20,000 letters: 22.5 s at 200, 21.3 s at 1,000, 20.8 s at 2,000); 1,000 keeps the two
+# the facet-count upkeep once (the item triggers, decisions/schema.py), so larger batches load
+# faster (20,000 letters: 22.5 s at 200, 21.3 s at 1,000, 20.8 s at 2,000); 1,000 keeps the two
 # windows in flight near 60 MB and a failed batch's one-by-one retry short.
 BATCH_SIZE = 1000
 
@@ -137,8 +137,8 @@ def _stored(
     """Each batch's outcomes, in order, with up to `writers` batches being stored at once.
 
     Storing a batch is mostly Postgres' work (the search vectors, their indexes, the counts:
-    migration 0004's triggers), done by one server process per connection; with one writer,
-    one of two cores idled while the next batch waited. Each writer thread has its own
+    the item triggers of decisions/schema.py), done by one server process per connection; with
+    one writer, one of two cores idled while the next batch waited. Each writer thread has its own
     connection (Django's are per thread), closed after its batch. A caller inside a
     transaction gets one writer, its own connection: other connections could not see the
     run row it has not committed.

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from django.db import DataError, connection, transaction
 from django.utils import timezone
 
+from .. import schema
+from ..facets import FACETS
 from ..models import Citation, DisputedItem, IngestRun, Letter, Party
 from ..parsing import Basis, Item
 from ..parsing import Letter as ParsedLetter
@@ -76,48 +78,43 @@ def _item_values(letter: Letter, position: int, item: Item) -> dict:
 
 
 def _facet_values(letter: Letter, item: Item) -> dict:
-    """The item's FacetColumns values, by attribute name."""
-    return {
+    """The item's value of every facet column (decisions/facets.py), by column, in their
+    order: a facet added to the list without its value here fails every ingest at once."""
+    values = {
         "outcome": item.outcome,
         "reviewer_specialty": letter.reviewer_specialty,
         "guideline_mismatch": guideline_mismatch(item),
         **reviewer_citation_columns(item.reviewer_basis.citations if item.reviewer_basis else ()),
     }
+    return {facet.column: values[facet.column] for facet in FACETS}
 
 
-# Makes the combinations of a batch's items that are not stored yet (see combinations_create).
-_COMBINATIONS = """
-INSERT INTO decisions_facetcombination (key, {columns}, items)
-SELECT DISTINCT decisions_facet_key({columns}), {columns}, 0
-FROM jsonb_to_recordset(%s::jsonb) AS r (
-    outcome text, reviewer_specialty text, guideline_mismatch boolean,
-    reviewer_guidelines text[], reviewer_documents text[], reviewer_pages text[]
+# Makes the combinations of a batch's items that are not stored yet (see combinations_create),
+# as the item trigger would: the same statement over the batch's values, a JSON array.
+_COMBINATIONS = schema.insert_combinations(
+    f"jsonb_to_recordset(%s::jsonb) AS r ({schema.typed_columns()})"
 )
-ORDER BY 1
-ON CONFLICT (key) DO NOTHING
-"""
 
 
 def combinations_create(pairs: list[tuple[Letter, ParsedLetter]]) -> None:
     """Store, in a transaction of their own, the facet combinations the items of `pairs` will
     need (with no items yet: the item trigger counts them).
 
-    The item trigger makes missing combinations itself (migration 0006), but a combination it
-    inserts stays locked until the batch commits, and a concurrent writer whose batch has the
-    same new combination waits for that whole batch. Made ahead and committed at once, they are
-    only found. Values the schema cannot hold (a specialty too long) fail the batch's own
-    transaction as they did before, which pins them on their letter; here they only mean the
-    trigger makes what was not made ahead, so that error is not reported twice.
+    The item trigger makes missing combinations itself (decisions/schema.py), but a
+    combination it inserts stays locked until the batch commits, and a concurrent writer whose
+    batch has the same new combination waits for that whole batch. Made ahead and committed at
+    once, they are only found. Values the schema cannot hold (a specialty too long) fail the
+    batch's own transaction as they did before, which pins them on their letter; here they
+    only mean the trigger makes what was not made ahead, so that error is not reported twice.
     """
     combinations = [
         _facet_values(letter, item) for letter, parsed in pairs for item in parsed.items
     ]
     if not combinations:
         return
-    columns = ", ".join(combinations[0])
     try:
         with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(_COMBINATIONS.format(columns=columns), [json.dumps(combinations)])
+            cursor.execute(_COMBINATIONS, [json.dumps(combinations)])
     except DataError:
         pass
 
@@ -175,8 +172,8 @@ def items_create(pairs: list[tuple[Letter, ParsedLetter]]) -> None:
 
     Rows go to COPY as plain values: building model instances for them cost more than
     Postgres spends storing them. The items go last (the citations' foreign key is checked at
-    commit): their statement's trigger locks the shared count rows (migration 0006), and a
-    concurrent writer waits for those locks until this transaction ends.
+    commit): their statement's trigger locks the shared count rows (decisions/schema.py), and
+    a concurrent writer waits for those locks until this transaction ends.
     """
     parsed_items = [
         (letter, position, item)

@@ -1,0 +1,121 @@
+"""The facets: the item values the search counts by, written once.
+
+Each facet is a search parameter, a column that items (`DisputedItem`) and the count rows
+(`FacetCombination`) both have, and a list of counted values beside the results. Everything
+that names the facet columns derives from `FACETS`: the model mixin `models.FacetColumns`,
+`FacetCount.GIVEN_FACETS`, the SQL functions and trigger of decisions/schema.py, the rows
+ingest writes (decisions/services/letters.py) and the search's filters and facet lists.
+
+The order is the columns' order, and it is part of the stored data: `decisions_facet_key`
+hashes a combination's values in this order, so reordering the list changes every
+combination's key (a migration that rebuilds the count rows). The page shows the facets in
+its template's order, not this one.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+
+
+class Outcome(models.TextChoices):
+    UPHELD = "upheld", "Upheld"
+    OVERTURNED = "overturned", "Overturned"
+
+
+class Guideline(models.TextChoices):
+    MTUS = "MTUS", "MTUS"
+    ODG = "ODG", "ODG"
+    ACOEM = "ACOEM", "ACOEM (non-MTUS)"
+    OTHER = "OTHER", "Other"
+
+
+# The types SQL functions take a facet column as: a string is text whatever its length (the
+# table checks that), so the functions' signatures do not change with a column's size.
+SQL_TYPES = {models.CharField: "text", models.BooleanField: "boolean"}
+
+
+@dataclass(frozen=True)
+class Facet:
+    """One facet; see the module docstring."""
+
+    name: str  # the search parameter; the facet's name in FacetCount and decisions_facet_values
+    column: str  # the column of items and combinations
+    field: models.Field  # its definition; `models.FacetColumns` gets a copy
+    limit: int | None = None  # how many values the page shows, most frequent first; None: all
+    # FacetCount also counts every other facet among the items that have one of this facet's
+    # values, so a page filtered by one of them reads its counts in one index range. Worth it
+    # for the facets whose values most items share: most combinations have them, so they are
+    # the slowest for FacetCombination to answer. A specialty or a cited page is shared by a
+    # few hundred combinations, answered in milliseconds; counting the many pages of every
+    # item here would double what maintaining the counts costs an ingest.
+    given: bool = False
+
+    @property
+    def array(self) -> bool:
+        """An item has any number of values (each counted once), not one or none."""
+        return isinstance(self.field, ArrayField)
+
+    @property
+    def sql_type(self) -> str:
+        """The column's type as decisions/schema.py's functions take it."""
+        if self.array:
+            return f"{SQL_TYPES[type(self.field.base_field)]}[]"
+        return SQL_TYPES[type(self.field)]
+
+
+# Every count is kept per outcome (the overturn rates need both), so the outcome is a column of
+# the count rows rather than one more facet value: decisions/schema.py treats it apart.
+OUTCOME = Facet("outcome", "outcome", models.CharField(max_length=10, choices=Outcome.choices))
+
+FACETS: tuple[Facet, ...] = (
+    OUTCOME,
+    Facet(
+        "specialty",
+        "reviewer_specialty",
+        models.CharField(max_length=200, null=True, blank=True),
+        limit=15,
+    ),
+    Facet(
+        "mismatch",
+        "guideline_mismatch",
+        models.BooleanField(
+            null=True,
+            help_text="The IMR reviewer relied on a guideline family the claims administrator "
+            "did not cite (null when either side cites nothing).",
+        ),
+        given=True,
+    ),
+    # The IMR reviewer's citations (the basis of the decision), copied from the Citation rows
+    # at ingest: arrays let the guideline, document and page filters and facets read one row
+    # per item, so a join can never count an item twice.
+    Facet(
+        "guideline",
+        "reviewer_guidelines",
+        ArrayField(
+            models.CharField(max_length=5, choices=Guideline.choices), default=list, blank=True
+        ),
+        given=True,
+    ),
+    Facet(
+        "document",
+        "reviewer_documents",
+        ArrayField(models.CharField(max_length=300), default=list, blank=True),
+        limit=15,
+        given=True,
+    ),
+    Facet(
+        "cited_page",
+        "reviewer_pages",
+        ArrayField(
+            models.CharField(max_length=320),
+            default=list,
+            blank=True,
+            help_text='"<document>:<page>" for every page the reviewer cited (see page_key).',
+        ),
+        limit=10,
+    ),
+)
+
+BY_NAME: dict[str, Facet] = {facet.name: facet for facet in FACETS}

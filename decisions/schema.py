@@ -1,0 +1,251 @@
+"""The search's database-side code as it is now: the SQL Postgres runs, in one place.
+
+The search reads rows Postgres derives from the items (decisions/models.py: SearchEntry,
+FacetCombination, FacetCount). Statement-level triggers on the item table see every row an
+INSERT, COPY, UPDATE or DELETE changed (its transition tables) and apply the change to the
+derived rows in the same transaction, so the counts are exact at every commit whichever code
+path wrote the items (ingest's COPY, the ORM, a cascade). Beside the trigger function:
+`decisions_facet_key` and `decisions_facet_values`, which the search's own SQL calls too, and
+`decisions_phrase_ngrams`, the expression of the phrase index.
+
+The SQL is rendered from decisions/facets.py, so each facet column is named in one place.
+Migrations never import this module: each holds a frozen copy of the SQL it installs, so a
+fresh `migrate` installs what each step always did. A change here (or to the facets) is
+therefore installed by a new migration that freezes the newly rendered text (`manage.py
+schema_sql` prints it); tests/test_schema.py fails until the database holds exactly what this
+module renders.
+"""
+from __future__ import annotations
+
+from textwrap import indent
+
+from .facets import FACETS, OUTCOME, Facet
+
+# The facets decisions_facet_values yields: all but the outcome, which every count row has in
+# a column of its own (see facets.OUTCOME).
+VALUE_FACETS = tuple(facet for facet in FACETS if facet is not OUTCOME)
+
+
+def columns(alias: str = "", facets: tuple[Facet, ...] = FACETS) -> str:
+    """The facets' columns in order, comma-separated, each prefixed with `alias.` if given."""
+    prefix = f"{alias}." if alias else ""
+    return ", ".join(f"{prefix}{facet.column}" for facet in facets)
+
+
+def typed_columns(facets: tuple[Facet, ...] = FACETS) -> str:
+    """The facets' columns with their SQL types: function arguments, a record's definition."""
+    return ", ".join(f"{facet.column} {facet.sql_type}" for facet in facets)
+
+
+def facet_values_call(alias: str) -> str:
+    """decisions_facet_values over the columns of the row `alias`."""
+    return f"decisions_facet_values({columns(alias, VALUE_FACETS)})"
+
+
+def facet_rows(alias: str) -> str:
+    """A query giving the row `alias` as (facet, value) rows, the outcome included: every value
+    it is counted under."""
+    return (
+        f"SELECT '{OUTCOME.name}', {alias}.{OUTCOME.column}::text\n"
+        f"UNION ALL\n"
+        f"SELECT * FROM {facet_values_call(alias)}"
+    )
+
+
+def _as_text(facet: Facet) -> str:
+    """A facet column's values as text, one row each (an array's values are unnested)."""
+    value = f"unnest({facet.column})" if facet.array else facet.column
+    return value if facet.sql_type.removesuffix("[]") == "text" else f"{value}::text"
+
+
+COLUMNS = columns()
+
+# A combination of facet values as a key: FacetCombination's unique key, and how the trigger
+# finds an item's combination. The values are hashed in the columns' order.
+FACET_KEY = f"""
+CREATE OR REPLACE FUNCTION decisions_facet_key({typed_columns()})
+RETURNS uuid LANGUAGE sql STABLE PARALLEL SAFE
+RETURN md5(jsonb_build_array({COLUMNS})::text)::uuid;
+"""
+
+# An item's values of every facet but the outcome, as (facet, value) rows: the rows FacetCount
+# counts, and how the search counts combinations by value. The facet names are the search
+# parameters'.
+_VALUES = "\n    UNION ALL ".join(
+    f"SELECT '{facet.name}', {_as_text(facet)}"
+    + ("" if facet.array else f" WHERE {facet.column} IS NOT NULL")
+    for facet in VALUE_FACETS
+)
+FACET_VALUES = f"""
+CREATE OR REPLACE FUNCTION decisions_facet_values({typed_columns(VALUE_FACETS)})
+RETURNS TABLE (facet text, value text) LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    {_VALUES}
+$$;
+"""
+
+# A search vector's n-grams (decisions/search/phrases.py): every two and three lexemes at consecutive
+# positions, joined by a space (a lexeme never holds one), as a tsvector without positions.
+# Built from the stored vector, so a phrase's n-gram is present exactly when Postgres' own
+# phrase check would match: a self-join on position + 1, not "the next lexeme", because past
+# position 16,383 every word shares that position. N-grams longer than a lexeme may be (2,046
+# bytes) are left out; decisions/search/phrases.py never asks for them.
+#
+# The index on it (entry_phrase_ngrams_idx) is an expression index, so nothing is stored in
+# the table; COST tells the planner that computing it for a row (~150 us) is no filter to
+# apply to many rows. A change to this function's output needs `REINDEX INDEX
+# entry_phrase_ngrams_idx`.
+PHRASE_NGRAMS = """
+CREATE OR REPLACE FUNCTION decisions_phrase_ngrams(vector tsvector) RETURNS tsvector
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE COST 10000
+RETURN (
+    WITH w AS (
+        SELECT u.lexeme, p FROM unnest(vector) AS u, unnest(u.positions) AS p
+    )
+    SELECT array_to_tsvector(coalesce(array_agg(g.ngram), '{}'))
+    FROM (
+        SELECT a.lexeme || ' ' || b.lexeme
+        FROM w AS a JOIN w AS b ON b.p = a.p + 1
+        UNION ALL
+        SELECT a.lexeme || ' ' || b.lexeme || ' ' || c.lexeme
+        FROM w AS a JOIN w AS b ON b.p = a.p + 1 JOIN w AS c ON c.p = b.p + 1
+    ) AS g (ngram)
+    WHERE octet_length(g.ngram) <= 2046
+);
+"""
+
+# The trigger function's statements, in the order it runs them. `changed` is a query of the
+# changed items' facet columns with a `sign`: +1 for an item added, -1 for one removed.
+ADDED = f"SELECT {COLUMNS}, 1 AS sign FROM new_items"
+REMOVED = f"SELECT {COLUMNS}, -1 AS sign FROM old_items"
+
+
+def insert_combinations(source: str) -> str:
+    """Make the combinations of the rows of `source` that are not stored yet, with no items.
+
+    ON CONFLICT DO NOTHING leaves existing rows unlocked, and the counts are added by the
+    trigger's last step (count_changes): the count rows' locks are held from there to the
+    commit, so a concurrent writer waits for them only then. Ingest makes a batch's
+    combinations ahead with this statement, in a transaction of their own
+    (decisions/services/letters.py), so the trigger finds them. Keys are inserted in order,
+    so writers cannot deadlock.
+    """
+    return f"""\
+INSERT INTO decisions_facetcombination (key, {COLUMNS}, items)
+SELECT DISTINCT decisions_facet_key({COLUMNS}), {COLUMNS}, 0
+FROM {source}
+ORDER BY 1
+ON CONFLICT (key) DO NOTHING"""
+
+
+def new_combinations(changed: str) -> str:
+    """insert_combinations over `changed`, in the trigger."""
+    return f"WITH changed AS ({changed})\n{insert_combinations('changed')}"
+
+
+# Entries for the new items, in combinations made by new_combinations. The vector is the one
+# the search always had: treatment weighted A above rationale B.
+INSERT_ENTRIES = f"""\
+INSERT INTO decisions_searchentry
+    (item_id, combination_id, decision_date, treatment_vector, search_vector)
+SELECT i.id, c.id, i.decision_date, i.treatment_vector,
+       setweight(i.treatment_vector, 'A') || setweight(i.rationale_vector, 'B')
+FROM (
+    SELECT id, decision_date, decisions_facet_key({COLUMNS}) AS key,
+           to_tsvector('english', coalesce(treatment, '')) AS treatment_vector,
+           to_tsvector('english', coalesce(rationale, '')) AS rationale_vector
+    FROM new_items
+) AS i
+JOIN decisions_facetcombination AS c ON c.key = i.key"""
+
+DELETE_ENTRIES = (
+    "DELETE FROM decisions_searchentry AS e USING old_items AS o WHERE e.item_id = o.id"
+)
+
+# FacetCount's rows: every value among all items (given facet ''), and among the items with
+# one value of each facet marked `given` (but the given facet's own values).
+_GIVEN = ", ".join(f"'{facet.name}'" for facet in FACETS if facet.given)
+
+
+def count_changes(changed: str) -> str:
+    """Add `changed` to the counts: combinations and facet counts, each upserted in key order.
+
+    Concurrent writers add to the same count rows under row locks, the second waiting for the
+    first to commit; each statement takes its locks in key order, so two writers' batches
+    cannot deadlock on them. Rows whose count falls to 0 stay (and are skipped by the search):
+    a combination's id must outlive its last item's entry.
+    """
+    return f"""\
+WITH changed AS ({changed}),
+delta AS (
+    SELECT decisions_facet_key({COLUMNS}) AS key, {COLUMNS}, sum(sign) AS n
+    FROM changed
+    GROUP BY {COLUMNS}
+    HAVING sum(sign) <> 0
+),
+combinations AS (
+    INSERT INTO decisions_facetcombination AS c (key, {COLUMNS}, items)
+    SELECT key, {COLUMNS}, n FROM delta ORDER BY key
+    ON CONFLICT (key) DO UPDATE SET items = c.items + excluded.items
+)
+INSERT INTO decisions_facetcount AS f (given_facet, given_value, facet, value, outcome, items)
+SELECT g.facet, g.value, v.facet, v.value, d.{OUTCOME.column}, sum(d.n)
+FROM delta AS d
+CROSS JOIN LATERAL (
+{indent(facet_rows("d"), "    ")}
+) AS v (facet, value)
+CROSS JOIN LATERAL (
+    SELECT '', ''
+    UNION ALL
+    SELECT * FROM {facet_values_call("d")} WHERE facet IN ({_GIVEN})
+) AS g (facet, value)
+WHERE g.facet <> v.facet
+GROUP BY 1, 2, 3, 4, 5
+ORDER BY 1, 2, 3, 4, 5
+ON CONFLICT (given_facet, given_value, facet, value, outcome)
+DO UPDATE SET items = f.items + excluded.items"""
+
+
+def _steps(*statements: str) -> str:
+    """The statements of one branch of the trigger function, indented as its body."""
+    return indent("".join(f"{statement};\n" for statement in statements), " " * 8).rstrip()
+
+
+# An insert makes the combinations it lacks, builds the entries (the vectors, both GIN
+# indexes: the costly part) and takes the count rows' locks last; ingest writes a batch's
+# items as its last statement, so those locks are held only until the commit and two writers'
+# batches overlap everywhere else. An update is a delete and an insert, counted at once.
+ITEM_SEARCH_SYNC = f"""
+CREATE OR REPLACE FUNCTION decisions_item_search_sync() RETURNS trigger LANGUAGE plpgsql AS $$
+-- Keeps the search's rows equal to the items; rendered by decisions/schema.py.
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+{_steps(new_combinations(ADDED), INSERT_ENTRIES, count_changes(ADDED))}
+    ELSIF TG_OP = 'DELETE' THEN
+{_steps(DELETE_ENTRIES, count_changes(REMOVED))}
+    ELSE
+{_steps(
+    new_combinations(ADDED),
+    DELETE_ENTRIES,
+    INSERT_ENTRIES,
+    count_changes(f"{REMOVED} UNION ALL {ADDED}"),
+)}
+    END IF;
+    RETURN NULL;
+END
+$$;
+"""
+
+TRIGGERS = """
+CREATE OR REPLACE TRIGGER item_search_insert AFTER INSERT ON decisions_disputeditem
+    REFERENCING NEW TABLE AS new_items
+    FOR EACH STATEMENT EXECUTE FUNCTION decisions_item_search_sync();
+CREATE OR REPLACE TRIGGER item_search_delete AFTER DELETE ON decisions_disputeditem
+    REFERENCING OLD TABLE AS old_items
+    FOR EACH STATEMENT EXECUTE FUNCTION decisions_item_search_sync();
+CREATE OR REPLACE TRIGGER item_search_update AFTER UPDATE ON decisions_disputeditem
+    REFERENCING OLD TABLE AS old_items NEW TABLE AS new_items
+    FOR EACH STATEMENT EXECUTE FUNCTION decisions_item_search_sync();
+"""
+
+# Everything, in the order it can be created: for `manage.py schema_sql` and the tests.
+SQL = FACET_KEY + FACET_VALUES + PHRASE_NGRAMS + ITEM_SEARCH_SYNC + TRIGGERS
