@@ -19,35 +19,23 @@ The four count the same thing (tests compare them with each other and a plain OR
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from textwrap import indent
 
 from django.db import connection
 from django.db.models import Count, F, QuerySet, Value
 
+from .. import schema
+from ..facets import FACETS
 from ..models import DisputedItem, FacetCombination, FacetCount, Outcome, SearchEntry
 from .parameters import ItemFilter
 from .planning import ENTRIES, MATCH_ORDERS, Plan
 from .vocabulary import Sort
 
 # How many values each facet shows, most frequent first (None: all of them).
-FACET_LIMITS: dict[str, int | None] = {
-    "outcome": None,
-    "specialty": 15,
-    "guideline": None,
-    "document": 15,
-    "cited_page": 10,
-    "mismatch": None,
-}
-assert tuple(FACET_LIMITS) == ItemFilter.FACETS
-# The columns a combination of facet values consists of (models.FacetColumns); SQL's
-# decisions_facet_values (migration 0004) turns them into the facets' (facet, value) rows.
-COMBINATION_COLUMNS = (
-    "outcome",
-    "reviewer_specialty",
-    "guideline_mismatch",
-    "reviewer_guidelines",
-    "reviewer_documents",
-    "reviewer_pages",
-)
+FACET_LIMITS: dict[str, int | None] = {facet.name: facet.limit for facet in FACETS}
+# The columns a combination of facet values consists of (models.FacetColumns);
+# schema.facet_rows turns them into the facets' (facet, value) rows.
+COMBINATION_COLUMNS = tuple(facet.column for facet in FACETS)
 
 
 @dataclass(frozen=True)
@@ -146,12 +134,7 @@ def _combination_values(
         SELECT x.facet, x.value, m.outcome, m.n
         FROM ({sql}) AS m
         CROSS JOIN LATERAL (
-            SELECT 'outcome', m.outcome::text
-            UNION ALL
-            SELECT * FROM decisions_facet_values(
-                m.reviewer_specialty, m.guideline_mismatch, m.reviewer_guidelines,
-                m.reviewer_documents, m.reviewer_pages
-            )
+{indent(schema.facet_rows("m"), " " * 12)}
         ) AS x (facet, value)
     """
     return values, [*params]
@@ -175,7 +158,7 @@ def _match_summary(plan: Plan, window: tuple[int, int], by_value: bool) -> Summa
     )
     matches_sql, matches_params = matches.query.sql_with_params()
     table = FacetCombination._meta.db_table
-    columns = ", ".join(f"c.{column}" for column in COMBINATION_COLUMNS)
+    columns = schema.columns("c")
     # Each matched combination by its key (OFFSET 0 keeps the lookup a nested loop): the
     # planner, misled by the GIN index's row estimate, otherwise hashed all 16,000 of them.
     with_sql = f"""

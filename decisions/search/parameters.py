@@ -37,6 +37,7 @@ from django.db.models import Q, Value
 from django.utils.dateformat import format as format_date
 from django_filters.constants import EMPTY_VALUES
 
+from .. import facets
 from ..models import DisputedItem, Guideline, Sex, normalised_treatment
 from .vocabulary import OUTCOME_MEANINGS, Sort, page_label, search_query
 
@@ -140,8 +141,8 @@ class FlagCondition(ConditionFilter, django_filters.BooleanFilter):
 class ItemFilter(django_filters.FilterSet):
     """Disputed items by the search page's parameters; use it through `decisions.search`."""
 
-    # Filters with a facet beside the results.
-    FACETS = ("outcome", "specialty", "guideline", "document", "cited_page", "mismatch")
+    # Filters with a facet beside the results (decisions/facets.py).
+    FACETS = tuple(facet.name for facet in facets.FACETS)
 
     q = SearchCondition(
         label="Search treatments and rationales",
@@ -149,23 +150,27 @@ class ItemFilter(django_filters.FilterSet):
         widget=forms.SearchInput(attrs={"aria-describedby": "q-hint"}),
     )
     outcome = ChoiceCondition(
-        field_name="outcome",
+        field_name=facets.BY_NAME["outcome"].column,
         choices=list(OUTCOME_MEANINGS.items()),
         label="Outcome",
         empty_label="Any outcome",
     )
-    specialty = TextCondition(field_name="reviewer_specialty", label="Reviewer specialty")
+    specialty = TextCondition(field_name=facets.BY_NAME["specialty"].column, label="Reviewer specialty")
     guideline = ArrayChoiceCondition(
-        field_name="reviewer_guidelines",
+        field_name=facets.BY_NAME["guideline"].column,
         choices=Guideline.choices,
         label="Guideline the IMR reviewer cited",
         empty_label="Any guideline",
     )
     document = ArrayTextCondition(
-        field_name="reviewer_documents", label="Document the IMR reviewer cited", max_length=300
+        field_name=facets.BY_NAME["document"].column,
+        label="Document the IMR reviewer cited",
+        max_length=facets.BY_NAME["document"].field.base_field.max_length
     )
     cited_page = PageKeyCondition(
-        field_name="reviewer_pages", label="Page the IMR reviewer cited", max_length=320
+        field_name=facets.BY_NAME["cited_page"].column,
+        label="Page the IMR reviewer cited",
+        max_length=facets.BY_NAME["cited_page"].field.base_field.max_length
     )
     treatment = TreatmentCondition(label="Same treatment as", max_length=1000)
     injured_from = DateCondition(
@@ -186,7 +191,7 @@ class ItemFilter(django_filters.FilterSet):
         field_name="patient_sex", choices=Sex.choices, label="Sex", empty_label="Any sex"
     )
     mismatch = FlagCondition(
-        field_name="guideline_mismatch",
+        field_name=facets.BY_NAME["mismatch"].column,
         label="The IMR reviewer relied on a different guideline than the claims administrator",
     )
 
