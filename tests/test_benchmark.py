@@ -1,7 +1,7 @@
 """The benchmark's own arithmetic (the command itself runs for minutes: see BENCHMARKS.md)."""
 from __future__ import annotations
 
-from decisions.management.commands.benchmark import Timing, count_records
+from devtools.management.commands.benchmark import Timing, count_records
 
 RECORD = b"\nhttp://h/letters/"
 
