@@ -23,7 +23,7 @@ from django.test.utils import CaptureQueriesContext
 from decisions.filters import ItemFilter, Sort, search_query
 from decisions.models import DisputedItem
 from decisions.selectors import FACET_LIMITS, FacetValue, item_filterset, item_search
-from decisions.synthetic_letters import generate_letter
+from devtools.synthetic import generate_letter
 
 pytestmark = pytest.mark.django_db
 

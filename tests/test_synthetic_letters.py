@@ -20,14 +20,8 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 
-from decisions.synthetic_letters import (
-    ACOEM_CHAPTERS,
-    CHRONIC_PAIN,
-    POSTSURGICAL,
-    generate_letter,
-    letter_path,
-    write_corpus,
-)
+from decisions.guidelines import ACOEM_CHAPTERS, CHRONIC_PAIN, POSTSURGICAL
+from devtools.synthetic import generate_letter, letter_path, write_corpus
 
 SEED = 20260101
 SAMPLE = 2000

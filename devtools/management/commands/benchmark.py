@@ -1,7 +1,7 @@
 """Measure ingest and search at a stated corpus size, the way production runs them.
 
 Why a command: the numbers in BENCHMARKS.md must be reproducible by anyone with one line.
-It builds a synthetic corpus (decisions/synthetic_letters.py), loads it into a database of its
+It builds a synthetic corpus (devtools/synthetic/), loads it into a database of its
 own with the real `ingest` command, serves the real views with gunicorn (not the development
 server), drives them over HTTP and prints a table. Nothing here is imported by the app.
 
@@ -32,7 +32,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from psycopg import sql
 
-from decisions.synthetic_letters import write_corpus
+from devtools.synthetic import write_corpus
 
 # (label, GET parameters): the analyst queries of issue #5.
 QUERIES = [
