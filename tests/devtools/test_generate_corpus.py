@@ -11,7 +11,7 @@ from pathlib import Path
 
 from devtools.synthetic import generate_letter, letter_path
 
-ROOT = Path(__file__).resolve().parent.parent.parent
+from .helpers import ROOT
 
 
 def test_generate_corpus_command(tmp_path: Path):

@@ -159,16 +159,7 @@ class Command(BaseCommand):
         url = f"postgres://{params.get('user') or 'postgres'}@/{db_name}?" + urlencode(
             {"host": host, "port": params.get("port") or 5432}
         )
-        return {
-            **os.environ,
-            "DATABASE_URL": url,
-            "DEBUG": "false",
-            "SECRET_KEY": "benchmark-only-" + "k" * 40,
-            "ALLOWED_HOSTS": "127.0.0.1",
-            "SECURE_SSL_REDIRECT": "false",
-            "MEDIA_ROOT": str(out_dir / "media"),
-            "DJANGO_SETTINGS_MODULE": "imr_site.settings",
-        }
+        return production_environment(url, out_dir / "media")
 
     def admin_connection(self) -> psycopg.Connection:
         params = connection.get_connection_params()
@@ -412,6 +403,22 @@ def response_blocks(url: str) -> Iterator[bytes]:
     with urllib.request.urlopen(url, timeout=3600) as response:
         while block := response.read(1 << 20):
             yield block
+
+
+def production_environment(database_url: str, media_root: Path) -> dict[str, str]:
+    """The environment of every process the benchmark starts (migrate, ingest, collectstatic,
+    gunicorn): the production settings with DEBUG off, so the numbers are production's, against
+    the benchmark's own database. The one place that names the settings module."""
+    return {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "DEBUG": "false",
+        "SECRET_KEY": "benchmark-only-" + "k" * 40,
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "false",
+        "MEDIA_ROOT": str(media_root),
+        "DJANGO_SETTINGS_MODULE": "imr_site.settings",
+    }
 
 
 def free_port() -> int:
