@@ -43,7 +43,9 @@ def case_summary(letter: Letter) -> tuple[list[str], dict]:
     slots["dx2"] = rng.choice((second or slots.region)["dx"]).format_map(slots)
     meds = {str(weighted(rng, MEDICATION_TABLE)) for _ in range(rng.randint(1, 4))}
     meds.update(i.slots["drug"] for i in letter.items if i.category.pharmaceutical)
-    slots["meds"] = join_words(sorted(meds, key=str.lower))
+    # Alphabetical regardless of case; names that differ only in case ("naproxen" from the pool,
+    # "Naproxen" from a request) in a fixed order, not the set's, which varies with the hash seed.
+    slots["meds"] = join_words(sorted(meds, key=lambda name: (name.lower(), name)))
     slots["requests"] = join_words([i.noun if i.category.pharmaceutical else with_article(i.noun) for i in letter.items])
     intro, patient = _intro(letter, slots)
     target = rng.randint(160, 380)

@@ -5,10 +5,14 @@ No database and no Django: `pytest tests/devtools/synthetic -p no:django` runs t
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 from devtools.synthetic import generate_letter, letter_path, write_corpus
 
+from ..helpers import ROOT
 from .helpers import SAMPLE, SEED, corpus
 
 
@@ -43,3 +47,20 @@ def test_write_corpus_does_not_depend_on_the_worker_count(tmp_path: Path):
     for index in (0, 500, 1099):
         assert letter_path(tmp_path / "one", index).read_bytes() == letter_path(tmp_path / "two", index).read_bytes()
     assert not letter_path(tmp_path / "one", 0, ".json").exists()
+
+
+def test_a_letter_does_not_depend_on_the_process():
+    """Not on the process's string hashing either (the order of a set of names, when two names
+    differ only in case: "naproxen" from the summary's medications, "Naproxen" from a request)."""
+    digest = (
+        "import hashlib; from devtools.synthetic import generate_letter; "
+        "print(hashlib.sha256(repr([generate_letter(1, i) for i in range(300)]).encode()).hexdigest())"
+    )
+    digests = {
+        subprocess.run(
+            [sys.executable, "-c", digest], cwd=ROOT, env={**os.environ, "PYTHONHASHSEED": hash_seed},
+            capture_output=True, text=True, check=True, timeout=120,
+        ).stdout
+        for hash_seed in ("1", "2")
+    }
+    assert len(digests) == 1
