@@ -2,9 +2,9 @@
 its tables mean).
 
 Why data: the phrase banks are most of the generator (headings, guideline clauses, findings,
-summaries, for 28 kinds of request), and what changes when the letters should read more like
-the record; as data they read and diff as the letters' words, apart from the code that draws
-from them. Arrays load as tuples, so the values are immutable and shared by every letter.
+summaries, for 28 families of requests) and what changes when the letters should read more
+like the record; as data they read and diff as the letters' words, apart from the code that
+draws from them. Arrays load as tuples, so the values are immutable and shared by every letter.
 
 A weighted list is an array of [value, weight] pairs; a plain array is drawn uniformly, so an
 entry listed twice is drawn twice as often. The order of entries is part of the output: the
