@@ -63,6 +63,9 @@ INSTALLED_APPS = [
     "django_filters",
     "decisions",
 ]
+# The synthetic letters and the benchmark (generate_corpus, benchmark): development only.
+if DEBUG:
+    INSTALLED_APPS.append("devtools")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from decisions.models import DisputedItem
-from decisions.synthetic_letters import generate_letter
+from devtools.synthetic import generate_letter
 from tests.factories import make_letter
 from tests.helpers import CHRONIC_PAIN, LOW_BACK, make_decision
 

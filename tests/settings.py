@@ -6,6 +6,10 @@ os.environ.setdefault("SECRET_KEY", "tests-only-secret-key-not-for-production-us
 
 from imr_site.settings import *  # noqa: E402,F403
 
+# The tests cover the development tools too; the settings install them only when DEBUG is on.
+if "devtools" not in INSTALLED_APPS:  # noqa: F405
+    INSTALLED_APPS = [*INSTALLED_APPS, "devtools"]  # noqa: F405
+
 SECURE_SSL_REDIRECT = False
 STORAGES = {
     **STORAGES,  # noqa: F405

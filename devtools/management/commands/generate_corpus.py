@@ -16,7 +16,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from decisions.synthetic_letters import LETTERS_PER_SHARD, write_corpus
+from devtools.synthetic import LETTERS_PER_SHARD, write_corpus
 
 
 def positive_int(value: str) -> int:

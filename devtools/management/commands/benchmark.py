@@ -1,7 +1,7 @@
 """Measure ingest and search at a stated corpus size, the way production runs them.
 
 Why a command: the numbers in BENCHMARKS.md must be reproducible by anyone with one line.
-It builds a synthetic corpus (decisions/synthetic_letters.py), loads it into a database of its
+It builds a synthetic corpus (devtools/synthetic/), loads it into a database of its
 own with the real `ingest` command, serves the real views with gunicorn (not the development
 server), drives them over HTTP and prints a table. Nothing here is imported by the app.
 
@@ -32,7 +32,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from psycopg import sql
 
-from decisions.synthetic_letters import write_corpus
+from devtools.synthetic import write_corpus
 
 # (label, GET parameters): the analyst queries of issue #5.
 QUERIES = [
@@ -159,16 +159,7 @@ class Command(BaseCommand):
         url = f"postgres://{params.get('user') or 'postgres'}@/{db_name}?" + urlencode(
             {"host": host, "port": params.get("port") or 5432}
         )
-        return {
-            **os.environ,
-            "DATABASE_URL": url,
-            "DEBUG": "false",
-            "SECRET_KEY": "benchmark-only-" + "k" * 40,
-            "ALLOWED_HOSTS": "127.0.0.1",
-            "SECURE_SSL_REDIRECT": "false",
-            "MEDIA_ROOT": str(out_dir / "media"),
-            "DJANGO_SETTINGS_MODULE": "imr_site.settings",
-        }
+        return production_environment(url, out_dir / "media")
 
     def admin_connection(self) -> psycopg.Connection:
         params = connection.get_connection_params()
@@ -412,6 +403,22 @@ def response_blocks(url: str) -> Iterator[bytes]:
     with urllib.request.urlopen(url, timeout=3600) as response:
         while block := response.read(1 << 20):
             yield block
+
+
+def production_environment(database_url: str, media_root: Path) -> dict[str, str]:
+    """The environment of every process the benchmark starts (migrate, ingest, collectstatic,
+    gunicorn): the production settings with DEBUG off, so the numbers are production's, against
+    the benchmark's own database. The one place that names the settings module."""
+    return {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "DEBUG": "false",
+        "SECRET_KEY": "benchmark-only-" + "k" * 40,
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "false",
+        "MEDIA_ROOT": str(media_root),
+        "DJANGO_SETTINGS_MODULE": "imr_site.settings",
+    }
 
 
 def free_port() -> int:

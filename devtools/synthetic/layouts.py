@@ -1,0 +1,136 @@
+"""The three layouts the parser knows, written onto a Page from a letter's drawn facts.
+
+standard: the body only (the published text of most letters); case-header: the same body
+under a block of case fields, sometimes with a DOCUMENTS REVIEWED list; notice-2013: the
+2013 notices, whose findings, bases and rationales are sentences of their own. The fixed
+wording is data/boilerplate.toml, word for word from the real letters.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .page import Page
+from .vocabulary import BLOCK, BOILERPLATE
+from .wording import join_words, long_date, numeric_date, padded_date
+
+if TYPE_CHECKING:
+    from .letter import Letter
+
+
+def render_header(letter: Letter, page: Page) -> None:
+    t, rng = letter.times, letter.rng
+    pairs = [
+        ("Case Number:", letter.case_number), ("Date Assigned:", padded_date(t.assigned)),
+        ("Date of Injury:", padded_date(t.injury)), ("Decision Date:", padded_date(t.decision)),
+        ("UR Denial Date:", padded_date(t.ur_denial)), ("Priority:", "Standard"),
+        ("Application Received:", padded_date(t.received)),
+    ]
+    gap = rng.choice((" ", " ", "  ", "   "))
+    if rng.random() < 0.7:
+        for i in range(0, len(pairs), 2):
+            page.line(gap.join(f"{label} {value}" for label, value in pairs[i:i + 2]))
+    else:
+        for label, value in pairs:
+            page.line(f"{label} {value}")
+    page.blank()
+
+
+def _credentials(letter: Letter, page: Page, opening: str, closing: str, role: str) -> None:
+    name, subspecialty, states, shape = letter.reviewer
+    if shape == BLOCK:
+        page.paragraph(f"{opening} {BOILERPLATE.block_intro}".strip(), repeated=True)
+        page.line("State(s) of Licensure: " + ", ".join(states))
+        page.line("Certification(s)/Specialty: " + name)
+        page.blank()
+        page.paragraph(closing, repeated=True)
+        return
+    sub = ""
+    if subspecialty:
+        sub = (", " if letter.rng.random() < 0.8 else " ") + f"has a subspecialty in {subspecialty}"
+    sentence = f"The {role} is Board Certified in {name}{sub} and is licensed to practice in {join_words(list(states))}."
+    page.paragraph(" ".join(part for part in (opening, sentence, closing) if part), repeated=True)
+
+
+def render_standard(letter: Letter, page: Page) -> None:
+    """The body of the standard and case-header layouts."""
+    rng = letter.rng
+    role = "physician reviewer" if rng.random() < 0.3 else "expert reviewer"
+    page.line(" " + BOILERPLATE.how_heading)
+    opening = BOILERPLATE.how_opening.format(article="a" if role[0] == "p" else "an", role=role)
+    _credentials(letter, page, opening, BOILERPLATE.how_closing.format(role=role), role)
+    page.blank()
+    documents = letter.documents
+    if documents is not None:
+        page.line(BOILERPLATE.documents_heading)
+        for line in documents:
+            page.line(line)
+        page.blank()
+    page.line(BOILERPLATE.summary_heading)
+    page.paragraph(BOILERPLATE.summary_intro, repeated=True)
+    page.blank()
+    for paragraph in letter.summary:
+        page.paragraph(paragraph)
+        page.blank()
+    page.line(BOILERPLATE.items_heading_documented if documents is not None else BOILERPLATE.items_heading)
+    page.paragraph(BOILERPLATE.items_intro, repeated=True)
+    page.blank()
+    for item in letter.items:
+        label = "Upheld" if item.outcome == "upheld" else "Overturned"
+        page.paragraph(f"{item.treatment}:{'  ' if rng.random() < 0.1 else ' '}{label}")
+        page.blank()
+        page.paragraph(f"Claims Administrator guideline: {item.ca.text}  ", repeated=True)
+        page.blank()
+        page.paragraph(f"MAXIMUS guideline: {item.reviewer.text}  ", repeated=True)
+        page.blank()
+        gap = letter.style.sentence_gap
+        first, *rest = item.rationale
+        page.paragraph(f"Decision rationale: {' ' if rng.random() < 0.1 else ''}{gap.join(first)}")
+        page.blank()
+        for sentences in rest:
+            page.paragraph(gap.join(sentences))
+            page.blank()
+
+
+def render_notice(letter: Letter, page: Page) -> None:
+    """A 2013 notice, header included."""
+    t, rng = letter.times, letter.rng
+    page.line(BOILERPLATE.notice_title)
+    page.line(f"Dated: {numeric_date(t.decision)}")
+    page.blank()
+    page.line(f"IMR Case Number: {letter.case_number} Date of Injury: {padded_date(t.injury)}")
+    page.line(f"UR Denial Date: {padded_date(t.ur_denial)} Priority: Standard")
+    if letter.has_received:
+        page.line(f"Application Received: {padded_date(t.received)}")
+    page.blank()
+    page.paragraph(BOILERPLATE.notice_intro, repeated=True)
+    page.blank()
+    page.line(BOILERPLATE.notice_final)
+    for n, item in enumerate(letter.items, 1):
+        verdict = BOILERPLATE.upheld_verdict if item.outcome == "upheld" else BOILERPLATE.overturned_verdict
+        page.paragraph(BOILERPLATE.notice_finding.format(n=n, treatment=item.treatment, verdict=verdict))
+    page.blank()
+    page.paragraph(BOILERPLATE.notice_binding, repeated=True)
+    page.blank()
+    page.line(BOILERPLATE.notice_qualifications)
+    _credentials(letter, page, "", BOILERPLATE.notice_credentials_closing, "expert reviewer")
+    page.blank()
+    page.line(BOILERPLATE.notice_summary)
+    page.paragraph(BOILERPLATE.notice_disclaimer.format(date=long_date(t.ur_denial)) if rng.random() < 0.5 else BOILERPLATE.summary_intro)
+    page.blank()
+    for paragraph in letter.summary:
+        page.paragraph(paragraph)
+        page.blank()
+    page.line(BOILERPLATE.notice_decisions)
+    page.blank()
+    for n, item in enumerate(letter.items, 1):
+        page.paragraph(BOILERPLATE.notice_regarding.format(n=n, treatment=item.treatment))
+        page.blank()
+        page.paragraph(item.ca.text, repeated=True)
+        page.blank()
+        page.paragraph(item.reviewer.text, repeated=True)
+        page.blank()
+        page.line(BOILERPLATE.notice_rationale)
+        for sentences in item.rationale:
+            page.paragraph(letter.style.sentence_gap.join(sentences))
+            page.blank()

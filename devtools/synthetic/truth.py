@@ -1,0 +1,47 @@
+"""The parse a correct parser returns for a letter: decisions/parsing/CONTRACT.md's JSON,
+without "source" and "sha256".
+
+Built from the values the text was rendered from, never by reading the text, so the parser's
+tests hold the parser against the generator without either side importing the other.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .wording import clean
+
+if TYPE_CHECKING:
+    from .letter import Item, Letter
+
+
+def expected(letter: Letter) -> dict:
+    """The expected parse of letter.text(), which must have been called (it draws the summary)."""
+    name, subspecialty, states, _ = letter.reviewer
+    t = letter.times
+    has_header = letter.layout != "standard"
+    return {
+        "layout": letter.layout,
+        "case_number": letter.case_number if has_header else None,
+        "date_assigned": t.assigned.isoformat() if letter.layout == "case-header" else None,
+        "decision_date": t.decision.isoformat() if has_header else None,
+        "ur_denial_date": t.ur_denial.isoformat() if has_header else None,
+        "application_received": t.received.isoformat() if has_header and letter.has_received else None,
+        "reviewer": {"specialty": name, "subspecialty": subspecialty, "licensed_in": list(states)},
+        "patient": letter.patient,
+        "case_summary": "\n\n".join(clean(p) for p in letter.summary),
+        "documents_reviewed": letter.documents,
+        "items": [_item(item) for item in letter.items],
+    }
+
+
+def _item(item: Item) -> dict:
+    # Headings, bases and rationale sentences are built with single spaces; only their
+    # rendering adds the letter's spacing habits, so no re-cleaning is needed here.
+    return {
+        "treatment": item.treatment,
+        "outcome": item.outcome,
+        "rationale": "\n\n".join(" ".join(sentences) for sentences in item.rationale),
+        "claims_administrator_basis": {"text": item.ca.text, "citations": item.ca.citations},
+        "reviewer_basis": {"text": item.reviewer.text, "citations": item.reviewer.citations},
+    }

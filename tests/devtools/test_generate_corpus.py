@@ -1,0 +1,28 @@
+"""The generate_corpus command, end to end."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from devtools.synthetic import generate_letter, letter_path
+
+from .helpers import ROOT
+
+
+def test_generate_corpus_command(tmp_path: Path):
+    """The command end to end, in its own process: no database, no test settings."""
+    env = {**os.environ, "DEBUG": "1"}
+    command = [sys.executable, "manage.py", "generate_corpus", str(tmp_path), "--letters", "30", "--seed", "9", "--workers", "2", "--with-truth"]
+    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert re.search(r"^30 letters written to .+ letters/s", done.stdout)
+    text, expected = generate_letter(9, 29)
+    assert letter_path(tmp_path, 29).read_bytes() == text.encode("utf-8")
+    assert json.loads(letter_path(tmp_path, 29, ".json").read_text()) == expected
+    refused = subprocess.run([*command[:5], "0", *command[6:]], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert refused.returncode != 0 and "--letters" in refused.stderr
