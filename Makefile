@@ -16,13 +16,14 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 setup: $(VENV)/.installed
-	DEBUG=1 $(PY) manage.py migrate --no-input
-	DEBUG=1 $(PY) manage.py ensure_demo_admin
-	DEBUG=1 $(PY) manage.py ingest --skip-stored fixtures/letters
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py ensure_demo_admin
+	$(PY) manage.py ingest --skip-stored fixtures/letters
 
 # Set up everything, load the fixture letters, serve the app at http://$(HOST):$(PORT)/
+# (manage.py's default settings are the development ones: DEBUG on, a dev-only key).
 run: setup
-	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+	$(PY) manage.py runserver $(HOST):$(PORT)
 
 # The browser tests drive Debian's Chromium; install it when it is missing.
 browser:

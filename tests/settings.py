@@ -1,14 +1,19 @@
-"""Test settings: the real settings with a test key, plain static storage and a private media root."""
+"""Test settings: production's (DEBUG off, its hardening), with a test key and host, no HTTPS
+redirect (the test client speaks HTTP), plain static storage and a private media root.
+
+Production refuses to load without SECRET_KEY and ALLOWED_HOSTS, so they are given here unless
+the environment has them. `testserver` is the test client's host; the live server adds its own.
+"""
 import os
 import tempfile
 
 os.environ.setdefault("SECRET_KEY", "tests-only-secret-key-not-for-production-use-0123456789abcdef")
+os.environ.setdefault("ALLOWED_HOSTS", "testserver")
 
-from imr_site.settings import *  # noqa: E402,F403
+from imr_site.settings.production import *  # noqa: E402,F403
 
-# The tests cover the development tools too; the settings install them only when DEBUG is on.
-if "devtools" not in INSTALLED_APPS:  # noqa: F405
-    INSTALLED_APPS = [*INSTALLED_APPS, "devtools"]  # noqa: F405
+# The tests cover the development tools too, which only the development settings install.
+INSTALLED_APPS = [*INSTALLED_APPS, "devtools"]  # noqa: F405
 
 SECURE_SSL_REDIRECT = False
 STORAGES = {

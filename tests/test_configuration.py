@@ -1,6 +1,7 @@
 """Settings from the environment: database selection, production refusal, deploy checks."""
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -107,31 +108,115 @@ def test_embedded_server_runs_with_its_settings():
             )
 
 
-def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
-    # Only the variables under test: not the suite's own (DEBUG, the browser tests' async switch).
-    inherited = {"DEBUG", "SECRET_KEY", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
-    clean = {k: v for k, v in os.environ.items() if k not in inherited}
+# What the suite itself sets (tests/settings.py, the browser tests' async switch) or a developer
+# may have exported: a subprocess here sees only the variables a test gives it.
+CONFIGURATION = {
+    "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "DJANGO_SETTINGS_MODULE",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
+}
+PRODUCTION = "imr_site.settings.production"
+PRODUCTION_KEY = "a-long-random-production-key-" + "x9Q2#" * 10
+
+
+def bare_env(**env: str) -> dict[str, str]:
+    return {**{k: v for k, v in os.environ.items() if k not in CONFIGURATION}, **env}
+
+
+def run(*args: str, **env: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env={**clean, "DJANGO_SETTINGS_MODULE": "imr_site.settings", **env},
-        capture_output=True,
-        text=True,
+        [sys.executable, *args], cwd=ROOT, env=bare_env(**env), capture_output=True, text=True,
         timeout=120,
     )
 
 
+def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+    return run("manage.py", *args, **env)
+
+
+# manage.py as it is, except that starting the embedded Postgres server ends it with status 3.
+WITHOUT_EMBEDDED_SERVER = """
+import runpy, sys
+import imr_site.postgres.base as backend
+
+def refuse(pgdata):
+    print("the embedded Postgres server was started", file=sys.stderr)
+    sys.exit(3)
+
+backend.ensure_server = refuse
+sys.argv = ["manage.py", *sys.argv[1:]]
+runpy.run_path("manage.py", run_name="__main__")
+"""
+
+
+def test_a_bare_environment_runs_commands_with_the_development_settings():
+    result = manage("shell", "-v0", "-c", "from django.conf import settings as s; print(s.SETTINGS_MODULE, s.DEBUG)")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["imr_site.settings.development", "True"]
+
+
+def test_help_lists_every_project_command_in_a_bare_environment():
+    result = manage("help")
+    assert result.returncode == 0, result.stderr
+    assert "settings are not properly configured" not in result.stdout + result.stderr
+    commands = sorted(p.stem for p in ROOT.glob("*/management/commands/[!_]*.py"))
+    assert "parse" in commands and "ingest" in commands
+    listed = set(result.stdout.split())
+    assert [c for c in commands if c not in listed] == []
+
+
+def test_parse_runs_in_a_bare_environment_without_a_database():
+    letters = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "fixtures" / "letters").glob("*.txt"))
+    result = run("-c", WITHOUT_EMBEDDED_SERVER, "parse", *letters)
+    assert result.returncode == 0, result.stderr
+    assert [letter["source"] for letter in json.loads(result.stdout)] == letters
+    # The same guard stops a command that does connect: the check above can fail.
+    connecting = run("-c", WITHOUT_EMBEDDED_SERVER, "showmigrations", "decisions")
+    assert connecting.returncode == 3
+    assert "the embedded Postgres server was started" in connecting.stderr
+
+
 def test_production_refuses_to_start_without_secret_key():
-    result = manage("check")
+    result = manage("check", DJANGO_SETTINGS_MODULE=PRODUCTION, ALLOWED_HOSTS="imr.example.org")
     assert result.returncode != 0
-    assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
+    assert "SECRET_KEY must be set for the production settings" in result.stderr
+
+
+def test_production_refuses_to_start_without_allowed_hosts():
+    result = manage("check", DJANGO_SETTINGS_MODULE=PRODUCTION, SECRET_KEY=PRODUCTION_KEY)
+    assert result.returncode != 0
+    assert "ALLOWED_HOSTS must be set for the production settings" in result.stderr
 
 
 def test_production_settings_pass_check_deploy():
     result = manage(
         "check", "--deploy", "--fail-level", "WARNING",
-        SECRET_KEY="a-long-random-production-key-" + "x9Q2#" * 10,
-        ALLOWED_HOSTS="imr.example.org",
+        DJANGO_SETTINGS_MODULE=PRODUCTION, SECRET_KEY=PRODUCTION_KEY, ALLOWED_HOSTS="imr.example.org",
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+# gunicorn imports imr_site.wsgi; this does what it does, then names the settings it got.
+LOAD_WSGI = (
+    "import imr_site.wsgi; from django.conf import settings as s; print(s.SETTINGS_MODULE, s.DEBUG)"
+)
+
+
+@pytest.mark.parametrize(
+    "env, refusal",
+    [
+        ({}, "SECRET_KEY must be set"),
+        ({"SECRET_KEY": PRODUCTION_KEY}, "ALLOWED_HOSTS must be set"),
+        ({"ALLOWED_HOSTS": "imr.example.org"}, "SECRET_KEY must be set"),
+    ],
+)
+def test_wsgi_defaults_to_production_and_refuses_what_is_missing(env, refusal):
+    result = run("-c", LOAD_WSGI, **env)
+    assert result.returncode != 0
+    assert refusal in result.stderr
+
+
+def test_wsgi_starts_with_production_settings_when_they_are_given():
+    result = run("-c", LOAD_WSGI, SECRET_KEY=PRODUCTION_KEY, ALLOWED_HOSTS="imr.example.org")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [PRODUCTION, "False"]

@@ -15,8 +15,9 @@ from .helpers import ROOT
 
 
 def test_generate_corpus_command(tmp_path: Path):
-    """The command end to end, in its own process: no database, no test settings."""
-    env = {**os.environ, "DEBUG": "1"}
+    """The command end to end, in its own process: no database, manage.py's own (development)
+    settings."""
+    env = {name: value for name, value in os.environ.items() if name != "DJANGO_SETTINGS_MODULE"}
     command = [sys.executable, "manage.py", "generate_corpus", str(tmp_path), "--letters", "30", "--seed", "9", "--workers", "2", "--with-truth"]
     done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr

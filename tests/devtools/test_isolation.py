@@ -57,8 +57,10 @@ def test_production_loads_no_devtools_module(tmp_path: Path):
     loaded = django_process(production, LOAD_EVERYTHING)
     assert loaded["devtools_modules"] == []
     assert DEVTOOLS_COMMANDS.isdisjoint(loaded["commands"]) and "ingest" in loaded["commands"]
-    # The same process with DEBUG on, as in development, has them: the check sees them when
-    # they are there.
-    development = django_process({**production, "DEBUG": "true"}, LOAD_EVERYTHING)
+    # The same process with the development settings has them: the check sees them when they
+    # are there.
+    development = django_process(
+        {**production, "DJANGO_SETTINGS_MODULE": "imr_site.settings.development"}, LOAD_EVERYTHING
+    )
     assert "devtools.synthetic" in development["devtools_modules"]
     assert DEVTOOLS_COMMANDS <= set(development["commands"])

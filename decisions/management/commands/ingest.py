@@ -18,6 +18,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import reset_queries
 
 from decisions.extraction import ExtractionError, sha256_hex
 from decisions.models import IngestRun, Letter
@@ -156,6 +157,10 @@ class Command(BaseCommand):
         )
 
         def report(outcome: FileOutcome) -> None:
+            # With DEBUG on (development settings) Django logs every statement on this
+            # process's connection and clears the log only when a request starts; a command
+            # has no requests, and one writer stores every batch on this connection.
+            reset_queries()
             progress.advance()
             if outcome.status == FAILED:
                 if progress.enabled:

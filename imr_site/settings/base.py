@@ -1,7 +1,9 @@
-"""Settings for the IMR browser, read from the environment.
+"""Settings every environment shares, read from the environment.
 
-One module serves development, tests and production: DEBUG off (the default) turns on the
-production hardening, so a deployment cannot forget it. See the README's Configuration section.
+Not used alone: `development` (manage.py's default) and `production` (imr_site.wsgi's default)
+build on it, so that which one runs is chosen by DJANGO_SETTINGS_MODULE, not by a variable a
+server could forget. DEBUG is off here; only development turns it on. See the README's
+Configuration section.
 """
 from __future__ import annotations
 
@@ -10,9 +12,9 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
-from .database import database_from_url, embedded_database
+from ..database import database_from_url, embedded_database
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+BASE_DIR = Path(__file__).resolve().parents[2]
 
 
 def env_bool(name: str, default: bool) -> bool:
@@ -36,20 +38,16 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name} must be an integer, got {value!r}") from None
 
 
-DEBUG = env_bool("DEBUG", False)
+def env_list(name: str) -> list[str]:
+    """A comma-separated variable as a list, blanks dropped (unset gives an empty list)."""
+    return [part.strip() for part in os.environ.get(name, "").split(",") if part.strip()]
 
-SECRET_KEY = os.environ.get("SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
-    SECRET_KEY = "django-insecure-development-only-key-never-used-in-production-0123456789"
 
-ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "").split(",") if h.strip()]
-if DEBUG and not ALLOWED_HOSTS:
-    ALLOWED_HOSTS = ["localhost", "127.0.0.1", "[::1]"]
-CSRF_TRUSTED_ORIGINS = [
-    o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
-]
+DEBUG = False
+
+# SECRET_KEY is each settings module's own: development has a fixed key, production requires one.
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -63,9 +61,6 @@ INSTALLED_APPS = [
     "django_filters",
     "decisions",
 ]
-# The synthetic letters and the benchmark (generate_corpus, benchmark): development only.
-if DEBUG:
-    INSTALLED_APPS.append("devtools")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -128,13 +123,7 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {
-        "BACKEND": (
-            "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        )
-    },
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 
@@ -142,7 +131,7 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 IMR_MAX_FILE_BYTES = env_int("IMR_MAX_FILE_BYTES", 10 * 1024 * 1024)
 
 # How long one database statement of a search may run. A search whose counts take longer
-# shows its results without them (and says so) rather than hold a worker (decisions/selectors.py).
+# shows its results without them (and says so) rather than hold a worker (decisions/search/budget.py).
 IMR_SEARCH_STATEMENT_MS = env_int("IMR_SEARCH_STATEMENT_MS", 2000)
 
 # --- Access and uploads (the admin pages: decisions/middleware.py, decisions/services/uploads.py) ---
@@ -163,15 +152,7 @@ IMR_ZIP_MAX_ENTRIES = env_int("IMR_ZIP_MAX_ENTRIES", 2000)
 IMR_ZIP_MAX_TOTAL_BYTES = env_int("IMR_ZIP_MAX_TOTAL_BYTES", 200 * 1024 * 1024)
 # --- end of access and uploads ---
 
-# Production hardening, on whenever DEBUG is off (checked by `manage.py check --deploy`).
-if not DEBUG:
-    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
-    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = True
+# HTTPS and HSTS are production's (settings/production.py); these headers cost nothing anywhere.
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
