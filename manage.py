@@ -5,6 +5,7 @@ Development settings unless DJANGO_SETTINGS_MODULE says otherwise, so every comm
 bare checkout; a production server names its settings
 (DJANGO_SETTINGS_MODULE=imr_site.settings.production).
 """
+
 import os
 import sys
 

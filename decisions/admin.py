@@ -12,6 +12,7 @@ Sized for two million letters and five million items: list pages select related 
 query without their long text, count a letter's items only for the rows shown, and never count
 the whole table twice (`show_full_result_count = False`).
 """
+
 from __future__ import annotations
 
 from django.contrib import admin, messages
@@ -83,7 +84,12 @@ class LetterAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             "Source",
             {
                 "fields": [
-                    "source_name", "original", "sha256", "layout", "ingest_run", "loaded_at",
+                    "source_name",
+                    "original",
+                    "sha256",
+                    "layout",
+                    "ingest_run",
+                    "loaded_at",
                     "parsed_at",
                 ]
             },
@@ -92,7 +98,10 @@ class LetterAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             "Header",
             {
                 "fields": [
-                    "case_number", "date_assigned", "decision_date", "ur_denial_date",
+                    "case_number",
+                    "date_assigned",
+                    "decision_date",
+                    "ur_denial_date",
                     "application_received",
                 ]
             },
@@ -101,8 +110,12 @@ class LetterAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             "Reviewer and patient",
             {
                 "fields": [
-                    "reviewer_specialty", "reviewer_subspecialty", "reviewer_licensed_in",
-                    "patient_age", "patient_sex", "date_of_injury",
+                    "reviewer_specialty",
+                    "reviewer_subspecialty",
+                    "reviewer_licensed_in",
+                    "patient_age",
+                    "patient_sex",
+                    "date_of_injury",
                 ]
             },
         ),
@@ -237,8 +250,15 @@ class IngestRunAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     inlines = [IngestFailureInline]
     readonly_fields = ["history_page"]
     fields = [
-        "history_page", "origin", "user", "sources", "started_at", "finished_at", "created",
-        "duplicates", "failed",
+        "history_page",
+        "origin",
+        "user",
+        "sources",
+        "started_at",
+        "finished_at",
+        "created",
+        "duplicates",
+        "failed",
     ]
 
     @admin.display(description="Ingest history")

@@ -5,6 +5,7 @@ by file name: people upload "letter.txt" that is a PDF and PDFs without an exten
 failure is an `ExtractionError` whose message is a reason in plain words, shown to the person
 who uploaded the file and stored with failed ingests.
 """
+
 from __future__ import annotations
 
 import codecs

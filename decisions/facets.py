@@ -11,6 +11,7 @@ hashes a combination's values in this order, so reordering the list changes ever
 combination's key (a migration that rebuilds the count rows). The page shows the facets in
 its template's order, not this one.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

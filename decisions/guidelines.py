@@ -3,6 +3,7 @@
 Reference data, not parsing: the parser names what it reads with these, and the synthetic
 letter generator writes its expected parses with them, so the two agree by construction.
 """
+
 from __future__ import annotations
 
 CHRONIC_PAIN = "Chronic Pain Medical Treatment Guidelines"

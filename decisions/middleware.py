@@ -4,6 +4,7 @@ The letters are public, redacted records, so browsing is open unless `IMR_LOGIN_
 set. Changing data (uploading, re-parsing) and reading the ingest history take one permission,
 `INGEST_PERMISSION`.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable

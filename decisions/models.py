@@ -6,6 +6,7 @@ citations): what the hot filters need is copied onto the item row at ingest time
 transaction: a search entry per item (`SearchEntry`, with the full-text vector) and item counts
 by facet values (`FacetCombination`, `FacetCount`).
 """
+
 from __future__ import annotations
 
 from django.conf import settings
@@ -88,7 +89,9 @@ class Letter(models.Model):
     source_name = models.CharField(max_length=1000)
     original_kind = models.CharField(max_length=4, choices=Kind.choices)
     original_file = models.FileField(upload_to=original_file_path, blank=True)
-    raw_text = models.TextField(help_text="The text as extracted, kept so the letter can be re-parsed.")
+    raw_text = models.TextField(
+        help_text="The text as extracted, kept so the letter can be re-parsed."
+    )
     layout = models.CharField(max_length=20)
 
     case_number = models.CharField(max_length=32, null=True, blank=True)
@@ -206,7 +209,9 @@ class DisputedItem(FacetColumns):
     class Meta:
         ordering = ["letter_id", "position"]
         constraints = [
-            models.UniqueConstraint(fields=["letter", "position"], name="item_letter_position_uniq"),
+            models.UniqueConstraint(
+                fields=["letter", "position"], name="item_letter_position_uniq"
+            ),
         ]
         indexes = [
             GinIndex(fields=["reviewer_guidelines"], name="item_reviewer_guidelines_idx"),

@@ -3,6 +3,7 @@
 Pure Python (no Django), so the ingest service can run it in worker processes: reading,
 extracting and parsing are the CPU-heavy part of ingest and need no database.
 """
+
 from __future__ import annotations
 
 import os

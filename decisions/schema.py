@@ -15,6 +15,7 @@ therefore installed by a new migration that freezes the newly rendered text (`ma
 schema_sql` prints it); tests/test_schema.py fails until the database holds exactly what this
 module renders.
 """
+
 from __future__ import annotations
 
 from textwrap import indent
@@ -223,12 +224,14 @@ BEGIN
     ELSIF TG_OP = 'DELETE' THEN
 {_steps(DELETE_ENTRIES, count_changes(REMOVED))}
     ELSE
-{_steps(
-    new_combinations(ADDED),
-    DELETE_ENTRIES,
-    INSERT_ENTRIES,
-    count_changes(f"{REMOVED} UNION ALL {ADDED}"),
-)}
+{
+    _steps(
+        new_combinations(ADDED),
+        DELETE_ENTRIES,
+        INSERT_ENTRIES,
+        count_changes(f"{REMOVED} UNION ALL {ADDED}"),
+    )
+}
     END IF;
     RETURN NULL;
 END

@@ -4,6 +4,7 @@ Postgres is the only database: the search is built on its full-text search. DATA
 a server; without it the project runs on an embedded Postgres kept in `.pgdata/` of the
 checkout (see imr_site/postgres/), so a newcomer installs no database by hand.
 """
+
 from __future__ import annotations
 
 from pathlib import Path

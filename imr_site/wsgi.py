@@ -3,6 +3,7 @@
 Production settings unless DJANGO_SETTINGS_MODULE says otherwise: a server whose environment
 forgot it runs without DEBUG, and refuses to start without SECRET_KEY and ALLOWED_HOSTS.
 """
+
 import os
 
 from django.core.wsgi import get_wsgi_application

@@ -49,47 +49,64 @@ def with_overlong_specialty(parse):
 def six_decisions(db) -> dict[str, DisputedItem]:
     """Six decisions that differ in one or two ways each, keyed by a short name."""
     ortho = make_letter(
-        reviewer_specialty="Orthopedic Surgery", patient_age=57, patient_sex="male",
-        date_of_injury=datetime.date(2008, 7, 28), decision_date=datetime.date(2014, 3, 1),
+        reviewer_specialty="Orthopedic Surgery",
+        patient_age=57,
+        patient_sex="male",
+        date_of_injury=datetime.date(2008, 7, 28),
+        decision_date=datetime.date(2014, 3, 1),
     )
     occ = make_letter(
-        reviewer_specialty="Occupational Medicine", patient_age=34, patient_sex="female",
-        date_of_injury=datetime.date(2013, 12, 31), decision_date=datetime.date(2015, 1, 10),
+        reviewer_specialty="Occupational Medicine",
+        patient_age=34,
+        patient_sex="female",
+        date_of_injury=datetime.date(2013, 12, 31),
+        decision_date=datetime.date(2015, 1, 10),
     )
     pmr = make_letter(reviewer_specialty="Physical Medicine & Rehabilitation")
     return {
         "esi": make_decision(
-            ortho, treatment="Lumbar epidural steroid injection L4-5",
+            ortho,
+            treatment="Lumbar epidural steroid injection L4-5",
             rationale="Epidural injections are recommended for radicular pain.",
-            cites=[("MTUS", CHRONIC_PAIN, [46])], claims_cites=[("MTUS", CHRONIC_PAIN, [46])],
+            cites=[("MTUS", CHRONIC_PAIN, [46])],
+            claims_cites=[("MTUS", CHRONIC_PAIN, [46])],
             guideline_mismatch=False,
         ),
         "mri": make_decision(
-            ortho, treatment="MRI of the lumbar spine", outcome="overturned",
+            ortho,
+            treatment="MRI of the lumbar spine",
+            outcome="overturned",
             rationale="Imaging is indicated when red flags are present.",
-            cites=[("MTUS", LOW_BACK, [303, 304])], claims_cites=[("ODG", "Low Back Chapter", [])],
+            cites=[("MTUS", LOW_BACK, [303, 304])],
+            claims_cites=[("ODG", "Low Back Chapter", [])],
             guideline_mismatch=True,
         ),
         "norco": make_decision(
-            occ, treatment="Norco 10/325mg, #120", outcome="overturned",
+            occ,
+            treatment="Norco 10/325mg, #120",
+            outcome="overturned",
             rationale="Short-acting opioids are indicated for moderate to severe pain.",
-            cites=[("MTUS", CHRONIC_PAIN, [91])], claims_cites=[("MTUS", CHRONIC_PAIN, [])],
+            cites=[("MTUS", CHRONIC_PAIN, [91])],
+            claims_cites=[("MTUS", CHRONIC_PAIN, [])],
             guideline_mismatch=False,
         ),
         "flexeril": make_decision(
-            occ, treatment="Flexeril 7.5mg, #60",
+            occ,
+            treatment="Flexeril 7.5mg, #60",
             rationale="Adding cyclobenzaprine to Norco is not recommended.",
             cites=[("MTUS", CHRONIC_PAIN, [41])],
         ),
         "pt": make_decision(
-            pmr, treatment="Physical therapy x12",
+            pmr,
+            treatment="Physical therapy x12",
             rationale="The ODG supports a short course of therapy after surgery.",
             cites=[("ODG", "Low Back Chapter", []), ("MTUS", LOW_BACK, [300])],
             claims_cites=[("ODG", "Low Back Chapter", [])],
             guideline_mismatch=True,
         ),
         "norco_again": make_decision(
-            pmr, treatment="NORCO 10/325 mg #120",
+            pmr,
+            treatment="NORCO 10/325 mg #120",
             rationale="No functional improvement was documented on opioids.",
             cites=[("MTUS", CHRONIC_PAIN, [80, 91])],
         ),

@@ -1,4 +1,5 @@
 """Plain data builders (make_* with defaults), for tests that need rows without parsing files."""
+
 from __future__ import annotations
 
 import hashlib
@@ -29,16 +30,20 @@ def make_item(letter: Letter | None = None, **fields) -> DisputedItem:
     fields.setdefault("treatment", "Norco 10/325mg, #120")
     fields.setdefault("outcome", "upheld")
     fields.setdefault("rationale", "Therefore, the request is not medically necessary.")
-    for name in ("reviewer_specialty", "patient_age", "patient_sex", "date_of_injury", "decision_date"):
+    for name in (
+        "reviewer_specialty",
+        "patient_age",
+        "patient_sex",
+        "date_of_injury",
+        "decision_date",
+    ):
         fields.setdefault(name, getattr(letter, name))
     return DisputedItem.objects.create(letter=letter, **fields)
 
 
 def make_citation(item: DisputedItem, **fields) -> Citation:
     fields.setdefault("party", "reviewer")
-    fields.setdefault(
-        "position", item.citations.filter(party=fields["party"]).count() + 1
-    )
+    fields.setdefault("position", item.citations.filter(party=fields["party"]).count() + 1)
     fields.setdefault("guideline", "MTUS")
     fields.setdefault("document", "Chronic Pain Medical Treatment Guidelines")
     fields.setdefault("pages", [46])

@@ -1,5 +1,6 @@
 """What the search and selectors tests share: decisions with citations, the search run the
 plain way, and the statements a request ran with their plans."""
+
 from __future__ import annotations
 
 import re

@@ -1,4 +1,5 @@
 """Real PDF files for tests, written with fpdf2 (a text layer like DWC's published letters)."""
+
 from __future__ import annotations
 
 from fpdf import FPDF

@@ -4,13 +4,14 @@ redirect (the test client speaks HTTP), plain static storage and a private media
 Production refuses to load without SECRET_KEY and ALLOWED_HOSTS, so they are given here unless
 the environment has them. `testserver` is the test client's host; the live server adds its own.
 """
+
 import os
 import tempfile
 
 os.environ.setdefault("SECRET_KEY", "tests-only-secret-key-not-for-production-use-0123456789abcdef")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver")
 
-from imr_site.settings.production import *  # noqa: E402,F403
+from imr_site.settings.production import *  # noqa: F403
 
 # The tests cover the development tools too, which only the development settings install.
 INSTALLED_APPS = [*INSTALLED_APPS, "devtools"]  # noqa: F405

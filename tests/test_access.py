@@ -1,5 +1,6 @@
 """Who may do what: public browsing, the login switch, the ingest permission, CSRF, account pages,
 the original-file download and the demo admin for development checkouts."""
+
 from __future__ import annotations
 
 from io import StringIO

@@ -1,4 +1,5 @@
 """The Django admin: read-only letters, items, citations and runs; bounded queries; re-parse."""
+
 from __future__ import annotations
 
 from io import StringIO
@@ -68,7 +69,9 @@ def test_letter_filters(admin_client):
     assert [l.pk for l in response.context["cl"].result_list] == [old.pk]
     response = admin_client.get(changelist("letter"), {"reviewer_specialty": "Neurology"})
     assert len(response.context["cl"].result_list) == 2
-    response = admin_client.get(changelist("letter"), {"loaded_at__gte": "2000-01-01 00:00:00+00:00"})
+    response = admin_client.get(
+        changelist("letter"), {"loaded_at__gte": "2000-01-01 00:00:00+00:00"}
+    )
     assert len(response.context["cl"].result_list) == 2
 
 
@@ -96,7 +99,9 @@ def test_nothing_is_added_by_hand(admin_client, model):
 def test_nothing_is_deleted_here(admin_client, seeded):
     item = seeded[1].items.get(position=3)
     rows = {
-        "letter": seeded[1], "disputeditem": item, "citation": item.citations.first(),
+        "letter": seeded[1],
+        "disputeditem": item,
+        "citation": item.citations.first(),
         "ingestrun": seeded[1].ingest_run,
     }
     for model, row in rows.items():
@@ -115,7 +120,9 @@ def test_nothing_is_deleted_here(admin_client, seeded):
 
 def test_letter_page_links_each_item_by_its_treatment(admin_client, seeded):
     letter = seeded[1]
-    html = admin_client.get(reverse("admin:decisions_letter_change", args=[letter.pk])).content.decode()
+    html = admin_client.get(
+        reverse("admin:decisions_letter_change", args=[letter.pk])
+    ).content.decode()
     for item in letter.items.all():
         link = reverse("admin:decisions_disputeditem_change", args=[item.pk])
         assert f'<a href="{link}">{escape(item.treatment)}</a>' in html

@@ -1,4 +1,5 @@
 """Settings from the environment: database selection, production refusal, deploy checks."""
+
 from __future__ import annotations
 
 import json
@@ -22,15 +23,36 @@ ROOT = Path(__file__).resolve().parent.parent
     [
         (
             "postgres://postgres@127.0.0.1:5432/imr",
-            {"NAME": "imr", "USER": "postgres", "PASSWORD": "", "HOST": "127.0.0.1", "PORT": "5432", "OPTIONS": {}},
+            {
+                "NAME": "imr",
+                "USER": "postgres",
+                "PASSWORD": "",
+                "HOST": "127.0.0.1",
+                "PORT": "5432",
+                "OPTIONS": {},
+            },
         ),
         (
             "postgresql://u%40x:p%2Fw@db.example.com/imr_prod?sslmode=require",
-            {"NAME": "imr_prod", "USER": "u@x", "PASSWORD": "p/w", "HOST": "db.example.com", "PORT": "", "OPTIONS": {"sslmode": "require"}},
+            {
+                "NAME": "imr_prod",
+                "USER": "u@x",
+                "PASSWORD": "p/w",
+                "HOST": "db.example.com",
+                "PORT": "",
+                "OPTIONS": {"sslmode": "require"},
+            },
         ),
         (
             "postgres:///imr?host=/var/run/postgresql",
-            {"NAME": "imr", "USER": "", "PASSWORD": "", "HOST": "/var/run/postgresql", "PORT": "", "OPTIONS": {}},
+            {
+                "NAME": "imr",
+                "USER": "",
+                "PASSWORD": "",
+                "HOST": "/var/run/postgresql",
+                "PORT": "",
+                "OPTIONS": {},
+            },
         ),
     ],
 )
@@ -76,7 +98,11 @@ GB = 1024**3
 
 @pytest.mark.parametrize(
     "memory, buffers, cache",
-    [(2 * GB, "512MB", "1024MB"), (24 * GB, "4096MB", "12288MB"), (256 * 1024**2, "128MB", "128MB")],
+    [
+        (2 * GB, "512MB", "1024MB"),
+        (24 * GB, "4096MB", "12288MB"),
+        (256 * 1024**2, "128MB", "128MB"),
+    ],
 )
 def test_embedded_server_sized_to_the_machine(memory, buffers, cache):
     settings = server_settings(memory)
@@ -95,13 +121,17 @@ def test_a_container_limit_lowers_the_memory_the_server_is_sized_to(tmp_path):
 
 
 @pytest.mark.django_db
-@pytest.mark.skipif(bool(os.environ.get("DATABASE_URL")), reason="a DATABASE_URL server is its owner's to tune")
+@pytest.mark.skipif(
+    bool(os.environ.get("DATABASE_URL")), reason="a DATABASE_URL server is its owner's to tune"
+)
 def test_embedded_server_runs_with_its_settings():
     """The settings take effect: shared_buffers needs a restart, done when no one else is connected."""
     wanted = server_settings(machine_memory())
     with connection.cursor() as cursor:
         for name, value in wanted.items():
-            cursor.execute("SELECT pg_size_bytes(current_setting(%s)) = pg_size_bytes(%s)", [name, value])
+            cursor.execute(
+                "SELECT pg_size_bytes(current_setting(%s)) = pg_size_bytes(%s)", [name, value]
+            )
             assert cursor.fetchone()[0], (
                 f"{name} is not {value}: if other clients held the server when it was tuned, "
                 "the setting waits for a restart (`make stop-db`)"
@@ -111,7 +141,11 @@ def test_embedded_server_runs_with_its_settings():
 # What the suite itself sets (tests/settings.py, the browser tests' async switch) or a developer
 # may have exported: a subprocess here sees only the variables a test gives it.
 CONFIGURATION = {
-    "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "DJANGO_SETTINGS_MODULE",
+    "DEBUG",
+    "SECRET_KEY",
+    "ALLOWED_HOSTS",
+    "DATABASE_URL",
+    "DJANGO_SETTINGS_MODULE",
     "DJANGO_ALLOW_ASYNC_UNSAFE",
 }
 PRODUCTION = "imr_site.settings.production"
@@ -124,7 +158,11 @@ def bare_env(**env: str) -> dict[str, str]:
 
 def run(*args: str, **env: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, *args], cwd=ROOT, env=bare_env(**env), capture_output=True, text=True,
+        [sys.executable, *args],
+        cwd=ROOT,
+        env=bare_env(**env),
+        capture_output=True,
+        text=True,
         timeout=120,
     )
 
@@ -149,7 +187,12 @@ runpy.run_path("manage.py", run_name="__main__")
 
 
 def test_a_bare_environment_runs_commands_with_the_development_settings():
-    result = manage("shell", "-v0", "-c", "from django.conf import settings as s; print(s.SETTINGS_MODULE, s.DEBUG)")
+    result = manage(
+        "shell",
+        "-v0",
+        "-c",
+        "from django.conf import settings as s; print(s.SETTINGS_MODULE, s.DEBUG)",
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["imr_site.settings.development", "True"]
 
@@ -165,7 +208,9 @@ def test_help_lists_every_project_command_in_a_bare_environment():
 
 
 def test_parse_runs_in_a_bare_environment_without_a_database():
-    letters = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "fixtures" / "letters").glob("*.txt"))
+    letters = sorted(
+        str(p.relative_to(ROOT)) for p in (ROOT / "fixtures" / "letters").glob("*.txt")
+    )
     result = run("-c", WITHOUT_EMBEDDED_SERVER, "parse", *letters)
     assert result.returncode == 0, result.stderr
     assert [letter["source"] for letter in json.loads(result.stdout)] == letters
@@ -189,8 +234,13 @@ def test_production_refuses_to_start_without_allowed_hosts():
 
 def test_production_settings_pass_check_deploy():
     result = manage(
-        "check", "--deploy", "--fail-level", "WARNING",
-        DJANGO_SETTINGS_MODULE=PRODUCTION, SECRET_KEY=PRODUCTION_KEY, ALLOWED_HOSTS="imr.example.org",
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DJANGO_SETTINGS_MODULE=PRODUCTION,
+        SECRET_KEY=PRODUCTION_KEY,
+        ALLOWED_HOSTS="imr.example.org",
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout

@@ -2,6 +2,7 @@
 
 The tests run with DEBUG off, as production does, so Django renders these templates.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -48,7 +49,10 @@ def test_admin_refusals_use_the_same_page_without_the_ingest_advice(
     response = admin_client.get(delete)
     assert response.status_code == 403
     html = response.content.decode()
-    assert SITE_HEADER in html and f"You are logged in as <strong>{admin_user.username}</strong>" in html
+    assert (
+        SITE_HEADER in html
+        and f"You are logged in as <strong>{admin_user.username}</strong>" in html
+    )
     assert "Can add letter" not in html and "No account can do this here" in html
 
     staff = django_user_model.objects.create_user(username="staff", password="x", is_staff=True)

@@ -1,4 +1,5 @@
 """The ingest history: runs from the command and the upload page, newest first, with failures."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -54,7 +55,10 @@ def test_runs_from_the_command_and_the_upload_page_are_listed_newest_first(
     upload_run, command_run = response.context["page"].object_list
     assert (upload_run.origin, upload_run.user, upload_run.duplicates) == ("upload", admin_user, 1)
     assert (command_run.origin, command_run.user, command_run.created, command_run.failed) == (
-        "command", None, 3, 1,
+        "command",
+        None,
+        3,
+        1,
     )
     html = response.content.decode()
     assert html.index(f"Run {upload_run.pk}") < html.index(f"Run {command_run.pk}")

@@ -1,4 +1,5 @@
 """The ingest service and command: whole letters, no duplicates, isolated failures, run records."""
+
 from __future__ import annotations
 
 import threading
@@ -74,7 +75,8 @@ def test_every_explicit_ingest_is_a_run_even_with_nothing_new(letters_dir):
     ingest(letters_dir)
     ingest(letters_dir)
     assert [(r.created, r.duplicates) for r in IngestRun.objects.order_by("pk")] == [
-        (3, 0), (0, 3),
+        (3, 0),
+        (0, 3),
     ]
 
 
@@ -171,10 +173,15 @@ def test_letter_the_database_refuses_fails_alone_and_leaves_no_rows(letters_dir)
     assert "too long" in err
     assert not Letter.objects.filter(source_name__endswith="long_specialty.txt").exists()
     assert DisputedItem.objects.count() == 10  # only the three good letters' items
-    assert Citation.objects.filter(item__letter__source_name__endswith="long_specialty.txt").count() == 0
+    assert (
+        Citation.objects.filter(item__letter__source_name__endswith="long_specialty.txt").count()
+        == 0
+    )
 
 
-def test_batches_store_many_letters_with_a_few_statements(letters_dir, django_assert_max_num_queries):
+def test_batches_store_many_letters_with_a_few_statements(
+    letters_dir, django_assert_max_num_queries
+):
     """Ten letters cost the same statements as one: batched inserts, not a loop of saves."""
     for n in range(7):
         # Trailing blank lines: other bytes (so not duplicates), the same letter.
@@ -201,11 +208,15 @@ def test_batch_boundaries_keep_every_file_in_order(letters_dir, monkeypatch, par
     (letters_dir / "long_specialty.txt").write_text(refused)
     files = [FileInput(name=p.name, path=str(p)) for p in sorted(letters_dir.iterdir())]
     heard = []
-    summary = ingest_files(files, origin="command", sources="t", on_outcome=heard.append, **parallel)
+    summary = ingest_files(
+        files, origin="command", sources="t", on_outcome=heard.append, **parallel
+    )
     assert [o.name for o in heard] == [f.name for f in files]
     status = {o.name: o.status for o in heard}
     assert (status["zz_copy.txt"], status["empty.txt"], status["long_specialty.txt"]) == (
-        "duplicate", "failed", "failed",
+        "duplicate",
+        "failed",
+        "failed",
     )
     assert (summary.created, summary.duplicates, summary.failed) == (9, 1, 2)
     assert sorted(Letter.objects.values_list("id", flat=True)) == sorted(
@@ -294,7 +305,9 @@ def write_variants(folder: Path, count: int, first: int) -> Path:
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("writers", [1, 3])
-def test_a_long_ingest_keeps_no_statements_from_batch_to_batch(tmp_path, monkeypatch, settings, writers):
+def test_a_long_ingest_keeps_no_statements_from_batch_to_batch(
+    tmp_path, monkeypatch, settings, writers
+):
     """With DEBUG on, as in development, Django logs every statement, parameters written in,
     on the connection that ran it, and clears the log only when a request starts. An ingest
     run that kept those logs, on the command's connection (one writer) or on the writer
@@ -317,7 +330,9 @@ def test_a_long_ingest_keeps_no_statements_from_batch_to_batch(tmp_path, monkeyp
     def most_held(folder: Path) -> int:
         held.clear()
         reset_queries()  # each run starts on a clean log, as in a command's fresh process
-        call_command("ingest", str(folder), "--workers=1", f"--writers={writers}", stdout=StringIO())
+        call_command(
+            "ingest", str(folder), "--workers=1", f"--writers={writers}", stdout=StringIO()
+        )
         return max(held)
 
     short = most_held(write_variants(tmp_path / "short", 12, first=0))

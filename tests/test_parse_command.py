@@ -1,4 +1,5 @@
 """`manage.py parse`: the public JSON contract, error objects, exit status, no database."""
+
 from __future__ import annotations
 
 import hashlib
@@ -12,9 +13,19 @@ from django.core.management.base import CommandError
 from tests.conftest import FIXTURE_LETTERS, SEED_NAMES
 
 CONTRACT_KEYS = {
-    "source", "sha256", "layout", "case_number", "date_assigned", "decision_date",
-    "ur_denial_date", "application_received", "reviewer", "patient", "case_summary",
-    "documents_reviewed", "items",
+    "source",
+    "sha256",
+    "layout",
+    "case_number",
+    "date_assigned",
+    "decision_date",
+    "ur_denial_date",
+    "application_received",
+    "reviewer",
+    "patient",
+    "case_summary",
+    "documents_reviewed",
+    "items",
 }
 
 

@@ -1,4 +1,5 @@
 """Re-parsing stored letters: in place (same ids and URLs), what changed reported, failures kept."""
+
 from __future__ import annotations
 
 from io import StringIO
@@ -58,8 +59,7 @@ def test_reparse_restores_the_parse_in_place_and_reports_the_change(letters):
     out, err, error = reparse(str(first.pk))
     assert error is None, err
     assert out.splitlines()[0] == (
-        f"letter {first.pk}: fields reviewer_specialty, patient_age; "
-        "items 4 -> 5 (changed: 1, 5)"
+        f"letter {first.pk}: fields reviewer_specialty, patient_age; items 4 -> 5 (changed: 1, 5)"
     )
     assert "changed 1, unchanged 0, failed 0" in out
     restored = snapshot(first)

@@ -1,5 +1,6 @@
 """The item's copies of its reviewer citations (the guideline, document and page columns the
 search filters and counts by): written by ingest, and the same by migration 0002's backfill."""
+
 from __future__ import annotations
 
 import pytest

@@ -5,6 +5,7 @@ one version to the next), so nothing here compares with checked-in text: the mod
 installed beside the migrated schema on the same server, and both are compared as that
 server prints them.
 """
+
 from __future__ import annotations
 
 import pytest

@@ -5,6 +5,7 @@ Search entries, FacetCombination and FacetCount are written by triggers on the i
 a re-parse) they must equal what the items say, recomputed here in Python; two writers at
 once must not lose a count.
 """
+
 from __future__ import annotations
 
 import threading
@@ -175,8 +176,9 @@ def test_combinations_made_ahead_are_the_ones_the_items_get():
     made = set(FacetCombination.objects.values_list("pk", flat=True))
     assert made and not FacetCombination.objects.exclude(items=0).exists()
 
-    call_command("ingest", *[str(FIXTURE_LETTERS / n) for n in SEED_NAMES], "--workers=1",
-                 stdout=StringIO())
+    call_command(
+        "ingest", *[str(FIXTURE_LETTERS / n) for n in SEED_NAMES], "--workers=1", stdout=StringIO()
+    )
     assert set(FacetCombination.objects.values_list("pk", flat=True)) == made
     assert not FacetCombination.objects.filter(items=0).exists()
     assert_derived_rows_match_the_items()

@@ -4,9 +4,10 @@ Stored times are UTC; Django's English format gives no zone, so a page said "06:
 the admin said "Dec. 6, 2026, 6:30 a.m." and a run's name said "14:30" (UTC) for the same
 moment. Winter and summer times check that the zone follows daylight saving time.
 """
+
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from django.urls import reverse
@@ -16,11 +17,11 @@ from tests.factories import make_letter
 
 pytestmark = pytest.mark.django_db
 
-WINTER = datetime(2026, 12, 6, 14, 30, 12, tzinfo=timezone.utc)
+WINTER = datetime(2026, 12, 6, 14, 30, 12, tzinfo=UTC)
 WINTER_SHOWN = "Dec 6, 2026, 6:30 a.m. PST"
-WINTER_FINISHED = datetime(2026, 12, 6, 14, 42, tzinfo=timezone.utc)
+WINTER_FINISHED = datetime(2026, 12, 6, 14, 42, tzinfo=UTC)
 WINTER_FINISHED_SHOWN = "Dec 6, 2026, 6:42 a.m. PST"
-SUMMER = datetime(2026, 7, 6, 19, 5, tzinfo=timezone.utc)
+SUMMER = datetime(2026, 7, 6, 19, 5, tzinfo=UTC)
 SUMMER_SHOWN = "Jul 6, 2026, 12:05 p.m. PDT"
 UTC_READINGS = ["14:30", "2:30 p.m.", "19:05", "7:05 p.m."]
 
@@ -54,7 +55,7 @@ def test_ingest_history_shows_local_times_with_the_zone(admin_client, runs):
     assert_no_utc_reading(html)
 
     html = admin_client.get(reverse("decisions:history-run", args=[winter.pk])).content.decode()
-    assert f"<dt>Started</dt><dd><time datetime=\"2026-12-06T06:30:12-08:00\">{WINTER_SHOWN}" in html
+    assert f'<dt>Started</dt><dd><time datetime="2026-12-06T06:30:12-08:00">{WINTER_SHOWN}' in html
     assert f">{WINTER_FINISHED_SHOWN}</time>" in html
     assert_no_utc_reading(html)
 

@@ -1,4 +1,5 @@
 """The upload page and its service: per-file report, limits by content, safe ZIPs, run records."""
+
 from __future__ import annotations
 
 import io
@@ -93,14 +94,22 @@ def test_mixed_batch_loads_the_good_files_and_names_each_failure(admin_client, a
 
     run = IngestRun.objects.get()
     assert (run.origin, run.user, run.created, run.duplicates, run.failed) == (
-        "upload", admin_user, 3, 0, 3,
+        "upload",
+        admin_user,
+        3,
+        0,
+        3,
     )
     assert run.sources.splitlines() == [name for name, _, _ in rows]
     assert set(run.failures.values_list("source_name", flat=True)) == {
-        "empty.txt", "photo.pdf", "shopping.txt",
+        "empty.txt",
+        "photo.pdf",
+        "shopping.txt",
     }
     assert set(run.letters.values_list("source_name", flat=True)) == {
-        "first.txt", "second.pdf", "third.txt",
+        "first.txt",
+        "second.pdf",
+        "third.txt",
     }
 
 
@@ -123,9 +132,11 @@ def test_same_letter_twice_in_one_upload_is_stored_once(admin_client):
 
 def test_originals_are_kept_byte_for_byte(admin_client):
     pdf = text_pdf(seed_text(SEED_NAMES[0]))
-    text = seed_text(SEED_NAMES[1]).replace(
-        "The applicant is a represented", "The applicant is a \u2018represented\u2019"
-    ).encode("cp1252")
+    text = (
+        seed_text(SEED_NAMES[1])
+        .replace("The applicant is a represented", "The applicant is a \u2018represented\u2019")
+        .encode("cp1252")
+    )
     post(admin_client, ("letter.pdf", pdf), ("letter.txt", text))
     for name, data in (("letter.pdf", pdf), ("letter.txt", text)):
         letter = Letter.objects.get(source_name=name)
@@ -230,7 +241,9 @@ def test_letter_the_database_refuses_leaves_no_partial_rows(admin_client, monkey
     """A parse the schema cannot hold (a 500-character specialty) fails at insert time."""
     from decisions import preparation
 
-    monkeypatch.setattr(preparation, "parse_letter", with_overlong_specialty(preparation.parse_letter))
+    monkeypatch.setattr(
+        preparation, "parse_letter", with_overlong_specialty(preparation.parse_letter)
+    )
     response = post(admin_client, *[(f"{n}.txt", seed_bytes(n)) for n in range(3)])
     rows = report_rows(response)
     assert [status for _, status, _ in rows] == ["failed", "created", "created"]
@@ -292,7 +305,7 @@ def test_zip_symbolic_link_is_refused(admin_client):
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         link = zipfile.ZipInfo("link.txt")
-        link.external_attr = (0o120777 << 16)
+        link.external_attr = 0o120777 << 16
         archive.writestr(link, "/etc/passwd")
         archive.writestr("fine.txt", seed_bytes(1))
     rows = report_rows(post(admin_client, ("letters.zip", buffer.getvalue())))

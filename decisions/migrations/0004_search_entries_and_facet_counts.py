@@ -7,7 +7,6 @@ import django.db.models.deletion
 import django.db.models.functions.text
 from django.db import migrations, models
 
-
 # The search's derived rows (decisions/models.py: SearchEntry, FacetCombination, FacetCount)
 # are written by Postgres itself: statement-level triggers on the item table see every row an
 # INSERT, COPY, UPDATE or DELETE changed (its transition tables) and apply the change to the

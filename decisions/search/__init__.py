@@ -13,6 +13,7 @@ outcome meanings), `planning`, `phrases` (the n-gram rewrite of phrase queries),
 `paging` and `budget`. Outside the package, only this module's names are meant to be used:
 results come from the planner, never from the FilterSet's own queryset.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping

@@ -6,6 +6,7 @@ results either way; when even the page's rows run out of time it shows an empty 
 says so. Postgres enforces the budget (statement_timeout) and cancels the statement; the
 savepoint around each part lets the search's transaction go on after a cancelled one.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator

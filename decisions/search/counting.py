@@ -16,6 +16,7 @@ smallest source that can answer the plan (`planning.Plan`):
 
 The four count the same thing (tests compare them with each other and a plain ORM count).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -150,9 +151,7 @@ def _match_summary(plan: Plan, window: tuple[int, int], by_value: bool) -> Summa
     entries = SearchEntry.objects.filter(plan.entry_match())
     if plan.facet_values:
         entries = entries.filter(combination__in=plan.combinations(with_outcome=False).values("pk"))
-    in_treatment = (
-        plan.in_treatment(ENTRIES) if plan.sort == Sort.RELEVANCE else Value(False)
-    )
+    in_treatment = plan.in_treatment(ENTRIES) if plan.sort == Sort.RELEVANCE else Value(False)
     matches = entries.order_by().values(
         "item_id", "combination_id", "decision_date", in_treatment=in_treatment
     )
@@ -175,7 +174,9 @@ def _match_summary(plan: Plan, window: tuple[int, int], by_value: bool) -> Summa
     # steroid injection" at 100,000 letters).
     listed, page_params = "", []
     if plan.outcome:
-        listed = "WHERE combination_id IN (SELECT combination_id FROM by_combination WHERE outcome = %s)"
+        listed = (
+            "WHERE combination_id IN (SELECT combination_id FROM by_combination WHERE outcome = %s)"
+        )
         page_params.append(plan.outcome)
     order = MATCH_ORDERS[plan.sort]
     page_sql = f"""(
@@ -268,4 +269,3 @@ def facets(filterset: ItemFilter, rows: list[list], by_value: bool) -> Facets:
         values=values if by_value else {},
         by_value=by_value,
     )
-

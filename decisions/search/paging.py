@@ -4,6 +4,7 @@ A page's rows cost one statement whatever its length: the ids first (from the su
 counting a query's matches picked them, or from the search entries' date indexes), then the
 rows with their snippets and citations by primary key.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -122,7 +123,11 @@ def page_items(ids: list[int] | QuerySet, plan: Plan) -> list[DisputedItem]:
         query = search_query(plan.query)
         highlights = {
             "snippet": headline(
-                "rationale", query, max_words=35, min_words=15, max_fragments=2,
+                "rationale",
+                query,
+                max_words=35,
+                min_words=15,
+                max_fragments=2,
                 fragment_delimiter=" … ",
             ),
             "treatment_marked": headline("treatment", query, highlight_all=True),
@@ -134,7 +139,10 @@ def page_items(ids: list[int] | QuerySet, plan: Plan) -> list[DisputedItem]:
         .order_by("party", "position")
         .values(
             json=JSONObject(
-                party="party", guideline="guideline", document="document", topic="topic",
+                party="party",
+                guideline="guideline",
+                document="document",
+                topic="topic",
                 pages="pages",
             )
         )

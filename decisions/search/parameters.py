@@ -27,6 +27,7 @@ they select combinations as well as items (see `planning`).
 The FilterSet only validates and states conditions: results come from the planner
 (`decisions.search.item_search`), never from the FilterSet's own queryset.
 """
+
 from __future__ import annotations
 
 from typing import Any, NoReturn
@@ -155,7 +156,9 @@ class ItemFilter(django_filters.FilterSet):
         label="Outcome",
         empty_label="Any outcome",
     )
-    specialty = TextCondition(field_name=facets.BY_NAME["specialty"].column, label="Reviewer specialty")
+    specialty = TextCondition(
+        field_name=facets.BY_NAME["specialty"].column, label="Reviewer specialty"
+    )
     guideline = ArrayChoiceCondition(
         field_name=facets.BY_NAME["guideline"].column,
         choices=Guideline.choices,
@@ -165,20 +168,24 @@ class ItemFilter(django_filters.FilterSet):
     document = ArrayTextCondition(
         field_name=facets.BY_NAME["document"].column,
         label="Document the IMR reviewer cited",
-        max_length=facets.BY_NAME["document"].field.base_field.max_length
+        max_length=facets.BY_NAME["document"].field.base_field.max_length,
     )
     cited_page = PageKeyCondition(
         field_name=facets.BY_NAME["cited_page"].column,
         label="Page the IMR reviewer cited",
-        max_length=facets.BY_NAME["cited_page"].field.base_field.max_length
+        max_length=facets.BY_NAME["cited_page"].field.base_field.max_length,
     )
     treatment = TreatmentCondition(label="Same treatment as", max_length=1000)
     injured_from = DateCondition(
-        field_name="date_of_injury", lookup_expr="gte", label="Injured on or after",
+        field_name="date_of_injury",
+        lookup_expr="gte",
+        label="Injured on or after",
         widget=DATE_INPUT,
     )
     injured_to = DateCondition(
-        field_name="date_of_injury", lookup_expr="lte", label="Injured on or before",
+        field_name="date_of_injury",
+        lookup_expr="lte",
+        label="Injured on or before",
         widget=DATE_INPUT,
     )
     age_min = IntegerCondition(

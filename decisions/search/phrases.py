@@ -23,6 +23,7 @@ N-grams are built from the stored vector, so both sides agree by construction: a
 a lexeme's 256th position, or past position 16,383, is as absent from the n-grams as it is
 from Postgres' own phrase check.
 """
+
 from __future__ import annotations
 
 import re
@@ -237,7 +238,9 @@ def _exact_words(tree: Node) -> str | None:
                 return None
         elif isinstance(operand, Word) and operand.plain:
             words.append(quote(operand.lexeme))
-        elif isinstance(operand, Not) and isinstance(operand.operand, Word) and operand.operand.plain:
+        elif (
+            isinstance(operand, Not) and isinstance(operand.operand, Word) and operand.operand.plain
+        ):
             words.append("!" + quote(operand.operand.lexeme))
         else:
             return None

@@ -6,6 +6,7 @@ maintained counts, the combinations of facet values, a query's search entries, o
 dates, age, sex), which are facet values the combinations and entries share, the query and how
 the n-gram index answers its phrases (`phrases`), and the order in each source's columns.
 """
+
 from __future__ import annotations
 
 import re
@@ -144,7 +145,9 @@ def _phrase_rewrite(query: str) -> phrases.Rewrite | None:
     if not PHRASE_MARKS.search(query):
         return None
     with connection.cursor() as cursor:
-        cursor.execute("SELECT websearch_to_tsquery(%s::regconfig, %s)::text", [SEARCH_CONFIG, query])
+        cursor.execute(
+            "SELECT websearch_to_tsquery(%s::regconfig, %s)::text", [SEARCH_CONFIG, query]
+        )
         return phrases.rewrite(cursor.fetchone()[0])
 
 

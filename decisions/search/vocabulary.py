@@ -6,6 +6,7 @@ Highlighting: letter text is untrusted, so Postgres marks matches with two Unico
 noncharacters (reserved for internal use, never in interchange text) and the template filter
 `marked` escapes the whole string before turning them into <mark> elements.
 """
+
 from __future__ import annotations
 
 from functools import partial

@@ -4,6 +4,7 @@ The results' ids come from the search's planner (`decisions.search.item_ids`), s
 holds what the pages list, in their order; the rows are then read a chunk of ids at a time,
 so memory stays flat however many rows.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterator

@@ -1,5 +1,6 @@
 """The letter page: a letter with its items, both parties' citations and similar decisions,
 in four queries whatever the letter's size."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

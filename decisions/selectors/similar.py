@@ -1,5 +1,6 @@
 """Similar decisions: recent decisions in other letters on the same treatment wording, or
 citing a page the IMR reviewer cited, shown beside each item of the letter page."""
+
 from __future__ import annotations
 
 from django.db.models import F, Value

@@ -5,6 +5,7 @@ that is tens of thousands of placeholders, and compiling and converting them cos
 Postgres spends storing the rows. COPY streams the same values with no SQL to compile. Ids are
 taken from the table's sequence beforehand so that items can point at their letters.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
@@ -41,11 +42,10 @@ def copy_rows(model: type[models.Model], rows: Iterable[dict]) -> None:
     )
     db = connections[DEFAULT_DB_ALIAS]
     # The raw psycopg cursor raises psycopg's errors; present them as Django's (DataError, ...).
-    with db.cursor() as cursor, db.wrap_database_errors:
-        with cursor.cursor.copy(statement) as copy:
-            copy.write_row([first[n] for n in names])
-            for row in iterator:
-                copy.write_row([row[n] for n in names])
+    with db.cursor() as cursor, db.wrap_database_errors, cursor.cursor.copy(statement) as copy:
+        copy.write_row([first[n] for n in names])
+        for row in iterator:
+            copy.write_row([row[n] for n in names])
 
 
 def copy_instances(model: type[models.Model], objects: Sequence[models.Model]) -> None:
@@ -58,5 +58,8 @@ def copy_instances(model: type[models.Model], objects: Sequence[models.Model]) -
     fields = [f for f in model._meta.concrete_fields if not getattr(f, "generated", False)]
     copy_rows(
         model,
-        ({f.attname: f.get_db_prep_save(getattr(obj, f.attname), db) for f in fields} for obj in objects),
+        (
+            {f.attname: f.get_db_prep_save(getattr(obj, f.attname), db) for f in fields}
+            for obj in objects
+        ),
     )

@@ -9,6 +9,7 @@ Duplicates are recognised by SHA-256 of the file's bytes: first by a batched loo
 another ingest (or writer) stores the same letter at the same moment, by the unique
 constraint, which makes the loser count it as a duplicate.
 """
+
 from __future__ import annotations
 
 import multiprocessing
@@ -98,7 +99,11 @@ def ingest_files(
     summary.elapsed = time.monotonic() - started
     if run is not None:
         run.finished_at = timezone.now()
-        run.created, run.duplicates, run.failed = summary.created, summary.duplicates, summary.failed
+        run.created, run.duplicates, run.failed = (
+            summary.created,
+            summary.duplicates,
+            summary.failed,
+        )
         run.save(update_fields=["finished_at", "created", "duplicates", "failed"])
     return summary
 
@@ -194,7 +199,9 @@ def _store_batch(
         if isinstance(prepared, Rejected):
             decided[position] = FileOutcome(prepared.name, FAILED, reason=prepared.reason)
         elif prepared.sha256 in stored:
-            decided[position] = FileOutcome(prepared.name, DUPLICATE, letter_id=stored[prepared.sha256])
+            decided[position] = FileOutcome(
+                prepared.name, DUPLICATE, letter_id=stored[prepared.sha256]
+            )
         elif prepared.sha256 in first_copy:
             copies.append(position)
         else:
@@ -206,7 +213,9 @@ def _store_batch(
         decided.update(_store_new(new, run))
     for position in copies:
         original = decided[first_copy[batch[position].sha256]]
-        decided[position] = FileOutcome(batch[position].name, DUPLICATE, letter_id=original.letter_id)
+        decided[position] = FileOutcome(
+            batch[position].name, DUPLICATE, letter_id=original.letter_id
+        )
     return [decided[n] for n in range(len(batch))]
 
 
@@ -216,7 +225,10 @@ def _store_new(new: list[tuple[int, Prepared]], run: IngestRun) -> dict[int, Fil
         stored = letters_create(list(specs.values()), run=run)
     except (DataError, IntegrityError):
         return {n: _store_one(spec, run) for n, spec in specs.items()}
-    return {n: FileOutcome(spec.source_name, CREATED, letter_id=stored[spec.sha256]) for n, spec in specs.items()}
+    return {
+        n: FileOutcome(spec.source_name, CREATED, letter_id=stored[spec.sha256])
+        for n, spec in specs.items()
+    }
 
 
 def _store_one(spec: NewLetter, run: IngestRun) -> FileOutcome:

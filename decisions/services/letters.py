@@ -3,6 +3,7 @@
 Creation (ingest) and re-parsing both build rows here, so the copies of letter values kept on
 item rows for the search can never drift from the letter.
 """
+
 from __future__ import annotations
 
 import json
@@ -183,12 +184,18 @@ def items_create(pairs: list[tuple[Letter, ParsedLetter]]) -> None:
     ids = allocate_ids(DisputedItem, len(parsed_items))
     copy_rows(
         Citation,
-        (values for pk, (_, _, item) in zip(ids, parsed_items) for values in _citation_values(pk, item)),
+        (
+            values
+            for pk, (_, _, item) in zip(ids, parsed_items)
+            for values in _citation_values(pk, item)
+        ),
     )
     copy_rows(
         DisputedItem,
-        ({"id": pk, **_item_values(letter, position, item)}
-         for pk, (letter, position, item) in zip(ids, parsed_items)),
+        (
+            {"id": pk, **_item_values(letter, position, item)}
+            for pk, (letter, position, item) in zip(ids, parsed_items)
+        ),
     )
 
 

@@ -10,6 +10,7 @@ What changed is measured on the stored rows before and after the rewrite, not pr
 the parse, so the report cannot disagree with the database; a dry run does the same work and
 rolls each letter back.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
@@ -50,9 +51,7 @@ class ReparseResult:
             parts.append("fields " + ", ".join(self.fields))
         if self.items_changed:
             positions = ", ".join(map(str, self.items_changed))
-            parts.append(
-                f"items {self.items_before} -> {self.items_after} (changed: {positions})"
-            )
+            parts.append(f"items {self.items_before} -> {self.items_after} (changed: {positions})")
         return f"letter {self.letter_id}: " + "; ".join(parts)
 
 
@@ -68,9 +67,7 @@ class ReparseSummary:
 
     def describe(self) -> str:
         written = " (dry run: nothing written)" if self.dry_run else ""
-        return (
-            f"changed {self.changed}, unchanged {self.unchanged}, failed {self.failed}{written}"
-        )
+        return f"changed {self.changed}, unchanged {self.unchanged}, failed {self.failed}{written}"
 
 
 def letters_reparse(

@@ -7,6 +7,7 @@ a budget, and entries that must not be read (unsafe paths, links, nested archive
 data) are refused with a reason. Those refusals are recorded on the upload's ingest run next to
 the ingest service's own failures, so the history shows every file that did not load.
 """
+
 from __future__ import annotations
 
 import re
@@ -221,7 +222,12 @@ def _zip_entry(
     # RuntimeError is how zipfile refuses an encrypted entry; the rest are damaged data or a
     # compression method it does not know.
     except (
-        zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError
+        zipfile.BadZipFile,
+        zlib.error,
+        EOFError,
+        OSError,
+        NotImplementedError,
+        RuntimeError,
     ) as exc:
         return _refused(name, f"cannot be read from the ZIP ({exc})")
     budget.bytes_left -= len(data)

@@ -1,4 +1,5 @@
 """Display helpers for the pages: highlighting, outcome words, query links, times."""
+
 from __future__ import annotations
 
 import re

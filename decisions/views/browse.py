@@ -1,4 +1,5 @@
 """The search page and the letter pages: validate input, call the search or a selector, render."""
+
 from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
@@ -27,4 +28,3 @@ def letter_text(request: HttpRequest, pk: int) -> HttpResponse:
     response = HttpResponse(letter.raw_text, content_type="text/plain; charset=utf-8")
     response["Content-Security-Policy"] = "sandbox"
     return response
-

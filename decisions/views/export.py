@@ -1,4 +1,5 @@
 """The whole current result set as CSV or JSON, streamed from the database."""
+
 from __future__ import annotations
 
 import csv

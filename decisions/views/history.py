@@ -3,6 +3,7 @@
 Runs are few (one per upload or command), but one command run can record thousands of failures,
 so the list shows the first few per run and a run's own page pages through all of them.
 """
+
 from __future__ import annotations
 
 from django.core.paginator import InvalidPage, Page, Paginator

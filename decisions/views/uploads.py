@@ -1,5 +1,6 @@
 """Letters in and out as files: the upload page with its per-file report, and the download of
 a letter's original file that the letter page links to."""
+
 from __future__ import annotations
 
 import re
@@ -78,9 +79,7 @@ def _upload(request: HttpRequest) -> HttpResponse:
     letter_ids = [o.letter_id for o in report.outcomes if o.letter_id is not None]
     letters = Letter.objects.only("id", "case_number", "source_name").in_bulk(letter_ids)
     rows = [(outcome, letters.get(outcome.letter_id)) for outcome in report.outcomes]
-    return render(
-        request, "decisions/upload_report.html", {"run": report.run, "rows": rows}
-    )
+    return render(request, "decisions/upload_report.html", {"run": report.run, "rows": rows})
 
 
 def _form_page(

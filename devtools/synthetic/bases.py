@@ -16,7 +16,15 @@ from decisions.guidelines import ACOEM_CHAPTERS, CHRONIC_PAIN, POSTSURGICAL, aco
 
 from .sampling import cumulative, weighted
 from .slots import Slots
-from .vocabulary import ACOEM_NON_MTUS, CHRONIC_PAIN_TABLE, LEAD_INS, NON_MTUS, ODG_NAME, Category, Variant
+from .vocabulary import (
+    ACOEM_NON_MTUS,
+    CHRONIC_PAIN_TABLE,
+    LEAD_INS,
+    NON_MTUS,
+    ODG_NAME,
+    Category,
+    Variant,
+)
 from .wording import page_list
 
 # Reviewer's guideline family before the category's options are applied (MTUS is the default;
@@ -24,13 +32,23 @@ from .wording import page_list
 FAMILY_WEIGHTS = {"MTUS": 70, "ODG": 24, "ACOEM": 45, "OTHER": 5}
 SAME_FAMILY_RATE = 0.79  # claims administrator relied on the reviewer's guideline family
 NO_EVIDENCE_SHARE = 0.25  # of the claims administrators who did not: cited nothing at all
-NOT_MTUS_PREFIX_RATE = 0.5  # non-MTUS bases opening with "... did not base their decision on the MTUS."
+NOT_MTUS_PREFIX_RATE = (
+    0.5  # non-MTUS bases opening with "... did not base their decision on the MTUS."
+)
 REVIEWER_CITATION_COUNT_TABLE = cumulative(((1, 72), (2, 24), (3, 4)))
 
 
-def citation(guideline: str, document: str | None, topic: str | None, pages: tuple[int, ...], text: str) -> dict:
+def citation(
+    guideline: str, document: str | None, topic: str | None, pages: tuple[int, ...], text: str
+) -> dict:
     """A citation in the contract's JSON shape."""
-    return {"guideline": guideline, "document": document, "topic": topic, "pages": list(pages), "text": text}
+    return {
+        "guideline": guideline,
+        "document": document,
+        "topic": topic,
+        "pages": list(pages),
+        "text": text,
+    }
 
 
 @dataclass
@@ -42,15 +60,24 @@ class Basis:
 @cache
 def family_table(category: Category, variant: Variant) -> tuple[tuple[str, ...], list[float]]:
     """The guideline families a request can be decided under, weighted for the reviewer."""
-    present = {"MTUS": variant.mtus, "ODG": variant.odg, "ACOEM": variant.acoem, "OTHER": category.other}
-    return cumulative(tuple((family, FAMILY_WEIGHTS[family]) for family, specs in present.items() if specs))
+    present = {
+        "MTUS": variant.mtus,
+        "ODG": variant.odg,
+        "ACOEM": variant.acoem,
+        "OTHER": category.other,
+    }
+    return cumulative(
+        tuple((family, FAMILY_WEIGHTS[family]) for family, specs in present.items() if specs)
+    )
 
 
 def reviewer_family(rng: random.Random, category: Category, variant: Variant) -> str:
     return weighted(rng, family_table(category, variant))
 
 
-def ca_family(rng: random.Random, category: Category, variant: Variant, reviewer_family: str) -> str | None:
+def ca_family(
+    rng: random.Random, category: Category, variant: Variant, reviewer_family: str
+) -> str | None:
     if rng.random() < SAME_FAMILY_RATE:
         return reviewer_family
     others = [f for f in family_table(category, variant)[0] if f != reviewer_family]
@@ -59,11 +86,21 @@ def ca_family(rng: random.Random, category: Category, variant: Variant, reviewer
     return weighted(rng, cumulative(tuple((f, FAMILY_WEIGHTS[f]) for f in others)))
 
 
-def basis(rng: random.Random, notice: bool, category: Category, variant: Variant, slots: Slots, family: str | None, actor: str) -> tuple[Basis, str]:
+def basis(
+    rng: random.Random,
+    notice: bool,
+    category: Category,
+    variant: Variant,
+    slots: Slots,
+    family: str | None,
+    actor: str,
+) -> tuple[Basis, str]:
     """A guideline paragraph (without its label) and the rationale lead-in its first citation suggests."""
     who = "Claims Administrator" if actor == "ca" else "Expert Reviewer"
     if family is None:
-        return Basis("The Claims Administrator did not cite any medical evidence for its decision.", []), ""
+        return Basis(
+            "The Claims Administrator did not cite any medical evidence for its decision.", []
+        ), ""
     if family == "MTUS":
         count = 1 if actor == "ca" or notice else weighted(rng, REVIEWER_CITATION_COUNT_TABLE)
         specs = rng.sample(variant.mtus, min(count, len(variant.mtus)))
@@ -76,7 +113,11 @@ def basis(rng: random.Random, notice: bool, category: Category, variant: Variant
             text = f"The {who} based {'its' if actor == 'ca' else 'his/her'} decision on the {citations[0]['text']}"
             text += ", which is part of MTUS." if actor == "ca" else "."
         else:
-            opening = "" if actor == "ca" else "The Expert Reviewer found that the MTUS does not address the issue at dispute. "
+            opening = (
+                ""
+                if actor == "ca"
+                else "The Expert Reviewer found that the MTUS does not address the issue at dispute. "
+            )
             text = f"{opening}The {who} based {'its' if actor == 'ca' else 'his/her'} decision on the {citations[0]['text']}, which is not part of MTUS."
         return Basis(text, citations), lead
     text = "Decision based on " + _join_citations(citations, rng)
@@ -85,7 +126,9 @@ def basis(rng: random.Random, notice: bool, category: Category, variant: Variant
     return Basis(text, citations), lead
 
 
-def _mtus_citations(rng: random.Random, specs: list[tuple], ca_topic: str, actor: str, notice: bool) -> tuple[list[dict], str]:
+def _mtus_citations(
+    rng: random.Random, specs: list[tuple], ca_topic: str, actor: str, notice: bool
+) -> tuple[list[dict], str]:
     # Only the last citation of a paragraph may lack pages, or the boundary would be lost.
     specs = sorted(specs, key=lambda s: not s[2])
     citations: list[dict] = []
@@ -97,12 +140,18 @@ def _mtus_citations(rng: random.Random, specs: list[tuple], ca_topic: str, actor
         if doc == "CP":
             written, canonical = weighted(rng, CHRONIC_PAIN_TABLE), CHRONIC_PAIN
             if notice:
-                written = rng.choice(("Chronic Pain Medical Treatment Guidelines (2009)", CHRONIC_PAIN))
+                written = rng.choice(
+                    ("Chronic Pain Medical Treatment Guidelines (2009)", CHRONIC_PAIN)
+                )
         elif doc == "PS":
             written = canonical = POSTSURGICAL
         elif isinstance(doc, int):
             canonical = acoem_chapter(doc)
-            written = canonical if rng.random() < 0.85 else f"ACOEM Practice Guidelines, Chapter {doc} {ACOEM_CHAPTERS[doc]}"
+            written = (
+                canonical
+                if rng.random() < 0.85
+                else f"ACOEM Practice Guidelines, Chapter {doc} {ACOEM_CHAPTERS[doc]}"
+            )
         else:
             written, canonical = "", None
         if actor == "ca" and doc == "CP" and not notice:
@@ -117,9 +166,13 @@ def _mtus_citations(rng: random.Random, specs: list[tuple], ca_topic: str, actor
         if doc == "CP" and pages.isdigit() and rng.random() < 0.15:
             pages = f"{pages} of 127"
         if notice:
-            text = _notice_citation_text(written, topic, pages, prefix="MTUS " if actor == "reviewer" else "")
+            text = _notice_citation_text(
+                written, topic, pages, prefix="MTUS " if actor == "reviewer" else ""
+            )
         else:
-            head = ("" if citations else "MTUS ") + " ".join(part for part in (written, topic) if part)
+            head = ("" if citations else "MTUS ") + " ".join(
+                part for part in (written, topic) if part
+            )
             text = head + (f" Page(s): {pages}" if pages else "")
         if not lead and actor == "reviewer":
             lead = _mtus_lead(rng, doc, pages)
@@ -141,7 +194,14 @@ def _mtus_lead(rng: random.Random, doc: str | int | None, pages: str) -> str:
     return lead.replace("{page}", first_page)
 
 
-def _non_mtus_citation(rng: random.Random, family: str, category: Category, variant: Variant, slots: Slots, notice: bool) -> tuple[dict, str]:
+def _non_mtus_citation(
+    rng: random.Random,
+    family: str,
+    category: Category,
+    variant: Variant,
+    slots: Slots,
+    notice: bool,
+) -> tuple[dict, str]:
     prefix = "" if notice else NON_MTUS
     if family == "ODG":
         chapter, topic = rng.choice(variant.odg)
@@ -153,7 +213,11 @@ def _non_mtus_citation(rng: random.Random, family: str, category: Category, vari
         document = acoem_chapter(chapter)
         page_word = "pages" if "-" in pages else "page"
         text = f"{prefix}{ACOEM_NON_MTUS}, Chapter {chapter} {ACOEM_CHAPTERS[chapter]}, {page_word} {pages}"
-        lead = rng.choice(LEAD_INS["ACOEM"]).replace("{chapter}", str(chapter)).replace("{page}", pages.split("-")[0])
+        lead = (
+            rng.choice(LEAD_INS["ACOEM"])
+            .replace("{chapter}", str(chapter))
+            .replace("{page}", pages.split("-")[0])
+        )
         return citation("ACOEM", document, None, page_list(pages), text), lead
     source = slots.fill(rng.choice(category.other)).rstrip(".")
     return citation("OTHER", None, None, (), prefix + source), rng.choice(LEAD_INS["OTHER"])
@@ -165,7 +229,9 @@ def _notice_citation_text(written: str, topic: str | None, pages: str, prefix: s
     if topic and written:
         parts.append(topic)
     if pages:
-        parts.append(("pages " if "-" in pages or "," in pages else "page ") + pages.split(" of ")[0])
+        parts.append(
+            ("pages " if "-" in pages or "," in pages else "page ") + pages.split(" of ")[0]
+        )
     return ", ".join(parts)
 
 

@@ -53,7 +53,7 @@ def _write_file(folder: int, name: str, text: str) -> int:
     try:
         view = memoryview(data)
         while view:
-            view = view[os.write(handle, view):]
+            view = view[os.write(handle, view) :]
     finally:
         os.close(handle)
     return len(data)
@@ -73,7 +73,9 @@ def _write_shard(task: tuple[Path, int, int, int, bool]) -> tuple[int, int, int,
             name = letter_path(out_dir, index).name
             written += _write_file(folder, name, letter.text())
             if with_truth:
-                written += _write_file(folder, name[:-4] + ".json", json.dumps(letter.expected(), indent=1))
+                written += _write_file(
+                    folder, name[:-4] + ".json", json.dumps(letter.expected(), indent=1)
+                )
             items += len(letter.items)
             overturned += sum(item.outcome == "overturned" for item in letter.items)
     finally:
@@ -81,7 +83,9 @@ def _write_shard(task: tuple[Path, int, int, int, bool]) -> tuple[int, int, int,
     return stop - start, items, overturned, written, time.process_time() - cpu
 
 
-def write_corpus(out_dir: Path, letters: int, seed: int, workers: int, *, with_truth: bool = False) -> CorpusStats:
+def write_corpus(
+    out_dir: Path, letters: int, seed: int, workers: int, *, with_truth: bool = False
+) -> CorpusStats:
     """Write letters 0..letters-1 of corpus `seed` as out_dir/<shard>/<index>.txt (and, with
     with_truth, <index>.json beside each), split over `workers` processes by index range.
 
@@ -90,15 +94,22 @@ def write_corpus(out_dir: Path, letters: int, seed: int, workers: int, *, with_t
     started = time.perf_counter()
     out_dir = Path(out_dir)
     chunk = LETTERS_PER_SHARD
-    tasks = [(out_dir, seed, start, min(start + chunk, letters), with_truth) for start in range(0, letters, chunk)]
+    tasks = [
+        (out_dir, seed, start, min(start + chunk, letters), with_truth)
+        for start in range(0, letters, chunk)
+    ]
     totals = [0, 0, 0, 0, 0.0]
     if workers <= 1 or len(tasks) <= 1:
         results = map(_write_shard, tasks)
         for result in results:
             totals = [a + b for a, b in zip(totals, result)]
     else:
-        with multiprocessing.get_context("fork" if os.name == "posix" else "spawn").Pool(workers) as pool:
+        with multiprocessing.get_context("fork" if os.name == "posix" else "spawn").Pool(
+            workers
+        ) as pool:
             for result in pool.imap_unordered(_write_shard, tasks):
                 totals = [a + b for a, b in zip(totals, result)]
     letters_written, items, overturned, written, cpu_seconds = totals
-    return CorpusStats(letters_written, items, overturned, written, time.perf_counter() - started, cpu_seconds)
+    return CorpusStats(
+        letters_written, items, overturned, written, time.perf_counter() - started, cpu_seconds
+    )

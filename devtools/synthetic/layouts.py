@@ -21,15 +21,18 @@ if TYPE_CHECKING:
 def render_header(letter: Letter, page: Page) -> None:
     t, rng = letter.times, letter.rng
     pairs = [
-        ("Case Number:", letter.case_number), ("Date Assigned:", padded_date(t.assigned)),
-        ("Date of Injury:", padded_date(t.injury)), ("Decision Date:", padded_date(t.decision)),
-        ("UR Denial Date:", padded_date(t.ur_denial)), ("Priority:", "Standard"),
+        ("Case Number:", letter.case_number),
+        ("Date Assigned:", padded_date(t.assigned)),
+        ("Date of Injury:", padded_date(t.injury)),
+        ("Decision Date:", padded_date(t.decision)),
+        ("UR Denial Date:", padded_date(t.ur_denial)),
+        ("Priority:", "Standard"),
         ("Application Received:", padded_date(t.received)),
     ]
     gap = rng.choice((" ", " ", "  ", "   "))
     if rng.random() < 0.7:
         for i in range(0, len(pairs), 2):
-            page.line(gap.join(f"{label} {value}" for label, value in pairs[i:i + 2]))
+            page.line(gap.join(f"{label} {value}" for label, value in pairs[i : i + 2]))
     else:
         for label, value in pairs:
             page.line(f"{label} {value}")
@@ -72,7 +75,9 @@ def render_standard(letter: Letter, page: Page) -> None:
     for paragraph in letter.summary:
         page.paragraph(paragraph)
         page.blank()
-    page.line(BOILERPLATE.items_heading_documented if documents is not None else BOILERPLATE.items_heading)
+    page.line(
+        BOILERPLATE.items_heading_documented if documents is not None else BOILERPLATE.items_heading
+    )
     page.paragraph(BOILERPLATE.items_intro, repeated=True)
     page.blank()
     for item in letter.items:
@@ -107,8 +112,14 @@ def render_notice(letter: Letter, page: Page) -> None:
     page.blank()
     page.line(BOILERPLATE.notice_final)
     for n, item in enumerate(letter.items, 1):
-        verdict = BOILERPLATE.upheld_verdict if item.outcome == "upheld" else BOILERPLATE.overturned_verdict
-        page.paragraph(BOILERPLATE.notice_finding.format(n=n, treatment=item.treatment, verdict=verdict))
+        verdict = (
+            BOILERPLATE.upheld_verdict
+            if item.outcome == "upheld"
+            else BOILERPLATE.overturned_verdict
+        )
+        page.paragraph(
+            BOILERPLATE.notice_finding.format(n=n, treatment=item.treatment, verdict=verdict)
+        )
     page.blank()
     page.paragraph(BOILERPLATE.notice_binding, repeated=True)
     page.blank()
@@ -116,7 +127,11 @@ def render_notice(letter: Letter, page: Page) -> None:
     _credentials(letter, page, "", BOILERPLATE.notice_credentials_closing, "expert reviewer")
     page.blank()
     page.line(BOILERPLATE.notice_summary)
-    page.paragraph(BOILERPLATE.notice_disclaimer.format(date=long_date(t.ur_denial)) if rng.random() < 0.5 else BOILERPLATE.summary_intro)
+    page.paragraph(
+        BOILERPLATE.notice_disclaimer.format(date=long_date(t.ur_denial))
+        if rng.random() < 0.5
+        else BOILERPLATE.summary_intro
+    )
     page.blank()
     for paragraph in letter.summary:
         page.paragraph(paragraph)

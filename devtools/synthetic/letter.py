@@ -47,7 +47,9 @@ from .wording import LEVEL_SEPARATOR, drug_name, notice_treatment, numeric_date
 
 LAYOUT_TABLE = cumulative((("standard", 80), ("case-header", 15), ("notice-2013", 5)))
 # Items per letter, 1..8: mean about 2.35, mode 1 (DWC: ~2.5 items per letter on average).
-ITEM_COUNT_TABLE = cumulative(((1, 36), (2, 29), (3, 16), (4, 9), (5, 5), (6, 2.5), (7, 1.5), (8, 1)))
+ITEM_COUNT_TABLE = cumulative(
+    ((1, 36), (2, 29), (3, 16), (4, 9), (5, 5), (6, 2.5), (7, 1.5), (8, 1))
+)
 OVERTURN_RATE = 0.10
 COMPANION_RATE = 0.30  # chance that a further item is an ancillary of an earlier procedure
 SECOND_REGION_RATE = 0.3
@@ -105,7 +107,11 @@ class Letter:
         self.persona: str = weighted(rng, PERSONA_TABLE)
         # Sex is known only when the summary states it; pronouns elsewhere must not give it away.
         note_rate = 0.25 if self.persona == "applicant" else 0.15
-        self.intro_kind = "note" if rng.random() < note_rate else ("applicant" if self.persona == "applicant" else "person")
+        self.intro_kind = (
+            "note"
+            if rng.random() < note_rate
+            else ("applicant" if self.persona == "applicant" else "person")
+        )
         self.sex: str | None = weighted(rng, SEX_TABLE) if self.intro_kind == "person" else None
         self.case_serial = rng.randint(1, 9_999_999)
         self.has_received = self.layout == "case-header" or rng.random() < 0.7
@@ -159,11 +165,20 @@ class Letter:
         if self.sex:
             subject, subject_lower, possessive = PRONOUNS[self.sex]
         else:
-            subject, subject_lower, possessive = f"The {self.persona}", f"the {self.persona}", f"the {self.persona}'s"
+            subject, subject_lower, possessive = (
+                f"The {self.persona}",
+                f"the {self.persona}",
+                f"the {self.persona}'s",
+            )
         return {
-            "side": self.side, "Side": self.side.capitalize(),
-            "S": subject, "s": subject_lower, "p": possessive,
-            "pt": f"the {self.persona}", "Pt": f"The {self.persona}", "persona": self.persona,
+            "side": self.side,
+            "Side": self.side.capitalize(),
+            "S": subject,
+            "s": subject_lower,
+            "p": possessive,
+            "pt": f"the {self.persona}",
+            "Pt": f"The {self.persona}",
+            "persona": self.persona,
             "injury_year": str(self.times.injury.year),
             "pain": self.rng.choice(SLOT_VALUES["pain"]),
         }
@@ -189,7 +204,12 @@ class Letter:
         headings: set[str] = set()
         used: set[tuple[int, str]] = set()
         while len(items) < count:
-            companions = [(n, key) for n, parent in enumerate(items) for key in parent.category.companions if (n, key) not in used]
+            companions = [
+                (n, key)
+                for n, parent in enumerate(items)
+                for key in parent.category.companions
+                if (n, key) not in used
+            ]
             if companions and rng.random() < COMPANION_RATE:
                 n, key = rng.choice(companions)
                 used.add((n, key))
@@ -205,7 +225,9 @@ class Letter:
         rng = self.rng
         while True:
             category: Category = weighted(rng, CATEGORY_TABLE)
-            region = self.regions[0] if len(self.regions) == 1 or rng.random() < 0.7 else self.regions[1]
+            region = (
+                self.regions[0] if len(self.regions) == 1 or rng.random() < 0.7 else self.regions[1]
+            )
             fitting = _fitting_variants(category, region)
             if fitting:
                 return category, weighted(rng, fitting), region
@@ -230,14 +252,30 @@ class Letter:
         dependent = outcome == parent.outcome and rng.random() < 0.65
         return self._item(ANCILLARY, variant, slots, outcome, parent if dependent else None)
 
-    def _item(self, category: Category, variant: Variant, slots: Slots, outcome: str, parent: Item | None = None) -> Item:
+    def _item(
+        self,
+        category: Category,
+        variant: Variant,
+        slots: Slots,
+        outcome: str,
+        parent: Item | None = None,
+    ) -> Item:
         rng = self.rng
         notice = self.layout == "notice-2013"
-        wrapped = not notice and category.pharmaceutical and self.times.decision.year >= 2015 and rng.random() < 0.2
+        wrapped = (
+            not notice
+            and category.pharmaceutical
+            and self.times.decision.year >= 2015
+            and rng.random() < 0.2
+        )
         core = slots.fill(rng.choice(variant.headings))
         if "levels" in slots and "level1" not in slots:
             slots["level1"] = LEVEL_SEPARATOR.split(slots["levels"])[0]
-        treatment = f"1 prescription of {core} between {slots['d_dos']} and {numeric_date(self.times.ur_denial + timedelta(days=45))}" if wrapped else core
+        treatment = (
+            f"1 prescription of {core} between {slots['d_dos']} and {numeric_date(self.times.ur_denial + timedelta(days=45))}"
+            if wrapped
+            else core
+        )
         if notice:
             treatment = notice_treatment(treatment, category.pharmaceutical)
         slots["treatment"] = treatment
@@ -251,10 +289,14 @@ class Letter:
         else:
             reviewer_basis_family = reviewer_family(rng, category, variant)
             ca_basis_family = ca_family(rng, category, variant, reviewer_basis_family)
-            reviewer, lead = basis(rng, notice, category, variant, slots, reviewer_basis_family, actor="reviewer")
+            reviewer, lead = basis(
+                rng, notice, category, variant, slots, reviewer_basis_family, actor="reviewer"
+            )
             ca, _ = basis(rng, notice, category, variant, slots, ca_basis_family, actor="ca")
             paragraphs = rationale(rng, notice, category, variant, slots, outcome, lead)
-        return Item(category, variant, slots, treatment, noun, outcome, ca, reviewer, paragraphs, parent)
+        return Item(
+            category, variant, slots, treatment, noun, outcome, ca, reviewer, paragraphs, parent
+        )
 
     def _reviewer(self) -> tuple[str, str | None, tuple[str, ...], str]:
         rng = self.rng
@@ -263,16 +305,25 @@ class Letter:
             name, subs, shapes = SPECIALTY_BY_NAME[rng.choice(wanted)]
         else:
             name, subs, shapes = weighted(rng, SPECIALTY_TABLE)
-        shape = BLOCK if shapes == (BLOCK,) or (BLOCK in shapes and self.layout != "notice-2013" and rng.random() < 0.2) else SENTENCE
+        shape = (
+            BLOCK
+            if shapes == (BLOCK,)
+            or (BLOCK in shapes and self.layout != "notice-2013" and rng.random() < 0.2)
+            else SENTENCE
+        )
         subspecialty = rng.choice(subs) if shape == SENTENCE else None
         states: tuple[str, ...] = weighted(rng, LICENSURE_TABLE)
         return name, subspecialty, states, shape
 
 
 @cache
-def _fitting_variants(category: Category, region: str) -> tuple[tuple[Variant, ...], list[float]] | None:
+def _fitting_variants(
+    category: Category, region: str
+) -> tuple[tuple[Variant, ...], list[float]] | None:
     """The category's requests that can concern this body region, weighted; None if there are none."""
-    fitting = tuple((v, v.weight) for v in category.variants if v.regions is None or region in v.regions)
+    fitting = tuple(
+        (v, v.weight) for v in category.variants if v.regions is None or region in v.regions
+    )
     return cumulative(fitting) if fitting else None
 
 

@@ -37,7 +37,12 @@ def style(rng: random.Random) -> Style:
     artifacts = frozenset(name for name, rate in ARTIFACT_RATES.items() if rng.random() < rate)
     sentence_gap = "  " if rng.random() < 0.25 else " "
     summary_gap = rng.choice(("", " ", "  ")) if rng.random() < 0.08 else sentence_gap
-    return Style(width=rng.randint(88, 98), sentence_gap=sentence_gap, summary_gap=summary_gap, artifacts=artifacts)
+    return Style(
+        width=rng.randint(88, 98),
+        sentence_gap=sentence_gap,
+        summary_gap=summary_gap,
+        artifacts=artifacts,
+    )
 
 
 class Page:

@@ -33,7 +33,15 @@ EXTRA_GUIDELINE_TABLE = cumulative(((0, 20), (1, 50), (2, 30)))
 HYPOGONADISM_RATE = 0.003
 
 
-def rationale(rng: random.Random, notice: bool, category: Category, variant: Variant, slots: Slots, outcome: str, lead: str) -> list[list[str]]:
+def rationale(
+    rng: random.Random,
+    notice: bool,
+    category: Category,
+    variant: Variant,
+    slots: Slots,
+    outcome: str,
+    lead: str,
+) -> list[list[str]]:
     """Paragraphs of sentences; `lead` opens the first guideline sentence (bases.basis)."""
     upheld = outcome == "upheld"
     guideline = variant.guideline or category.guideline
@@ -46,7 +54,11 @@ def rationale(rng: random.Random, notice: bool, category: Category, variant: Var
     if category.criteria and rng.random() < 0.65:
         sentences.append(slots.fill(rng.choice(category.criteria)))
     guideline_count = len(sentences)
-    specific = (variant.upheld or category.upheld) if upheld else (variant.overturned or category.overturned)
+    specific = (
+        (variant.upheld or category.upheld)
+        if upheld
+        else (variant.overturned or category.overturned)
+    )
     generic = GENERIC_UPHELD if upheld else GENERIC_OVERTURNED
     findings = rng.sample(specific, min(len(specific), rng.randint(2, 3)))
     findings += rng.sample(generic, rng.randint(1, 2))
@@ -61,7 +73,9 @@ def rationale(rng: random.Random, notice: bool, category: Category, variant: Var
     return [sentences]
 
 
-def dependent_rationale(rng: random.Random, notice: bool, slots: Slots, parent_noun: str, outcome: str) -> list[str]:
+def dependent_rationale(
+    rng: random.Random, notice: bool, slots: Slots, parent_noun: str, outcome: str
+) -> list[str]:
     """The rationale of a service decided with its procedure (`parent_noun`)."""
     slots["parent"] = parent_noun
     slots["noun_cap"] = capitalize_first(slots["noun"])

@@ -36,7 +36,13 @@ class Slots(dict):
     """Template values: fixed ones given up front, the rest drawn on first use and then kept,
     so a drug strength or spinal level reads the same in a heading and in its rationale."""
 
-    def __init__(self, rng: random.Random, region: dict[str, tuple[str, ...]], fixed: dict[str, str], dates: dict[str, date]):
+    def __init__(
+        self,
+        rng: random.Random,
+        region: dict[str, tuple[str, ...]],
+        fixed: dict[str, str],
+        dates: dict[str, date],
+    ):
         super().__init__(fixed)
         self.rng = rng
         self.region = region

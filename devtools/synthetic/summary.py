@@ -46,7 +46,9 @@ def case_summary(letter: Letter) -> tuple[list[str], dict]:
     # Alphabetical regardless of case; names that differ only in case ("naproxen" from the pool,
     # "Naproxen" from a request) in a fixed order, not the set's, which varies with the hash seed.
     slots["meds"] = join_words(sorted(meds, key=lambda name: (name.lower(), name)))
-    slots["requests"] = join_words([i.noun if i.category.pharmaceutical else with_article(i.noun) for i in letter.items])
+    slots["requests"] = join_words(
+        [i.noun if i.category.pharmaceutical else with_article(i.noun) for i in letter.items]
+    )
     intro, patient = _intro(letter, slots)
     target = rng.randint(160, 380)
     sentences = [intro]
@@ -54,7 +56,12 @@ def case_summary(letter: Letter) -> tuple[list[str], dict]:
     for name, pool in SUMMARY_SECTIONS:
         if name == "mechanism" and (patient["date_of_injury"] is None or rng.random() < 0.5):
             continue
-        if name in ("work", "appeal", "medications") and rng.random() < 0.35 or name == "second_region" and not second:
+        if (
+            (name in ("work", "appeal", "medications")
+            and rng.random() < 0.35)
+            or (name == "second_region"
+            and not second)
+        ):
             continue
         if name == "request":
             needed = min(len(EXTRA_NOTES), max(0, target - 12 - words) // 14 + 1)
@@ -87,10 +94,16 @@ def _intro(letter: Letter, slots: Slots) -> tuple[str, dict]:
     else:
         template, states_injury = rng.choice(INTRO_PERSON)
         age, sex = letter.age, letter.sex
-        slots["age_sex"] = rng.choice(AGE_FORMS).format(age=age) + " " + rng.choice(SEX_WORDS[sex or "unstated"])
+        slots["age_sex"] = (
+            rng.choice(AGE_FORMS).format(age=age) + " " + rng.choice(SEX_WORDS[sex or "unstated"])
+        )
     forms = INJURY_DATE_FORMS if 2000 <= injury.year <= 2012 else INJURY_DATE_FORMS[:-1]
     slots["doi"] = rng.choice(forms)(injury)
-    patient = {"age": age, "sex": sex, "date_of_injury": injury.isoformat() if states_injury else None}
+    patient = {
+        "age": age,
+        "sex": sex,
+        "date_of_injury": injury.isoformat() if states_injury else None,
+    }
     return slots.fill(template), patient
 
 
@@ -98,5 +111,8 @@ def documents_reviewed(letter: Letter) -> list[str]:
     """The DOCUMENTS REVIEWED list some case-header letters have."""
     rng = letter.rng
     slots = letter.slots(letter.regions[0])
-    lines = ["Application of Independent Medical Review", f"Utilization Review Determination dated {numeric_date(letter.times.ur_denial)}"]
+    lines = [
+        "Application of Independent Medical Review",
+        f"Utilization Review Determination dated {numeric_date(letter.times.ur_denial)}",
+    ]
     return lines + [slots.fill(line) for line in rng.sample(DOCUMENT_LINES, rng.randint(1, 5))]

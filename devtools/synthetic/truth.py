@@ -26,7 +26,9 @@ def expected(letter: Letter) -> dict:
         "date_assigned": t.assigned.isoformat() if letter.layout == "case-header" else None,
         "decision_date": t.decision.isoformat() if has_header else None,
         "ur_denial_date": t.ur_denial.isoformat() if has_header else None,
-        "application_received": t.received.isoformat() if has_header and letter.has_received else None,
+        "application_received": t.received.isoformat()
+        if has_header and letter.has_received
+        else None,
         "reviewer": {"specialty": name, "subspecialty": subspecialty, "licensed_in": list(states)},
         "patient": letter.patient,
         "case_summary": "\n\n".join(clean(p) for p in letter.summary),

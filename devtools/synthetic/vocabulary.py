@@ -52,7 +52,9 @@ SPECIALTY_BY_NAME = {
     s["name"]: (s["name"], tuple(sub or None for sub in s["subspecialties"]), s["credentials"])
     for s in _reviewers["specialties"]
 }
-SPECIALTY_TABLE = cumulative(tuple((SPECIALTY_BY_NAME[s["name"]], s["weight"]) for s in _reviewers["specialties"]))
+SPECIALTY_TABLE = cumulative(
+    tuple((SPECIALTY_BY_NAME[s["name"]], s["weight"]) for s in _reviewers["specialties"])
+)
 LICENSURE_TABLE = cumulative(_reviewers["licensure"])
 
 # --- Citations and rationales -------------------------------------------------------------
@@ -85,7 +87,9 @@ REGIONS = {
     name: {key: values for key, values in region.items() if key != "weight"}
     for name, region in _regions["regions"].items()
 }
-REGION_TABLE = cumulative(tuple((name, region["weight"]) for name, region in _regions["regions"].items()))
+REGION_TABLE = cumulative(
+    tuple((name, region["weight"]) for name, region in _regions["regions"].items())
+)
 
 # --- Case summaries -----------------------------------------------------------------------
 
@@ -97,7 +101,9 @@ PRONOUNS = _summaries["pronouns"]
 INTRO_PERSON = _summaries["intros"]["person"]
 INTRO_APPLICANT = _summaries["intros"]["applicant"]
 INTRO_NOTE = _summaries["intros"]["note"]
-SUMMARY_SECTIONS = tuple((section["name"], section["sentences"]) for section in _summaries["sections"])
+SUMMARY_SECTIONS = tuple(
+    (section["name"], section["sentences"]) for section in _summaries["sections"]
+)
 EXTRA_NOTES = _summaries["extra_notes"]
 MEDICATION_TABLE = cumulative(_summaries["medications"])
 DOCUMENT_LINES = _summaries["documents_reviewed"]
@@ -149,15 +155,17 @@ class Category:
 
 def _variant(table: dict) -> Variant:
     """A variant from its TOML table, the citations as the tuples Variant documents."""
-    return Variant(**{
-        **table,
-        "mtus": tuple(
-            (spec.get("chapter", spec.get("document")), spec.get("topic"), spec["pages"])
-            for spec in table.get("mtus", ())
-        ),
-        "odg": tuple((spec["chapter"], spec["topic"]) for spec in table.get("odg", ())),
-        "acoem": tuple((spec["chapter"], spec["pages"]) for spec in table.get("acoem", ())),
-    })
+    return Variant(
+        **{
+            **table,
+            "mtus": tuple(
+                (spec.get("chapter", spec.get("document")), spec.get("topic"), spec["pages"])
+                for spec in table.get("mtus", ())
+            ),
+            "odg": tuple((spec["chapter"], spec["topic"]) for spec in table.get("odg", ())),
+            "acoem": tuple((spec["chapter"], spec["pages"]) for spec in table.get("acoem", ())),
+        }
+    )
 
 
 _treatments = _load("treatments")
@@ -165,10 +173,16 @@ _treatments = _load("treatments")
 
 def _category(table: dict) -> Category:
     """A category from its TOML table: shared reasoning and other sources resolved by name."""
-    fields = {**_treatments["reasoning"][table["reasoning"]], **table} if "reasoning" in table else dict(table)
+    fields = (
+        {**_treatments["reasoning"][table["reasoning"]], **table}
+        if "reasoning" in table
+        else dict(table)
+    )
     fields.pop("reasoning", None)
     sources = fields.pop("other_sources", ())
-    fields["other"] = tuple(chain.from_iterable(_treatments["other_sources"][name] for name in sources)) + fields.get("other", ())
+    fields["other"] = tuple(
+        chain.from_iterable(_treatments["other_sources"][name] for name in sources)
+    ) + fields.get("other", ())
     fields["variants"] = tuple(_variant(variant) for variant in fields.get("variants", ()))
     return Category(**fields)
 
@@ -178,5 +192,7 @@ CATEGORY_TABLE = cumulative(tuple((category, category.weight) for category in CA
 
 # Services that come with a procedure (sedation, assistant surgeon, ...); each names its guideline.
 _ancillary = dict(_treatments["ancillary"])
-ANCILLARY_VARIANTS = {name: _variant(variant) for name, variant in _ancillary.pop("variants").items()}
+ANCILLARY_VARIANTS = {
+    name: _variant(variant) for name, variant in _ancillary.pop("variants").items()
+}
 ANCILLARY = _category({**_ancillary, "key": "ancillary", "weight": 0.0})

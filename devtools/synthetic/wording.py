@@ -10,7 +10,20 @@ import re
 from datetime import date
 from functools import cache
 
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December")
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 
 def long_date(d: date, comma: bool = True) -> str:
@@ -61,9 +74,28 @@ def page_list(pages: str) -> tuple[int, ...]:
     return tuple(result)
 
 
-MASS_NOUNS = frozenset(("therapy", "acupuncture", "treatment", "care", "sedation", "guidance", "myelography", "equipment", "testing", "conditioning", "psychotherapy", "manipulation", "food", "surgery"))
+MASS_NOUNS = frozenset(
+    (
+        "therapy",
+        "acupuncture",
+        "treatment",
+        "care",
+        "sedation",
+        "guidance",
+        "myelography",
+        "equipment",
+        "testing",
+        "conditioning",
+        "psychotherapy",
+        "manipulation",
+        "food",
+        "surgery",
+    )
+)
 LEVEL_SEPARATOR = re.compile(r", | and ")
-DRUG_PREFIX = re.compile(r"^(?:Retrospective request(?: for)?:? |Medical food: |Compound cream: |Compounded topical: )")
+DRUG_PREFIX = re.compile(
+    r"^(?:Retrospective request(?: for)?:? |Medical food: |Compound cream: |Compounded topical: )"
+)
 
 
 @cache
@@ -89,11 +121,20 @@ def capitalize_first(text: str) -> str:
 
 @cache
 def with_article(noun: str) -> str:
-    """"a TENS unit", "an MRI ...", but "physical therapy", "trigger point injections", "Norco"."""
+    """ "a TENS unit", "an MRI ...", but "physical therapy", "trigger point injections", "Norco"."""
     words = noun.split()
-    if (noun[:1].isupper() and not noun[:2].isupper()) or noun.startswith("the ") or MASS_NOUNS.intersection(words) or (words[-1].endswith("s") and not words[-1].endswith("ss")):
+    if (
+        (noun[:1].isupper() and not noun[:2].isupper())
+        or noun.startswith("the ")
+        or MASS_NOUNS.intersection(words)
+        or (words[-1].endswith("s") and not words[-1].endswith("ss"))
+    ):
         return noun
-    return ("an " if noun[:1].lower() in "aeio" or noun[:2] in ("MR", "EM", "NC", "IV", "FR", "SI") else "a ") + noun
+    return (
+        "an "
+        if noun[:1].lower() in "aeio" or noun[:2] in ("MR", "EM", "NC", "IV", "FR", "SI")
+        else "a "
+    ) + noun
 
 
 def notice_treatment(heading: str, pharmaceutical: bool) -> str:

@@ -1,4 +1,5 @@
 """`python -m imr_site.postgres stop`: stop the embedded server of this checkout."""
+
 import sys
 from pathlib import Path
 

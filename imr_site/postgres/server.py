@@ -1,4 +1,5 @@
 """Start or re-attach to the embedded Postgres server and make sure a database exists in it."""
+
 from __future__ import annotations
 
 import functools
@@ -96,7 +97,10 @@ def _tune(endpoint: Endpoint) -> bool:
     """
     wanted = server_settings(machine_memory())
     with psycopg.connect(
-        dbname="postgres", user="postgres", host=endpoint.socket_dir, port=endpoint.port,
+        dbname="postgres",
+        user="postgres",
+        host=endpoint.socket_dir,
+        port=endpoint.port,
         autocommit=True,
     ) as conn:
         # The settings postgresql.auto.conf lacks or holds at another size ("4GB" = "4096MB").

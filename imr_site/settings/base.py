@@ -5,6 +5,7 @@ build on it, so that which one runs is chosen by DJANGO_SETTINGS_MODULE, not by 
 server could forget. DEBUG is off here; only development turns it on. See the README's
 Configuration section.
 """
+
 from __future__ import annotations
 
 import os

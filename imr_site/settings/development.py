@@ -3,6 +3,7 @@
 Every command works with nothing set (`manage.py parse`, `help`, `ingest` on the embedded
 server); the environment still overrides the shared settings (README, Configuration).
 """
+
 import os
 
 from .base import *  # noqa: F403

@@ -6,6 +6,7 @@ with 400. `manage.py check --deploy` is clean with these settings (tests/test_co
 Management commands on a production server name this module:
 `DJANGO_SETTINGS_MODULE=imr_site.settings.production python manage.py migrate`.
 """
+
 import os
 
 from django.core.exceptions import ImproperlyConfigured

@@ -3,6 +3,7 @@
 Playwright's own browser download cannot work here; /usr/bin/chromium is installed by
 `make test` (and so by CI). Screenshots land in tests/artifacts/ (git-ignored) to be looked at.
 """
+
 from __future__ import annotations
 
 import os

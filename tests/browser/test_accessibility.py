@@ -1,6 +1,7 @@
 """What keyboard, screen-reader and phone users meet after the first minute, in headless Chromium:
 a form error that leads to a field to fix, filters reached without passing every result,
 landmarks with names of their own, and a refusal page in the site's layout."""
+
 from __future__ import annotations
 
 from collections import Counter
@@ -17,7 +18,14 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 PHONE = {"width": 390, "height": 844}
 LANDMARK_ROLES = {
-    "banner", "complementary", "contentinfo", "form", "main", "navigation", "region", "search",
+    "banner",
+    "complementary",
+    "contentinfo",
+    "form",
+    "main",
+    "navigation",
+    "region",
+    "search",
 }
 CITED_PAGE = "Page the IMR reviewer cited"
 
@@ -59,8 +67,9 @@ def test_an_invalid_cited_page_leads_to_a_field_holding_it(page, screenshot, see
     expect(field).to_be_focused()
     expect(field).to_be_visible()
     expect(field).to_have_value(bad)
-    expect(field).to_have_accessible_description('Give a cited page as "document:page", e.g. '
-                                                 '"Chronic Pain Medical Treatment Guidelines:46".')
+    expect(field).to_have_accessible_description(
+        'Give a cited page as "document:page", e.g. "Chronic Pain Medical Treatment Guidelines:46".'
+    )
     screenshot("search-cited-page-error-desktop")
 
     # Corrected: the page the Norco item cites.
@@ -101,7 +110,7 @@ def test_on_a_desk_the_keyboard_reaches_the_filters_without_passing_the_results(
         presses += 1
     assert presses <= 10
     box = jump.bounding_box()
-    assert 0 <= box["x"] and box["y"] + box["height"] <= 900  # shown while it has focus
+    assert box["x"] >= 0 and box["y"] + box["height"] <= 900  # shown while it has focus
     screenshot("search-jump-to-filters-focused-desktop")
     page.keyboard.press("Enter")
     page.keyboard.press("Tab")
@@ -111,7 +120,10 @@ def test_on_a_desk_the_keyboard_reaches_the_filters_without_passing_the_results(
 
 def test_on_a_phone_a_link_near_the_top_leads_to_the_filters(browser, live_server, many_results):
     context = browser.new_context(
-        base_url=live_server.url, viewport=PHONE, is_mobile=True, has_touch=True,
+        base_url=live_server.url,
+        viewport=PHONE,
+        is_mobile=True,
+        has_touch=True,
         device_scale_factor=2,
     )
     phone = context.new_page()
@@ -146,9 +158,7 @@ def test_every_landmark_has_a_name_of_its_own(page, seeds):
     ]
 
 
-def test_a_refusal_is_a_page_of_the_site_saying_what_to_do(
-    page, screenshot, django_user_model
-):
+def test_a_refusal_is_a_page_of_the_site_saying_what_to_do(page, screenshot, django_user_model):
     django_user_model.objects.create_user(username="reader", password="a long enough passphrase")
     page.goto("/upload/")
     page.get_by_label("Username").fill("reader")

@@ -1,4 +1,5 @@
 """Search and letter pages in headless Chromium: a newcomer's first minute, on desk and phone."""
+
 from __future__ import annotations
 
 import re
@@ -8,7 +9,6 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from decisions.models import DisputedItem
-
 from tests.browser.conftest import ARTIFACTS
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -24,8 +24,11 @@ def seeds(letters_dir):
 @pytest.fixture
 def phone(browser, live_server):
     context = browser.new_context(
-        base_url=live_server.url, viewport={"width": 390, "height": 844}, is_mobile=True,
-        has_touch=True, device_scale_factor=2,
+        base_url=live_server.url,
+        viewport={"width": 390, "height": 844},
+        is_mobile=True,
+        has_touch=True,
+        device_scale_factor=2,
     )
     page = context.new_page()
     page.set_default_timeout(10_000)
@@ -148,13 +151,32 @@ def test_text_contrast_is_at_least_4_5_to_1(page, seeds):
     letter = DisputedItem.objects.get(treatment=NORCO).letter
     pages = {
         "/?q=norco": [
-            "body", ".lede", ".hint", "a", "mark", ".outcome--upheld", ".outcome--overturned",
-            ".facts dt", ".facet__rate", ".facet__count", ".chip", ".site-tagline",
-            ".site-name", "button", ".snippet", ".rate-line",
+            "body",
+            ".lede",
+            ".hint",
+            "a",
+            "mark",
+            ".outcome--upheld",
+            ".outcome--overturned",
+            ".facts dt",
+            ".facet__rate",
+            ".facet__count",
+            ".chip",
+            ".site-tagline",
+            ".site-name",
+            "button",
+            ".snippet",
+            ".rate-line",
         ],
         f"{letter.get_absolute_url()}?q=norco": [
-            ".letter-facts dt", ".letter-facts dd", ".similar", ".tag", ".item__number",
-            ".not-stated", "mark", ".outcome-inline",
+            ".letter-facts dt",
+            ".letter-facts dd",
+            ".similar",
+            ".tag",
+            ".item__number",
+            ".not-stated",
+            "mark",
+            ".outcome-inline",
         ],
     }
     for url, selectors in pages.items():

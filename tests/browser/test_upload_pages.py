@@ -1,4 +1,5 @@
 """A staff member logs in, uploads two files and reads the per-file report, in headless Chromium."""
+
 from __future__ import annotations
 
 import pytest
@@ -13,9 +14,7 @@ PASSWORD = "a long enough passphrase"
 @pytest.fixture
 def clerk(django_user_model):
     """Staff with the ingest permission and nothing else: the person the upload page is for."""
-    user = django_user_model.objects.create_user(
-        username="clerk", password=PASSWORD, is_staff=True
-    )
+    user = django_user_model.objects.create_user(username="clerk", password=PASSWORD, is_staff=True)
     user.user_permissions.add(
         Permission.objects.get(content_type__app_label="decisions", codename="add_letter")
     )
@@ -51,7 +50,9 @@ def test_log_in_upload_two_files_and_read_the_report(page, screenshot, clerk, tm
         "Binary file (PNG image), not a PDF or text",
     ]
     assert page.locator(".run-summary").inner_text().split("\n") == [
-        "1 added", "0 already stored", "1 not loaded",
+        "1 added",
+        "0 already stored",
+        "1 not loaded",
     ]
 
     letter = Letter.objects.get()

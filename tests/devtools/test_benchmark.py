@@ -1,5 +1,6 @@
 """The benchmark's own arithmetic and the environment of what it measures (the command itself
 runs for minutes: see BENCHMARKS.md)."""
+
 from __future__ import annotations
 
 from devtools.management.commands.benchmark import Timing, count_records, production_environment
@@ -24,9 +25,14 @@ def test_percentiles_pick_a_sample():
 
 
 def test_the_servers_it_starts_run_the_production_settings(tmp_path):
-    env = production_environment("postgres://postgres@127.0.0.1:5432/imr_never_connected", tmp_path / "media")
-    settings = django_process(env, """
+    env = production_environment(
+        "postgres://postgres@127.0.0.1:5432/imr_never_connected", tmp_path / "media"
+    )
+    settings = django_process(
+        env,
+        """
         from django.conf import settings
         result = [settings.DEBUG, settings.SESSION_COOKIE_SECURE, str(settings.MEDIA_ROOT)]
-    """)
+    """,
+    )
     assert settings == [False, True, str(tmp_path / "media")]

@@ -18,12 +18,31 @@ def test_generate_corpus_command(tmp_path: Path):
     """The command end to end, in its own process: no database, manage.py's own (development)
     settings."""
     env = {name: value for name, value in os.environ.items() if name != "DJANGO_SETTINGS_MODULE"}
-    command = [sys.executable, "manage.py", "generate_corpus", str(tmp_path), "--letters", "30", "--seed", "9", "--workers", "2", "--with-truth"]
+    command = [
+        sys.executable,
+        "manage.py",
+        "generate_corpus",
+        str(tmp_path),
+        "--letters",
+        "30",
+        "--seed",
+        "9",
+        "--workers",
+        "2",
+        "--with-truth",
+    ]
     done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert re.search(r"^30 letters written to .+ letters/s", done.stdout)
     text, expected = generate_letter(9, 29)
     assert letter_path(tmp_path, 29).read_bytes() == text.encode("utf-8")
     assert json.loads(letter_path(tmp_path, 29, ".json").read_text()) == expected
-    refused = subprocess.run([*command[:5], "0", *command[6:]], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    refused = subprocess.run(
+        [*command[:5], "0", *command[6:]],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert refused.returncode != 0 and "--letters" in refused.stderr

@@ -1,5 +1,6 @@
 """Time budgets: a search whose statements run past IMR_SEARCH_STATEMENT_MS still answers,
 with what it could count and read in time, and says what it left out."""
+
 from __future__ import annotations
 
 from collections import Counter

@@ -8,6 +8,7 @@ computed on the fly from the text (as the item's generated column once was), and
 counted in Python. That corpus is 150 synthetic letters, ingested for real, so the values are
 as varied as the benchmark's.
 """
+
 from __future__ import annotations
 
 from collections import Counter
@@ -71,22 +72,22 @@ def test_facet_counts_equal_the_results_of_choosing_that_value(six_decisions, pa
                 everything = {k: v for k, v in with_value.items() if k != "outcome"}
                 overturned = {**everything, "outcome": "overturned"}
                 assert (value.overturned, value.decided) == (
-                    len(found(overturned)), len(found(everything)),
+                    len(found(overturned)),
+                    len(found(everything)),
                 ), (facet, value)
 
 
 def test_facets_list_every_value_once_with_counts(six_decisions):
     facets = item_search(item_filterset({})).facets
-    counts = {
-        facet: {v.value: v.hits for v in values} for facet, values in facets.values.items()
-    }
+    counts = {facet: {v.value: v.hits for v in values} for facet, values in facets.values.items()}
     assert counts["outcome"] == {"upheld": 4, "overturned": 2}
     assert counts["guideline"] == {"MTUS": 6, "ODG": 1}
     assert counts["document"] == {CHRONIC_PAIN: 4, LOW_BACK: 2, "Low Back Chapter": 1}
     assert counts["cited_page"][f"{CHRONIC_PAIN}:91"] == 2
     assert counts["mismatch"] == {"true": 2}
     assert counts["specialty"] == {
-        "Orthopedic Surgery": 2, "Occupational Medicine": 2,
+        "Orthopedic Surgery": 2,
+        "Occupational Medicine": 2,
         "Physical Medicine & Rehabilitation": 2,
     }
     assert (facets.total, facets.overturned, facets.decided) == (6, 2, 6)
@@ -175,8 +176,13 @@ def reference(params: dict) -> tuple[int, int, int, dict[str, list[FacetValue]],
     columns = ["id", "decision_date", *(c for c in ("in_treatment",) if query is not None)]
     rows = list(
         items.values(
-            *columns, "outcome", "reviewer_specialty", "guideline_mismatch",
-            "reviewer_guidelines", "reviewer_documents", "reviewer_pages",
+            *columns,
+            "outcome",
+            "reviewer_specialty",
+            "guideline_mismatch",
+            "reviewer_guidelines",
+            "reviewer_documents",
+            "reviewer_pages",
         )
     )
     chosen = {**data, "mismatch": "true" if data["mismatch"] else ""}
@@ -198,6 +204,7 @@ def reference(params: dict) -> tuple[int, int, int, dict[str, list[FacetValue]],
     values["mismatch"] = [v for v in values["mismatch"] if v.value == "true"]
     listed = [row for row in rows if outcome in ("", row["outcome"])]
     sort = data["sort"] or (Sort.RELEVANCE if query is not None else Sort.NEWEST)
+
     def dated(row: dict) -> tuple:
         return (row["decision_date"] is not None, row["decision_date"] or date.min)
 

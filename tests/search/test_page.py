@@ -1,4 +1,5 @@
 """The search page: parameters, what a result shows, facet links, errors, query counts."""
+
 from __future__ import annotations
 
 import re
@@ -23,7 +24,7 @@ def params_of(href: str) -> dict[str, list[str]]:
 def test_norco_is_found_with_its_outcome_in_plain_words_and_its_reviewer(client, seeds):
     html = client.get("/", {"q": "Norco"}).content.decode()
     assert "2 decisions matching “Norco”" in html
-    result = html[html.index('class="result"'):]
+    result = html[html.index('class="result"') :]
     assert "<mark>Norco</mark> 10/325mg, #120" in result
     assert "Overturned: treatment approved" in result
     assert "Occupational Medicine" in result
@@ -48,7 +49,9 @@ def test_facet_links_add_their_value_and_keep_the_other_parameters(client, seeds
         h for h in links(html) if params_of(h).get("specialty") == ["Occupational Medicine"]
     )
     assert params_of(specialty) == {
-        "q": ["injection"], "sort": ["newest"], "specialty": ["Occupational Medicine"]
+        "q": ["injection"],
+        "sort": ["newest"],
+        "specialty": ["Occupational Medicine"],
     }
     filtered = client.get(specialty).content.decode()
     assert "2 decisions matching “injection”" in filtered
@@ -58,7 +61,7 @@ def test_facet_links_add_their_value_and_keep_the_other_parameters(client, seeds
 
 def test_facets_show_counts_and_overturn_rates(client, seeds):
     html = client.get("/").content.decode()
-    facets = html[html.index('class="facets"'):]
+    facets = html[html.index('class="facets"') :]
     assert re.search(r'Occupational Medicine</span>\s*<span class="facet__count">4</span>', facets)
     assert "25% overturned" in facets  # 1 of Occupational Medicine's 4 items
     assert "Chronic Pain Medical Treatment Guidelines, p. 46" in facets
@@ -72,7 +75,9 @@ def test_counts_read_with_thousands_separators(client):
         DisputedItem(letter=letter, position=n, treatment="Norco", outcome="upheld", rationale="x")
         for n in range(1, 1235)
     )
-    text = re.sub(r"\s+", " ", unescape(client.get("/", {"q": "norco", "page": "2"}).content.decode()))
+    text = re.sub(
+        r"\s+", " ", unescape(client.get("/", {"q": "norco", "page": "2"}).content.decode())
+    )
     assert "1,234 decisions matching" in text
     assert "Download all 1,234:" in text
     assert "Results 21–40 of 1,234 · page 2 of 62" in text
@@ -160,7 +165,9 @@ def test_a_results_page_costs_the_same_statements_whatever_its_length(client, co
     letter = make_letter(patient_sex="female")
     for n in range(count):
         make_item(
-            letter, treatment=f"Norco {n}", rationale="Opioids for moderate pain.",
+            letter,
+            treatment=f"Norco {n}",
+            rationale="Opioids for moderate pain.",
             reviewer_guidelines=["MTUS"],
         )
     with CaptureQueriesContext(connection) as captured:

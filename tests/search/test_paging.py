@@ -1,5 +1,6 @@
 """Paging: pages split the results without overlap, and a page's rows carry their snippets
 (highlights as sentinels) and both parties' citations."""
+
 from __future__ import annotations
 
 import pytest
@@ -28,8 +29,11 @@ def test_snippets_mark_matches_with_sentinels_only(six_decisions):
 
 
 def test_page_items_carry_both_parties_citations(six_decisions):
-    item = next(i for i in item_search(item_filterset({"mismatch": "on"})).items
-                if i.treatment.startswith("MRI"))
+    item = next(
+        i
+        for i in item_search(item_filterset({"mismatch": "on"})).items
+        if i.treatment.startswith("MRI")
+    )
     assert [(c["guideline"], c["document"], c["pages"]) for c in item.reviewer_cited] == [
         ("MTUS", LOW_BACK, [303, 304])
     ]

@@ -1,5 +1,6 @@
 """The query-string contract: every filter alone and combined, the websearch syntax, invalid
 values as form errors, and no results but through the planner."""
+
 from __future__ import annotations
 
 import itertools
@@ -48,11 +49,20 @@ def test_filters_combine_freely(six_decisions):
 
 def test_all_filters_at_once(six_decisions):
     params = {
-        "q": "opioids", "outcome": "overturned", "specialty": "Occupational Medicine",
-        "guideline": "MTUS", "document": CHRONIC_PAIN, "cited_page": f"{CHRONIC_PAIN}:91",
-        "treatment": "Norco 10/325mg, #120", "injured_from": "2013-01-01",
-        "injured_to": "2014-01-01", "age_min": "30", "age_max": "35", "sex": "female",
-        "sort": "newest", "page": "1",
+        "q": "opioids",
+        "outcome": "overturned",
+        "specialty": "Occupational Medicine",
+        "guideline": "MTUS",
+        "document": CHRONIC_PAIN,
+        "cited_page": f"{CHRONIC_PAIN}:91",
+        "treatment": "Norco 10/325mg, #120",
+        "injured_from": "2013-01-01",
+        "injured_to": "2014-01-01",
+        "age_min": "30",
+        "age_max": "35",
+        "sex": "female",
+        "sort": "newest",
+        "page": "1",
     }
     assert found(params) == ["Norco 10/325mg, #120"]
     assert found({**params, "mismatch": "on"}) == []

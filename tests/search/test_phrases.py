@@ -7,6 +7,7 @@ words, repeated words, apostrophes. For each query the entries matched through
 `Plan.entry_match` must be exactly those matching `search_vector @@ websearch_to_tsquery`.
 test_counting.py holds the whole search's phrase results against a reference.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -31,7 +32,10 @@ def w(lexeme: str) -> Word:
         ("'a' & 'b' | 'c'", Or((And((w("a"), w("b"))), w("c")))),
         ("'a' <-> 'b' <2> 'c'", Phrase((w("a"), w("b"), w("c")), (1, 2))),
         ("!'a' & 'b'", And((Not(w("a")), w("b")))),
-        ("'knee' & !( 'knee' <-> 'brace' )", And((w("knee"), Not(Phrase((w("knee"), w("brace")), (1,)))))),
+        (
+            "'knee' & !( 'knee' <-> 'brace' )",
+            And((w("knee"), Not(Phrase((w("knee"), w("brace")), (1,))))),
+        ),
         ("'pain':* & 'x':AB", And((Word("pain", plain=False), Word("x", plain=False)))),
         ("'it''s' & 'back\\\\slash'", And((w("it's"), w("back\\slash")))),
         ("", None),
@@ -140,8 +144,8 @@ QUERIES = [
     '"activity and functional restoration"',
     '"epidural steroid injection"',
     '"steroid epidural injection" -"knee brace"',
-    "\"O'Neil test\"",
-    "\"patient's knee pain\"",
+    '"O\'Neil test"',
+    '"patient\'s knee pain"',
     '"anti-inflammatory medications"',
     '"anti inflammatory medications"',
     '"restoration program program"',

@@ -1,4 +1,5 @@
 """The plan: the result orders, and each hot statement reading by its index."""
+
 from __future__ import annotations
 
 import pytest
@@ -15,7 +16,9 @@ def test_relevance_puts_treatment_matches_first(six_decisions):
     # "Norco" is the treatment of two items and only mentioned in Flexeril's rationale.
     assert found({"q": "norco"})[-1] == "Flexeril 7.5mg, #60"
     assert found({"q": "norco", "sort": "oldest"}) == [
-        "Norco 10/325mg, #120", "Flexeril 7.5mg, #60", "NORCO 10/325 mg #120"
+        "Norco 10/325mg, #120",
+        "Flexeril 7.5mg, #60",
+        "NORCO 10/325 mg #120",
     ]
 
 
@@ -64,4 +67,3 @@ def test_the_hot_statements_use_their_indexes(synthetic_corpus, params, indexes)
     for statement, names in zip(statements, indexes):
         plan = plan_of(statement)
         assert any(name in plan for name in names) if names else "Scan" not in plan, plan
-

@@ -1,4 +1,5 @@
 """Export: the whole result set (not one page) as CSV and JSON, streamed, same filters."""
+
 from __future__ import annotations
 
 import csv
@@ -33,8 +34,11 @@ def many_items() -> int:
     count = EXPORT_CHUNK + 150
     DisputedItem.objects.bulk_create(
         DisputedItem(
-            letter=letter, position=n, treatment=f"Physical therapy {n}",
-            outcome="overturned" if n % 10 == 0 else "upheld", rationale="Therapy is indicated.",
+            letter=letter,
+            position=n,
+            treatment=f"Physical therapy {n}",
+            outcome="overturned" if n % 10 == 0 else "upheld",
+            rationale="Therapy is indicated.",
         )
         for n in range(1, count + 1)
     )
@@ -101,11 +105,14 @@ def test_csv_and_json_hold_the_same_rows_in_the_same_order(client, letters_dir, 
 def test_csv_neutralises_spreadsheet_formulas(client):
     letter = make_letter()
     DisputedItem.objects.create(
-        letter=letter, position=1, treatment="=HYPERLINK(\"http://x\")", outcome="upheld",
+        letter=letter,
+        position=1,
+        treatment='=HYPERLINK("http://x")',
+        outcome="upheld",
         rationale="-2+3 is not a rationale",
     )
     [row] = csv_rows(client.get("/export.csv"))
-    assert row["treatment"] == "'=HYPERLINK(\"http://x\")"
+    assert row["treatment"] == '\'=HYPERLINK("http://x")'
     assert row["rationale"] == "'-2+3 is not a rationale"
 
 

@@ -1,4 +1,5 @@
 """The letter page: reviewer, summary, every item with its bases, anchors, highlights, similar."""
+
 from __future__ import annotations
 
 import re
@@ -29,7 +30,7 @@ def test_letter_shows_reviewer_summary_and_every_item_at_its_anchor(client, norc
     assert html.count('class="item"') == 4
     for position in range(1, 5):
         assert f'id="item-{position}"' in html
-    norco = html[html.index('id="item-3"'):html.index('id="item-4"')]
+    norco = html[html.index('id="item-3"') : html.index('id="item-4"')]
     assert "Norco 10/325mg, #120" in norco
     assert "Overturned: treatment approved" in norco
     assert "The claims administrator relied on" in norco and "The IMR reviewer relied on" in norco
@@ -47,11 +48,11 @@ def test_letter_summary_is_clean_paragraphs(client):
 
 def test_search_terms_are_highlighted_when_coming_from_a_search(client, norco_letter):
     html = client.get(norco_letter.get_absolute_url(), {"q": "norco"}).content.decode()
-    norco = html[html.index('id="item-3"'):html.index('id="item-4"')]
+    norco = html[html.index('id="item-3"') : html.index('id="item-4"')]
     assert "<mark>Norco</mark> 10/325mg, #120" in norco
     assert "first-time request for <mark>Norco</mark>" in norco
     assert "Back to the search for “norco”" in html
-    summary = html[html.index("Clinical case summary"):html.index('id="item-1"')]
+    summary = html[html.index("Clinical case summary") : html.index('id="item-1"')]
     assert "<mark>Norco</mark> and Flexeril" in summary
 
 
@@ -69,7 +70,7 @@ def test_nulls_read_not_stated(client):
     letter = make_letter(reviewer_specialty=None)
     make_item(letter, claims_administrator_basis=None)
     html = client.get(letter.get_absolute_url()).content.decode()
-    facts = html[html.index("Who decided"):html.index("Clinical case summary")]
+    facts = html[html.index("Who decided") : html.index("Clinical case summary")]
     assert facts.count("not stated") >= 5
     assert re.search(r"Reviewer specialty</dt><dd>not stated", facts)
 
@@ -88,7 +89,7 @@ def test_original_text_is_one_click_away_as_plain_text(client, norco_letter):
 def test_similar_decisions_link_to_items_in_other_letters(client, norco_letter):
     other = make_item(treatment="NORCO 10/325 mg, #120", outcome="upheld")
     html = client.get(norco_letter.get_absolute_url()).content.decode()
-    norco = html[html.index('id="item-3"'):html.index('id="item-4"')]
+    norco = html[html.index('id="item-3"') : html.index('id="item-4"')]
     assert f'href="/letters/{other.letter_id}/#item-1"' in norco
     assert "?treatment=Norco%2010/325mg%2C%20%23120" in norco
     assert "?cited_page=Chronic%20Pain%20Medical%20Treatment%20Guidelines%3A91" in norco

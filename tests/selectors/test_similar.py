@@ -1,4 +1,5 @@
 """Similar decisions: other letters' items with the same treatment wording or a cited page."""
+
 from __future__ import annotations
 
 import pytest

@@ -4,6 +4,7 @@ Runs only with DEBUG on: a production database never gets an account whose passw
 to a terminal. It does nothing when any superuser exists, so `make setup` can run it every time.
 The password is IMR_ADMIN_PASSWORD when set, otherwise random, and is printed once.
 """
+
 from __future__ import annotations
 
 import os

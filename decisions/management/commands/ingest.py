@@ -7,6 +7,7 @@ letter is already stored, and records no run when nothing is left: a load that i
 (`make run` loading the fixture letters every time) adds nothing to the ingest history,
 while an admin's plain ingest of files already stored is still a run with its duplicates.
 """
+
 from __future__ import annotations
 
 import os
@@ -206,6 +207,8 @@ class Command(BaseCommand):
         )
         if skip_stored:
             line += f"; skipped {skipped} already stored"
-        self.stdout.write(self.style.SUCCESS(line) if not summary.failed else self.style.WARNING(line))
+        self.stdout.write(
+            self.style.SUCCESS(line) if not summary.failed else self.style.WARNING(line)
+        )
         if summary.failed:
             raise CommandError(f"{summary.failed} files failed", returncode=1)

@@ -4,6 +4,7 @@ The output is a public contract that people script against (documented in the RE
 JSON array, one object per file in argument order; a file that cannot be read or parsed gives
 {"source", "error"} in its place and makes the exit status non-zero.
 """
+
 from __future__ import annotations
 
 import json
@@ -39,4 +40,6 @@ class Command(BaseCommand):
         self.stdout.write(json.dumps(results, indent=2, ensure_ascii=False))
         failed = sum("error" in r for r in results)
         if failed:
-            raise CommandError(f"{failed} of {len(results)} files could not be parsed", returncode=1)
+            raise CommandError(
+                f"{failed} of {len(results)} files could not be parsed", returncode=1
+            )

@@ -4,6 +4,7 @@ Both call `decisions.services.reparse.letters_reparse`. Letters are updated in p
 URLs stay); the command prints what changed per letter and the letters that no longer parse,
 which are left as they were. Exit status 1 when any letter failed, like `ingest`.
 """
+
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
@@ -66,9 +67,7 @@ class Command(BaseCommand):
             elif verbosity >= 2 or (verbosity >= 1 and result.status == CHANGED):
                 self.stdout.write(result.describe())
 
-        summary = letters_reparse(
-            letters, dry_run=dry_run, on_result=report, chunk_size=chunk_size
-        )
+        summary = letters_reparse(letters, dry_run=dry_run, on_result=report, chunk_size=chunk_size)
         line = summary.describe()
         self.stdout.write(self.style.WARNING(line) if summary.failed else self.style.SUCCESS(line))
         if summary.failed:

@@ -4,6 +4,7 @@ A migration freezes what it installs: after changing decisions/schema.py or the 
 the parts that changed from this output into the new migration (tests/test_schema.py fails
 until the database holds exactly this). Touches no database.
 """
+
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand

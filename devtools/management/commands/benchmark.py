@@ -8,6 +8,7 @@ server), drives them over HTTP and prints a table. Nothing here is imported by t
 Repetitions of a query vary its `page` (or letter id), so no cache keyed on the request can
 answer a repeat; each request still computes the exact total and every facet.
 """
+
 from __future__ import annotations
 
 import os
@@ -36,12 +37,21 @@ from devtools.synthetic import write_corpus
 
 # (label, GET parameters): the analyst queries of issue #5.
 QUERIES = [
-    ('"epidural steroid injection", overturned', {"q": "epidural steroid injection", "outcome": "overturned"}),
+    (
+        '"epidural steroid injection", overturned',
+        {"q": "epidural steroid injection", "outcome": "overturned"},
+    ),
     ("norco, with facets", {"q": "norco"}),
-    ("specialty + outcome, newest first", {"specialty": "Orthopedic Surgery", "outcome": "upheld", "sort": "newest"}),
+    (
+        "specialty + outcome, newest first",
+        {"specialty": "Orthopedic Surgery", "outcome": "upheld", "sort": "newest"},
+    ),
     ('phrase "functional restoration program"', {"q": '"functional restoration program"'}),
     ("unfiltered list, page 500+", {"page_base": 500}),
-    ("citing MTUS Chronic Pain p. 46", {"cited_page": "Chronic Pain Medical Treatment Guidelines:46"}),
+    (
+        "citing MTUS Chronic Pain p. 46",
+        {"cited_page": "Chronic Pain Medical Treatment Guidelines:46"},
+    ),
     ("rare term testosterone, with facets", {"q": "testosterone"}),
 ]
 EXPORT_PARAMS = {"outcome": "overturned"}
@@ -105,7 +115,9 @@ class Command(BaseCommand):
             help="Keep the benchmark database if it already holds this corpus (migrating it); "
             "only measure queries.",
         )
-        parser.add_argument("--port", type=int, default=0, help="gunicorn port (default: a free one).")
+        parser.add_argument(
+            "--port", type=int, default=0, help="gunicorn port (default: a free one)."
+        )
 
     def handle(self, *args, letters, seed, repeat, workers, out, reuse, port, **options):
         out_dir = Path(out).resolve()
@@ -139,11 +151,13 @@ class Command(BaseCommand):
         finally:
             server.terminate()
             server.wait(timeout=30)
-        rows.append((
-            "machine speed, before / after the queries",
-            f"Python loop {before[0]:,.0f} / {after[0]:,.0f} ms; "
-            f"Postgres count of generated rows {before[1]:,.0f} / {after[1]:,.0f} ms",
-        ))
+        rows.append(
+            (
+                "machine speed, before / after the queries",
+                f"Python loop {before[0]:,.0f} / {after[0]:,.0f} ms; "
+                f"Postgres count of generated rows {before[1]:,.0f} / {after[1]:,.0f} ms",
+            )
+        )
         report = self.render(letters, seed, counts, rows, timings, repeat)
         self.stdout.write(report)
         (out_dir / f"results-{letters}-s{seed}.md").write_text(report)
@@ -172,7 +186,9 @@ class Command(BaseCommand):
 
     def database_letters(self, db_name: str) -> int | None:
         with self.admin_connection() as admin:
-            if not admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [db_name]).fetchone():
+            if not admin.execute(
+                "SELECT 1 FROM pg_database WHERE datname = %s", [db_name]
+            ).fetchone():
                 return None
         try:
             with self.bench_connection(db_name) as conn:
@@ -187,7 +203,9 @@ class Command(BaseCommand):
 
     def recreate_database(self, db_name: str) -> None:
         with self.admin_connection() as admin:
-            admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(db_name)))
+            admin.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(db_name))
+            )
             admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(db_name)))
 
     def database_stats(self, db_name: str) -> dict[str, str]:
@@ -212,17 +230,28 @@ class Command(BaseCommand):
         write_corpus(corpus, letters, seed, workers)
         marker.write_text(str(letters))
         elapsed = time.monotonic() - started
-        rows.append(("corpus generation", f"{letters:,} letters in {elapsed:,.1f} s ({letters / elapsed:,.0f}/s)"))
+        rows.append(
+            (
+                "corpus generation",
+                f"{letters:,} letters in {elapsed:,.1f} s ({letters / elapsed:,.0f}/s)",
+            )
+        )
 
     def run_manage(self, env: dict[str, str], *args: str) -> None:
-        subprocess.run([sys.executable, "manage.py", *args], env=env, check=True, cwd=settings.BASE_DIR)
+        subprocess.run(
+            [sys.executable, "manage.py", *args], env=env, check=True, cwd=settings.BASE_DIR
+        )
 
     def ingest(self, env: dict[str, str], corpus: Path, rows) -> None:
         """The ingest command as an admin runs it, with its default workers and writers."""
         started = time.monotonic()
         process = subprocess.Popen(
             [sys.executable, "manage.py", "ingest", str(corpus)],
-            env=env, cwd=settings.BASE_DIR, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            env=env,
+            cwd=settings.BASE_DIR,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
         )
         rss = PeakRss(process.pid)
         stdout, stderr = process.communicate()
@@ -232,18 +261,36 @@ class Command(BaseCommand):
             raise CommandError(f"ingest failed ({process.returncode}):\n{stdout}\n{stderr[-3000:]}")
         summary = stdout.strip().splitlines()[-1]
         created = int(re.search(r"created (\d+)", summary).group(1))
-        rows.append(("ingest (end to end, wall clock)", f"{created:,} letters in {elapsed:,.1f} s = {created / elapsed:,.0f} letters/s"))
+        rows.append(
+            (
+                "ingest (end to end, wall clock)",
+                f"{created:,} letters in {elapsed:,.1f} s = {created / elapsed:,.0f} letters/s",
+            )
+        )
         rows.append(("ingest summary line", summary))
-        workers = f"largest parse worker {mb(rss.peak_child)}" if rss.peak_child else "no parse workers"
+        workers = (
+            f"largest parse worker {mb(rss.peak_child)}" if rss.peak_child else "no parse workers"
+        )
         rows.append(("ingest peak RSS", f"main process {mb(rss.peak_main)}, {workers}"))
 
     def start_gunicorn(self, env: dict[str, str], port: int) -> subprocess.Popen:
         server = subprocess.Popen(
             [
-                sys.executable, "-m", "gunicorn", "imr_site.wsgi", "--bind", f"127.0.0.1:{port}",
-                "--workers", str(os.cpu_count() or 2), "--timeout", "600", "--log-level", "warning",
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "imr_site.wsgi",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                str(os.cpu_count() or 2),
+                "--timeout",
+                "600",
+                "--log-level",
+                "warning",
             ],
-            env=env, cwd=settings.BASE_DIR,
+            env=env,
+            cwd=settings.BASE_DIR,
         )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -285,7 +332,9 @@ class Command(BaseCommand):
         urls = [f"{base}/", f"{base}/?{urlencode({'q': 'physical therapy'})}", f"{base}/letters/1/"]
         workers = os.cpu_count() or 2
         for url in urls * 2:
-            threads = [threading.Thread(target=self.fetch_quietly, args=(url,)) for _ in range(workers)]
+            threads = [
+                threading.Thread(target=self.fetch_quietly, args=(url,)) for _ in range(workers)
+            ]
             for thread in threads:
                 thread.start()
             for thread in threads:

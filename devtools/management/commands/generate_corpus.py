@@ -8,6 +8,7 @@ rerun on the same corpus and any letter regenerated from its file name. With --w
 letter gets the parse a correct parser returns, for checking the parser against the generator.
 The corpus is plain files for `manage.py ingest`; nothing touches the database.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -35,28 +36,48 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "out_dir", metavar="OUT_DIR",
+            "out_dir",
+            metavar="OUT_DIR",
             help="Folder to write into, created if missing; letters already there with the same indexes are overwritten.",
         )
         parser.add_argument(
-            "--letters", type=positive_int, required=True, metavar="N",
+            "--letters",
+            type=positive_int,
+            required=True,
+            metavar="N",
             help="How many letters to write: indexes 0 to N-1.",
         )
         parser.add_argument(
-            "--seed", type=int, required=True, metavar="S",
+            "--seed",
+            type=int,
+            required=True,
+            metavar="S",
             help="Corpus seed. The same seed and index always give the same letter, byte for byte.",
         )
         parser.add_argument(
-            "--workers", type=positive_int, default=os.cpu_count() or 1, metavar="W",
+            "--workers",
+            type=positive_int,
+            default=os.cpu_count() or 1,
+            metavar="W",
             help="Processes generating and writing letters (default: the number of CPUs). Does not change the output.",
         )
         parser.add_argument(
-            "--with-truth", action="store_true",
+            "--with-truth",
+            action="store_true",
             help="Also write <index>.json beside each letter: its expected parse in the JSON shape of "
             "decisions/parsing/CONTRACT.md, without source and sha256.",
         )
 
-    def handle(self, *args, out_dir: str, letters: int, seed: int, workers: int, with_truth: bool, **options):
+    def handle(
+        self,
+        *args,
+        out_dir: str,
+        letters: int,
+        seed: int,
+        workers: int,
+        with_truth: bool,
+        **options,
+    ):
         try:
             stats = write_corpus(Path(out_dir), letters, seed, workers, with_truth=with_truth)
         except OSError as error:

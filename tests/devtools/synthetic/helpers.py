@@ -15,7 +15,9 @@ from devtools.synthetic import generate_letter
 SEED = 20260101
 SAMPLE = 2000
 
-TYPOGRAPHIC = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-"})
+TYPOGRAPHIC = str.maketrans(
+    {"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-"}
+)
 HEADER_DATES = ("date_assigned", "decision_date", "ur_denial_date", "application_received")
 
 

@@ -45,7 +45,10 @@ def test_write_corpus_does_not_depend_on_the_worker_count(tmp_path: Path):
     write_corpus(tmp_path / "one", 1100, 3, workers=1)
     write_corpus(tmp_path / "two", 1100, 3, workers=2)
     for index in (0, 500, 1099):
-        assert letter_path(tmp_path / "one", index).read_bytes() == letter_path(tmp_path / "two", index).read_bytes()
+        assert (
+            letter_path(tmp_path / "one", index).read_bytes()
+            == letter_path(tmp_path / "two", index).read_bytes()
+        )
     assert not letter_path(tmp_path / "one", 0, ".json").exists()
 
 
@@ -58,8 +61,13 @@ def test_a_letter_does_not_depend_on_the_process():
     )
     digests = {
         subprocess.run(
-            [sys.executable, "-c", digest], cwd=ROOT, env={**os.environ, "PYTHONHASHSEED": hash_seed},
-            capture_output=True, text=True, check=True, timeout=120,
+            [sys.executable, "-c", digest],
+            cwd=ROOT,
+            env={**os.environ, "PYTHONHASHSEED": hash_seed},
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=120,
         ).stdout
         for hash_seed in ("1", "2")
     }

@@ -50,6 +50,13 @@ def test_seed_boilerplate_appears_word_for_word():
 def test_seeds_read_like_the_generator_writes():
     """The seeds, read by the same reader, show the shapes the generator imitates."""
     for found in seed_paragraphs().values():
-        assert any(p.startswith("Claims Administrator guideline: Decision based on MTUS Chronic Pain Treatment Guidelines") for p in found)
+        assert any(
+            p.startswith(
+                "Claims Administrator guideline: Decision based on MTUS Chronic Pain Treatment Guidelines"
+            )
+            for p in found
+        )
         assert any(re.fullmatch(r".+: (Upheld|Overturned)", p) for p in found)
-    assert "sensation bilaterally at L5-S1 and positive SLR" in " ".join(seed_paragraphs()["002_ff6d3744d5ceadfe.txt"])
+    assert "sensation bilaterally at L5-S1 and positive SLR" in " ".join(
+        seed_paragraphs()["002_ff6d3744d5ceadfe.txt"]
+    )

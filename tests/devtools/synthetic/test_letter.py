@@ -44,18 +44,64 @@ def test_request_mix_and_search_terms():
     def share(*words: str) -> float:
         return sum(any(w in t for w in words) for t in treatments) / len(items)
 
-    pharmaceutical = share("mg", "mcg", "cream", "gel", "patch", "compound", "medrol", "theramine", "sentra", "trepadone", "vitamin", "fioricet", "testosterone", "androgel", "tylenol", "ambien", "terocin")
-    opioids = share("norco", "hydrocodone", "percocet", "oxycodone", "oxycontin", "tramadol", "ultram", "codeine", "morphine", "ms contin", "methadone", "dilaudid", "opana", "fentanyl", "duragesic", "butrans", "nucynta")
+    pharmaceutical = share(
+        "mg",
+        "mcg",
+        "cream",
+        "gel",
+        "patch",
+        "compound",
+        "medrol",
+        "theramine",
+        "sentra",
+        "trepadone",
+        "vitamin",
+        "fioricet",
+        "testosterone",
+        "androgel",
+        "tylenol",
+        "ambien",
+        "terocin",
+    )
+    opioids = share(
+        "norco",
+        "hydrocodone",
+        "percocet",
+        "oxycodone",
+        "oxycontin",
+        "tramadol",
+        "ultram",
+        "codeine",
+        "morphine",
+        "ms contin",
+        "methadone",
+        "dilaudid",
+        "opana",
+        "fentanyl",
+        "duragesic",
+        "butrans",
+        "nucynta",
+    )
     assert 0.28 <= pharmaceutical <= 0.42
     assert 0.2 <= opioids / pharmaceutical <= 0.33
-    assert 0.08 <= sum(bool(re.search(r"epidural|\besi\b", t)) for t in treatments) / len(items) <= 0.13
+    assert (
+        0.08
+        <= sum(bool(re.search(r"epidural|\besi\b", t)) for t in treatments) / len(items)
+        <= 0.13
+    )
     assert 0.04 <= share("norco") <= 0.08
     assert 0.01 <= share("functional restoration") <= 0.03
     assert share(" x 12 sessions", " x 12") > 0
     letters_with = Counter()
     for text, _ in corpus():
         flat = " ".join(" ".join(paragraphs(text)).lower().split())
-        for term in ("epidural steroid injection", "norco", "functional restoration program", "testosterone", "medically necessary"):
+        for term in (
+            "epidural steroid injection",
+            "norco",
+            "functional restoration program",
+            "testosterone",
+            "medically necessary",
+        ):
             letters_with[term] += term in flat
     assert letters_with["medically necessary"] / SAMPLE >= 0.97
     assert 0.1 <= letters_with["epidural steroid injection"] / SAMPLE <= 0.3
@@ -68,9 +114,25 @@ def test_reviewers_look_like_the_published_mix():
     reviewers = [expected["reviewer"] for _, expected in corpus()]
     specialties = Counter(r["specialty"].replace("&", "and") for r in reviewers)
     top_five = {name for name, _ in specialties.most_common(5)}
-    assert {"Physical Medicine and Rehabilitation", "Occupational Medicine", "Orthopedic Surgery", "Anesthesiology"} <= top_five
-    assert {"Neurology", "Psychiatry", "Chiropractor", "Emergency Medicine", "Family Practice", "Internal Medicine"} <= set(specialties)
-    assert any(r["subspecialty"] in ("Pain Medicine", "Pain Management") for r in reviewers if r["specialty"] == "Anesthesiology")
+    assert {
+        "Physical Medicine and Rehabilitation",
+        "Occupational Medicine",
+        "Orthopedic Surgery",
+        "Anesthesiology",
+    } <= top_five
+    assert {
+        "Neurology",
+        "Psychiatry",
+        "Chiropractor",
+        "Emergency Medicine",
+        "Family Practice",
+        "Internal Medicine",
+    } <= set(specialties)
+    assert any(
+        r["subspecialty"] in ("Pain Medicine", "Pain Management")
+        for r in reviewers
+        if r["specialty"] == "Anesthesiology"
+    )
     california_only = sum(r["licensed_in"] == ["California"] for r in reviewers) / len(reviewers)
     assert 0.8 <= california_only <= 0.95
     assert any(len(r["licensed_in"]) > 1 for r in reviewers)
@@ -85,7 +147,9 @@ def test_guideline_families_differ_for_a_fifth_of_the_items():
     def family(basis: dict) -> str | None:
         return basis["citations"][0]["guideline"] if basis["citations"] else None
 
-    differ = sum(family(i["claims_administrator_basis"]) != family(i["reviewer_basis"]) for i in items) / len(items)
+    differ = sum(
+        family(i["claims_administrator_basis"]) != family(i["reviewer_basis"]) for i in items
+    ) / len(items)
     assert 0.15 <= differ <= 0.25
 
 
@@ -93,17 +157,32 @@ def test_every_variant_of_the_record_is_present():
     texts = [text for text, _ in corpus()]
     items = all_items()
     citations = [c for item in items for c in citations_of(item)]
-    bases = [item[key]["text"] for item in items for key in ("claims_administrator_basis", "reviewer_basis")]
+    bases = [
+        item[key]["text"]
+        for item in items
+        for key in ("claims_administrator_basis", "reviewer_basis")
+    ]
     patients = [expected["patient"] for _, expected in corpus()]
     assert {c["guideline"] for c in citations} == {"MTUS", "ODG", "ACOEM", "OTHER"}
     assert any(c["guideline"] == "MTUS" and c["document"] is None for c in citations)
     assert any(c["document"] == POSTSURGICAL for c in citations)
     assert any(" of 127" in c["text"] for c in citations)
     assert any(len(c["pages"]) > 1 for c in citations)
-    assert any(re.search(r"Page\(s\): \d+, ?[A-Za-z]", b) for b in bases)  # several citations in one paragraph
-    assert any(b.startswith("The Claims Administrator did not base their decision on the MTUS.") and "Non-MTUS Citation" in b for b in bases)
-    assert any(b.startswith("The Expert Reviewer did not base their decision on the MTUS.") for b in bases)
-    assert any(b == "The Claims Administrator did not cite any medical evidence for its decision." for b in bases)
+    assert any(
+        re.search(r"Page\(s\): \d+, ?[A-Za-z]", b) for b in bases
+    )  # several citations in one paragraph
+    assert any(
+        b.startswith("The Claims Administrator did not base their decision on the MTUS.")
+        and "Non-MTUS Citation" in b
+        for b in bases
+    )
+    assert any(
+        b.startswith("The Expert Reviewer did not base their decision on the MTUS.") for b in bases
+    )
+    assert any(
+        b == "The Claims Administrator did not cite any medical evidence for its decision."
+        for b in bases
+    )
     assert any(all(v is None for v in p.values()) for p in patients)
     assert any(p["age"] and p["sex"] is None for p in patients)
     assert {p["sex"] for p in patients} == {"male", "female", None}
@@ -129,13 +208,25 @@ def test_dates_are_spread_and_in_process_order():
         if expected["layout"] == "standard":
             assert all(expected[key] is None for key in HEADER_DATES + ("case_number",))
             continue
-        dates = [expected["patient"]["date_of_injury"], expected["ur_denial_date"], expected["application_received"], expected["date_assigned"], expected["decision_date"]]
+        dates = [
+            expected["patient"]["date_of_injury"],
+            expected["ur_denial_date"],
+            expected["application_received"],
+            expected["date_assigned"],
+            expected["decision_date"],
+        ]
         known = [date.fromisoformat(d) for d in dates if d]
         assert known == sorted(known) and len(set(known)) == len(known)
         decision = date.fromisoformat(expected["decision_date"])
         years[decision.year] += 1
         if expected["layout"] == "notice-2013":
-            assert decision.year == 2013 and expected["date_assigned"] is None and expected["case_number"].startswith("CM13-")
+            assert (
+                decision.year == 2013
+                and expected["date_assigned"] is None
+                and expected["case_number"].startswith("CM13-")
+            )
         else:
-            assert expected["case_number"][2:4] == expected["date_assigned"][2:4]  # CM<year assigned>-
+            assert (
+                expected["case_number"][2:4] == expected["date_assigned"][2:4]
+            )  # CM<year assigned>-
     assert set(years) == set(range(2013, 2027))

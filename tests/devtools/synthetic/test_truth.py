@@ -10,16 +10,33 @@ from decisions.guidelines import ACOEM_CHAPTERS, CHRONIC_PAIN, POSTSURGICAL
 from .helpers import HEADER_DATES, corpus, paragraphs
 
 LETTER_KEYS = [
-    "layout", "case_number", "date_assigned", "decision_date", "ur_denial_date", "application_received",
-    "reviewer", "patient", "case_summary", "documents_reviewed", "items",
+    "layout",
+    "case_number",
+    "date_assigned",
+    "decision_date",
+    "ur_denial_date",
+    "application_received",
+    "reviewer",
+    "patient",
+    "case_summary",
+    "documents_reviewed",
+    "items",
 ]
 ITEM_KEYS = ["treatment", "outcome", "rationale", "claims_administrator_basis", "reviewer_basis"]
 CITATION_KEYS = ["guideline", "document", "topic", "pages", "text"]
-MTUS_DOCUMENTS = {CHRONIC_PAIN, POSTSURGICAL} | {f"ACOEM Chapter {n} {title}" for n, title in ACOEM_CHAPTERS.items()}
+MTUS_DOCUMENTS = {CHRONIC_PAIN, POSTSURGICAL} | {
+    f"ACOEM Chapter {n} {title}" for n, title in ACOEM_CHAPTERS.items()
+}
 
 
 def assert_clean(value: str) -> None:
-    assert value and value == value.strip() and "  " not in value and "\n" not in value and value.isascii(), value
+    assert (
+        value
+        and value == value.strip()
+        and "  " not in value
+        and "\n" not in value
+        and value.isascii()
+    ), value
 
 
 def test_expected_dicts_have_the_contract_shape():
@@ -28,18 +45,29 @@ def test_expected_dicts_have_the_contract_shape():
         assert expected["layout"] in ("standard", "case-header", "notice-2013")
         for key in HEADER_DATES:
             assert expected[key] is None or date.fromisoformat(expected[key])
-        assert expected["case_number"] is None or re.fullmatch(r"CM\d\d-\d{7}", expected["case_number"])
+        assert expected["case_number"] is None or re.fullmatch(
+            r"CM\d\d-\d{7}", expected["case_number"]
+        )
         reviewer, patient = expected["reviewer"], expected["patient"]
-        assert list(reviewer) == ["specialty", "subspecialty", "licensed_in"] and list(patient) == ["age", "sex", "date_of_injury"]
+        assert list(reviewer) == ["specialty", "subspecialty", "licensed_in"] and list(patient) == [
+            "age",
+            "sex",
+            "date_of_injury",
+        ]
         assert_clean(reviewer["specialty"])
-        assert reviewer["subspecialty"] is None or reviewer["subspecialty"].strip() == reviewer["subspecialty"]
+        assert (
+            reviewer["subspecialty"] is None
+            or reviewer["subspecialty"].strip() == reviewer["subspecialty"]
+        )
         assert reviewer["licensed_in"] and all(isinstance(s, str) for s in reviewer["licensed_in"])
         assert patient["age"] is None or 18 <= patient["age"] <= 75
         assert patient["sex"] in ("male", "female", None)
         assert patient["date_of_injury"] is None or date.fromisoformat(patient["date_of_injury"])
         for paragraph in expected["case_summary"].split("\n\n"):
             assert_clean(paragraph)
-        assert expected["documents_reviewed"] is None or all(d == d.strip() and d for d in expected["documents_reviewed"])
+        assert expected["documents_reviewed"] is None or all(
+            d == d.strip() and d for d in expected["documents_reviewed"]
+        )
         assert expected["items"]
         for item in expected["items"]:
             assert list(item) == ITEM_KEYS
@@ -59,17 +87,25 @@ def assert_citation(citation: dict, basis: str) -> None:
     assert_clean(citation["text"])
     assert citation["text"] in basis
     pages = citation["pages"]
-    assert all(isinstance(p, int) and p > 0 for p in pages) and pages == sorted(set(pages)) and len(pages) <= 100
+    assert (
+        all(isinstance(p, int) and p > 0 for p in pages)
+        and pages == sorted(set(pages))
+        and len(pages) <= 100
+    )
     guideline, document = citation["guideline"], citation["document"]
     if guideline == "MTUS":
         assert document is None or document in MTUS_DOCUMENTS
         assert document is not None or citation["topic"]
     elif guideline == "ACOEM":
-        assert document in MTUS_DOCUMENTS - {CHRONIC_PAIN, POSTSURGICAL} and citation["topic"] is None
+        assert (
+            document in MTUS_DOCUMENTS - {CHRONIC_PAIN, POSTSURGICAL} and citation["topic"] is None
+        )
     elif guideline == "ODG":
         assert document.endswith("Chapter") and citation["topic"] and pages == []
     else:
-        assert guideline == "OTHER" and document is None and citation["topic"] is None and pages == []
+        assert (
+            guideline == "OTHER" and document is None and citation["topic"] is None and pages == []
+        )
     if citation["topic"] is not None:
         assert_clean(citation["topic"])
         assert citation["topic"] in citation["text"]
@@ -84,13 +120,23 @@ def test_expected_values_are_what_the_text_says():
         assert all(p in found for p in summary)
         for n, item in enumerate(expected["items"], 1):
             rationale = item["rationale"].split("\n\n")
-            ca, reviewer = item["claims_administrator_basis"]["text"], item["reviewer_basis"]["text"]
+            ca, reviewer = (
+                item["claims_administrator_basis"]["text"],
+                item["reviewer_basis"]["text"],
+            )
             if notice:
                 assert f"{n}) Regarding the request for {item['treatment']}:" in found
                 assert ca in found and reviewer in found
                 assert f"Rationale for the Decision: {rationale[0]}" in found
-                verdict = "is not medically necessary" if item["outcome"] == "upheld" else "is medically necessary"
-                assert f"{n}) MAXIMUS Federal Services, Inc. has determined the request for {item['treatment']} {verdict} and appropriate." in flat
+                verdict = (
+                    "is not medically necessary"
+                    if item["outcome"] == "upheld"
+                    else "is medically necessary"
+                )
+                assert (
+                    f"{n}) MAXIMUS Federal Services, Inc. has determined the request for {item['treatment']} {verdict} and appropriate."
+                    in flat
+                )
             else:
                 assert f"{item['treatment']}: {item['outcome'].capitalize()}" in found
                 assert f"Claims Administrator guideline: {ca}" in found
@@ -108,7 +154,9 @@ def test_expected_values_are_what_the_text_says():
         if expected["case_number"]:
             assert expected["case_number"] in flat
         reviewer = expected["reviewer"]
-        assert reviewer["specialty"] in flat and all(state in flat for state in reviewer["licensed_in"])
+        assert reviewer["specialty"] in flat and all(
+            state in flat for state in reviewer["licensed_in"]
+        )
         if reviewer["subspecialty"]:
             assert f"has a subspecialty in {reviewer['subspecialty']} and" in flat
         age = expected["patient"]["age"]
