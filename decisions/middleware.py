@@ -1,17 +1,23 @@
-"""Who may see and who may change data: the site-wide login switch and the ingest permission.
+"""Who may see and who may change data, and what query parameters may carry.
 
 The letters are public, redacted records, so browsing is open unless `IMR_LOGIN_REQUIRED` is
 set. Changing data (uploading, re-parsing) and reading the ingest history take one permission,
-`INGEST_PERMISSION`.
+`INGEST_PERMISSION`. No query parameter of ours carries a control character
+(`QueryControlCharactersMiddleware`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required, permission_required
 from django.contrib.auth.middleware import LoginRequiredMiddleware
+from django.http import QueryDict
+from django.utils.deprecation import MiddlewareMixin
+
+from .control_characters import without_control_characters
 
 # Django's own "Can add letter". Letters are never edited by hand (the admin is read-only for
 # them, because a hand edit would drift from the item rows that copy letter values and would be
@@ -43,3 +49,31 @@ class SiteLoginRequiredMiddleware(LoginRequiredMiddleware):
         if not settings.IMR_LOGIN_REQUIRED:
             return None
         return super().process_view(request, view_func, view_args, view_kwargs)
+
+
+class QueryControlCharactersMiddleware(MiddlewareMixin):
+    """Control characters out of every GET parameter, names and values, before a view reads one.
+
+    None of our query parameters can mean anything with one (a search, a filter value, a page
+    number, a login's `next`), and PostgreSQL refuses a NUL outright, which made one in a
+    letter page's `?q=` a server error. Removing them here covers every page, those added later
+    too, where checks in each view or form would have to be remembered for each new parameter;
+    removing rather than refusing keeps a shared link working when a stray character got into
+    it, and the page shows the value it answered. Form fields sent by POST are left to their
+    forms (Django's text fields refuse a NUL; a text area may need line breaks); Django drops
+    control characters from uploaded files' names, and the upload service from ZIP entries'.
+
+    Django's admin is left as Django made it: its parameters (field lookups, the encoded
+    `_changelist_filters`) are Django's contract, and it answers a NUL without an error. That
+    is why this runs as `process_view`, once the URL's namespace is known.
+    """
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if "admin" not in request.resolver_match.namespaces:
+            clean = without_control_characters
+            pairs = [
+                (clean(name), clean(value))
+                for name, values in request.GET.lists()
+                for value in values
+            ]
+            request.GET = QueryDict(urlencode(pairs))
