@@ -3,7 +3,8 @@
 The GET walk discovers the pages from the URLconf (Django's admin aside), so pages added later
 are walked without being listed here. Each hostile value is sent once per page, in every
 parameter a page of ours reads, in unknown parameters and as a parameter name, and once more
-in place of each path parameter. The POST pages are checked with hostile form fields.
+in place of each path parameter. The POST pages are checked with hostile form fields and
+uploaded file names.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import pytest
 from django.apps import apps
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.models import Permission
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
@@ -25,7 +27,8 @@ from django.urls.resolvers import RoutePattern
 from decisions.middleware import QueryControlCharactersMiddleware
 from decisions.models import Letter
 from decisions.search.parameters import ItemFilter, SearchForm
-from tests.conftest import FIXTURE_LETTERS, SEED_NAMES
+from tests.conftest import FIXTURE_LETTERS, SEED_NAMES, seed_text
+from tests.test_uploads import zip_of
 
 pytestmark = pytest.mark.django_db
 
@@ -195,6 +198,26 @@ def test_the_admin_keeps_its_parameters_as_sent(rf):
     request.resolver_match = resolve("/admin/decisions/letter/")
     QueryControlCharactersMiddleware(lambda request: None).process_view(request, None, (), {})
     assert request.GET["q"] == "a\x00b"
+
+
+def test_hostile_upload_file_names_are_shown_escaped_without_control_characters(staff):
+    """Django drops control characters from an uploaded file's name; a ZIP's entry names are
+    the upload service's to clean."""
+    letter = seed_text(SEED_NAMES[0]).encode()
+    archive = zip_of({"folder/<b>e\x1bf</b>.txt": letter, "g\nh\x85.txt": b"not a letter"})
+    files = [
+        SimpleUploadedFile("a\x00b.txt", letter),
+        SimpleUploadedFile("<img src=x onerror=alert(1)>\x01.txt", b"not a letter"),
+        SimpleUploadedFile("bundle\x00.zip", archive),
+    ]
+    response = staff.post(reverse("decisions:upload"), {"files": files})
+    assert response.status_code == 200
+    assert re.findall(r'<td class="file-name">(.*?)</td>', body(response)) == [
+        "ab.txt",
+        "&lt;img src=x onerror=alert(1)&gt;.txt",
+        "bundle.zip/folder/&lt;b&gt;ef&lt;/b&gt;.txt",
+        "bundle.zip/gh.txt",
+    ]
 
 
 def test_hostile_login_fields_are_a_form_error_and_next_is_echoed_escaped():

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 
+from ..control_characters import without_control_characters
 from ..extraction import sniff_kind
 from ..models import IngestFailure, IngestRun
 from ..preparation import FileInput
@@ -179,7 +180,9 @@ def _expand_zip(upload: UploadedFile, budget: _ZipBudget) -> Iterator[FileInput 
             return
         budget.entries_left -= len(entries)
         for info in entries:
-            yield _zip_entry(archive, info, f"{upload.name}/{info.filename}", budget)
+            # Entry names are the archive maker's; Django already cleaned the upload's own name.
+            name = f"{upload.name}/{without_control_characters(info.filename)}"
+            yield _zip_entry(archive, info, name, budget)
 
 
 def _directory_size(upload: UploadedFile) -> int | None:
