@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass
 
 from .citations import parse_basis
-from .errors import ParseError
+from .errors import ParseError, quoted
 from .model import Item, Outcome
 from .sections import ISSUES
 from .text import join_lines
@@ -189,7 +189,7 @@ def _heading_start(lines: _Lines, number: int, first: _Label, floor: int) -> int
             if first.line - start > _HEADING_LINES:
                 raise ParseError(
                     f"item {number}: the heading above its {first.label!r} paragraph runs over"
-                    f" more than {_HEADING_LINES} lines: {lines.joined(start, first.line)!r}"
+                    f" more than {_HEADING_LINES} lines: {quoted(lines.joined(start, first.line))}"
                 )
     return start
 
@@ -202,8 +202,8 @@ def _runs_into_heading(lines: _Lines, start: int, end: int, number: int) -> bool
     if ":" not in heading:
         # The outcome word wrapped onto a line of its own.
         return line.endswith(":")
-    if _ends_sentence(line):
-        return False
+    if _ends_sentence(line) or _KNOWN_HEADING.search(line.lower()):
+        return False  # a finished sentence, or a whole heading of its own
     if _RUNS_ON.search(line[-12:].lower()):
         return True
     if (lines.marked and lines.breaks[start]) or not lines.wrapped(above):
@@ -211,8 +211,8 @@ def _runs_into_heading(lines: _Lines, start: int, end: int, number: int) -> bool
     if lines.closes(above - 1):
         return True
     raise ParseError(
-        f"item {number}: cannot tell whether {line!r} ends the paragraph above the heading"
-        f" {heading!r} or begins that heading"
+        f"item {number}: cannot tell whether {quoted(line)} ends the paragraph above the heading"
+        f" {quoted(heading)} or begins that heading"
     )
 
 
@@ -245,18 +245,22 @@ def _split_heading(heading: str) -> tuple[str, str]:
 
 
 def _named(number: int, treatment: str) -> str:
-    return f"item {number} ({treatment!r})" if treatment else f"item {number}"
+    return f"item {number} ({quoted(treatment)})" if treatment else f"item {number}"
 
 
 def _item(lines: _Lines, number: int, start: int, group: list[_Label], end: int) -> Item:
     heading = lines.joined(start, group[0].line)
     treatment, word = _split_heading(heading)
     if not treatment or not word:
-        raise ParseError(f"item {number}: heading {heading!r} has no ': Upheld' or ': Overturned'")
+        raise ParseError(
+            f"item {number}: heading {quoted(heading)} has no ': Upheld' or ': Overturned'"
+        )
     where = _named(number, treatment)
     outcome = _OUTCOMES.get(word.lower())
     if outcome is None:
-        raise ParseError(f"{where}: unknown outcome {word!r} (expected 'Upheld' or 'Overturned')")
+        raise ParseError(
+            f"{where}: unknown outcome {quoted(word)} (expected 'Upheld' or 'Overturned')"
+        )
     parts: dict[str, str] = {}
     for label, part_end in zip(group, [*(label.line for label in group[1:]), end]):
         _no_orphan_heading(lines, label.line + 1, part_end, number + 1)

@@ -128,15 +128,23 @@ def test_heading_of_more_than_three_lines_fails():
         parse_letter(two_items(heading))
 
 
+@pytest.mark.parametrize("damage", [None, without_blank_lines])
 @pytest.mark.parametrize("where", ["last", "middle"])
-def test_heading_without_labelled_paragraphs_fails(where):
-    items = [item(), ["MRI of the lumbar spine: Upheld"], item("Norco 10/325mg #90: Upheld")]
+@pytest.mark.parametrize(
+    "treatment",
+    [
+        "MRI of the lumbar spine",
+        # As long as a full line: it is still no first line of the next heading.
+        "Retrospective request for one follow-up visit with the pain management specialist",
+    ],
+)
+def test_heading_without_labelled_paragraphs_fails(treatment, where, damage):
+    items = [item(), [f"{treatment}: Upheld"], item("Norco 10/325mg #90: Upheld")]
     if where == "last":
         items = items[:2]
-    with pytest.raises(
-        ParseError, match=r"^item 2 \('MRI of the lumbar spine'\): no 'Claims Administrator"
-    ):
-        parse_letter(wrapped(standard(items=items)))
+    text = wrapped(standard(items=items))
+    with pytest.raises(ParseError, match=rf"^item 2 \('{treatment}'\): no 'Claims Administrator"):
+        parse_letter(damage(text) if damage else text)
 
 
 def test_missing_heading_after_a_rationale_of_several_paragraphs():
