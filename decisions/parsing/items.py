@@ -62,6 +62,9 @@ _ABBREVIATION = re.compile(
 _FULL_LINE_SHARE = 0.8
 _FULL_LINE_QUANTILE = 0.75
 _HEADING_LINES = 3  # a treatment wraps onto a second line, seldom a third
+# Longer than any line of a page: a paragraph of text that keeps one line per paragraph, not
+# part of a heading (which needs no more than one line there).
+_LONGEST_HEADING_LINE = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,6 +201,8 @@ def _runs_into_heading(lines: _Lines, start: int, end: int, number: int) -> bool
     """Whether the line above `start` is part of the heading on lines `start` to `end`."""
     above = start - 1
     line = lines.text[above]
+    if len(line) > _LONGEST_HEADING_LINE:
+        return False
     heading = lines.joined(start, end)
     if ":" not in heading:
         # The outcome word wrapped onto a line of its own.

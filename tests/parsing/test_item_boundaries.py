@@ -109,6 +109,16 @@ def test_rationale_ending_without_a_full_stop_on_a_short_line_keeps_it():
         assert (second.treatment, second.outcome) == ("MRI", "upheld")
 
 
+def test_paragraph_per_line_rationale_ending_without_a_full_stop_keeps_it():
+    """Text that keeps each paragraph on one line has no wrapped headings to join."""
+    last = f"{RATIONALE_PARAGRAPHS[1][:-1]} and therefore the request is not medically necessary"
+    first = item(rationale=None) + [*RATIONALE_PARAGRAPHS[:2], last]
+    paragraphs = standard(items=[first, item("MRI: Upheld")])
+    first, second = parse_letter("\n".join(paragraphs)).items
+    assert first.rationale.endswith("the request is not medically necessary")
+    assert (second.treatment, second.outcome) == ("MRI", "upheld")
+
+
 def test_full_line_without_a_full_stop_in_mid_paragraph_is_ambiguous_without_its_mark():
     """A line that may be a rationale's last or a wrapped heading's first fails the letter
     rather than be merged into a treatment, when no mark tells which."""
