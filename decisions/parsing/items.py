@@ -12,11 +12,12 @@ ending a sentence ends the paragraph above the heading; a line ending in a comma
 word ("and", "of", ...) runs on into the heading, and so does one ending in a colon when the
 outcome word was wrapped onto a line of its own. A line ending otherwise belongs to the heading
 only when it was wrapped (the next word would not have fitted on it), no paragraph mark follows
-it, and what is above it ends a sentence or a paragraph; a full line whose paragraph goes on
-above it is ambiguous, and the letter fails rather than merge a rationale's last line into a
-treatment. The treatment can so hold commas, slashes, '#', digits and colons and wrap onto more
-lines; the outcome is what follows the heading's last colon, and an outcome word the parser
-does not know is reported rather than read as rationale text.
+it, it reads as a treatment (no sentence ends inside it, no verdict, no lower-case start) and
+the line above it ends a sentence, a verdict or a paragraph; or when the heading below it
+starts in lower case. Where none of that tells, the letter fails rather than merge a
+rationale's last line into a treatment. The treatment can so hold commas, slashes, '#', digits
+and colons and wrap onto more lines; the outcome is what follows the heading's last colon, and
+an outcome word the parser does not know is reported rather than read as rationale text.
 """
 from __future__ import annotations
 
@@ -50,13 +51,17 @@ _OUTCOMES: dict[str, Outcome] = {"upheld": "upheld", "overturned": "overturned"}
 # Line ends a paragraph cannot have: the next line carries on the same phrase. (Not a colon:
 # a sentence introducing the items ends in one.)
 _RUNS_ON = re.compile(
-    r"(?:[,;&/+(#-]|(?<![\w/])(?:and|or|of|for|with|to|at|in|on|x|per|the|a|an|between|from"
-    r"|by|via|plus|w/))$"
+    r"(?:[,;&/+(#-]|(?<![\w/])(?:and|or|of|for|with|without|to|at|in|on|x|per|the|a|an|between"
+    r"|from|by|via|plus|under|including|w/))$"
 )
 # A full stop that ends an abbreviation, not a sentence ("Dr.", "qty.", "p.o.").
 _ABBREVIATION = re.compile(
     r"(?<![^\s(])(?:dr|mr|mrs|ms|qty|no|nos|approx|vs|inc|tab|tabs|cap|caps|(?:[a-z]\.){1,3}[a-z])\.$"
 )
+# A rationale's last words when its full stop is lost: the verdict.
+_VERDICT_END = re.compile(r"(?:medically necessary(?: and appropriate)?|non-?certification)$")
+# A sentence ending inside a line: its stop, then the next sentence's capital or digit.
+_SENTENCE_STOP = re.compile(r"[.!?](?=[\"')\]]* +[A-Z0-9])")
 # A line is a wrapped one when its length and the next line's first word exceed this share
 # of the text's usual full line (PDF lines of proportional type vary around their width).
 _FULL_LINE_SHARE = 0.8
@@ -80,11 +85,12 @@ class _Lines:
         return join_lines("\n".join(self.text[start:end]))
 
     def closes(self, index: int) -> bool:
-        """Whether nothing runs on past line `index`: it ends a sentence or a paragraph, or is
-        before the first line."""
+        """Whether nothing runs on past line `index`: it ends a sentence, a verdict or a
+        paragraph, or is before the first line."""
         if index < 0:
             return True
-        return _ends_sentence(self.text[index]) or (
+        line = self.text[index]
+        return _ends_sentence(line) or _VERDICT_END.search(line[-40:].lower()) is not None or (
             index + 1 < len(self.text) and self.breaks[index + 1]
         )
 
@@ -101,6 +107,18 @@ def _ends_sentence(line: str) -> bool:
     if end[-1:] == ".":
         return _ABBREVIATION.search(end[-12:].lower()) is None
     return end[-1:] in ("!", "?")
+
+
+def _prose(line: str) -> bool:
+    """Whether a line reads as a rationale's, not a treatment's: it holds the end of a sentence
+    (not an abbreviation's full stop) or a verdict."""
+    low = line.lower()
+    if "medically necessary" in low:
+        return True
+    return any(
+        _ABBREVIATION.search(low[max(0, stop.start() - 11) : stop.start() + 1]) is None
+        for stop in _SENTENCE_STOP.finditer(line)
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,7 +229,13 @@ def _runs_into_heading(lines: _Lines, start: int, end: int, number: int) -> bool
         return False  # a finished sentence, or a whole heading of its own
     if _RUNS_ON.search(line[-12:].lower()):
         return True
-    if (lines.marked and lines.breaks[start]) or not lines.wrapped(above):
+    if (lines.marked and lines.breaks[start]) or not lines.wrapped(above) or _prose(line):
+        return False
+    # A treatment starts with a capital or a number; a line starting in lower case goes on
+    # from the line above it.
+    if heading[0].islower():
+        return True
+    if line[0].islower():
         return False
     if lines.closes(above - 1):
         return True

@@ -13,6 +13,7 @@ from tests.parsing.markers import (
     doubled_marker_lines,
     items_as_words,
     without_blank_lines,
+    without_full_stop_before_item,
     without_marker_before_item,
     without_marker_lines,
 )
@@ -80,6 +81,12 @@ def damaged(text: str) -> dict[str, str]:
         ),
         ("Physical therapy 2x6: lumbar spine:\nOverturned", "Physical therapy 2x6: lumbar spine"),
         (
+            "Cervical spine: bilateral C4-5, C5-6 transforaminal epidural steroid injections under\n"
+            "fluoroscopic guidance: Overturned",
+            "Cervical spine: bilateral C4-5, C5-6 transforaminal epidural steroid injections under"
+            " fluoroscopic guidance",
+        ),
+        (
             "Retrospective request for one follow-up visit with the pain management specialist, Dr.\n"
             "Smith: Overturned",
             "Retrospective request for one follow-up visit with the pain management specialist,"
@@ -119,17 +126,51 @@ def test_paragraph_per_line_rationale_ending_without_a_full_stop_keeps_it():
     assert (second.treatment, second.outcome) == ("MRI", "upheld")
 
 
-def test_full_line_without_a_full_stop_in_mid_paragraph_is_ambiguous_without_its_mark():
-    """A line that may be a rationale's last or a wrapped heading's first fails the letter
-    rather than be merged into a treatment, when no mark tells which."""
+@pytest.mark.parametrize(
+    "last",
+    [
+        # A whole line, which a sentence ends inside, or which states the verdict.
+        "Earlier blocks gave little relief. Therefore, the request for repeat cervical injections fails",
+        "Guidelines do not support repeat injections, so the request is not medically necessary",
+        # A line going on from the one above (whose verdict ends it, without a stop).
+        "Guidelines do not support repeat injections, so the request is not medically necessary\n"
+        "given the absence of documented objective improvement of at least fifty percent for weeks",
+    ],
+)
+def test_full_last_line_of_a_rationale_without_a_full_stop_stays_in_it(last):
+    text = two_items("MRI: Upheld", [*RATIONALE_PARAGRAPHS[:2], last])
+    for variant in [text, *damaged(text).values()]:
+        first, second = parse_letter(variant).items
+        assert first.rationale.endswith(last.rsplit(" ", 1)[1])
+        assert (second.treatment, second.outcome) == ("MRI", "upheld")
+
+
+def test_heading_wrapped_before_a_lower_case_word_after_a_rationale_without_a_full_stop():
     last = (
         "In this case, the applicant's radicular complaints are not corroborated by imaging\n"
         "or electrodiagnostic testing and the attending provider did not document the response"
     )
+    heading = (
+        "Cervical spine: bilateral C4-5, C5-6 transforaminal epidural steroid injections at two\n"
+        "levels with IV sedation and epidurography: Upheld"
+    )
+    text = two_items(heading, [*RATIONALE_PARAGRAPHS[:1], last])
+    for variant in [text, *damaged(text).values()]:
+        assert parse_letter(variant).items[1].treatment == heading.rsplit(":", 1)[0].replace("\n", " ")
+
+
+def test_full_line_without_a_full_stop_in_mid_paragraph_is_ambiguous_without_its_mark():
+    """A line that may be a rationale's last or a wrapped heading's first fails the letter
+    rather than be merged into a treatment, when no mark tells which."""
+    last = (
+        "In this case, the applicant's radicular complaints do not meet the criteria of the\n"
+        "MTUS Chronic Pain Medical Treatment Guidelines for the use of epidural steroid injections"
+    )
     text = two_items("MRI: Upheld", [*RATIONALE_PARAGRAPHS[:1], last])
     assert items_of(text)[1] == ("MRI", "upheld")
-    with pytest.raises(ParseError, match=r"^item 2: cannot tell whether 'or electrodiagnostic"):
-        parse_letter(without_marker_before_item(text, 2))
+    for variant in (without_marker_before_item(text, 2), without_blank_lines(text)):
+        with pytest.raises(ParseError, match=r"^item 2: cannot tell whether 'MTUS Chronic Pain"):
+            parse_letter(variant)
 
 
 def test_heading_of_more_than_three_lines_fails():
@@ -199,22 +240,56 @@ def test_seed_items_survive_every_damage_to_marks(name):
 
 
 SYNTHETIC_LETTERS = 500
+DAMAGES = {
+    "no mark before item 2": lambda text: without_marker_before_item(text, 2),
+    "no marks": without_marker_lines,
+    "doubled marks": doubled_marker_lines,
+    "no blank lines": without_blank_lines,
+}
+
+
+def _unstopped(damage):
+    """`damage` done to a letter whose paragraph above item 2 lost its full stop as well."""
+
+    def damaged(text: str) -> str | None:
+        unstopped = without_full_stop_before_item(text, 2)
+        return None if unstopped is None else damage(unstopped)
+
+    return damaged
+
+
+UNSTOPPED = {f"{name}, no full stop": _unstopped(damage) for name, damage in DAMAGES.items()}
+
+
+def _outcomes(damages, letters: int) -> tuple[list, list]:
+    """Letters whose items came out other than the generator's expected parse, and letters
+    that failed to parse, under each damage."""
+    wrong, failed = [], []
+    for index in range(letters):
+        text, expected = generate_letter(3, index)
+        for name, damage in damages.items():
+            variant = damage(text)
+            if variant is None:
+                continue
+            try:
+                parsed = letter_to_dict(parse_letter(variant))
+            except ParseError as error:
+                failed.append((index, name, str(error)))
+                continue
+            if items_as_words(parsed) != items_as_words(expected):
+                wrong.append((index, name))
+    return wrong, failed
 
 
 def test_synthetic_letters_survive_every_damage_to_marks():
     """Against the generator's expected parse: items (rationales as words) must not change."""
-    wrong = []
-    for index in range(SYNTHETIC_LETTERS):
-        text, expected = generate_letter(3, index)
-        variants = [
-            without_marker_before_item(text, 2),
-            without_marker_lines(text),
-            doubled_marker_lines(text),
-            without_blank_lines(text),
-        ]
-        for number, variant in enumerate(variants):
-            if variant is not None and items_as_words(
-                letter_to_dict(parse_letter(variant))
-            ) != items_as_words(expected):
-                wrong.append((index, number))
+    assert _outcomes(DAMAGES, SYNTHETIC_LETTERS) == ([], [])
+
+
+def test_synthetic_letters_without_a_full_stop_above_item_2_never_merge_items():
+    """Where nothing tells a rationale's last line from a heading's first, the letter fails (1
+    in 3,000 such letters of the generator), and none parses wrong."""
+    wrong, failed = _outcomes(UNSTOPPED, SYNTHETIC_LETTERS)
     assert wrong == []
+    assert len(failed) <= len(UNSTOPPED) * SYNTHETIC_LETTERS // 100, failed
+    assert all("cannot tell whether" in message for _, _, message in failed), failed
