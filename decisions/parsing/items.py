@@ -56,7 +56,8 @@ _RUNS_ON = re.compile(
 )
 # A full stop that ends an abbreviation, not a sentence ("Dr.", "qty.", "p.o.").
 _ABBREVIATION = re.compile(
-    r"(?<![^\s(])(?:dr|mr|mrs|ms|qty|no|nos|approx|vs|inc|tab|tabs|cap|caps|(?:[a-z]\.){1,3}[a-z])\.$"
+    r"(?<![^\s(])(?:dr|mr|mrs|ms|qty|no|nos|approx|vs|inc|tab|tabs|cap|caps"
+    r"|(?:[a-z]\.){1,3}[a-z])\.$"
 )
 # A rationale's last words when its full stop is lost: the verdict.
 _VERDICT_END = re.compile(r"(?:medically necessary(?: and appropriate)?|non-?certification)$")

@@ -55,7 +55,9 @@ def parse_reviewer(section: str) -> Reviewer:
     )
 
 
-def _between(low: str, opening: re.Pattern[str], closing: re.Pattern[str]) -> tuple[int, int] | None:
+def _between(
+    low: str, opening: re.Pattern[str], closing: re.Pattern[str]
+) -> tuple[int, int] | None:
     """The span of at least one character from the first `opening` to the first `closing`
     after it. No later opening can have a closing when the first has none, so one forward
     search of each costs time in the length of the text, whatever it holds."""

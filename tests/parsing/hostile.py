@@ -19,8 +19,9 @@ def repeated(phrase: str, size: int) -> str:
 
 
 def _credentials(phrase: str) -> Callable[[int], str]:
-    """A credentials sentence that never ends: no full stop, none of the phrases that close a value."""
-    return lambda size: letter(how=f"HOW THE IMR FINAL DETERMINATION WAS MADE\n{repeated(phrase, size)}")
+    """A credentials sentence that never ends: no full stop, no phrase that closes a value."""
+    how = "HOW THE IMR FINAL DETERMINATION WAS MADE"
+    return lambda size: letter(how=f"{how}\n{repeated(phrase, size)}")
 
 
 def _credentials_block(label: str, phrase: str) -> Callable[[int], str]:
@@ -67,9 +68,9 @@ FINDING = "1) MAXIMUS Federal Services, Inc. has determined the request for a pr
 
 # name: size -> letter text. Sizes are of the repeated part; the rest of the letter is small.
 CASES: dict[str, Callable[[int], str]] = {
-    "credentials: board certified in": _credentials("The reviewer is board certified in Neurology "),
+    "credentials: board certified in": _credentials("The reviewer is board certified in Neuro "),
     "credentials: subspecialty": _credentials("has a subspecialty in Pain Medicine "),
-    "credentials: licensed profession": _credentials("The expert reviewer is a licensed Chiropractor "),
+    "credentials: licensed profession": _credentials("The reviewer is a licensed Chiropractor "),
     "credentials: licensed to practice": _credentials("is licensed to practice in California and "),
     "credentials block: specialty": _credentials_block(
         "Certification(s)/Specialty:", "Internal Medicine, "
@@ -94,9 +95,15 @@ CASES: dict[str, Callable[[int], str]] = {
     ),
     "rationale: colon lines": _rationale("Criteria for use: Upheld by the MTUS and\n"),
     "rationale: label words": _rationale("Decision rationale Claims Administrator guideline "),
-    "items: many": lambda size: letter(items=[item(f"Drug {n}: Upheld") for n in range(size // 400)]),
-    "basis: page groups": _basis(lambda size: f"Decision based on MTUS {repeated('Page(s): 46, 47 of 12, ', size)}"),
-    "basis: page words": _basis(lambda size: f"Decision based on MTUS {repeated('page p. pages 1 and ', size)}"),
+    "items: many": lambda size: letter(
+        items=[item(f"Drug {n}: Upheld") for n in range(size // 400)]
+    ),
+    "basis: page groups": _basis(
+        lambda size: f"Decision based on MTUS {repeated('Page(s): 46, 47 of 12, ', size)}"
+    ),
+    "basis: page words": _basis(
+        lambda size: f"Decision based on MTUS {repeated('page p. pages 1 and ', size)}"
+    ),
     "basis: separators": _basis(
         lambda size: f"Decision based on {repeated(', and the MTUS and the ODG ', size)}"
     ),

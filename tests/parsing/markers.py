@@ -45,7 +45,7 @@ def _marker_before_item(lines: list[str], number: int) -> int | None:
 
 
 def without_marker_before_item(text: str, number: int) -> str | None:
-    """The text without the paragraph mark before item `number`'s heading, or None if it has none."""
+    """The text without the paragraph mark above item `number`'s heading (None: it has none)."""
     lines = text.split("\n")
     n = _marker_before_item(lines, number)
     return None if n is None else "\n".join(lines[:n] + lines[n + 1 :])

@@ -88,7 +88,8 @@ def _lines(rng: random.Random, text: str) -> str:
     elif choice == 3:
         lines[n] = rng.choice(("", " ", "\t", "\f"))
     else:
-        return rng.choice(("\n", "\n\n", "\r\n", " \n")).join(line for line in lines if line.strip())
+        separator = rng.choice(("\n", "\n\n", "\r\n", " \n"))
+        return separator.join(line for line in lines if line.strip())
     return "\n".join(lines)
 
 
