@@ -2,6 +2,7 @@
 
 The shapes returned and their JSON form are specified in CONTRACT.md beside this package.
 """
+
 from __future__ import annotations
 
 from .errors import ParseError

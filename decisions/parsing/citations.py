@@ -8,6 +8,7 @@ pages 30-32."), where "which is [not] part of MTUS" marks the family and "and th
 <guideline>" separates citations. Canonical documents let a facet group one document however a
 letter spells it; the citation's text is kept as written.
 """
+
 from __future__ import annotations
 
 import re
@@ -16,6 +17,7 @@ from typing import Literal
 
 from ..guidelines import ACOEM_CHAPTERS, CHRONIC_PAIN, POSTSURGICAL, acoem_chapter
 from .model import Basis, Citation, Guideline
+from .numbers import CHAPTER_DIGITS, PAGE_DIGITS, bounded
 from .text import lowered
 
 Family = Literal["MTUS", "Non-MTUS"] | None
@@ -60,7 +62,11 @@ _POSTSURGICAL = re.compile(r"post-?surgical treatment guidelines\b")
 _TOPIC_EDGES = " ,.;:-"
 
 
-@lru_cache(maxsize=4096)
+# Longer paragraphs are parsed every time: a cache of 4096 paragraphs of any length could hold
+# gigabytes of a few hostile files for the life of an ingest worker.
+_CACHED_LENGTH = 2000
+
+
 def parse_basis(text: str) -> Basis:
     """A basis paragraph (without its label) and the citations it names.
 
@@ -72,6 +78,10 @@ def parse_basis(text: str) -> Basis:
     Cached: letters repeat the same few basis paragraphs word for word (within one letter and
     across thousands), and a `Basis` is immutable, so parses can share one.
     """
+    return _cached_basis(text) if len(text) <= _CACHED_LENGTH else _basis(text)
+
+
+def _basis(text: str) -> Basis:
     flat = " ".join(text.split())
     based_on = _BASED_ON.search(lowered(flat))
     if based_on is None:
@@ -87,6 +97,9 @@ def parse_basis(text: str) -> Basis:
             family = "Non-MTUS" if end["negation"] else "MTUS"
         cited = cited[: end.start()]
     return Basis(text=text, citations=_citations(cited, family))
+
+
+_cached_basis = lru_cache(maxsize=4096)(_basis)
 
 
 def _citations(text: str, family: Family) -> tuple[Citation, ...]:
@@ -144,9 +157,9 @@ def _name(body: str, family: Family) -> tuple[Guideline, str | None, str | None]
         return ("ODG", *_odg_document(body[odg.end() :]))
     acoem = _ACOEM.search(low)
     if family != "MTUS" and acoem:
-        chapter = _ACOEM_CHAPTER.search(low)
+        chapter = _chapter(low)
         if chapter:
-            return ("ACOEM", *_acoem_chapter(chapter, body, low))
+            return ("ACOEM", *_acoem_chapter(*chapter, body, low))
         return "ACOEM", None, _topic(body[acoem.end() :])
     if family == "Non-MTUS":
         return "OTHER", None, None
@@ -159,9 +172,9 @@ def _name(body: str, family: Family) -> tuple[Guideline, str | None, str | None]
 
 
 def _mtus_document(body: str, low: str, names_acoem: bool) -> tuple[str, str | None] | None:
-    chapter = _ACOEM_CHAPTER.search(low) if names_acoem else None
+    chapter = _chapter(low) if names_acoem else None
     if chapter:
-        return _acoem_chapter(chapter, body, low)
+        return _acoem_chapter(*chapter, body, low)
     for pattern, document in ((_CHRONIC_PAIN, CHRONIC_PAIN), (_POSTSURGICAL, POSTSURGICAL)):
         match = pattern.search(low)
         if match:
@@ -169,9 +182,18 @@ def _mtus_document(body: str, low: str, names_acoem: bool) -> tuple[str, str | N
     return None
 
 
-def _acoem_chapter(chapter: re.Match[str], body: str, low: str) -> tuple[str, str | None]:
+def _chapter(low: str) -> tuple[re.Match[str], int] | None:
+    """The first "Chapter N" and its number; None when there is none, or N has more digits
+    than a chapter number (then the citation names no chapter)."""
+    chapter = _ACOEM_CHAPTER.search(low)
+    number = bounded(chapter["number"], CHAPTER_DIGITS) if chapter else None
+    return None if chapter is None or number is None else (chapter, number)
+
+
+def _acoem_chapter(
+    chapter: re.Match[str], number: int, body: str, low: str
+) -> tuple[str, str | None]:
     """The chapter under its canonical title; the topic is what follows the written title."""
-    number = int(chapter["number"])
     title = ACOEM_CHAPTERS.get(number)
     if title is None:
         return f"ACOEM Chapter {number}", _topic(body[chapter.end() :])
@@ -197,18 +219,16 @@ def _pages(spec: str) -> tuple[int, ...]:
     """46 -> (46,); 46 of 127 -> (46,); 176-177 -> (176, 177); 46, 49 -> (46, 49).
 
     A range is expanded only when it is ascending and spans at most 100 pages; otherwise its
-    two ends are kept as written rather than guessing what an odd range means.
+    two ends are kept as written rather than guessing what an odd range means. A number of
+    more digits than a page can have is no page: it is left out (the citation's text keeps it).
     """
     pages: list[int] = []
     for part in _PAGE_SEPARATOR.split(spec):
         first, _, last = _PAGE_TOTAL.sub("", part).partition("-")
-        start = int(first)
-        if not last:
-            pages.append(start)
-            continue
-        end = int(last)
-        if start <= end < start + _RANGE_LIMIT:
+        start = bounded(first.strip(), PAGE_DIGITS)
+        end = bounded(last.strip(), PAGE_DIGITS) if last else None
+        if start is not None and end is not None and start <= end < start + _RANGE_LIMIT:
             pages.extend(range(start, end + 1))
         else:
-            pages.extend((start, end))
+            pages.extend(page for page in (start, end) if page is not None)
     return tuple(pages)

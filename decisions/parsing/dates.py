@@ -5,14 +5,25 @@ date a phrase introduces. Like every phrase pattern of the parser it is written 
 and searched in a lower-cased copy of the text (see `text.lowered`). `to_date` turns its match
 into a `date`, or None when the numbers are no calendar date (never a guess).
 """
+
 from __future__ import annotations
 
 import re
 from datetime import date
 
 _MONTHS = {
-    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
-    "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12,
+    "jan": 1,
+    "feb": 2,
+    "mar": 3,
+    "apr": 4,
+    "may": 5,
+    "jun": 6,
+    "jul": 7,
+    "aug": 8,
+    "sep": 9,
+    "oct": 10,
+    "nov": 11,
+    "dec": 12,
 }
 
 DATE = (

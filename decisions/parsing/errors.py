@@ -1,4 +1,5 @@
 """The parser's single failure type."""
+
 from __future__ import annotations
 
 
@@ -9,3 +10,11 @@ class ParseError(Exception):
     treatment), because it is shown as is to the person who uploaded the file and stored with
     failed ingests: it has to say what to look for in the letter.
     """
+
+
+_QUOTED_LENGTH = 120
+
+
+def quoted(text: str) -> str:
+    """Letter text quoted in a message, cut short: a hostile file's "treatment" can be megabytes."""
+    return repr(text if len(text) <= _QUOTED_LENGTH else f"{text[:_QUOTED_LENGTH]}...")

@@ -3,6 +3,7 @@
 Labels stand one or two to a line, so each is searched on its own in the preamble. A label
 without a readable date after it gives None: the value is kept only as the letter states it.
 """
+
 from __future__ import annotations
 
 import re

@@ -2,18 +2,31 @@
 
 Each item is a heading "<treatment>: Upheld|Overturned" followed by three labelled paragraphs
 ("Claims Administrator guideline:", "MAXIMUS guideline:", "Decision rationale:"); a rationale
-may run over several paragraphs. A heading is recognised as the paragraph right before a
-labelled one, whatever its words, so a treatment can hold commas, slashes, '#', digits and
-colons, wrap onto a second line, and an outcome word the parser does not know is reported
-rather than read as rationale text. The outcome is what follows the heading's last colon.
+may run over several paragraphs. Items are found by their labels, which start lines, and a
+heading by its place and shape: the line or few lines right above an item's first label. The
+paragraph marks around a heading are not needed: extractions lose them, double them or have
+none, and a rationale paragraph without its mark would otherwise run into the next heading.
+
+Which lines above the label belong to the heading is read from the lines themselves. A line
+ending a sentence ends the paragraph above the heading; a line ending in a comma or a joining
+word ("and", "of", ...) runs on into the heading, and so does one ending in a colon when the
+outcome word was wrapped onto a line of its own. A line ending otherwise belongs to the heading
+only when it was wrapped (the next word would not have fitted on it), no paragraph mark follows
+it, it reads as a treatment (no sentence ends inside it, no verdict, no lower-case start) and
+the line above it ends a sentence, a verdict or a paragraph; or when the heading below it
+starts in lower case. Where none of that tells, the letter fails rather than merge a
+rationale's last line into a treatment. The treatment can so hold commas, slashes, '#', digits
+and colons and wrap onto more lines; the outcome is what follows the heading's last colon, and
+an outcome word the parser does not know is reported rather than read as rationale text.
 """
+
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from .citations import parse_basis
-from .errors import ParseError
+from .errors import ParseError, quoted
 from .model import Item, Outcome
 from .sections import ISSUES
 from .text import join_lines
@@ -21,92 +34,241 @@ from .text import join_lines
 CLAIMS = "Claims Administrator guideline:"
 REVIEWER = "MAXIMUS guideline:"
 RATIONALE = "Decision rationale:"
-_LABELS = {label[:-1].lower(): label for label in (CLAIMS, REVIEWER, RATIONALE)}
+_ORDER = (CLAIMS, REVIEWER, RATIONALE)  # an item's labels in letter order
+_LABELS = {label[:-1].lower(): label for label in _ORDER}
 _LABEL = re.compile(
-    r"^(?P<label>Claims Administrator guideline|MAXIMUS guideline|Decision rationale)[ ]*:[ ]*",
+    r"(?P<label>Claims Administrator guideline|MAXIMUS guideline|Decision rationale)[ ]*:[ ]*",
     re.IGNORECASE,
-)
-# A label always starts a paragraph, even where the extraction lost the break before it.
-_LINE_BEFORE_LABEL = re.compile(
-    r"\n(?<=[^\n]\n)"
-    r"(?=(?i:claims administrator guideline|maximus guideline|decision rationale)[ ]*:)"
 )
 _INTRODUCTION = re.compile(
     r"The\s+Final\s+Determination\s+was\s+based\s+on\s+decisions\s+for\s+the\s+disputed\s+"
     r"items/services\s+set\s+forth\s+below:?",
     re.IGNORECASE,
 )
-_KNOWN_HEADING = re.compile(r":\s*(?i:upheld|overturned)\.?$")
 _HEADING = re.compile(r"^(?P<treatment>.*):(?P<outcome>[^:]*)$")
+_KNOWN_HEADING = re.compile(r"[^:]:[ ]*(?:upheld|overturned)\.?$")
 _OUTCOMES: dict[str, Outcome] = {"upheld": "upheld", "overturned": "overturned"}
 
+# Line ends a paragraph cannot have: the next line carries on the same phrase. (Not a colon:
+# a sentence introducing the items ends in one.)
+_RUNS_ON = re.compile(
+    r"(?:[,;&/+(#-]|(?<![\w/])(?:and|or|of|for|with|without|to|at|in|on|x|per|the|a|an|between"
+    r"|from|by|via|plus|under|including|w/))$"
+)
+# A full stop that ends an abbreviation, not a sentence ("Dr.", "qty.", "p.o.").
+_ABBREVIATION = re.compile(
+    r"(?<![^\s(])(?:dr|mr|mrs|ms|qty|no|nos|approx|vs|inc|tab|tabs|cap|caps"
+    r"|(?:[a-z]\.){1,3}[a-z])\.$"
+)
+# A rationale's last words when its full stop is lost: the verdict.
+_VERDICT_END = re.compile(r"(?:medically necessary(?: and appropriate)?|non-?certification)$")
+# A sentence ending inside a line: its stop, then the next sentence's capital or digit.
+_SENTENCE_STOP = re.compile(r"[.!?](?=[\"')\]]* +[A-Z0-9])")
+# A line is a wrapped one when its length and the next line's first word exceed this share
+# of the text's usual full line (PDF lines of proportional type vary around their width).
+_FULL_LINE_SHARE = 0.8
+_FULL_LINE_QUANTILE = 0.75
+_HEADING_LINES = 3  # a treatment wraps onto a second line, seldom a third
+# Longer than any line of a page: a paragraph of text that keeps one line per paragraph, not
+# part of a heading (which needs no more than one line there).
+_LONGEST_HEADING_LINE = 200
 
-@dataclass
-class _Draft:
-    heading: str
-    parts: dict[str, list[str]] = field(default_factory=dict)
+
+@dataclass(frozen=True, slots=True)
+class _Lines:
+    """The section as its visual lines, and where the document form breaks a paragraph."""
+
+    text: list[str]
+    breaks: list[bool]  # a paragraph break right before the line
+    marked: bool  # the breaks are paragraph marks, not possibly page-break residue
+    full: int  # the length of a full line
+
+    def joined(self, start: int, end: int) -> str:
+        return join_lines("\n".join(self.text[start:end]))
+
+    def closes(self, index: int) -> bool:
+        """Whether nothing runs on past line `index`: it ends a sentence, a verdict or a
+        paragraph, or is before the first line."""
+        if index < 0:
+            return True
+        line = self.text[index]
+        return (
+            _ends_sentence(line)
+            or _VERDICT_END.search(line[-40:].lower()) is not None
+            or (index + 1 < len(self.text) and self.breaks[index + 1])
+        )
+
+    def wrapped(self, index: int) -> bool:
+        """Whether line `index` was full: the next line's first word would not have fitted."""
+        next_word = self.text[index + 1].split(" ", 1)[0]
+        return len(self.text[index]) + 1 + len(next_word) > _FULL_LINE_SHARE * self.full
 
 
-def parse_items(section: str) -> tuple[Item, ...]:
-    """The items of the decisions section (in `text.document` form), in letter order."""
+def _ends_sentence(line: str) -> bool:
+    """A full stop (not an abbreviation's), question or exclamation mark at the end, closing
+    quotes and brackets after it."""
+    end = line.rstrip("\"')]")
+    if end[-1:] == ".":
+        return _ABBREVIATION.search(end[-12:].lower()) is None
+    return end[-1:] in ("!", "?")
+
+
+def _prose(line: str) -> bool:
+    """Whether a line reads as a rationale's, not a treatment's: it holds the end of a sentence
+    (not an abbreviation's full stop) or a verdict."""
+    low = line.lower()
+    if "medically necessary" in low:
+        return True
+    return any(
+        _ABBREVIATION.search(low[max(0, stop.start() - 11) : stop.start() + 1]) is None
+        for stop in _SENTENCE_STOP.finditer(line)
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Label:
+    line: int
+    label: str  # one of _ORDER
+    text_start: int  # where the paragraph's text starts on the label's line
+
+
+def parse_items(section: str, marked: bool) -> tuple[Item, ...]:
+    """The items of the decisions section (in `text.document` form), in letter order.
+
+    `marked`: the document's paragraph breaks come from paragraph marks (`text.marked_document`).
+    """
     body = section.strip("\n")
     introduction = _INTRODUCTION.match(body)
     if introduction:
         body = body[introduction.end() :]
-    paragraphs = _LINE_BEFORE_LABEL.sub("\n\n", body).split("\n\n")
-    blocks = [_labelled(block) for block in paragraphs if block.strip()]
-    drafts = _drafts(_recover_headings(blocks))
-    if not drafts:
+    lines = _lines(body, marked)
+    labels = [
+        _Label(number, _LABELS[match["label"].lower()], match.end())
+        for number, line in enumerate(lines.text)
+        if (match := _LABEL.match(line))
+    ]
+    groups = _items_labels(labels)
+    if not groups:
+        _no_orphan_heading(lines, 0, len(lines.text), 1)
         raise ParseError(f"no items in the {ISSUES!r} section")
-    return tuple(_item(number, draft) for number, draft in enumerate(drafts, start=1))
+    starts: list[int] = []
+    for number, group in enumerate(groups, start=1):
+        floor = groups[number - 2][-1].line + 1 if number > 1 else 0
+        start = _heading_start(lines, number, group[0], floor)
+        heading = lines.joined(start, group[0].line)
+        if number == 1 and not heading:
+            raise ParseError(f"{group[0].label!r} paragraph before the first item heading")
+        if number > 1 and (not heading or (":" not in heading and _ends_sentence(heading))):
+            previous = groups[number - 2]
+            treatment = _split_heading(lines.joined(starts[-1], previous[0].line))[0]
+            raise _heading_missing(_named(number - 1, treatment), previous, group[0])
+        starts.append(start)
+    _no_orphan_heading(lines, 0, starts[0], 1)
+    return tuple(
+        _item(lines, number, start, group, end)
+        for number, (start, group, end) in enumerate(
+            zip(starts, groups, [*starts[1:], len(lines.text)]), start=1
+        )
+    )
 
 
-Block = tuple[str, str | None]  # a paragraph (without its label) and its label, if any
-
-
-def _labelled(block: str) -> Block:
-    block = block.strip("\n")
-    match = _LABEL.match(block)
-    return (block[match.end() :], _LABELS[match["label"].lower()]) if match else (block, None)
-
-
-def _recover_headings(blocks: list[Block]) -> list[Block]:
-    """Give back the headings that extractions without paragraph breaks glue to a paragraph.
-
-    Without a break, a heading ends the previous item's last labelled paragraph; since the
-    next item's first label follows it directly, the heading is that paragraph's last line.
-    """
-    out: list[Block] = []
-    for (block, label), (_, following) in zip(blocks, [*blocks[1:], ("", None)]):
-        if label and following == CLAIMS and "\n" in block:
-            head, heading = block.rsplit("\n", 1)
-            out += [(head, label), (heading, None)]
+def _lines(body: str, marked: bool) -> _Lines:
+    text: list[str] = []
+    breaks: list[bool] = []
+    gap = False
+    for line in body.split("\n"):
+        if line:
+            text.append(line)
+            breaks.append(gap)
+            gap = False
         else:
-            out.append((block, label))
-    return out
+            gap = bool(text)
+    lengths = sorted(len(line) for line in text)
+    full = lengths[int(_FULL_LINE_QUANTILE * (len(lengths) - 1))] if lengths else 0
+    return _Lines(text, breaks, marked, full)
 
 
-def _drafts(blocks: list[Block]) -> list[_Draft]:
-    drafts: list[_Draft] = []
-    current: _Draft | None = None
-    part: str | None = None
-    for (block, label), (_, following) in zip(blocks, [*blocks[1:], ("", None)]):
-        if label is None and (following or _KNOWN_HEADING.search(block)):
-            current, part = _Draft(block), None
-            drafts.append(current)
-        elif label is not None:
-            if current is None:
-                raise ParseError(f"{label!r} paragraph before the first item heading")
-            if label in current.parts:
+def _items_labels(labels: list[_Label]) -> list[list[_Label]]:
+    """The labels grouped by item: a label that does not follow the one before in an item's
+    order (claims administrator, reviewer, rationale) starts the next item."""
+    groups: list[list[_Label]] = []
+    for label in labels:
+        if groups and _ORDER.index(label.label) > _ORDER.index(groups[-1][-1].label):
+            groups[-1].append(label)
+        else:
+            groups.append([label])
+    return groups
+
+
+def _heading_start(lines: _Lines, number: int, first: _Label, floor: int) -> int:
+    """The first line of item `number`'s heading, which ends right above its first label.
+
+    The lines from `floor` (after the previous item's last label line, or the section's start)
+    to the heading belong to that label's paragraph (or introduce the section).
+    """
+    start = first.line
+    if start > floor:
+        start -= 1
+        while start > floor and _runs_into_heading(lines, start, first.line, number):
+            start -= 1
+            if first.line - start > _HEADING_LINES:
                 raise ParseError(
-                    f"{_where(len(drafts), current)}: two {label!r} paragraphs (a heading missing?)"
+                    f"item {number}: the heading above its {first.label!r} paragraph runs over"
+                    f" more than {_HEADING_LINES} lines: {quoted(lines.joined(start, first.line))}"
                 )
-            part = label
-            current.parts[part] = [block]
-        elif current is not None and part is not None:
-            current.parts[part].append(block)
-        # Anything else precedes the first heading: the section's introductory words.
-    return drafts
+    return start
+
+
+def _runs_into_heading(lines: _Lines, start: int, end: int, number: int) -> bool:
+    """Whether the line above `start` is part of the heading on lines `start` to `end`."""
+    above = start - 1
+    line = lines.text[above]
+    if len(line) > _LONGEST_HEADING_LINE:
+        return False
+    heading = lines.joined(start, end)
+    if ":" not in heading:
+        # The outcome word wrapped onto a line of its own.
+        return line.endswith(":")
+    if _ends_sentence(line) or _KNOWN_HEADING.search(line.lower()):
+        return False  # a finished sentence, or a whole heading of its own
+    if _RUNS_ON.search(line[-12:].lower()):
+        return True
+    if (lines.marked and lines.breaks[start]) or not lines.wrapped(above) or _prose(line):
+        return False
+    # A treatment starts with a capital or a number; a line starting in lower case goes on
+    # from the line above it.
+    if heading[0].islower():
+        return True
+    if line[0].islower():
+        return False
+    if lines.closes(above - 1):
+        return True
+    raise ParseError(
+        f"item {number}: cannot tell whether {quoted(line)} ends the paragraph above the heading"
+        f" {quoted(heading)} or begins that heading"
+    )
+
+
+def _heading_missing(where: str, previous: list[_Label], label: _Label) -> ParseError:
+    if any(earlier.label == label.label for earlier in previous):
+        return ParseError(f"{where}: two {label.label!r} paragraphs (a heading missing?)")
+    return ParseError(
+        f"{where}: a {label.label!r} paragraph after its {previous[-1].label!r} one"
+        " (a heading missing?)"
+    )
+
+
+def _no_orphan_heading(lines: _Lines, start: int, end: int, number: int) -> None:
+    """Fail on a heading with no labelled paragraph after it among lines `start` to `end`.
+
+    A line that reads "<treatment>: Upheld" standing after a finished sentence is an item whose
+    paragraphs are missing (a letter cut short, say); it is not rationale text to keep.
+    """
+    for index in range(start, end):
+        line = lines.text[index]
+        if ":" in line and _KNOWN_HEADING.search(line.lower()) and lines.closes(index - 1):
+            treatment = _split_heading(line)[0]
+            raise ParseError(f"{_named(number, treatment)}: no {CLAIMS!r} paragraph")
 
 
 def _split_heading(heading: str) -> tuple[str, str]:
@@ -115,24 +277,33 @@ def _split_heading(heading: str) -> tuple[str, str]:
     return (match["treatment"].strip(), match["outcome"].strip(" .")) if match else ("", "")
 
 
-def _where(number: int, draft: _Draft) -> str:
-    return _named(number, _split_heading(join_lines(draft.heading))[0])
-
-
 def _named(number: int, treatment: str) -> str:
-    return f"item {number} ({treatment!r})" if treatment else f"item {number}"
+    return f"item {number} ({quoted(treatment)})" if treatment else f"item {number}"
 
 
-def _item(number: int, draft: _Draft) -> Item:
-    heading = join_lines(draft.heading)
+def _item(lines: _Lines, number: int, start: int, group: list[_Label], end: int) -> Item:
+    heading = lines.joined(start, group[0].line)
     treatment, word = _split_heading(heading)
     if not treatment or not word:
-        raise ParseError(f"item {number}: heading {heading!r} has no ': Upheld' or ': Overturned'")
+        raise ParseError(
+            f"item {number}: heading {quoted(heading)} has no ': Upheld' or ': Overturned'"
+        )
     where = _named(number, treatment)
     outcome = _OUTCOMES.get(word.lower())
     if outcome is None:
-        raise ParseError(f"{where}: unknown outcome {word!r} (expected 'Upheld' or 'Overturned')")
-    parts = {label: _part(where, label, draft.parts.get(label)) for label in _LABELS.values()}
+        raise ParseError(
+            f"{where}: unknown outcome {quoted(word)} (expected 'Upheld' or 'Overturned')"
+        )
+    parts: dict[str, str] = {}
+    for label, part_end in zip(group, [*(label.line for label in group[1:]), end]):
+        _no_orphan_heading(lines, label.line + 1, part_end, number + 1)
+        text = _part(lines, label, part_end)
+        if not text:
+            raise ParseError(f"{where}: empty {label.label!r} paragraph")
+        parts[label.label] = text
+    for label in _ORDER:
+        if label not in parts:
+            raise ParseError(f"{where}: no {label!r} paragraph")
     return Item(
         treatment=treatment,
         outcome=outcome,
@@ -142,10 +313,15 @@ def _item(number: int, draft: _Draft) -> Item:
     )
 
 
-def _part(where: str, label: str, blocks: list[str] | None) -> str:
-    if blocks is None:
-        raise ParseError(f"{where}: no {label!r} paragraph")
-    text = "\n\n".join(joined for block in blocks if (joined := join_lines(block)))
-    if not text:
-        raise ParseError(f"{where}: empty {label!r} paragraph")
-    return text
+def _part(lines: _Lines, label: _Label, end: int) -> str:
+    """A labelled paragraph without its label, up to line `end`. A rationale keeps the
+    unlabelled paragraphs after it, as clean paragraphs joined by a blank line; a basis is one
+    paragraph, and a break in it page-break residue."""
+    paragraphs: list[list[str]] = [[lines.text[label.line][label.text_start :]]]
+    for index in range(label.line + 1, end):
+        if lines.breaks[index] and label.label == RATIONALE:
+            paragraphs.append([])
+        paragraphs[-1].append(lines.text[index])
+    return "\n\n".join(
+        joined for paragraph in paragraphs if (joined := join_lines("\n".join(paragraph)))
+    )

@@ -1,4 +1,5 @@
 """`parse_letter`: text in, a whole `Letter` out, or a `ParseError` saying what is missing."""
+
 from __future__ import annotations
 
 import re
@@ -11,7 +12,7 @@ from .notice import parse_notice_items
 from .patient import parse_patient
 from .reviewer import parse_reviewer
 from .sections import NOTICE_SUMMARY, SUMMARY, split_sections
-from .text import document, reflow
+from .text import marked_document, reflow
 
 # Boilerplate opening a case summary: the standard layout's introduction, and the 2013
 # notices' disclaimer that the summary is the utilization review's.
@@ -31,7 +32,8 @@ def parse_letter(text: str) -> Letter:
     Never returns part of a letter: a missing section or item part, an unknown outcome word or
     an unknown layout raises `ParseError`. Values the letter does not state are None.
     """
-    sections = split_sections(document(text))
+    doc, marked = marked_document(text)
+    sections = split_sections(doc)
     header = parse_header(sections.preamble)
     layout: Layout
     if sections.notice:
@@ -39,7 +41,7 @@ def parse_letter(text: str) -> Letter:
         items = parse_notice_items(sections.preamble, sections.items)
     else:
         layout = "case-header" if header.case_number else "standard"
-        items = parse_items(sections.items)
+        items = parse_items(sections.items, marked)
     summary_text = sections.summary.strip("\n")
     introduction = _SUMMARY_INTRODUCTION.match(summary_text)
     summary = reflow(summary_text[introduction.end() :] if introduction else summary_text)

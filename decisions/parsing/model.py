@@ -3,6 +3,7 @@
 Frozen and slotted: letters travel between ingest worker processes by pickling and are shared
 by every consumer, so nothing may mutate them after parsing.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -8,33 +8,34 @@ alike counts once. Each finding needs its block "N) Regarding the request for <t
 holding the claims administrator's and the expert reviewer's bases and "Rationale for the
 Decision:"; a finding without a block, or a block without a finding, fails the letter.
 """
+
 from __future__ import annotations
 
 import re
 
 from .citations import parse_basis
-from .errors import ParseError
+from .errors import ParseError, quoted
 from .model import Basis, Item, Outcome
+from .numbers import ITEM_DIGITS, bounded
 from .sections import NOTICE_DECISIONS
 from .text import lowered, one_line, reflow
 
 RATIONALE = "Rationale for the Decision:"
 _AUTHOR = "maximus federal services"
-# Searched in lower-cased copies, led by a literal (see `text.lowered`); the finding's number is
-# read from the few characters before it, and a treatment running into the next finding
-# means the first one has no verdict.
-_FINDING = re.compile(
-    rf"{_AUTHOR},? inc\.?,? has determined (?:that )?the request for (?P<treatment>.+?) is "
-    r"(?P<negation>not\s*)?medically necessary(?: and appropriate)?\."
-)
-_FINDING_NUMBER = re.compile(r"(?<!\d)(?P<number>\d+)\)\s*$")
+# Searched in lower-cased copies, led by a literal (see `text.lowered`). A finding's treatment
+# runs from its opening words to its verdict, searched for once in the text up to the next
+# mention of MAXIMUS (a lazy treatment before the verdict would re-scan the rest of the text
+# from every opening); a finding whose verdict is missing there has none. Its number is read
+# from the few characters before it; a finding or block numbered with more than three digits
+# fails the letter, as a block without its finding does.
+_FINDING = re.compile(rf"{_AUTHOR},? inc\.?,? has determined (?:that )?the request for ")
+_VERDICT = re.compile(r" is (?P<negation>not\s*)?medically necessary(?: and appropriate)?\.")
+_FINDING_NUMBER = re.compile(r"(?P<number>\d+)\)\s*$")
 _FINDING_NUMBER_WINDOW = 8
 _BLOCK = re.compile(r"\n(?P<number>\d+)\)[ ]*regarding the request for\b")
-_BLOCK_HEAD = re.compile(
-    r"^\d+\)\s*Regarding the request for\s+(?P<treatment>.+?):\s*"
-    r"(?=The Claims Administrator\b|The Expert Reviewer\b|$)",
-    re.IGNORECASE,
-)
+_BLOCK_HEAD = re.compile(r"\d+\)\s*regarding the request for\s+")
+# The colon closing a block's "N) Regarding the request for <treatment>:" line.
+_BLOCK_HEAD_END = re.compile(r":\s*(?:the claims administrator\b|the expert reviewer\b|$)")
 _RATIONALE = re.compile(r"\nrationale for the decision\b[ ]*:?")
 _REVIEWER_BASIS = re.compile(r"the expert reviewer\b")
 
@@ -50,8 +51,8 @@ def parse_notice_items(preamble: str, section: str) -> tuple[Item, ...]:
     blocks = _blocks(section)
     for number, block in blocks.items():
         if number not in findings:
-            treatment = _BLOCK_HEAD.match(one_line(block))
-            named = f" ({treatment['treatment']!r})" if treatment else ""
+            head = _block_head(one_line(block))
+            named = f" ({quoted(head[0])})" if head else ""
             raise ParseError(
                 f"rationale block {number}{named} has no finding in the determination list"
             )
@@ -65,16 +66,39 @@ def _findings(text: str) -> dict[int, tuple[str, Outcome]]:
     low = lowered(text)
     findings: dict[int, tuple[str, Outcome]] = {}
     for match in _FINDING.finditer(low):
-        if _AUTHOR in match["treatment"]:
+        following = low.find(_AUTHOR, match.end())
+        verdict = _VERDICT.search(low, match.end() + 1, len(low) if following < 0 else following)
+        if verdict is None:
             continue
-        window = max(0, match.start() - _FINDING_NUMBER_WINDOW)
-        number = _FINDING_NUMBER.search(low, window, match.start())
-        treatment = text[match.start("treatment") : match.end("treatment")].strip()
-        finding = (treatment, "upheld" if match["negation"] is not None else "overturned")
-        key = int(number["number"]) if number else 1
+        treatment = text[match.end() : verdict.start()].strip()
+        finding = (treatment, "upheld" if verdict["negation"] is not None else "overturned")
+        key = _finding_number(low, match.start())
         if findings.setdefault(key, finding) != finding:
             raise ParseError(f"finding {key} is stated twice, differently")
     return findings
+
+
+def _finding_number(low: str, start: int) -> int:
+    """The "N)" right before a finding; 1 for a finding without a number (a notice of one)."""
+    window = max(0, start - _FINDING_NUMBER_WINDOW)
+    number = _FINDING_NUMBER.search(low, window, start)
+    if number is None:
+        return 1
+    if number.start() > 0 and low[number.start() - 1].isdecimal():
+        # More digits than the window shows.
+        raise _not_an_item_number("finding", f"...{number['number']}")
+    return _item_number(number["number"], "finding")
+
+
+def _item_number(digits: str, what: str) -> int:
+    number = bounded(digits, ITEM_DIGITS)
+    if number is None:
+        raise _not_an_item_number(what, digits)
+    return number
+
+
+def _not_an_item_number(what: str, digits: str) -> ParseError:
+    return ParseError(f"{what} numbered {quoted(digits)}: not an item number")
 
 
 def _blocks(section: str) -> dict[int, str]:
@@ -83,7 +107,7 @@ def _blocks(section: str) -> dict[int, str]:
     starts = list(_BLOCK.finditer(lowered(section)))
     blocks: dict[int, str] = {}
     for start, end in zip(starts, [*(s.start() for s in starts[1:]), len(section)]):
-        number = int(start["number"])
+        number = _item_number(start["number"], "rationale block")
         if number in blocks:
             raise ParseError(
                 f"two rationale blocks numbered {number} in the {NOTICE_DECISIONS!r} section"
@@ -93,7 +117,7 @@ def _blocks(section: str) -> dict[int, str]:
 
 
 def _item(number: int, treatment: str, outcome: Outcome, block: str | None) -> Item:
-    where = f"item {number} ({treatment!r})"
+    where = f"item {number} ({quoted(treatment)})"
     if block is None:
         raise ParseError(f"{where}: no '{number}) Regarding the request for ...' rationale block")
     rationale_label = _RATIONALE.search(lowered(block))
@@ -102,13 +126,12 @@ def _item(number: int, treatment: str, outcome: Outcome, block: str | None) -> I
     rationale = reflow(block[rationale_label.end() :])
     if not rationale:
         raise ParseError(f"{where}: empty {RATIONALE!r} paragraph")
-    head = one_line(block[: rationale_label.start()])
-    match = _BLOCK_HEAD.match(head)
-    if match is None:
+    head = _block_head(one_line(block[: rationale_label.start()]))
+    if head is None:
         raise ParseError(
             f"{where}: its rationale block does not open 'N) Regarding the request for ...:'"
         )
-    bases = head[match.end() :]
+    bases = head[1]
     reviewer_at = _REVIEWER_BASIS.search(lowered(bases))
     split = reviewer_at.start() if reviewer_at else len(bases)
     return Item(
@@ -118,6 +141,19 @@ def _item(number: int, treatment: str, outcome: Outcome, block: str | None) -> I
         claims_administrator_basis=_basis(bases[:split]),
         reviewer_basis=_basis(bases[split:]),
     )
+
+
+def _block_head(text: str) -> tuple[str, str] | None:
+    """The treatment a block's "N) Regarding the request for <treatment>:" names, and the text
+    after that colon; None when the block does not open so."""
+    low = lowered(text)
+    opening = _BLOCK_HEAD.match(low)
+    if opening is None:
+        return None
+    end = _BLOCK_HEAD_END.search(low, opening.end() + 1)
+    if end is None:
+        return None
+    return text[opening.end() : end.start()], text[end.start() + 1 :]
 
 
 def _basis(text: str) -> Basis | None:

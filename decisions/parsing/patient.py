@@ -8,6 +8,7 @@ are unreliable in redacted, templated text). The date of injury is the header's 
 one, else the first full date a case-summary phrase ties to the injury, by decreasing
 explicitness; "a 2013 date of injury" names no date and gives None.
 """
+
 from __future__ import annotations
 
 import re
@@ -24,19 +25,20 @@ _AGE_NUMBER = re.compile(r"(?<![\d.])(?P<age>\d{1,3})(?:-| +)$")
 _AGE_WINDOW = 8
 _WORD = re.compile(r"[a-z]+(?:-[a-z]+)*")
 _SEXES: dict[str, Sex] = {
-    "man": "male", "male": "male", "gentleman": "male",
-    "woman": "female", "female": "female", "lady": "female",
+    "man": "male",
+    "male": "male",
+    "gentleman": "male",
+    "woman": "female",
+    "female": "female",
+    "lady": "female",
 }
 # Words after "N year old" that end the description of the patient without naming a sex.
 _NOT_A_SEX = frozenset(
-    "individual applicant employee patient person worker claimant injured who with that whose "
-    "has had was is and of in on at from status presents presented complains complaining "
-    "sustained reports reported".split()
+    ["individual", "applicant", "employee", "patient", "person", "worker", "claimant", "injured", "who", "with", "that", "whose", "has", "had", "was", "is", "and", "of", "in", "on", "at", "from", "status", "presents", "presented", "complains", "complaining", "sustained", "reports", "reported"]
 )
 # "a 10 year old injury": an age phrase about something other than the patient.
 _NOT_A_PERSON = frozenset(
-    "injury injuries history claim case condition fracture tear surgery complaint complaints "
-    "pain problem report study".split()
+    ["injury", "injuries", "history", "claim", "case", "condition", "fracture", "tear", "surgery", "complaint", "complaints", "pain", "problem", "report", "study"]
 )
 _SEX_WITHOUT_AGE = re.compile(
     r"s(?:(?<=\bis)|(?<=\bwas)) an? (?:[a-z-]+ )?(?P<noun>man|male|gentleman|woman|female|lady)\b"

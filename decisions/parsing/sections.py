@@ -6,6 +6,7 @@ starts one); the same words inside a paragraph are text. Each section runs to th
 heading. Everything before the first heading is the preamble: the header block of the
 case-header and 2013 layouts, and the numbered findings of the 2013 notices.
 """
+
 from __future__ import annotations
 
 import re

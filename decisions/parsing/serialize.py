@@ -1,4 +1,5 @@
 """A parsed letter as the JSON object of the contract (without "source" and "sha256")."""
+
 from __future__ import annotations
 
 from dataclasses import fields, is_dataclass

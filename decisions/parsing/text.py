@@ -9,6 +9,7 @@ rest of the parser reads: one stripped visual line per line, and exactly one emp
 paragraph breaks. `paragraphs` then reflows a part of that document into clean one-line
 paragraphs.
 """
+
 from __future__ import annotations
 
 import re
@@ -51,7 +52,14 @@ def _replacement(match: re.Match[str]) -> str:
 
 
 def document(text: str) -> str:
-    """The letter as stripped visual lines, with one empty line per paragraph break.
+    """The letter as stripped visual lines, with one empty line per paragraph break (see
+    `marked_document`)."""
+    return marked_document(text)[0]
+
+
+def marked_document(text: str) -> tuple[str, bool]:
+    """The letter as stripped visual lines, with one empty line per paragraph break, and
+    whether the breaks come from paragraph marks.
 
     Which blank lines break a paragraph depends on the extraction. Where lines holding only
     whitespace exist, they are the paragraph marks (the published extractions, and PDF text
@@ -60,6 +68,8 @@ def document(text: str) -> str:
     lines) breaks a paragraph at two or more empty lines, and other text at any blank line.
     Either way a blank in mid-sentence (the next line carries on a hyphenated word, or a line
     ending in a word or comma is followed by one starting in lower case) is page-break residue.
+    Breaks read from marks are the letter's own; the others may be page-break residue that
+    fell between two lines of one heading, which the items' reader has to allow for.
     """
     lines: list[str] = []
     gaps: list[int] = []  # blank lines before each line
@@ -75,7 +85,8 @@ def document(text: str) -> str:
         else:
             gap += 1
             mark = mark or bool(raw)
-    if any(marked):
+    has_marks = any(marked)
+    if has_marks:
         breaks = marked
     else:
         # Double spacing shows as mostly one-line gaps, its paragraph breaks as longer ones; text
@@ -90,7 +101,7 @@ def document(text: str) -> str:
         if is_break and out and not _continues(out[-1], line):
             out.append("")
         out.append(line)
-    return "\n".join(out)
+    return "\n".join(out), has_marks
 
 
 def _continues(previous: str, line: str) -> bool:

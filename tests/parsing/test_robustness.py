@@ -8,6 +8,7 @@ import pytest
 
 from decisions.parsing import parse_letter
 from tests.conftest import SEED_NAMES, seed_text
+from tests.parsing.markers import without_blank_lines
 
 
 def crlf(text: str) -> str:
@@ -23,11 +24,6 @@ def form_feeds(text: str) -> str:
 def single_spaced(text: str) -> str:
     """One line per visual line, a blank line between paragraphs (page residue: blank lines)."""
     return re.sub(r"(?m)^ $", "", text.replace("\n\n", "\n"))
-
-
-def without_paragraph_breaks(text: str) -> str:
-    """Visual lines only, as tests/pdfs.py renders a letter into a PDF's text layer."""
-    return "\n".join(line.rstrip() for line in text.splitlines() if line.strip())
 
 
 def typographic(text: str) -> str:
@@ -51,7 +47,7 @@ def non_breaking_spaces(text: str) -> str:
         crlf,
         form_feeds,
         single_spaced,
-        without_paragraph_breaks,
+        without_blank_lines,
         typographic,
         trailing_spaces_stripped,
         non_breaking_spaces,

@@ -95,14 +95,12 @@ def test_seed_001_case_summary_keeps_the_letters_own_spacing_and_joins_the_page_
     )
     assert (
         "an associated RFA form of October 24, 2014.The applicant's attorney subsequently"
-        " appealed.In an October 21, 2014"
-        in summary
+        " appealed.In an October 21, 2014" in summary
     )
     assert "The applicant's neck pain is reportedly severe. 9/10 pain was noted." in summary
     assert (
         "It was not stated whether these medications requests were first-time requests or renewal "
-        "requests.In a November 4, 2014 appeal letter"
-        in summary
+        "requests.In a November 4, 2014 appeal letter" in summary
     )
     assert summary.endswith("herniations of both the cervical and thoracic spines.")
 

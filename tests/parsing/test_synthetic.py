@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from decisions.parsing import letter_to_dict, parse_letter
-from devtools.synthetic import generate_letter
+from tests.parsing.synthetic import generate_letter
 
 LETTERS = 600
 
