@@ -26,6 +26,7 @@ CONTRACT_KEYS = {
     "case_summary",
     "documents_reviewed",
     "items",
+    "warnings",
 }
 
 
@@ -55,6 +56,8 @@ def test_seed_000_fields_in_json():
         "specialty": "Neurology",
         "subspecialty": "Neuromuscular Medicine",
         "licensed_in": ["California"],
+        "specialty_canonical": None,
+        "subspecialty_canonical": None,
     }
     assert obj["patient"] == {"age": 42, "sex": "male", "date_of_injury": "2012-11-02"}
     assert [(i["treatment"], i["outcome"]) for i in obj["items"]] == [

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from .errors import ParseError
 from .letter import parse_letter
-from .model import Basis, Citation, Item, Letter, Patient, Reviewer
+from .model import Basis, Citation, Item, Letter, ParseWarning, Patient, Reviewer
 from .serialize import letter_to_dict
 
 __all__ = [
@@ -16,6 +16,7 @@ __all__ = [
     "Item",
     "Letter",
     "ParseError",
+    "ParseWarning",
     "Patient",
     "Reviewer",
     "letter_to_dict",

@@ -17,6 +17,20 @@ Guideline = Literal["MTUS", "ODG", "ACOEM", "OTHER"]
 
 
 @dataclass(frozen=True, slots=True)
+class ParseWarning:
+    """Something the parser read but did not understand, or understood only loosely.
+
+    A letter whose items and outcomes are certain is kept with its warnings, so that a value
+    the parser was unsure of never stands without a note beside it (CONTRACT.md, Warnings).
+    """
+
+    code: str  # stable, machine-readable: "specialty-not-found", "page-not-a-number", ...
+    field: str  # what it concerns: "reviewer.specialty", "items[2].reviewer_basis", ...
+    message: str  # plain words for a reader
+    quote: str  # the words not understood, as written (cut to a readable length)
+
+
+@dataclass(frozen=True, slots=True)
 class Citation:
     guideline: Guideline
     document: str | None
@@ -38,6 +52,7 @@ class Item:
     rationale: str
     claims_administrator_basis: Basis | None
     reviewer_basis: Basis | None
+    warnings: tuple[ParseWarning, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +60,10 @@ class Reviewer:
     specialty: str | None
     subspecialty: str | None
     licensed_in: tuple[str, ...]
+    # The specialty's canonical name (one name per specialty, for facets and filters); None
+    # when there is no specialty or it is not in the vocabulary (then a warning says so).
+    specialty_canonical: str | None = None
+    subspecialty_canonical: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,3 +86,4 @@ class Letter:
     case_summary: str
     documents_reviewed: tuple[str, ...] | None  # None: the letter has no such section
     items: tuple[Item, ...]
+    warnings: tuple[ParseWarning, ...] = ()  # the letter's own; each item carries its own

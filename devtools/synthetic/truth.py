@@ -29,11 +29,18 @@ def expected(letter: Letter) -> dict:
         "application_received": t.received.isoformat()
         if has_header and letter.has_received
         else None,
-        "reviewer": {"specialty": name, "subspecialty": subspecialty, "licensed_in": list(states)},
+        "reviewer": {
+            "specialty": name,
+            "subspecialty": subspecialty,
+            "licensed_in": list(states),
+            "specialty_canonical": None,
+            "subspecialty_canonical": None,
+        },
         "patient": letter.patient,
         "case_summary": "\n\n".join(clean(p) for p in letter.summary),
         "documents_reviewed": letter.documents,
         "items": [_item(item) for item in letter.items],
+        "warnings": [],
     }
 
 
@@ -46,4 +53,5 @@ def _item(item: Item) -> dict:
         "rationale": "\n\n".join(" ".join(sentences) for sentences in item.rationale),
         "claims_administrator_basis": {"text": item.ca.text, "citations": item.ca.citations},
         "reviewer_basis": {"text": item.reviewer.text, "citations": item.reviewer.citations},
+        "warnings": [],
     }

@@ -21,6 +21,7 @@ CONTRACT_KEYS = [
     "case_summary",
     "documents_reviewed",
     "items",
+    "warnings",
 ]
 
 
@@ -31,6 +32,8 @@ def test_seed_as_contract_json():
         "specialty": "Neurology",
         "subspecialty": "Neuromuscular Medicine",
         "licensed_in": ["California"],
+        "specialty_canonical": None,
+        "subspecialty_canonical": None,
     }
     assert obj["patient"] == {"age": 42, "sex": "male", "date_of_injury": "2012-11-02"}
     assert obj["documents_reviewed"] is None
@@ -41,6 +44,7 @@ def test_seed_as_contract_json():
         "rationale",
         "claims_administrator_basis",
         "reviewer_basis",
+        "warnings",
     ]
     assert first["claims_administrator_basis"] == {
         "text": "Decision based on MTUS Chronic Pain Treatment Guidelines Page(s): 46.",

@@ -21,8 +21,16 @@ LETTER_KEYS = [
     "case_summary",
     "documents_reviewed",
     "items",
+    "warnings",
 ]
-ITEM_KEYS = ["treatment", "outcome", "rationale", "claims_administrator_basis", "reviewer_basis"]
+ITEM_KEYS = [
+    "treatment",
+    "outcome",
+    "rationale",
+    "claims_administrator_basis",
+    "reviewer_basis",
+    "warnings",
+]
 CITATION_KEYS = ["guideline", "document", "topic", "pages", "text"]
 MTUS_DOCUMENTS = {CHRONIC_PAIN, POSTSURGICAL} | {
     f"ACOEM Chapter {n} {title}" for n, title in ACOEM_CHAPTERS.items()
@@ -49,7 +57,13 @@ def test_expected_dicts_have_the_contract_shape():
             r"CM\d\d-\d{7}", expected["case_number"]
         )
         reviewer, patient = expected["reviewer"], expected["patient"]
-        assert list(reviewer) == ["specialty", "subspecialty", "licensed_in"] and list(patient) == [
+        assert list(reviewer) == [
+            "specialty",
+            "subspecialty",
+            "licensed_in",
+            "specialty_canonical",
+            "subspecialty_canonical",
+        ] and list(patient) == [
             "age",
             "sex",
             "date_of_injury",
