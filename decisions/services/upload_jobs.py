@@ -27,7 +27,7 @@ from functools import partial
 from pathlib import Path
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, reset_queries, transaction
 from django.db.models import F
 from django.utils import timezone
 from django_tasks import TaskResultStatus, task
@@ -83,8 +83,15 @@ def ingest_upload(upload_id: int) -> None:
             # looked at the upload in the instant between that worker's claim and its lock.
             return
         upload = Upload.objects.select_related("user").get(pk=upload_id)
-        if not upload.finished:
+        if upload.finished:
+            return
+        try:
             _load(upload)
+        finally:
+            # With DEBUG on (development), Django logs every statement on the connection, and
+            # a worker's connection outlives its jobs; the ingest service leaves clearing the
+            # log to its caller (a batch's statements alone are ~650 kB of SQL).
+            reset_queries()
 
 
 def recover_uploads() -> list[Upload]:
