@@ -3,23 +3,19 @@ loads, and an upload whose worker died is picked up again (or given up on).
 
 The other upload tests run queued jobs at once (tests/settings.py); these switch to the database
 queue of production. A worker runs in this process with `--batch` (what is queued, then it
-returns), in tests whose data is committed, as a worker on another connection would see it.
+returns), or in a process of its own (tests/worker_process.py), in tests whose data is
+committed, as a worker on another connection sees it.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import signal
-import subprocess
-import sys
 from io import StringIO
-from pathlib import Path
 
 import pytest
-from django.conf import settings as django_settings
 from django.core.management import call_command
-from django.db import connection, connections
+from django.db import connections
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
@@ -34,8 +30,8 @@ from decisions.services.upload_jobs import (
 from tests.conftest import SEED_NAMES, seed_text
 from tests.pdfs import text_pdf
 from tests.test_uploads import PNG, as_upload, seed_bytes
+from tests.worker_process import DIE, start_worker
 
-ROOT = Path(__file__).resolve().parent.parent
 JOB = "decisions.services.upload_jobs.ingest_upload"
 NOT_A_LETTER = "binary file (PNG image), not a PDF or text"
 
@@ -268,51 +264,14 @@ def test_an_error_stops_the_upload_and_reports_its_files(
     assert not staging_folder(upload.pk).exists()
 
 
-# The worker of a test, killed by the ingest service as it reaches the named file. Its database
-# is the test's and its media root the test's, as Django's test runner would set them.
-DYING_WORKER = """
-import os, signal, sys
-import django
-
-django.setup()
-from django.conf import settings
-from django.db import connection
-
-connection.settings_dict["NAME"], settings.MEDIA_ROOT, dies_at = sys.argv[1:]
-settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-
-from django.core.management import call_command
-from decisions.services import ingest
-
-prepare = ingest.prepare
-
-
-def prepare_or_die(file, **options):
-    if file.name == dies_at:
-        os.kill(os.getpid(), signal.SIGKILL)
-    return prepare(file, **options)
-
-
-ingest.prepare = prepare_or_die
-call_command("worker", "--batch", "--no-reload", "--no-startup-delay")
-"""
-
-
 @pytest.mark.django_db(transaction=True)
 def test_a_worker_killed_mid_upload_leaves_it_to_the_next_worker(
     database_queue, admin_client, run_worker, pdf
 ):
     upload = upload_three(admin_client, pdf)
-    database, media, dies_at = connection.settings_dict["NAME"], django_settings.MEDIA_ROOT, "b.txt"
-    worker = subprocess.run(
-        [sys.executable, "-c", DYING_WORKER, database, str(media), dies_at],
-        cwd=ROOT,
-        env={**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings"},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert worker.returncode == -signal.SIGKILL, worker.stderr
+    worker = start_worker(at="b.txt", action=DIE)
+    _, errors = worker.communicate(timeout=120)
+    assert worker.returncode == -signal.SIGKILL, errors
     upload.refresh_from_db()
     assert (upload.state, upload.attempts, upload.files_read) == ("running", 1, 2)
     assert DBTaskResult.objects.get().status == "RUNNING"  # as django-tasks-db leaves it
