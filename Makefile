@@ -1,5 +1,6 @@
 # Two commands on a fresh machine (see README): `make run` and `make test`.
-# Everything lands in the checkout: .venv/ (Python packages), .pgdata/ (embedded Postgres).
+# Everything lands in the checkout: .venv/ (Python packages), .pgdata/ (embedded Postgres),
+# media/ (original files, and uploads waiting for the worker).
 
 PYTHON ?= python3
 VENV := .venv
@@ -21,8 +22,16 @@ setup: $(VENV)/.installed
 	$(PY) manage.py ingest --skip-stored fixtures/letters
 
 # Set up everything, load the fixture letters, serve the app at http://$(HOST):$(PORT)/
-# (manage.py's default settings are the development ones: DEBUG on, a dev-only key).
+# (manage.py's default settings are the development ones: DEBUG on, a dev-only key), with the
+# worker that loads uploads running beside it. Ctrl-C stops both, and so does the server's end:
+# the worker is stopped on the shell's exit (a second signal makes it leave an upload it is
+# loading at once; the next worker picks that upload up again). The worker does not reload on
+# code changes (its reloader would run it in a child process this shell cannot stop), so
+# restart `make run` after changing the upload job's code.
 run: setup
+	@$(PY) manage.py worker --no-reload & worker=$$!; \
+	trap 'exit 130' INT TERM; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 # The browser tests drive Debian's Chromium; install it when it is missing.

@@ -83,15 +83,35 @@ def sniff_kind(data: bytes) -> Kind:
 
 def extract_text(data: bytes, *, max_bytes: int) -> Extracted:
     """The text of a PDF (pages joined by form feeds) or of a text file in any common encoding."""
+    content = _letter_content(data, max_bytes=max_bytes)
+    if content.kind == "pdf":
+        return Extracted(text=_pdf_text(data), kind="pdf", encoding=None)
+    return Extracted(text=content.text, kind="text", encoding=content.encoding)
+
+
+def check_letter_content(data: bytes, *, max_bytes: int) -> None:
+    """Raise the ExtractionError `extract_text` would for bytes that cannot hold a letter (empty,
+    too large, neither PDF nor text), judging by content alone: a PDF is not read.
+
+    The upload page refuses such files at once, and keeps the rest for the background worker,
+    which reads them (parsing a hostile PDF is work for the worker, not for a web request).
+    """
+    _letter_content(data, max_bytes=max_bytes)
+
+
+def too_large(size: int, max_bytes: int) -> str:
+    """Why a file of `size` bytes is refused: the same words whether or not it was read."""
+    return f"file is {_size(size)}, over the {_size(max_bytes)} limit"
+
+
+def _letter_content(data: bytes, *, max_bytes: int) -> _Content:
     if not data:
         raise ExtractionError("file is empty")
     if len(data) > max_bytes:
-        raise ExtractionError(f"file is {_size(len(data))}, over the {_size(max_bytes)} limit")
+        raise ExtractionError(too_large(len(data), max_bytes))
     content = _sniff(data)
-    if content.kind == "pdf":
-        return Extracted(text=_pdf_text(data), kind="pdf", encoding=None)
-    if content.kind == "text":
-        return Extracted(text=content.text, kind="text", encoding=content.encoding)
+    if content.kind in ("pdf", "text"):
+        return content
     named = f" ({content.format})" if content.format else ""
     raise ExtractionError(f"binary file{named}, not a PDF or text")
 

@@ -74,6 +74,98 @@ class IngestFailure(models.Model):
         return f"{self.source_name}: {self.reason}"
 
 
+class Upload(models.Model):
+    """One upload from the browser, loaded by a background worker (decisions/services/uploads.py
+    and upload_jobs.py). Its page follows it; the ingest run it becomes is linked once loaded."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Waiting for a worker"
+        RUNNING = "running", "Loading"
+        DONE = "done", "Done"
+        STOPPED = "stopped", "Stopped"
+
+    UNFINISHED = (State.QUEUED, State.RUNNING)
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    sources = models.TextField(help_text="The names of the uploaded files, one a line.")
+    created_at = models.DateTimeField(default=timezone.now)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    task_id = models.CharField(
+        max_length=64, blank=True, help_text="The queued job's id (django-tasks), once queued."
+    )
+    attempts = models.PositiveSmallIntegerField(
+        default=0, help_text="Times a worker started loading it; more than one after a crash."
+    )
+    files_read = models.PositiveIntegerField(
+        default=0, help_text="Files read so far, those refused on upload included."
+    )
+    finished_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True, help_text="Why loading stopped, when it did.")
+    run = models.OneToOneField(
+        IngestRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="upload"
+    )
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["state"],
+                name="upload_unfinished_idx",
+                condition=models.Q(state__in=["queued", "running"]),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Upload {self.pk} ({self.get_state_display().lower()})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("decisions:upload-job", args=[self.pk])
+
+    @property
+    def finished(self) -> bool:
+        return self.state not in self.UNFINISHED
+
+
+class UploadFile(models.Model):
+    """A file of an upload, or an entry of one of its ZIPs, and what became of it.
+
+    Files refused on upload (too large, not a letter by content, unsafe ZIP entries) are
+    decided at once and never staged; the others wait, staged, for the worker. The statuses
+    other than PENDING are the ingest service's (`FileOutcome.status`).
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting"
+        CREATED = "created", "Added"
+        DUPLICATE = "duplicate", "Already stored"
+        FAILED = "failed", "Not loaded"
+
+    # No index of its own: uploadfile_upload_position_uniq (upload, position) serves lookups.
+    upload = models.ForeignKey(
+        Upload, on_delete=models.CASCADE, related_name="files", db_index=False
+    )
+    position = models.PositiveIntegerField(help_text="0 for the upload's first file.")
+    name = models.TextField(help_text="As uploaded; a ZIP entry's is the ZIP's name/its path.")
+    staged = models.BooleanField(help_text="Its bytes went to the worker (not refused on upload).")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    letter = models.ForeignKey(
+        "Letter", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["upload_id", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["upload", "position"], name="uploadfile_upload_position_uniq"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.get_status_display()}"
+
+
 def original_file_path(letter: Letter, filename: str) -> str:
     """Store originals by content hash: the same letter always lands on the same path."""
     suffix = ".pdf" if letter.original_kind == Letter.Kind.PDF else ".txt"

@@ -15,6 +15,8 @@ urlpatterns = [
     path("export.json", export.export_json, name="export-json"),
     # Adding letters and their record (staff with the ingest permission)
     path("upload/", uploads.upload, name="upload"),
+    path("upload/<int:pk>/", uploads.upload_job, name="upload-job"),
+    path("upload/<int:pk>/status.json", uploads.upload_status, name="upload-status"),
     path("ingest-history/", history.history, name="history"),
     path("ingest-history/<int:pk>/", history.history_run, name="history-run"),
 ]

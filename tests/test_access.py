@@ -14,7 +14,7 @@ from django.core.management.base import CommandError
 from django.test import Client
 from django.urls import reverse
 
-from decisions.models import IngestRun, Letter
+from decisions.models import IngestRun, Letter, Upload
 from tests.conftest import SEED_NAMES, seed_text
 from tests.factories import make_item, make_letter
 from tests.pdfs import text_pdf
@@ -81,7 +81,7 @@ def test_permission_matrix_for_the_admin_pages(make_client, run, page, kind, sta
         ("anonymous", 302),
         ("user", 403),
         ("staff-without-permission", 403),
-        ("staff-with-permission", 200),
+        ("staff-with-permission", 302),
     ],
 )
 def test_only_the_permission_lets_an_upload_change_data(make_client, kind, status):
@@ -90,8 +90,38 @@ def test_only_the_permission_lets_an_upload_change_data(make_client, kind, statu
         reverse("decisions:upload"), {"files": [SimpleUploadedFile(*letter)]}
     )
     assert response.status_code == status
-    assert Letter.objects.count() == (1 if status == 200 else 0)
-    assert IngestRun.objects.count() == (1 if status == 200 else 0)
+    accepted = kind == "staff-with-permission"
+    if accepted:
+        assert response["Location"] == Upload.objects.get().get_absolute_url()
+    assert Upload.objects.count() == Letter.objects.count() == IngestRun.objects.count() == accepted
+
+
+@pytest.fixture
+def clerks(django_user_model) -> dict[str, Client]:
+    """Logged-in clients of three users with the ingest permission: two clerks (not staff) and
+    a staff member."""
+    add_letter = Permission.objects.get(content_type__app_label="decisions", codename="add_letter")
+    clients = {}
+    for name in ("uploader", "other clerk", "staff"):
+        user = django_user_model.objects.create_user(username=name, is_staff=name == "staff")
+        user.user_permissions.add(add_letter)
+        clients[name] = Client()
+        clients[name].force_login(user)
+    return clients
+
+
+@pytest.mark.parametrize("url_name", ["decisions:upload-job", "decisions:upload-status"])
+def test_an_upload_shows_to_its_uploader_and_staff_only(make_client, clerks, url_name):
+    letter = SimpleUploadedFile("letter.txt", seed_text(SEED_NAMES[0]).encode())
+    clerks["uploader"].post(reverse("decisions:upload"), {"files": [letter]})
+    url = reverse(url_name, args=[Upload.objects.get().pk])
+    assert clerks["uploader"].get(url).status_code == 200
+    assert clerks["staff"].get(url).status_code == 200
+    assert make_client("superuser").get(url).status_code == 200
+    # Another clerk cannot even tell that the upload exists.
+    assert clerks["other clerk"].get(url).status_code == 404
+    assert make_client("staff-without-permission").get(url).status_code == 403
+    assert make_client("anonymous").get(url)["Location"] == f"{reverse('login')}?next={url}"
 
 
 def test_browsing_is_public_by_default(client):
@@ -125,6 +155,7 @@ def test_upload_refuses_a_post_without_csrf_token(make_client):
     response = client.post(reverse("decisions:upload"), {"files": [letter]})
     assert response.status_code == 403
     assert Letter.objects.count() == 0 and IngestRun.objects.count() == 0
+    assert Upload.objects.count() == 0
 
     page = client.get(reverse("decisions:upload"))
     token = page.context["csrf_token"]
@@ -132,7 +163,7 @@ def test_upload_refuses_a_post_without_csrf_token(make_client):
     response = client.post(
         reverse("decisions:upload"), {"files": [letter], "csrfmiddlewaretoken": token}
     )
-    assert response.status_code == 200
+    assert response.status_code == 302
     assert Letter.objects.count() == 1
 
 

@@ -1,4 +1,9 @@
-"""The upload page and its service: per-file report, limits by content, safe ZIPs, run records."""
+"""The upload page and its service: per-file report, limits by content, safe ZIPs, run records.
+
+Uploads are loaded by a background job; tests/settings.py runs queued jobs at once, inside the
+request, so each upload's page already holds its final report here. The queue and the worker
+themselves are tested in tests/test_upload_worker.py.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +14,9 @@ import zipfile
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile, TemporaryUploadedFile
 
-from decisions.models import DisputedItem, IngestFailure, IngestRun, Letter
-from decisions.services.uploads import SNIFF_BYTES, letters_upload
+from decisions.models import DisputedItem, IngestFailure, IngestRun, Letter, Upload
+from decisions.services.upload_jobs import staging_folder
+from decisions.services.uploads import SNIFF_BYTES, upload_accept
 from tests.conftest import SEED_NAMES, seed_text, with_overlong_specialty
 from tests.pdfs import text_pdf
 
@@ -39,14 +45,24 @@ def zip_of(entries: dict[str, bytes], compression: int = zipfile.ZIP_DEFLATED) -
     return buffer.getvalue()
 
 
-def post(client, *files: tuple[str, bytes]):
+def send(client, *files: tuple[str, bytes]):
     return client.post(UPLOAD_URL, {"files": [as_upload(name, data) for name, data in files]})
+
+
+def post(client, *files: tuple[str, bytes]):
+    """Upload the files, and follow the redirect to the upload's page (POST/redirect/GET)."""
+    response = send(client, *files)
+    assert response.status_code == 302
+    upload = Upload.objects.latest("pk")
+    assert response["Location"] == f"/upload/{upload.pk}/"
+    return client.get(response["Location"])
 
 
 def report_rows(response) -> list[tuple[str, str, object]]:
     """(file name, status, letter or reason) per row of the report, in order."""
-    rows = response.context["rows"]
-    return [(o.name, o.status, letter or o.reason) for o, letter in rows]
+    return [
+        (file.name, file.status, file.letter or file.reason) for file in response.context["files"]
+    ]
 
 
 def test_upload_page_shows_the_form_and_limits(admin_client, settings):
@@ -204,22 +220,24 @@ def test_oversized_file_is_refused_without_being_read_and_the_rest_load(admin_cl
     assert not Letter.objects.filter(source_name="big.txt").exists()
 
 
-def test_oversized_spooled_file_is_only_sniffed_in_the_web_process(settings, admin_user):
-    """The ingest worker gets the temporary file's path and refuses it by its size."""
+def test_oversized_spooled_file_is_refused_by_its_size_unread_and_not_staged(settings, admin_user):
+    """The request reads only the start of it, to tell whether it is a ZIP."""
     settings.IMR_MAX_FILE_BYTES = 200_000
     big = TemporaryUploadedFile("big.txt", "text/plain", 300_000, None)
     big.write(b"x" * 300_000)
     reads = []
     real_read = big.file.read
     big.file.read = lambda size=-1: reads.append(size) or real_read(size)
-    report = letters_upload(files=[big], user=admin_user)
-    assert report.outcomes[0].reason == "file is 0.3 MB, over the 0.2 MB limit"
+    upload = upload_accept(files=[big], user=admin_user)
+    [file] = upload.files.all()
+    assert (file.staged, file.reason) == (False, "file is 0.3 MB, over the 0.2 MB limit")
     assert reads == [SNIFF_BYTES]
+    assert not staging_folder(upload.pk).exists()
 
 
 def test_too_many_files_are_refused_with_a_message_and_nothing_loads(admin_client, settings):
     settings.DATA_UPLOAD_MAX_NUMBER_FILES = 2
-    response = post(
+    response = send(
         admin_client, ("a.txt", seed_bytes(0)), ("b.txt", seed_bytes(1)), ("c.txt", seed_bytes(2))
     )
     assert response.status_code == 400
@@ -228,6 +246,7 @@ def test_too_many_files_are_refused_with_a_message_and_nothing_loads(admin_clien
     )
     assert Letter.objects.count() == 0
     assert IngestRun.objects.count() == 0
+    assert Upload.objects.count() == 0
 
 
 def test_upload_without_files_asks_for_them(admin_client):
@@ -235,6 +254,7 @@ def test_upload_without_files_asks_for_them(admin_client):
     assert response.status_code == 400
     assert "This field is required." in response.content.decode()
     assert IngestRun.objects.count() == 0
+    assert Upload.objects.count() == 0
 
 
 def test_letter_the_database_refuses_leaves_no_partial_rows(admin_client, monkeypatch):
@@ -426,10 +446,16 @@ def test_damaged_zip_is_refused_and_the_other_files_load(admin_client):
     assert rows[1][1] == "created"
 
 
-def test_empty_and_binary_zip_entries_are_refused_by_the_ingest_service(admin_client):
+def test_empty_and_binary_zip_entries_are_refused_on_upload(admin_client):
     archive = zip_of({"empty.txt": b"", "image.pdf": PNG, "fine.txt": seed_bytes(1)})
     rows = report_rows(post(admin_client, ("letters.zip", archive)))
     assert rows[0] == ("letters.zip/empty.txt", "failed", "file is empty")
     reason = "binary file (PNG image), not a PDF or text"
     assert rows[1] == ("letters.zip/image.pdf", "failed", reason)
     assert rows[2][1] == "created"
+    staged = Upload.objects.get().files.values_list("name", "staged")
+    assert list(staged) == [
+        ("letters.zip/empty.txt", False),
+        ("letters.zip/image.pdf", False),
+        ("letters.zip/fine.txt", True),
+    ]

@@ -1,11 +1,14 @@
-"""One browser upload into the ingest service: files as they are, ZIP archives opened safely.
+"""One browser upload: what the request decides, and the files it keeps for the worker.
 
-Every file goes through `ingest_files`, the same path as the `ingest` command, which decides
-by content what a file is and refuses oversized, binary, empty and unparseable files. What only
-an upload has is decided here: a ZIP is recognised by its bytes and expanded entry by entry under
-a budget, and entries that must not be read (unsafe paths, links, nested archives, too much
-data) are refused with a reason. Those refusals are recorded on the upload's ingest run next to
-the ingest service's own failures, so the history shows every file that did not load.
+The request decides what it can without parsing. A ZIP is recognised by its bytes and expanded
+entry by entry under a budget; entries that must not be read (unsafe paths, links, nested
+archives, too much data) and files that cannot be letters (too large, empty, neither PDF nor
+text by content) are refused with a reason at once. The rest are staged under MEDIA_ROOT and
+loaded by a background worker through the ingest service, the same path as the `ingest`
+command (decisions/services/upload_jobs.py): parsing and storing, which a large or hostile
+upload can make long, never hold a web worker. Refusals are recorded on the upload's ingest
+run next to the ingest service's own failures, so the history shows every file that did not
+load.
 """
 
 from __future__ import annotations
@@ -15,16 +18,17 @@ import stat
 import zipfile
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
 
 from ..control_characters import without_control_characters
-from ..extraction import sniff_kind
-from ..models import IngestFailure, IngestRun
+from ..extraction import ExtractionError, check_letter_content, sniff_kind, too_large
+from ..models import Upload, UploadFile
 from ..preparation import FileInput
-from .ingest import FAILED, FileOutcome, ingest_files
+from .ingest import FAILED, FileOutcome
+from .upload_jobs import queue_upload, remove_staging, staged_path
 
 # Enough of a file's start for `sniff_kind` to tell a ZIP by its signature.
 SNIFF_BYTES = 4096
@@ -37,66 +41,44 @@ _ABSOLUTE = re.compile(r"^([/\\]|[A-Za-z]:)")
 _SEPARATORS = re.compile(r"[/\\]")
 
 
-@dataclass(frozen=True)
-class UploadReport:
-    run: IngestRun
-    outcomes: list[FileOutcome]  # one per file, in upload order, ZIP entries in archive order
+def upload_accept(*, files: Sequence[UploadedFile], user) -> Upload:
+    """Record the upload with every file, stage those that may be letters, and queue its job.
 
-
-def letters_upload(*, files: Sequence[UploadedFile], user) -> UploadReport:
-    """Ingest the uploaded files as one recorded run and report on every file.
-
-    Each letter is stored whole or not at all, and a refused file never stops the others.
+    Each file or ZIP entry becomes an `UploadFile` in upload order, a refused one with its
+    reason. The upload, its files and its job are committed together; if that fails, the
+    staged files are removed.
     """
-    plan = _Plan()
-    ingested: list[FileOutcome] = []
-    summary = ingest_files(
-        plan.inputs(files),
-        origin=IngestRun.Origin.UPLOAD,
-        sources="\n".join(upload.name for upload in files),
-        user=user,
-        keep_originals=True,
-        on_outcome=ingested.append,
-    )
-    run = summary.run
-    _record_refusals(run, plan.refusals)
-    return UploadReport(run=run, outcomes=plan.merge(ingested))
+    upload = Upload(user=user, sources="\n".join(file.name for file in files))
+    try:
+        with transaction.atomic():
+            upload.save()
+            UploadFile.objects.bulk_create(_staged(upload, files))
+            queue_upload(upload)
+    except BaseException:
+        if upload.pk is not None:
+            remove_staging(upload.pk)
+        raise
+    return upload
 
 
-class _Plan:
-    """The upload's files in order, each either handed to the ingest service or refused here.
-
-    Inputs are produced lazily, so a ZIP's entries are read one at a time as ingest asks for
-    them; the slots remember where each refusal sits so the report keeps the upload's order.
-    """
-
-    def __init__(self) -> None:
-        self.slots: list[FileOutcome | str] = []  # a refusal, or the name ingest will decide
-
-    def inputs(self, files: Iterable[UploadedFile]) -> Iterator[FileInput]:
-        for item in _expand(files):
-            if isinstance(item, FileOutcome):
-                self.slots.append(item)
-            else:
-                self.slots.append(item.name)
-                yield item
-
-    @property
-    def refusals(self) -> list[FileOutcome]:
-        return [slot for slot in self.slots if isinstance(slot, FileOutcome)]
-
-    def merge(self, ingested: list[FileOutcome]) -> list[FileOutcome]:
-        """Refusals and ingest outcomes in upload order (ingest reports in the order it is fed)."""
-        decided = iter(ingested)
-        report = []
-        for slot in self.slots:
-            if isinstance(slot, FileOutcome):
-                report.append(slot)
-                continue
-            outcome = next(decided)
-            assert outcome.name == slot, f"ingest reported {outcome.name!r} for {slot!r}"
-            report.append(outcome)
-        return report
+def _staged(upload: Upload, files: Iterable[UploadedFile]) -> Iterator[UploadFile]:
+    """The upload's files in order, each accepted one written to its staging path as it comes,
+    so that one file (or ZIP entry) at a time is in memory."""
+    for position, item in enumerate(_expand(files)):
+        if isinstance(item, FileOutcome):
+            yield UploadFile(
+                upload=upload,
+                position=position,
+                name=item.name,
+                staged=False,
+                status=UploadFile.Status.FAILED,
+                reason=item.reason,
+            )
+            continue
+        path = staged_path(upload.pk, position)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(item.data)
+        yield UploadFile(upload=upload, position=position, name=item.name, staged=True)
 
 
 class _ZipBudget:
@@ -120,7 +102,7 @@ def _expand(files: Iterable[UploadedFile]) -> Iterator[FileInput | FileOutcome]:
         if _is_zip(upload):
             yield from _expand_zip(upload, budget)
         else:
-            yield _file_input(upload)
+            yield _plain_file(upload)
 
 
 def _is_zip(upload: UploadedFile) -> bool:
@@ -130,12 +112,21 @@ def _is_zip(upload: UploadedFile) -> bool:
     return sniff_kind(head) == "zip"
 
 
-def _file_input(upload: UploadedFile) -> FileInput:
-    """A file spooled to disk is passed by path, so the ingest service checks its size first
-    and an oversized file is refused without being read."""
-    if hasattr(upload, "temporary_file_path"):
-        return FileInput(name=upload.name, path=upload.temporary_file_path())
-    return FileInput(name=upload.name, data=upload.read())
+def _plain_file(upload: UploadedFile) -> FileInput | FileOutcome:
+    """A file too large is refused by its size, unread; the others are read and judged."""
+    limit = settings.IMR_MAX_FILE_BYTES
+    if upload.size > limit:
+        return _refused(upload.name, too_large(upload.size, limit))
+    return _letter_or_refused(upload.name, upload.read())
+
+
+def _letter_or_refused(name: str, data: bytes) -> FileInput | FileOutcome:
+    """The file for the worker, or why it cannot be a letter (empty, neither PDF nor text)."""
+    try:
+        check_letter_content(data, max_bytes=settings.IMR_MAX_FILE_BYTES)
+    except ExtractionError as exc:
+        return _refused(name, str(exc))
+    return FileInput(name=name, data=data)
 
 
 def _refused(name: str, reason: str) -> FileOutcome:
@@ -241,7 +232,7 @@ def _zip_entry(
         return _refused(name, over_budget)
     if sniff_kind(data[:SNIFF_BYTES]) == "zip":
         return _refused(name, "a ZIP inside the ZIP: nested archives are not opened")
-    return FileInput(name=name, data=data)
+    return _letter_or_refused(name, data)
 
 
 def _unsafe_path(path: str) -> str | None:
@@ -257,14 +248,3 @@ def _unsafe_path(path: str) -> str | None:
     if ".." in _SEPARATORS.split(path):
         return f"'..' in {path!r}"
     return None
-
-
-def _record_refusals(run: IngestRun, refusals: list[FileOutcome]) -> None:
-    if not refusals:
-        return
-    IngestFailure.objects.bulk_create(
-        IngestFailure(run=run, source_name=outcome.name[:1000], reason=outcome.reason)
-        for outcome in refusals
-    )
-    run.failed += len(refusals)
-    run.save(update_fields=["failed"])

@@ -1,5 +1,6 @@
-"""Letters in and out as files: the upload page with its per-file report, and the download of
-a letter's original file that the letter page links to."""
+"""Letters in and out as files: the upload page, the page that follows an upload while a
+background worker loads it (its per-file report), and the download of a letter's original file
+that the letter page links to."""
 
 from __future__ import annotations
 
@@ -8,14 +9,16 @@ import re
 from django import forms
 from django.conf import settings
 from django.core.exceptions import TooManyFilesSent
-from django.http import FileResponse, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.db.models import Count
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from ..middleware import ingest_permission_required
-from ..models import Letter
-from ..services.uploads import letters_upload
+from ..models import Letter, Upload, UploadFile
+from ..services.uploads import upload_accept
 
 # What the file chooser offers; only a hint, since every file's type is decided by its bytes.
 ACCEPT = ".pdf,.txt,.zip,application/pdf,text/plain,application/zip"
@@ -51,7 +54,8 @@ class UploadForm(forms.Form):
 @csrf_exempt
 @ingest_permission_required
 def upload(request: HttpRequest) -> HttpResponse:
-    """The form, and on POST the per-file report of the ingest run it started.
+    """The form; a POST stores the files, queues them for the worker and redirects to the
+    upload's page.
 
     The CSRF check runs inside, after the permission check. Reading the request body happens
     in that check, and that is where Django refuses a request with more files than
@@ -75,25 +79,69 @@ def _upload(request: HttpRequest) -> HttpResponse:
     form = UploadForm(request.POST, request.FILES)
     if not form.is_valid():
         return _form_page(request, form, status=400)
-    report = letters_upload(files=form.cleaned_data["files"], user=request.user)
-    letter_ids = [o.letter_id for o in report.outcomes if o.letter_id is not None]
-    letters = Letter.objects.only("id", "case_number", "source_name").in_bulk(letter_ids)
-    rows = [(outcome, letters.get(outcome.letter_id)) for outcome in report.outcomes]
-    return render(request, "decisions/upload_report.html", {"run": report.run, "rows": rows})
+    accepted = upload_accept(files=form.cleaned_data["files"], user=request.user)
+    return redirect(accepted)
 
 
 def _form_page(
     request: HttpRequest, form: UploadForm, *, status: int = 200, refusal: str | None = None
 ) -> HttpResponse:
+    unfinished = Upload.objects.filter(user=request.user, state__in=Upload.UNFINISHED)
     context = {
         "form": form,
         "refusal": refusal,
+        "unfinished": unfinished.order_by("pk"),
         "max_files": settings.DATA_UPLOAD_MAX_NUMBER_FILES,
         "max_file_mb": settings.IMR_MAX_FILE_BYTES / 1_048_576,
         "zip_max_entries": settings.IMR_ZIP_MAX_ENTRIES,
         "zip_max_mb": settings.IMR_ZIP_MAX_TOTAL_BYTES / 1_048_576,
     }
     return render(request, "decisions/upload.html", context, status=status)
+
+
+@never_cache
+@ingest_permission_required
+def upload_job(request: HttpRequest, pk: int) -> HttpResponse:
+    """One upload: waiting for a worker, loading (the page follows it), or its final report."""
+    upload = _visible_upload(request, pk)
+    files = upload.files.select_related("letter").only(
+        "position", "name", "status", "reason", "letter__case_number", "letter__source_name"
+    )
+    context = {"upload": upload, "files": files, "progress": _progress(upload)}
+    return render(request, "decisions/upload_report.html", context)
+
+
+@never_cache
+@ingest_permission_required
+def upload_status(request: HttpRequest, pk: int) -> JsonResponse:
+    """The upload's progress, which its page polls while a worker loads it."""
+    return JsonResponse(_progress(_visible_upload(request, pk)))
+
+
+def _visible_upload(request: HttpRequest, pk: int) -> Upload:
+    """The upload, to its uploader and to staff (and superusers); anyone else is told it does not
+    exist, so that upload numbers reveal nothing about other people's uploads."""
+    upload = get_object_or_404(Upload.objects.select_related("run"), pk=pk)
+    user = request.user
+    if upload.user_id != user.pk and not (user.is_staff or user.is_superuser):
+        raise Http404("no such upload")
+    return upload
+
+
+def _progress(upload: Upload) -> dict:
+    counts = dict(upload.files.values_list("status").annotate(files=Count("pk")).order_by())
+    waiting = counts.get(UploadFile.Status.PENDING, 0)
+    return {
+        "state": upload.state,
+        "finished": upload.finished,
+        "files": sum(counts.values()),
+        "read": upload.files_read,
+        "decided": sum(counts.values()) - waiting,
+        "waiting": waiting,
+        "created": counts.get(UploadFile.Status.CREATED, 0),
+        "duplicates": counts.get(UploadFile.Status.DUPLICATE, 0),
+        "failed": counts.get(UploadFile.Status.FAILED, 0),
+    }
 
 
 CONTENT_TYPES = {Letter.Kind.PDF: "application/pdf", Letter.Kind.TEXT: "text/plain"}

@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.contrib.postgres",
     "django_filters",
+    "django_tasks",
+    "django_tasks_db",
     "decisions",
 ]
 
@@ -152,6 +154,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = min(256 * 1024, IMR_MAX_FILE_BYTES)
 # file's own size, and bound the memory an upload's letters take while they are ingested.
 IMR_ZIP_MAX_ENTRIES = env_int("IMR_ZIP_MAX_ENTRIES", 2000)
 IMR_ZIP_MAX_TOTAL_BYTES = env_int("IMR_ZIP_MAX_TOTAL_BYTES", 200 * 1024 * 1024)
+# Uploads are loaded by a worker process (`manage.py worker`), from a queue in the database:
+# django-tasks' API (Django 6's django.tasks), django-tasks-db's table. No other server.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # --- end of access and uploads ---
 
 # HTTPS and HSTS are production's (settings/production.py); these headers cost nothing anywhere.

@@ -1,14 +1,21 @@
-"""A staff member logs in, uploads two files and reads the per-file report, in headless Chromium."""
+"""A staff member logs in, uploads files and reads the per-file report, in headless Chromium:
+once with the job run at once (tests/settings.py), once through the database queue and a worker
+process, the upload's page following the worker by itself."""
 
 from __future__ import annotations
 
 import pytest
 from django.contrib.auth.models import Permission
+from playwright.sync_api import expect
 
 from decisions.models import IngestRun, Letter
+from tests.browser.test_accessibility import PHONE
 from tests.conftest import FIXTURE_LETTERS, SEED_NAMES
+from tests.worker_process import start_worker
 
 PASSWORD = "a long enough passphrase"
+PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
+DESKTOP = {"width": 1280, "height": 900}
 
 
 @pytest.fixture
@@ -21,22 +28,27 @@ def clerk(django_user_model):
     return user
 
 
-@pytest.mark.django_db(transaction=True)
-def test_log_in_upload_two_files_and_read_the_report(page, screenshot, clerk, tmp_path):
-    not_a_letter = tmp_path / "scan.pdf"
-    not_a_letter.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4)
-
+def log_in_to_upload(page, screenshot=None) -> None:
     page.goto("/upload/")
     assert page.url.endswith("/accounts/login/?next=/upload/")
-    screenshot("login")
+    if screenshot:
+        screenshot("login")
     page.get_by_label("Username").fill("clerk")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url("**/upload/")
 
+
+@pytest.mark.django_db(transaction=True)
+def test_log_in_upload_two_files_and_read_the_report(page, screenshot, clerk, tmp_path):
+    not_a_letter = tmp_path / "scan.pdf"
+    not_a_letter.write_bytes(PNG)
+
+    log_in_to_upload(page, screenshot)
     page.get_by_label("Letters").set_input_files([FIXTURE_LETTERS / SEED_NAMES[1], not_a_letter])
     screenshot("upload-form")
     page.get_by_role("button", name="Upload").click()
+    page.wait_for_url("**/upload/*/")
     page.get_by_role("heading", name="Upload report").wait_for()
     screenshot("upload-report")
 
@@ -74,3 +86,55 @@ def test_log_in_upload_two_files_and_read_the_report(page, screenshot, clerk, tm
     ]
     assert page.get_by_role("link", name=str(letter)).is_visible()
     screenshot("ingest-run")
+
+
+def both_screenshots(page, screenshot, name: str) -> None:
+    screenshot(f"{name}-desktop")
+    page.set_viewport_size(PHONE)
+    screenshot(f"{name}-phone")
+    page.set_viewport_size(DESKTOP)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_upload_page_follows_a_worker_to_the_report(
+    page, screenshot, clerk, tmp_path, settings
+):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    not_a_letter = tmp_path / "scan.pdf"
+    not_a_letter.write_bytes(PNG)
+    log_in_to_upload(page)
+    page.get_by_label("Letters").set_input_files(
+        [*(FIXTURE_LETTERS / name for name in SEED_NAMES), not_a_letter]
+    )
+    page.get_by_role("button", name="Upload").click()
+    page.wait_for_url("**/upload/*/")
+
+    # No worker yet: the files wait, and the image is already refused.
+    expect(page.get_by_role("status")).to_contain_text("Waiting for a worker.")
+    rows = page.locator(".report-table tbody tr")
+    expect(rows.locator(".status")).to_have_text(["Waiting", "Waiting", "Waiting", "Not loaded"])
+    both_screenshots(page, screenshot, "upload-job-waiting")
+
+    # A worker starts, and stops before the third letter until the test lets it go on.
+    go_on = tmp_path / "go-on"
+    worker = start_worker(at=SEED_NAMES[2], action=str(go_on))
+    status = page.get_by_role("status")
+    expect(status).to_contain_text("Loading: 3 of 4 files read", timeout=20_000)
+    expect(page.locator("progress")).to_have_attribute("value", "3")
+    both_screenshots(page, screenshot, "upload-job-loading")
+
+    go_on.touch()
+    _, errors = worker.communicate(timeout=120)
+    assert worker.returncode == 0, errors
+    # The page reloads by itself once the worker is done.
+    expect(page.locator(".upload-progress")).to_have_count(0, timeout=10_000)
+    expect(rows.locator(".status")).to_have_text(["Added", "Added", "Added", "Not loaded"])
+    expect(page.locator(".run-summary")).to_have_text("3 added 0 already stored 1 not loaded")
+    run = IngestRun.objects.get()
+    expect(page.get_by_role("link", name=f"ingest run {run.pk}")).to_be_visible()
+    both_screenshots(page, screenshot, "upload-job-done")
+
+    norco = Letter.objects.get(source_name=SEED_NAMES[1])
+    rows.nth(1).get_by_role("link").click()
+    page.wait_for_url(f"**{norco.get_absolute_url()}")
+    assert page.get_by_text("Norco 10/325mg, #120").first.is_visible()

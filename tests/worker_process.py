@@ -1,0 +1,70 @@
+"""`manage.py worker --batch` in a process of its own, as production runs it, on the test's
+database and media root, and stopped at a chosen file by a hook in the ingest service.
+
+`start_worker` starts it from a test whose data is committed (django_db(transaction=True)):
+the process sees what the test wrote, as another server's worker would. It runs this module:
+`python -m tests.worker_process DATABASE MEDIA_ROOT FILE ACTION`, where ACTION is `die` (the
+process kills itself as the ingest service reaches FILE, as the kernel's OOM killer would) or
+a path: the worker waits for that path to exist before it reads FILE, so that a test can look
+at an upload while it is being loaded.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DIE = "die"
+
+
+def start_worker(*, at: str, action: str) -> subprocess.Popen:
+    from django.conf import settings
+    from django.db import connection
+
+    database, media = connection.settings_dict["NAME"], str(settings.MEDIA_ROOT)
+    return subprocess.Popen(
+        [sys.executable, "-m", "tests.worker_process", database, media, at, action],
+        cwd=ROOT,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def main(database: str, media: str, at: str, action: str) -> None:
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+
+    # What Django's test runner does in the test process: the test database, by name.
+    connection.settings_dict["NAME"] = database
+    settings.MEDIA_ROOT = media
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+    from decisions.services import ingest
+
+    prepare = ingest.prepare
+
+    def prepare_with_hook(file, **options):
+        if file.name == at:
+            if action == DIE:
+                os.kill(os.getpid(), signal.SIGKILL)
+            while not os.path.exists(action):
+                time.sleep(0.05)
+        return prepare(file, **options)
+
+    ingest.prepare = prepare_with_hook
+    call_command("worker", "--batch", "--no-reload", "--no-startup-delay")
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:])
