@@ -25,7 +25,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.urls.resolvers import RoutePattern
 
 from decisions.middleware import QueryControlCharactersMiddleware
-from decisions.models import Letter
+from decisions.models import IngestRun, Letter, Upload
 from decisions.search.parameters import ItemFilter, SearchForm
 from tests.conftest import FIXTURE_LETTERS, SEED_NAMES, seed_text
 from tests.test_uploads import zip_of
@@ -124,8 +124,10 @@ def problems(response, value: str) -> list[str]:
 
 @pytest.fixture
 def site_objects() -> None:
-    """A letter from the fixture letters and its ingest run, through the ingest command."""
+    """A letter from the fixture letters and its ingest run, through the ingest command, and
+    an upload whose job page staff may follow."""
     call_command("ingest", str(FIXTURE_LETTERS / SEED_NAMES[1]), "--workers=1", stdout=StringIO())
+    Upload.objects.create(sources=SEED_NAMES[1], run=IngestRun.objects.get())
 
 
 def real_ids() -> list[int]:
@@ -210,7 +212,7 @@ def test_hostile_upload_file_names_are_shown_escaped_without_control_characters(
         SimpleUploadedFile("<img src=x onerror=alert(1)>\x01.txt", b"not a letter"),
         SimpleUploadedFile("bundle\x00.zip", archive),
     ]
-    response = staff.post(reverse("decisions:upload"), {"files": files})
+    response = staff.post(reverse("decisions:upload"), {"files": files}, follow=True)
     assert response.status_code == 200
     assert re.findall(r'<td class="file-name">(.*?)</td>', body(response)) == [
         "ab.txt",
