@@ -11,12 +11,14 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection, reset_queries
 
+from decisions import preparation
 from decisions.models import Citation, DisputedItem, IngestFailure, IngestRun, Letter
-from decisions.preparation import FileInput
+from decisions.preparation import FileInput, Rejected
 from decisions.services import ingest as ingest_service
 from decisions.services.ingest import ingest_files
 from tests.conftest import SEED_NAMES, seed_text
 from tests.pdfs import text_pdf
+from tests.preparation_hooks import misbehaving_prepare, parse_a_huge_number
 from tests.test_search_entries import assert_derived_rows_match_the_items
 
 pytestmark = pytest.mark.django_db
@@ -339,6 +341,78 @@ def test_a_long_ingest_keeps_no_statements_from_batch_to_batch(
     long = most_held(write_variants(tmp_path / "long", 48, first=12))
     assert Letter.objects.count() == 12 + 48
     assert long <= short, f"held {short} statements over 4 batches, {long} over 16"
+
+
+# --- Files that misbehave: each is its own failure, and the run finishes ---------------------
+
+# The budget the tests give a file; the ones that misbehave are named after what they do
+# (tests/preparation_hooks.py), with the reason each gets.
+TEST_FILE_SECONDS = 1
+MISBEHAVIOURS = {
+    "sleeps.txt": f"took longer than {TEST_FILE_SECONDS} s to read",
+    "killed.txt": "the worker reading it died (killed by SIGKILL)",
+    "exits.txt": "the worker reading it died (exit status 3)",
+    "huge_number.txt": "could not be read: internal error while parsing (ValueError)",
+    "raises.txt": "could not be read: internal error while reading (RuntimeError)",
+}
+
+
+@pytest.fixture
+def misbehaving(monkeypatch, settings):
+    """Files prepared by `misbehaving_prepare`, each within TEST_FILE_SECONDS."""
+    settings.IMR_FILE_SECONDS = TEST_FILE_SECONDS
+    monkeypatch.setattr(ingest_service, "prepare", misbehaving_prepare)
+
+
+# A run that waits forever on a dead worker fails here instead of holding CI.
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize("workers", [1, 2])
+@pytest.mark.parametrize("name", sorted(MISBEHAVIOURS))
+def test_a_file_that_misbehaves_fails_alone_and_the_run_finishes(
+    letters_dir, misbehaving, name, workers
+):
+    """Too slow, its worker killed or exiting, an exception nobody expected: that file fails
+    with a plain reason, every other file (before and after it) is stored, the run finishes."""
+    (letters_dir / name).write_text(seed_text(SEED_NAMES[0]) + "\n")
+    (letters_dir / "zz_after.txt").write_text(seed_text(SEED_NAMES[1]) + "\n")
+    out, err, error = ingest(letters_dir, workers=workers)
+    assert error is not None and error.returncode == 1
+    assert "created 4, duplicates 0, failed 1" in out
+    assert [line for line in err.splitlines() if line.startswith("FAILED")] == [
+        f"FAILED {letters_dir / name}: {MISBEHAVIOURS[name]}"
+    ]
+    run = IngestRun.objects.get()
+    assert (run.created, run.failed) == (4, 1)
+    assert run.failures.get().reason == MISBEHAVIOURS[name]
+    assert not Letter.objects.filter(source_name__endswith=name).exists()
+
+
+@pytest.mark.timeout(60)
+def test_a_result_that_breaks_the_worker_pool_fails_that_file_alone(letters_dir, misbehaving):
+    """Pebble's workers share a pipe, and a result that cannot be read back breaks it for every
+    file in flight: the pool is replaced and those files sent again; the file that breaks it
+    again fails, the others are stored."""
+    (letters_dir / "unreadable.txt").write_text(seed_text(SEED_NAMES[0]) + "\n")
+    (letters_dir / "zz_after.txt").write_text(seed_text(SEED_NAMES[1]) + "\n")
+    out, err, _ = ingest(letters_dir, workers=1)
+    assert "created 4, duplicates 0, failed 1" in out
+    assert f"FAILED {letters_dir / 'unreadable.txt'}: the worker pool failed twice" in err
+
+
+def test_an_unexpected_exception_is_logged_with_its_traceback(tmp_path, monkeypatch, caplog):
+    """Users read the plain reason; developers get the traceback in the log."""
+    monkeypatch.setattr(preparation, "parse_letter", parse_a_huge_number)
+    path = tmp_path / "letter.txt"
+    path.write_text(seed_text(SEED_NAMES[0]))
+    result = preparation.prepare(
+        FileInput(name=str(path), path=str(path)), max_bytes=100_000, keep_original=False
+    )
+    assert result == Rejected(
+        str(path), "could not be read: internal error while parsing (ValueError)"
+    )
+    [record] = caplog.records
+    assert record.levelname == "ERROR" and str(path) in record.getMessage()
+    assert record.exc_info[0] is ValueError
 
 
 class FakeTerminal(StringIO):

@@ -1,8 +1,9 @@
 """The one way files become letters: used by the `ingest` command and the upload page.
 
-Reading, extracting and parsing run in worker processes (pure Python, no database); the main
-process stores each batch of new letters in one transaction and, when that fails, retries them
-in a transaction each. A letter is therefore whole or absent, and one bad file never costs the
+Reading, extracting and parsing run in worker processes (pure Python, no database), each file
+within a time budget that nothing in it can outlast (decisions/workers.py); the main process
+stores each batch of new letters in one transaction and, when that fails, retries them in a
+transaction each. A letter is therefore whole or absent, and one bad file never costs the
 others. With several writers, consecutive batches are stored at once on connections of their
 own, so that Postgres builds one batch's search rows while it builds the next one's.
 Duplicates are recognised by SHA-256 of the file's bytes: first by a batched lookup, and, when
@@ -12,7 +13,6 @@ constraint, which makes the loser count it as a duplicate.
 
 from __future__ import annotations
 
-import multiprocessing
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -29,6 +29,7 @@ from django.utils import timezone
 
 from ..models import IngestFailure, IngestRun, Letter, original_file_path
 from ..preparation import FileInput, Prepared, Rejected, prepare
+from ..workers import prepared_in_workers
 from .letters import NewLetter, letter_create, letters_create
 
 CREATED = "created"
@@ -111,29 +112,22 @@ def ingest_files(
 def _prepare_all(
     inputs: Iterable[FileInput], *, workers: int, keep_originals: bool
 ) -> Iterator[Prepared | Rejected]:
-    """Prepare files in order, in worker processes when asked, with memory bounded.
+    """Prepare files in order, in worker processes, each within IMR_FILE_SECONDS.
 
-    Workers parse one window of files while the caller stores the previous one, and never run
-    further ahead: Pool.imap would keep parsing into an unbounded result queue whenever the
-    database is the slower side (731 MB resident after 100,000 letters).
+    Always in worker processes, one included: only a process can be stopped mid-file. Workers
+    run at most two batches ahead of the storing: Pool.imap kept parsing into an unbounded
+    result queue whenever the database was the slower side (731 MB resident after 100,000
+    letters).
     """
     work = partial(prepare, max_bytes=settings.IMR_MAX_FILE_BYTES, keep_original=keep_originals)
-    if workers <= 1:
-        yield from map(work, inputs)
-        return
-    # forkserver: workers descend from a clean process, never sharing this process's database
-    # connection (closing it instead would break a caller's open transaction).
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["decisions.preparation"])
-    with context.Pool(workers) as pool:
-        pending = None
-        for window in _batches(inputs, BATCH_SIZE):
-            submitted = pool.map_async(work, window, chunksize=16)
-            if pending is not None:
-                yield from pending.get()
-            pending = submitted
-        if pending is not None:
-            yield from pending.get()
+    return prepared_in_workers(
+        inputs,
+        work,
+        workers=max(1, workers),
+        seconds=settings.IMR_FILE_SECONDS,
+        ahead=2 * BATCH_SIZE,
+        log_config=settings.LOGGING,
+    )
 
 
 def _stored(

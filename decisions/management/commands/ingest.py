@@ -128,8 +128,8 @@ class Command(BaseCommand):
             "--workers",
             type=int,
             default=max(1, CPUS // 2),
-            help="Processes that read and parse files (default: half the CPUs; 1 parses in "
-            "this process).",
+            help="Processes that read and parse files, each file within IMR_FILE_SECONDS "
+            "(default: half the CPUs).",
         )
         parser.add_argument(
             "--writers",
