@@ -9,14 +9,20 @@ own, so that Postgres builds one batch's search rows while it builds the next on
 Duplicates are recognised by SHA-256 of the file's bytes: first by a batched lookup, and, when
 another ingest (or writer) stores the same letter at the same moment, by the unique
 constraint, which makes the loser count it as a duplicate.
+
+The run's record tells the truth while it runs: its counts grow as each batch is stored, and it
+beats (IngestRun.heartbeat_at) so that a run killed without a word is seen as interrupted.
 """
 
 from __future__ import annotations
 
+import logging
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from functools import partial
 from itertools import islice
@@ -24,13 +30,25 @@ from itertools import islice
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import DataError, IntegrityError, connection, reset_queries
+from django.db import (
+    DatabaseError,
+    DataError,
+    IntegrityError,
+    InterfaceError,
+    OperationalError,
+    connection,
+    reset_queries,
+    transaction,
+)
+from django.db.models import F
 from django.utils import timezone
 
 from ..models import IngestFailure, IngestRun, Letter, original_file_path
 from ..preparation import FileInput, Prepared, Rejected, prepare
 from ..workers import prepared_in_workers
 from .letters import NewLetter, letter_create, letters_create
+
+logger = logging.getLogger(__name__)
 
 CREATED = "created"
 DUPLICATE = "duplicate"
@@ -94,19 +112,95 @@ def ingest_files(
         run = IngestRun.objects.create(origin=origin, user=user, sources=sources)
     summary = IngestSummary(run=run, dry_run=dry_run)
     prepared_stream = _prepare_all(inputs, workers=workers, keep_originals=keep_originals)
-    batches = _batches(prepared_stream, BATCH_SIZE)
-    for outcomes in _stored(batches, partial(_store_batch, run=run, dry_run=dry_run), writers):
-        _record(summary, outcomes, run, on_outcome)
+    store = partial(_store_and_count, run=run, dry_run=dry_run)
+    try:
+        with _heartbeat(run), closing(prepared_stream):
+            for outcomes in _stored(_batches(prepared_stream, BATCH_SIZE), store, writers):
+                _record(summary, outcomes, on_outcome)
+    except BaseException as exc:
+        # Said when it can be; when the database is gone, the stopped heartbeat says it.
+        if run is not None and not connection_lost(exc):
+            _mark_interrupted(run)
+        raise
     summary.elapsed = time.monotonic() - started
     if run is not None:
-        run.finished_at = timezone.now()
+        run.status = IngestRun.Status.FINISHED
+        run.finished_at = run.heartbeat_at = timezone.now()
         run.created, run.duplicates, run.failed = (
             summary.created,
             summary.duplicates,
             summary.failed,
         )
-        run.save(update_fields=["finished_at", "created", "duplicates", "failed"])
+        run.save(
+            update_fields=[
+                "status",
+                "finished_at",
+                "heartbeat_at",
+                "created",
+                "duplicates",
+                "failed",
+            ]
+        )
     return summary
+
+
+def connection_lost(exc: BaseException) -> bool:
+    """Whether an error means the database connection is gone (server down, restarted, network).
+
+    Such errors come from the driver with no SQLSTATE (the connection failed under it) or with
+    one of class 08 (connection exception) or 57P01-57P03 (the server shutting down or not yet
+    accepting connections); other operational errors (a deadlock, a cancelled statement) leave
+    the connection usable.
+    """
+    if isinstance(exc, InterfaceError):
+        return True
+    if not isinstance(exc, OperationalError):
+        return False
+    sqlstate = getattr(exc.__cause__, "sqlstate", None)
+    return sqlstate is None or sqlstate.startswith("08") or sqlstate in {"57P01", "57P02", "57P03"}
+
+
+def _mark_interrupted(run: IngestRun) -> None:
+    try:
+        IngestRun.objects.filter(pk=run.pk).update(
+            status=IngestRun.Status.INTERRUPTED, finished_at=timezone.now()
+        )
+    except DatabaseError:
+        logger.exception("ingest run %s stopped, and could not be marked interrupted", run.pk)
+
+
+@contextmanager
+def _heartbeat(run: IngestRun | None) -> Iterator[None]:
+    """While the run lasts, mark it alive every IngestRun.HEARTBEAT, from a thread of its own.
+
+    Batches beat too, but one batch can take long (an upload of hundreds of files that each
+    use their whole time budget), and a run that stops beating is shown as interrupted. Each
+    beat is one statement on a connection of its own, closed right after, so the run holds no
+    connection more. A run in a caller's transaction is invisible to it until the transaction
+    commits: its beats then change nothing, and wait for nothing.
+    """
+    if run is None:
+        yield
+        return
+    stop = threading.Event()
+
+    def beat() -> None:
+        while not stop.wait(IngestRun.HEARTBEAT.total_seconds()):
+            try:
+                IngestRun.objects.filter(pk=run.pk).update(heartbeat_at=timezone.now())
+            except DatabaseError as exc:
+                # The run's own statements will meet the same problem and report it.
+                logger.warning("ingest run %s: heartbeat not recorded: %s", run.pk, exc)
+            finally:
+                connection.close()
+
+    thread = threading.Thread(target=beat, name=f"ingest-heartbeat-{run.pk}", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
 
 
 def _prepare_all(
@@ -173,6 +267,41 @@ def _batches(stream: Iterable, size: int) -> Iterator[list]:
     iterator = iter(stream)
     while batch := list(islice(iterator, size)):
         yield batch
+
+
+def _store_and_count(
+    batch: list[Prepared | Rejected], *, run: IngestRun | None, dry_run: bool
+) -> list[FileOutcome]:
+    """Store a batch, then add its outcomes to the run's record on the same connection.
+
+    Right after the batch's transaction, not in the main thread once it hears of it: with
+    several writers the main thread hears of batches in order, while later ones may already be
+    stored, and a run killed then would list letters its counts leave out.
+    """
+    outcomes = _store_batch(batch, run=run, dry_run=dry_run)
+    if run is not None:
+        _count(run, outcomes)
+    return outcomes
+
+
+def _count(run: IngestRun, outcomes: list[FileOutcome]) -> None:
+    """The batch's failures and counts on the run's record, in one transaction, with a beat."""
+    tally = {CREATED: 0, DUPLICATE: 0, FAILED: 0}
+    for outcome in outcomes:
+        tally[outcome.status] += 1
+    failures = [
+        IngestFailure(run=run, source_name=o.name[:1000], reason=o.reason)
+        for o in outcomes
+        if o.status == FAILED
+    ]
+    with transaction.atomic():
+        IngestFailure.objects.bulk_create(failures)
+        IngestRun.objects.filter(pk=run.pk).update(
+            created=F("created") + tally[CREATED],
+            duplicates=F("duplicates") + tally[DUPLICATE],
+            failed=F("failed") + tally[FAILED],
+            heartbeat_at=timezone.now(),
+        )
 
 
 def _store_batch(
@@ -269,10 +398,8 @@ def _save_original(prepared: Prepared) -> str:
 def _record(
     summary: IngestSummary,
     outcomes: list[FileOutcome],
-    run: IngestRun | None,
     on_outcome: Callable[[FileOutcome], None] | None,
 ) -> None:
-    failures = []
     for outcome in outcomes:
         if outcome.status == CREATED:
             summary.created += 1
@@ -280,10 +407,5 @@ def _record(
             summary.duplicates += 1
         else:
             summary.failed += 1
-            if run is not None:
-                failures.append(
-                    IngestFailure(run=run, source_name=outcome.name[:1000], reason=outcome.reason)
-                )
         if on_outcome is not None:
             on_outcome(outcome)
-    IngestFailure.objects.bulk_create(failures)
