@@ -193,8 +193,8 @@ def test_batches_store_many_letters_with_a_few_statements(
         # Trailing blank lines: other bytes (so not duplicates), the same letter.
         (letters_dir / f"variant{n}.txt").write_text(seed_text(SEED_NAMES[n % 3]) + "\n" * (n + 1))
     files = [FileInput(name=str(p), path=str(p)) for p in sorted(letters_dir.iterdir())]
-    # run row, lookup, savepoint, letters, ids, items, citations, release, the batch's counts on
-    # the run (savepoint, failures, update, release), run update
+    # run row, lookup, savepoint, letters, ids, items, citations, the run's count, release, the
+    # batch's other counts (savepoint, failures, update, release), run update
     with django_assert_max_num_queries(15):
         summary = ingest_files(files, origin="command", sources="t")
     assert summary.created == 10
@@ -496,34 +496,38 @@ def test_a_run_stopped_by_an_error_is_marked_interrupted(letters_dir):
 def test_losing_the_database_is_said_in_one_line_and_the_same_command_finishes(
     tmp_path, monkeypatch
 ):
+    """The connection dies just after the second batch is stored, before anything else: the run
+    still counts the letters it holds (counted in their own transaction), the command says in
+    one line how many it knows of, and running it again stores the rest."""
     monkeypatch.setattr(ingest_service, "BATCH_SIZE", 3)
     folder = write_variants(tmp_path / "letters", 9, first=0)
-    store_batch = ingest_service._store_batch
-    stored_batches = []
+    count_others = ingest_service._count_others
+    batches = []
 
-    def lose_the_database_at_the_second_batch(batch, **kwargs):
-        if stored_batches:
+    def lose_the_database_after_the_second_batch(run, outcomes):
+        batches.append(outcomes)
+        if len(batches) == 2:
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_terminate_backend(pg_backend_pid())")
-        stored_batches.append(batch)
-        return store_batch(batch, **kwargs)
+        count_others(run, outcomes)
 
-    monkeypatch.setattr(ingest_service, "_store_batch", lose_the_database_at_the_second_batch)
+    monkeypatch.setattr(ingest_service, "_count_others", lose_the_database_after_the_second_batch)
     out, err = StringIO(), StringIO()
     with pytest.raises(CommandError) as lost:
         call_command("ingest", str(folder), "--workers=1", "--writers=1", stdout=out, stderr=err)
     assert str(lost.value) == (
-        "lost the database connection after 3 letters stored; run the same command again to "
-        "finish: stored letters are skipped as duplicates"
+        "lost the database connection after at least 3 letters stored; run the same command "
+        "again to finish: stored letters are skipped as duplicates"
     )
     assert lost.value.returncode == 1 and (out.getvalue(), err.getvalue()) == ("", "")
     connection.close()  # a new process, as when the command is run again
     run = IngestRun.objects.get()
-    assert (run.status, run.created, run.finished_at) == ("running", 3, None)
+    assert (run.status, run.created, run.finished_at) == ("running", 6, None)
+    assert run.letters.count() == 6
 
-    monkeypatch.setattr(ingest_service, "_store_batch", store_batch)
+    monkeypatch.setattr(ingest_service, "_count_others", count_others)
     out, _, error = ingest(folder)
-    assert error is None and "created 6, duplicates 3, failed 0" in out
+    assert error is None and "created 3, duplicates 6, failed 0" in out
     assert Letter.objects.count() == 9
 
 

@@ -272,34 +272,38 @@ def _batches(stream: Iterable, size: int) -> Iterator[list]:
 def _store_and_count(
     batch: list[Prepared | Rejected], *, run: IngestRun | None, dry_run: bool
 ) -> list[FileOutcome]:
-    """Store a batch, then add its outcomes to the run's record on the same connection.
+    """Store a batch and put its outcomes on the run's record, by the writer that stored it.
 
-    Right after the batch's transaction, not in the main thread once it hears of it: with
-    several writers the main thread hears of batches in order, while later ones may already be
-    stored, and a run killed then would list letters its counts leave out.
+    Not in the main thread once it hears of the batch: with several writers it hears of batches
+    in order, while later ones may already be stored, and a run killed then would list letters
+    its counts leave out. The letters are counted in their own transaction (`_count_stored`);
+    the duplicates and failures, which add no rows a count could contradict, right after.
     """
     outcomes = _store_batch(batch, run=run, dry_run=dry_run)
     if run is not None:
-        _count(run, outcomes)
+        _count_others(run, outcomes)
     return outcomes
 
 
-def _count(run: IngestRun, outcomes: list[FileOutcome]) -> None:
-    """The batch's failures and counts on the run's record, in one transaction, with a beat."""
-    tally = {CREATED: 0, DUPLICATE: 0, FAILED: 0}
-    for outcome in outcomes:
-        tally[outcome.status] += 1
+def _count_stored(run: IngestRun, stored: int) -> None:
+    IngestRun.objects.filter(pk=run.pk).update(
+        created=F("created") + stored, heartbeat_at=timezone.now()
+    )
+
+
+def _count_others(run: IngestRun, outcomes: list[FileOutcome]) -> None:
+    """The batch's duplicates and failures on the run's record, in one transaction."""
     failures = [
         IngestFailure(run=run, source_name=o.name[:1000], reason=o.reason)
         for o in outcomes
         if o.status == FAILED
     ]
+    duplicates = sum(o.status == DUPLICATE for o in outcomes)
     with transaction.atomic():
         IngestFailure.objects.bulk_create(failures)
         IngestRun.objects.filter(pk=run.pk).update(
-            created=F("created") + tally[CREATED],
-            duplicates=F("duplicates") + tally[DUPLICATE],
-            failed=F("failed") + tally[FAILED],
+            duplicates=F("duplicates") + duplicates,
+            failed=F("failed") + len(failures),
             heartbeat_at=timezone.now(),
         )
 
@@ -345,7 +349,9 @@ def _store_batch(
 def _store_new(new: list[tuple[int, Prepared]], run: IngestRun) -> dict[int, FileOutcome]:
     specs = {n: _new_letter(p) for n, p in new}
     try:
-        stored = letters_create(list(specs.values()), run=run)
+        stored = letters_create(
+            list(specs.values()), run=run, on_stored=partial(_count_stored, run)
+        )
     except (DataError, IntegrityError):
         return {n: _store_one(spec, run) for n, spec in specs.items()}
     return {
@@ -356,7 +362,7 @@ def _store_new(new: list[tuple[int, Prepared]], run: IngestRun) -> dict[int, Fil
 
 def _store_one(spec: NewLetter, run: IngestRun) -> FileOutcome:
     try:
-        letter = letter_create(spec, run=run)
+        letter = letter_create(spec, run=run, on_stored=partial(_count_stored, run))
     except (DataError, IntegrityError) as exc:
         # A parsed value the schema cannot hold (say, a 500-character specialty): this
         # letter's problem, not the run's. Connection failures still stop the run.

@@ -7,8 +7,9 @@ letter is already stored, and records no run when nothing is left: a load that i
 (`make run` loading the fixture letters every time) adds nothing to the ingest history,
 while an admin's plain ingest of files already stored is still a run with its duplicates.
 
-Losing the database mid-load is said in one line: how many letters were stored, and that the
-same command finishes the job (the letters stored are then duplicates, or skipped).
+Losing the database mid-load is said in one line: how many letters were stored (at least:
+batches stored after the last one reported here may have committed too), and that the same
+command finishes the job (the letters stored are then duplicates, or skipped).
 """
 
 from __future__ import annotations
@@ -220,8 +221,8 @@ class Command(BaseCommand):
                 raise
             progress.close()
             raise CommandError(
-                f"lost the database connection after {stored} letters stored; run the same "
-                "command again to finish: stored letters are skipped as duplicates",
+                f"lost the database connection after at least {stored} letters stored; run "
+                "the same command again to finish: stored letters are skipped as duplicates",
                 returncode=1,
             ) from exc
         progress.close()
