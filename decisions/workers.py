@@ -44,7 +44,7 @@ def prepared_in_workers(
     workers: int,
     seconds: float,
     ahead: int,
-    log_config: dict | None = None,
+    log_config: dict,
 ) -> Iterator[Prepared | Rejected]:
     """`work` of every input, in input order, each in a worker process given `seconds`.
 
@@ -79,7 +79,7 @@ class _Task:
 
 
 class _Pool:
-    def __init__(self, work: Work, *, workers: int, seconds: float, log_config: dict | None):
+    def __init__(self, work: Work, *, workers: int, seconds: float, log_config: dict):
         self.work = work
         self.workers = workers
         self.seconds = seconds
@@ -91,8 +91,6 @@ class _Pool:
         self.pool = self._new_pool()
 
     def _new_pool(self) -> ProcessPool:
-        if self.log_config is None:
-            return ProcessPool(self.workers, context=self.context)
         return ProcessPool(
             self.workers,
             context=self.context,
