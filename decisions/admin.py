@@ -244,22 +244,38 @@ class IngestFailureInline(ReadOnlyAdminMixin, admin.TabularInline):
 
 @admin.register(IngestRun)
 class IngestRunAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ["id", "started_at", "origin", "user", "created", "duplicates", "failed"]
+    list_display = [
+        "id",
+        "started_at",
+        "origin",
+        "user",
+        "shown_status",
+        "created",
+        "duplicates",
+        "failed",
+    ]
     list_filter = ["origin"]
     list_select_related = ["user"]
     inlines = [IngestFailureInline]
-    readonly_fields = ["history_page"]
+    readonly_fields = ["history_page", "shown_status"]
     fields = [
         "history_page",
         "origin",
         "user",
         "sources",
+        "shown_status",
         "started_at",
         "finished_at",
+        "heartbeat_at",
         "created",
         "duplicates",
         "failed",
     ]
+
+    @admin.display(description="Status")
+    def shown_status(self, run: IngestRun) -> str:
+        """A run that stopped beating shows as interrupted, whatever its stored status says."""
+        return run.get_state_display()
 
     @admin.display(description="Ingest history")
     def history_page(self, run: IngestRun) -> str:

@@ -9,6 +9,8 @@ by facet values (`FacetCombination`, `FacetCount`).
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
@@ -33,11 +35,26 @@ class Party(models.TextChoices):
 
 
 class IngestRun(models.Model):
-    """One call of the ingest service: the `ingest` command or one upload from the browser."""
+    """One call of the ingest service: the `ingest` command or one upload from the browser.
+
+    Its counts grow as batches are stored, so a run that never finishes still says what it
+    stored. A run cannot always say that it stopped (killed, its machine or database lost), so
+    while it runs it beats: `heartbeat_at` moves on every HEARTBEAT and with every batch, and a
+    run still "running" that has not beaten for STALE_AFTER is shown as interrupted (`state`).
+    """
 
     class Origin(models.TextChoices):
         COMMAND = "command", "ingest command"
         UPLOAD = "upload", "upload page"
+
+    class Status(models.TextChoices):
+        RUNNING = "running", "running"
+        FINISHED = "finished", "finished"
+        INTERRUPTED = "interrupted", "interrupted"
+
+    HEARTBEAT = timedelta(seconds=30)
+    # Four beats missed: a busy machine delays one, never four.
+    STALE_AFTER = timedelta(minutes=2)
 
     origin = models.CharField(max_length=10, choices=Origin.choices)
     user = models.ForeignKey(
@@ -46,6 +63,10 @@ class IngestRun(models.Model):
     sources = models.TextField(help_text="The paths or file names the run was given.")
     started_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=11, choices=Status.choices, default=Status.RUNNING)
+    heartbeat_at = models.DateTimeField(
+        default=timezone.now, help_text="When the run last showed it was alive."
+    )
     created = models.PositiveIntegerField(default=0)
     duplicates = models.PositiveIntegerField(default=0)
     failed = models.PositiveIntegerField(default=0)
@@ -58,6 +79,18 @@ class IngestRun(models.Model):
         # Local time with its zone, as every page and the admin show times (imr_site/formats).
         started = date_format(timezone.localtime(self.started_at), "DATETIME_FORMAT")
         return f"Ingest run {self.pk} ({self.get_origin_display()}, {started})"
+
+    @property
+    def state(self) -> str:
+        """The status as far as anyone can tell: a run that stopped beating was interrupted."""
+        if self.status == self.Status.RUNNING and (
+            timezone.now() - self.heartbeat_at > self.STALE_AFTER
+        ):
+            return self.Status.INTERRUPTED
+        return self.status
+
+    def get_state_display(self) -> str:
+        return self.Status(self.state).label
 
 
 class IngestFailure(models.Model):

@@ -6,11 +6,14 @@ extracting and parsing are the CPU-heavy part of ingest and need no database.
 
 from __future__ import annotations
 
+import logging
 import os
 from dataclasses import dataclass
 
 from .extraction import ExtractionError, extract_text, sha256_hex
 from .parsing import Letter, ParseError, parse_letter
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -53,19 +56,31 @@ def read_input(file: FileInput, *, max_bytes: int) -> bytes:
 
 
 def prepare(file: FileInput, *, max_bytes: int, keep_original: bool) -> Prepared | Rejected:
-    """Read, extract and parse one file; every expected failure becomes a Rejected with a reason.
+    """Read, extract and parse one file; whatever goes wrong becomes a Rejected with a reason.
 
     PDFs always keep their bytes (their text is only an extraction of them); text files keep
     them when `keep_original` is set (uploads), since the stored raw text already is the file.
+
+    An exception no check expected (a bug, or input nobody foresaw: `int()` of a 5,000-digit
+    number) is still this file's failure, never the run's: logged with its traceback for
+    developers, and given to users as a plain reason naming the step it happened in.
     """
+    step = "reading it"
     try:
         data = read_input(file, max_bytes=max_bytes)
+        step = "extracting its text"
         extracted = extract_text(data, max_bytes=max_bytes)
+        step = "parsing"
         letter = parse_letter(extracted.text)
     except OSError as exc:
         return Rejected(file.name, f"cannot read file: {exc.strerror or exc}")
     except (ExtractionError, ParseError) as exc:
         return Rejected(file.name, str(exc))
+    except Exception as exc:
+        logger.exception("internal error while %s %s", step, file.name)
+        return Rejected(
+            file.name, f"could not be read: internal error while {step} ({type(exc).__name__})"
+        )
     keep = keep_original or extracted.kind == "pdf"
     return Prepared(
         name=file.name,

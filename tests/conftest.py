@@ -31,20 +31,6 @@ def seed_text(name: str) -> str:
     return (FIXTURE_LETTERS / name).read_text(encoding="utf-8")
 
 
-def with_overlong_specialty(parse):
-    """Wrap a parse function so the Neurology seed gets a specialty too long for its column:
-    a parse the database refuses, for tests of per-letter failure."""
-    from dataclasses import replace
-
-    def parse_with_overlong_specialty(text):
-        parsed = parse(text)
-        if parsed.reviewer.specialty != "Neurology":
-            return parsed
-        return replace(parsed, reviewer=replace(parsed.reviewer, specialty="x" * 500))
-
-    return parse_with_overlong_specialty
-
-
 @pytest.fixture
 def six_decisions(db) -> dict[str, DisputedItem]:
     """Six decisions that differ in one or two ways each, keyed by a short name."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from io import StringIO
 
 import pytest
@@ -9,6 +10,7 @@ from django.contrib.auth.models import Permission
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape
 
 from decisions.admin import RUN_FAILURES_SHOWN
@@ -222,3 +224,17 @@ def test_reparse_action_needs_the_ingest_permission(django_user_model, seeded):
     assert "reparse" in client.get(changelist("letter")).content.decode()
     reparse_action(client, seeded)
     assert Letter.objects.get(pk=seeded[0].pk).reviewer_specialty == "Neurology"
+
+
+def test_run_list_and_page_show_a_run_that_stopped_beating_as_interrupted(admin_client):
+    """Its stored status still says running; nobody has heard from it for too long."""
+    stale = timezone.now() - IngestRun.STALE_AFTER - timedelta(seconds=1)
+    dead = IngestRun.objects.create(origin="command", sources="/a", heartbeat_at=stale)
+    live = IngestRun.objects.create(origin="command", sources="/b")
+    rows = admin_client.get(changelist("ingestrun")).content.decode().split("<tr")
+    [dead_row] = [r for r in rows if f"/ingestrun/{dead.pk}/change/" in r]
+    [live_row] = [r for r in rows if f"/ingestrun/{live.pk}/change/" in r]
+    assert '<td class="field-shown_status">interrupted</td>' in dead_row
+    assert '<td class="field-shown_status">running</td>' in live_row
+    page = admin_client.get(reverse("admin:decisions_ingestrun_change", args=[dead.pk]))
+    assert "interrupted" in page.content.decode()

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from decisions.models import IngestFailure, IngestRun
+from decisions.templatetags.decisions_display import local_time
 from decisions.views.history import FAILURES_PER_PAGE, FAILURES_PER_RUN_IN_LIST, RUNS_PER_PAGE
 from tests.conftest import SEED_NAMES, seed_text
 from tests.factories import make_letter
@@ -28,6 +29,7 @@ def make_run(started_minutes_ago: int = 0, failures: int = 0, **fields) -> Inges
     run = IngestRun.objects.create(
         started_at=timezone.now() - timedelta(minutes=started_minutes_ago),
         finished_at=timezone.now(),
+        status="finished",
         failed=failures,
         **fields,
     )
@@ -114,11 +116,31 @@ def test_run_page_lists_sources_letters_and_pages_through_failures(admin_client)
     assert admin_client.get(url + "?page=9").status_code == 404
 
 
-def test_unfinished_run_says_it_did_not_finish(admin_client):
+def test_a_running_run_says_so_and_when_it_was_last_heard_from(admin_client):
     run = IngestRun.objects.create(origin="command", sources="/data")
-    assert "did not finish" in admin_client.get(HISTORY).content.decode()
+    heard = local_time(run.heartbeat_at)
+    assert (
+        f" · still running, last heard from {heard}" in admin_client.get(HISTORY).content.decode()
+    )
     page = admin_client.get(reverse("decisions:history-run", args=[run.pk])).content.decode()
-    assert "did not finish" in page and "This run added no letters." in page
+    assert f"<dd>still running, last heard from {heard}</dd>" in page
+    assert "This run added no letters." in page
+
+
+def test_a_run_that_stopped_beating_is_shown_interrupted_with_what_it_stored(admin_client):
+    """Killed without a word: its counts are what it stored, batch by batch."""
+    last_beat = timezone.now() - IngestRun.STALE_AFTER - timedelta(seconds=1)
+    run = IngestRun.objects.create(
+        origin="command", sources="/data", heartbeat_at=last_beat, created=2
+    )
+    make_letter(ingest_run=run)
+    make_letter(ingest_run=run)
+    interrupted = f"interrupted, last heard from {local_time(last_beat)}: the counts are what it"
+    html = admin_client.get(HISTORY).content.decode()
+    assert interrupted in html and "2 added" in html
+    page = admin_client.get(reverse("decisions:history-run", args=[run.pk])).content.decode()
+    assert interrupted in page and "2 added" in page
+    assert page.count('<li><a href="/letters/') == 2
 
 
 def test_missing_run_is_404(admin_client):

@@ -3,20 +3,26 @@
 from __future__ import annotations
 
 import threading
+import time
+from datetime import timedelta
 from io import StringIO
 from pathlib import Path
 
+import psycopg
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection, reset_queries
+from django.db import OperationalError, connection, reset_queries
+from django.utils import timezone
 
+from decisions import preparation
 from decisions.models import Citation, DisputedItem, IngestFailure, IngestRun, Letter
-from decisions.preparation import FileInput
+from decisions.preparation import FileInput, Rejected
 from decisions.services import ingest as ingest_service
-from decisions.services.ingest import ingest_files
+from decisions.services.ingest import connection_lost, ingest_files
 from tests.conftest import SEED_NAMES, seed_text
 from tests.pdfs import text_pdf
+from tests.preparation_hooks import misbehaving_prepare, parse_a_huge_number
 from tests.test_search_entries import assert_derived_rows_match_the_items
 
 pytestmark = pytest.mark.django_db
@@ -187,8 +193,9 @@ def test_batches_store_many_letters_with_a_few_statements(
         # Trailing blank lines: other bytes (so not duplicates), the same letter.
         (letters_dir / f"variant{n}.txt").write_text(seed_text(SEED_NAMES[n % 3]) + "\n" * (n + 1))
     files = [FileInput(name=str(p), path=str(p)) for p in sorted(letters_dir.iterdir())]
-    # run row, lookup, savepoint, letters, ids, items, citations, release, failures, run update
-    with django_assert_max_num_queries(12):
+    # run row, lookup, savepoint, letters, ids, items, citations, the run's count, release, the
+    # batch's other counts (savepoint, failures, update, release), run update
+    with django_assert_max_num_queries(15):
         summary = ingest_files(files, origin="command", sources="t")
     assert summary.created == 10
 
@@ -339,6 +346,205 @@ def test_a_long_ingest_keeps_no_statements_from_batch_to_batch(
     long = most_held(write_variants(tmp_path / "long", 48, first=12))
     assert Letter.objects.count() == 12 + 48
     assert long <= short, f"held {short} statements over 4 batches, {long} over 16"
+
+
+# --- Files that misbehave: each is its own failure, and the run finishes ---------------------
+
+# The budget the tests give a file; the ones that misbehave are named after what they do
+# (tests/preparation_hooks.py), with the reason each gets.
+TEST_FILE_SECONDS = 1
+MISBEHAVIOURS = {
+    "sleeps.txt": f"took longer than {TEST_FILE_SECONDS} s to read",
+    "killed.txt": "the worker reading it died (killed by SIGKILL)",
+    "exits.txt": "the worker reading it died (exit status 3)",
+    "huge_number.txt": "could not be read: internal error while parsing (ValueError)",
+    "raises.txt": "could not be read: internal error while reading (RuntimeError)",
+}
+
+
+@pytest.fixture
+def misbehaving(monkeypatch, settings):
+    """Files prepared by `misbehaving_prepare`, each within TEST_FILE_SECONDS."""
+    settings.IMR_FILE_SECONDS = TEST_FILE_SECONDS
+    monkeypatch.setattr(ingest_service, "prepare", misbehaving_prepare)
+
+
+# A run that waits forever on a dead worker fails here instead of holding CI.
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize("workers", [1, 2])
+@pytest.mark.parametrize("name", sorted(MISBEHAVIOURS))
+def test_a_file_that_misbehaves_fails_alone_and_the_run_finishes(
+    letters_dir, misbehaving, name, workers
+):
+    """Too slow, its worker killed or exiting, an exception nobody expected: that file fails
+    with a plain reason, every other file (before and after it) is stored, the run finishes."""
+    (letters_dir / name).write_text(seed_text(SEED_NAMES[0]) + "\n")
+    (letters_dir / "zz_after.txt").write_text(seed_text(SEED_NAMES[1]) + "\n")
+    out, err, error = ingest(letters_dir, workers=workers)
+    assert error is not None and error.returncode == 1
+    assert "created 4, duplicates 0, failed 1" in out
+    assert [line for line in err.splitlines() if line.startswith("FAILED")] == [
+        f"FAILED {letters_dir / name}: {MISBEHAVIOURS[name]}"
+    ]
+    run = IngestRun.objects.get()
+    assert (run.status, run.created, run.failed) == ("finished", 4, 1)
+    assert run.failures.get().reason == MISBEHAVIOURS[name]
+    assert not Letter.objects.filter(source_name__endswith=name).exists()
+
+
+@pytest.mark.timeout(60)
+def test_a_result_that_breaks_the_worker_pool_fails_that_file_alone(letters_dir, misbehaving):
+    """Pebble's workers share a pipe, and a result that cannot be read back breaks it for every
+    file in flight: the pool is replaced and those files sent again; the file that breaks it
+    again fails, the others are stored."""
+    (letters_dir / "unreadable.txt").write_text(seed_text(SEED_NAMES[0]) + "\n")
+    (letters_dir / "zz_after.txt").write_text(seed_text(SEED_NAMES[1]) + "\n")
+    out, err, _ = ingest(letters_dir, workers=1)
+    assert "created 4, duplicates 0, failed 1" in out
+    assert f"FAILED {letters_dir / 'unreadable.txt'}: the worker pool failed twice" in err
+
+
+def test_an_unexpected_exception_is_logged_with_its_traceback(tmp_path, monkeypatch, caplog):
+    """Users read the plain reason; developers get the traceback in the log."""
+    monkeypatch.setattr(preparation, "parse_letter", parse_a_huge_number)
+    path = tmp_path / "letter.txt"
+    path.write_text(seed_text(SEED_NAMES[0]))
+    result = preparation.prepare(
+        FileInput(name=str(path), path=str(path)), max_bytes=100_000, keep_original=False
+    )
+    assert result == Rejected(
+        str(path), "could not be read: internal error while parsing (ValueError)"
+    )
+    [record] = caplog.records
+    assert record.levelname == "ERROR" and str(path) in record.getMessage()
+    assert record.exc_info[0] is ValueError
+
+
+# --- Runs that tell the truth -------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_counts_grow_as_batches_are_stored(letters_dir, monkeypatch):
+    """A run killed mid-load still says what it stored: each batch's counts are on the run's
+    record as soon as the batch is stored, whichever writer stored it."""
+    monkeypatch.setattr(ingest_service, "BATCH_SIZE", 3)
+    folder = write_variants(letters_dir.parent / "variants", 9, first=0)
+    seen = []
+
+    def note_the_record(outcome):
+        seen.append(IngestRun.objects.values_list("status", "created").get())
+
+    files = [FileInput(name=p.name, path=str(p)) for p in sorted(folder.iterdir())]
+    ingest_files(files, origin="command", sources="t", writers=3, on_outcome=note_the_record)
+    # Heard after its batch is stored, every outcome finds its batch counted.
+    assert all(created >= n // 3 * 3 + 3 for n, (_, created) in enumerate(seen))
+    assert seen[0][0] == "running"
+    assert IngestRun.objects.values_list("status", "created").get() == ("finished", 9)
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.django_db(transaction=True)
+def test_a_running_run_beats_while_a_slow_file_holds_it(
+    letters_dir, misbehaving, monkeypatch, settings
+):
+    """Between batches too: one slow batch must not make a live run look dead."""
+    settings.IMR_FILE_SECONDS = 2
+    monkeypatch.setattr(IngestRun, "HEARTBEAT", timedelta(seconds=0.1))
+    (letters_dir / "sleeps.txt").write_text("a letter that takes its whole budget")
+    files = [FileInput(name=p.name, path=str(p)) for p in sorted(letters_dir.iterdir())]
+
+    def run_on_its_own_connection():
+        try:
+            ingest_files(files, origin="command", sources="t")
+        finally:
+            connection.close()
+
+    run = threading.Thread(target=run_on_its_own_connection, daemon=True)
+    run.start()
+    beats = set()
+    while run.is_alive():
+        beats.update(IngestRun.objects.filter(status="running").values_list("heartbeat_at"))
+        time.sleep(0.05)
+    connection.close()
+    assert len(beats) >= 5, beats
+    assert IngestRun.objects.get().status == "finished"
+
+
+def test_a_run_that_stopped_beating_is_shown_as_interrupted():
+    run = IngestRun.objects.create(origin="command", sources="/data", created=1200)
+    assert (run.state, run.get_state_display()) == ("running", "running")
+    run.heartbeat_at = timezone.now() - IngestRun.STALE_AFTER - timedelta(seconds=1)
+    assert (run.status, run.state) == ("running", "interrupted")
+
+
+def test_a_run_stopped_by_an_error_is_marked_interrupted(letters_dir):
+    """An error that is not the database's (here, the caller's own) still leaves the run
+    saying it stopped, with what it stored."""
+
+    def stop(outcome):
+        raise KeyboardInterrupt
+
+    files = [FileInput(name=p.name, path=str(p)) for p in sorted(letters_dir.iterdir())]
+    with pytest.raises(KeyboardInterrupt):
+        ingest_files(files, origin="command", sources="t", on_outcome=stop)
+    run = IngestRun.objects.get()
+    assert (run.status, run.created) == ("interrupted", 3)
+    assert run.finished_at is not None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_losing_the_database_is_said_in_one_line_and_the_same_command_finishes(
+    tmp_path, monkeypatch
+):
+    """The connection dies just after the second batch is stored, before anything else: the run
+    still counts the letters it holds (counted in their own transaction), the command says in
+    one line how many it knows of, and running it again stores the rest."""
+    monkeypatch.setattr(ingest_service, "BATCH_SIZE", 3)
+    folder = write_variants(tmp_path / "letters", 9, first=0)
+    count_others = ingest_service._count_others
+    batches = []
+
+    def lose_the_database_after_the_second_batch(run, outcomes):
+        batches.append(outcomes)
+        if len(batches) == 2:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_terminate_backend(pg_backend_pid())")
+        count_others(run, outcomes)
+
+    monkeypatch.setattr(ingest_service, "_count_others", lose_the_database_after_the_second_batch)
+    out, err = StringIO(), StringIO()
+    with pytest.raises(CommandError) as lost:
+        call_command("ingest", str(folder), "--workers=1", "--writers=1", stdout=out, stderr=err)
+    assert str(lost.value) == (
+        "lost the database connection after at least 3 letters stored; run the same command "
+        "again to finish: stored letters are skipped as duplicates"
+    )
+    assert lost.value.returncode == 1 and (out.getvalue(), err.getvalue()) == ("", "")
+    connection.close()  # a new process, as when the command is run again
+    run = IngestRun.objects.get()
+    assert (run.status, run.created, run.finished_at) == ("running", 6, None)
+    assert run.letters.count() == 6
+
+    monkeypatch.setattr(ingest_service, "_count_others", count_others)
+    out, _, error = ingest(folder)
+    assert error is None and "created 3, duplicates 6, failed 0" in out
+    assert Letter.objects.count() == 9
+
+
+@pytest.mark.parametrize(
+    ("cause", "lost"),
+    [
+        (psycopg.OperationalError("consuming input failed: server closed the connection"), True),
+        (psycopg.errors.AdminShutdown("terminating connection"), True),
+        (psycopg.errors.CannotConnectNow("the database system is starting up"), True),
+        (psycopg.errors.DeadlockDetected("deadlock detected"), False),
+        (psycopg.errors.QueryCanceled("canceling statement due to statement timeout"), False),
+    ],
+)
+def test_connection_loss_is_told_from_other_operational_errors(cause, lost):
+    error = OperationalError(str(cause))
+    error.__cause__ = cause
+    assert connection_lost(error) is lost
 
 
 class FakeTerminal(StringIO):

@@ -10,7 +10,8 @@ from django.core.management.base import CommandError
 
 from decisions.models import Citation, DisputedItem, Letter
 from decisions.services.reparse import CHANGED, FAILED, UNCHANGED, letters_reparse
-from tests.conftest import FIXTURE_LETTERS, SEED_NAMES, with_overlong_specialty
+from tests.conftest import FIXTURE_LETTERS, SEED_NAMES
+from tests.preparation_hooks import with_overlong_specialty
 
 pytestmark = pytest.mark.django_db
 

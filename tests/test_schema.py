@@ -139,3 +139,24 @@ def test_each_migration_goes_back_to_exactly_the_schema_before_it(scratch_databa
     assert forward[-1] != forward[-2]
     for step, expected in reversed(list(zip(steps, forward))[:-1]):
         assert migrate_to(step) == expected, step
+
+
+def test_runs_recorded_before_run_statuses_migrate_to_finished_or_interrupted(scratch_database):
+    """A run from before statuses finished if it has an end time; one without never said it
+    stopped. Either way its last sign of life is the last time it recorded."""
+    executor = MigrationExecutor(scratch_database)
+    executor.migrate([("decisions", "0007_functions_from_the_schema_module")])
+    with scratch_database.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO decisions_ingestrun"
+            " (origin, sources, started_at, finished_at, created, duplicates, failed) VALUES"
+            " ('command', 'a', '2024-01-01 10:00Z', '2024-01-01 10:05Z', 5, 0, 0),"
+            " ('command', 'b', '2024-01-02 10:00Z', NULL, 0, 0, 0)"
+        )
+    MigrationExecutor(scratch_database).migrate([("decisions", "0008_ingest_run_status")])
+    with scratch_database.cursor() as cursor:
+        cursor.execute(
+            "SELECT sources, status, heartbeat_at = COALESCE(finished_at, started_at)"
+            " FROM decisions_ingestrun ORDER BY sources"
+        )
+        assert cursor.fetchall() == [("a", "finished", True), ("b", "interrupted", True)]

@@ -29,10 +29,14 @@ UTC_READINGS = ["14:30", "2:30 p.m.", "19:05", "7:05 p.m."]
 @pytest.fixture
 def runs() -> tuple[IngestRun, IngestRun]:
     winter = IngestRun.objects.create(
-        origin="command", sources="/data/letters", started_at=WINTER, finished_at=WINTER_FINISHED
+        origin="command",
+        sources="/data/letters",
+        started_at=WINTER,
+        finished_at=WINTER_FINISHED,
+        status="finished",
     )
     summer = IngestRun.objects.create(
-        origin="upload", sources="a.zip", started_at=SUMMER, finished_at=SUMMER
+        origin="upload", sources="a.zip", started_at=SUMMER, finished_at=SUMMER, status="finished"
     )
     return winter, summer
 

@@ -10,15 +10,18 @@ from __future__ import annotations
 import io
 import struct
 import zipfile
+from unittest.mock import ANY
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile, TemporaryUploadedFile
 
 from decisions.models import DisputedItem, IngestFailure, IngestRun, Letter, Upload
+from decisions.services import ingest as ingest_service
 from decisions.services.upload_jobs import staging_folder
 from decisions.services.uploads import SNIFF_BYTES, upload_accept
-from tests.conftest import SEED_NAMES, seed_text, with_overlong_specialty
+from tests.conftest import SEED_NAMES, seed_text
 from tests.pdfs import text_pdf
+from tests.preparation_hooks import misbehaving_prepare, prepare_with_overlong_specialty
 
 pytestmark = pytest.mark.django_db
 
@@ -259,11 +262,7 @@ def test_upload_without_files_asks_for_them(admin_client):
 
 def test_letter_the_database_refuses_leaves_no_partial_rows(admin_client, monkeypatch):
     """A parse the schema cannot hold (a 500-character specialty) fails at insert time."""
-    from decisions import preparation
-
-    monkeypatch.setattr(
-        preparation, "parse_letter", with_overlong_specialty(preparation.parse_letter)
-    )
+    monkeypatch.setattr(ingest_service, "prepare", prepare_with_overlong_specialty)
     response = post(admin_client, *[(f"{n}.txt", seed_bytes(n)) for n in range(3)])
     rows = report_rows(response)
     assert [status for _, status, _ in rows] == ["failed", "created", "created"]
@@ -271,6 +270,24 @@ def test_letter_the_database_refuses_leaves_no_partial_rows(admin_client, monkey
     assert not Letter.objects.filter(source_name="0.txt").exists()
     assert DisputedItem.objects.count() == 4 + 1
     assert IngestRun.objects.get().failed == 1
+
+
+@pytest.mark.timeout(60)
+def test_a_file_over_the_time_budget_fails_alone(admin_client, monkeypatch, settings):
+    """The budget holds in the request too: the page answers with the slow file failed."""
+    settings.IMR_FILE_SECONDS = 1
+    monkeypatch.setattr(ingest_service, "prepare", misbehaving_prepare)
+    response = post(
+        admin_client,
+        ("0.txt", seed_bytes(0)),
+        ("sleeps.txt", seed_bytes(1)),
+        ("2.txt", seed_bytes(2)),
+    )
+    assert report_rows(response) == [
+        ("0.txt", "created", ANY),
+        ("sleeps.txt", "failed", "took longer than 1 s to read"),
+        ("2.txt", "created", ANY),
+    ]
 
 
 # --- ZIP archives -------------------------------------------------------------------------

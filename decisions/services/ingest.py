@@ -1,22 +1,28 @@
 """The one way files become letters: used by the `ingest` command and the upload page.
 
-Reading, extracting and parsing run in worker processes (pure Python, no database); the main
-process stores each batch of new letters in one transaction and, when that fails, retries them
-in a transaction each. A letter is therefore whole or absent, and one bad file never costs the
+Reading, extracting and parsing run in worker processes (pure Python, no database), each file
+within a time budget that nothing in it can outlast (decisions/workers.py); the main process
+stores each batch of new letters in one transaction and, when that fails, retries them in a
+transaction each. A letter is therefore whole or absent, and one bad file never costs the
 others. With several writers, consecutive batches are stored at once on connections of their
 own, so that Postgres builds one batch's search rows while it builds the next one's.
 Duplicates are recognised by SHA-256 of the file's bytes: first by a batched lookup, and, when
 another ingest (or writer) stores the same letter at the same moment, by the unique
 constraint, which makes the loser count it as a duplicate.
+
+The run's record tells the truth while it runs: its counts grow as each batch is stored, and it
+beats (IngestRun.heartbeat_at) so that a run killed without a word is seen as interrupted.
 """
 
 from __future__ import annotations
 
-import multiprocessing
+import logging
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from functools import partial
 from itertools import islice
@@ -24,12 +30,25 @@ from itertools import islice
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import DataError, IntegrityError, connection, reset_queries
+from django.db import (
+    DatabaseError,
+    DataError,
+    IntegrityError,
+    InterfaceError,
+    OperationalError,
+    connection,
+    reset_queries,
+    transaction,
+)
+from django.db.models import F
 from django.utils import timezone
 
 from ..models import IngestFailure, IngestRun, Letter, original_file_path
 from ..preparation import FileInput, Prepared, Rejected, prepare
+from ..workers import prepared_in_workers
 from .letters import NewLetter, letter_create, letters_create
+
+logger = logging.getLogger(__name__)
 
 CREATED = "created"
 DUPLICATE = "duplicate"
@@ -93,47 +112,116 @@ def ingest_files(
         run = IngestRun.objects.create(origin=origin, user=user, sources=sources)
     summary = IngestSummary(run=run, dry_run=dry_run)
     prepared_stream = _prepare_all(inputs, workers=workers, keep_originals=keep_originals)
-    batches = _batches(prepared_stream, BATCH_SIZE)
-    for outcomes in _stored(batches, partial(_store_batch, run=run, dry_run=dry_run), writers):
-        _record(summary, outcomes, run, on_outcome)
+    store = partial(_store_and_count, run=run, dry_run=dry_run)
+    try:
+        with _heartbeat(run), closing(prepared_stream):
+            for outcomes in _stored(_batches(prepared_stream, BATCH_SIZE), store, writers):
+                _record(summary, outcomes, on_outcome)
+    except BaseException as exc:
+        # Said when it can be; when the database is gone, the stopped heartbeat says it.
+        if run is not None and not connection_lost(exc):
+            _mark_interrupted(run)
+        raise
     summary.elapsed = time.monotonic() - started
     if run is not None:
-        run.finished_at = timezone.now()
+        run.status = IngestRun.Status.FINISHED
+        run.finished_at = run.heartbeat_at = timezone.now()
         run.created, run.duplicates, run.failed = (
             summary.created,
             summary.duplicates,
             summary.failed,
         )
-        run.save(update_fields=["finished_at", "created", "duplicates", "failed"])
+        run.save(
+            update_fields=[
+                "status",
+                "finished_at",
+                "heartbeat_at",
+                "created",
+                "duplicates",
+                "failed",
+            ]
+        )
     return summary
+
+
+def connection_lost(exc: BaseException) -> bool:
+    """Whether an error means the database connection is gone (server down, restarted, network).
+
+    Such errors come from the driver with no SQLSTATE (the connection failed under it) or with
+    one of class 08 (connection exception) or 57P01-57P03 (the server shutting down or not yet
+    accepting connections); other operational errors (a deadlock, a cancelled statement) leave
+    the connection usable.
+    """
+    if isinstance(exc, InterfaceError):
+        return True
+    if not isinstance(exc, OperationalError):
+        return False
+    sqlstate = getattr(exc.__cause__, "sqlstate", None)
+    return sqlstate is None or sqlstate.startswith("08") or sqlstate in {"57P01", "57P02", "57P03"}
+
+
+def _mark_interrupted(run: IngestRun) -> None:
+    try:
+        IngestRun.objects.filter(pk=run.pk).update(
+            status=IngestRun.Status.INTERRUPTED, finished_at=timezone.now()
+        )
+    except DatabaseError:
+        logger.exception("ingest run %s stopped, and could not be marked interrupted", run.pk)
+
+
+@contextmanager
+def _heartbeat(run: IngestRun | None) -> Iterator[None]:
+    """While the run lasts, mark it alive every IngestRun.HEARTBEAT, from a thread of its own.
+
+    Batches beat too, but one batch can take long (an upload of hundreds of files that each
+    use their whole time budget), and a run that stops beating is shown as interrupted. Each
+    beat is one statement on a connection of its own, closed right after, so the run holds no
+    connection more. A run in a caller's transaction is invisible to it until the transaction
+    commits: its beats then change nothing, and wait for nothing.
+    """
+    if run is None:
+        yield
+        return
+    stop = threading.Event()
+
+    def beat() -> None:
+        while not stop.wait(IngestRun.HEARTBEAT.total_seconds()):
+            try:
+                IngestRun.objects.filter(pk=run.pk).update(heartbeat_at=timezone.now())
+            except DatabaseError as exc:
+                # The run's own statements will meet the same problem and report it.
+                logger.warning("ingest run %s: heartbeat not recorded: %s", run.pk, exc)
+            finally:
+                connection.close()
+
+    thread = threading.Thread(target=beat, name=f"ingest-heartbeat-{run.pk}", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
 
 
 def _prepare_all(
     inputs: Iterable[FileInput], *, workers: int, keep_originals: bool
 ) -> Iterator[Prepared | Rejected]:
-    """Prepare files in order, in worker processes when asked, with memory bounded.
+    """Prepare files in order, in worker processes, each within IMR_FILE_SECONDS.
 
-    Workers parse one window of files while the caller stores the previous one, and never run
-    further ahead: Pool.imap would keep parsing into an unbounded result queue whenever the
-    database is the slower side (731 MB resident after 100,000 letters).
+    Always in worker processes, one included: only a process can be stopped mid-file. Workers
+    run at most two batches ahead of the storing: Pool.imap kept parsing into an unbounded
+    result queue whenever the database was the slower side (731 MB resident after 100,000
+    letters).
     """
     work = partial(prepare, max_bytes=settings.IMR_MAX_FILE_BYTES, keep_original=keep_originals)
-    if workers <= 1:
-        yield from map(work, inputs)
-        return
-    # forkserver: workers descend from a clean process, never sharing this process's database
-    # connection (closing it instead would break a caller's open transaction).
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["decisions.preparation"])
-    with context.Pool(workers) as pool:
-        pending = None
-        for window in _batches(inputs, BATCH_SIZE):
-            submitted = pool.map_async(work, window, chunksize=16)
-            if pending is not None:
-                yield from pending.get()
-            pending = submitted
-        if pending is not None:
-            yield from pending.get()
+    return prepared_in_workers(
+        inputs,
+        work,
+        workers=max(1, workers),
+        seconds=settings.IMR_FILE_SECONDS,
+        ahead=2 * BATCH_SIZE,
+        log_config=settings.LOGGING,
+    )
 
 
 def _stored(
@@ -181,6 +269,45 @@ def _batches(stream: Iterable, size: int) -> Iterator[list]:
         yield batch
 
 
+def _store_and_count(
+    batch: list[Prepared | Rejected], *, run: IngestRun | None, dry_run: bool
+) -> list[FileOutcome]:
+    """Store a batch and put its outcomes on the run's record, by the writer that stored it.
+
+    Not in the main thread once it hears of the batch: with several writers it hears of batches
+    in order, while later ones may already be stored, and a run killed then would list letters
+    its counts leave out. The letters are counted in their own transaction (`_count_stored`);
+    the duplicates and failures, which add no rows a count could contradict, right after.
+    """
+    outcomes = _store_batch(batch, run=run, dry_run=dry_run)
+    if run is not None:
+        _count_others(run, outcomes)
+    return outcomes
+
+
+def _count_stored(run: IngestRun, stored: int) -> None:
+    IngestRun.objects.filter(pk=run.pk).update(
+        created=F("created") + stored, heartbeat_at=timezone.now()
+    )
+
+
+def _count_others(run: IngestRun, outcomes: list[FileOutcome]) -> None:
+    """The batch's duplicates and failures on the run's record, in one transaction."""
+    failures = [
+        IngestFailure(run=run, source_name=o.name[:1000], reason=o.reason)
+        for o in outcomes
+        if o.status == FAILED
+    ]
+    duplicates = sum(o.status == DUPLICATE for o in outcomes)
+    with transaction.atomic():
+        IngestFailure.objects.bulk_create(failures)
+        IngestRun.objects.filter(pk=run.pk).update(
+            duplicates=F("duplicates") + duplicates,
+            failed=F("failed") + len(failures),
+            heartbeat_at=timezone.now(),
+        )
+
+
 def _store_batch(
     batch: list[Prepared | Rejected], *, run: IngestRun | None, dry_run: bool
 ) -> list[FileOutcome]:
@@ -222,7 +349,9 @@ def _store_batch(
 def _store_new(new: list[tuple[int, Prepared]], run: IngestRun) -> dict[int, FileOutcome]:
     specs = {n: _new_letter(p) for n, p in new}
     try:
-        stored = letters_create(list(specs.values()), run=run)
+        stored = letters_create(
+            list(specs.values()), run=run, on_stored=partial(_count_stored, run)
+        )
     except (DataError, IntegrityError):
         return {n: _store_one(spec, run) for n, spec in specs.items()}
     return {
@@ -233,7 +362,7 @@ def _store_new(new: list[tuple[int, Prepared]], run: IngestRun) -> dict[int, Fil
 
 def _store_one(spec: NewLetter, run: IngestRun) -> FileOutcome:
     try:
-        letter = letter_create(spec, run=run)
+        letter = letter_create(spec, run=run, on_stored=partial(_count_stored, run))
     except (DataError, IntegrityError) as exc:
         # A parsed value the schema cannot hold (say, a 500-character specialty): this
         # letter's problem, not the run's. Connection failures still stop the run.
@@ -275,10 +404,8 @@ def _save_original(prepared: Prepared) -> str:
 def _record(
     summary: IngestSummary,
     outcomes: list[FileOutcome],
-    run: IngestRun | None,
     on_outcome: Callable[[FileOutcome], None] | None,
 ) -> None:
-    failures = []
     for outcome in outcomes:
         if outcome.status == CREATED:
             summary.created += 1
@@ -286,10 +413,5 @@ def _record(
             summary.duplicates += 1
         else:
             summary.failed += 1
-            if run is not None:
-                failures.append(
-                    IngestFailure(run=run, source_name=outcome.name[:1000], reason=outcome.reason)
-                )
         if on_outcome is not None:
             on_outcome(outcome)
-    IngestFailure.objects.bulk_create(failures)

@@ -7,7 +7,7 @@ item rows for the search can never drift from the letter.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from django.db import DataError, connection, transaction
@@ -211,13 +211,20 @@ class NewLetter:
     original_path: str | None
 
 
-def letters_create(new: list[NewLetter], *, run: IngestRun) -> dict[str, int]:
+def letters_create(
+    new: list[NewLetter], *, run: IngestRun, on_stored: Callable[[int], None] | None = None
+) -> dict[str, int]:
     """Store new letters whole in one transaction; returns sha256 -> id of each.
 
     The caller has checked that none is stored yet. If another ingest stores one of them
     meanwhile, the unique index on sha256 fails this call, as does any other database error;
     the caller then stores the letters one by one with `letter_create`, which tells a
     duplicate from a failure and pins a failure on the letter that caused it.
+
+    `on_stored` hears how many letters were stored, in their transaction, so that what it
+    records (the run's count) commits with them or not at all. It is called last, after the
+    item triggers have locked the shared count rows: every writer then takes the run's row after
+    those, in the same order, so two writers never wait for each other in a cycle.
     """
     rows = [_letter_row(spec, run) for spec in new]
     combinations_create([(row, spec.parsed) for row, spec in zip(rows, new)])
@@ -226,11 +233,18 @@ def letters_create(new: list[NewLetter], *, run: IngestRun) -> dict[str, int]:
             row.pk = pk
         copy_instances(Letter, rows)
         items_create([(row, spec.parsed) for row, spec in zip(rows, new)])
+        if on_stored is not None:
+            on_stored(len(rows))
     return {row.sha256: row.pk for row in rows}
 
 
-def letter_create(spec: NewLetter, *, run: IngestRun) -> Letter | None:
-    """Store one letter whole, or return None when its SHA-256 is already stored."""
+def letter_create(
+    spec: NewLetter, *, run: IngestRun, on_stored: Callable[[int], None] | None = None
+) -> Letter | None:
+    """Store one letter whole, or return None when its SHA-256 is already stored.
+
+    `on_stored` as for `letters_create`: called in the letter's transaction when it is stored.
+    """
     row = _letter_row(spec, run)
     with transaction.atomic():
         Letter.objects.bulk_create([row], ignore_conflicts=True)
@@ -243,6 +257,8 @@ def letter_create(spec: NewLetter, *, run: IngestRun) -> Letter | None:
         if row.pk is None:
             return None
         items_create([(row, spec.parsed)])
+        if on_stored is not None:
+            on_stored(1)
     return row
 
 

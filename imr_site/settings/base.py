@@ -133,6 +133,12 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 
 # Letters are a few dozen kilobytes; anything this big is not one.
 IMR_MAX_FILE_BYTES = env_int("IMR_MAX_FILE_BYTES", 10 * 1024 * 1024)
+# How long reading, extracting and parsing one file may take. A letter takes a few
+# milliseconds; a file that takes longer is abandoned (its worker process killed) and
+# reported as failed, so no file can hold an ingest or an upload (decisions/workers.py).
+IMR_FILE_SECONDS = env_int("IMR_FILE_SECONDS", 10)
+if IMR_FILE_SECONDS < 1:
+    raise ImproperlyConfigured(f"IMR_FILE_SECONDS must be at least 1, got {IMR_FILE_SECONDS}")
 
 # How long one database statement of a search may run. A search whose counts take longer
 # shows its results without them (and says so) rather than hold a worker (decisions/search/budget.py).

@@ -6,6 +6,10 @@ with its failures so they can be looked at later. `--skip-stored` leaves out the
 letter is already stored, and records no run when nothing is left: a load that is repeated
 (`make run` loading the fixture letters every time) adds nothing to the ingest history,
 while an admin's plain ingest of files already stored is still a run with its duplicates.
+
+Losing the database mid-load is said in one line: how many letters were stored (at least:
+batches stored after the last one reported here may have committed too), and that the same
+command finishes the job (the letters stored are then duplicates, or skipped).
 """
 
 from __future__ import annotations
@@ -19,12 +23,19 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.db import reset_queries
+from django.db import InterfaceError, OperationalError, reset_queries
 
 from decisions.extraction import ExtractionError, sha256_hex
 from decisions.models import IngestRun, Letter
 from decisions.preparation import FileInput, read_input
-from decisions.services.ingest import BATCH_SIZE, FAILED, FileOutcome, ingest_files
+from decisions.services.ingest import (
+    BATCH_SIZE,
+    CREATED,
+    FAILED,
+    FileOutcome,
+    connection_lost,
+    ingest_files,
+)
 
 LETTER_SUFFIXES = {".txt", ".pdf"}
 CPUS = os.cpu_count() or 1
@@ -128,8 +139,8 @@ class Command(BaseCommand):
             "--workers",
             type=int,
             default=max(1, CPUS // 2),
-            help="Processes that read and parse files (default: half the CPUs; 1 parses in "
-            "this process).",
+            help="Processes that read and parse files, each file within IMR_FILE_SECONDS "
+            "(default: half the CPUs).",
         )
         parser.add_argument(
             "--writers",
@@ -157,12 +168,17 @@ class Command(BaseCommand):
             sys.stderr, sum(1 for _ in iter_letter_files(paths)) if sys.stderr.isatty() else None
         )
 
+        stored = 0
+
         def report(outcome: FileOutcome) -> None:
+            nonlocal stored
             # With DEBUG on (development settings) Django logs every statement on this
             # process's connection and clears the log only when a request starts; a command
             # has no requests, and one writer stores every batch on this connection.
             reset_queries()
             progress.advance()
+            if outcome.status == CREATED:
+                stored += 1
             if outcome.status == FAILED:
                 if progress.enabled:
                     sys.stderr.write("\r")
@@ -179,24 +195,36 @@ class Command(BaseCommand):
             if verbosity >= 2:
                 self.stdout.write(f"already stored {path}")
 
-        files = iter_letter_files(paths)
-        if skip_stored:
-            files = unstored_files(files, on_skip=skip)
-            first = next(files, None)
-            if first is None:
-                progress.close()
-                self.stdout.write(f"nothing new: {skipped} files already stored, no run recorded")
-                return
-            files = chain([first], files)
-        summary = ingest_files(
-            (FileInput(name=p, path=p) for p in files),
-            origin=IngestRun.Origin.COMMAND,
-            sources="\n".join(os.path.abspath(p) for p in paths),
-            dry_run=dry_run,
-            workers=workers,
-            writers=writers,
-            on_outcome=report,
-        )
+        try:
+            files = iter_letter_files(paths)
+            if skip_stored:
+                files = unstored_files(files, on_skip=skip)
+                first = next(files, None)
+                if first is None:
+                    progress.close()
+                    self.stdout.write(
+                        f"nothing new: {skipped} files already stored, no run recorded"
+                    )
+                    return
+                files = chain([first], files)
+            summary = ingest_files(
+                (FileInput(name=p, path=p) for p in files),
+                origin=IngestRun.Origin.COMMAND,
+                sources="\n".join(os.path.abspath(p) for p in paths),
+                dry_run=dry_run,
+                workers=workers,
+                writers=writers,
+                on_outcome=report,
+            )
+        except (OperationalError, InterfaceError) as exc:
+            if not connection_lost(exc):
+                raise
+            progress.close()
+            raise CommandError(
+                f"lost the database connection after at least {stored} letters stored; run "
+                "the same command again to finish: stored letters are skipped as duplicates",
+                returncode=1,
+            ) from exc
         progress.close()
         created = "would create" if dry_run else "created"
         run = f" (run {summary.run.pk})" if summary.run else " (dry run: nothing written)"

@@ -1,0 +1,72 @@
+"""Preparations that misbehave, for tests to put in place of the ingest service's `prepare`.
+
+The service prepares files in worker processes, where a test's monkeypatching does not reach:
+the function itself travels there, by name, so it must live in a module the workers can import
+without Django set up. This is that module (pure Python, like `decisions.preparation`).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from dataclasses import replace
+from pathlib import Path
+from unittest import mock
+
+from decisions import preparation
+
+
+def with_overlong_specialty(parse):
+    """Wrap a parse function so the Neurology seed gets a specialty too long for its column:
+    a parse the database refuses, for tests of per-letter failure."""
+
+    def parse_with_overlong_specialty(text):
+        parsed = parse(text)
+        if parsed.reviewer.specialty != "Neurology":
+            return parsed
+        return replace(parsed, reviewer=replace(parsed.reviewer, specialty="x" * 500))
+
+    return parse_with_overlong_specialty
+
+
+def prepare_with_overlong_specialty(file, **options):
+    """`prepare`, with the Neurology seed's specialty too long for its column."""
+    parse = with_overlong_specialty(preparation.parse_letter)
+    with mock.patch.object(preparation, "parse_letter", parse):
+        return preparation.prepare(file, **options)
+
+
+def parse_a_huge_number(text):
+    """What a parser that trusts a letter's digits does with 5,000 of them: ValueError."""
+    return int("9" * 5000)
+
+
+class Unreadable:
+    """Sent back from a worker fine, and refuses to be read back: the pool's pipe breaks."""
+
+    def __reduce__(self):
+        return _refuse, ()
+
+
+def _refuse():
+    raise TypeError("this object cannot be read back")
+
+
+def misbehaving_prepare(file, **options):
+    """`prepare`, except for a file named after a misbehaviour: it does what its name says."""
+    name = Path(file.name).stem
+    if name == "sleeps":
+        time.sleep(600)
+    elif name == "killed":
+        os.kill(os.getpid(), signal.SIGKILL)
+    elif name == "exits":
+        os._exit(3)
+    elif name == "raises":
+        raise RuntimeError("escaped the preparation")
+    elif name == "unreadable":
+        return Unreadable()
+    elif name == "huge_number":
+        with mock.patch.object(preparation, "parse_letter", parse_a_huge_number):
+            return preparation.prepare(file, **options)
+    return preparation.prepare(file, **options)
