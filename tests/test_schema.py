@@ -145,7 +145,7 @@ def test_runs_recorded_before_run_statuses_migrate_to_finished_or_interrupted(sc
     """A run from before statuses finished if it has an end time; one without never said it
     stopped. Either way its last sign of life is the last time it recorded."""
     executor = MigrationExecutor(scratch_database)
-    executor.migrate([("decisions", "0007_functions_from_the_schema_module")])
+    executor.migrate([("decisions", "0008_uploads_in_the_background")])
     with scratch_database.cursor() as cursor:
         cursor.execute(
             "INSERT INTO decisions_ingestrun"
@@ -153,7 +153,7 @@ def test_runs_recorded_before_run_statuses_migrate_to_finished_or_interrupted(sc
             " ('command', 'a', '2024-01-01 10:00Z', '2024-01-01 10:05Z', 5, 0, 0),"
             " ('command', 'b', '2024-01-02 10:00Z', NULL, 0, 0, 0)"
         )
-    MigrationExecutor(scratch_database).migrate([("decisions", "0008_ingest_run_status")])
+    MigrationExecutor(scratch_database).migrate([("decisions", "0009_ingest_run_status")])
     with scratch_database.cursor() as cursor:
         cursor.execute(
             "SELECT sources, status, heartbeat_at = COALESCE(finished_at, started_at)"

@@ -1,11 +1,11 @@
 """`manage.py worker --batch` in a process of its own, as production runs it, on the test's
-database and media root, and stopped at a chosen file by a hook in the ingest service.
+database and media root, and stopped at a chosen file by a hook where the job hands its files to the ingest service.
 
 `start_worker` starts it from a test whose data is committed (django_db(transaction=True)):
 the process sees what the test wrote, as another server's worker would. It runs this module:
 `python -m tests.worker_process DATABASE MEDIA_ROOT FILE ACTION`, where ACTION is `die` (the
 process kills itself as the ingest service reaches FILE, as the kernel's OOM killer would) or
-a path: the worker waits for that path to exist before it reads FILE, so that a test can look
+a path: the worker waits for that path to exist before it hands FILE on to be read, so that a test can look
 at an upload while it is being loaded.
 """
 
@@ -50,19 +50,22 @@ def main(database: str, media: str, at: str, action: str) -> None:
     settings.MEDIA_ROOT = media
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
-    from decisions.services import ingest
+    from decisions.services import upload_jobs
 
-    prepare = ingest.prepare
+    inputs = upload_jobs._inputs
 
-    def prepare_with_hook(file, **options):
-        if file.name == at:
-            if action == DIE:
-                os.kill(os.getpid(), signal.SIGKILL)
-            while not os.path.exists(action):
-                time.sleep(0.05)
-        return prepare(file, **options)
+    def inputs_with_hook(upload_id, waiting):
+        # The ingest service reads files in worker processes of its own; the hook sits where
+        # this process hands FILE to them, so "die" kills the upload's worker itself.
+        for file in inputs(upload_id, waiting):
+            if file.name == at:
+                if action == DIE:
+                    os.kill(os.getpid(), signal.SIGKILL)
+                while not os.path.exists(action):
+                    time.sleep(0.05)
+            yield file
 
-    ingest.prepare = prepare_with_hook
+    upload_jobs._inputs = inputs_with_hook
     call_command("worker", "--batch", "--no-reload", "--no-startup-delay")
 
 

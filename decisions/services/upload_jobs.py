@@ -199,7 +199,9 @@ def _inputs(upload_id: int, waiting: Sequence[UploadFile]) -> Iterator[FileInput
     """The staged files, by path: the ingest service checks a file's size before reading it."""
     for file in waiting:
         yield FileInput(name=file.name, path=str(staged_path(upload_id, file.position)))
-        # The ingest service asks for the next file once it has read and parsed this one.
+        # The ingest service asks for the next file once it has handed this one to its parse
+        # workers (at most two batches ahead of what it has stored), so "read" is a little
+        # ahead of "parsed" on a large upload.
         Upload.objects.filter(pk=upload_id).update(files_read=F("files_read") + 1)
 
 
