@@ -53,8 +53,8 @@ class DisputedItemInline(ReadOnlyAdminMixin, admin.TabularInline):
     """
 
     model = DisputedItem
-    fields = ["position", "item_page", "outcome", "reviewer_basis"]
-    readonly_fields = ["item_page"]
+    fields = ("position", "item_page", "outcome", "reviewer_basis")
+    readonly_fields = ("item_page",)
     extra = 0
     can_delete = False
     view_on_site = False
@@ -70,20 +70,20 @@ class DisputedItemInline(ReadOnlyAdminMixin, admin.TabularInline):
 
 @admin.register(Letter)
 class LetterAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ["id", "title", "reviewer_specialty", "items_count", "loaded_at", "ingest_run"]
-    list_select_related = ["ingest_run"]
-    list_filter = ["layout", "reviewer_specialty", "loaded_at"]
-    search_fields = ["case_number", "source_name", "sha256"]
-    ordering = ["-id"]
+    list_display = ("id", "title", "reviewer_specialty", "items_count", "loaded_at", "ingest_run")
+    list_select_related = ("ingest_run",)
+    list_filter = ("layout", "reviewer_specialty", "loaded_at")
+    search_fields = ("case_number", "source_name", "sha256")
+    ordering = ("-id",)
     show_full_result_count = False
-    actions = ["reparse"]
-    inlines = [DisputedItemInline]
-    readonly_fields = ["original"]
-    fieldsets = [
+    actions = ("reparse",)
+    inlines = (DisputedItemInline,)
+    readonly_fields = ("original",)
+    fieldsets = (
         (
             "Source",
             {
-                "fields": [
+                "fields": (
                     "source_name",
                     "original",
                     "sha256",
@@ -91,37 +91,37 @@ class LetterAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
                     "ingest_run",
                     "loaded_at",
                     "parsed_at",
-                ]
+                )
             },
         ),
         (
             "Header",
             {
-                "fields": [
+                "fields": (
                     "case_number",
                     "date_assigned",
                     "decision_date",
                     "ur_denial_date",
                     "application_received",
-                ]
+                )
             },
         ),
         (
             "Reviewer and patient",
             {
-                "fields": [
+                "fields": (
                     "reviewer_specialty",
                     "reviewer_subspecialty",
                     "reviewer_licensed_in",
                     "patient_age",
                     "patient_sex",
                     "date_of_injury",
-                ]
+                )
             },
         ),
-        ("Text", {"fields": ["case_summary", "documents_reviewed"]}),
-        ("Original text", {"fields": ["raw_text"], "classes": ["collapse"]}),
-    ]
+        ("Text", {"fields": ("case_summary", "documents_reviewed")}),
+        ("Original text", {"fields": ("raw_text",), "classes": ("collapse",)}),
+    )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Letter]:
         # A correlated subquery is evaluated for the page's rows only; Count("items") with a
@@ -180,18 +180,18 @@ class LetterAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 class CitationInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = Citation
-    fields = ["party", "position", "guideline", "document", "topic", "pages", "text"]
+    fields = ("party", "position", "guideline", "document", "topic", "pages", "text")
     extra = 0
     can_delete = False
 
 
 @admin.register(DisputedItem)
 class DisputedItemAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ["treatment", "outcome", "letter", "reviewer_specialty"]
-    list_filter = ["outcome"]
-    search_fields = ["treatment"]
+    list_display = ("treatment", "outcome", "letter", "reviewer_specialty")
+    list_filter = ("outcome",)
+    search_fields = ("treatment",)
     show_full_result_count = False
-    inlines = [CitationInline]
+    inlines = (CitationInline,)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[DisputedItem]:
         return (
@@ -204,9 +204,9 @@ class DisputedItemAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 @admin.register(Citation)
 class CitationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ["text", "guideline", "document", "party", "item"]
-    list_filter = ["guideline", "party"]
-    search_fields = ["document", "topic"]
+    list_display = ("text", "guideline", "document", "party", "item")
+    list_filter = ("guideline", "party")
+    search_fields = ("document", "topic")
     show_full_result_count = False
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Citation]:
@@ -234,7 +234,7 @@ class FirstFailuresFormSet(BaseInlineFormSet):
 class IngestFailureInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = IngestFailure
     formset = FirstFailuresFormSet
-    fields = ["source_name", "reason"]
+    fields = ("source_name", "reason")
     extra = 0
     can_delete = False
     verbose_name_plural = (
@@ -244,12 +244,12 @@ class IngestFailureInline(ReadOnlyAdminMixin, admin.TabularInline):
 
 @admin.register(IngestRun)
 class IngestRunAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ["id", "started_at", "origin", "user", "created", "duplicates", "failed"]
-    list_filter = ["origin"]
-    list_select_related = ["user"]
-    inlines = [IngestFailureInline]
-    readonly_fields = ["history_page"]
-    fields = [
+    list_display = ("id", "started_at", "origin", "user", "created", "duplicates", "failed")
+    list_filter = ("origin",)
+    list_select_related = ("user",)
+    inlines = (IngestFailureInline,)
+    readonly_fields = ("history_page",)
+    fields = (
         "history_page",
         "origin",
         "user",
@@ -259,7 +259,7 @@ class IngestRunAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "created",
         "duplicates",
         "failed",
-    ]
+    )
 
     @admin.display(description="Ingest history")
     def history_page(self, run: IngestRun) -> str:

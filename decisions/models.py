@@ -349,9 +349,10 @@ class FacetCount(models.Model):
 
 class PhraseNgrams(models.Func):
     """A search vector's n-grams: its two and three words at consecutive positions, each one
-    lexeme ("function restor program"), so a phrase is looked up like a word (decisions/search/phrases.py;
-    the SQL function is decisions/schema.py's). Queries must spell it exactly like the index
-    does: `SearchEntry`'s index is this function over the column, as a plain `Func`."""
+    lexeme ("function restor program"), so a phrase is looked up like a word
+    (decisions/search/phrases.py; the SQL function is decisions/schema.py's). Queries must spell
+    it exactly like the index does: `SearchEntry`'s index is this function over the column, as
+    a plain `Func`."""
 
     function = "decisions_phrase_ngrams"
     output_field = SearchVectorField()

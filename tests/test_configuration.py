@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.mark.parametrize(
-    "url, expected",
+    ("url", "expected"),
     [
         (
             "postgres://postgres@127.0.0.1:5432/imr",
@@ -63,7 +63,7 @@ def test_database_url_forms(url, expected):
 
 
 @pytest.mark.parametrize(
-    "url, message",
+    ("url", "message"),
     [
         ("sqlite:///db.sqlite3", "only runs on PostgreSQL"),
         ("mysql://root@localhost/imr", "only runs on PostgreSQL"),
@@ -97,7 +97,7 @@ GB = 1024**3
 
 
 @pytest.mark.parametrize(
-    "memory, buffers, cache",
+    ("memory", "buffers", "cache"),
     [
         (2 * GB, "512MB", "1024MB"),
         (24 * GB, "4096MB", "12288MB"),
@@ -125,7 +125,8 @@ def test_a_container_limit_lowers_the_memory_the_server_is_sized_to(tmp_path):
     bool(os.environ.get("DATABASE_URL")), reason="a DATABASE_URL server is its owner's to tune"
 )
 def test_embedded_server_runs_with_its_settings():
-    """The settings take effect: shared_buffers needs a restart, done when no one else is connected."""
+    """The settings take effect: shared_buffers needs a restart, done when no one else is
+    connected."""
     wanted = server_settings(machine_memory())
     with connection.cursor() as cursor:
         for name, value in wanted.items():
@@ -253,7 +254,7 @@ LOAD_WSGI = (
 
 
 @pytest.mark.parametrize(
-    "env, refusal",
+    ("env", "refusal"),
     [
         ({}, "SECRET_KEY must be set"),
         ({"SECRET_KEY": PRODUCTION_KEY}, "ALLOWED_HOSTS must be set"),

@@ -204,7 +204,7 @@ class ItemFilter(django_filters.FilterSet):
 
     class Meta:
         model = DisputedItem
-        fields: list[str] = []
+        fields = ()
         form = SearchForm
 
     def conditions(self) -> dict[str, Q]:

@@ -193,7 +193,7 @@ def _runs(phrase: Phrase) -> list[list[str]]:
     """
     runs: list[list[str]] = []
     current: list[str] = []
-    for operand, distance in zip(phrase.operands, (None, *phrase.distances)):
+    for operand, distance in zip(phrase.operands, (None, *phrase.distances), strict=True):
         if isinstance(operand, Word) and operand.plain:
             if distance == 1 and current:
                 current.append(operand.lexeme)

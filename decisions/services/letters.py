@@ -186,7 +186,7 @@ def items_create(pairs: list[tuple[Letter, ParsedLetter]]) -> None:
         Citation,
         (
             values
-            for pk, (_, _, item) in zip(ids, parsed_items)
+            for pk, (_, _, item) in zip(ids, parsed_items, strict=True)
             for values in _citation_values(pk, item)
         ),
     )
@@ -194,7 +194,7 @@ def items_create(pairs: list[tuple[Letter, ParsedLetter]]) -> None:
         DisputedItem,
         (
             {"id": pk, **_item_values(letter, position, item)}
-            for pk, (letter, position, item) in zip(ids, parsed_items)
+            for pk, (letter, position, item) in zip(ids, parsed_items, strict=True)
         ),
     )
 
@@ -220,12 +220,12 @@ def letters_create(new: list[NewLetter], *, run: IngestRun) -> dict[str, int]:
     duplicate from a failure and pins a failure on the letter that caused it.
     """
     rows = [_letter_row(spec, run) for spec in new]
-    combinations_create([(row, spec.parsed) for row, spec in zip(rows, new)])
+    combinations_create([(row, spec.parsed) for row, spec in zip(rows, new, strict=True)])
     with transaction.atomic():
-        for row, pk in zip(rows, allocate_ids(Letter, len(rows))):
+        for row, pk in zip(rows, allocate_ids(Letter, len(rows)), strict=True):
             row.pk = pk
         copy_instances(Letter, rows)
-        items_create([(row, spec.parsed) for row, spec in zip(rows, new)])
+        items_create([(row, spec.parsed) for row, spec in zip(rows, new, strict=True)])
     return {row.sha256: row.pk for row in rows}
 
 

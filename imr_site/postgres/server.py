@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import warnings
@@ -154,10 +155,9 @@ def ensure_database(endpoint: Endpoint, name: str, user: str) -> None:
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
         if exists:
             return
-        try:
+        # Another process may create it between the look-up and here.
+        with contextlib.suppress(errors.DuplicateDatabase):
             conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-        except errors.DuplicateDatabase:
-            pass
 
 
 def stop_server(pgdata: str) -> None:

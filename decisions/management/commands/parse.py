@@ -18,7 +18,7 @@ from decisions.preparation import FileInput, Prepared, prepare
 
 class Command(BaseCommand):
     help = "Parse IMR letters (.txt or .pdf) and print one JSON array to stdout. No database."
-    requires_system_checks = []
+    requires_system_checks = ()
 
     def add_arguments(self, parser):
         parser.add_argument("files", nargs="+", metavar="FILE", help="Letter files, .txt or .pdf.")

@@ -14,7 +14,7 @@ from decisions import schema
 
 class Command(BaseCommand):
     help = "Print the SQL functions and triggers of decisions/schema.py, to freeze in a migration."
-    requires_system_checks = []
+    requires_system_checks = ()
 
     def handle(self, *args, **options):
         self.stdout.write(schema.SQL, ending="")

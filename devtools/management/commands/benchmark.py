@@ -11,6 +11,7 @@ answer a repeat; each request still computes the exact total and every facet.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import platform
 import random
@@ -21,9 +22,10 @@ import sys
 import threading
 import time
 import urllib.request
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode
 
 import psutil
@@ -192,7 +194,7 @@ class Command(BaseCommand):
                 return None
         try:
             with self.bench_connection(db_name) as conn:
-                return conn.execute("SELECT count(*) FROM decisions_letter").fetchone()[0]
+                return value(conn, "SELECT count(*) FROM decisions_letter")
         except psycopg.Error:
             return None
 
@@ -212,13 +214,13 @@ class Command(BaseCommand):
         with self.bench_connection(db_name) as conn:
             conn.execute("VACUUM ANALYZE")
             return {
-                "letters": f"{conn.execute('SELECT count(*) FROM decisions_letter').fetchone()[0]:,}",
-                "items": f"{conn.execute('SELECT count(*) FROM decisions_disputeditem').fetchone()[0]:,}",
-                "citations": f"{conn.execute('SELECT count(*) FROM decisions_citation').fetchone()[0]:,}",
-                "database size": conn.execute(
-                    "SELECT pg_size_pretty(pg_database_size(current_database()))"
-                ).fetchone()[0],
-                "server": conn.execute("SHOW server_version").fetchone()[0],
+                "letters": f"{value(conn, 'SELECT count(*) FROM decisions_letter'):,}",
+                "items": f"{value(conn, 'SELECT count(*) FROM decisions_disputeditem'):,}",
+                "citations": f"{value(conn, 'SELECT count(*) FROM decisions_citation'):,}",
+                "database size": value(
+                    conn, "SELECT pg_size_pretty(pg_database_size(current_database()))"
+                ),
+                "server": value(conn, "SHOW server_version"),
             }
 
     def ensure_corpus(self, corpus: Path, letters: int, seed: int, workers: int, rows) -> None:
@@ -341,10 +343,12 @@ class Command(BaseCommand):
                 thread.join()
 
     def fetch_quietly(self, url: str) -> None:
-        try:
-            urllib.request.urlopen(url, timeout=120).read()
-        except urllib.error.HTTPError:
-            pass  # a letter id the corpus lacks is still a warm-up
+        # A letter id the corpus lacks answers an HTTP error, which is still a warm-up.
+        with (
+            contextlib.suppress(urllib.error.HTTPError),
+            urllib.request.urlopen(url, timeout=120) as response,
+        ):
+            response.read()
 
     def fetch(self, url: str) -> float:
         started = time.perf_counter()
@@ -371,12 +375,14 @@ class Command(BaseCommand):
         share pages and so each other's cache)."""
         chooser = random.Random(repeat)
         with self.bench_connection(db_name) as conn:
-            low, high = conn.execute("SELECT min(id), max(id) FROM decisions_letter").fetchone()
+            low = value(conn, "SELECT min(id) FROM decisions_letter")
+            high = value(conn, "SELECT max(id) FROM decisions_letter")
             ids = [
-                conn.execute(
+                value(
+                    conn,
                     "SELECT id FROM decisions_letter WHERE id >= %s ORDER BY id LIMIT 1",
                     [chooser.randint(low, high)],
-                ).fetchone()[0]
+                )
                 for _ in range(repeat)
             ]
         return Timing("letter detail page", [self.fetch(f"{base}/letters/{pk}/") for pk in ids])
@@ -390,10 +396,8 @@ class Command(BaseCommand):
         def sample():
             while not stop.wait(0.1):
                 for w in workers:
-                    try:
+                    with contextlib.suppress(psutil.Error):
                         peak[w.pid] = max(peak[w.pid], w.memory_info().rss)
-                    except psutil.Error:
-                        pass
 
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
@@ -426,8 +430,9 @@ class Command(BaseCommand):
             *(f"| {k} | {v} |" for k, v in counts.items()),
             *(f"| {k} | {v} |" for k, v in rows),
             "",
-            f"Queries over HTTP (gunicorn, {os.cpu_count()} workers, DEBUG off), {repeat} requests each, "
-            "each repetition a different page (or letter), exact counts and all facets on every page:",
+            f"Queries over HTTP (gunicorn, {os.cpu_count()} workers, DEBUG off), "
+            f"{repeat} requests each, each repetition a different page (or letter), "
+            "exact counts and all facets on every page:",
             "",
             "| query | p50 ms | p95 ms | max ms |",
             "|---|---:|---:|---:|",
@@ -438,6 +443,14 @@ class Command(BaseCommand):
                 f"{timing.percentile(95) * 1000:,.0f} | {max(timing.samples) * 1000:,.0f} |"
             )
         return "\n".join(lines) + "\n"
+
+
+def value(conn: psycopg.Connection, query: str, params: Sequence[object] = ()) -> Any:
+    """The one value of a query that always returns a row (a count, a SHOW)."""
+    row = conn.execute(query, params).fetchone()
+    if row is None:
+        raise CommandError(f"{query!r} returned no row")
+    return row[0]
 
 
 def count_records(blocks: Iterable[bytes], record_start: bytes) -> int:
