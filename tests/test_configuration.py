@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
+from django.db.utils import ConnectionHandler
 
 from imr_site.database import database_from_url, embedded_database
 from imr_site.postgres.server import machine_memory, server_settings
@@ -23,43 +24,37 @@ ROOT = Path(__file__).resolve().parent.parent
     [
         (
             "postgres://postgres@127.0.0.1:5432/imr",
-            {
-                "NAME": "imr",
-                "USER": "postgres",
-                "PASSWORD": "",
-                "HOST": "127.0.0.1",
-                "PORT": "5432",
-                "OPTIONS": {},
-            },
+            {"dbname": "imr", "user": "postgres", "host": "127.0.0.1", "port": 5432},
         ),
         (
             "postgresql://u%40x:p%2Fw@db.example.com/imr_prod?sslmode=require",
             {
-                "NAME": "imr_prod",
-                "USER": "u@x",
-                "PASSWORD": "p/w",
-                "HOST": "db.example.com",
-                "PORT": "",
-                "OPTIONS": {"sslmode": "require"},
+                "dbname": "imr_prod",
+                "user": "u@x",
+                "password": "p/w",
+                "host": "db.example.com",
+                "port": None,
+                "sslmode": "require",
             },
         ),
+        # A socket directory: no host in the URL's authority, so the option's host stands.
         (
             "postgres:///imr?host=/var/run/postgresql",
-            {
-                "NAME": "imr",
-                "USER": "",
-                "PASSWORD": "",
-                "HOST": "/var/run/postgresql",
-                "PORT": "",
-                "OPTIONS": {},
-            },
+            {"dbname": "imr", "user": None, "host": "/var/run/postgresql", "port": None},
+        ),
+        # The form the benchmark gives its gunicorn: the embedded server's socket and port.
+        (
+            "postgres://postgres@/imr_bench?host=/tmp/pg-socket&port=5433",
+            {"dbname": "imr_bench", "user": "postgres", "host": "/tmp/pg-socket", "port": 5433},
         ),
     ],
 )
 def test_database_url_forms(url, expected):
+    """What libpq is given, as Django's backend builds it from the entry (no connection)."""
     config = database_from_url(url)
     assert config["ENGINE"] == "django.db.backends.postgresql"
-    assert {k: config[k] for k in expected} == expected
+    params = ConnectionHandler({"default": config})["default"].get_connection_params()
+    assert {key: params.get(key) for key in expected} == expected
 
 
 @pytest.mark.parametrize(
@@ -67,12 +62,23 @@ def test_database_url_forms(url, expected):
     [
         ("sqlite:///db.sqlite3", "only runs on PostgreSQL"),
         ("mysql://root@localhost/imr", "only runs on PostgreSQL"),
+        # dj-database-url reads these as Postgres too; this project names one way.
+        ("pgsql://localhost/imr", "only runs on PostgreSQL"),
+        ("postgis://localhost/imr", "only runs on PostgreSQL"),
         ("postgres://localhost", "names no database"),
+        ("postgres://localhost/", "names no database"),
+        ("postgres://localhost:port/imr", "cannot be read"),
     ],
 )
 def test_database_url_refuses_other_databases(url, message):
     with pytest.raises(ImproperlyConfigured, match=message):
         database_from_url(url)
+
+
+def test_database_url_never_echoes_its_password():
+    with pytest.raises(ImproperlyConfigured) as refusal:
+        database_from_url("postgres://user:s3cret@[::1/imr")
+    assert "s3cret" not in str(refusal.value)
 
 
 def test_embedded_database_lives_in_the_checkout():
