@@ -24,7 +24,7 @@ from django.utils.html import format_html
 
 from .middleware import INGEST_PERMISSION
 from .models import Citation, DisputedItem, IngestFailure, IngestRun, Letter
-from .services.reparse import CHANGED, FAILED, ReparseResult, letters_reparse
+from .services.reparse import ReparseResult, ReparseStatus, letters_reparse
 
 # A re-parse runs inside the admin's request; more than this belongs to `manage.py reparse`.
 ADMIN_REPARSE_MAX = 500
@@ -170,9 +170,9 @@ class LetterAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         results: list[ReparseResult] = []
         summary = letters_reparse(queryset, on_result=results.append)
         for result in results:
-            if result.status == FAILED:
+            if result.status is ReparseStatus.FAILED:
                 self.message_user(request, result.describe(), messages.WARNING)
-            elif result.status == CHANGED:
+            elif result.status is ReparseStatus.CHANGED:
                 self.message_user(request, result.describe(), messages.INFO)
         level = messages.WARNING if summary.failed else messages.SUCCESS
         self.message_user(request, f"Re-parsed {selected} letters: {summary.describe()}.", level)

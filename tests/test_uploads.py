@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import struct
 import zipfile
 
@@ -121,6 +122,23 @@ def test_letter_already_stored_is_reported_with_a_link_to_it(admin_client):
     assert (status, letter) == ("duplicate", stored)
     assert f'href="{stored.get_absolute_url()}"' in response.content.decode()
     assert Letter.objects.count() == 1
+
+
+def test_report_says_in_words_what_became_of_each_file(admin_client):
+    post(admin_client, ("stored.txt", seed_bytes(1)))
+    response = post(
+        admin_client, ("new.txt", seed_bytes(0)), ("again.txt", seed_bytes(1)), ("empty.txt", b"")
+    )
+    rows = re.findall(
+        r'<tr class="report-row report-row--(\w+)">\s*<td class="file-name">([^<]*)</td>\s*'
+        r'<td class="status">([^<]*)</td>',
+        response.content.decode(),
+    )
+    assert rows == [
+        ("created", "new.txt", "Added"),
+        ("duplicate", "again.txt", "Already stored"),
+        ("failed", "empty.txt", "Not loaded"),
+    ]
 
 
 def test_same_letter_twice_in_one_upload_is_stored_once(admin_client):

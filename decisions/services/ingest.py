@@ -18,6 +18,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from enum import StrEnum
 from functools import partial
 from itertools import islice
 
@@ -31,9 +32,15 @@ from ..models import IngestFailure, IngestRun, Letter, original_file_path
 from ..preparation import FileInput, Prepared, Rejected, prepare
 from .letters import NewLetter, letter_create, letters_create
 
-CREATED = "created"
-DUPLICATE = "duplicate"
-FAILED = "failed"
+
+class FileStatus(StrEnum):
+    """What became of one file. Its value is what the command prints and the upload report's
+    row class."""
+
+    CREATED = "created"  # in a dry run: would be created
+    DUPLICATE = "duplicate"
+    FAILED = "failed"
+
 
 # Letters per batch: looked up for duplicates in one query, stored in one transaction, and the
 # size of the window of files the workers parse ahead of the database. Each batch also pays
@@ -46,9 +53,22 @@ BATCH_SIZE = 1000
 @dataclass(frozen=True)
 class FileOutcome:
     name: str
-    status: str  # CREATED | DUPLICATE | FAILED (or CREATED meaning "would create" in a dry run)
+    status: FileStatus
     letter_id: int | None = None
-    reason: str | None = None
+    reason: str = ""  # why a failed file failed
+
+    # For templates, which cannot name an enum member without calling its class.
+    @property
+    def created(self) -> bool:
+        return self.status is FileStatus.CREATED
+
+    @property
+    def duplicate(self) -> bool:
+        return self.status is FileStatus.DUPLICATE
+
+    @property
+    def failed(self) -> bool:
+        return self.status is FileStatus.FAILED
 
 
 @dataclass
@@ -197,10 +217,12 @@ def _store_batch(
     copies: list[int] = []
     for position, prepared in enumerate(batch):
         if isinstance(prepared, Rejected):
-            decided[position] = FileOutcome(prepared.name, FAILED, reason=prepared.reason)
+            decided[position] = FileOutcome(
+                prepared.name, FileStatus.FAILED, reason=prepared.reason
+            )
         elif prepared.sha256 in stored:
             decided[position] = FileOutcome(
-                prepared.name, DUPLICATE, letter_id=stored[prepared.sha256]
+                prepared.name, FileStatus.DUPLICATE, letter_id=stored[prepared.sha256]
             )
         elif prepared.sha256 in first_copy:
             copies.append(position)
@@ -208,13 +230,13 @@ def _store_batch(
             first_copy[prepared.sha256] = position
     new = [(n, batch[n]) for n in first_copy.values()]
     if dry_run:
-        decided.update((n, FileOutcome(p.name, CREATED)) for n, p in new)
+        decided.update((n, FileOutcome(p.name, FileStatus.CREATED)) for n, p in new)
     elif new:
         decided.update(_store_new(new, run))
     for position in copies:
         original = decided[first_copy[batch[position].sha256]]
         decided[position] = FileOutcome(
-            batch[position].name, DUPLICATE, letter_id=original.letter_id
+            batch[position].name, FileStatus.DUPLICATE, letter_id=original.letter_id
         )
     return [decided[n] for n in range(len(batch))]
 
@@ -226,7 +248,7 @@ def _store_new(new: list[tuple[int, Prepared]], run: IngestRun) -> dict[int, Fil
     except (DataError, IntegrityError):
         return {n: _store_one(spec, run) for n, spec in specs.items()}
     return {
-        n: FileOutcome(spec.source_name, CREATED, letter_id=stored[spec.sha256])
+        n: FileOutcome(spec.source_name, FileStatus.CREATED, letter_id=stored[spec.sha256])
         for n, spec in specs.items()
     }
 
@@ -237,12 +259,12 @@ def _store_one(spec: NewLetter, run: IngestRun) -> FileOutcome:
     except (DataError, IntegrityError) as exc:
         # A parsed value the schema cannot hold (say, a 500-character specialty): this
         # letter's problem, not the run's. Connection failures still stop the run.
-        return FileOutcome(spec.source_name, FAILED, reason=f"cannot be stored: {exc}")
+        return FileOutcome(spec.source_name, FileStatus.FAILED, reason=f"cannot be stored: {exc}")
     if letter is None:
         # Another ingest stored this letter between our lookup and our insert.
         existing = Letter.objects.only("id").get(sha256=spec.sha256)
-        return FileOutcome(spec.source_name, DUPLICATE, letter_id=existing.id)
-    return FileOutcome(spec.source_name, CREATED, letter_id=letter.id)
+        return FileOutcome(spec.source_name, FileStatus.DUPLICATE, letter_id=existing.id)
+    return FileOutcome(spec.source_name, FileStatus.CREATED, letter_id=letter.id)
 
 
 def _new_letter(prepared: Prepared) -> NewLetter:
@@ -280,9 +302,9 @@ def _record(
 ) -> None:
     failures = []
     for outcome in outcomes:
-        if outcome.status == CREATED:
+        if outcome.created:
             summary.created += 1
-        elif outcome.status == DUPLICATE:
+        elif outcome.duplicate:
             summary.duplicates += 1
         else:
             summary.failed += 1

@@ -14,6 +14,7 @@ from django.db import DataError, connection, transaction
 from django.utils import timezone
 
 from .. import schema
+from ..extraction import LetterKind
 from ..facets import FACETS
 from ..models import Citation, DisputedItem, IngestRun, Letter, Party
 from ..parsing import Basis, Item
@@ -206,7 +207,7 @@ class NewLetter:
     parsed: ParsedLetter
     sha256: str
     source_name: str
-    kind: str
+    kind: LetterKind
     raw_text: str
     original_path: str | None
 

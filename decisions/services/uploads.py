@@ -23,7 +23,7 @@ from django.core.files.uploadedfile import UploadedFile
 from ..extraction import sniff_kind
 from ..models import IngestFailure, IngestRun
 from ..preparation import FileInput
-from .ingest import FAILED, FileOutcome, ingest_files
+from .ingest import FileOutcome, FileStatus, ingest_files
 
 # Enough of a file's start for `sniff_kind` to tell a ZIP by its signature.
 SNIFF_BYTES = 4096
@@ -138,7 +138,7 @@ def _file_input(upload: UploadedFile) -> FileInput:
 
 
 def _refused(name: str, reason: str) -> FileOutcome:
-    return FileOutcome(name, FAILED, reason=reason)
+    return FileOutcome(name, FileStatus.FAILED, reason=reason)
 
 
 def _megabytes(size: int) -> str:

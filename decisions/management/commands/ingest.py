@@ -24,7 +24,7 @@ from django.db import reset_queries
 from decisions.extraction import ExtractionError, sha256_hex
 from decisions.models import IngestRun, Letter
 from decisions.preparation import FileInput, read_input
-from decisions.services.ingest import BATCH_SIZE, FAILED, FileOutcome, ingest_files
+from decisions.services.ingest import BATCH_SIZE, FileOutcome, ingest_files
 
 LETTER_SUFFIXES = {".txt", ".pdf"}
 CPUS = os.cpu_count() or 1
@@ -163,7 +163,7 @@ class Command(BaseCommand):
             # has no requests, and one writer stores every batch on this connection.
             reset_queries()
             progress.advance()
-            if outcome.status == FAILED:
+            if outcome.failed:
                 if progress.enabled:
                     sys.stderr.write("\r")
                 self.stderr.write(f"FAILED {outcome.name}: {outcome.reason}")

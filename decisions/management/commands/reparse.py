@@ -10,13 +10,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError
 
 from decisions.models import Letter
-from decisions.services.reparse import (
-    CHANGED,
-    CHUNK_SIZE,
-    FAILED,
-    ReparseResult,
-    letters_reparse,
-)
+from decisions.services.reparse import CHUNK_SIZE, ReparseResult, ReparseStatus, letters_reparse
 
 
 class Command(BaseCommand):
@@ -62,9 +56,9 @@ class Command(BaseCommand):
         verbosity = options["verbosity"]
 
         def report(result: ReparseResult) -> None:
-            if result.status == FAILED:
+            if result.status is ReparseStatus.FAILED:
                 self.stderr.write(result.describe())
-            elif verbosity >= 2 or (verbosity >= 1 and result.status == CHANGED):
+            elif verbosity >= 2 or (verbosity >= 1 and result.status is ReparseStatus.CHANGED):
                 self.stdout.write(result.describe())
 
         summary = letters_reparse(letters, dry_run=dry_run, on_result=report, chunk_size=chunk_size)
