@@ -15,6 +15,8 @@ the whole table twice (`show_full_result_count = False`).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, TypedDict
+
 from django.contrib import admin, messages
 from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.forms.models import BaseInlineFormSet
@@ -25,6 +27,16 @@ from django.utils.html import format_html
 from .middleware import INGEST_PERMISSION
 from .models import Citation, DisputedItem, IngestFailure, IngestRun, Letter
 from .services.reparse import ReparseResult, ReparseStatus, letters_reparse
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class ItemsCount(TypedDict):
+    """What LetterAdmin's list rows are annotated with; None for a letter without items."""
+
+    items_count: int | None
+
 
 # A re-parse runs inside the admin's request; more than this belongs to `manage.py reparse`.
 ADMIN_REPARSE_MAX = 500
@@ -140,7 +152,7 @@ class LetterAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         return letter.case_number or letter.source_name
 
     @admin.display(description="Items", ordering="items_count")
-    def items_count(self, letter: Letter) -> int:
+    def items_count(self, letter: WithAnnotations[Letter, ItemsCount]) -> int:
         return letter.items_count or 0
 
     @admin.display(description="Original file")

@@ -173,6 +173,15 @@ class FacetColumns(models.Model):
     either table.
     """
 
+    # The decorator adds the fields at import; the type checker, which does not run it, reads
+    # them here. tests/test_facets.py keeps these names equal to the facets' columns.
+    outcome: str
+    reviewer_specialty: str | None
+    guideline_mismatch: bool | None
+    reviewer_guidelines: list[str]
+    reviewer_documents: list[str]
+    reviewer_pages: list[str]
+
     class Meta:
         abstract = True
 

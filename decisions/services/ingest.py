@@ -92,7 +92,7 @@ class IngestSummary:
 def ingest_files(
     inputs: Iterable[FileInput],
     *,
-    origin: str,
+    origin: IngestRun.Origin,
     sources: str,
     user=None,
     dry_run: bool = False,
@@ -114,7 +114,7 @@ def ingest_files(
     summary = IngestSummary(run=run, dry_run=dry_run)
     prepared_stream = _prepare_all(inputs, workers=workers, keep_originals=keep_originals)
     batches = _batches(prepared_stream, BATCH_SIZE)
-    for outcomes in _stored(batches, partial(_store_batch, run=run, dry_run=dry_run), writers):
+    for outcomes in _stored(batches, partial(_store_batch, run=run), writers):
         _record(summary, outcomes, run, on_outcome)
     summary.elapsed = time.monotonic() - started
     if run is not None:
@@ -201,10 +201,9 @@ def _batches(stream: Iterable, size: int) -> Iterator[list]:
         yield batch
 
 
-def _store_batch(
-    batch: list[Prepared | Rejected], *, run: IngestRun | None, dry_run: bool
-) -> list[FileOutcome]:
-    """Decide every file of a batch, storing the new letters together.
+def _store_batch(batch: list[Prepared | Rejected], *, run: IngestRun | None) -> list[FileOutcome]:
+    """Decide every file of a batch, storing the new letters together (no run: a dry run,
+    which stores nothing).
 
     The new letters go in with one transaction (a few statements for the whole batch); if that
     fails, they are retried one transaction each, so the failure lands on the one letter that
@@ -214,7 +213,8 @@ def _store_batch(
     stored = dict(Letter.objects.filter(sha256__in=hashes).values_list("sha256", "id"))
     decided: dict[int, FileOutcome] = {}
     first_copy: dict[str, int] = {}  # sha256 -> position of its first new copy in the batch
-    copies: list[int] = []
+    new: list[tuple[int, Prepared]] = []
+    copies: list[tuple[int, Prepared]] = []
     for position, prepared in enumerate(batch):
         if isinstance(prepared, Rejected):
             decided[position] = FileOutcome(
@@ -225,18 +225,18 @@ def _store_batch(
                 prepared.name, FileStatus.DUPLICATE, letter_id=stored[prepared.sha256]
             )
         elif prepared.sha256 in first_copy:
-            copies.append(position)
+            copies.append((position, prepared))
         else:
             first_copy[prepared.sha256] = position
-    new = [(n, batch[n]) for n in first_copy.values()]
-    if dry_run:
+            new.append((position, prepared))
+    if run is None:
         decided.update((n, FileOutcome(p.name, FileStatus.CREATED)) for n, p in new)
     elif new:
         decided.update(_store_new(new, run))
-    for position in copies:
-        original = decided[first_copy[batch[position].sha256]]
+    for position, copy in copies:
+        original = decided[first_copy[copy.sha256]]
         decided[position] = FileOutcome(
-            batch[position].name, FileStatus.DUPLICATE, letter_id=original.letter_id
+            copy.name, FileStatus.DUPLICATE, letter_id=original.letter_id
         )
     return [decided[n] for n in range(len(batch))]
 

@@ -236,13 +236,14 @@ def letter_create(spec: NewLetter, *, run: IngestRun) -> Letter | None:
     with transaction.atomic():
         Letter.objects.bulk_create([row], ignore_conflicts=True)
         # ON CONFLICT DO NOTHING returns no id; the row is ours if it carries this run.
-        row.pk = (
+        pk = (
             Letter.objects.filter(sha256=spec.sha256, ingest_run=run)
             .values_list("id", flat=True)
             .first()
         )
-        if row.pk is None:
+        if pk is None:
             return None
+        row.pk = pk
         items_create([(row, spec.parsed)])
     return row
 

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.files.uploadedfile import UploadedFile
+from django.core.files.uploadedfile import TemporaryUploadedFile, UploadedFile
 
 from ..extraction import sniff_kind
 from ..models import IngestFailure, IngestRun
@@ -47,19 +47,36 @@ def letters_upload(*, files: Sequence[UploadedFile], user) -> UploadReport:
 
     Each letter is stored whole or not at all, and a refused file never stops the others.
     """
+    uploads = [_Upload.of(file) for file in files]
     plan = _Plan()
     ingested: list[FileOutcome] = []
     summary = ingest_files(
-        plan.inputs(files),
+        plan.inputs(uploads),
         origin=IngestRun.Origin.UPLOAD,
-        sources="\n".join(upload.name for upload in files),
+        sources="\n".join(upload.name for upload in uploads),
         user=user,
         keep_originals=True,
         on_outcome=ingested.append,
     )
     run = summary.run
+    assert run is not None, "not a dry run: ingest_files recorded the run"
     _record_refusals(run, plan.refusals)
     return UploadReport(run=run, outcomes=plan.merge(ingested))
+
+
+@dataclass(frozen=True)
+class _Upload:
+    """An uploaded file with its name and size, which Django gives every file of a request."""
+
+    name: str
+    size: int
+    file: UploadedFile
+
+    @classmethod
+    def of(cls, file: UploadedFile) -> _Upload:
+        if file.name is None or file.size is None:
+            raise ValueError(f"{file!r} has no name or no size: not a file from a request")
+        return cls(file.name, file.size, file)
 
 
 class _Plan:
@@ -72,8 +89,8 @@ class _Plan:
     def __init__(self) -> None:
         self.slots: list[FileOutcome | str] = []  # a refusal, or the name ingest will decide
 
-    def inputs(self, files: Iterable[UploadedFile]) -> Iterator[FileInput]:
-        for item in _expand(files):
+    def inputs(self, uploads: Iterable[_Upload]) -> Iterator[FileInput]:
+        for item in _expand(uploads):
             if isinstance(item, FileOutcome):
                 self.slots.append(item)
             else:
@@ -111,12 +128,12 @@ class _ZipBudget:
         self.exhausted = False
 
 
-def _expand(files: Iterable[UploadedFile]) -> Iterator[FileInput | FileOutcome]:
+def _expand(uploads: Iterable[_Upload]) -> Iterator[FileInput | FileOutcome]:
     budget = _ZipBudget(
         entries=settings.IMR_ZIP_MAX_ENTRIES, total_bytes=settings.IMR_ZIP_MAX_TOTAL_BYTES
     )
-    for upload in files:
-        if _is_zip(upload):
+    for upload in uploads:
+        if _is_zip(upload.file):
             yield from _expand_zip(upload, budget)
         else:
             yield _file_input(upload)
@@ -129,12 +146,12 @@ def _is_zip(upload: UploadedFile) -> bool:
     return sniff_kind(head) == "zip"
 
 
-def _file_input(upload: UploadedFile) -> FileInput:
+def _file_input(upload: _Upload) -> FileInput:
     """A file spooled to disk is passed by path, so the ingest service checks its size first
     and an oversized file is refused without being read."""
-    if hasattr(upload, "temporary_file_path"):
-        return FileInput(name=upload.name, path=upload.temporary_file_path())
-    return FileInput(name=upload.name, data=upload.read())
+    if isinstance(upload.file, TemporaryUploadedFile):
+        return FileInput(name=upload.name, path=upload.file.temporary_file_path())
+    return FileInput(name=upload.name, data=upload.file.read())
 
 
 def _refused(name: str, reason: str) -> FileOutcome:
@@ -145,7 +162,7 @@ def _megabytes(size: int) -> str:
     return f"{size / 1_048_576:.1f} MB"
 
 
-def _expand_zip(upload: UploadedFile, budget: _ZipBudget) -> Iterator[FileInput | FileOutcome]:
+def _expand_zip(upload: _Upload, budget: _ZipBudget) -> Iterator[FileInput | FileOutcome]:
     limit = settings.IMR_ZIP_MAX_TOTAL_BYTES
     # A ZIP's directory is read whole when it is opened; bounding the archive bounds that too.
     if upload.size > limit:
@@ -155,7 +172,7 @@ def _expand_zip(upload: UploadedFile, budget: _ZipBudget) -> Iterator[FileInput 
             f"over the {_megabytes(limit)} limit for ZIP files",
         )
         return
-    directory = _directory_size(upload)
+    directory = _directory_size(upload.file)
     if directory is not None and directory > budget.entries_left * DIRECTORY_BYTES_PER_ENTRY:
         yield _refused(
             upload.name,
@@ -164,7 +181,7 @@ def _expand_zip(upload: UploadedFile, budget: _ZipBudget) -> Iterator[FileInput 
         )
         return
     try:
-        archive = zipfile.ZipFile(upload)
+        archive = zipfile.ZipFile(upload.file)
     except (zipfile.BadZipFile, EOFError, ValueError) as exc:
         yield _refused(upload.name, f"not a readable ZIP archive ({exc})")
         return
@@ -189,8 +206,9 @@ def _directory_size(upload: UploadedFile) -> int | None:
     function ZipFile itself starts with. A false size does not help an attacker: ZipFile reads
     exactly that many bytes of directory.
     """
-    end_record = zipfile._EndRecData(upload)
-    return None if end_record is None else end_record[zipfile._ECD_SIZE]
+    # Private names, which typeshed does not declare.
+    end_record = zipfile._EndRecData(upload)  # type: ignore[attr-defined]
+    return None if end_record is None else end_record[zipfile._ECD_SIZE]  # type: ignore[attr-defined]
 
 
 def _skipped(info: zipfile.ZipInfo) -> bool:

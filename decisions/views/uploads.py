@@ -9,6 +9,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import TooManyFilesSent
 from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, render
 from django.utils.http import content_disposition_header
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -40,7 +41,9 @@ class MultipleFileField(forms.FileField):
 class UploadForm(forms.Form):
     # Empty files are allowed through so the report names each one, instead of the whole
     # upload being refused for one of them.
-    files = MultipleFileField(
+    # The POST parameter is "files". Django's form metaclass moves declared fields off the
+    # class, so this never shadows BaseForm.files (the request's files), as the stubs assume.
+    files = MultipleFileField(  # type: ignore[assignment]
         allow_empty_file=True,
         widget=MultipleFileInput(attrs={"accept": ACCEPT}),
         label="Letters",
@@ -96,11 +99,12 @@ def _form_page(
     return render(request, "decisions/upload.html", context, status=status)
 
 
-CONTENT_TYPES = {Letter.Kind.PDF: "application/pdf", Letter.Kind.TEXT: "text/plain"}
-SUFFIXES = {Letter.Kind.PDF: ".pdf", Letter.Kind.TEXT: ".txt"}
+# Looked up by the stored kind, a string (a Letter.Kind is one).
+CONTENT_TYPES: dict[str, str] = {Letter.Kind.PDF: "application/pdf", Letter.Kind.TEXT: "text/plain"}
+SUFFIXES: dict[str, str] = {Letter.Kind.PDF: ".pdf", Letter.Kind.TEXT: ".txt"}
 
 
-def letter_original(request: HttpRequest, pk: int) -> HttpResponse:
+def letter_original(request: HttpRequest, pk: int) -> HttpResponseBase:
     """The letter's original file, always as a download, never rendered by the browser.
 
     Letters loaded from text by the `ingest` command keep no separate file: their raw_text is
@@ -110,6 +114,7 @@ def letter_original(request: HttpRequest, pk: int) -> HttpResponse:
         Letter.objects.only("id", "source_name", "original_kind", "original_file"), pk=pk
     )
     filename = download_name(letter)
+    response: HttpResponseBase
     if letter.original_file:
         response = FileResponse(
             letter.original_file.open("rb"),

@@ -212,16 +212,16 @@ def _non_mtus_citation(
         text = f"{prefix}{ODG_NAME}, {chapter}, {topic}"
         return citation("ODG", chapter, topic, (), text), rng.choice(LEAD_INS["ODG"])
     if family == "ACOEM":
-        chapter, pages = rng.choice(variant.acoem)
-        document = acoem_chapter(chapter)
+        number, pages = rng.choice(variant.acoem)
+        document = acoem_chapter(number)
         page_word = "pages" if "-" in pages else "page"
         text = (
-            f"{prefix}{ACOEM_NON_MTUS}, Chapter {chapter} {ACOEM_CHAPTERS[chapter]}, "
+            f"{prefix}{ACOEM_NON_MTUS}, Chapter {number} {ACOEM_CHAPTERS[number]}, "
             f"{page_word} {pages}"
         )
         lead = (
             rng.choice(LEAD_INS["ACOEM"])
-            .replace("{chapter}", str(chapter))
+            .replace("{chapter}", str(number))
             .replace("{page}", pages.split("-")[0])
         )
         return citation("ACOEM", document, None, page_list(pages), text), lead

@@ -237,7 +237,9 @@ class Letter:
                 # A request for another body part: the letter now concerns two regions.
                 region = rng.choice([r for v in category.variants for r in (v.regions or ())])
                 self.regions.append(region)
-                return category, weighted(rng, _fitting_variants(category, region)), region
+                fitting = _fitting_variants(category, region)
+                assert fitting is not None, "the region is one of the category's variants'"
+                return category, weighted(rng, fitting), region
 
     def _primary(self) -> Item:
         category, variant, region = self._pick_variant()

@@ -121,7 +121,7 @@ def _tune(endpoint: Endpoint) -> bool:
         # pg_reload_conf only signals the server, so pending_restart may not be set yet when
         # read right after it; the values in effect of the settings only a restart applies
         # ('postmaster' context) say whether one is due.
-        waiting, others = conn.execute(
+        [(waiting, others)] = conn.execute(
             "SELECT (SELECT count(*) FROM unnest(%s::text[], %s::text[]) AS w (name, value)"
             "  JOIN pg_settings AS s USING (name)"
             "  WHERE s.context = 'postmaster'"
@@ -129,7 +129,7 @@ def _tune(endpoint: Endpoint) -> bool:
             " (SELECT count(*) FROM pg_stat_activity"
             "  WHERE backend_type = 'client backend' AND pid <> pg_backend_pid())",
             [list(wanted), list(wanted.values())],
-        ).fetchone()
+        ).fetchall()
         return waiting > 0 and others == 0
 
 

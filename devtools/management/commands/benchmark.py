@@ -38,7 +38,7 @@ from psycopg import sql
 from devtools.synthetic import write_corpus
 
 # (label, GET parameters): the analyst queries of issue #5.
-QUERIES = [
+QUERIES: list[tuple[str, dict[str, str | int]]] = [
     (
         '"epidural steroid injection", overturned',
         {"q": "epidural steroid injection", "outcome": "overturned"},
@@ -262,7 +262,10 @@ class Command(BaseCommand):
         if process.returncode != 0:
             raise CommandError(f"ingest failed ({process.returncode}):\n{stdout}\n{stderr[-3000:]}")
         summary = stdout.strip().splitlines()[-1]
-        created = int(re.search(r"created (\d+)", summary).group(1))
+        created_match = re.search(r"created (\d+)", summary)
+        if created_match is None:
+            raise CommandError(f"ingest printed no count of letters created: {summary!r}")
+        created = int(created_match.group(1))
         rows.append(
             (
                 "ingest (end to end, wall clock)",
