@@ -8,10 +8,13 @@ set. Changing data (uploading, re-parsing) and reading the ingest history take o
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required, permission_required
 from django.contrib.auth.middleware import LoginRequiredMiddleware
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 
 # Django's own "Can add letter". Letters are never edited by hand (the admin is read-only for
 # them, because a hand edit would drift from the item rows that copy letter values and would be
@@ -39,7 +42,13 @@ class SiteLoginRequiredMiddleware(LoginRequiredMiddleware):
     and static files (served by WhiteNoise before any view) stay reachable.
     """
 
-    def process_view(self, request, view_func, view_args, view_kwargs):
+    def process_view(
+        self,
+        request: HttpRequest,
+        view_func: Callable[..., HttpResponseBase],
+        view_args: tuple[Any, ...],
+        view_kwargs: dict[str, Any],
+    ) -> HttpResponseBase | None:
         if not settings.IMR_LOGIN_REQUIRED:
             return None
         return super().process_view(request, view_func, view_args, view_kwargs)

@@ -136,7 +136,7 @@ class TreatmentCondition(TextCondition):
 class FlagCondition(ConditionFilter, django_filters.BooleanFilter):
     """A checkbox: ticked keeps the matching items, unticked filters nothing."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, widget=forms.CheckboxInput, **kwargs)
 
 

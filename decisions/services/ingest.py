@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import partial
 from itertools import islice
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -31,6 +32,9 @@ from django.utils import timezone
 from ..models import IngestFailure, IngestRun, Letter, original_file_path
 from ..preparation import FileInput, Prepared, Rejected, prepare
 from .letters import NewLetter, letter_create, letters_create
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 
 class FileStatus(StrEnum):
@@ -94,7 +98,7 @@ def ingest_files(
     *,
     origin: IngestRun.Origin,
     sources: str,
-    user=None,
+    user: User | None = None,
     dry_run: bool = False,
     keep_originals: bool = False,
     workers: int = 1,

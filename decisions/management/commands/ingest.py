@@ -16,9 +16,10 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from itertools import chain, islice
 from pathlib import Path
+from typing import Any, TextIO
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import reset_queries
 
 from decisions.extraction import ExtractionError, sha256_hex
@@ -76,7 +77,7 @@ def unstored_files(paths: Iterable[str], on_skip: Callable[[str], None]) -> Iter
 class Progress:
     """A one-line progress bar on a terminal; silent otherwise (logs, CI, pipes)."""
 
-    def __init__(self, stream, total: int | None):
+    def __init__(self, stream: TextIO, total: int | None) -> None:
         self.stream = stream
         self.enabled = stream.isatty()
         self.total = total
@@ -106,7 +107,7 @@ class Progress:
 class Command(BaseCommand):
     help = "Ingest IMR letter files (.txt, .pdf) and folders of them (recursively)."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("paths", nargs="+", metavar="PATH", help="Files or folders.")
         parser.add_argument(
             "--dry-run",
@@ -141,14 +142,14 @@ class Command(BaseCommand):
 
     def handle(
         self,
-        *args,
+        *args: Any,
         paths: list[str],
         dry_run: bool,
         skip_stored: bool,
         workers: int,
         writers: int,
-        **options,
-    ):
+        **options: Any,
+    ) -> None:
         missing = [p for p in paths if not os.path.exists(p)]
         if missing:
             raise CommandError(f"no such file or folder: {', '.join(missing)}")

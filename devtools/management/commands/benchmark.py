@@ -31,7 +31,7 @@ from urllib.parse import urlencode
 import psutil
 import psycopg
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 from psycopg import sql
 
@@ -101,7 +101,7 @@ def mb(n: int) -> str:
 class Command(BaseCommand):
     help = "Build a synthetic corpus, ingest it, serve it with gunicorn, measure queries over HTTP."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--letters", type=int, default=100_000, help="Corpus size (letters).")
         parser.add_argument("--seed", type=int, default=1, help="Corpus seed.")
         parser.add_argument("--repeat", type=int, default=20, help="Requests per query.")
@@ -121,7 +121,18 @@ class Command(BaseCommand):
             "--port", type=int, default=0, help="gunicorn port (default: a free one)."
         )
 
-    def handle(self, *args, letters, seed, repeat, workers, out, reuse, port, **options):
+    def handle(
+        self,
+        *args: Any,
+        letters: int,
+        seed: int,
+        repeat: int,
+        workers: int,
+        out: str,
+        reuse: bool,
+        port: int,
+        **options: Any,
+    ) -> None:
         out_dir = Path(out).resolve()
         corpus = out_dir / f"corpus-{letters}-s{seed}"
         db_name = f"imr_bench_{letters}_s{seed}"
@@ -223,7 +234,9 @@ class Command(BaseCommand):
                 "server": value(conn, "SHOW server_version"),
             }
 
-    def ensure_corpus(self, corpus: Path, letters: int, seed: int, workers: int, rows) -> None:
+    def ensure_corpus(
+        self, corpus: Path, letters: int, seed: int, workers: int, rows: list[tuple[str, str]]
+    ) -> None:
         marker = corpus / ".complete"
         if marker.exists() and marker.read_text().strip() == str(letters):
             rows.append(("corpus", f"reused {corpus}"))
@@ -244,7 +257,7 @@ class Command(BaseCommand):
             [sys.executable, "manage.py", *args], env=env, check=True, cwd=settings.BASE_DIR
         )
 
-    def ingest(self, env: dict[str, str], corpus: Path, rows) -> None:
+    def ingest(self, env: dict[str, str], corpus: Path, rows: list[tuple[str, str]]) -> None:
         """The ingest command as an admin runs it, with its default workers and writers."""
         started = time.monotonic()
         process = subprocess.Popen(
@@ -396,7 +409,7 @@ class Command(BaseCommand):
         peak = dict(baseline)
         stop = threading.Event()
 
-        def sample():
+        def sample() -> None:
             while not stop.wait(0.1):
                 for w in workers:
                     with contextlib.suppress(psutil.Error):
@@ -420,7 +433,15 @@ class Command(BaseCommand):
 
     # -- report --------------------------------------------------------------------------------
 
-    def render(self, letters, seed, counts, rows, timings, repeat) -> str:
+    def render(
+        self,
+        letters: int,
+        seed: int,
+        counts: dict[str, str],
+        rows: list[tuple[str, str]],
+        timings: list[Timing],
+        repeat: int,
+    ) -> str:
         cpu = platform.processor() or platform.machine()
         lines = [
             f"## {letters:,} letters (seed {seed})",

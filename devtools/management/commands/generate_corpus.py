@@ -14,8 +14,9 @@ from __future__ import annotations
 import argparse
 import os
 from pathlib import Path
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from devtools.synthetic import LETTERS_PER_SHARD, write_corpus
 
@@ -34,7 +35,7 @@ class Command(BaseCommand):
     )
     requires_system_checks = ()
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "out_dir",
             metavar="OUT_DIR",
@@ -72,14 +73,14 @@ class Command(BaseCommand):
 
     def handle(
         self,
-        *args,
+        *args: Any,
         out_dir: str,
         letters: int,
         seed: int,
         workers: int,
         with_truth: bool,
-        **options,
-    ):
+        **options: Any,
+    ) -> None:
         try:
             stats = write_corpus(Path(out_dir), letters, seed, workers, with_truth=with_truth)
         except OSError as error:
