@@ -5,10 +5,11 @@
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
+BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run setup test browser stop-db
+.PHONY: run setup check test test-fast browser stop-db
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,9 +41,22 @@ browser:
 	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
-# The whole test suite.
-test: $(VENV)/.installed browser
-	$(PY) -m pytest
+# The static checks: lint, format, types, and no model change without its migration
+# (makemigrations also checks the database's applied history, so it connects to it).
+check: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(PY) manage.py makemigrations --check --dry-run
+
+# The static checks, then the whole test suite with coverage (its floor: fail_under in
+# pyproject.toml).
+test: check browser
+	$(PY) -m pytest --cov --cov-report=term
+
+# The inner loop: the suite without the browser tests and without coverage.
+test-fast: $(VENV)/.installed
+	$(PY) -m pytest -m "not browser"
 
 # Stop the embedded Postgres server (it keeps running between commands to start fast).
 stop-db:

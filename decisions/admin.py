@@ -15,8 +15,10 @@ the whole table twice (`show_full_result_count = False`).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, TypedDict
+
 from django.contrib import admin, messages
-from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models import Count, Model, OuterRef, QuerySet, Subquery
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 from django.urls import reverse
@@ -24,7 +26,17 @@ from django.utils.html import format_html
 
 from .middleware import INGEST_PERMISSION
 from .models import Citation, DisputedItem, IngestFailure, IngestRun, Letter
-from .services.reparse import CHANGED, FAILED, ReparseResult, letters_reparse
+from .services.reparse import ReparseResult, ReparseStatus, letters_reparse
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class ItemsCount(TypedDict):
+    """What LetterAdmin's list rows are annotated with; None for a letter without items."""
+
+    items_count: int | None
+
 
 # A re-parse runs inside the admin's request; more than this belongs to `manage.py reparse`.
 ADMIN_REPARSE_MAX = 500
@@ -35,13 +47,13 @@ RUN_FAILURES_SHOWN = 100
 class ReadOnlyAdminMixin:
     """Shown, never added, edited or deleted here (see the module docstring for why)."""
 
-    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
 
@@ -53,8 +65,8 @@ class DisputedItemInline(ReadOnlyAdminMixin, admin.TabularInline):
     """
 
     model = DisputedItem
-    fields = ["position", "item_page", "outcome", "reviewer_basis"]
-    readonly_fields = ["item_page"]
+    fields = ("position", "item_page", "outcome", "reviewer_basis")
+    readonly_fields = ("item_page",)
     extra = 0
     can_delete = False
     view_on_site = False
@@ -70,20 +82,20 @@ class DisputedItemInline(ReadOnlyAdminMixin, admin.TabularInline):
 
 @admin.register(Letter)
 class LetterAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ["id", "title", "reviewer_specialty", "items_count", "loaded_at", "ingest_run"]
-    list_select_related = ["ingest_run"]
-    list_filter = ["layout", "reviewer_specialty", "loaded_at"]
-    search_fields = ["case_number", "source_name", "sha256"]
-    ordering = ["-id"]
+    list_display = ("id", "title", "reviewer_specialty", "items_count", "loaded_at", "ingest_run")
+    list_select_related = ("ingest_run",)
+    list_filter = ("layout", "reviewer_specialty", "loaded_at")
+    search_fields = ("case_number", "source_name", "sha256")
+    ordering = ("-id",)
     show_full_result_count = False
-    actions = ["reparse"]
-    inlines = [DisputedItemInline]
-    readonly_fields = ["original"]
-    fieldsets = [
+    actions = ("reparse",)
+    inlines = (DisputedItemInline,)
+    readonly_fields = ("original",)
+    fieldsets = (
         (
             "Source",
             {
-                "fields": [
+                "fields": (
                     "source_name",
                     "original",
                     "sha256",
@@ -91,37 +103,37 @@ class LetterAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
                     "ingest_run",
                     "loaded_at",
                     "parsed_at",
-                ]
+                )
             },
         ),
         (
             "Header",
             {
-                "fields": [
+                "fields": (
                     "case_number",
                     "date_assigned",
                     "decision_date",
                     "ur_denial_date",
                     "application_received",
-                ]
+                )
             },
         ),
         (
             "Reviewer and patient",
             {
-                "fields": [
+                "fields": (
                     "reviewer_specialty",
                     "reviewer_subspecialty",
                     "reviewer_licensed_in",
                     "patient_age",
                     "patient_sex",
                     "date_of_injury",
-                ]
+                )
             },
         ),
-        ("Text", {"fields": ["case_summary", "documents_reviewed"]}),
-        ("Original text", {"fields": ["raw_text"], "classes": ["collapse"]}),
-    ]
+        ("Text", {"fields": ("case_summary", "documents_reviewed")}),
+        ("Original text", {"fields": ("raw_text",), "classes": ("collapse",)}),
+    )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Letter]:
         # A correlated subquery is evaluated for the page's rows only; Count("items") with a
@@ -140,7 +152,7 @@ class LetterAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         return letter.case_number or letter.source_name
 
     @admin.display(description="Items", ordering="items_count")
-    def items_count(self, letter: Letter) -> int:
+    def items_count(self, letter: WithAnnotations[Letter, ItemsCount]) -> int:
         return letter.items_count or 0
 
     @admin.display(description="Original file")
@@ -170,9 +182,9 @@ class LetterAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         results: list[ReparseResult] = []
         summary = letters_reparse(queryset, on_result=results.append)
         for result in results:
-            if result.status == FAILED:
+            if result.status is ReparseStatus.FAILED:
                 self.message_user(request, result.describe(), messages.WARNING)
-            elif result.status == CHANGED:
+            elif result.status is ReparseStatus.CHANGED:
                 self.message_user(request, result.describe(), messages.INFO)
         level = messages.WARNING if summary.failed else messages.SUCCESS
         self.message_user(request, f"Re-parsed {selected} letters: {summary.describe()}.", level)
@@ -180,18 +192,18 @@ class LetterAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 class CitationInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = Citation
-    fields = ["party", "position", "guideline", "document", "topic", "pages", "text"]
+    fields = ("party", "position", "guideline", "document", "topic", "pages", "text")
     extra = 0
     can_delete = False
 
 
 @admin.register(DisputedItem)
 class DisputedItemAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ["treatment", "outcome", "letter", "reviewer_specialty"]
-    list_filter = ["outcome"]
-    search_fields = ["treatment"]
+    list_display = ("treatment", "outcome", "letter", "reviewer_specialty")
+    list_filter = ("outcome",)
+    search_fields = ("treatment",)
     show_full_result_count = False
-    inlines = [CitationInline]
+    inlines = (CitationInline,)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[DisputedItem]:
         return (
@@ -204,9 +216,9 @@ class DisputedItemAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 @admin.register(Citation)
 class CitationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ["text", "guideline", "document", "party", "item"]
-    list_filter = ["guideline", "party"]
-    search_fields = ["document", "topic"]
+    list_display = ("text", "guideline", "document", "party", "item")
+    list_filter = ("guideline", "party")
+    search_fields = ("document", "topic")
     show_full_result_count = False
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Citation]:
@@ -234,7 +246,7 @@ class FirstFailuresFormSet(BaseInlineFormSet):
 class IngestFailureInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = IngestFailure
     formset = FirstFailuresFormSet
-    fields = ["source_name", "reason"]
+    fields = ("source_name", "reason")
     extra = 0
     can_delete = False
     verbose_name_plural = (
@@ -244,7 +256,7 @@ class IngestFailureInline(ReadOnlyAdminMixin, admin.TabularInline):
 
 @admin.register(IngestRun)
 class IngestRunAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = [
+    list_display = (
         "id",
         "started_at",
         "origin",
@@ -253,12 +265,12 @@ class IngestRunAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "created",
         "duplicates",
         "failed",
-    ]
-    list_filter = ["origin"]
-    list_select_related = ["user"]
-    inlines = [IngestFailureInline]
-    readonly_fields = ["history_page", "shown_status"]
-    fields = [
+    )
+    list_filter = ("origin",)
+    list_select_related = ("user",)
+    inlines = (IngestFailureInline,)
+    readonly_fields = ("history_page", "shown_status")
+    fields = (
         "history_page",
         "origin",
         "user",
@@ -270,7 +282,7 @@ class IngestRunAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "created",
         "duplicates",
         "failed",
-    ]
+    )
 
     @admin.display(description="Status")
     def shown_status(self, run: IngestRun) -> str:

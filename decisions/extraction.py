@@ -19,6 +19,8 @@ import pypdf
 from pypdf.errors import DependencyError, FileNotDecryptedError, PyPdfError
 
 Kind = Literal["pdf", "zip", "text", "binary"]
+# What a letter can be read from; the values of decisions.models.Letter.Kind.
+LetterKind = Literal["pdf", "text"]
 
 # Readers accept a PDF header anywhere in the first kilobyte, after junk some tools prepend.
 _PDF_MAGIC = b"%PDF-"
@@ -63,7 +65,7 @@ _MEGABYTE = 1024 * 1024
 @dataclass(frozen=True, slots=True)
 class Extracted:
     text: str
-    kind: Literal["pdf", "text"]
+    kind: LetterKind
     encoding: str | None  # the codec that decoded a text file; None for a PDF
 
 

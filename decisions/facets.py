@@ -59,11 +59,14 @@ class Facet:
         return isinstance(self.field, ArrayField)
 
     @property
+    def value_field(self) -> models.Field:
+        """The field of one value: an array's element, or the field itself."""
+        return self.field.base_field if isinstance(self.field, ArrayField) else self.field
+
+    @property
     def sql_type(self) -> str:
         """The column's type as decisions/schema.py's functions take it."""
-        if self.array:
-            return f"{SQL_TYPES[type(self.field.base_field)]}[]"
-        return SQL_TYPES[type(self.field)]
+        return SQL_TYPES[type(self.value_field)] + ("[]" if self.array else "")
 
 
 # Every count is kept per outcome (the overturn rates need both), so the outcome is a column of

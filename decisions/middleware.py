@@ -9,12 +9,14 @@ set. Changing data (uploading, re-parsing) and reading the ingest history take o
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required, permission_required
 from django.contrib.auth.middleware import LoginRequiredMiddleware
-from django.http import QueryDict
+from django.http import HttpRequest, QueryDict
+from django.http.response import HttpResponseBase
 from django.utils.deprecation import MiddlewareMixin
 
 from .control_characters import without_control_characters
@@ -45,7 +47,13 @@ class SiteLoginRequiredMiddleware(LoginRequiredMiddleware):
     and static files (served by WhiteNoise before any view) stay reachable.
     """
 
-    def process_view(self, request, view_func, view_args, view_kwargs):
+    def process_view(
+        self,
+        request: HttpRequest,
+        view_func: Callable[..., HttpResponseBase],
+        view_args: tuple[Any, ...],
+        view_kwargs: dict[str, Any],
+    ) -> HttpResponseBase | None:
         if not settings.IMR_LOGIN_REQUIRED:
             return None
         return super().process_view(request, view_func, view_args, view_kwargs)
@@ -68,7 +76,15 @@ class QueryControlCharactersMiddleware(MiddlewareMixin):
     is why this runs as `process_view`, once the URL's namespace is known.
     """
 
-    def process_view(self, request, view_func, view_args, view_kwargs):
+    def process_view(
+        self,
+        request: HttpRequest,
+        view_func: Callable[..., Any],
+        view_args: tuple[Any, ...],
+        view_kwargs: dict[str, Any],
+    ) -> None:
+        # process_view runs once the URL is resolved, so the match is there.
+        assert request.resolver_match is not None
         if "admin" not in request.resolver_match.namespaces:
             clean = without_control_characters
             pairs = [

@@ -298,6 +298,15 @@ class FacetColumns(models.Model):
     either table.
     """
 
+    # The decorator adds the fields at import; the type checker, which does not run it, reads
+    # them here. tests/test_facets.py keeps these names equal to the facets' columns.
+    outcome: str
+    reviewer_specialty: str | None
+    guideline_mismatch: bool | None
+    reviewer_guidelines: list[str]
+    reviewer_documents: list[str]
+    reviewer_pages: list[str]
+
     class Meta:
         abstract = True
 
@@ -474,9 +483,10 @@ class FacetCount(models.Model):
 
 class PhraseNgrams(models.Func):
     """A search vector's n-grams: its two and three words at consecutive positions, each one
-    lexeme ("function restor program"), so a phrase is looked up like a word (decisions/search/phrases.py;
-    the SQL function is decisions/schema.py's). Queries must spell it exactly like the index
-    does: `SearchEntry`'s index is this function over the column, as a plain `Func`."""
+    lexeme ("function restor program"), so a phrase is looked up like a word
+    (decisions/search/phrases.py; the SQL function is decisions/schema.py's). Queries must spell
+    it exactly like the index does: `SearchEntry`'s index is this function over the column, as
+    a plain `Func`."""
 
     function = "decisions_phrase_ngrams"
     output_field = SearchVectorField()

@@ -10,7 +10,7 @@ import logging
 import os
 from dataclasses import dataclass
 
-from .extraction import ExtractionError, extract_text, sha256_hex
+from .extraction import ExtractionError, LetterKind, extract_text, sha256_hex
 from .parsing import Letter, ParseError, parse_letter
 
 logger = logging.getLogger(__name__)
@@ -29,7 +29,7 @@ class FileInput:
 class Prepared:
     name: str
     sha256: str
-    kind: str  # "pdf" | "text"
+    kind: LetterKind
     text: str
     letter: Letter
     original: bytes | None  # the file's bytes, when they are to be kept

@@ -84,8 +84,9 @@ RETURNS TABLE (facet text, value text) LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $
 $$;
 """
 
-# A search vector's n-grams (decisions/search/phrases.py): every two and three lexemes at consecutive
-# positions, joined by a space (a lexeme never holds one), as a tsvector without positions.
+# A search vector's n-grams (decisions/search/phrases.py): every two and three lexemes at
+# consecutive positions, joined by a space (a lexeme never holds one), as a tsvector without
+# positions.
 # Built from the stored vector, so a phrase's n-gram is present exactly when Postgres' own
 # phrase check would match: a self-join on position + 1, not "the next lexeme", because past
 # position 16,383 every word shares that position. N-grams longer than a lexeme may be (2,046

@@ -24,7 +24,7 @@ import logging.config
 import multiprocessing
 import signal
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable
 from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
 
@@ -45,7 +45,7 @@ def prepared_in_workers(
     seconds: float,
     ahead: int,
     log_config: dict,
-) -> Iterator[Prepared | Rejected]:
+) -> Generator[Prepared | Rejected, None, None]:
     """`work` of every input, in input order, each in a worker process given `seconds`.
 
     At most `ahead` files are in flight (sent, or prepared and not yet taken), which bounds

@@ -8,39 +8,41 @@ checkout (see imr_site/postgres/), so a newcomer installs no database by hand.
 from __future__ import annotations
 
 from pathlib import Path
-from urllib.parse import parse_qs, unquote, urlsplit
+from typing import Any
 
+import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 EMBEDDED_ENGINE = "imr_site.postgres"
-SERVER_ENGINE = "django.db.backends.postgresql"
+POSTGRES_SCHEMES = frozenset({"postgres", "postgresql"})
 
 
-def database_from_url(url: str) -> dict:
-    """Parse postgres://user:password@host:port/name?options into a DATABASES entry."""
-    parts = urlsplit(url)
-    if parts.scheme not in {"postgres", "postgresql"}:
+def database_from_url(url: str) -> dict[str, Any]:
+    """A DATABASES entry for postgres://user:password@host:port/name?options.
+
+    dj-database-url reads the URL; the query string becomes OPTIONS, which Django's backend
+    hands to libpq as they are (`?sslmode=require`). A socket directory comes as
+    `?host=/var/run/postgresql`: HOST stays empty, so the OPTIONS' host is the one used.
+    What is refused here, dj-database-url would accept: other databases (it knows sqlite,
+    mysql, and Postgres-like backends under other schemes) and a URL without a database name.
+    """
+    scheme = url.partition(":")[0].lower()
+    if scheme not in POSTGRES_SCHEMES:
         raise ImproperlyConfigured(
-            f"DATABASE_URL must be a postgres:// URL, got scheme {parts.scheme!r}: "
+            f"DATABASE_URL must be a postgres:// URL, got scheme {scheme!r}: "
             "this project only runs on PostgreSQL"
         )
-    name = unquote(parts.path.lstrip("/"))
-    if not name:
+    try:
+        config = dj_database_url.parse(url)
+    except ValueError as error:
+        # Its message names the fault, never the URL, which may hold a password.
+        raise ImproperlyConfigured(f"DATABASE_URL cannot be read: {error}") from error
+    if not config.get("NAME"):
         raise ImproperlyConfigured("DATABASE_URL names no database (postgres://host/<name>)")
-    options = {key: values[-1] for key, values in parse_qs(parts.query).items()}
-    host = options.pop("host", None) or unquote(parts.hostname or "")
-    return {
-        "ENGINE": SERVER_ENGINE,
-        "NAME": name,
-        "USER": unquote(parts.username or ""),
-        "PASSWORD": unquote(parts.password or ""),
-        "HOST": host,
-        "PORT": str(parts.port or ""),
-        "OPTIONS": options,
-    }
+    return dict(config)
 
 
-def embedded_database(pgdata: Path, name: str = "imr") -> dict:
+def embedded_database(pgdata: Path, name: str = "imr") -> dict[str, Any]:
     """A DATABASES entry for the embedded server; it starts on the first connection, not here."""
     return {
         "ENGINE": EMBEDDED_ENGINE,

@@ -39,7 +39,7 @@ def found(params: dict) -> list[str]:
     results = item_search(item_filterset(params), per_page=100)
     assert results.facets is not None, results.filterset.errors
     assert results.facets.total == len(results.items)
-    return [item.treatment for item in results.items]
+    return [result.item.treatment for result in results.items]
 
 
 def names(decisions, *keys) -> set[str]:

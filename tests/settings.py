@@ -7,6 +7,7 @@ the environment has them. `testserver` is the test client's host; the live serve
 
 import os
 import tempfile
+from pathlib import Path
 
 os.environ.setdefault("SECRET_KEY", "tests-only-secret-key-not-for-production-use-0123456789abcdef")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver")
@@ -24,9 +25,9 @@ STORAGES = {
 # Static files come from the source folders (finders); STATIC_ROOT only has to exist, or
 # WhiteNoise warns on every request handler the tests build.
 WHITENOISE_USE_FINDERS = True
-STATIC_ROOT = tempfile.mkdtemp(prefix="imr-test-static-")
+STATIC_ROOT = Path(tempfile.mkdtemp(prefix="imr-test-static-"))
 # Queued jobs run at once, inside the request that queues them; tests of the worker itself
 # switch to the database queue (tests/test_upload_worker.py).
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-MEDIA_ROOT = tempfile.mkdtemp(prefix="imr-test-media-")
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="imr-test-media-"))

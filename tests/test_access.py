@@ -58,7 +58,7 @@ GUARDED_PAGES = ["decisions:upload", "decisions:history", "decisions:history-run
 
 @pytest.mark.parametrize("page", GUARDED_PAGES)
 @pytest.mark.parametrize(
-    "kind, status",
+    ("kind", "status"),
     [
         ("anonymous", 302),
         ("user", 403),
@@ -76,7 +76,7 @@ def test_permission_matrix_for_the_admin_pages(make_client, run, page, kind, sta
 
 
 @pytest.mark.parametrize(
-    "kind, status",
+    ("kind", "status"),
     [
         ("anonymous", 302),
         ("user", 403),
@@ -214,7 +214,7 @@ def test_password_change_uses_the_sites_pages(make_client):
 
 
 @pytest.mark.parametrize(
-    "kind, shown, hidden",
+    ("kind", "shown", "hidden"),
     [
         ("anonymous", ["Log in"], ["Log out", "Upload letters", "Ingest history", "Admin"]),
         ("user", ["Log out", "Change password"], ["Upload letters", "Ingest history", ">Admin<"]),

@@ -49,7 +49,7 @@ def test_letter_list_shows_case_number_or_source_and_item_counts(admin_client, s
     Letter.objects.filter(pk=letter.pk).update(case_number="CM13-0000123")
     response = admin_client.get(changelist("letter"))
     rows = {row.pk: row for row in response.context["cl"].result_list}
-    assert [rows[l.pk].items_count for l in seeded] == [5, 4, 1]
+    assert [rows[letter.pk].items_count for letter in seeded] == [5, 4, 1]
     html = response.content.decode()
     assert "CM13-0000123" in html and seeded[0].source_name in html
     assert response.context["cl"].show_full_result_count is False
@@ -61,14 +61,14 @@ def test_letter_search(admin_client, field):
     make_letter(case_number="CM14-0011111")
     term = {"case_number": "CM14-0099999", "sha256": wanted.sha256, "source_name": "wanted"}[field]
     response = admin_client.get(changelist("letter"), {"q": term})
-    assert [l.pk for l in response.context["cl"].result_list] == [wanted.pk]
+    assert [row.pk for row in response.context["cl"].result_list] == [wanted.pk]
 
 
 def test_letter_filters(admin_client):
     old = make_letter(layout="notice-2013", reviewer_specialty="Neurology")
     make_letter(layout="standard", reviewer_specialty="Neurology")
     response = admin_client.get(changelist("letter"), {"layout": "notice-2013"})
-    assert [l.pk for l in response.context["cl"].result_list] == [old.pk]
+    assert [row.pk for row in response.context["cl"].result_list] == [old.pk]
     response = admin_client.get(changelist("letter"), {"reviewer_specialty": "Neurology"})
     assert len(response.context["cl"].result_list) == 2
     response = admin_client.get(
@@ -167,7 +167,7 @@ def test_run_page_shows_its_first_failures_and_links_to_the_history(admin_client
 def reparse_action(client: Client, letters: list[Letter]):
     return client.post(
         changelist("letter"),
-        {"action": "reparse", "_selected_action": [l.pk for l in letters]},
+        {"action": "reparse", "_selected_action": [letter.pk for letter in letters]},
         follow=True,
     )
 

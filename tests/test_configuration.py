@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
+from django.db.utils import ConnectionHandler
 
 from imr_site.database import database_from_url, embedded_database
 from imr_site.postgres.server import machine_memory, server_settings
@@ -19,60 +20,65 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.mark.parametrize(
-    "url, expected",
+    ("url", "expected"),
     [
         (
             "postgres://postgres@127.0.0.1:5432/imr",
-            {
-                "NAME": "imr",
-                "USER": "postgres",
-                "PASSWORD": "",
-                "HOST": "127.0.0.1",
-                "PORT": "5432",
-                "OPTIONS": {},
-            },
+            {"dbname": "imr", "user": "postgres", "host": "127.0.0.1", "port": 5432},
         ),
         (
             "postgresql://u%40x:p%2Fw@db.example.com/imr_prod?sslmode=require",
             {
-                "NAME": "imr_prod",
-                "USER": "u@x",
-                "PASSWORD": "p/w",
-                "HOST": "db.example.com",
-                "PORT": "",
-                "OPTIONS": {"sslmode": "require"},
+                "dbname": "imr_prod",
+                "user": "u@x",
+                "password": "p/w",
+                "host": "db.example.com",
+                "port": None,
+                "sslmode": "require",
             },
         ),
+        # A socket directory: no host in the URL's authority, so the option's host stands.
         (
             "postgres:///imr?host=/var/run/postgresql",
-            {
-                "NAME": "imr",
-                "USER": "",
-                "PASSWORD": "",
-                "HOST": "/var/run/postgresql",
-                "PORT": "",
-                "OPTIONS": {},
-            },
+            {"dbname": "imr", "user": None, "host": "/var/run/postgresql", "port": None},
+        ),
+        # The form the benchmark gives its gunicorn: the embedded server's socket and port.
+        (
+            "postgres://postgres@/imr_bench?host=/tmp/pg-socket&port=5433",
+            {"dbname": "imr_bench", "user": "postgres", "host": "/tmp/pg-socket", "port": 5433},
         ),
     ],
 )
 def test_database_url_forms(url, expected):
+    """What libpq is given, as Django's backend builds it from the entry (no connection)."""
     config = database_from_url(url)
     assert config["ENGINE"] == "django.db.backends.postgresql"
-    assert {k: config[k] for k in expected} == expected
+    params = ConnectionHandler({"default": config})["default"].get_connection_params()
+    assert {key: params.get(key) for key in expected} == expected
 
 
 @pytest.mark.parametrize(
-    "url, message",
+    ("url", "message"),
     [
         ("sqlite:///db.sqlite3", "only runs on PostgreSQL"),
         ("mysql://root@localhost/imr", "only runs on PostgreSQL"),
+        # dj-database-url reads these as Postgres too; this project names one way.
+        ("pgsql://localhost/imr", "only runs on PostgreSQL"),
+        ("postgis://localhost/imr", "only runs on PostgreSQL"),
         ("postgres://localhost", "names no database"),
+        ("postgres://localhost/", "names no database"),
+        ("postgres://localhost:port/imr", "cannot be read"),
     ],
 )
 def test_database_url_refuses_other_databases(url, message):
     with pytest.raises(ImproperlyConfigured, match=message):
         database_from_url(url)
+
+
+def test_database_url_never_echoes_its_password():
+    with pytest.raises(ImproperlyConfigured) as refusal:
+        database_from_url("postgres://user:s3cret@[::1/imr")
+    assert "s3cret" not in str(refusal.value)
 
 
 def test_embedded_database_lives_in_the_checkout():
@@ -97,7 +103,7 @@ GB = 1024**3
 
 
 @pytest.mark.parametrize(
-    "memory, buffers, cache",
+    ("memory", "buffers", "cache"),
     [
         (2 * GB, "512MB", "1024MB"),
         (24 * GB, "4096MB", "12288MB"),
@@ -125,7 +131,8 @@ def test_a_container_limit_lowers_the_memory_the_server_is_sized_to(tmp_path):
     bool(os.environ.get("DATABASE_URL")), reason="a DATABASE_URL server is its owner's to tune"
 )
 def test_embedded_server_runs_with_its_settings():
-    """The settings take effect: shared_buffers needs a restart, done when no one else is connected."""
+    """The settings take effect: shared_buffers needs a restart, done when no one else is
+    connected."""
     wanted = server_settings(machine_memory())
     with connection.cursor() as cursor:
         for name, value in wanted.items():
@@ -253,7 +260,7 @@ LOAD_WSGI = (
 
 
 @pytest.mark.parametrize(
-    "env, refusal",
+    ("env", "refusal"),
     [
         ({}, "SECRET_KEY must be set"),
         ({"SECRET_KEY": PRODUCTION_KEY}, "ALLOWED_HOSTS must be set"),

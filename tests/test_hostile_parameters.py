@@ -192,7 +192,7 @@ def test_control_characters_are_removed_and_the_page_answers_the_value_they_spoi
     assert "<mark>Norco</mark>" in body(response)
     response = client.get(reverse("decisions:search") + "?outcome=overturned%0A&q=nor%01co")
     assert response.context["results"].query == "norco"
-    assert [item.outcome for item in response.context["results"].items] == ["overturned"]
+    assert [row.item.outcome for row in response.context["results"].items] == ["overturned"]
 
 
 def test_the_admin_keeps_its_parameters_as_sent(rf):

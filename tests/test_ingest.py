@@ -149,7 +149,7 @@ def test_bad_file_among_good_ones_is_reported_and_the_rest_load(letters_dir, nam
     out, err, error = ingest(letters_dir)
     assert error is not None and error.returncode == 1
     assert "created 3, duplicates 0, failed 1" in out
-    [line] = [l for l in err.splitlines() if l.startswith("FAILED")]
+    [line] = [line for line in err.splitlines() if line.startswith("FAILED")]
     assert line.startswith(f"FAILED {letters_dir / name}: ")
     assert reason_fragment.lower() in line.lower()
     assert Letter.objects.count() == 3
@@ -174,6 +174,7 @@ def test_letter_the_database_refuses_fails_alone_and_leaves_no_rows(letters_dir)
     text = seed_text(SEED_NAMES[0]).replace("Neurology", "Neurology " + "and Neurology " * 30, 1)
     (letters_dir / "long_specialty.txt").write_text(text)
     out, err, error = ingest(letters_dir)
+    assert error is not None and error.returncode == 1
     assert "created 3, duplicates 0, failed 1" in out
     assert f"FAILED {letters_dir / 'long_specialty.txt'}: cannot be stored:" in err
     assert "too long" in err
@@ -262,7 +263,7 @@ def test_parallel_workers_give_the_same_rows(letters_dir):
 def test_pdf_letter_is_ingested_and_its_original_kept(tmp_path):
     pdf = tmp_path / "letter.pdf"
     pdf.write_bytes(text_pdf(seed_text(SEED_NAMES[1])))
-    out, err, error = ingest(pdf)
+    _, err, error = ingest(pdf)
     assert error is None, err
     letter = Letter.objects.get()
     assert letter.original_kind == "pdf"

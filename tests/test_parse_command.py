@@ -45,7 +45,7 @@ def test_one_object_per_file_in_argument_order():
     result, error = run_parse(*paths)
     assert error is None
     assert [r["source"] for r in result] == [str(p) for p in paths]
-    for path, obj in zip(paths, result):
+    for path, obj in zip(paths, result, strict=True):
         assert set(obj) == CONTRACT_KEYS
         assert obj["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
 

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from decisions.models import Citation, DisputedItem, Letter
-from decisions.services.reparse import CHANGED, FAILED, UNCHANGED, letters_reparse
+from decisions.services.reparse import ReparseStatus, letters_reparse
 from tests.conftest import FIXTURE_LETTERS, SEED_NAMES
 from tests.preparation_hooks import with_overlong_specialty
 
@@ -123,7 +123,7 @@ def test_selection_is_walked_in_chunks_by_id(letters):
     results = []
     summary = letters_reparse(Letter.objects.all(), on_result=results.append, chunk_size=2)
     assert [r.letter_id for r in results] == sorted(letter.pk for letter in letters)
-    assert {r.status for r in results} == {CHANGED}
+    assert {r.status for r in results} == {ReparseStatus.CHANGED}
     assert (summary.changed, summary.unchanged, summary.failed) == (3, 0, 0)
 
 
@@ -145,7 +145,11 @@ def test_value_the_schema_cannot_hold_fails_that_letter_only(letters, monkeypatc
     before = snapshot(first)
     results = []
     letters_reparse(Letter.objects.all(), on_result=results.append)
-    assert [r.status for r in results] == [FAILED, UNCHANGED, UNCHANGED]
+    assert [r.status for r in results] == [
+        ReparseStatus.FAILED,
+        ReparseStatus.UNCHANGED,
+        ReparseStatus.UNCHANGED,
+    ]
     assert results[0].reason.startswith("cannot be stored: value too long")
     assert snapshot(first) == before
     assert DisputedItem.objects.count() == 10

@@ -137,7 +137,7 @@ def test_each_migration_goes_back_to_exactly_the_schema_before_it(scratch_databa
 
     forward = [migrate_to(step) for step in steps]
     assert forward[-1] != forward[-2]
-    for step, expected in reversed(list(zip(steps, forward))[:-1]):
+    for step, expected in reversed(list(zip(steps, forward, strict=True))[:-1]):
         assert migrate_to(step) == expected, step
 
 

@@ -8,6 +8,7 @@ themselves are tested in tests/test_upload_worker.py.
 from __future__ import annotations
 
 import io
+import re
 import struct
 import zipfile
 from unittest.mock import ANY
@@ -136,10 +137,27 @@ def test_letter_already_stored_is_reported_with_a_link_to_it(admin_client):
     post(admin_client, ("letter.txt", seed_bytes(1)))
     stored = Letter.objects.get()
     response = post(admin_client, ("same letter, other name.txt", seed_bytes(1)))
-    [(name, status, letter)] = report_rows(response)
+    [(_, status, letter)] = report_rows(response)
     assert (status, letter) == ("duplicate", stored)
     assert f'href="{stored.get_absolute_url()}"' in response.content.decode()
     assert Letter.objects.count() == 1
+
+
+def test_report_says_in_words_what_became_of_each_file(admin_client):
+    post(admin_client, ("stored.txt", seed_bytes(1)))
+    response = post(
+        admin_client, ("new.txt", seed_bytes(0)), ("again.txt", seed_bytes(1)), ("empty.txt", b"")
+    )
+    rows = re.findall(
+        r'<tr class="report-row report-row--(\w+)">\s*<td class="file-name">([^<]*)</td>\s*'
+        r'<td class="status">([^<]*)</td>',
+        response.content.decode(),
+    )
+    assert rows == [
+        ("created", "new.txt", "Added"),
+        ("duplicate", "again.txt", "Already stored"),
+        ("failed", "empty.txt", "Not loaded"),
+    ]
 
 
 def test_same_letter_twice_in_one_upload_is_stored_once(admin_client):
@@ -164,7 +182,7 @@ def test_originals_are_kept_byte_for_byte(admin_client):
 
 
 @pytest.mark.parametrize(
-    "encoding, marked",
+    ("encoding", "marked"),
     [
         ("utf-8", "The applicant is a \u2018represented\u2019 employee"),
         ("utf-8-sig", "The applicant is a \u201crepresented\u201d employee \u2014 Ren\u00e9e"),
@@ -181,7 +199,7 @@ def test_text_in_any_common_encoding_is_read_correctly(admin_client, encoding, m
 
 
 @pytest.mark.parametrize(
-    "data, reason",
+    ("data", "reason"),
     [
         # UTF-16 without a byte-order mark: every other byte is NUL.
         (seed_text(SEED_NAMES[0]).encode("utf-16-le"), "binary file, not a PDF or text"),
@@ -316,7 +334,7 @@ def test_zip_entries_are_loaded_in_order_and_folders_and_mac_metadata_skipped(ad
 
 
 @pytest.mark.parametrize(
-    "entry, why",
+    ("entry", "why"),
     [
         ("../escape.txt", "'..' in '../escape.txt'"),
         ("batch/../../escape.txt", "'..' in 'batch/../../escape.txt'"),

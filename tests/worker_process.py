@@ -1,12 +1,13 @@
 """`manage.py worker --batch` in a process of its own, as production runs it, on the test's
-database and media root, and stopped at a chosen file by a hook where the job hands its files to the ingest service.
+database and media root, and stopped at a chosen file by a hook where the job hands its files
+to the ingest service.
 
 `start_worker` starts it from a test whose data is committed (django_db(transaction=True)):
 the process sees what the test wrote, as another server's worker would. It runs this module:
 `python -m tests.worker_process DATABASE MEDIA_ROOT FILE ACTION`, where ACTION is `die` (the
-process kills itself as the ingest service reaches FILE, as the kernel's OOM killer would) or
-a path: the worker waits for that path to exist before it hands FILE on to be read, so that a test can look
-at an upload while it is being loaded.
+process kills itself as it reaches FILE, as the kernel's OOM killer would) or a path: the
+worker waits for that path to exist before it hands FILE on to be read, so that a test can
+look at an upload while it is being loaded.
 """
 
 from __future__ import annotations

@@ -167,7 +167,7 @@ def parse_items(section: str, marked: bool) -> tuple[Item, ...]:
     return tuple(
         _item(lines, number, start, group, end)
         for number, (start, group, end) in enumerate(
-            zip(starts, groups, [*starts[1:], len(lines.text)]), start=1
+            zip(starts, groups, [*starts[1:], len(lines.text)], strict=True), start=1
         )
     )
 
@@ -295,15 +295,15 @@ def _item(lines: _Lines, number: int, start: int, group: list[_Label], end: int)
             f"{where}: unknown outcome {quoted(word)} (expected 'Upheld' or 'Overturned')"
         )
     parts: dict[str, str] = {}
-    for label, part_end in zip(group, [*(label.line for label in group[1:]), end]):
+    for label, part_end in zip(group, [*(label.line for label in group[1:]), end], strict=True):
         _no_orphan_heading(lines, label.line + 1, part_end, number + 1)
         text = _part(lines, label, part_end)
         if not text:
             raise ParseError(f"{where}: empty {label.label!r} paragraph")
         parts[label.label] = text
-    for label in _ORDER:
-        if label not in parts:
-            raise ParseError(f"{where}: no {label!r} paragraph")
+    for name in _ORDER:
+        if name not in parts:
+            raise ParseError(f"{where}: no {name!r} paragraph")
     return Item(
         treatment=treatment,
         outcome=outcome,

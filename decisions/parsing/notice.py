@@ -71,7 +71,8 @@ def _findings(text: str) -> dict[int, tuple[str, Outcome]]:
         if verdict is None:
             continue
         treatment = text[match.end() : verdict.start()].strip()
-        finding = (treatment, "upheld" if verdict["negation"] is not None else "overturned")
+        outcome: Outcome = "upheld" if verdict["negation"] is not None else "overturned"
+        finding = (treatment, outcome)
         key = _finding_number(low, match.start())
         if findings.setdefault(key, finding) != finding:
             raise ParseError(f"finding {key} is stated twice, differently")
@@ -106,7 +107,8 @@ def _blocks(section: str) -> dict[int, str]:
     section = "\n" + section
     starts = list(_BLOCK.finditer(lowered(section)))
     blocks: dict[int, str] = {}
-    for start, end in zip(starts, [*(s.start() for s in starts[1:]), len(section)]):
+    # Without any block the ends hold the section's end alone, and there is nothing to pair.
+    for start, end in zip(starts, [*(s.start() for s in starts[1:]), len(section)], strict=False):
         number = _item_number(start["number"], "rationale block")
         if number in blocks:
             raise ParseError(

@@ -34,11 +34,58 @@ _SEXES: dict[str, Sex] = {
 }
 # Words after "N year old" that end the description of the patient without naming a sex.
 _NOT_A_SEX = frozenset(
-    ["individual", "applicant", "employee", "patient", "person", "worker", "claimant", "injured", "who", "with", "that", "whose", "has", "had", "was", "is", "and", "of", "in", "on", "at", "from", "status", "presents", "presented", "complains", "complaining", "sustained", "reports", "reported"]
+    [
+        "individual",
+        "applicant",
+        "employee",
+        "patient",
+        "person",
+        "worker",
+        "claimant",
+        "injured",
+        "who",
+        "with",
+        "that",
+        "whose",
+        "has",
+        "had",
+        "was",
+        "is",
+        "and",
+        "of",
+        "in",
+        "on",
+        "at",
+        "from",
+        "status",
+        "presents",
+        "presented",
+        "complains",
+        "complaining",
+        "sustained",
+        "reports",
+        "reported",
+    ]
 )
 # "a 10 year old injury": an age phrase about something other than the patient.
 _NOT_A_PERSON = frozenset(
-    ["injury", "injuries", "history", "claim", "case", "condition", "fracture", "tear", "surgery", "complaint", "complaints", "pain", "problem", "report", "study"]
+    [
+        "injury",
+        "injuries",
+        "history",
+        "claim",
+        "case",
+        "condition",
+        "fracture",
+        "tear",
+        "surgery",
+        "complaint",
+        "complaints",
+        "pain",
+        "problem",
+        "report",
+        "study",
+    ]
 )
 _SEX_WITHOUT_AGE = re.compile(
     r"s(?:(?<=\bis)|(?<=\bwas)) an? (?:[a-z-]+ )?(?P<noun>man|male|gentleman|woman|female|lady)\b"

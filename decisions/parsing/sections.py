@@ -102,7 +102,7 @@ def _cut(
         return doc, {}
     bodies: dict[str, str] = {}
     ends = [m.start() for m in matches[1:]] + [len(doc)]
-    for match, end in zip(matches, ends):
+    for match, end in zip(matches, ends, strict=True):
         name = match.lastgroup
         assert name is not None
         if name in bodies:

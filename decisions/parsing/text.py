@@ -97,7 +97,7 @@ def marked_document(text: str) -> tuple[str, bool]:
         breaks = [gap >= least for gap in gaps]
 
     out: list[str] = []
-    for line, is_break in zip(lines, breaks):
+    for line, is_break in zip(lines, breaks, strict=True):
         if is_break and out and not _continues(out[-1], line):
             out.append("")
         out.append(line)

@@ -16,26 +16,28 @@ results come from the planner, never from the FilterSet's own queryset.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import OperationalError
 from django.db.models import QuerySet
+from django.http import QueryDict
 
-from ..models import DisputedItem
 from . import counting, paging
 from .budget import out_of_time, search_transaction, within_budget
 from .counting import UNCOUNTED, Facets, FacetValue
-from .paging import PER_PAGE, Pagination
+from .paging import PER_PAGE, CitedRow, Pagination, ResultItem
 from .parameters import ItemFilter
 from .planning import Plan
 
 __all__ = [
+    "CitedRow",
     "FacetValue",
     "Facets",
     "ItemFilter",
     "ItemSearch",
     "Pagination",
+    "ResultItem",
     "item_filterset",
     "item_ids",
     "item_search",
@@ -49,12 +51,13 @@ class ItemSearch:
     sort: str
     facets: Facets | None = None  # None when the parameters are invalid
     pagination: Pagination | None = None
-    items: list[DisputedItem] = field(default_factory=list)
+    items: list[ResultItem] = field(default_factory=list)
     timed_out: bool = False  # even the page's rows took longer than a search may
 
 
-def item_filterset(params: Mapping[str, str]) -> ItemFilter:
-    """The search's FilterSet, bound to GET parameters; check `is_valid()` before reading."""
+def item_filterset(params: QueryDict | dict[str, Any]) -> ItemFilter:
+    """The search's FilterSet, bound to GET parameters (a request's, or a dict of them); check
+    `is_valid()` before reading."""
     return ItemFilter(params)
 
 
@@ -79,7 +82,7 @@ def item_search(filterset: ItemFilter, *, per_page: int = PER_PAGE) -> ItemSearc
                 summary = within_budget(lambda: counting.summary(plan, window, by_value=False))
             facets = counting.facets(filterset, summary.rows, by_value) if summary else UNCOUNTED
             pagination = Pagination(number=number, per_page=per_page, total=facets.total)
-            items: list[DisputedItem] = []
+            items: list[ResultItem] = []
             if summary and summary.page_ids is not None:
                 items = paging.page_items(summary.page_ids, plan)
             elif facets.total is None:

@@ -19,8 +19,10 @@ The four count the same thing (tests compare them with each other and a plain OR
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from textwrap import indent
+from typing import Any, TypeAlias
 
 from django.db import connection
 from django.db.models import Count, F, QuerySet, Value
@@ -31,6 +33,9 @@ from ..models import DisputedItem, FacetCombination, FacetCount, Outcome, Search
 from .parameters import ItemFilter
 from .planning import ENTRIES, MATCH_ORDERS, Plan
 from .vocabulary import Sort
+
+# SQL and its parameters, as QuerySet.query.sql_with_params() gives them.
+Statement: TypeAlias = tuple[str, Sequence[Any]]
 
 # How many values each facet shows, most frequent first (None: all of them).
 FACET_LIMITS: dict[str, int | None] = {facet.name: facet.limit for facet in FACETS}
@@ -95,7 +100,6 @@ def summary(plan: Plan, window: tuple[int, int], *, by_value: bool) -> Summary:
         combinations = combinations.values(*COMBINATION_COLUMNS, n=F("items"))
         return _count(_combination_values(combinations, by_value), plan.outcome)
     return _match_summary(plan, window, by_value)
-    return _match_summary(plan, window, by_value)
 
 
 def _single_given(plan: Plan) -> tuple[str, str] | None:
@@ -107,7 +111,7 @@ def _single_given(plan: Plan) -> tuple[str, str] | None:
     return given if given[0] in ("", *FacetCount.GIVEN_FACETS) else None
 
 
-def _given_counts(given: tuple[str, str], by_value: bool) -> tuple[str, list]:
+def _given_counts(given: tuple[str, str], by_value: bool) -> Statement:
     """FacetCount rows as (facet, value, outcome, n). They leave out the given facet's own
     values; the given value itself counts as many as the given totals."""
     table = FacetCount._meta.db_table
@@ -121,9 +125,7 @@ def _given_counts(given: tuple[str, str], by_value: bool) -> tuple[str, list]:
     return sql, params
 
 
-def _combination_values(
-    combinations: QuerySet | tuple[str, list], by_value: bool
-) -> tuple[str, list]:
+def _combination_values(combinations: QuerySet | Statement, by_value: bool) -> Statement:
     """Rows with COMBINATION_COLUMNS and a count `n`, as (facet, value, outcome, n) rows."""
     if isinstance(combinations, QuerySet):
         combinations = combinations.query.sql_with_params()
@@ -193,11 +195,11 @@ def _match_summary(plan: Plan, window: tuple[int, int], by_value: bool) -> Summa
 
 
 def _count(
-    values: tuple[str, list],
+    values: Statement,
     outcome: str,
     *,
-    with_: tuple[str, list] = ("", []),
-    page: tuple[str, list] = ("NULL::bigint[]", []),
+    with_: Statement = ("", []),
+    page: Statement = ("NULL::bigint[]", []),
 ) -> Summary:
     """Each facet's top values among (facet, value, outcome, n) rows, in one statement.
 

@@ -8,9 +8,10 @@ rows with their snippets and citations by primary key.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TypedDict
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import F, OuterRef, QuerySet
+from django.db.models import Expression, F, OuterRef, QuerySet
 from django.db.models.functions import JSONObject, Left
 
 from ..models import Citation, DisputedItem, Party, SearchEntry
@@ -36,6 +37,37 @@ PAGE_COLUMNS = (
 )
 
 
+class CitedRow(TypedDict):
+    """A citation as a results page shows it: one element of the row's JSON array."""
+
+    party: str
+    guideline: str
+    document: str | None
+    topic: str | None
+    pages: list[int]
+
+
+@dataclass(frozen=True)
+class ResultItem:
+    """An item as a results page shows it.
+
+    `item` has PAGE_COLUMNS only. With a query, `snippet` holds the best rationale fragments
+    and `treatment_marked` the treatment, both with highlight sentinels; without one, `snippet`
+    is the rationale's start and `treatment_marked` the treatment.
+    """
+
+    item: DisputedItem
+    snippet: str
+    treatment_marked: str
+    reviewer_cited: list[CitedRow]
+    claims_cited: list[CitedRow]
+
+    @property
+    def claims_guidelines(self) -> list[str]:
+        """The families the claims administrator cited, for the mismatch note."""
+        return sorted({c["guideline"] for c in self.claims_cited})
+
+
 @dataclass(frozen=True)
 class Pagination:
     """Page numbers; without a total (it was not counted in time) only the neighbours are known."""
@@ -55,15 +87,17 @@ class Pagination:
 
     @property
     def exists(self) -> bool:
-        return self.total is None or self.number <= self.num_pages
+        pages = self.num_pages
+        return pages is None or self.number <= pages
 
     @property
     def has_previous(self) -> bool:
-        return self.number > 1 and (self.total is None or self.number <= self.num_pages)
+        return self.number > 1 and self.exists
 
     @property
     def has_next(self) -> bool:
-        return self.has_more if self.total is None else self.number < self.num_pages
+        pages = self.num_pages
+        return self.has_more if pages is None else self.number < pages
 
     @property
     def previous_number(self) -> int:
@@ -74,12 +108,13 @@ class Pagination:
         return self.number + 1
 
     @property
-    def start_index(self) -> int:
-        return min(self.offset + 1, self.total)
+    def start_index(self) -> int | None:
+        """The page's first result's number, from 1; None without a total."""
+        return None if self.total is None else min(self.offset + 1, self.total)
 
     @property
-    def end_index(self) -> int:
-        return min(self.offset + self.per_page, self.total)
+    def end_index(self) -> int | None:
+        return None if self.total is None else min(self.offset + self.per_page, self.total)
 
 
 def page_ids(plan: Plan, window: tuple[int, int]) -> QuerySet:
@@ -105,35 +140,30 @@ def listed_ids(plan: Plan) -> QuerySet:
     return entries.order_by(*plan.order(ENTRIES)).values_list("item_id", flat=True)
 
 
-def page_items(ids: list[int] | QuerySet, plan: Plan) -> list[DisputedItem]:
+def page_items(ids: list[int] | QuerySet, plan: Plan) -> list[ResultItem]:
     """The page's items with a snippet and their citations, in one statement.
 
     `ids` is the page's ids in order, or a subquery giving them: the ids first, then the
     columns, because Postgres computes a row's output (headlines, citations) before OFFSET
     discards it, so a deep page would pay for every skipped row.
-
-    With a query, `snippet` holds the best rationale fragments and `treatment_marked` the
-    treatment, both with highlight sentinels; without one, `snippet` is the rationale's start.
-    Each item gets `reviewer_cited` and `claims_cited` (dicts of guideline, document, topic
-    and pages) and `claims_guidelines`, the families the claims administrator cited.
     """
     if isinstance(ids, list) and not ids:
         return []
+    snippet: Expression
+    treatment_marked: Expression | F
     if plan.query:
         query = search_query(plan.query)
-        highlights = {
-            "snippet": headline(
-                "rationale",
-                query,
-                max_words=35,
-                min_words=15,
-                max_fragments=2,
-                fragment_delimiter=" … ",
-            ),
-            "treatment_marked": headline("treatment", query, highlight_all=True),
-        }
+        snippet = headline(
+            "rationale",
+            query,
+            max_words=35,
+            min_words=15,
+            max_fragments=2,
+            fragment_delimiter=" … ",
+        )
+        treatment_marked = headline("treatment", query, highlight_all=True)
     else:
-        highlights = {"snippet": Left("rationale", 400), "treatment_marked": F("treatment")}
+        snippet, treatment_marked = Left("rationale", 400), F("treatment")
     citations = (
         Citation.objects.filter(item=OuterRef("pk"))
         .order_by("party", "position")
@@ -151,15 +181,22 @@ def page_items(ids: list[int] | QuerySet, plan: Plan) -> list[DisputedItem]:
         DisputedItem.objects.filter(pk__in=ids)
         .order_by()
         .only(*PAGE_COLUMNS)
-        .annotate(**highlights, cited=ArraySubquery(citations))
+        .annotate(
+            snippet=snippet, treatment_marked=treatment_marked, cited=ArraySubquery(citations)
+        )
     )
     if isinstance(ids, list):
         place = {pk: n for n, pk in enumerate(ids)}
         items = sorted(rows, key=lambda item: place[item.pk])
     else:
         items = list(rows.order_by(*plan.order(ITEMS)))
-    for item in items:
-        item.reviewer_cited = [c for c in item.cited if c["party"] == Party.REVIEWER]
-        item.claims_cited = [c for c in item.cited if c["party"] == Party.CLAIMS_ADMINISTRATOR]
-        item.claims_guidelines = sorted({c["guideline"] for c in item.claims_cited})
-    return items
+    return [
+        ResultItem(
+            item=item,
+            snippet=item.snippet,
+            treatment_marked=item.treatment_marked,
+            reviewer_cited=[c for c in item.cited if c["party"] == Party.REVIEWER],
+            claims_cited=[c for c in item.cited if c["party"] == Party.CLAIMS_ADMINISTRATOR],
+        )
+        for item in items
+    ]

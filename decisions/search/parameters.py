@@ -52,7 +52,8 @@ class SearchForm(forms.Form):
     page = forms.IntegerField(min_value=1, required=False, label="Page")
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         for low, high, what in (
             ("injured_from", "injured_to", "injury dates"),
             ("age_min", "age_max", "ages"),
@@ -84,7 +85,7 @@ class DateCondition(ConditionFilter, django_filters.DateFilter):
     pass
 
 
-class IntegerCondition(ConditionFilter, django_filters.NumberFilter):
+class IntegerCondition(ConditionFilter):
     field_class = forms.IntegerField
 
 
@@ -135,7 +136,7 @@ class TreatmentCondition(TextCondition):
 class FlagCondition(ConditionFilter, django_filters.BooleanFilter):
     """A checkbox: ticked keeps the matching items, unticked filters nothing."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, widget=forms.CheckboxInput, **kwargs)
 
 
@@ -168,12 +169,12 @@ class ItemFilter(django_filters.FilterSet):
     document = ArrayTextCondition(
         field_name=facets.BY_NAME["document"].column,
         label="Document the IMR reviewer cited",
-        max_length=facets.BY_NAME["document"].field.base_field.max_length,
+        max_length=facets.BY_NAME["document"].value_field.max_length,
     )
     cited_page = PageKeyCondition(
         field_name=facets.BY_NAME["cited_page"].column,
         label="Page the IMR reviewer cited",
-        max_length=facets.BY_NAME["cited_page"].field.base_field.max_length,
+        max_length=facets.BY_NAME["cited_page"].value_field.max_length,
     )
     treatment = TreatmentCondition(label="Same treatment as", max_length=1000)
     injured_from = DateCondition(
@@ -204,7 +205,7 @@ class ItemFilter(django_filters.FilterSet):
 
     class Meta:
         model = DisputedItem
-        fields: list[str] = []
+        fields = ()
         form = SearchForm
 
     def conditions(self) -> dict[str, Q]:
@@ -213,10 +214,16 @@ class ItemFilter(django_filters.FilterSet):
         An unticked checkbox (False) is no filter at all.
         """
         return {
-            name: self.filters[name].condition(value)
+            name: self._condition_filter(name).condition(value)
             for name, value in self.form.cleaned_data.items()
             if name in self.filters and value not in EMPTY_VALUES and value is not False
         }
+
+    def _condition_filter(self, name: str) -> ConditionFilter:
+        found = self.filters[name]
+        if not isinstance(found, ConditionFilter):
+            raise TypeError(f"filter {name!r} states no condition: declare it as a ConditionFilter")
+        return found
 
     def active_filters(self) -> list[tuple[str, str, str]]:
         """(parameter, label, value as shown) for each active filter, to list with remove links."""

@@ -27,6 +27,7 @@ from Postgres' own phrase check.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 # The longest lexeme a tsvector holds (bytes); longer n-grams are not indexed (migration 0005).
@@ -146,7 +147,12 @@ def _and(tokens: list) -> tuple[Node, list]:
     return _binary(tokens, "&", And, _phrase)
 
 
-def _binary(tokens: list, operator: str, kind: type, operand) -> tuple[Node, list]:
+def _binary(
+    tokens: list,
+    operator: str,
+    kind: type[And] | type[Or],
+    operand: Callable[[list], tuple[Node, list]],
+) -> tuple[Node, list]:
     first, tokens = operand(tokens)
     operands = [first]
     while tokens and tokens[0] == operator:
@@ -193,7 +199,7 @@ def _runs(phrase: Phrase) -> list[list[str]]:
     """
     runs: list[list[str]] = []
     current: list[str] = []
-    for operand, distance in zip(phrase.operands, (None, *phrase.distances)):
+    for operand, distance in zip(phrase.operands, (None, *phrase.distances), strict=True):
         if isinstance(operand, Word) and operand.plain:
             if distance == 1 and current:
                 current.append(operand.lexeme)

@@ -22,8 +22,9 @@ SEARCH_CONFIG = "english"
 HIGHLIGHT_START = "\ufdd0"
 HIGHLIGHT_STOP = "\ufdd1"
 
-# What each outcome means for the treatment; shown wherever an outcome is.
-OUTCOME_MEANINGS = {
+# What each outcome means for the treatment; shown wherever an outcome is. Looked up by the
+# stored string (an Outcome is one), so its keys are typed as strings.
+OUTCOME_MEANINGS: dict[str, str] = {
     Outcome.UPHELD: "Upheld: treatment denied",
     Outcome.OVERTURNED: "Overturned: treatment approved",
 }

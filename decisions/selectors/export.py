@@ -132,9 +132,11 @@ def item_export_csv(filterset: ItemFilter, letters_url: str) -> Iterator[bytes]:
         "overturned_means": OUTCOME_MEANINGS[Outcome.OVERTURNED],
     }
     for chunk in _export_chunks(filterset):
-        with connection.cursor() as cursor:
-            with cursor.cursor.copy(_CSV_CHUNK, {**params, "ids": chunk}) as copy:
-                yield from (bytes(block) for block in copy)
+        with (
+            connection.cursor() as cursor,
+            cursor.cursor.copy(_CSV_CHUNK, {**params, "ids": chunk}) as copy,
+        ):
+            yield from (bytes(block) for block in copy)
 
 
 def _export_chunks(filterset: ItemFilter) -> Iterator[list[int]]:

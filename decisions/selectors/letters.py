@@ -9,20 +9,30 @@ from django.db.models import Prefetch
 
 from ..models import Citation, DisputedItem, Letter, Party
 from ..search.vocabulary import headline, search_query
-from .similar import item_similar
+from .similar import SimilarRow, item_similar
+
+
+@dataclass(frozen=True)
+class ItemDetail:
+    """An item as the letter page shows it: both parties' citations and similar decisions."""
+
+    item: DisputedItem
+    claims_cited: list[Citation]
+    reviewer_cited: list[Citation]
+    similar_treatment: list[SimilarRow]
+    similar_citation: list[SimilarRow]
 
 
 @dataclass(frozen=True)
 class LetterDetail:
-    """A letter with its items in order; each item has `claims_cited` and `reviewer_cited`
-    (Citation rows) and `similar_treatment` and `similar_citation` (dicts of other items).
+    """A letter with its items in order.
 
-    With a query, `letter.summary_marked`, `item.treatment_marked` and `item.rationale_marked`
-    hold the whole texts with highlight sentinels.
+    With a query, `letter.summary_marked`, and each item's `treatment_marked` and
+    `rationale_marked`, hold the whole texts with highlight sentinels.
     """
 
     letter: Letter
-    items: list[DisputedItem]
+    items: list[ItemDetail]
     query: str
 
 
@@ -43,13 +53,18 @@ def letter_detail(*, pk: int, query: str = "") -> LetterDetail | None:
     letter = letters.filter(pk=pk).first()
     if letter is None:
         return None
-    items = list(items.filter(letter=letter))
-    for item in items:
+    rows = list(items.filter(letter=letter))
+    similar = item_similar(rows)
+    details = []
+    for item in rows:
         cited = list(item.citations.all())
-        item.claims_cited = [c for c in cited if c.party == Party.CLAIMS_ADMINISTRATOR]
-        item.reviewer_cited = [c for c in cited if c.party == Party.REVIEWER]
-    similar = item_similar(items)
-    for item in items:
-        item.similar_treatment = similar.get((item.pk, "treatment"), [])
-        item.similar_citation = similar.get((item.pk, "citation"), [])
-    return LetterDetail(letter=letter, items=items, query=query)
+        details.append(
+            ItemDetail(
+                item=item,
+                claims_cited=[c for c in cited if c.party == Party.CLAIMS_ADMINISTRATOR],
+                reviewer_cited=[c for c in cited if c.party == Party.REVIEWER],
+                similar_treatment=similar.get((item.pk, "treatment"), []),
+                similar_citation=similar.get((item.pk, "citation"), []),
+            )
+        )
+    return LetterDetail(letter=letter, items=details, query=query)

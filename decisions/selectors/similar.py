@@ -3,7 +3,9 @@ citing a page the IMR reviewer cited, shown beside each item of the letter page.
 
 from __future__ import annotations
 
-from django.db.models import F, Value
+from typing import TypedDict, cast
+
+from django.db.models import F, QuerySet, Value
 
 from ..models import DisputedItem
 
@@ -13,15 +15,26 @@ SIMILAR_PER_KIND = 3
 NEWEST = (F("decision_date").desc(nulls_last=True), F("id").desc())
 
 
-def item_similar(items: list[DisputedItem]) -> dict[tuple[int, str], list[dict]]:
+class SimilarRow(TypedDict):
+    """Another letter's item, as the letter page lists it."""
+
+    id: int
+    letter_id: int
+    position: int
+    treatment: str
+    outcome: str
+    reviewer_specialty: str | None
+
+
+def item_similar(items: list[DisputedItem]) -> dict[tuple[int, str], list[SimilarRow]]:
     """Recent decisions in other letters on the same treatment wording, and citing a page the
     reviewer cited, keyed by (item id, "treatment" | "citation"); one query for all items.
 
     Each part is a LIMIT over an index: the treatment-key B-tree (already in newest order) and
     the reviewer-pages GIN index.
     """
-    fields = ("id", "letter_id", "position", "treatment", "outcome", "reviewer_specialty")
-    parts = []
+    fields = tuple(SimilarRow.__annotations__)
+    parts: list[QuerySet] = []
     for item in items:
         others = DisputedItem.objects.exclude(letter_id=item.letter_id).order_by(*NEWEST)
         matches = {"treatment": others.filter(treatment_key=item.treatment_key)}
@@ -33,7 +46,8 @@ def item_similar(items: list[DisputedItem]) -> dict[tuple[int, str], list[dict]]
         )
     if not parts:
         return {}
-    found: dict[tuple[int, str], list[dict]] = {}
+    found: dict[tuple[int, str], list[SimilarRow]] = {}
     for row in parts[0].union(*parts[1:], all=True):
-        found.setdefault((row.pop("source"), row.pop("kind")), []).append(row)
+        similar = cast(SimilarRow, {name: row[name] for name in fields})  # the row's own fields
+        found.setdefault((row["source"], row["kind"]), []).append(similar)
     return found

@@ -38,7 +38,7 @@ def copy_rows(model: type[models.Model], rows: Iterable[dict]) -> None:
     names = list(first)
     statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
         sql.Identifier(model._meta.db_table),
-        sql.SQL(", ").join(sql.Identifier(model._meta.get_field(n).column) for n in names),
+        sql.SQL(", ").join(sql.Identifier(_column(model, n)) for n in names),
     )
     db = connections[DEFAULT_DB_ALIAS]
     # The raw psycopg cursor raises psycopg's errors; present them as Django's (DataError, ...).
@@ -63,3 +63,11 @@ def copy_instances(model: type[models.Model], objects: Sequence[models.Model]) -
             for obj in objects
         ),
     )
+
+
+def _column(model: type[models.Model], name: str) -> str:
+    """The column of a concrete field named by its attribute (`letter_id` or `letter`)."""
+    field = model._meta.get_field(name)
+    if not isinstance(field, models.Field) or field.column is None:
+        raise ValueError(f"{model.__name__}.{name} is not a column")
+    return field.column

@@ -20,12 +20,14 @@ import logging
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
+from enum import StrEnum
 from functools import partial
 from itertools import islice
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -50,9 +52,18 @@ from .letters import NewLetter, letter_create, letters_create
 
 logger = logging.getLogger(__name__)
 
-CREATED = "created"
-DUPLICATE = "duplicate"
-FAILED = "failed"
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+
+class FileStatus(StrEnum):
+    """What became of one file. Its value is what the command prints and the upload report's
+    row class."""
+
+    CREATED = "created"  # in a dry run: would be created
+    DUPLICATE = "duplicate"
+    FAILED = "failed"
+
 
 # Letters per batch: looked up for duplicates in one query, stored in one transaction, and the
 # size of the window of files the workers parse ahead of the database. Each batch also pays
@@ -65,9 +76,22 @@ BATCH_SIZE = 1000
 @dataclass(frozen=True)
 class FileOutcome:
     name: str
-    status: str  # CREATED | DUPLICATE | FAILED (or CREATED meaning "would create" in a dry run)
+    status: FileStatus
     letter_id: int | None = None
-    reason: str | None = None
+    reason: str = ""  # why a failed file failed
+
+    # For templates, which cannot name an enum member without calling its class.
+    @property
+    def created(self) -> bool:
+        return self.status is FileStatus.CREATED
+
+    @property
+    def duplicate(self) -> bool:
+        return self.status is FileStatus.DUPLICATE
+
+    @property
+    def failed(self) -> bool:
+        return self.status is FileStatus.FAILED
 
 
 @dataclass
@@ -91,9 +115,9 @@ class IngestSummary:
 def ingest_files(
     inputs: Iterable[FileInput],
     *,
-    origin: str,
+    origin: IngestRun.Origin,
     sources: str,
-    user=None,
+    user: User | None = None,
     dry_run: bool = False,
     keep_originals: bool = False,
     workers: int = 1,
@@ -112,7 +136,7 @@ def ingest_files(
         run = IngestRun.objects.create(origin=origin, user=user, sources=sources)
     summary = IngestSummary(run=run, dry_run=dry_run)
     prepared_stream = _prepare_all(inputs, workers=workers, keep_originals=keep_originals)
-    store = partial(_store_and_count, run=run, dry_run=dry_run)
+    store = partial(_store_and_count, run=run)
     try:
         with _heartbeat(run), closing(prepared_stream):
             for outcomes in _stored(_batches(prepared_stream, BATCH_SIZE), store, writers):
@@ -205,7 +229,7 @@ def _heartbeat(run: IngestRun | None) -> Iterator[None]:
 
 def _prepare_all(
     inputs: Iterable[FileInput], *, workers: int, keep_originals: bool
-) -> Iterator[Prepared | Rejected]:
+) -> Generator[Prepared | Rejected, None, None]:
     """Prepare files in order, in worker processes, each within IMR_FILE_SECONDS.
 
     Always in worker processes, one included: only a process can be stopped mid-file. Workers
@@ -270,7 +294,7 @@ def _batches(stream: Iterable, size: int) -> Iterator[list]:
 
 
 def _store_and_count(
-    batch: list[Prepared | Rejected], *, run: IngestRun | None, dry_run: bool
+    batch: list[Prepared | Rejected], *, run: IngestRun | None
 ) -> list[FileOutcome]:
     """Store a batch and put its outcomes on the run's record, by the writer that stored it.
 
@@ -279,7 +303,7 @@ def _store_and_count(
     its counts leave out. The letters are counted in their own transaction (`_count_stored`);
     the duplicates and failures, which add no rows a count could contradict, right after.
     """
-    outcomes = _store_batch(batch, run=run, dry_run=dry_run)
+    outcomes = _store_batch(batch, run=run)
     if run is not None:
         _count_others(run, outcomes)
     return outcomes
@@ -296,9 +320,9 @@ def _count_others(run: IngestRun, outcomes: list[FileOutcome]) -> None:
     failures = [
         IngestFailure(run=run, source_name=o.name[:1000], reason=o.reason)
         for o in outcomes
-        if o.status == FAILED
+        if o.failed
     ]
-    duplicates = sum(o.status == DUPLICATE for o in outcomes)
+    duplicates = sum(o.duplicate for o in outcomes)
     with transaction.atomic():
         IngestFailure.objects.bulk_create(failures)
         IngestRun.objects.filter(pk=run.pk).update(
@@ -308,10 +332,9 @@ def _count_others(run: IngestRun, outcomes: list[FileOutcome]) -> None:
         )
 
 
-def _store_batch(
-    batch: list[Prepared | Rejected], *, run: IngestRun | None, dry_run: bool
-) -> list[FileOutcome]:
-    """Decide every file of a batch, storing the new letters together.
+def _store_batch(batch: list[Prepared | Rejected], *, run: IngestRun | None) -> list[FileOutcome]:
+    """Decide every file of a batch, storing the new letters together (no run: a dry run,
+    which stores nothing).
 
     The new letters go in with one transaction (a few statements for the whole batch); if that
     fails, they are retried one transaction each, so the failure lands on the one letter that
@@ -321,27 +344,30 @@ def _store_batch(
     stored = dict(Letter.objects.filter(sha256__in=hashes).values_list("sha256", "id"))
     decided: dict[int, FileOutcome] = {}
     first_copy: dict[str, int] = {}  # sha256 -> position of its first new copy in the batch
-    copies: list[int] = []
+    new: list[tuple[int, Prepared]] = []
+    copies: list[tuple[int, Prepared]] = []
     for position, prepared in enumerate(batch):
         if isinstance(prepared, Rejected):
-            decided[position] = FileOutcome(prepared.name, FAILED, reason=prepared.reason)
+            decided[position] = FileOutcome(
+                prepared.name, FileStatus.FAILED, reason=prepared.reason
+            )
         elif prepared.sha256 in stored:
             decided[position] = FileOutcome(
-                prepared.name, DUPLICATE, letter_id=stored[prepared.sha256]
+                prepared.name, FileStatus.DUPLICATE, letter_id=stored[prepared.sha256]
             )
         elif prepared.sha256 in first_copy:
-            copies.append(position)
+            copies.append((position, prepared))
         else:
             first_copy[prepared.sha256] = position
-    new = [(n, batch[n]) for n in first_copy.values()]
-    if dry_run:
-        decided.update((n, FileOutcome(p.name, CREATED)) for n, p in new)
+            new.append((position, prepared))
+    if run is None:
+        decided.update((n, FileOutcome(p.name, FileStatus.CREATED)) for n, p in new)
     elif new:
         decided.update(_store_new(new, run))
-    for position in copies:
-        original = decided[first_copy[batch[position].sha256]]
+    for position, copy in copies:
+        original = decided[first_copy[copy.sha256]]
         decided[position] = FileOutcome(
-            batch[position].name, DUPLICATE, letter_id=original.letter_id
+            copy.name, FileStatus.DUPLICATE, letter_id=original.letter_id
         )
     return [decided[n] for n in range(len(batch))]
 
@@ -355,7 +381,7 @@ def _store_new(new: list[tuple[int, Prepared]], run: IngestRun) -> dict[int, Fil
     except (DataError, IntegrityError):
         return {n: _store_one(spec, run) for n, spec in specs.items()}
     return {
-        n: FileOutcome(spec.source_name, CREATED, letter_id=stored[spec.sha256])
+        n: FileOutcome(spec.source_name, FileStatus.CREATED, letter_id=stored[spec.sha256])
         for n, spec in specs.items()
     }
 
@@ -366,12 +392,12 @@ def _store_one(spec: NewLetter, run: IngestRun) -> FileOutcome:
     except (DataError, IntegrityError) as exc:
         # A parsed value the schema cannot hold (say, a 500-character specialty): this
         # letter's problem, not the run's. Connection failures still stop the run.
-        return FileOutcome(spec.source_name, FAILED, reason=f"cannot be stored: {exc}")
+        return FileOutcome(spec.source_name, FileStatus.FAILED, reason=f"cannot be stored: {exc}")
     if letter is None:
         # Another ingest stored this letter between our lookup and our insert.
         existing = Letter.objects.only("id").get(sha256=spec.sha256)
-        return FileOutcome(spec.source_name, DUPLICATE, letter_id=existing.id)
-    return FileOutcome(spec.source_name, CREATED, letter_id=letter.id)
+        return FileOutcome(spec.source_name, FileStatus.DUPLICATE, letter_id=existing.id)
+    return FileOutcome(spec.source_name, FileStatus.CREATED, letter_id=letter.id)
 
 
 def _new_letter(prepared: Prepared) -> NewLetter:
@@ -407,9 +433,9 @@ def _record(
     on_outcome: Callable[[FileOutcome], None] | None,
 ) -> None:
     for outcome in outcomes:
-        if outcome.status == CREATED:
+        if outcome.created:
             summary.created += 1
-        elif outcome.status == DUPLICATE:
+        elif outcome.duplicate:
             summary.duplicates += 1
         else:
             summary.failed += 1

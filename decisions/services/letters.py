@@ -14,6 +14,7 @@ from django.db import DataError, connection, transaction
 from django.utils import timezone
 
 from .. import schema
+from ..extraction import LetterKind
 from ..facets import FACETS
 from ..models import Citation, DisputedItem, IngestRun, Letter, Party
 from ..parsing import Basis, Item
@@ -186,7 +187,7 @@ def items_create(pairs: list[tuple[Letter, ParsedLetter]]) -> None:
         Citation,
         (
             values
-            for pk, (_, _, item) in zip(ids, parsed_items)
+            for pk, (_, _, item) in zip(ids, parsed_items, strict=True)
             for values in _citation_values(pk, item)
         ),
     )
@@ -194,7 +195,7 @@ def items_create(pairs: list[tuple[Letter, ParsedLetter]]) -> None:
         DisputedItem,
         (
             {"id": pk, **_item_values(letter, position, item)}
-            for pk, (letter, position, item) in zip(ids, parsed_items)
+            for pk, (letter, position, item) in zip(ids, parsed_items, strict=True)
         ),
     )
 
@@ -206,7 +207,7 @@ class NewLetter:
     parsed: ParsedLetter
     sha256: str
     source_name: str
-    kind: str
+    kind: LetterKind
     raw_text: str
     original_path: str | None
 
@@ -227,12 +228,12 @@ def letters_create(
     those, in the same order, so two writers never wait for each other in a cycle.
     """
     rows = [_letter_row(spec, run) for spec in new]
-    combinations_create([(row, spec.parsed) for row, spec in zip(rows, new)])
+    combinations_create([(row, spec.parsed) for row, spec in zip(rows, new, strict=True)])
     with transaction.atomic():
-        for row, pk in zip(rows, allocate_ids(Letter, len(rows))):
+        for row, pk in zip(rows, allocate_ids(Letter, len(rows)), strict=True):
             row.pk = pk
         copy_instances(Letter, rows)
-        items_create([(row, spec.parsed) for row, spec in zip(rows, new)])
+        items_create([(row, spec.parsed) for row, spec in zip(rows, new, strict=True)])
         if on_stored is not None:
             on_stored(len(rows))
     return {row.sha256: row.pk for row in rows}
@@ -249,13 +250,14 @@ def letter_create(
     with transaction.atomic():
         Letter.objects.bulk_create([row], ignore_conflicts=True)
         # ON CONFLICT DO NOTHING returns no id; the row is ours if it carries this run.
-        row.pk = (
+        pk = (
             Letter.objects.filter(sha256=spec.sha256, ingest_run=run)
             .values_list("id", flat=True)
             .first()
         )
-        if row.pk is None:
+        if pk is None:
             return None
+        row.pk = pk
         items_create([(row, spec.parsed)])
         if on_stored is not None:
             on_stored(1)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from enum import StrEnum
 
 from django.db import DataError, transaction
 from django.db.models import QuerySet
@@ -23,9 +24,14 @@ from ..models import Letter
 from ..parsing import ParseError, parse_letter
 from .letters import letter_fields, letter_replace_parse
 
-CHANGED = "changed"
-UNCHANGED = "unchanged"
-FAILED = "failed"
+
+class ReparseStatus(StrEnum):
+    """What a re-parse did to one letter; the values are ReparseSummary's counters."""
+
+    CHANGED = "changed"
+    UNCHANGED = "unchanged"
+    FAILED = "failed"
+
 
 # Letter ids fetched per query: the selection is walked by id, never loaded whole.
 CHUNK_SIZE = 500
@@ -34,17 +40,17 @@ CHUNK_SIZE = 500
 @dataclass(frozen=True)
 class ReparseResult:
     letter_id: int
-    status: str  # CHANGED | UNCHANGED | FAILED
+    status: ReparseStatus
     fields: tuple[str, ...] = ()  # letter columns whose value changed
     items_before: int = 0
     items_after: int = 0
     items_changed: tuple[int, ...] = ()  # positions of items that differ, appeared or went
-    reason: str | None = None  # why the letter failed
+    reason: str = ""  # why the letter failed
 
     def describe(self) -> str:
-        if self.status == FAILED:
+        if self.status is ReparseStatus.FAILED:
             return f"letter {self.letter_id}: left unchanged, it no longer parses: {self.reason}"
-        if self.status == UNCHANGED:
+        if self.status is ReparseStatus.UNCHANGED:
             return f"letter {self.letter_id}: unchanged"
         parts = []
         if self.fields:
@@ -107,7 +113,7 @@ def letter_reparse(letter_id: int, *, dry_run: bool = False) -> ReparseResult | 
         try:
             parsed = parse_letter(letter.raw_text)
         except ParseError as exc:
-            return ReparseResult(letter_id, FAILED, reason=str(exc))
+            return ReparseResult(letter_id, ReparseStatus.FAILED, reason=str(exc))
         new_fields = letter_fields(parsed)
         old_fields = {name: getattr(letter, name) for name in new_fields}
         items_before = _item_signatures(letter)
@@ -116,7 +122,7 @@ def letter_reparse(letter_id: int, *, dry_run: bool = False) -> ReparseResult | 
         except DataError as exc:
             # A parsed value the schema cannot hold: letter_replace_parse's own transaction
             # has rolled the letter back, and the run goes on.
-            return ReparseResult(letter_id, FAILED, reason=f"cannot be stored: {exc}")
+            return ReparseResult(letter_id, ReparseStatus.FAILED, reason=f"cannot be stored: {exc}")
         items_after = _item_signatures(letter)
         if dry_run:
             transaction.set_rollback(True)
@@ -124,7 +130,7 @@ def letter_reparse(letter_id: int, *, dry_run: bool = False) -> ReparseResult | 
     items_changed = _changed_positions(items_before, items_after)
     return ReparseResult(
         letter_id,
-        CHANGED if fields or items_changed else UNCHANGED,
+        ReparseStatus.CHANGED if fields or items_changed else ReparseStatus.UNCHANGED,
         fields=fields,
         items_before=len(items_before),
         items_after=len(items_after),

@@ -183,6 +183,7 @@ def _load(upload: Upload) -> None:
             keep_originals=True,
             on_outcome=_recorder(waiting),
         )
+        assert summary.run is not None, "not a dry run: ingest_files recorded the run"
         _record_refusals(summary.run, upload)
     except Exception as exc:
         _stop(upload, f"loading stopped on an error: {exc}")

@@ -18,6 +18,7 @@ import stat
 import zipfile
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
@@ -27,8 +28,11 @@ from ..control_characters import without_control_characters
 from ..extraction import ExtractionError, check_letter_content, sniff_kind, too_large
 from ..models import Upload, UploadFile
 from ..preparation import FileInput
-from .ingest import FAILED, FileOutcome
+from .ingest import FileOutcome, FileStatus
 from .upload_jobs import queue_upload, remove_staging, staged_path
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 # Enough of a file's start for `sniff_kind` to tell a ZIP by its signature.
 SNIFF_BYTES = 4096
@@ -41,14 +45,14 @@ _ABSOLUTE = re.compile(r"^([/\\]|[A-Za-z]:)")
 _SEPARATORS = re.compile(r"[/\\]")
 
 
-def upload_accept(*, files: Sequence[UploadedFile], user) -> Upload:
+def upload_accept(*, files: Sequence[UploadedFile], user: User) -> Upload:
     """Record the upload with every file, stage those that may be letters, and queue its job.
 
     Each file or ZIP entry becomes an `UploadFile` in upload order, a refused one with its
     reason. The upload, its files and its job are committed together; if that fails, the
     staged files are removed.
     """
-    upload = Upload(user=user, sources="\n".join(file.name for file in files))
+    upload = Upload(user=user, sources="\n".join(_name_and_size(file)[0] for file in files))
     try:
         with transaction.atomic():
             upload.save()
@@ -77,6 +81,7 @@ def _staged(upload: Upload, files: Iterable[UploadedFile]) -> Iterator[UploadFil
             continue
         path = staged_path(upload.pk, position)
         path.parent.mkdir(parents=True, exist_ok=True)
+        assert item.data is not None, "a file the request read"
         path.write_bytes(item.data)
         yield UploadFile(upload=upload, position=position, name=item.name, staged=True)
 
@@ -112,12 +117,20 @@ def _is_zip(upload: UploadedFile) -> bool:
     return sniff_kind(head) == "zip"
 
 
+def _name_and_size(upload: UploadedFile) -> tuple[str, int]:
+    """Django gives every file of a request its name and size; one without is not from one."""
+    if upload.name is None or upload.size is None:
+        raise ValueError(f"{upload!r} has no name or no size: not a file from a request")
+    return upload.name, upload.size
+
+
 def _plain_file(upload: UploadedFile) -> FileInput | FileOutcome:
     """A file too large is refused by its size, unread; the others are read and judged."""
+    name, size = _name_and_size(upload)
     limit = settings.IMR_MAX_FILE_BYTES
-    if upload.size > limit:
-        return _refused(upload.name, too_large(upload.size, limit))
-    return _letter_or_refused(upload.name, upload.read())
+    if size > limit:
+        return _refused(name, too_large(size, limit))
+    return _letter_or_refused(name, upload.read())
 
 
 def _letter_or_refused(name: str, data: bytes) -> FileInput | FileOutcome:
@@ -130,7 +143,7 @@ def _letter_or_refused(name: str, data: bytes) -> FileInput | FileOutcome:
 
 
 def _refused(name: str, reason: str) -> FileOutcome:
-    return FileOutcome(name, FAILED, reason=reason)
+    return FileOutcome(name, FileStatus.FAILED, reason=reason)
 
 
 def _megabytes(size: int) -> str:
@@ -138,19 +151,19 @@ def _megabytes(size: int) -> str:
 
 
 def _expand_zip(upload: UploadedFile, budget: _ZipBudget) -> Iterator[FileInput | FileOutcome]:
+    zip_name, size = _name_and_size(upload)
     limit = settings.IMR_ZIP_MAX_TOTAL_BYTES
     # A ZIP's directory is read whole when it is opened; bounding the archive bounds that too.
-    if upload.size > limit:
+    if size > limit:
         yield _refused(
-            upload.name,
-            f"ZIP file is {_megabytes(upload.size)}, "
-            f"over the {_megabytes(limit)} limit for ZIP files",
+            zip_name,
+            f"ZIP file is {_megabytes(size)}, over the {_megabytes(limit)} limit for ZIP files",
         )
         return
     directory = _directory_size(upload)
     if directory is not None and directory > budget.entries_left * DIRECTORY_BYTES_PER_ENTRY:
         yield _refused(
-            upload.name,
+            zip_name,
             "the ZIP lists more files than an upload's ZIP files may hold "
             f"({settings.IMR_ZIP_MAX_ENTRIES:,} in all). Nothing in it was read",
         )
@@ -158,13 +171,13 @@ def _expand_zip(upload: UploadedFile, budget: _ZipBudget) -> Iterator[FileInput 
     try:
         archive = zipfile.ZipFile(upload)
     except (zipfile.BadZipFile, EOFError, ValueError) as exc:
-        yield _refused(upload.name, f"not a readable ZIP archive ({exc})")
+        yield _refused(zip_name, f"not a readable ZIP archive ({exc})")
         return
     with archive:
         entries = [info for info in archive.infolist() if not _skipped(info)]
         if len(entries) > budget.entries_left:
             yield _refused(
-                upload.name,
+                zip_name,
                 f"the ZIP holds {len(entries):,} files; an upload's ZIP files may hold at most "
                 f"{settings.IMR_ZIP_MAX_ENTRIES:,} in all. Nothing in it was read",
             )
@@ -172,7 +185,7 @@ def _expand_zip(upload: UploadedFile, budget: _ZipBudget) -> Iterator[FileInput 
         budget.entries_left -= len(entries)
         for info in entries:
             # Entry names are the archive maker's; Django already cleaned the upload's own name.
-            name = f"{upload.name}/{without_control_characters(info.filename)}"
+            name = f"{zip_name}/{without_control_characters(info.filename)}"
             yield _zip_entry(archive, info, name, budget)
 
 
@@ -183,8 +196,9 @@ def _directory_size(upload: UploadedFile) -> int | None:
     function ZipFile itself starts with. A false size does not help an attacker: ZipFile reads
     exactly that many bytes of directory.
     """
-    end_record = zipfile._EndRecData(upload)
-    return None if end_record is None else end_record[zipfile._ECD_SIZE]
+    # Private names, which typeshed does not declare.
+    end_record = zipfile._EndRecData(upload)  # type: ignore[attr-defined]
+    return None if end_record is None else end_record[zipfile._ECD_SIZE]  # type: ignore[attr-defined]
 
 
 def _skipped(info: zipfile.ZipInfo) -> bool:

@@ -7,6 +7,8 @@ from datetime import datetime
 from urllib.parse import urlencode
 
 from django import template
+from django.http import QueryDict
+from django.template import Context
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -78,7 +80,7 @@ def local_time(value: datetime) -> SafeString:
 
 
 @register.simple_tag(takes_context=True)
-def query_with(context, name: str, value) -> str:
+def query_with(context: Context, name: str, value: object) -> str:
     """The current query string with one parameter set, back to page 1 unless it is the page."""
     params = context["request"].GET.copy()
     params.pop("page", None)
@@ -87,14 +89,14 @@ def query_with(context, name: str, value) -> str:
 
 
 @register.simple_tag(takes_context=True)
-def query_without(context, *names: str) -> str:
+def query_without(context: Context, *names: str) -> str:
     params = context["request"].GET.copy()
     for name in ("page", *names):
         params.pop(name, None)
     return _query_string(params)
 
 
-def _query_string(params) -> str:
+def _query_string(params: QueryDict) -> str:
     """Only parameters with a value: a submitted form's empty fields do not clutter links."""
     return "?" + urlencode([(k, v) for k, values in params.lists() for v in values if v != ""])
 

@@ -10,6 +10,7 @@ from itertools import chain, islice
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.urls import reverse
 
 from ..search import ItemFilter, item_filterset
@@ -19,7 +20,7 @@ from ..selectors.export import EXPORT_COLUMNS, item_export_csv, item_export_rows
 ROWS_PER_CHUNK = 100
 
 
-def export_csv(request: HttpRequest) -> HttpResponse:
+def export_csv(request: HttpRequest) -> HttpResponseBase:
     filterset = item_filterset(request.GET)
     if not filterset.is_valid():
         return _invalid(filterset)
@@ -30,7 +31,7 @@ def export_csv(request: HttpRequest) -> HttpResponse:
     return _attachment(content, "text/csv; charset=utf-8", "csv")
 
 
-def export_json(request: HttpRequest) -> HttpResponse:
+def export_json(request: HttpRequest) -> HttpResponseBase:
     filterset = item_filterset(request.GET)
     if not filterset.is_valid():
         return _invalid(filterset)
@@ -43,7 +44,7 @@ def _invalid(filterset: ItemFilter) -> HttpResponse:
     return HttpResponseBadRequest(f"Invalid search parameters: {errors}", content_type="text/plain")
 
 
-def _attachment(content: Iterable, content_type: str, extension: str) -> HttpResponse:
+def _attachment(content: Iterable, content_type: str, extension: str) -> StreamingHttpResponse:
     response = StreamingHttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="imr-decisions.{extension}"'
     return response

@@ -5,12 +5,14 @@ that the letter page links to."""
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from django import forms
 from django.conf import settings
 from django.core.exceptions import TooManyFilesSent
 from django.db.models import Count
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
@@ -33,7 +35,7 @@ class MultipleFileField(forms.FileField):
 
     widget = MultipleFileInput
 
-    def clean(self, data, initial=None) -> list:
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
         clean_one = super().clean
         files = list(data) if isinstance(data, (list, tuple)) else [data]
         # No file at all is cleaned as one missing file, so that `required` still applies.
@@ -43,7 +45,9 @@ class MultipleFileField(forms.FileField):
 class UploadForm(forms.Form):
     # Empty files are allowed through so the report names each one, instead of the whole
     # upload being refused for one of them.
-    files = MultipleFileField(
+    # The POST parameter is "files". Django's form metaclass moves declared fields off the
+    # class, so this never shadows BaseForm.files (the request's files), as the stubs assume.
+    files = MultipleFileField(  # type: ignore[assignment]
         allow_empty_file=True,
         widget=MultipleFileInput(attrs={"accept": ACCEPT}),
         label="Letters",
@@ -79,14 +83,18 @@ def _upload(request: HttpRequest) -> HttpResponse:
     form = UploadForm(request.POST, request.FILES)
     if not form.is_valid():
         return _form_page(request, form, status=400)
-    accepted = upload_accept(files=form.cleaned_data["files"], user=request.user)
+    user = request.user
+    assert user.is_authenticated, "ingest_permission_required lets only users in"
+    accepted = upload_accept(files=form.cleaned_data["files"], user=user)
     return redirect(accepted)
 
 
 def _form_page(
     request: HttpRequest, form: UploadForm, *, status: int = 200, refusal: str | None = None
 ) -> HttpResponse:
-    unfinished = Upload.objects.filter(user=request.user, state__in=Upload.UNFINISHED)
+    user = request.user
+    assert user.is_authenticated, "ingest_permission_required lets only users in"
+    unfinished = Upload.objects.filter(user=user, state__in=Upload.UNFINISHED)
     context = {
         "form": form,
         "refusal": refusal,
@@ -144,11 +152,12 @@ def _progress(upload: Upload) -> dict:
     }
 
 
-CONTENT_TYPES = {Letter.Kind.PDF: "application/pdf", Letter.Kind.TEXT: "text/plain"}
-SUFFIXES = {Letter.Kind.PDF: ".pdf", Letter.Kind.TEXT: ".txt"}
+# Looked up by the stored kind, a string (a Letter.Kind is one).
+CONTENT_TYPES: dict[str, str] = {Letter.Kind.PDF: "application/pdf", Letter.Kind.TEXT: "text/plain"}
+SUFFIXES: dict[str, str] = {Letter.Kind.PDF: ".pdf", Letter.Kind.TEXT: ".txt"}
 
 
-def letter_original(request: HttpRequest, pk: int) -> HttpResponse:
+def letter_original(request: HttpRequest, pk: int) -> HttpResponseBase:
     """The letter's original file, always as a download, never rendered by the browser.
 
     Letters loaded from text by the `ingest` command keep no separate file: their raw_text is
@@ -158,6 +167,7 @@ def letter_original(request: HttpRequest, pk: int) -> HttpResponse:
         Letter.objects.only("id", "source_name", "original_kind", "original_file"), pk=pk
     )
     filename = download_name(letter)
+    response: HttpResponseBase
     if letter.original_file:
         response = FileResponse(
             letter.original_file.open("rb"),

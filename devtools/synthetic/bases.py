@@ -95,7 +95,8 @@ def basis(
     family: str | None,
     actor: str,
 ) -> tuple[Basis, str]:
-    """A guideline paragraph (without its label) and the rationale lead-in its first citation suggests."""
+    """A guideline paragraph (without its label) and the rationale lead-in its first citation
+    suggests."""
     who = "Claims Administrator" if actor == "ca" else "Expert Reviewer"
     if family is None:
         return Basis(
@@ -109,16 +110,18 @@ def basis(
         found, lead = _non_mtus_citation(rng, family, category, variant, slots, notice)
         citations = [found]
     if notice:
+        possessive = "its" if actor == "ca" else "his/her"
+        based = f"The {who} based {possessive} decision on the {citations[0]['text']}"
         if family == "MTUS":
-            text = f"The {who} based {'its' if actor == 'ca' else 'his/her'} decision on the {citations[0]['text']}"
-            text += ", which is part of MTUS." if actor == "ca" else "."
+            text = based + (", which is part of MTUS." if actor == "ca" else ".")
         else:
             opening = (
                 ""
                 if actor == "ca"
-                else "The Expert Reviewer found that the MTUS does not address the issue at dispute. "
+                else "The Expert Reviewer found that the MTUS does not address the issue "
+                "at dispute. "
             )
-            text = f"{opening}The {who} based {'its' if actor == 'ca' else 'his/her'} decision on the {citations[0]['text']}, which is not part of MTUS."
+            text = f"{opening}{based}, which is not part of MTUS."
         return Basis(text, citations), lead
     text = "Decision based on " + _join_citations(citations, rng)
     if family != "MTUS" and rng.random() < NOT_MTUS_PREFIX_RATE:
@@ -209,13 +212,16 @@ def _non_mtus_citation(
         text = f"{prefix}{ODG_NAME}, {chapter}, {topic}"
         return citation("ODG", chapter, topic, (), text), rng.choice(LEAD_INS["ODG"])
     if family == "ACOEM":
-        chapter, pages = rng.choice(variant.acoem)
-        document = acoem_chapter(chapter)
+        number, pages = rng.choice(variant.acoem)
+        document = acoem_chapter(number)
         page_word = "pages" if "-" in pages else "page"
-        text = f"{prefix}{ACOEM_NON_MTUS}, Chapter {chapter} {ACOEM_CHAPTERS[chapter]}, {page_word} {pages}"
+        text = (
+            f"{prefix}{ACOEM_NON_MTUS}, Chapter {number} {ACOEM_CHAPTERS[number]}, "
+            f"{page_word} {pages}"
+        )
         lead = (
             rng.choice(LEAD_INS["ACOEM"])
-            .replace("{chapter}", str(chapter))
+            .replace("{chapter}", str(number))
             .replace("{page}", pages.split("-")[0])
         )
         return citation("ACOEM", document, None, page_list(pages), text), lead

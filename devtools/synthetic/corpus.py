@@ -12,6 +12,7 @@ import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from .letter import draw_letter
 
@@ -59,8 +60,18 @@ def _write_file(folder: int, name: str, text: str) -> int:
     return len(data)
 
 
-def _write_shard(task: tuple[Path, int, int, int, bool]) -> tuple[int, int, int, int, float]:
-    """Write letters start..stop-1, all in one shard folder; return the counts and CPU seconds."""
+class _Shard(NamedTuple):
+    """What one _write_shard call wrote, and the CPU time it took."""
+
+    letters: int
+    items: int
+    overturned: int
+    bytes_written: int
+    cpu_seconds: float
+
+
+def _write_shard(task: tuple[Path, int, int, int, bool]) -> _Shard:
+    """Write letters start..stop-1, all in one shard folder."""
     out_dir, seed, start, stop, with_truth = task
     cpu = time.process_time()
     items = overturned = written = 0
@@ -80,7 +91,7 @@ def _write_shard(task: tuple[Path, int, int, int, bool]) -> tuple[int, int, int,
             overturned += sum(item.outcome == "overturned" for item in letter.items)
     finally:
         os.close(folder)
-    return stop - start, items, overturned, written, time.process_time() - cpu
+    return _Shard(stop - start, items, overturned, written, time.process_time() - cpu)
 
 
 def write_corpus(
@@ -98,18 +109,18 @@ def write_corpus(
         (out_dir, seed, start, min(start + chunk, letters), with_truth)
         for start in range(0, letters, chunk)
     ]
-    totals = [0, 0, 0, 0, 0.0]
     if workers <= 1 or len(tasks) <= 1:
-        results = map(_write_shard, tasks)
-        for result in results:
-            totals = [a + b for a, b in zip(totals, result)]
+        shards = [_write_shard(task) for task in tasks]
     else:
         with multiprocessing.get_context("fork" if os.name == "posix" else "spawn").Pool(
             workers
         ) as pool:
-            for result in pool.imap_unordered(_write_shard, tasks):
-                totals = [a + b for a, b in zip(totals, result)]
-    letters_written, items, overturned, written, cpu_seconds = totals
+            shards = list(pool.imap_unordered(_write_shard, tasks))
     return CorpusStats(
-        letters_written, items, overturned, written, time.perf_counter() - started, cpu_seconds
+        letters=sum(shard.letters for shard in shards),
+        items=sum(shard.items for shard in shards),
+        overturned=sum(shard.overturned for shard in shards),
+        bytes_written=sum(shard.bytes_written for shard in shards),
+        seconds=time.perf_counter() - started,
+        cpu_seconds=sum(shard.cpu_seconds for shard in shards),
     )

@@ -51,7 +51,10 @@ def _credentials(letter: Letter, page: Page, opening: str, closing: str, role: s
     sub = ""
     if subspecialty:
         sub = (", " if letter.rng.random() < 0.8 else " ") + f"has a subspecialty in {subspecialty}"
-    sentence = f"The {role} is Board Certified in {name}{sub} and is licensed to practice in {join_words(list(states))}."
+    sentence = (
+        f"The {role} is Board Certified in {name}{sub} "
+        f"and is licensed to practice in {join_words(list(states))}."
+    )
     page.paragraph(" ".join(part for part in (opening, sentence, closing) if part), repeated=True)
 
 

@@ -85,7 +85,8 @@ class Timeline:
 
 
 def timeline(rng: random.Random, layout: str) -> Timeline:
-    """Dates in the order the process produces them: injury < UR denial < application < assignment < decision."""
+    """Dates in the order the process produces them: injury < UR denial < application <
+    assignment < decision."""
     last = LAST_NOTICE if layout == "notice-2013" else LAST_DECISION
     decision = FIRST_DECISION + timedelta(days=rng.randrange((last - FIRST_DECISION).days + 1))
     assigned = decision - timedelta(days=rng.randint(4, 30))
@@ -132,7 +133,8 @@ class Letter:
         self.documents: list[str] | None = None
 
     def text(self) -> str:
-        """The letter as extracted text. Draws the remaining facts, so call it once, before expected()."""
+        """The letter as extracted text. Draws the remaining facts, so call it once, before
+        expected()."""
         self.summary, self.patient = case_summary(self)
         if self.layout != "standard":
             self.patient["date_of_injury"] = self.times.injury.isoformat()
@@ -235,7 +237,9 @@ class Letter:
                 # A request for another body part: the letter now concerns two regions.
                 region = rng.choice([r for v in category.variants for r in (v.regions or ())])
                 self.regions.append(region)
-                return category, weighted(rng, _fitting_variants(category, region)), region
+                fitting = _fitting_variants(category, region)
+                assert fitting is not None, "the region is one of the category's variants'"
+                return category, weighted(rng, fitting), region
 
     def _primary(self) -> Item:
         category, variant, region = self._pick_variant()
@@ -272,7 +276,8 @@ class Letter:
         if "levels" in slots and "level1" not in slots:
             slots["level1"] = LEVEL_SEPARATOR.split(slots["levels"])[0]
         treatment = (
-            f"1 prescription of {core} between {slots['d_dos']} and {numeric_date(self.times.ur_denial + timedelta(days=45))}"
+            f"1 prescription of {core} between {slots['d_dos']} "
+            f"and {numeric_date(self.times.ur_denial + timedelta(days=45))}"
             if wrapped
             else core
         )
@@ -320,7 +325,8 @@ class Letter:
 def _fitting_variants(
     category: Category, region: str
 ) -> tuple[tuple[Variant, ...], list[float]] | None:
-    """The category's requests that can concern this body region, weighted; None if there are none."""
+    """The category's requests that can concern this body region, weighted; None if there are
+    none."""
     fitting = tuple(
         (v, v.weight) for v in category.variants if v.regions is None or region in v.regions
     )

@@ -9,7 +9,14 @@ from __future__ import annotations
 
 import random
 from bisect import bisect
+from collections.abc import Sequence
 from itertools import accumulate
+from typing import TYPE_CHECKING, TypeVar
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsLenAndGetItem
+
+T = TypeVar("T")
 
 
 class Random(random.Random):
@@ -17,13 +24,14 @@ class Random(random.Random):
     go through _randbelow and cost a third of the generation time. Still seeded by an int,
     so still reproducible everywhere."""
 
-    def choice(self, seq):  # type: ignore[override]
+    def choice(self, seq: SupportsLenAndGetItem[T]) -> T:
         return seq[int(self.random() * len(seq))]
 
     def randint(self, a: int, b: int) -> int:
         return a + int(self.random() * (b - a + 1))
 
-    def sample(self, population, k):  # type: ignore[override]
+    # No `counts`: the generator never samples with repeats.
+    def sample(self, population: Sequence[T], k: int) -> list[T]:  # type: ignore[override]
         pool = list(population)
         n = len(pool)
         for i in range(k):
@@ -32,12 +40,12 @@ class Random(random.Random):
         return pool[:k]
 
 
-def cumulative(pairs: tuple[tuple[object, float], ...]) -> tuple[tuple[object, ...], list[float]]:
+def cumulative(pairs: tuple[tuple[T, float], ...]) -> tuple[tuple[T, ...], list[float]]:
     """(value, weight) pairs as a table for weighted(): the values and their running weights."""
     return tuple(value for value, _ in pairs), list(accumulate(weight for _, weight in pairs))
 
 
-def weighted(rng: random.Random, table: tuple[tuple[object, ...], list[float]]) -> object:
+def weighted(rng: random.Random, table: tuple[tuple[T, ...], list[float]]) -> T:
     """One value of a cumulative() table, each as likely as its weight."""
     values, totals = table
     return values[bisect(totals, rng.random() * totals[-1])]

@@ -9,6 +9,7 @@ phrase bank grows a placeholder elsewhere.
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from datetime import date
 from functools import partial
 
@@ -16,7 +17,7 @@ from .vocabulary import FREQUENCIES, SLOT_VALUES
 from .wording import long_date, numeric_date
 
 # Narrative date slots: key -> (which date, how it is written).
-DATE_SLOTS = {
+DATE_SLOTS: dict[str, tuple[str, Callable[[date], str]]] = {
     "d_note": ("note", long_date),
     "d_note_nocomma": ("note", partial(long_date, comma=False)),
     "d_note_num": ("note", numeric_date),

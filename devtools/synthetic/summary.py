@@ -56,11 +56,8 @@ def case_summary(letter: Letter) -> tuple[list[str], dict]:
     for name, pool in SUMMARY_SECTIONS:
         if name == "mechanism" and (patient["date_of_injury"] is None or rng.random() < 0.5):
             continue
-        if (
-            (name in ("work", "appeal", "medications")
-            and rng.random() < 0.35)
-            or (name == "second_region"
-            and not second)
+        if (name in ("work", "appeal", "medications") and rng.random() < 0.35) or (
+            name == "second_region" and not second
         ):
             continue
         if name == "request":

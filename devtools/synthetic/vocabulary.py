@@ -18,13 +18,14 @@ from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 
 from .sampling import cumulative
 
 DATA = Path(__file__).resolve().parent / "data"
 
 
-def _frozen(value):
+def _frozen(value: Any) -> Any:
     if isinstance(value, list):
         return tuple(_frozen(v) for v in value)
     if isinstance(value, dict):

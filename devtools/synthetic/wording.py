@@ -143,5 +143,5 @@ def notice_treatment(heading: str, pharmaceutical: bool) -> str:
         return heading
     words = heading.split(" ", 1)
     first = words[0] if words[0][:2].isupper() else words[0].lower()
-    phrase = " ".join([first] + words[1:])
+    phrase = " ".join([first, *words[1:]])
     return with_article(phrase) if not phrase[:1].isupper() or phrase[:2].isupper() else phrase

@@ -1,12 +1,14 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.backends.postgresql import base
 
 from .server import ensure_database, ensure_server
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
-    def get_connection_params(self):
+    def get_connection_params(self) -> dict[str, Any]:
         endpoint = ensure_server(self.settings_dict["PGDATA"])
         params = super().get_connection_params()
         params["host"] = endpoint.socket_dir

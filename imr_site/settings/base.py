@@ -141,10 +141,11 @@ if IMR_FILE_SECONDS < 1:
     raise ImproperlyConfigured(f"IMR_FILE_SECONDS must be at least 1, got {IMR_FILE_SECONDS}")
 
 # How long one database statement of a search may run. A search whose counts take longer
-# shows its results without them (and says so) rather than hold a worker (decisions/search/budget.py).
+# shows its results without them (and says so) rather than hold a worker
+# (decisions/search/budget.py).
 IMR_SEARCH_STATEMENT_MS = env_int("IMR_SEARCH_STATEMENT_MS", 2000)
 
-# --- Access and uploads (the admin pages: decisions/middleware.py, decisions/services/uploads.py) ---
+# --- Access and uploads (decisions/middleware.py, decisions/services/uploads.py) ---
 # Browsing is public (the letters are public, redacted records) unless this is on.
 IMR_LOGIN_REQUIRED = env_bool("IMR_LOGIN_REQUIRED", False)
 # Files in one upload. Django enforces it while reading the request (DATA_UPLOAD_MAX_NUMBER_FILES),

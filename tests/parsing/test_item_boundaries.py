@@ -81,14 +81,14 @@ def damaged(text: str) -> dict[str, str]:
         ),
         ("Physical therapy 2x6: lumbar spine:\nOverturned", "Physical therapy 2x6: lumbar spine"),
         (
-            "Cervical spine: bilateral C4-5, C5-6 transforaminal epidural steroid injections under\n"
-            "fluoroscopic guidance: Overturned",
+            "Cervical spine: bilateral C4-5, C5-6 transforaminal epidural steroid injections"
+            " under\nfluoroscopic guidance: Overturned",
             "Cervical spine: bilateral C4-5, C5-6 transforaminal epidural steroid injections under"
             " fluoroscopic guidance",
         ),
         (
-            "Retrospective request for one follow-up visit with the pain management specialist, Dr.\n"
-            "Smith: Overturned",
+            "Retrospective request for one follow-up visit with the pain management specialist,"
+            " Dr.\nSmith: Overturned",
             "Retrospective request for one follow-up visit with the pain management specialist,"
             " Dr. Smith",
         ),
@@ -119,7 +119,7 @@ def test_rationale_ending_without_a_full_stop_on_a_short_line_keeps_it():
 def test_paragraph_per_line_rationale_ending_without_a_full_stop_keeps_it():
     """Text that keeps each paragraph on one line has no wrapped headings to join."""
     last = f"{RATIONALE_PARAGRAPHS[1][:-1]} and therefore the request is not medically necessary"
-    first = item(rationale=None) + [*RATIONALE_PARAGRAPHS[:2], last]
+    first = [*item(rationale=None), *RATIONALE_PARAGRAPHS[:2], last]
     paragraphs = standard(items=[first, item("MRI: Upheld")])
     first, second = parse_letter("\n".join(paragraphs)).items
     assert first.rationale.endswith("the request is not medically necessary")
@@ -130,7 +130,8 @@ def test_paragraph_per_line_rationale_ending_without_a_full_stop_keeps_it():
     "last",
     [
         # A whole line, which a sentence ends inside, or which states the verdict.
-        "Earlier blocks gave little relief. Therefore, the request for repeat cervical injections fails",
+        "Earlier blocks gave little relief. Therefore, the request for repeat cervical injections"
+        " fails",
         "Guidelines do not support repeat injections, so the request is not medically necessary",
         # A line going on from the one above (whose verdict ends it, without a stop).
         "Guidelines do not support repeat injections, so the request is not medically necessary\n"

@@ -147,7 +147,7 @@ def test_seed_000_items():
         "Epidural Steroid Injections",
         "Epidural Steroid Injection",
     ]
-    for item, topic in zip(items, topics):
+    for item, topic in zip(items, topics, strict=True):
         written = f"MTUS Chronic Pain Treatment Guidelines {topic} Page(s): 46."
         assert item.reviewer_basis.text == f"Decision based on {written}"
         assert item.reviewer_basis.citations == (mtus(topic, (46,), written),)
@@ -207,7 +207,7 @@ def test_seed_001_items():
         ("Hydrocodone-Acetaminophen", 91),
         ("Cyclobenzaprine", 41),
     ]
-    for item, claims_topic, (topic, page) in zip(items, claims, reviewer):
+    for item, claims_topic, (topic, page) in zip(items, claims, reviewer, strict=True):
         written = f"MTUS Chronic Pain Treatment Guidelines {claims_topic}."
         assert item.claims_administrator_basis.text == f"Decision based on {written}"
         assert item.claims_administrator_basis.citations == (mtus(claims_topic, (), written),)

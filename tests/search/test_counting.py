@@ -233,7 +233,7 @@ def test_every_path_gives_what_the_reference_gives(synthetic_corpus):
         facets = results.facets
         assert (facets.total, facets.overturned, facets.decided) == (total, overturned, decided)
         assert facets.values == values, params
-        assert [item.pk for item in results.items] == ids, params
+        assert [result.item.pk for result in results.items] == ids, params
         summary = summary_statement(captured)
         tables = ("facetcount", "facetcombination", "searchentry", "disputeditem")
         read = [t for t in tables if f"decisions_{t}" in summary]
@@ -253,6 +253,6 @@ def test_a_query_with_an_outcome_picks_its_page_among_the_matched_combinations(s
     not by looking up each match's combination (one index read per match at scale)."""
     with CaptureQueriesContext(connection) as captured:
         results = item_search(item_filterset({"q": "pain", "outcome": "overturned"}))
-    assert results.items and {item.outcome for item in results.items} == {"overturned"}
+    assert results.items and {r.item.outcome for r in results.items} == {"overturned"}
     summary = reads(captured)[0]
     assert plan_of(summary).count("on decisions_facetcombination ") == 1, plan_of(summary)

@@ -108,7 +108,7 @@ def test_parameters_survive_a_copied_url(client, seeds):
 
 
 @pytest.mark.parametrize(
-    "query,message",
+    ("query", "message"),
     [
         ("outcome=maybe", "Select a valid choice"),
         ("injured_from=31/12/2013", "Enter a valid date"),

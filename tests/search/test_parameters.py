@@ -34,7 +34,7 @@ SINGLE_FILTERS = [
 ]
 
 
-@pytest.mark.parametrize("params,expected", SINGLE_FILTERS)
+@pytest.mark.parametrize(("params", "expected"), SINGLE_FILTERS)
 def test_each_filter_alone(six_decisions, params, expected):
     assert set(found(params)) == names(six_decisions, *expected)
 
@@ -87,7 +87,7 @@ def test_any_typed_query_is_a_search_never_an_error(six_decisions, text):
 
 
 @pytest.mark.parametrize(
-    "params,field",
+    ("params", "field"),
     [
         ({"outcome": "maybe"}, "outcome"),
         ({"guideline": "WHO"}, "guideline"),
@@ -117,4 +117,4 @@ def test_the_filterset_has_no_results_of_its_own(django_assert_num_queries):
     filterset = item_filterset({"q": "norco"})
     assert filterset.is_valid()
     with django_assert_num_queries(0), pytest.raises(TypeError, match="item_search"):
-        filterset.qs
+        _ = filterset.qs

@@ -26,7 +26,7 @@ def w(lexeme: str) -> Word:
 
 
 @pytest.mark.parametrize(
-    "text, tree",
+    ("text", "tree"),
     [
         ("'norco'", w("norco")),
         ("'a' & 'b' | 'c'", Or((And((w("a"), w("b"))), w("c")))),
@@ -48,12 +48,12 @@ def test_parse(text, tree):
 
 @pytest.mark.parametrize("text", ["'a' &", "( 'a'", "'a' 'b'", "'unclosed", "& 'a'"])
 def test_parse_refuses_what_postgres_never_prints(text):
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="tsquery"):
         parse(text)
 
 
 @pytest.mark.parametrize(
-    "text, expected",
+    ("text", "expected"),
     [
         # Phrases of two or three words: one n-gram each, exact.
         ("'function' <-> 'restor' <-> 'program'", Rewrite(("function restor program",), "")),

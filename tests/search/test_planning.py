@@ -34,7 +34,7 @@ def test_newest_first_without_a_query_with_undated_decisions_last(six_decisions)
 
 
 @pytest.mark.parametrize(
-    "params,indexes",  # per statement, the indexes of which it must use one
+    ("params", "indexes"),  # per statement, the indexes of which it must use one
     [
         # The list as it opens: counts by key, the page along the date index.
         ({}, [["facetcount_uniq"], ["entry_newest_idx"]]),
@@ -64,6 +64,6 @@ def test_the_hot_statements_use_their_indexes(synthetic_corpus, params, indexes)
     assert results.items
     statements = reads(captured)
     assert len(statements) == len(indexes)  # [the query's parse,] the summary, the page's rows
-    for statement, names in zip(statements, indexes):
+    for statement, names in zip(statements, indexes, strict=True):
         plan = plan_of(statement)
         assert any(name in plan for name in names) if names else "Scan" not in plan, plan

@@ -12,10 +12,10 @@ pytestmark = pytest.mark.django_db
 
 def test_similar_decisions_share_treatment_wording_or_a_cited_page(six_decisions):
     detail = letter_detail(pk=six_decisions["norco"].letter_id)
-    norco = next(i for i in detail.items if i.pk == six_decisions["norco"].pk)
+    norco = next(i for i in detail.items if i.item.pk == six_decisions["norco"].pk)
     assert [o["treatment"] for o in norco.similar_treatment] == ["NORCO 10/325 mg #120"]
     assert [o["treatment"] for o in norco.similar_citation] == ["NORCO 10/325 mg #120"]
-    flexeril = next(i for i in detail.items if i.pk == six_decisions["flexeril"].pk)
+    flexeril = next(i for i in detail.items if i.item.pk == six_decisions["flexeril"].pk)
     assert flexeril.similar_treatment == [] and flexeril.similar_citation == []
     # Another item of the same letter is not a "similar decision", however alike.
     esi = six_decisions["esi"]

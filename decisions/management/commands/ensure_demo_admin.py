@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import os
 import secrets
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 DEFAULT_USERNAME = "admin"
 
@@ -20,14 +21,14 @@ DEFAULT_USERNAME = "admin"
 class Command(BaseCommand):
     help = "Create a demo superuser (DEBUG only) unless one exists, and print its password."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--username",
             default=os.environ.get("IMR_ADMIN_USERNAME", DEFAULT_USERNAME),
             help="Username (default: IMR_ADMIN_USERNAME, else 'admin').",
         )
 
-    def handle(self, *args, username: str, **options):
+    def handle(self, *args: Any, username: str, **options: Any) -> None:
         if not settings.DEBUG:
             raise CommandError("refusing to create a demo admin with DEBUG off")
         User = get_user_model()

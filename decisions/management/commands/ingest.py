@@ -20,22 +20,16 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from itertools import chain, islice
 from pathlib import Path
+from typing import Any, TextIO
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import InterfaceError, OperationalError, reset_queries
 
 from decisions.extraction import ExtractionError, sha256_hex
 from decisions.models import IngestRun, Letter
 from decisions.preparation import FileInput, read_input
-from decisions.services.ingest import (
-    BATCH_SIZE,
-    CREATED,
-    FAILED,
-    FileOutcome,
-    connection_lost,
-    ingest_files,
-)
+from decisions.services.ingest import BATCH_SIZE, FileOutcome, connection_lost, ingest_files
 
 LETTER_SUFFIXES = {".txt", ".pdf"}
 CPUS = os.cpu_count() or 1
@@ -87,7 +81,7 @@ def unstored_files(paths: Iterable[str], on_skip: Callable[[str], None]) -> Iter
 class Progress:
     """A one-line progress bar on a terminal; silent otherwise (logs, CI, pipes)."""
 
-    def __init__(self, stream, total: int | None):
+    def __init__(self, stream: TextIO, total: int | None) -> None:
         self.stream = stream
         self.enabled = stream.isatty()
         self.total = total
@@ -117,7 +111,7 @@ class Progress:
 class Command(BaseCommand):
     help = "Ingest IMR letter files (.txt, .pdf) and folders of them (recursively)."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("paths", nargs="+", metavar="PATH", help="Files or folders.")
         parser.add_argument(
             "--dry-run",
@@ -152,14 +146,14 @@ class Command(BaseCommand):
 
     def handle(
         self,
-        *args,
+        *args: Any,
         paths: list[str],
         dry_run: bool,
         skip_stored: bool,
         workers: int,
         writers: int,
-        **options,
-    ):
+        **options: Any,
+    ) -> None:
         missing = [p for p in paths if not os.path.exists(p)]
         if missing:
             raise CommandError(f"no such file or folder: {', '.join(missing)}")
@@ -177,9 +171,9 @@ class Command(BaseCommand):
             # has no requests, and one writer stores every batch on this connection.
             reset_queries()
             progress.advance()
-            if outcome.status == CREATED:
+            if outcome.created:
                 stored += 1
-            if outcome.status == FAILED:
+            if outcome.failed:
                 if progress.enabled:
                     sys.stderr.write("\r")
                 self.stderr.write(f"FAILED {outcome.name}: {outcome.reason}")

@@ -8,9 +8,10 @@ JSON array, one object per file in argument order; a file that cannot be read or
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from decisions.parsing import letter_to_dict
 from decisions.preparation import FileInput, Prepared, prepare
@@ -18,12 +19,12 @@ from decisions.preparation import FileInput, Prepared, prepare
 
 class Command(BaseCommand):
     help = "Parse IMR letters (.txt or .pdf) and print one JSON array to stdout. No database."
-    requires_system_checks = []
+    requires_system_checks = ()
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("files", nargs="+", metavar="FILE", help="Letter files, .txt or .pdf.")
 
-    def handle(self, *args, files: list[str], **options):
+    def handle(self, *args: Any, files: list[str], **options: Any) -> None:
         results = []
         for name in files:
             prepared = prepare(

@@ -7,22 +7,18 @@ which are left as they were. Exit status 1 when any letter failed, like `ingest`
 
 from __future__ import annotations
 
-from django.core.management.base import BaseCommand, CommandError
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from decisions.models import Letter
-from decisions.services.reparse import (
-    CHANGED,
-    CHUNK_SIZE,
-    FAILED,
-    ReparseResult,
-    letters_reparse,
-)
+from decisions.services.reparse import CHUNK_SIZE, ReparseResult, ReparseStatus, letters_reparse
 
 
 class Command(BaseCommand):
     help = "Re-run the parser over letters' stored text and update them in place."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "letter_ids", nargs="*", type=int, metavar="LETTER_ID", help="Letters to re-parse."
         )
@@ -43,13 +39,13 @@ class Command(BaseCommand):
 
     def handle(
         self,
-        *args,
+        *args: Any,
         letter_ids: list[int],
         all_letters: bool,
         dry_run: bool,
         chunk_size: int,
-        **options,
-    ):
+        **options: Any,
+    ) -> None:
         if all_letters == bool(letter_ids):
             raise CommandError("give either --all or one or more letter ids")
         if all_letters:
@@ -62,9 +58,9 @@ class Command(BaseCommand):
         verbosity = options["verbosity"]
 
         def report(result: ReparseResult) -> None:
-            if result.status == FAILED:
+            if result.status is ReparseStatus.FAILED:
                 self.stderr.write(result.describe())
-            elif verbosity >= 2 or (verbosity >= 1 and result.status == CHANGED):
+            elif verbosity >= 2 or (verbosity >= 1 and result.status is ReparseStatus.CHANGED):
                 self.stdout.write(result.describe())
 
         summary = letters_reparse(letters, dry_run=dry_run, on_result=report, chunk_size=chunk_size)

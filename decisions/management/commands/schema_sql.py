@@ -7,6 +7,8 @@ until the database holds exactly this). Touches no database.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.management.base import BaseCommand
 
 from decisions import schema
@@ -14,7 +16,7 @@ from decisions import schema
 
 class Command(BaseCommand):
     help = "Print the SQL functions and triggers of decisions/schema.py, to freeze in a migration."
-    requires_system_checks = []
+    requires_system_checks = ()
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         self.stdout.write(schema.SQL, ending="")

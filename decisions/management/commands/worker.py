@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from typing import Any
 
 from django.db import DatabaseError, connection
 from django_tasks_db.management.commands.db_worker import Command as DatabaseWorkerCommand
@@ -29,7 +30,7 @@ class Command(DatabaseWorkerCommand):
         "worker died. Takes db_worker's options; --batch runs what is queued, then exits."
     )
 
-    def handle(self, *args, **options) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         self.recover()
         if not options["batch"]:
             threading.Thread(target=self.recover_periodically, daemon=True).start()

@@ -11,6 +11,7 @@ answer a repeat; each request still computes the exact total and every facet.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import platform
 import random
@@ -21,22 +22,23 @@ import sys
 import threading
 import time
 import urllib.request
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode
 
 import psutil
 import psycopg
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 from psycopg import sql
 
 from devtools.synthetic import write_corpus
 
 # (label, GET parameters): the analyst queries of issue #5.
-QUERIES = [
+QUERIES: list[tuple[str, dict[str, str | int]]] = [
     (
         '"epidural steroid injection", overturned',
         {"q": "epidural steroid injection", "outcome": "overturned"},
@@ -99,7 +101,7 @@ def mb(n: int) -> str:
 class Command(BaseCommand):
     help = "Build a synthetic corpus, ingest it, serve it with gunicorn, measure queries over HTTP."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--letters", type=int, default=100_000, help="Corpus size (letters).")
         parser.add_argument("--seed", type=int, default=1, help="Corpus seed.")
         parser.add_argument("--repeat", type=int, default=20, help="Requests per query.")
@@ -119,7 +121,18 @@ class Command(BaseCommand):
             "--port", type=int, default=0, help="gunicorn port (default: a free one)."
         )
 
-    def handle(self, *args, letters, seed, repeat, workers, out, reuse, port, **options):
+    def handle(
+        self,
+        *args: Any,
+        letters: int,
+        seed: int,
+        repeat: int,
+        workers: int,
+        out: str,
+        reuse: bool,
+        port: int,
+        **options: Any,
+    ) -> None:
         out_dir = Path(out).resolve()
         corpus = out_dir / f"corpus-{letters}-s{seed}"
         db_name = f"imr_bench_{letters}_s{seed}"
@@ -192,7 +205,7 @@ class Command(BaseCommand):
                 return None
         try:
             with self.bench_connection(db_name) as conn:
-                return conn.execute("SELECT count(*) FROM decisions_letter").fetchone()[0]
+                return value(conn, "SELECT count(*) FROM decisions_letter")
         except psycopg.Error:
             return None
 
@@ -212,16 +225,18 @@ class Command(BaseCommand):
         with self.bench_connection(db_name) as conn:
             conn.execute("VACUUM ANALYZE")
             return {
-                "letters": f"{conn.execute('SELECT count(*) FROM decisions_letter').fetchone()[0]:,}",
-                "items": f"{conn.execute('SELECT count(*) FROM decisions_disputeditem').fetchone()[0]:,}",
-                "citations": f"{conn.execute('SELECT count(*) FROM decisions_citation').fetchone()[0]:,}",
-                "database size": conn.execute(
-                    "SELECT pg_size_pretty(pg_database_size(current_database()))"
-                ).fetchone()[0],
-                "server": conn.execute("SHOW server_version").fetchone()[0],
+                "letters": f"{value(conn, 'SELECT count(*) FROM decisions_letter'):,}",
+                "items": f"{value(conn, 'SELECT count(*) FROM decisions_disputeditem'):,}",
+                "citations": f"{value(conn, 'SELECT count(*) FROM decisions_citation'):,}",
+                "database size": value(
+                    conn, "SELECT pg_size_pretty(pg_database_size(current_database()))"
+                ),
+                "server": value(conn, "SHOW server_version"),
             }
 
-    def ensure_corpus(self, corpus: Path, letters: int, seed: int, workers: int, rows) -> None:
+    def ensure_corpus(
+        self, corpus: Path, letters: int, seed: int, workers: int, rows: list[tuple[str, str]]
+    ) -> None:
         marker = corpus / ".complete"
         if marker.exists() and marker.read_text().strip() == str(letters):
             rows.append(("corpus", f"reused {corpus}"))
@@ -242,7 +257,7 @@ class Command(BaseCommand):
             [sys.executable, "manage.py", *args], env=env, check=True, cwd=settings.BASE_DIR
         )
 
-    def ingest(self, env: dict[str, str], corpus: Path, rows) -> None:
+    def ingest(self, env: dict[str, str], corpus: Path, rows: list[tuple[str, str]]) -> None:
         """The ingest command as an admin runs it, with its default workers and writers."""
         started = time.monotonic()
         process = subprocess.Popen(
@@ -260,7 +275,10 @@ class Command(BaseCommand):
         if process.returncode != 0:
             raise CommandError(f"ingest failed ({process.returncode}):\n{stdout}\n{stderr[-3000:]}")
         summary = stdout.strip().splitlines()[-1]
-        created = int(re.search(r"created (\d+)", summary).group(1))
+        created_match = re.search(r"created (\d+)", summary)
+        if created_match is None:
+            raise CommandError(f"ingest printed no count of letters created: {summary!r}")
+        created = int(created_match.group(1))
         rows.append(
             (
                 "ingest (end to end, wall clock)",
@@ -341,10 +359,12 @@ class Command(BaseCommand):
                 thread.join()
 
     def fetch_quietly(self, url: str) -> None:
-        try:
-            urllib.request.urlopen(url, timeout=120).read()
-        except urllib.error.HTTPError:
-            pass  # a letter id the corpus lacks is still a warm-up
+        # A letter id the corpus lacks answers an HTTP error, which is still a warm-up.
+        with (
+            contextlib.suppress(urllib.error.HTTPError),
+            urllib.request.urlopen(url, timeout=120) as response,
+        ):
+            response.read()
 
     def fetch(self, url: str) -> float:
         started = time.perf_counter()
@@ -371,12 +391,14 @@ class Command(BaseCommand):
         share pages and so each other's cache)."""
         chooser = random.Random(repeat)
         with self.bench_connection(db_name) as conn:
-            low, high = conn.execute("SELECT min(id), max(id) FROM decisions_letter").fetchone()
+            low = value(conn, "SELECT min(id) FROM decisions_letter")
+            high = value(conn, "SELECT max(id) FROM decisions_letter")
             ids = [
-                conn.execute(
+                value(
+                    conn,
                     "SELECT id FROM decisions_letter WHERE id >= %s ORDER BY id LIMIT 1",
                     [chooser.randint(low, high)],
-                ).fetchone()[0]
+                )
                 for _ in range(repeat)
             ]
         return Timing("letter detail page", [self.fetch(f"{base}/letters/{pk}/") for pk in ids])
@@ -387,13 +409,11 @@ class Command(BaseCommand):
         peak = dict(baseline)
         stop = threading.Event()
 
-        def sample():
+        def sample() -> None:
             while not stop.wait(0.1):
                 for w in workers:
-                    try:
+                    with contextlib.suppress(psutil.Error):
                         peak[w.pid] = max(peak[w.pid], w.memory_info().rss)
-                    except psutil.Error:
-                        pass
 
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
@@ -413,7 +433,15 @@ class Command(BaseCommand):
 
     # -- report --------------------------------------------------------------------------------
 
-    def render(self, letters, seed, counts, rows, timings, repeat) -> str:
+    def render(
+        self,
+        letters: int,
+        seed: int,
+        counts: dict[str, str],
+        rows: list[tuple[str, str]],
+        timings: list[Timing],
+        repeat: int,
+    ) -> str:
         cpu = platform.processor() or platform.machine()
         lines = [
             f"## {letters:,} letters (seed {seed})",
@@ -426,8 +454,9 @@ class Command(BaseCommand):
             *(f"| {k} | {v} |" for k, v in counts.items()),
             *(f"| {k} | {v} |" for k, v in rows),
             "",
-            f"Queries over HTTP (gunicorn, {os.cpu_count()} workers, DEBUG off), {repeat} requests each, "
-            "each repetition a different page (or letter), exact counts and all facets on every page:",
+            f"Queries over HTTP (gunicorn, {os.cpu_count()} workers, DEBUG off), "
+            f"{repeat} requests each, each repetition a different page (or letter), "
+            "exact counts and all facets on every page:",
             "",
             "| query | p50 ms | p95 ms | max ms |",
             "|---|---:|---:|---:|",
@@ -438,6 +467,14 @@ class Command(BaseCommand):
                 f"{timing.percentile(95) * 1000:,.0f} | {max(timing.samples) * 1000:,.0f} |"
             )
         return "\n".join(lines) + "\n"
+
+
+def value(conn: psycopg.Connection, query: str, params: Sequence[object] = ()) -> Any:
+    """The one value of a query that always returns a row (a count, a SHOW)."""
+    row = conn.execute(query, params).fetchone()
+    if row is None:
+        raise CommandError(f"{query!r} returned no row")
+    return row[0]
 
 
 def count_records(blocks: Iterable[bytes], record_start: bytes) -> int:

@@ -14,8 +14,9 @@ from __future__ import annotations
 import argparse
 import os
 from pathlib import Path
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from devtools.synthetic import LETTERS_PER_SHARD, write_corpus
 
@@ -29,16 +30,17 @@ def positive_int(value: str) -> int:
 
 class Command(BaseCommand):
     help = (
-        f"Write synthetic IMR letters as OUT_DIR/<shard>/<index>.txt, {LETTERS_PER_SHARD:,} per shard "
-        "folder, reproducible from --seed. No database."
+        "Write synthetic IMR letters as OUT_DIR/<shard>/<index>.txt, "
+        f"{LETTERS_PER_SHARD:,} per shard folder, reproducible from --seed. No database."
     )
-    requires_system_checks = []
+    requires_system_checks = ()
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "out_dir",
             metavar="OUT_DIR",
-            help="Folder to write into, created if missing; letters already there with the same indexes are overwritten.",
+            help="Folder to write into, created if missing; letters already there with the same "
+            "indexes are overwritten.",
         )
         parser.add_argument(
             "--letters",
@@ -59,25 +61,26 @@ class Command(BaseCommand):
             type=positive_int,
             default=os.cpu_count() or 1,
             metavar="W",
-            help="Processes generating and writing letters (default: the number of CPUs). Does not change the output.",
+            help="Processes generating and writing letters (default: the number of CPUs). "
+            "Does not change the output.",
         )
         parser.add_argument(
             "--with-truth",
             action="store_true",
-            help="Also write <index>.json beside each letter: its expected parse in the JSON shape of "
-            "decisions/parsing/CONTRACT.md, without source and sha256.",
+            help="Also write <index>.json beside each letter: its expected parse in the JSON "
+            "shape of decisions/parsing/CONTRACT.md, without source and sha256.",
         )
 
     def handle(
         self,
-        *args,
+        *args: Any,
         out_dir: str,
         letters: int,
         seed: int,
         workers: int,
         with_truth: bool,
-        **options,
-    ):
+        **options: Any,
+    ) -> None:
         try:
             stats = write_corpus(Path(out_dir), letters, seed, workers, with_truth=with_truth)
         except OSError as error:
@@ -85,7 +88,8 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"{stats.letters:,} letters written to {out_dir} ({stats.items:,} items, "
-                f"{stats.overturned / max(stats.items, 1):.1%} overturned) in {stats.seconds:.1f} s: "
+                f"{stats.overturned / max(stats.items, 1):.1%} overturned) "
+                f"in {stats.seconds:.1f} s: "
                 f"{stats.letters_per_second:,.0f} letters/s "
                 f"({stats.letters_per_cpu_second:,.0f} per CPU-second of the workers)"
             )

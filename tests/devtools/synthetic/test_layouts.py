@@ -16,13 +16,13 @@ FIXTURES = Path(__file__).resolve().parents[3] / "fixtures" / "letters"
 
 def test_text_keeps_the_seed_format():
     """Every visual line ends with a space and is followed by an empty line, as in the seeds."""
-    for text, expected in corpus()[:300]:
+    for text, _ in corpus()[:300]:
         body = text.replace("\r\n", "\n").replace("\f", "")
         if re.search(r"\S \n\S", body):
             continue  # the single-spaced extraction
         lines = body.split("\n")
         content = [line for line in lines if line]
-        assert all(line.endswith(" ") or line.endswith("-") for line in content)
+        assert all(line.endswith((" ", "-")) for line in content)
         assert max(len(line) for line in content) <= 101
         assert re.search(r"\S \n\n \n\n\n(\n\n)?$", body) and "\n" * 9 not in body
 
@@ -52,7 +52,8 @@ def test_seeds_read_like_the_generator_writes():
     for found in seed_paragraphs().values():
         assert any(
             p.startswith(
-                "Claims Administrator guideline: Decision based on MTUS Chronic Pain Treatment Guidelines"
+                "Claims Administrator guideline: "
+                "Decision based on MTUS Chronic Pain Treatment Guidelines"
             )
             for p in found
         )

@@ -206,7 +206,7 @@ def test_dates_are_spread_and_in_process_order():
     years = Counter()
     for _, expected in corpus():
         if expected["layout"] == "standard":
-            assert all(expected[key] is None for key in HEADER_DATES + ("case_number",))
+            assert all(expected[key] is None for key in (*HEADER_DATES, "case_number"))
             continue
         dates = [
             expected["patient"]["date_of_injury"],

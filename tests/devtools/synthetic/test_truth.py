@@ -48,7 +48,7 @@ def assert_clean(value: str) -> None:
 
 
 def test_expected_dicts_have_the_contract_shape():
-    for text, expected in corpus():
+    for _, expected in corpus():
         assert list(expected) == LETTER_KEYS
         assert expected["layout"] in ("standard", "case-header", "notice-2013")
         for key in HEADER_DATES:
@@ -148,8 +148,8 @@ def test_expected_values_are_what_the_text_says():
                     else "is medically necessary"
                 )
                 assert (
-                    f"{n}) MAXIMUS Federal Services, Inc. has determined the request for {item['treatment']} {verdict} and appropriate."
-                    in flat
+                    f"{n}) MAXIMUS Federal Services, Inc. has determined the request for "
+                    f"{item['treatment']} {verdict} and appropriate." in flat
                 )
             else:
                 assert f"{item['treatment']}: {item['outcome'].capitalize()}" in found
