@@ -54,6 +54,14 @@ _BOMS = (
 # what Windows tools write (curly quotes at 0x91-0x94, dashes at 0x96/0x97); Latin-1 decodes
 # every byte, for the few that cp1252 leaves undefined.
 _FALLBACK_ENCODINGS = ("utf-8", "cp1252", "latin-1")
+# UTF-16 without a byte-order mark (what some Windows tools save as "Unicode"): English text
+# has a NUL high byte in nearly every character, so one byte position of each pair is mostly
+# NUL and the other almost never is. Binary data has NULs at both positions, or few at either;
+# what passes still has to decode strictly, and then to read as text (`_sniff`). Tried before
+# UTF-8, which decodes NUL bytes too.
+_UTF16_SAMPLE = 4096
+_UTF16_MIN_NUL_SHARE = 0.5
+_UTF16_MAX_OTHER_NUL_SHARE = 0.05
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 # Extracted text has the odd stray control character; in binary data about one byte in nine is
 # one (counted in the first characters: enough to tell, and bounded work for a large file).
@@ -151,12 +159,27 @@ def _decode(data: bytes) -> tuple[str, str]:
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             return data.decode(encoding), encoding
-    for encoding in _FALLBACK_ENCODINGS:
+    utf16 = _utf16_without_bom(data)
+    for encoding in ((utf16,) if utf16 else ()) + _FALLBACK_ENCODINGS:
         try:
             return data.decode(encoding), encoding
         except UnicodeDecodeError:
             continue
     raise AssertionError("latin-1 decodes every byte")
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """The UTF-16 codec ("utf-16-le" or "utf-16-be") the first bytes' NULs point to, if any."""
+    sample = data[:_UTF16_SAMPLE]
+    pairs = len(sample) // 2
+    if len(data) % 2 or not pairs:
+        return None
+    even, odd = sample[0::2].count(0) / pairs, sample[1::2].count(0) / pairs
+    if odd >= _UTF16_MIN_NUL_SHARE and even <= _UTF16_MAX_OTHER_NUL_SHARE:
+        return "utf-16-le"
+    if even >= _UTF16_MIN_NUL_SHARE and odd <= _UTF16_MAX_OTHER_NUL_SHARE:
+        return "utf-16-be"
+    return None
 
 
 def _pdf_text(data: bytes) -> str:

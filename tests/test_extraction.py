@@ -153,6 +153,13 @@ def test_oversized_file_is_refused_before_anything_else():
             "utf-16",
         ),
         (b"\xfe\xff" + "Norco \u2013 #90".encode("utf-16-be"), "Norco \u2013 #90", "utf-16"),
+        # Without a byte-order mark: told by the NUL high bytes of every other position.
+        (
+            "applicant\u2019s pain \u2013 6/10\n".encode("utf-16-le"),
+            "applicant\u2019s pain \u2013 6/10\n",
+            "utf-16-le",
+        ),
+        ("Norco \u2013 #90\r\n".encode("utf-16-be"), "Norco \u2013 #90\r\n", "utf-16-be"),
         (b"line one\r\nline two\f\tpage two\n", "line one\r\nline two\f\tpage two\n", "utf-8"),
     ],
 )
@@ -163,7 +170,7 @@ def test_text_encodings(data, text, encoding):
 
 
 @pytest.mark.parametrize("name", SEED_NAMES)
-@pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-16", "cp1252"])
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "cp1252"])
 def test_seed_in_other_encodings_parses_like_the_original(name, encoding):
     original = seed_text(name)
     typographic = original.replace("'", "\u2019").replace(" - ", " \u2013 ")
@@ -187,6 +194,14 @@ def test_seed_in_other_encodings_parses_like_the_original(name, encoding):
         ),
         (codecs.BOM_UTF16_LE + b"a", "binary"),  # a byte-order mark over bytes that are no UTF-16
         ("\u00e9t\u00e9".encode("utf-16"), "text"),
+        ("\u00e9t\u00e9".encode("utf-16-le"), "text"),
+        ("Plain letter text\n".encode("utf-16-be"), "text"),
+        # NULs where UTF-16 has them, but the characters are control codes, not text.
+        (b"".join(bytes([n, 0]) for n in range(1, 32)) * 8, "binary"),
+        # NULs at both positions: UTF-32 without a byte-order mark, or binary data.
+        ("Plain letter text\n".encode("utf-32-le"), "binary"),
+        # Every other byte NUL, but an odd length: no UTF-16, so read as binary.
+        ("Plain letter text\n".encode("utf-16-le")[:-1], "binary"),
         (b"", "text"),
     ],
 )

@@ -188,6 +188,9 @@ def test_originals_are_kept_byte_for_byte(admin_client):
         ("utf-8-sig", "The applicant is a \u201crepresented\u201d employee \u2014 Ren\u00e9e"),
         ("cp1252", "The applicant is a \u2018represented\u2019 employee \u2013 Ren\u00e9e"),
         ("latin-1", "The applicant is a represented employee, Ren\u00e9e \u00a7 9792"),
+        # UTF-16 without a byte-order mark: told by where its NUL bytes fall.
+        ("utf-16-le", "The applicant is a \u2018represented\u2019 employee \u2013 Ren\u00e9e"),
+        ("utf-16-be", "The applicant is a \u201crepresented\u201d employee \u2014 Ren\u00e9e"),
     ],
 )
 def test_text_in_any_common_encoding_is_read_correctly(admin_client, encoding, marked):
@@ -201,12 +204,12 @@ def test_text_in_any_common_encoding_is_read_correctly(admin_client, encoding, m
 @pytest.mark.parametrize(
     ("data", "reason"),
     [
-        # UTF-16 without a byte-order mark: every other byte is NUL.
-        (seed_text(SEED_NAMES[0]).encode("utf-16-le"), "binary file, not a PDF or text"),
         # A UTF-8 byte-order mark in front of bytes that are not UTF-8.
         (b"\xef\xbb\xbf" + seed_bytes(0) + b"\xff\xfe\x80", "binary file, not a PDF or text"),
+        # UTF-16 without a byte-order mark but cut mid-character: not read as UTF-16 by accident.
+        (seed_text(SEED_NAMES[0]).encode("utf-16-le")[:-1], "binary file, not a PDF or text"),
     ],
-    ids=["utf16-without-bom", "broken-utf8-with-bom"],
+    ids=["broken-utf8-with-bom", "odd-length-utf16"],
 )
 def test_text_in_an_unreadable_encoding_is_refused_and_the_rest_load(admin_client, data, reason):
     response = post(admin_client, ("bad.txt", data), ("good.txt", seed_bytes(1)))
