@@ -107,6 +107,34 @@ class IngestFailure(models.Model):
         return f"{self.source_name}: {self.reason}"
 
 
+class IngestDuplicate(models.Model):
+    """A file an ingest run found already stored, and the letter it is, so the history links it."""
+
+    # How it was recognised, in the words ingest reports it with (command, upload, history).
+    SAME_FILE = "same file as the stored letter"
+    SAME_LETTER = "same letter as the stored one, in another file (another encoding or format)"
+
+    run = models.ForeignKey(IngestRun, on_delete=models.CASCADE, related_name="duplicate_files")
+    source_name = models.CharField(max_length=1000)
+    letter = models.ForeignKey(
+        "Letter", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    same_file = models.BooleanField(
+        help_text="The same bytes as the stored letter's file; otherwise the same letter in "
+        "another file (another encoding, the PDF of a text file), told by its fingerprint."
+    )
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.source_name}: letter {self.letter_id}"
+
+    @property
+    def recognised(self) -> str:
+        return self.SAME_FILE if self.same_file else self.SAME_LETTER
+
+
 class Upload(models.Model):
     """One upload from the browser, loaded by a background worker (decisions/services/uploads.py
     and upload_jobs.py). Its page follows it; the ingest run it becomes is linked once loaded."""
@@ -211,6 +239,20 @@ class Letter(models.Model):
         TEXT = "text", "Text"
 
     sha256 = models.CharField(max_length=64, help_text="SHA-256 of the original file's bytes.")
+    # The same letter in other bytes (re-encoded, the PDF of a text file): decisions/fingerprint.py.
+    # Null until computed for letters stored before it existed (`manage.py fingerprints --fill`).
+    fingerprint = models.CharField(
+        max_length=64,
+        null=True,
+        blank=True,
+        help_text="SHA-256 of the letter's content: case summary and items, letters and digits.",
+    )
+    fingerprint_copy = models.PositiveSmallIntegerField(
+        default=0,
+        help_text="0 for the first letter with this fingerprint; 1, 2, ... for later letters "
+        "with the same content, stored before ingest recognised content or made alike by a "
+        "re-parse (`manage.py fingerprints --duplicates` lists them).",
+    )
     source_name = models.CharField(max_length=1000)
     original_kind = models.CharField(max_length=4, choices=Kind.choices)
     original_file = models.FileField(upload_to=original_file_path, blank=True)
@@ -247,6 +289,12 @@ class Letter(models.Model):
             # A constraint rather than unique=True: the same index without the LIKE index
             # Django adds for unique text fields, which no query here uses.
             models.UniqueConstraint(fields=["sha256"], name="letter_sha256_uniq"),
+            # Ingest stores every letter as copy 0, so no content is stored twice from now on,
+            # also by two ingests at once (the loser's insert fails, as for sha256), while
+            # copies stored before are kept, numbered. Also ingest's lookup by fingerprint.
+            models.UniqueConstraint(
+                fields=["fingerprint", "fingerprint_copy"], name="letter_fingerprint_uniq"
+            ),
         ]
         indexes = [
             models.Index(

@@ -11,6 +11,7 @@ import os
 from dataclasses import dataclass
 
 from .extraction import ExtractionError, LetterKind, extract_text, sha256_hex
+from .fingerprint import content_fingerprint
 from .parsing import Letter, ParseError, parse_letter
 
 logger = logging.getLogger(__name__)
@@ -29,6 +30,7 @@ class FileInput:
 class Prepared:
     name: str
     sha256: str
+    fingerprint: str  # the letter's content, whatever the file (decisions/fingerprint.py)
     kind: LetterKind
     text: str
     letter: Letter
@@ -85,6 +87,7 @@ def prepare(file: FileInput, *, max_bytes: int, keep_original: bool) -> Prepared
     return Prepared(
         name=file.name,
         sha256=sha256_hex(data),
+        fingerprint=content_fingerprint(letter),
         kind=extracted.kind,
         text=extracted.text,
         letter=letter,

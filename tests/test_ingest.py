@@ -20,7 +20,7 @@ from decisions.models import Citation, DisputedItem, IngestFailure, IngestRun, L
 from decisions.preparation import FileInput, Rejected
 from decisions.services import ingest as ingest_service
 from decisions.services.ingest import connection_lost, ingest_files
-from tests.conftest import SEED_NAMES, seed_text
+from tests.conftest import SEED_NAMES, seed_text, seed_variant
 from tests.pdfs import text_pdf
 from tests.preparation_hooks import misbehaving_prepare, parse_a_huge_number
 from tests.test_search_entries import assert_derived_rows_match_the_items
@@ -171,7 +171,7 @@ def test_oversized_file_is_refused_before_reading(letters_dir, settings):
 
 def test_letter_the_database_refuses_fails_alone_and_leaves_no_rows(letters_dir):
     """A specialty longer than its column: the batch falls back to one transaction per letter."""
-    text = seed_text(SEED_NAMES[0]).replace("Neurology", "Neurology " + "and Neurology " * 30, 1)
+    text = seed_variant(3).replace("Neurology", "Neurology " + "and Neurology " * 30, 1)
     (letters_dir / "long_specialty.txt").write_text(text)
     out, err, error = ingest(letters_dir)
     assert error is not None and error.returncode == 1
@@ -191,8 +191,7 @@ def test_batches_store_many_letters_with_a_few_statements(
 ):
     """Ten letters cost the same statements as one: batched inserts, not a loop of saves."""
     for n in range(7):
-        # Trailing blank lines: other bytes (so not duplicates), the same letter.
-        (letters_dir / f"variant{n}.txt").write_text(seed_text(SEED_NAMES[n % 3]) + "\n" * (n + 1))
+        (letters_dir / f"variant{n}.txt").write_text(seed_variant(n))
     files = [FileInput(name=str(p), path=str(p)) for p in sorted(letters_dir.iterdir())]
     # run row, lookup, savepoint, letters, ids, items, citations, the run's count, release, the
     # batch's other counts (savepoint, failures, update, release), run update
@@ -209,10 +208,10 @@ def test_batch_boundaries_keep_every_file_in_order(letters_dir, monkeypatch, par
     decided once, in input order, the rest stored, counts exact."""
     monkeypatch.setattr(ingest_service, "BATCH_SIZE", 3)
     for n in range(6):
-        (letters_dir / f"variant{n}.txt").write_text(seed_text(SEED_NAMES[n % 3]) + "\n" * (n + 1))
+        (letters_dir / f"variant{n}.txt").write_text(seed_variant(n))
     (letters_dir / "zz_copy.txt").write_text(seed_text(SEED_NAMES[0]))  # same bytes as a seed
     (letters_dir / "empty.txt").write_bytes(b"")
-    refused = seed_text(SEED_NAMES[1]).replace("Occupational Medicine", "Occupational " * 40, 1)
+    refused = seed_variant(7).replace("Occupational Medicine", "Occupational " * 40, 1)
     (letters_dir / "long_specialty.txt").write_text(refused)
     files = [FileInput(name=p.name, path=str(p)) for p in sorted(letters_dir.iterdir())]
     heard = []
@@ -303,11 +302,10 @@ def test_concurrent_ingests_store_each_letter_once(letters_dir):
 
 
 def write_variants(folder: Path, count: int, first: int) -> Path:
-    """`count` distinct files of the three seed letters: trailing blank lines change the bytes
-    (so none is a duplicate of another), not the letter."""
+    """`count` distinct letters, variants of the three seed letters."""
     folder.mkdir()
     for n in range(first, first + count):
-        (folder / f"variant{n:05}.txt").write_text(seed_text(SEED_NAMES[n % 3]) + "\n" * (n + 1))
+        (folder / f"variant{n:05}.txt").write_text(seed_variant(n))
     return folder
 
 
@@ -379,8 +377,8 @@ def test_a_file_that_misbehaves_fails_alone_and_the_run_finishes(
 ):
     """Too slow, its worker killed or exiting, an exception nobody expected: that file fails
     with a plain reason, every other file (before and after it) is stored, the run finishes."""
-    (letters_dir / name).write_text(seed_text(SEED_NAMES[0]) + "\n")
-    (letters_dir / "zz_after.txt").write_text(seed_text(SEED_NAMES[1]) + "\n")
+    (letters_dir / name).write_text(seed_variant(3))
+    (letters_dir / "zz_after.txt").write_text(seed_variant(4))
     out, err, error = ingest(letters_dir, workers=workers)
     assert error is not None and error.returncode == 1
     assert "created 4, duplicates 0, failed 1" in out
@@ -398,8 +396,8 @@ def test_a_result_that_breaks_the_worker_pool_fails_that_file_alone(letters_dir,
     """Pebble's workers share a pipe, and a result that cannot be read back breaks it for every
     file in flight: the pool is replaced and those files sent again; the file that breaks it
     again fails, the others are stored."""
-    (letters_dir / "unreadable.txt").write_text(seed_text(SEED_NAMES[0]) + "\n")
-    (letters_dir / "zz_after.txt").write_text(seed_text(SEED_NAMES[1]) + "\n")
+    (letters_dir / "unreadable.txt").write_text(seed_variant(3))
+    (letters_dir / "zz_after.txt").write_text(seed_variant(4))
     out, err, _ = ingest(letters_dir, workers=1)
     assert "created 4, duplicates 0, failed 1" in out
     assert f"FAILED {letters_dir / 'unreadable.txt'}: the worker pool failed twice" in err

@@ -6,9 +6,10 @@ stores each batch of new letters in one transaction and, when that fails, retrie
 transaction each. A letter is therefore whole or absent, and one bad file never costs the
 others. With several writers, consecutive batches are stored at once on connections of their
 own, so that Postgres builds one batch's search rows while it builds the next one's.
-Duplicates are recognised by SHA-256 of the file's bytes: first by a batched lookup, and, when
-another ingest (or writer) stores the same letter at the same moment, by the unique
-constraint, which makes the loser count it as a duplicate.
+Duplicates are recognised by SHA-256 of the file's bytes and by the letter's content
+fingerprint (the same letter in another encoding or format; decisions/services/duplicates.py):
+first by a batched lookup, and, when another ingest (or writer) stores the same letter at the
+same moment, by the unique constraints, which make the loser count it as a duplicate.
 
 The run's record tells the truth while it runs: its counts grow as each batch is stored, and it
 beats (IngestRun.heartbeat_at) so that a run killed without a word is seen as interrupted.
@@ -45,9 +46,10 @@ from django.db import (
 from django.db.models import F
 from django.utils import timezone
 
-from ..models import IngestFailure, IngestRun, Letter, original_file_path
+from ..models import IngestDuplicate, IngestFailure, IngestRun, Letter, original_file_path
 from ..preparation import FileInput, Prepared, Rejected, prepare
 from ..workers import prepared_in_workers
+from .duplicates import Known, stored_letters
 from .letters import NewLetter, letter_create, letters_create
 
 logger = logging.getLogger(__name__)
@@ -78,7 +80,9 @@ class FileOutcome:
     name: str
     status: FileStatus
     letter_id: int | None = None
-    reason: str = ""  # why a failed file failed
+    # Why a failed file failed; for a duplicate, how it was recognised
+    # (IngestDuplicate.SAME_FILE or SAME_LETTER).
+    reason: str = ""
 
     # For templates, which cannot name an enum member without calling its class.
     @property
@@ -322,14 +326,25 @@ def _count_others(run: IngestRun, outcomes: list[FileOutcome]) -> None:
         for o in outcomes
         if o.failed
     ]
-    duplicates = sum(o.duplicate for o in outcomes)
+    duplicates = [_duplicate_record(run, o) for o in outcomes if o.duplicate]
     with transaction.atomic():
         IngestFailure.objects.bulk_create(failures)
+        IngestDuplicate.objects.bulk_create(duplicates)
         IngestRun.objects.filter(pk=run.pk).update(
-            duplicates=F("duplicates") + duplicates,
+            duplicates=F("duplicates") + len(duplicates),
             failed=F("failed") + len(failures),
             heartbeat_at=timezone.now(),
         )
+
+
+def _duplicate_record(run: IngestRun, outcome: FileOutcome) -> IngestDuplicate:
+    """The history's row for a duplicate: the file, and the stored letter it is."""
+    return IngestDuplicate(
+        run=run,
+        source_name=outcome.name[:1000],
+        letter_id=outcome.letter_id,
+        same_file=outcome.reason == IngestDuplicate.SAME_FILE,
+    )
 
 
 def _store_batch(batch: list[Prepared | Rejected], *, run: IngestRun | None) -> list[FileOutcome]:
@@ -340,35 +355,31 @@ def _store_batch(batch: list[Prepared | Rejected], *, run: IngestRun | None) -> 
     fails, they are retried one transaction each, so the failure lands on the one letter that
     caused it and the rest of the batch is still stored.
     """
-    hashes = [p.sha256 for p in batch if isinstance(p, Prepared)]
-    stored = dict(Letter.objects.filter(sha256__in=hashes).values_list("sha256", "id"))
+    stored = stored_letters([p for p in batch if isinstance(p, Prepared)])
     decided: dict[int, FileOutcome] = {}
-    first_copy: dict[str, int] = {}  # sha256 -> position of its first new copy in the batch
+    first_copy: Known[int] = Known()  # position of the first new copy in the batch
     new: list[tuple[int, Prepared]] = []
-    copies: list[tuple[int, Prepared]] = []
+    copies: dict[int, tuple[int, str]] = {}  # position -> its first copy's position, and how
     for position, prepared in enumerate(batch):
         if isinstance(prepared, Rejected):
             decided[position] = FileOutcome(
                 prepared.name, FileStatus.FAILED, reason=prepared.reason
             )
-        elif prepared.sha256 in stored:
-            decided[position] = FileOutcome(
-                prepared.name, FileStatus.DUPLICATE, letter_id=stored[prepared.sha256]
-            )
-        elif prepared.sha256 in first_copy:
-            copies.append((position, prepared))
+        elif found := stored.find(prepared):
+            letter_id, how = found
+            decided[position] = FileOutcome(prepared.name, FileStatus.DUPLICATE, letter_id, how)
+        elif found := first_copy.find(prepared):
+            copies[position] = found
         else:
-            first_copy[prepared.sha256] = position
+            first_copy.add(prepared.sha256, prepared.fingerprint, position)
             new.append((position, prepared))
     if run is None:
         decided.update((n, FileOutcome(p.name, FileStatus.CREATED)) for n, p in new)
     elif new:
         decided.update(_store_new(new, run))
-    for position, copy in copies:
-        original = decided[first_copy[copy.sha256]]
-        decided[position] = FileOutcome(
-            copy.name, FileStatus.DUPLICATE, letter_id=original.letter_id
-        )
+    for position, (first, how) in copies.items():
+        stored_as = decided[first].letter_id
+        decided[position] = FileOutcome(batch[position].name, FileStatus.DUPLICATE, stored_as, how)
     return [decided[n] for n in range(len(batch))]
 
 
@@ -394,9 +405,11 @@ def _store_one(spec: NewLetter, run: IngestRun) -> FileOutcome:
         # letter's problem, not the run's. Connection failures still stop the run.
         return FileOutcome(spec.source_name, FileStatus.FAILED, reason=f"cannot be stored: {exc}")
     if letter is None:
-        # Another ingest stored this letter between our lookup and our insert.
-        existing = Letter.objects.only("id").get(sha256=spec.sha256)
-        return FileOutcome(spec.source_name, FileStatus.DUPLICATE, letter_id=existing.id)
+        # Another ingest stored this letter (its file or its content) between our lookup and
+        # our insert: a unique constraint refused ours.
+        found = stored_letters([spec]).find(spec)
+        assert found is not None, "a letter refused as stored is found by its file or content"
+        return FileOutcome(spec.source_name, FileStatus.DUPLICATE, *found)
     return FileOutcome(spec.source_name, FileStatus.CREATED, letter_id=letter.id)
 
 
@@ -404,6 +417,7 @@ def _new_letter(prepared: Prepared) -> NewLetter:
     return NewLetter(
         parsed=prepared.letter,
         sha256=prepared.sha256,
+        fingerprint=prepared.fingerprint,
         source_name=prepared.name,
         kind=prepared.kind,
         raw_text=prepared.text,

@@ -206,6 +206,7 @@ class NewLetter:
 
     parsed: ParsedLetter
     sha256: str
+    fingerprint: str
     source_name: str
     kind: LetterKind
     raw_text: str
@@ -218,9 +219,9 @@ def letters_create(
     """Store new letters whole in one transaction; returns sha256 -> id of each.
 
     The caller has checked that none is stored yet. If another ingest stores one of them
-    meanwhile, the unique index on sha256 fails this call, as does any other database error;
-    the caller then stores the letters one by one with `letter_create`, which tells a
-    duplicate from a failure and pins a failure on the letter that caused it.
+    meanwhile, a unique index (sha256, or the content fingerprint) fails this call, as does any
+    other database error; the caller then stores the letters one by one with `letter_create`,
+    which tells a duplicate from a failure and pins a failure on the letter that caused it.
 
     `on_stored` hears how many letters were stored, in their transaction, so that what it
     records (the run's count) commits with them or not at all. It is called last, after the
@@ -242,7 +243,8 @@ def letters_create(
 def letter_create(
     spec: NewLetter, *, run: IngestRun, on_stored: Callable[[int], None] | None = None
 ) -> Letter | None:
-    """Store one letter whole, or return None when its SHA-256 is already stored.
+    """Store one letter whole, or return None when its file (SHA-256) or its content
+    (fingerprint) is already stored.
 
     `on_stored` as for `letters_create`: called in the letter's transaction when it is stored.
     """
@@ -267,6 +269,7 @@ def letter_create(
 def _letter_row(spec: NewLetter, run: IngestRun) -> Letter:
     letter = Letter(
         sha256=spec.sha256,
+        fingerprint=spec.fingerprint,
         source_name=spec.source_name[:1000],
         original_kind=spec.kind,
         raw_text=spec.raw_text,

@@ -39,12 +39,17 @@ def history(request: HttpRequest) -> HttpResponse:
 def history_run(request: HttpRequest, pk: int) -> HttpResponse:
     run = get_object_or_404(IngestRun.objects.select_related("user"), pk=pk)
     letters = run.letters.only("id", "case_number", "source_name").order_by("id")
+    duplicates = run.duplicate_files.select_related("letter").only(
+        "source_name", "same_file", "letter__id", "letter__case_number", "letter__source_name"
+    )
     context = {
         "run": run,
         "sources": run.sources.splitlines(),
         "failures": _page(run.failures.all(), FAILURES_PER_PAGE, request),
         "letters": letters[:LETTERS_SHOWN],
         "letters_count": letters.count(),
+        "duplicates": duplicates[:LETTERS_SHOWN],
+        "duplicates_count": duplicates.count(),
     }
     return render(request, "decisions/history_run.html", context)
 

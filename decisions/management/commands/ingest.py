@@ -25,9 +25,10 @@ from typing import Any, TextIO
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import InterfaceError, OperationalError, reset_queries
+from django.urls import reverse
 
 from decisions.extraction import ExtractionError, sha256_hex
-from decisions.models import IngestRun, Letter
+from decisions.models import IngestDuplicate, IngestRun, Letter
 from decisions.preparation import FileInput, read_input
 from decisions.services.ingest import BATCH_SIZE, FileOutcome, connection_lost, ingest_files
 
@@ -76,6 +77,12 @@ def unstored_files(paths: Iterable[str], on_skip: Callable[[str], None]) -> Iter
                 on_skip(path)
             else:
                 yield path
+
+
+def duplicate_of(outcome: FileOutcome) -> str:
+    """How a duplicate was recognised, and the stored letter's page."""
+    url = reverse("decisions:letter-detail", args=[outcome.letter_id])
+    return f"{outcome.reason}: letter {outcome.letter_id}, {url}"
 
 
 class Progress:
@@ -177,6 +184,14 @@ class Command(BaseCommand):
                 if progress.enabled:
                     sys.stderr.write("\r")
                 self.stderr.write(f"FAILED {outcome.name}: {outcome.reason}")
+            elif outcome.duplicate and (
+                verbosity >= 2 or outcome.reason != IngestDuplicate.SAME_FILE
+            ):
+                # The same file again is expected of a repeated load; the same letter in
+                # another file is not, so it is said by default.
+                if progress.enabled:
+                    sys.stderr.write("\r")
+                self.stdout.write(f"duplicate {outcome.name}: {duplicate_of(outcome)}")
             elif verbosity >= 2:
                 self.stdout.write(f"{outcome.status} {outcome.name}")
 
