@@ -1,25 +1,34 @@
-"""The same letter stored once, by its bytes or by its content: ingest, uploads, history, races."""
+"""The same letter stored once, by its bytes or by its content: ingest, uploads, history, races,
+letters stored twice before fingerprints existed (migration, `fingerprints`), re-parse."""
 
 from __future__ import annotations
 
 import codecs
 import threading
+import time
 from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
-from django.db import connection
+from django.core.management.base import CommandError
+from django.db import connection, transaction
+from django.db.migrations.executor import MigrationExecutor
+from django.db.migrations.operations import AddField
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from decisions.fingerprint import content_fingerprint
 from decisions.models import DisputedItem, IngestDuplicate, IngestRun, Letter, UploadFile
 from decisions.parsing import parse_letter
 from decisions.preparation import FileInput
 from decisions.services import ingest as ingest_service
+from decisions.services import reparse as reparse_service
 from decisions.services.ingest import ingest_files
+from decisions.services.reparse import letter_reparse
 from tests.conftest import SEED_NAMES, seed_text, seed_variant
+from tests.factories import make_letter
 from tests.pdfs import text_pdf
 
 pytestmark = pytest.mark.django_db
@@ -220,3 +229,204 @@ def test_history_lists_a_runs_duplicates_with_their_letters(admin_client, tmp_pa
     assert response.context["duplicates_count"] == 1
     assert f'<a href="{stored.get_absolute_url()}">{stored}</a>: {SAME_LETTER}' in html
     assert str(tmp_path / "again" / "letter.pdf") in html
+
+
+def letters_stored_twice() -> tuple[Letter, Letter, Letter]:
+    """What a database held before fingerprints: a letter, its UTF-16 copy stored as another
+    letter, and a letter of its own; none with a fingerprint."""
+    first, copy = (
+        make_letter(raw_text=seed_text(SEED_NAMES[1]), source_name=name)
+        for name in ("letter.txt", "letter-utf16.txt")
+    )
+    other = make_letter(raw_text=seed_text(SEED_NAMES[2]), source_name="other.txt")
+    return first, copy, other
+
+
+def fingerprints(*args: str) -> tuple[str, str, CommandError | None]:
+    out, err = StringIO(), StringIO()
+    try:
+        call_command("fingerprints", *args, stdout=out, stderr=err)
+    except CommandError as exc:
+        return out.getvalue(), err.getvalue(), exc
+    return out.getvalue(), err.getvalue(), None
+
+
+def test_fill_numbers_letters_stored_twice_and_lists_them(django_assert_num_queries):
+    first, copy, other = letters_stored_twice()
+    broken = make_letter(raw_text="not a letter at all", source_name="broken.txt")
+    out, err, error = fingerprints("--duplicates")
+    assert "0 letters share 0 fingerprints" in out and "4 letters have no fingerprint yet" in out
+
+    # Per batch of two: a query for the letters, one statement for their fingerprints (in a
+    # savepoint: three); and the query that finds no letter left.
+    with django_assert_num_queries(2 * (1 + 3) + 1):
+        out, err, error = fingerprints("--fill", "--batch-size=2")
+    assert "fingerprinted 3, of which 1 share their content with another letter" in out
+    assert f"letter {broken.pk}: no fingerprint, it no longer parses" in err
+    assert error is not None and error.returncode == 1
+    fingerprint = content_fingerprint(parse_letter(seed_text(SEED_NAMES[1])))
+    assert list(
+        Letter.objects.order_by("pk").values_list("pk", "fingerprint", "fingerprint_copy")
+    ) == [
+        (first.pk, fingerprint, 0),
+        (copy.pk, fingerprint, 1),
+        (other.pk, content_fingerprint(parse_letter(seed_text(SEED_NAMES[2]))), 0),
+        (broken.pk, None, 0),
+    ]
+
+    out, _, _ = fingerprints("--duplicates")
+    assert f"fingerprint {fingerprint}, 2 letters:" in out
+    first_line = f"  letter {first.pk}, {first.get_absolute_url()}, copy 0, from letter.txt"
+    copy_line = f"  letter {copy.pk}, {copy.get_absolute_url()}, copy 1, from letter-utf16.txt"
+    assert out.index(first_line) < out.index(copy_line)
+    assert "other.txt" not in out
+    assert "2 letters share 1 fingerprints" in out and "1 letters have no fingerprint yet" in out
+
+    out, _, _ = fingerprints("--fill")
+    assert "fingerprinted 0" in out
+
+
+def test_fingerprints_needs_something_to_do():
+    _, _, error = fingerprints()
+    assert error is not None and "give --fill, --duplicates or both" in str(error)
+
+
+def test_after_the_fill_a_new_file_of_an_old_letter_is_a_duplicate_of_its_first_copy(tmp_path):
+    first, _, _ = letters_stored_twice()
+    fingerprints("--fill")
+    out, _ = ingest(write(tmp_path, "again.txt", seed_text(SEED_NAMES[1]).encode("utf-16")))
+    assert "created 0, duplicates 1" in out and f"letter {first.pk}," in out
+
+
+def test_fill_numbers_after_a_letter_stored_meanwhile(tmp_path):
+    """A letter ingest stored since the migration holds copy 0; the old ones come after it."""
+    first, copy, _ = letters_stored_twice()
+    out, _ = ingest(write(tmp_path, "new.pdf", text_pdf(seed_text(SEED_NAMES[1]))))
+    assert "created 1" in out  # the old copies have no fingerprint yet: not recognised
+    new = Letter.objects.latest("pk")
+    fingerprints("--fill")
+    copies = dict(Letter.objects.values_list("pk", "fingerprint_copy"))
+    assert (copies[new.pk], copies[first.pk], copies[copy.pk]) == (0, 1, 2)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_fill_counts_a_letter_a_concurrent_writer_stores_meanwhile():
+    """The fill numbers a letter copy 0 while a writer's uncommitted letter has that content:
+    its statement waits for the writer, the constraint refuses it when the writer commits, and
+    the next attempt numbers the old letters after the writer's."""
+    first, copy, _ = letters_stored_twice()
+    fingerprint = content_fingerprint(parse_letter(seed_text(SEED_NAMES[1])))
+    inserted, release = threading.Event(), threading.Event()
+
+    def writer() -> None:
+        try:
+            with transaction.atomic():
+                make_letter(fingerprint=fingerprint, source_name="meanwhile.pdf")
+                inserted.set()
+                release.wait(30)
+        finally:
+            connection.close()
+
+    def release_once_the_fill_waits() -> None:
+        try:
+            with connection.cursor() as cursor:
+                for _ in range(300):
+                    cursor.execute(
+                        "SELECT count(*) FROM pg_stat_activity"
+                        " WHERE datname = current_database() AND wait_event_type = 'Lock'"
+                    )
+                    if cursor.fetchone()[0]:
+                        break
+                    time.sleep(0.1)
+        finally:
+            release.set()
+            connection.close()
+
+    threads = [
+        threading.Thread(target=writer),
+        threading.Thread(target=release_once_the_fill_waits),
+    ]
+    threads[0].start()
+    assert inserted.wait(30)
+    threads[1].start()
+    try:
+        fingerprints("--fill")
+    finally:
+        for thread in threads:
+            thread.join()
+    copies = dict(Letter.objects.values_list("pk", "fingerprint_copy"))
+    meanwhile = Letter.objects.get(source_name="meanwhile.pdf")
+    assert (copies[meanwhile.pk], copies[first.pk], copies[copy.pk]) == (0, 1, 2)
+
+
+def test_reparse_that_makes_two_letters_alike_keeps_both_and_says_so(monkeypatch):
+    first, copy, other = letters_stored_twice()
+    fingerprints("--fill")
+    # A parser change that reads the other letter as the first one.
+    first_parse = parse_letter(seed_text(SEED_NAMES[1]))
+    monkeypatch.setattr(reparse_service, "parse_letter", lambda text: first_parse)
+
+    out = StringIO()
+    call_command("reparse", str(other.pk), stdout=out)
+    assert (
+        f"now the same letter as letter {first.pk}, {copy.pk} (kept, listed as a duplicate)"
+        in out.getvalue()
+    )
+    assert "changed 1, unchanged 0, failed 0" in out.getvalue()
+    first.refresh_from_db()
+    other.refresh_from_db()
+    assert (other.fingerprint, other.fingerprint_copy) == (first.fingerprint, 2)
+
+
+def test_reparse_fills_a_missing_fingerprint_and_leaves_a_known_one():
+    letter = make_letter(raw_text=seed_text(SEED_NAMES[0]))
+    result = letter_reparse(letter.pk)
+    assert "fingerprint" in result.fields and result.same_content_as == ()
+    letter.refresh_from_db()
+    assert letter.fingerprint == content_fingerprint(parse_letter(seed_text(SEED_NAMES[0])))
+    assert "fingerprint" not in letter_reparse(letter.pk).fields
+
+
+def test_migration_adds_fingerprints_to_a_database_holding_a_letter_twice():
+    """Migrated back to before fingerprints, two letters with the same content (text and its
+    UTF-16 copy) are stored; the migration applies, and the fill numbers them."""
+    executor = MigrationExecutor(connection)
+    [fingerprints_added] = [
+        key
+        for key, migration in executor.loader.disk_migrations.items()
+        if any(
+            isinstance(operation, AddField)
+            and (operation.model_name, operation.name) == ("letter", "fingerprint")
+            for operation in migration.operations
+        )
+    ]
+    [before] = [
+        key
+        for key in executor.loader.disk_migrations[fingerprints_added].dependencies
+        if key[0] == "decisions"
+    ]
+    latest = executor.loader.graph.leaf_nodes()
+    executor.migrate([before])
+    try:
+        old_letter = executor.loader.project_state([before]).apps.get_model("decisions", "Letter")
+        text = seed_text(SEED_NAMES[1])
+        for sha256, name in (("a" * 64, "letter.txt"), ("b" * 64, "letter-utf16.txt")):
+            old_letter.objects.create(
+                sha256=sha256,
+                source_name=name,
+                original_kind="text",
+                raw_text=text,
+                layout="standard",
+                case_summary="",
+            )
+        with connection.cursor() as cursor:
+            # The rows' deferred foreign-key checks, which would stop ALTER TABLE.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    finally:
+        MigrationExecutor(connection).migrate(latest)
+    assert list(Letter.objects.values_list("fingerprint", "fingerprint_copy")) == [(None, 0)] * 2
+    fingerprints("--fill")
+    assert sorted(Letter.objects.values_list("source_name", "fingerprint_copy")) == [
+        ("letter-utf16.txt", 1),
+        ("letter.txt", 0),
+    ]

@@ -6,6 +6,12 @@ with its row locked, so a run over two million letters can stop at any point wit
 letter half-updated, and two runs cannot interleave on one letter. A letter the parser can no
 longer read is left exactly as it was and reported.
 
+The content fingerprint (decisions/fingerprint.py) follows the new parse too, so that files of
+the letter are still recognised as it. When the new parse makes a letter's content equal to
+another letter's, the re-parse still succeeds: the letter becomes a numbered copy of that
+content (decisions/services/duplicates.py), and the result names the other letters, for
+`manage.py fingerprints --duplicates` and a person to look at.
+
 What changed is measured on the stored rows before and after the rewrite, not predicted from
 the parse, so the report cannot disagree with the database; a dry run does the same work and
 rolls each letter back.
@@ -20,8 +26,10 @@ from enum import StrEnum
 from django.db import DataError, transaction
 from django.db.models import QuerySet
 
+from ..fingerprint import content_fingerprint
 from ..models import Letter
 from ..parsing import ParseError, parse_letter
+from .duplicates import fingerprint_replace
 from .letters import letter_fields, letter_replace_parse
 
 
@@ -45,6 +53,7 @@ class ReparseResult:
     items_before: int = 0
     items_after: int = 0
     items_changed: tuple[int, ...] = ()  # positions of items that differ, appeared or went
+    same_content_as: tuple[int, ...] = ()  # letters whose content it now has
     reason: str = ""  # why the letter failed
 
     def describe(self) -> str:
@@ -58,6 +67,9 @@ class ReparseResult:
         if self.items_changed:
             positions = ", ".join(map(str, self.items_changed))
             parts.append(f"items {self.items_before} -> {self.items_after} (changed: {positions})")
+        if self.same_content_as:
+            letters = ", ".join(map(str, self.same_content_as))
+            parts.append(f"now the same letter as letter {letters} (kept, listed as a duplicate)")
         return f"letter {self.letter_id}: " + "; ".join(parts)
 
 
@@ -116,6 +128,7 @@ def letter_reparse(letter_id: int, *, dry_run: bool = False) -> ReparseResult | 
             return ReparseResult(letter_id, ReparseStatus.FAILED, reason=str(exc))
         new_fields = letter_fields(parsed)
         old_fields = {name: getattr(letter, name) for name in new_fields}
+        old_fingerprint = letter.fingerprint
         items_before = _item_signatures(letter)
         try:
             letter_replace_parse(letter, parsed)
@@ -124,9 +137,12 @@ def letter_reparse(letter_id: int, *, dry_run: bool = False) -> ReparseResult | 
             # has rolled the letter back, and the run goes on.
             return ReparseResult(letter_id, ReparseStatus.FAILED, reason=f"cannot be stored: {exc}")
         items_after = _item_signatures(letter)
+        same_content_as = fingerprint_replace(letter, content_fingerprint(parsed))
         if dry_run:
             transaction.set_rollback(True)
     fields = tuple(name for name, value in new_fields.items() if old_fields[name] != value)
+    if letter.fingerprint != old_fingerprint:
+        fields += ("fingerprint",)
     items_changed = _changed_positions(items_before, items_after)
     return ReparseResult(
         letter_id,
@@ -135,6 +151,7 @@ def letter_reparse(letter_id: int, *, dry_run: bool = False) -> ReparseResult | 
         items_before=len(items_before),
         items_after=len(items_after),
         items_changed=items_changed,
+        same_content_as=same_content_as,
     )
 
 
