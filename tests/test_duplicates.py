@@ -231,6 +231,13 @@ def test_history_lists_a_runs_duplicates_with_their_letters(admin_client, tmp_pa
     assert str(tmp_path / "again" / "letter.pdf") in html
 
 
+def test_history_says_when_a_run_counted_duplicates_it_did_not_list(admin_client):
+    """Runs recorded before ingest listed its duplicates only counted them."""
+    run = IngestRun.objects.create(origin="command", sources="/data", duplicates=2)
+    response = admin_client.get(reverse("decisions:history-run", args=[run.pk]))
+    assert "counted its files already stored without listing them" in response.content.decode()
+
+
 def letters_stored_twice() -> tuple[Letter, Letter, Letter]:
     """What a database held before fingerprints: a letter, its UTF-16 copy stored as another
     letter, and a letter of its own; none with a fingerprint."""
