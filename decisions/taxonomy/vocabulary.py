@@ -67,6 +67,7 @@ class Term:
 
 
 NEUTRAL = Term(None, Group.DRUGS)
+SURGERY = Term(Category.SURGERY, Group.PROCEDURES)
 
 Phrase = tuple[str, ...]
 
@@ -113,8 +114,9 @@ class Vocabulary:
     drug_words: frozenset[str]  # the words of drug names fuzzy matching may correct to
     drug_deletions: dict[str, frozenset[str]]  # a drug word less one letter -> the drug words
     longest_drug_word: int
-    surgery_suffixes: tuple[str, ...]
-    stems: tuple[tuple[str, DrugClass], ...]  # ending -> class, for unlisted generic names
+    # Word endings -> the drug class of an unlisted generic name, or None: a surgery.
+    endings: tuple[tuple[str, DrugClass | None], ...]
+    any_ending: tuple[str, ...]
     classes: dict[str, DrugClass]  # generic name -> class
     precedence: tuple[DrugClass, ...]
     systemic_transdermal: frozenset[str]
@@ -142,12 +144,14 @@ class Vocabulary:
 
     def derived(self, word: str) -> Term | None:
         """What an unlisted word means by its ending: a surgical procedure ("trapeziectomy")
-        or a generic drug of a class ("rabeprazole"); None if nothing."""
-        for ending in self.surgery_suffixes:
-            if _ends_a_longer_word(word, ending):
-                return Term(Category.SURGERY, Group.PROCEDURES)
-        for ending, drug_class in self.stems:
-            if _ends_a_longer_word(word, ending):
+        or a generic drug of a class ("rabeprazole"); None if nothing. The ending must follow
+        a stem of three letters or more ("desis" alone is no arthrodesis)."""
+        if not word.endswith(self.any_ending):  # one call rules out nearly every word
+            return None
+        for ending, drug_class in self.endings:
+            if len(word) >= len(ending) + 3 and word.endswith(ending):
+                if drug_class is None:
+                    return SURGERY
                 return Term(
                     Category.PHARMACEUTICAL,
                     Group.DRUGS,
@@ -172,12 +176,6 @@ class Vocabulary:
                 if by_ending is not None:
                     yield by_ending
                 i += 1
-
-
-def _ends_a_longer_word(word: str, ending: str) -> bool:
-    """Whether `word` ends in `ending` after a stem of three letters or more (not the ending
-    alone, or nearly alone: "desis" is no arthrodesis)."""
-    return len(word) >= len(ending) + 3 and word.endswith(ending)
 
 
 def _read(name: str) -> dict[str, Any]:
@@ -299,11 +297,14 @@ def vocabulary() -> Vocabulary:
     unknown = sorted(word for word in aliases.values() if word not in known_words)
     if unknown:
         raise ValueError(f"services.toml [token_aliases]: {unknown} mean no known word")
-    stems = tuple(
+    endings: list[tuple[str, DrugClass | None]] = [
+        (ending, None) for ending in services["suffixes"]["surgery"]
+    ]
+    endings += [
         (ending, _enum(DrugClass, class_name, "drugs.toml [stems]"))
-        for class_name, endings in drugs["stems"].items()
-        for ending in endings
-    )
+        for class_name, stems in drugs["stems"].items()
+        for ending in stems
+    ]
     precedence = tuple(
         _enum(DrugClass, name, "drugs.toml precedence")
         for name in drugs["combinations"]["precedence"]
@@ -317,8 +318,8 @@ def vocabulary() -> Vocabulary:
         drug_words=drug_words,
         drug_deletions=_deletions(drug_words),
         longest_drug_word=max(map(len, drug_words)),
-        surgery_suffixes=tuple(services["suffixes"]["surgery"]),
-        stems=stems,
+        endings=tuple(endings),
+        any_ending=tuple(ending for ending, _class in endings),
         classes=classes,
         precedence=precedence,
         systemic_transdermal=frozenset(
