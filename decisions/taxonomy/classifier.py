@@ -105,16 +105,22 @@ def generic_names_of(drug: str) -> tuple[str, ...]:
 class Unclassified:
     """Treatments no phrase of the taxonomy named, grouped by their words without numbers."""
 
-    words: str  # "iv sodium": the wording shared, lower case, numbers dropped
+    words: str  # "iv sodium": the wording shared, lower case, numbers and "x" dropped
     count: int  # how many of the treatments given read so
     example: str  # the first of them, as written
+
+
+def _counts_only(word: str) -> bool:
+    """A number, or the "x" of "x 3" and "2x6": how much or how often, not what."""
+    return word.isdigit() or word == "x"
 
 
 def unclassified(treatments: Iterable[str], limit: int = 50) -> list[Unclassified]:
     """The `limit` commonest wordings among `treatments` that the taxonomy does not know,
     commonest first (ties in the order first seen): what the data files should learn next.
 
-    Numbers are dropped from the wording so that "IV Sodium x2" and "IV Sodium" count as one.
+    Numbers and multiplication signs are dropped from the wording, so that "IV Sodium x2" and
+    "IV Sodium" count as one.
     Treatments classified `other` on purpose (a gym membership) are not listed.
     """
     counts: Counter[str] = Counter()
@@ -122,7 +128,7 @@ def unclassified(treatments: Iterable[str], limit: int = 50) -> list[Unclassifie
     for treatment in treatments:
         if _read(treatment).recognised:
             continue
-        key = " ".join(word for word in words(treatment) if not word.isdigit())
+        key = " ".join(word for word in words(treatment) if not _counts_only(word))
         counts[key] += 1
         examples.setdefault(key, treatment)
     order = {key: position for position, key in enumerate(examples)}

@@ -28,8 +28,10 @@ DATA_FILES = ("drugs.toml", "services.toml")
 # alternatives are single character classes, so the scan is linear in the text.
 _WORD = re.compile(r"[a-z]+|[0-9]+")
 
-# Fuzzy matching (one letter added, dropped, changed or two swapped) corrects only drug names
-# of at least this many letters, where one letter cannot turn an English word into a drug.
+# Fuzzy matching (one letter added, dropped, changed, or two neighbours swapped) corrects a
+# word into a drug name of one word and at least this many letters, and only in a request that
+# gives a dose or a quantity (drugs.toml [dosing]): in any other text an English word can be
+# one letter from a drug ("ability", Abilify).
 _FUZZY_MIN_LENGTH = 6
 
 
@@ -111,6 +113,8 @@ class Vocabulary:
     phrases: dict[str, tuple[tuple[Phrase, Term], ...]]  # first word -> longest first
     known_words: frozenset[str]
     aliases: dict[str, str]  # misspelt word -> the word meant
+    dose_words: frozenset[str]  # words that give a dose or quantity: "mg", "qty"
+    dose_marks: tuple[str, ...]  # characters that do: "#", "%"
     drug_words: frozenset[str]  # the words of drug names fuzzy matching may correct to
     drug_deletions: dict[str, frozenset[str]]  # a drug word less one letter -> the drug words
     longest_drug_word: int
@@ -122,24 +126,27 @@ class Vocabulary:
     systemic_transdermal: frozenset[str]
     drug_names: dict[Phrase, tuple[str, ...]]  # brand, spelling or generic -> generics
 
-    def correct(self, word: str) -> str:
+    def correct(self, word: str, *, fuzzy: bool) -> str:
         """The known word `word` stands for: itself, a listed misspelling's word, its singular,
-        or the one drug name a letter away from it; else `word` unchanged."""
+        or (with `fuzzy`) the one drug name a letter away from it; else `word` unchanged."""
         word = self.aliases.get(word, word)
         if word in self.known_words:
             return word
         for plural in ("s", "es"):
             if word.endswith(plural) and word[: -len(plural)] in self.known_words:
                 return word[: -len(plural)]
-        if _FUZZY_MIN_LENGTH <= len(word) <= self.longest_drug_word + 1:
+        if fuzzy and _FUZZY_MIN_LENGTH <= len(word) <= self.longest_drug_word + 1:
+            # Words sharing a deletion are at most two edits apart: keep those one edit away.
             candidates = set(self.drug_deletions.get(word, ()))
             for i in range(len(word)):
                 shorter = word[:i] + word[i + 1 :]
                 if shorter in self.drug_words:
                     candidates.add(shorter)
                 candidates.update(self.drug_deletions.get(shorter, ()))
-            if len(candidates) == 1:
-                return candidates.pop()
+            meant = sorted(candidate for candidate in candidates if _one_edit(word, candidate))
+            # Names a letter apart may mean one drug ("gabapenten" is listed as gabapentin).
+            if meant and len({self.drug_names[(name,)] for name in meant}) == 1:
+                return meant[0]
         return word
 
     def derived(self, word: str) -> Term | None:
@@ -163,7 +170,11 @@ class Vocabulary:
     def terms(self, text: str) -> Iterator[Term]:
         """The terms of `text`, in order: at each word the longest phrase starting there, or
         what the word means by its ending; a word that means nothing is passed over."""
-        found = [self.correct(word) for word in words(text)]
+        written = words(text)
+        fuzzy = any(mark in text for mark in self.dose_marks) or not self.dose_words.isdisjoint(
+            written
+        )
+        found = [self.correct(word, fuzzy=fuzzy) for word in written]
         i = 0
         while i < len(found):
             for phrase, term in self.phrases.get(found[i], ()):
@@ -176,6 +187,26 @@ class Vocabulary:
                 if by_ending is not None:
                     yield by_ending
                 i += 1
+
+
+def _one_edit(word: str, other: str) -> bool:
+    """Whether `other` is `word` with one letter added, dropped or changed, or two neighbouring
+    letters swapped."""
+    if len(word) == len(other):
+        differ = [i for i, (a, b) in enumerate(zip(word, other, strict=True)) if a != b]
+        return len(differ) == 1 or (
+            len(differ) == 2
+            and differ[1] == differ[0] + 1
+            and word[differ[0]] == other[differ[1]]
+            and word[differ[1]] == other[differ[0]]
+        )
+    shorter, longer = sorted((word, other), key=len)
+    if len(longer) - len(shorter) != 1:
+        return False
+    i = next(
+        (i for i, (a, b) in enumerate(zip(shorter, longer, strict=False)) if a != b), len(shorter)
+    )
+    return shorter[i:] == longer[i + 1 :]
 
 
 def _read(name: str) -> dict[str, Any]:
@@ -230,7 +261,8 @@ def _drug_terms(data: dict[str, Any], builder: _Builder) -> dict[str, DrugClass]
     named = set(builder.terms)
     for listed, where in ((topical, "topical_products"), (injected, "injected_products")):
         if listed - named:
-            raise ValueError(f"drugs.toml {where}: {sorted(listed - named)} name no drug")
+            unknown = sorted(" ".join(phrase) for phrase in listed - named)
+            raise ValueError(f"drugs.toml {where}: {unknown} name no drug")
     for class_name, phrases in data["class_words"].items():
         drug_class = _enum(DrugClass, class_name, "drugs.toml [class_words]")
         term = Term(Category.PHARMACEUTICAL, Group.DRUGS, drug_classes=(drug_class,))
@@ -288,10 +320,9 @@ def vocabulary() -> Vocabulary:
         if term.generics and term.category in (Category.PHARMACEUTICAL, Category.INJECTION)
     }
     drug_words = frozenset(
-        word
+        phrase[0]
         for phrase in drug_names
-        for word in phrase
-        if len(word) >= _FUZZY_MIN_LENGTH and word.isalpha()
+        if len(phrase) == 1 and len(phrase[0]) >= _FUZZY_MIN_LENGTH and phrase[0].isalpha()
     )
     aliases = services["token_aliases"]
     unknown = sorted(word for word in aliases.values() if word not in known_words)
@@ -315,6 +346,8 @@ def vocabulary() -> Vocabulary:
         phrases=phrases,
         known_words=known_words,
         aliases=aliases,
+        dose_words=frozenset(drugs["dosing"]["words"]),
+        dose_marks=tuple(drugs["dosing"]["marks"]),
         drug_words=drug_words,
         drug_deletions=_deletions(drug_words),
         longest_drug_word=max(map(len, drug_words)),
