@@ -1,8 +1,8 @@
 """The project's drug names against the `drug-named-entity-recognition` package's.
 
 The package resolves ~100,000 drug names to ~20,000 canonical drugs from data it ships, but it
-is no run-time dependency (README, "Dependencies"): loading its data costs ~3.5 s and ~400 MB
-per process, it gives no drug classes, and it lacks the names workers' compensation uses most
+is no run-time dependency (README, "Dependencies"): importing it costs 2-3 s and ~355 MB per
+process, it gives no drug classes, and it lacks the names workers' compensation uses most
 (Norco, Percocet, Soma, Terocin, the hyaluronates). It does the job of checking the project's
 table: every name both know must resolve to the same generic ingredients, or be listed here
 with why the project's answer differs.
