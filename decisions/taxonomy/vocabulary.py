@@ -115,7 +115,7 @@ class Vocabulary:
     aliases: dict[str, str]  # misspelt word -> the word meant
     dose_words: frozenset[str]  # words that give a dose or quantity: "mg", "qty"
     dose_marks: tuple[str, ...]  # characters that do: "#", "%"
-    drug_words: frozenset[str]  # the words of drug names fuzzy matching may correct to
+    drug_words: frozenset[str]  # one-word drug names, 6 letters or more: fuzzy matching's targets
     drug_deletions: dict[str, frozenset[str]]  # a drug word less one letter -> the drug words
     longest_drug_word: int
     # Word endings -> the drug class of an unlisted generic name, or None: a surgery.
@@ -171,10 +171,9 @@ class Vocabulary:
         """The terms of `text`, in order: at each word the longest phrase starting there, or
         what the word means by its ending; a word that means nothing is passed over."""
         written = words(text)
-        fuzzy = any(mark in text for mark in self.dose_marks) or not self.dose_words.isdisjoint(
-            written
-        )
-        found = [self.correct(word, fuzzy=fuzzy) for word in written]
+        dosed = any(mark in text for mark in self.dose_marks)
+        dosed = dosed or not self.dose_words.isdisjoint(written)
+        found = [self.correct(word, fuzzy=dosed) for word in written]
         i = 0
         while i < len(found):
             for phrase, term in self.phrases.get(found[i], ()):
