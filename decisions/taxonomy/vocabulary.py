@@ -1,0 +1,362 @@
+"""The words the classifier knows, read from data/drugs.toml and data/services.toml.
+
+The data files say what each phrase means; this module turns them into the indexes the
+classifier reads: phrases by their first word (longest first), the words that correct a
+misspelt drug name, the endings that name a surgery or a drug class. Everything is built once
+per process, on first use (`vocabulary()`), and checked as it is built: a phrase given two
+meanings, a generic name without a class or an unknown category stops the load with the file
+and phrase to fix, so that a mistake in the data never classifies quietly.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from enum import IntEnum
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from .model import Category, DrugClass
+
+DATA_FILES = ("drugs.toml", "services.toml")
+
+# Words are runs of letters or of digits: "10/325mg" is 10, 325, mg; "H-wave" is h, wave. Both
+# alternatives are single character classes, so the scan is linear in the text.
+_WORD = re.compile(r"[a-z]+|[0-9]+")
+
+# Fuzzy matching (one letter added, dropped, changed, or two neighbours swapped) corrects a
+# word into a drug name of one word and at least this many letters, and only in a request that
+# gives a dose or a quantity (drugs.toml [dosing]): in any other text an English word can be
+# one letter from a drug ("ability", Abilify).
+_FUZZY_MIN_LENGTH = 6
+
+
+class Group(IntEnum):
+    """Which kind of phrase decides a request's category: the lowest group named, then the
+    first phrase of it (services.toml explains the order)."""
+
+    CARE = 0
+    VISITS = 1
+    PROCEDURES = 2
+    ANCILLARY = 3
+    DRUGS = 4
+
+
+_SERVICE_GROUPS = {
+    "care": Group.CARE,
+    "visits": Group.VISITS,
+    "procedures": Group.PROCEDURES,
+    "ancillary": Group.ANCILLARY,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """What a phrase means. A neutral phrase has no category: it only keeps the words it holds
+    from meaning anything else ("post-operative" holds no operation)."""
+
+    category: Category | None
+    group: Group
+    generics: tuple[str, ...] = ()
+    drug_classes: tuple[DrugClass, ...] = ()
+    topical: bool = False  # applied to the skin: a topical form, or a topical product
+    compounded: bool = False  # "compounded": topical unless an oral form is named too
+    oral: bool = False
+
+
+NEUTRAL = Term(None, Group.DRUGS)
+SURGERY = Term(Category.SURGERY, Group.PROCEDURES)
+
+Phrase = tuple[str, ...]
+
+
+def words(text: str) -> list[str]:
+    """The words of `text`, lower case, accents dropped ("Flexéril" -> flexeril)."""
+    text = text.casefold()
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return _WORD.findall(text)
+
+
+def _phrase(written: str, where: str) -> Phrase:
+    phrase = tuple(words(written))
+    if not phrase:
+        raise ValueError(f"{where}: {written!r} has no words")
+    return phrase
+
+
+@dataclass
+class _Builder:
+    """Collects the phrases of both files, refusing a phrase given two meanings."""
+
+    terms: dict[Phrase, tuple[Term, str]] = field(default_factory=dict)
+
+    def add(self, written: str, term: Term, where: str) -> None:
+        phrase = _phrase(written, where)
+        previous = self.terms.get(phrase)
+        if previous is not None and previous[0] != term:
+            raise ValueError(
+                f"{where}: {written!r} is also in {previous[1]}, with another meaning;"
+                " a phrase may mean one thing only"
+            )
+        self.terms[phrase] = (term, where)
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """The indexes the classifier reads (see the module docstring)."""
+
+    phrases: dict[str, tuple[tuple[Phrase, Term], ...]]  # first word -> longest first
+    known_words: frozenset[str]
+    aliases: dict[str, str]  # misspelt word -> the word meant
+    dose_words: frozenset[str]  # words that give a dose or quantity: "mg", "qty"
+    dose_marks: tuple[str, ...]  # characters that do: "#", "%"
+    drug_words: frozenset[str]  # one-word drug names, 6 letters or more: fuzzy matching's targets
+    drug_deletions: dict[str, frozenset[str]]  # a drug word less one letter -> the drug words
+    longest_drug_word: int
+    # Word endings -> the drug class of an unlisted generic name, or None: a surgery.
+    endings: tuple[tuple[str, DrugClass | None], ...]
+    any_ending: tuple[str, ...]
+    classes: dict[str, DrugClass]  # generic name -> class
+    precedence: tuple[DrugClass, ...]
+    systemic_transdermal: frozenset[str]
+    drug_names: dict[Phrase, tuple[str, ...]]  # brand, spelling or generic -> generics
+
+    def correct(self, word: str, *, fuzzy: bool) -> str:
+        """The known word `word` stands for: itself, a listed misspelling's word, its singular,
+        or (with `fuzzy`) the one drug name a letter away from it; else `word` unchanged."""
+        word = self.aliases.get(word, word)
+        if word in self.known_words:
+            return word
+        for plural in ("s", "es"):
+            if word.endswith(plural) and word[: -len(plural)] in self.known_words:
+                return word[: -len(plural)]
+        if fuzzy and _FUZZY_MIN_LENGTH <= len(word) <= self.longest_drug_word + 1:
+            # Words sharing a deletion are at most two edits apart: keep those one edit away.
+            candidates = set(self.drug_deletions.get(word, ()))
+            for i in range(len(word)):
+                shorter = word[:i] + word[i + 1 :]
+                if shorter in self.drug_words:
+                    candidates.add(shorter)
+                candidates.update(self.drug_deletions.get(shorter, ()))
+            meant = sorted(candidate for candidate in candidates if _one_edit(word, candidate))
+            # Names a letter apart may mean one drug ("gabapenten" is listed as gabapentin).
+            if meant and len({self.drug_names[(name,)] for name in meant}) == 1:
+                return meant[0]
+        return word
+
+    def derived(self, word: str) -> Term | None:
+        """What an unlisted word means by its ending: a surgical procedure ("trapeziectomy")
+        or a generic drug of a class ("rabeprazole"); None if nothing. The ending must follow
+        a stem of three letters or more ("desis" alone is no arthrodesis)."""
+        if not word.endswith(self.any_ending):  # one call rules out nearly every word
+            return None
+        for ending, drug_class in self.endings:
+            if len(word) >= len(ending) + 3 and word.endswith(ending):
+                if drug_class is None:
+                    return SURGERY
+                return Term(
+                    Category.PHARMACEUTICAL,
+                    Group.DRUGS,
+                    generics=(word,),
+                    drug_classes=(drug_class,),
+                )
+        return None
+
+    def terms(self, text: str) -> Iterator[Term]:
+        """The terms of `text`, in order: at each word the longest phrase starting there, or
+        what the word means by its ending; a word that means nothing is passed over."""
+        written = words(text)
+        dosed = any(mark in text for mark in self.dose_marks)
+        dosed = dosed or not self.dose_words.isdisjoint(written)
+        found = [self.correct(word, fuzzy=dosed) for word in written]
+        i = 0
+        while i < len(found):
+            for phrase, term in self.phrases.get(found[i], ()):
+                if tuple(found[i : i + len(phrase)]) == phrase:
+                    yield term
+                    i += len(phrase)
+                    break
+            else:
+                by_ending = self.derived(found[i])
+                if by_ending is not None:
+                    yield by_ending
+                i += 1
+
+
+def _one_edit(word: str, other: str) -> bool:
+    """Whether `other` is `word` with one letter added, dropped or changed, or two neighbouring
+    letters swapped."""
+    if len(word) == len(other):
+        differ = [i for i, (a, b) in enumerate(zip(word, other, strict=True)) if a != b]
+        return len(differ) == 1 or (
+            len(differ) == 2
+            and differ[1] == differ[0] + 1
+            and word[differ[0]] == other[differ[1]]
+            and word[differ[1]] == other[differ[0]]
+        )
+    shorter, longer = sorted((word, other), key=len)
+    if len(longer) - len(shorter) != 1:
+        return False
+    i = next(
+        (i for i, (a, b) in enumerate(zip(shorter, longer, strict=False)) if a != b), len(shorter)
+    )
+    return shorter[i:] == longer[i + 1 :]
+
+
+def _read(name: str) -> dict[str, Any]:
+    with resources.files(__package__).joinpath("data", name).open("rb") as file:
+        return tomllib.load(file)
+
+
+def _enum(kind: type[Category] | type[DrugClass], value: str, where: str) -> Any:
+    try:
+        return kind(value)
+    except ValueError:
+        raise ValueError(f"{where}: {value!r} is not a {kind.__name__}") from None
+
+
+def _generic(name: str, classes: dict[str, DrugClass], where: str) -> str:
+    if name not in classes:
+        raise ValueError(f"drugs.toml {where}: {name!r} is not in [classes]")
+    return name
+
+
+def _drug_terms(data: dict[str, Any], builder: _Builder) -> dict[str, DrugClass]:
+    classes: dict[str, DrugClass] = {}
+    for class_name, generics in data["classes"].items():
+        drug_class = _enum(DrugClass, class_name, "drugs.toml [classes]")
+        for generic in generics:
+            if generic in classes:
+                raise ValueError(f"drugs.toml [classes]: {generic!r} is in two classes")
+            classes[generic] = drug_class
+
+    routes = data["routes"]
+    topical = {_phrase(name, "topical_products") for name in routes["topical_products"]}
+    injected = {_phrase(name, "injected_products") for name in routes["injected_products"]}
+
+    def add(name: str, generics: tuple[str, ...], where: str) -> None:
+        phrase = _phrase(name, where)
+        if phrase in injected:
+            term = Term(Category.INJECTION, Group.PROCEDURES, generics)
+        else:
+            term = Term(Category.PHARMACEUTICAL, Group.DRUGS, generics, topical=phrase in topical)
+        builder.add(name, term, f"drugs.toml {where}")
+
+    for name in classes:
+        add(name, (name,), "[classes]")
+    for name, meant in data["spellings"].items():
+        add(name, (_generic(meant, classes, "[spellings]"),), "[spellings]")
+    for name, generics in data["brands"].items():
+        add(
+            name,
+            tuple(_generic(each, classes, f"[brands] {name}") for each in generics),
+            "[brands]",
+        )
+    named = set(builder.terms)
+    for listed, where in ((topical, "topical_products"), (injected, "injected_products")):
+        if listed - named:
+            unknown = sorted(" ".join(phrase) for phrase in listed - named)
+            raise ValueError(f"drugs.toml {where}: {unknown} name no drug")
+    for class_name, phrases in data["class_words"].items():
+        drug_class = _enum(DrugClass, class_name, "drugs.toml [class_words]")
+        term = Term(Category.PHARMACEUTICAL, Group.DRUGS, drug_classes=(drug_class,))
+        for written in phrases:
+            builder.add(written, term, "drugs.toml [class_words]")
+    forms = data["forms"]
+    for key, term in (
+        ("topical", Term(Category.PHARMACEUTICAL, Group.DRUGS, topical=True)),
+        ("compounded", Term(Category.PHARMACEUTICAL, Group.DRUGS, compounded=True)),
+        ("oral", Term(Category.PHARMACEUTICAL, Group.DRUGS, oral=True)),
+    ):
+        for written in forms[key]:
+            builder.add(written, term, f"drugs.toml [forms] {key}")
+    return classes
+
+
+def _service_terms(data: dict[str, Any], builder: _Builder) -> None:
+    for table, group in _SERVICE_GROUPS.items():
+        for category_name, phrases in data[table].items():
+            where = f"services.toml [{table}] {category_name}"
+            term = Term(_enum(Category, category_name, where), group)
+            for written in phrases:
+                builder.add(written, term, where)
+    for written in data["neutral"]["phrases"]:
+        builder.add(written, NEUTRAL, "services.toml neutral")
+
+
+def _deletions(drug_words: Iterable[str]) -> dict[str, frozenset[str]]:
+    found: dict[str, set[str]] = {}
+    for word in drug_words:
+        for i in range(len(word)):
+            found.setdefault(word[:i] + word[i + 1 :], set()).add(word)
+    return {shorter: frozenset(longer) for shorter, longer in found.items()}
+
+
+@cache
+def vocabulary() -> Vocabulary:
+    """The vocabulary, built on first use and kept for the life of the process."""
+    drugs, services = (_read(name) for name in DATA_FILES)
+    builder = _Builder()
+    classes = _drug_terms(drugs, builder)
+    _service_terms(services, builder)
+
+    by_first: dict[str, list[tuple[Phrase, Term]]] = {}
+    for phrase, (term, _where) in builder.terms.items():
+        by_first.setdefault(phrase[0], []).append((phrase, term))
+    phrases = {
+        first: tuple(sorted(entries, key=lambda entry: -len(entry[0])))
+        for first, entries in by_first.items()
+    }
+    known_words = frozenset(word for phrase in builder.terms for word in phrase)
+    drug_names = {
+        phrase: term.generics
+        for phrase, (term, _where) in builder.terms.items()
+        if term.generics and term.category in (Category.PHARMACEUTICAL, Category.INJECTION)
+    }
+    drug_words = frozenset(
+        phrase[0]
+        for phrase in drug_names
+        if len(phrase) == 1 and len(phrase[0]) >= _FUZZY_MIN_LENGTH and phrase[0].isalpha()
+    )
+    aliases = services["token_aliases"]
+    unknown = sorted(word for word in aliases.values() if word not in known_words)
+    if unknown:
+        raise ValueError(f"services.toml [token_aliases]: {unknown} mean no known word")
+    endings: list[tuple[str, DrugClass | None]] = [
+        (ending, None) for ending in services["suffixes"]["surgery"]
+    ]
+    endings += [
+        (ending, _enum(DrugClass, class_name, "drugs.toml [stems]"))
+        for class_name, stems in drugs["stems"].items()
+        for ending in stems
+    ]
+    precedence = tuple(
+        _enum(DrugClass, name, "drugs.toml precedence")
+        for name in drugs["combinations"]["precedence"]
+    )
+    if set(precedence) != set(DrugClass):
+        raise ValueError("drugs.toml precedence: must name every drug class once")
+    return Vocabulary(
+        phrases=phrases,
+        known_words=known_words,
+        aliases=aliases,
+        dose_words=frozenset(drugs["dosing"]["words"]),
+        dose_marks=tuple(drugs["dosing"]["marks"]),
+        drug_words=drug_words,
+        drug_deletions=_deletions(drug_words),
+        longest_drug_word=max(map(len, drug_words)),
+        endings=tuple(endings),
+        any_ending=tuple(ending for ending, _class in endings),
+        classes=classes,
+        precedence=precedence,
+        systemic_transdermal=frozenset(
+            _generic(name, classes, "systemic_transdermal")
+            for name in drugs["routes"]["systemic_transdermal"]
+        ),
+        drug_names=drug_names,
+    )

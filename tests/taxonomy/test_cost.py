@@ -1,0 +1,60 @@
+"""No treatment can stall the classifier: its cost grows linearly with the treatment's length.
+
+A treatment is a heading, a line or two; a damaged extraction can merge it with pages of what
+follows, and a hostile file can hold anything. Each case repeats, to 100 KB and to 800 KB,
+something some step starts on: phrases cut short before their last word, unknown words of
+the length fuzzy matching looks at, one word as long as the whole text, word endings that name
+a surgery, percent signs, accented letters. Quadratic work would take 64 times as long for
+the larger; the bound allows 20 (CPU time, best of a few runs, so a busy machine moves it
+little).
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from decisions.taxonomy import Category, classify
+
+SMALL, LARGE = 100_000, 800_000
+GROWTH = 20
+FLOOR = 0.002  # seconds: below this the small run's time is mostly noise
+
+
+def repeated(phrase: str, size: int) -> str:
+    return (phrase * (size // len(phrase) + 1))[:size]
+
+
+CASES = {
+    "drug names and dosage noise": "Norco 10/325mg, #120 QTY: 60 x 3 ",
+    "phrases cut short": "functional capacity physical medicine and spinal cord ",
+    "unknown words of fuzzy length": "Zqxwvut Hydrocodonx Gabapentinn ",
+    "one long word": "a",
+    "surgical endings": "trapeziectomy kyphoplasty ",
+    "drug stems": "ilaprazole dexketoprofen ",
+    "separators": "/-/#%,.;:()",
+    "accented letters": "Flexéril café ",
+    "digits": "0123456789",
+}
+
+
+def _cpu_seconds(text: str) -> float:
+    best = float("inf")
+    for _ in range(3):
+        start = time.process_time()
+        classify(text)
+        best = min(best, time.process_time() - start)
+    return best
+
+
+@pytest.mark.parametrize("phrase", CASES.values(), ids=CASES)
+def test_cost_grows_linearly(phrase):
+    small = _cpu_seconds(repeated(phrase, SMALL))
+    large = _cpu_seconds(repeated(phrase, LARGE))
+    assert large <= GROWTH * max(small, FLOOR), (small, large)
+
+
+def test_a_100_kb_treatment_is_classified_by_its_words():
+    assert classify(repeated("Norco 10/325mg #120 ", SMALL)).category is Category.PHARMACEUTICAL
+    assert classify("a" * SMALL).category is Category.OTHER
