@@ -5,8 +5,8 @@ follows, and a hostile file can hold anything. Each case repeats, to 100 KB and 
 something some step starts on: phrases cut short before their last word, unknown words of
 the length fuzzy matching looks at, one word as long as the whole text, word endings that name
 a surgery, percent signs, accented letters. Quadratic work would take 64 times as long for
-the larger; the bound allows 20 (CPU time, best of a few runs, so a busy machine moves it
-little).
+the larger; the bound allows 24 (CPU time, best of five runs, so a busy machine moves it
+little: at 20 and best of three it failed once on a machine running five test suites).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import pytest
 from decisions.taxonomy import Category, classify
 
 SMALL, LARGE = 100_000, 800_000
-GROWTH = 20
+GROWTH = 24
 FLOOR = 0.002  # seconds: below this the small run's time is mostly noise
 
 
@@ -41,7 +41,7 @@ CASES = {
 
 def _cpu_seconds(text: str) -> float:
     best = float("inf")
-    for _ in range(3):
+    for _ in range(5):
         start = time.process_time()
         classify(text)
         best = min(best, time.process_time() - start)
