@@ -71,3 +71,11 @@ def plan_of(sql: str) -> str:
 
 def links(html: str) -> list[str]:
     return [unescape(href) for href in re.findall(r'href="([^"]*)"', html)]
+
+
+def words_past_the_search_index(megabytes: float) -> str:
+    """One line of about that many megabytes of words that all differ. Postgres keeps each
+    distinct word of a text, with its positions, in the text's search vector, which holds at
+    most 1 MB: a rationale holding 1 MB of such words cannot be indexed."""
+    count = int(megabytes * 1_048_576 / 7)  # "w123456 " is 8 characters; most are shorter
+    return " ".join(f"w{n}" for n in range(count))
