@@ -17,12 +17,12 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 
-from django.db import DataError, transaction
+from django.db import DatabaseError, transaction
 from django.db.models import QuerySet
 
 from ..models import Letter
 from ..parsing import ParseError, parse_letter
-from .letters import letter_fields, letter_replace_parse
+from .letters import letter_fields, letter_replace_parse, refusal
 
 
 class ReparseStatus(StrEnum):
@@ -119,10 +119,16 @@ def letter_reparse(letter_id: int, *, dry_run: bool = False) -> ReparseResult | 
         items_before = _item_signatures(letter)
         try:
             letter_replace_parse(letter, parsed)
-        except DataError as exc:
-            # A parsed value the schema cannot hold: letter_replace_parse's own transaction
-            # has rolled the letter back, and the run goes on.
-            return ReparseResult(letter_id, ReparseStatus.FAILED, reason=f"cannot be stored: {exc}")
+        except DatabaseError as exc:
+            # What the new parse holds, refused (a value the schema cannot hold, a rationale too
+            # long to index): letter_replace_parse's own transaction has rolled the letter back,
+            # and the run goes on.
+            reason = refusal(exc)
+            if reason is None:
+                raise
+            return ReparseResult(
+                letter_id, ReparseStatus.FAILED, reason=f"cannot be stored: {reason}"
+            )
         items_after = _item_signatures(letter)
         if dry_run:
             transaction.set_rollback(True)
