@@ -356,6 +356,18 @@ def test_zip_entry_with_a_traversal_path_is_refused_and_the_rest_load(admin_clie
     assert IngestRun.objects.get().failed == 1
 
 
+def test_zip_entry_with_a_nul_in_its_name_is_refused_under_its_whole_name(admin_client):
+    """zipfile cuts an entry's name at a NUL (its `filename`; `orig_filename` keeps the name
+    as written): the name is judged, and shown, as the archive wrote it."""
+    archive = zip_of({"evil.txt_../../etc/passwd": seed_bytes(0), "fine.txt": seed_bytes(1)})
+    archive = archive.replace(b"evil.txt_", b"evil.txt\x00")
+    rows = report_rows(post(admin_client, ("letters.zip", archive)))
+    reason = "unsafe path in the ZIP (a NUL character in the name): not read"
+    assert rows[0] == ("letters.zip/evil.txt../../etc/passwd", "failed", reason)
+    assert rows[1][:2] == ("letters.zip/fine.txt", "created")
+    assert Letter.objects.count() == 1
+
+
 def test_zip_symbolic_link_is_refused(admin_client):
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
