@@ -14,59 +14,22 @@ import zipfile
 from unittest.mock import ANY
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile, TemporaryUploadedFile
+from django.core.files.uploadedfile import TemporaryUploadedFile
 
 from decisions.models import DisputedItem, IngestFailure, IngestRun, Letter, Upload
 from decisions.services import ingest as ingest_service
 from decisions.services.upload_jobs import staging_folder
 from decisions.services.uploads import SNIFF_BYTES, upload_accept
 from tests.conftest import SEED_NAMES, seed_text
+from tests.helpers import PNG, UPLOAD_URL, post, report_rows, send, zip_of
 from tests.pdfs import text_pdf
 from tests.preparation_hooks import misbehaving_prepare, prepare_with_overlong_specialty
 
 pytestmark = pytest.mark.django_db
 
-UPLOAD_URL = "/upload/"
-PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8
-
 
 def seed_bytes(index: int) -> bytes:
     return seed_text(SEED_NAMES[index]).encode()
-
-
-def as_upload(name: str, data: bytes) -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, data, content_type="application/octet-stream")
-
-
-def zip_of(entries: dict[str, bytes], compression: int = zipfile.ZIP_DEFLATED) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression) as archive:
-        for name, data in entries.items():
-            if name.endswith("/"):
-                archive.writestr(zipfile.ZipInfo(name), b"")
-            else:
-                archive.writestr(name, data)
-    return buffer.getvalue()
-
-
-def send(client, *files: tuple[str, bytes]):
-    return client.post(UPLOAD_URL, {"files": [as_upload(name, data) for name, data in files]})
-
-
-def post(client, *files: tuple[str, bytes]):
-    """Upload the files, and follow the redirect to the upload's page (POST/redirect/GET)."""
-    response = send(client, *files)
-    assert response.status_code == 302
-    upload = Upload.objects.latest("pk")
-    assert response["Location"] == f"/upload/{upload.pk}/"
-    return client.get(response["Location"])
-
-
-def report_rows(response) -> list[tuple[str, str, object]]:
-    """(file name, status, letter or reason) per row of the report, in order."""
-    return [
-        (file.name, file.status, file.letter or file.reason) for file in response.context["files"]
-    ]
 
 
 def test_upload_page_shows_the_form_and_limits(admin_client, settings):
