@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import re
+import stat
 import zipfile
 from collections import Counter
 from html import unescape
@@ -179,7 +180,14 @@ def as_upload(name: str, data: bytes) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, data, content_type="application/octet-stream")
 
 
-def zip_of(entries: dict[str, bytes], compression: int = zipfile.ZIP_DEFLATED) -> bytes:
+def zip_of(
+    entries: dict[str, bytes],
+    compression: int = zipfile.ZIP_DEFLATED,
+    *,
+    links: dict[str, str] | None = None,
+) -> bytes:
+    """A ZIP of `entries` (a name ending in "/" is a folder), then `links`: symbolic links,
+    name to target, as Unix's zip stores them (the file type in the external attributes)."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression) as archive:
         for name, data in entries.items():
@@ -187,6 +195,10 @@ def zip_of(entries: dict[str, bytes], compression: int = zipfile.ZIP_DEFLATED) -
                 archive.writestr(zipfile.ZipInfo(name), b"")
             else:
                 archive.writestr(name, data)
+        for name, target in (links or {}).items():
+            link = zipfile.ZipInfo(name)
+            link.external_attr = (stat.S_IFLNK | 0o777) << 16
+            archive.writestr(link, target)
     return buffer.getvalue()
 
 
