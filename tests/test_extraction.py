@@ -73,6 +73,13 @@ def test_pdf_encrypted_only_against_editing_is_read():
     assert extract_text(pdf, max_bytes=LIMIT).text == "Decision rationale: readable."
 
 
+def test_nul_in_a_pdf_text_layer_is_left_out():
+    """pypdf passes on the NUL a text layer can hold (a glyph mapped to U+0000), and Postgres
+    stores no NUL in text: the letter would fail to store for one invisible character."""
+    pdf = text_pdf("Decision rationale: a\x00b.")
+    assert extract_text(pdf, max_bytes=LIMIT).text == "Decision rationale: ab."
+
+
 def test_damaged_pdf_message_names_the_damage():
     data = letter_pdf(seed_text(SEED_NAMES[2]))
     with pytest.raises(ExtractionError, match=r"^PDF is damaged: \S"):
