@@ -263,6 +263,13 @@ def with_a_huge_line(text: str) -> str:
     return huge
 
 
+def with_a_nul(text: str) -> str:
+    """The letter with a NUL in its first rationale, as a PDF's text layer can hold one."""
+    spoiled, found = re.subn("Decision rationale: ", "Decision rationale: \x00", text, count=1)
+    assert found
+    return spoiled
+
+
 def hostile_zip() -> bytes:
     """A letter among entries that must not be read: paths out of the folder, a link, an
     archive inside, a NUL in a name (zip_of cannot write one: patched into its bytes)."""
@@ -306,6 +313,7 @@ HOSTILE_REPORT = [
     ("photo.pdf", "failed", "binary file (PNG image), not a PDF or text"),
     ("locked.pdf", "failed", "PDF is encrypted"),
     ("protected.pdf", "created", ANY),
+    ("nul_in_text.pdf", "created", ANY),
     ("scan.pdf", "failed", "PDF has no text layer (scanned image?)"),
     (
         "one_line.txt",
@@ -337,6 +345,7 @@ def hostile_files() -> list[tuple[str, bytes]]:
         ("photo.pdf", PNG),
         ("locked.pdf", text_pdf(letter(1011), password="secret")),
         ("protected.pdf", text_pdf(letter(1012), password="")),
+        ("nul_in_text.pdf", text_pdf(with_a_nul(letter(1017)))),
         ("scan.pdf", scanned_pdf()),
         ("one_line.txt", words_past_the_search_index(2).encode()),
         ("huge_line.txt", with_a_huge_line(letter(1013)).encode()),
@@ -361,7 +370,7 @@ def test_a_hostile_upload_refuses_each_bad_file_with_its_reason_and_stores_the_g
 ):
     """Every file refused on its own, for its own reason, shown in the report; the letters
     among them stored (a page number of 5,000 digits is no page: its letter is stored without
-    it); and the site answers a search with them afterwards."""
+    it; a NUL in a PDF's text is left out); and the site answers a search with them after."""
     response = post(uploader, *hostile_files())
 
     rows = report_rows(response)
