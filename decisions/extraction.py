@@ -198,7 +198,9 @@ def _pdf_text(data: bytes) -> str:
         raise ExtractionError(f"PDF is damaged: {type(exc).__name__}: {exc}") from exc
     if not pages:
         raise ExtractionError("PDF has no pages")
-    text = "\f".join(pages)
+    # A text layer can map a glyph to NUL, which pypdf passes on; Postgres stores no NUL in
+    # text, and it shows nothing: left out, rather than the letter refused for it.
+    text = "\f".join(pages).replace("\x00", "")
     if not text.replace("\f", "").strip():
         raise ExtractionError("PDF has no text layer (scanned image?)")
     return text

@@ -1,14 +1,29 @@
-"""What the search and selectors tests share: decisions with citations, the search run the
-plain way, and the statements a request ran with their plans."""
+"""What several test modules share: decisions with citations, the search run the plain way, the
+statements a request ran with their plans, the search's derived rows checked against the
+items, and files sent through the upload page."""
 
 from __future__ import annotations
 
+import io
 import re
+import stat
+import zipfile
+from collections import Counter
 from html import unescape
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 
-from decisions.models import DisputedItem, Party
+from decisions import schema
+from decisions.facets import FACETS, OUTCOME
+from decisions.models import (
+    DisputedItem,
+    FacetCombination,
+    FacetCount,
+    Party,
+    SearchEntry,
+    Upload,
+)
 from decisions.search import item_filterset, item_search
 from decisions.services.letters import reviewer_citation_columns
 from tests.factories import make_citation, make_item
@@ -71,3 +86,137 @@ def plan_of(sql: str) -> str:
 
 def links(html: str) -> list[str]:
     return [unescape(href) for href in re.findall(r'href="([^"]*)"', html)]
+
+
+def words_past_the_search_index(megabytes: float) -> str:
+    """One line of about that many megabytes of words that all differ. Postgres keeps each
+    distinct word of a text, with its positions, in the text's search vector, which holds at
+    most 1 MB: a rationale holding 1 MB of such words cannot be indexed."""
+    count = int(megabytes * 1_048_576 / 7)  # "w123456 " is 8 characters; most are shorter
+    return " ".join(f"w{n}" for n in range(count))
+
+
+# --- The search's derived rows, recomputed from the items ------------------------------------
+
+
+COLUMNS = tuple(facet.column for facet in FACETS)
+
+
+def combination(row) -> tuple:
+    return tuple(tuple(v) if isinstance(v, list) else v for v in row)
+
+
+def as_text(value) -> str:
+    """A value as Postgres spells it in text (booleans as true and false)."""
+    return str(value).lower() if isinstance(value, bool) else value
+
+
+def expected_counts() -> tuple[Counter, Counter]:
+    """(items by combination, FacetCount rows) recomputed from the items."""
+    combinations, counts = Counter(), Counter()
+    for row in DisputedItem.objects.values(*COLUMNS):
+        combinations[combination(row.values())] += 1
+        outcome = row[OUTCOME.column]
+        values = [
+            (facet.name, as_text(value))
+            for facet in FACETS
+            if facet is not OUTCOME
+            for value in (row[facet.column] if facet.array else [row[facet.column]])
+            if value is not None
+        ]
+        for given in [("", ""), *(v for v in values if v[0] in FacetCount.GIVEN_FACETS)]:
+            for facet, value in [("outcome", outcome), *values]:
+                if given[0] != facet:
+                    counts[(*given, facet, value, outcome)] += 1
+    return combinations, counts
+
+
+def stored_counts() -> tuple[Counter, Counter]:
+    combinations = Counter(
+        {
+            combination(row[:-1]): row[-1]
+            for row in FacetCombination.objects.filter(items__gt=0).values_list(*COLUMNS, "items")
+        }
+    )
+    counts = Counter(
+        {
+            row[:-1]: row[-1]
+            for row in FacetCount.objects.exclude(items=0).values_list(
+                "given_facet", "given_value", "facet", "value", "outcome", "items"
+            )
+        }
+    )
+    return combinations, counts
+
+
+def assert_derived_rows_match_the_items() -> None:
+    assert stored_counts() == expected_counts()
+    assert SearchEntry.objects.count() == DisputedItem.objects.count()
+    with connection.cursor() as cursor:
+        # Each entry: its item's date and combination, and the vector the search always used.
+        cursor.execute(
+            f"""
+            SELECT count(*) FROM decisions_disputeditem AS i
+            JOIN decisions_searchentry AS e ON e.item_id = i.id
+            JOIN decisions_facetcombination AS c ON c.id = e.combination_id
+            WHERE e.decision_date IS NOT DISTINCT FROM i.decision_date
+              AND ({schema.columns("c")}) IS NOT DISTINCT FROM ({schema.columns("i")})
+              AND e.search_vector = setweight(to_tsvector('english', i.treatment), 'A')
+                                    || setweight(to_tsvector('english', i.rationale), 'B')
+              AND e.treatment_vector = to_tsvector('english', i.treatment)
+            """
+        )
+        assert cursor.fetchone()[0] == DisputedItem.objects.count()
+
+
+# --- Files sent through the upload page -----------------------------------------------------
+
+
+UPLOAD_URL = "/upload/"
+PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8
+
+
+def as_upload(name: str, data: bytes) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, data, content_type="application/octet-stream")
+
+
+def zip_of(
+    entries: dict[str, bytes],
+    compression: int = zipfile.ZIP_DEFLATED,
+    *,
+    links: dict[str, str] | None = None,
+) -> bytes:
+    """A ZIP of `entries` (a name ending in "/" is a folder), then `links`: symbolic links,
+    name to target, as Unix's zip stores them (the file type in the external attributes)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression) as archive:
+        for name, data in entries.items():
+            if name.endswith("/"):
+                archive.writestr(zipfile.ZipInfo(name), b"")
+            else:
+                archive.writestr(name, data)
+        for name, target in (links or {}).items():
+            link = zipfile.ZipInfo(name)
+            link.external_attr = (stat.S_IFLNK | 0o777) << 16
+            archive.writestr(link, target)
+    return buffer.getvalue()
+
+
+def send(client, *files: tuple[str, bytes]):
+    return client.post(UPLOAD_URL, {"files": [as_upload(name, data) for name, data in files]})
+
+
+def post(client, *files: tuple[str, bytes]):
+    """Upload the files, and follow the redirect to the upload's page (POST/redirect/GET)."""
+    response = send(client, *files)
+    assert response.status_code == 302
+    upload = Upload.objects.latest("pk")
+    assert response["Location"] == f"/upload/{upload.pk}/"
+    return client.get(response["Location"])
+
+
+def report_rows(response) -> list[tuple[str, str, object]]:
+    """(file name, status, letter or reason) per row of the report, in order."""
+    return [
+        (file.name, file.status, file.letter or file.reason) for file in response.context["files"]
+    ]

@@ -62,6 +62,13 @@ def misbehaving_prepare(file, **options):
         os.kill(os.getpid(), signal.SIGKILL)
     elif name == "exits":
         os._exit(3)
+    elif name == "killed_from_outside":
+        # Says which process reads it, in a file beside it, and waits for the test to kill it.
+        announced = Path(f"{file.path}.pid")
+        partial = Path(f"{file.path}.pid.partial")
+        partial.write_text(str(os.getpid()))
+        partial.rename(announced)
+        time.sleep(600)
     elif name == "raises":
         raise RuntimeError("escaped the preparation")
     elif name == "unreadable":

@@ -28,7 +28,7 @@ from decisions.middleware import QueryControlCharactersMiddleware
 from decisions.models import IngestRun, Letter, Upload
 from decisions.search.parameters import ItemFilter, SearchForm
 from tests.conftest import FIXTURE_LETTERS, SEED_NAMES, seed_text
-from tests.test_uploads import zip_of
+from tests.helpers import zip_of
 
 pytestmark = pytest.mark.django_db
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from datetime import timedelta
@@ -21,9 +22,9 @@ from decisions.preparation import FileInput, Rejected
 from decisions.services import ingest as ingest_service
 from decisions.services.ingest import connection_lost, ingest_files
 from tests.conftest import SEED_NAMES, seed_text, seed_variant
+from tests.helpers import assert_derived_rows_match_the_items, words_past_the_search_index
 from tests.pdfs import text_pdf
 from tests.preparation_hooks import misbehaving_prepare, parse_a_huge_number
-from tests.test_search_entries import assert_derived_rows_match_the_items
 
 pytestmark = pytest.mark.django_db
 
@@ -184,6 +185,32 @@ def test_letter_the_database_refuses_fails_alone_and_leaves_no_rows(letters_dir)
         Citation.objects.filter(item__letter__source_name__endswith="long_specialty.txt").count()
         == 0
     )
+
+
+def test_letter_too_long_for_the_search_index_fails_alone(letters_dir):
+    """Postgres refuses a search vector over 1 MB as a limit it has (program_limit_exceeded,
+    an OperationalError), not as a bad value: still this letter's failure, not the run's."""
+    words = words_past_the_search_index(1.5)
+    text = seed_text(SEED_NAMES[0]).replace(
+        "Decision rationale: ", f"Decision rationale: {words} ", 1
+    )
+    (letters_dir / "long_rationale.txt").write_text(text)
+    out, err, error = ingest(letters_dir)
+    assert error is not None and error.returncode == 1
+    assert "created 3, duplicates 0, failed 1" in out
+    [line] = [line for line in err.splitlines() if line.startswith("FAILED")]
+    assert re.fullmatch(
+        rf"FAILED {re.escape(str(letters_dir / 'long_rationale.txt'))}: cannot be stored: "
+        r"string is too long for tsvector \(\d+ bytes, max 1048575 bytes\)",
+        line,
+    ), line
+    assert not Letter.objects.filter(source_name__endswith="long_rationale.txt").exists()
+    assert IngestRun.objects.values_list("status", "created", "failed").get() == (
+        "finished",
+        3,
+        1,
+    )
+    assert_derived_rows_match_the_items()
 
 
 def test_batches_store_many_letters_with_a_few_statements(

@@ -11,6 +11,7 @@ from django.core.management.base import CommandError
 from decisions.models import Citation, DisputedItem, Letter
 from decisions.services.reparse import ReparseStatus, letters_reparse
 from tests.conftest import FIXTURE_LETTERS, SEED_NAMES
+from tests.helpers import words_past_the_search_index
 from tests.preparation_hooks import with_overlong_specialty
 
 pytestmark = pytest.mark.django_db
@@ -153,3 +154,23 @@ def test_value_the_schema_cannot_hold_fails_that_letter_only(letters, monkeypatc
     assert results[0].reason.startswith("cannot be stored: value too long")
     assert snapshot(first) == before
     assert DisputedItem.objects.count() == 10
+
+
+def test_text_too_long_for_the_search_index_fails_that_letter_only(letters):
+    """A limit of Postgres (a search vector over 1 MB), not a bad value, and still that
+    letter's failure: here its stored text gained a line of distinct words since it was
+    stored, as a parser that now reads more of a letter would find."""
+    first = letters[0]
+    words = words_past_the_search_index(1.5)
+    raw_text = first.raw_text.replace("Decision rationale: ", f"Decision rationale: {words} ", 1)
+    Letter.objects.filter(pk=first.pk).update(raw_text=raw_text)
+    before = snapshot(first)
+    results = []
+    letters_reparse(Letter.objects.all(), on_result=results.append)
+    assert [r.status for r in results] == [
+        ReparseStatus.FAILED,
+        ReparseStatus.UNCHANGED,
+        ReparseStatus.UNCHANGED,
+    ]
+    assert results[0].reason.startswith("cannot be stored: string is too long for tsvector (")
+    assert snapshot(first) == before

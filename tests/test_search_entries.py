@@ -9,7 +9,6 @@ once must not lose a count.
 from __future__ import annotations
 
 import threading
-from collections import Counter
 from importlib import import_module
 from io import StringIO
 
@@ -17,83 +16,14 @@ import pytest
 from django.core.management import call_command
 from django.db import connection, transaction
 
-from decisions import schema
-from decisions.facets import FACETS, OUTCOME
-from decisions.models import DisputedItem, FacetCombination, FacetCount, Letter, SearchEntry
+from decisions.models import DisputedItem, FacetCombination, FacetCount, Letter
 from decisions.parsing import parse_letter
 from decisions.services.letters import combinations_create
 from tests.conftest import FIXTURE_LETTERS, SEED_NAMES, seed_text
 from tests.factories import make_item, make_letter
+from tests.helpers import assert_derived_rows_match_the_items, stored_counts
 
-COLUMNS = tuple(facet.column for facet in FACETS)
 migration = import_module("decisions.migrations.0004_search_entries_and_facet_counts")
-
-
-def combination(row) -> tuple:
-    return tuple(tuple(v) if isinstance(v, list) else v for v in row)
-
-
-def as_text(value) -> str:
-    """A value as Postgres spells it in text (booleans as true and false)."""
-    return str(value).lower() if isinstance(value, bool) else value
-
-
-def expected_counts() -> tuple[Counter, Counter]:
-    """(items by combination, FacetCount rows) recomputed from the items."""
-    combinations, counts = Counter(), Counter()
-    for row in DisputedItem.objects.values(*COLUMNS):
-        combinations[combination(row.values())] += 1
-        outcome = row[OUTCOME.column]
-        values = [
-            (facet.name, as_text(value))
-            for facet in FACETS
-            if facet is not OUTCOME
-            for value in (row[facet.column] if facet.array else [row[facet.column]])
-            if value is not None
-        ]
-        for given in [("", ""), *(v for v in values if v[0] in FacetCount.GIVEN_FACETS)]:
-            for facet, value in [("outcome", outcome), *values]:
-                if given[0] != facet:
-                    counts[(*given, facet, value, outcome)] += 1
-    return combinations, counts
-
-
-def stored_counts() -> tuple[Counter, Counter]:
-    combinations = Counter(
-        {
-            combination(row[:-1]): row[-1]
-            for row in FacetCombination.objects.filter(items__gt=0).values_list(*COLUMNS, "items")
-        }
-    )
-    counts = Counter(
-        {
-            row[:-1]: row[-1]
-            for row in FacetCount.objects.exclude(items=0).values_list(
-                "given_facet", "given_value", "facet", "value", "outcome", "items"
-            )
-        }
-    )
-    return combinations, counts
-
-
-def assert_derived_rows_match_the_items() -> None:
-    assert stored_counts() == expected_counts()
-    assert SearchEntry.objects.count() == DisputedItem.objects.count()
-    with connection.cursor() as cursor:
-        # Each entry: its item's date and combination, and the vector the search always used.
-        cursor.execute(
-            f"""
-            SELECT count(*) FROM decisions_disputeditem AS i
-            JOIN decisions_searchentry AS e ON e.item_id = i.id
-            JOIN decisions_facetcombination AS c ON c.id = e.combination_id
-            WHERE e.decision_date IS NOT DISTINCT FROM i.decision_date
-              AND ({schema.columns("c")}) IS NOT DISTINCT FROM ({schema.columns("i")})
-              AND e.search_vector = setweight(to_tsvector('english', i.treatment), 'A')
-                                    || setweight(to_tsvector('english', i.rationale), 'B')
-              AND e.treatment_vector = to_tsvector('english', i.treatment)
-            """
-        )
-        assert cursor.fetchone()[0] == DisputedItem.objects.count()
 
 
 @pytest.mark.django_db

@@ -28,8 +28,9 @@ from decisions.services.upload_jobs import (
     staging_folder,
 )
 from tests.conftest import SEED_NAMES, seed_text
+from tests.helpers import PNG, as_upload
 from tests.pdfs import text_pdf
-from tests.test_uploads import PNG, as_upload, seed_bytes
+from tests.test_uploads import seed_bytes
 from tests.worker_process import DIE, start_worker
 
 JOB = "decisions.services.upload_jobs.ingest_upload"

@@ -7,66 +7,28 @@ themselves are tested in tests/test_upload_worker.py.
 
 from __future__ import annotations
 
-import io
 import re
 import struct
 import zipfile
 from unittest.mock import ANY
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile, TemporaryUploadedFile
+from django.core.files.uploadedfile import TemporaryUploadedFile
 
 from decisions.models import DisputedItem, IngestFailure, IngestRun, Letter, Upload
 from decisions.services import ingest as ingest_service
 from decisions.services.upload_jobs import staging_folder
 from decisions.services.uploads import SNIFF_BYTES, upload_accept
 from tests.conftest import SEED_NAMES, seed_text
+from tests.helpers import PNG, UPLOAD_URL, post, report_rows, send, zip_of
 from tests.pdfs import text_pdf
 from tests.preparation_hooks import misbehaving_prepare, prepare_with_overlong_specialty
 
 pytestmark = pytest.mark.django_db
 
-UPLOAD_URL = "/upload/"
-PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8
-
 
 def seed_bytes(index: int) -> bytes:
     return seed_text(SEED_NAMES[index]).encode()
-
-
-def as_upload(name: str, data: bytes) -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, data, content_type="application/octet-stream")
-
-
-def zip_of(entries: dict[str, bytes], compression: int = zipfile.ZIP_DEFLATED) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression) as archive:
-        for name, data in entries.items():
-            if name.endswith("/"):
-                archive.writestr(zipfile.ZipInfo(name), b"")
-            else:
-                archive.writestr(name, data)
-    return buffer.getvalue()
-
-
-def send(client, *files: tuple[str, bytes]):
-    return client.post(UPLOAD_URL, {"files": [as_upload(name, data) for name, data in files]})
-
-
-def post(client, *files: tuple[str, bytes]):
-    """Upload the files, and follow the redirect to the upload's page (POST/redirect/GET)."""
-    response = send(client, *files)
-    assert response.status_code == 302
-    upload = Upload.objects.latest("pk")
-    assert response["Location"] == f"/upload/{upload.pk}/"
-    return client.get(response["Location"])
-
-
-def report_rows(response) -> list[tuple[str, str, object]]:
-    """(file name, status, letter or reason) per row of the report, in order."""
-    return [
-        (file.name, file.status, file.letter or file.reason) for file in response.context["files"]
-    ]
 
 
 def test_upload_page_shows_the_form_and_limits(admin_client, settings):
@@ -359,17 +321,24 @@ def test_zip_entry_with_a_traversal_path_is_refused_and_the_rest_load(admin_clie
     assert IngestRun.objects.get().failed == 1
 
 
+def test_zip_entry_with_a_nul_in_its_name_is_refused_under_its_whole_name(admin_client):
+    """zipfile cuts an entry's name at a NUL (its `filename`; `orig_filename` keeps the name
+    as written): the name is judged, and shown, as the archive wrote it."""
+    archive = zip_of({"evil.txt_../../etc/passwd": seed_bytes(0), "fine.txt": seed_bytes(1)})
+    archive = archive.replace(b"evil.txt_", b"evil.txt\x00")
+    rows = report_rows(post(admin_client, ("letters.zip", archive)))
+    reason = "unsafe path in the ZIP (a NUL character in the name): not read"
+    assert rows[0] == ("letters.zip/evil.txt../../etc/passwd", "failed", reason)
+    assert rows[1][:2] == ("letters.zip/fine.txt", "created")
+    assert Letter.objects.count() == 1
+
+
 def test_zip_symbolic_link_is_refused(admin_client):
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        link = zipfile.ZipInfo("link.txt")
-        link.external_attr = 0o120777 << 16
-        archive.writestr(link, "/etc/passwd")
-        archive.writestr("fine.txt", seed_bytes(1))
-    rows = report_rows(post(admin_client, ("letters.zip", buffer.getvalue())))
+    archive = zip_of({"fine.txt": seed_bytes(1)}, links={"link.txt": "/etc/passwd"})
+    rows = report_rows(post(admin_client, ("letters.zip", archive)))
     reason = "a symbolic link in the ZIP, not a file: not read"
-    assert rows[0] == ("letters.zip/link.txt", "failed", reason)
-    assert rows[1][1] == "created"
+    assert rows[0] == ("letters.zip/fine.txt", "created", ANY)
+    assert rows[1] == ("letters.zip/link.txt", "failed", reason)
 
 
 def test_zip_bomb_entry_stops_at_the_file_limit(admin_client, settings):

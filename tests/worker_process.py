@@ -1,6 +1,6 @@
-"""`manage.py worker --batch` in a process of its own, as production runs it, on the test's
-database and media root, and stopped at a chosen file by a hook where the job hands its files
-to the ingest service.
+"""Management commands in processes of their own, on the test's database and media root, as
+another server would run them; here `manage.py worker --batch`, stopped at a chosen file by a
+hook where the job hands its files to the ingest service.
 
 `start_worker` starts it from a test whose data is committed (django_db(transaction=True)):
 the process sees what the test wrote, as another server's worker would. It runs this module:
@@ -8,6 +8,9 @@ the process sees what the test wrote, as another server's worker would. It runs 
 process kills itself as it reaches FILE, as the kernel's OOM killer would) or a path: the
 worker waits for that path to exist before it hands FILE on to be read, so that a test can
 look at an upload while it is being loaded.
+
+`start_on_test_database` and `use_test_database` are the two halves any such process needs
+(tests/ingest_process.py runs `manage.py ingest` with them).
 """
 
 from __future__ import annotations
@@ -23,13 +26,15 @@ ROOT = Path(__file__).resolve().parent.parent
 DIE = "die"
 
 
-def start_worker(*, at: str, action: str) -> subprocess.Popen:
+def start_on_test_database(module: str, *args: str) -> subprocess.Popen:
+    """`python -m MODULE DATABASE MEDIA_ROOT ARGS...`, its output kept for the test to read.
+    The module calls `use_test_database` with its first two arguments."""
     from django.conf import settings
     from django.db import connection
 
     database, media = connection.settings_dict["NAME"], str(settings.MEDIA_ROOT)
     return subprocess.Popen(
-        [sys.executable, "-m", "tests.worker_process", database, media, at, action],
+        [sys.executable, "-m", module, database, media, *args],
         cwd=ROOT,
         env={**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings"},
         stdout=subprocess.PIPE,
@@ -38,17 +43,28 @@ def start_worker(*, at: str, action: str) -> subprocess.Popen:
     )
 
 
-def main(database: str, media: str, at: str, action: str) -> None:
+def use_test_database(database: str, media: str) -> None:
+    """Set Django up in this process on the test's database and media root."""
     import django
 
     django.setup()
     from django.conf import settings
-    from django.core.management import call_command
     from django.db import connection
 
     # What Django's test runner does in the test process: the test database, by name.
     connection.settings_dict["NAME"] = database
     settings.MEDIA_ROOT = media
+
+
+def start_worker(*, at: str, action: str) -> subprocess.Popen:
+    return start_on_test_database("tests.worker_process", at, action)
+
+
+def main(database: str, media: str, at: str, action: str) -> None:
+    use_test_database(database, media)
+    from django.conf import settings
+    from django.core.management import call_command
+
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
     from decisions.services import upload_jobs

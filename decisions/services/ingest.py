@@ -35,8 +35,6 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import (
     DatabaseError,
-    DataError,
-    IntegrityError,
     InterfaceError,
     OperationalError,
     connection,
@@ -50,7 +48,7 @@ from ..models import IngestDuplicate, IngestFailure, IngestRun, Letter, original
 from ..preparation import FileInput, Prepared, Rejected, prepare
 from ..workers import prepared_in_workers
 from .duplicates import Known, stored_letters
-from .letters import NewLetter, letter_create, letters_create
+from .letters import NewLetter, letter_create, letters_create, refusal
 
 logger = logging.getLogger(__name__)
 
@@ -389,7 +387,9 @@ def _store_new(new: list[tuple[int, Prepared]], run: IngestRun) -> dict[int, Fil
         stored = letters_create(
             list(specs.values()), run=run, on_stored=partial(_count_stored, run)
         )
-    except (DataError, IntegrityError):
+    except DatabaseError as exc:
+        if refusal(exc) is None:
+            raise
         return {n: _store_one(spec, run) for n, spec in specs.items()}
     return {
         n: FileOutcome(spec.source_name, FileStatus.CREATED, letter_id=stored[spec.sha256])
@@ -400,10 +400,15 @@ def _store_new(new: list[tuple[int, Prepared]], run: IngestRun) -> dict[int, Fil
 def _store_one(spec: NewLetter, run: IngestRun) -> FileOutcome:
     try:
         letter = letter_create(spec, run=run, on_stored=partial(_count_stored, run))
-    except (DataError, IntegrityError) as exc:
-        # A parsed value the schema cannot hold (say, a 500-character specialty): this
-        # letter's problem, not the run's. Connection failures still stop the run.
-        return FileOutcome(spec.source_name, FileStatus.FAILED, reason=f"cannot be stored: {exc}")
+    except DatabaseError as exc:
+        # What the letter holds, refused (a 500-character specialty, a rationale too long to
+        # index): this letter's problem, not the run's. Connection failures still stop the run.
+        reason = refusal(exc)
+        if reason is None:
+            raise
+        return FileOutcome(
+            spec.source_name, FileStatus.FAILED, reason=f"cannot be stored: {reason}"
+        )
     if letter is None:
         # Another ingest stored this letter (its file or its content) between our lookup and
         # our insert: a unique constraint refused ours.

@@ -10,7 +10,14 @@ import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
-from django.db import DataError, connection, transaction
+from django.db import (
+    DatabaseError,
+    DataError,
+    IntegrityError,
+    OperationalError,
+    connection,
+    transaction,
+)
 from django.utils import timezone
 
 from .. import schema
@@ -21,6 +28,24 @@ from ..parsing import Basis, Item
 from ..parsing import Letter as ParsedLetter
 from ..parsing.model import Citation as ParsedCitation
 from .bulk import allocate_ids, copy_instances, copy_rows
+
+
+def refusal(exc: DatabaseError) -> str | None:
+    """Why the database refused a letter for what it holds, in the database's words, or None
+    when the error is not the letter's doing (a lost connection, a deadlock) and stops the run.
+
+    A letter's values can break the schema (DataError: a 500-character specialty), a constraint
+    (IntegrityError: the same letter stored by another ingest at once), or a limit of Postgres
+    (class 54, program_limit_exceeded: a rationale of 1 MB of distinct words, too long for its
+    search vector), which psycopg, and so Django, raise as an OperationalError. Only the first
+    line of the message: Postgres adds the SQL it was running.
+    """
+    sqlstate = getattr(exc.__cause__, "sqlstate", None) or ""
+    if isinstance(exc, DataError | IntegrityError) or (
+        isinstance(exc, OperationalError) and sqlstate.startswith("54")
+    ):
+        return str(exc).split("\n", 1)[0]
+    return None
 
 
 def letter_fields(parsed: ParsedLetter) -> dict:

@@ -23,14 +23,14 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 
-from django.db import DataError, transaction
+from django.db import DatabaseError, transaction
 from django.db.models import QuerySet
 
 from ..fingerprint import content_fingerprint
 from ..models import Letter
 from ..parsing import ParseError, parse_letter
 from .duplicates import fingerprint_replace
-from .letters import letter_fields, letter_replace_parse
+from .letters import letter_fields, letter_replace_parse, refusal
 
 
 class ReparseStatus(StrEnum):
@@ -132,10 +132,16 @@ def letter_reparse(letter_id: int, *, dry_run: bool = False) -> ReparseResult | 
         items_before = _item_signatures(letter)
         try:
             letter_replace_parse(letter, parsed)
-        except DataError as exc:
-            # A parsed value the schema cannot hold: letter_replace_parse's own transaction
-            # has rolled the letter back, and the run goes on.
-            return ReparseResult(letter_id, ReparseStatus.FAILED, reason=f"cannot be stored: {exc}")
+        except DatabaseError as exc:
+            # What the new parse holds, refused (a value the schema cannot hold, a rationale too
+            # long to index): letter_replace_parse's own transaction has rolled the letter back,
+            # and the run goes on.
+            reason = refusal(exc)
+            if reason is None:
+                raise
+            return ReparseResult(
+                letter_id, ReparseStatus.FAILED, reason=f"cannot be stored: {reason}"
+            )
         items_after = _item_signatures(letter)
         same_content_as = fingerprint_replace(letter, content_fingerprint(parsed))
         if dry_run:

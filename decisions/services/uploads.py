@@ -185,7 +185,8 @@ def _expand_zip(upload: UploadedFile, budget: _ZipBudget) -> Iterator[FileInput 
         budget.entries_left -= len(entries)
         for info in entries:
             # Entry names are the archive maker's; Django already cleaned the upload's own name.
-            name = f"{zip_name}/{without_control_characters(info.filename)}"
+            # The name as written: zipfile's `filename` stops at a NUL, which hides the rest.
+            name = f"{zip_name}/{without_control_characters(info.orig_filename)}"
             yield _zip_entry(archive, info, name, budget)
 
 
@@ -211,7 +212,7 @@ def _zip_entry(
     archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, budget: _ZipBudget
 ) -> FileInput | FileOutcome:
     """Read one entry with a running byte budget; refuse it unless it may become a letter."""
-    unsafe = _unsafe_path(info.filename)
+    unsafe = _unsafe_path(info.orig_filename)
     if unsafe:
         return _refused(name, f"unsafe path in the ZIP ({unsafe}): not read")
     if stat.S_ISLNK(info.external_attr >> 16):
