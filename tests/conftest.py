@@ -11,13 +11,9 @@ from django.core.management import call_command
 from django.db import connection
 
 from decisions.models import DisputedItem
-from decisions.parsing import parse_letter
 from devtools.synthetic import generate_letter
 from tests.factories import make_letter
-from tests.helpers import CHRONIC_PAIN, LOW_BACK, make_decision
-
-FIXTURE_LETTERS = Path(__file__).resolve().parent.parent / "fixtures" / "letters"
-SEED_NAMES = sorted(p.name for p in FIXTURE_LETTERS.glob("*.txt"))
+from tests.helpers import CHRONIC_PAIN, FIXTURE_LETTERS, LOW_BACK, make_decision
 
 
 @pytest.fixture
@@ -26,18 +22,6 @@ def letters_dir(tmp_path: Path) -> Path:
     target = tmp_path / "letters"
     shutil.copytree(FIXTURE_LETTERS, target)
     return target
-
-
-def seed_text(name: str) -> str:
-    return (FIXTURE_LETTERS / name).read_text(encoding="utf-8")
-
-
-def seed_variant(n: int) -> str:
-    """Seed letter n % 3 with a case summary of its own: another letter, not only other bytes
-    (its content fingerprint differs from every other variant's)."""
-    text = seed_text(SEED_NAMES[n % 3])
-    start = parse_letter(text).case_summary[:30]
-    return text.replace(start, f"Copy {n}: {start}", 1)
 
 
 @pytest.fixture

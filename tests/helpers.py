@@ -1,6 +1,6 @@
-"""What several test modules share: decisions with citations, the search run the plain way, the
-statements a request ran with their plans, the search's derived rows checked against the
-items, and files sent through the upload page."""
+"""What several test modules share: the fixture letters, decisions with citations, the search
+run the plain way, the statements a request ran with their plans, the search's derived rows
+checked against the items, and files sent through the upload page."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import stat
 import zipfile
 from collections import Counter
 from html import unescape
+from pathlib import Path
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
@@ -24,9 +25,30 @@ from decisions.models import (
     SearchEntry,
     Upload,
 )
+from decisions.parsing import parse_letter
 from decisions.search import item_filterset, item_search
 from decisions.services.letters import reviewer_citation_columns
 from tests.factories import make_citation, make_item
+
+FIXTURE_LETTERS = Path(__file__).resolve().parent.parent / "fixtures" / "letters"
+SEED_NAMES = sorted(p.name for p in FIXTURE_LETTERS.glob("*.txt"))
+
+
+def seed_text(name: str) -> str:
+    return (FIXTURE_LETTERS / name).read_text(encoding="utf-8")
+
+
+def seed_bytes(index: int) -> bytes:
+    return seed_text(SEED_NAMES[index]).encode()
+
+
+def seed_variant(n: int) -> str:
+    """Seed letter n % 3 with a case summary of its own: another letter, not only other bytes
+    (its content fingerprint differs from every other variant's)."""
+    text = seed_text(SEED_NAMES[n % 3])
+    start = parse_letter(text).case_summary[:30]
+    return text.replace(start, f"Copy {n}: {start}", 1)
+
 
 CHRONIC_PAIN = "Chronic Pain Medical Treatment Guidelines"
 LOW_BACK = "ACOEM Chapter 12 Low Back Complaints"

@@ -27,7 +27,7 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 STATIC_ROOT = Path(tempfile.mkdtemp(prefix="imr-test-static-"))
 # Queued jobs run at once, inside the request that queues them; tests of the worker itself
-# switch to the database queue (tests/test_upload_worker.py).
+# switch to the database queue (tests/services/test_upload_worker.py).
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="imr-test-media-"))

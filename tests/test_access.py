@@ -15,8 +15,8 @@ from django.test import Client
 from django.urls import reverse
 
 from decisions.models import IngestRun, Letter, Upload
-from tests.conftest import SEED_NAMES, seed_text
 from tests.factories import make_item, make_letter
+from tests.helpers import SEED_NAMES, seed_text
 from tests.pdfs import text_pdf
 
 pytestmark = pytest.mark.django_db

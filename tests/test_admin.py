@@ -15,8 +15,8 @@ from django.utils.html import escape
 
 from decisions.admin import RUN_FAILURES_SHOWN
 from decisions.models import Citation, DisputedItem, IngestFailure, IngestRun, Letter
-from tests.conftest import FIXTURE_LETTERS
 from tests.factories import make_citation, make_item, make_letter
+from tests.helpers import FIXTURE_LETTERS
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from fpdf import FPDF
 
 from decisions.extraction import Extracted, ExtractionError, extract_text, sha256_hex, sniff_kind
 from decisions.parsing import parse_letter
-from tests.conftest import SEED_NAMES, seed_text
+from tests.helpers import SEED_NAMES, seed_text
 from tests.pdfs import scanned_pdf, text_pdf
 
 LIMIT = 10 * 1024 * 1024

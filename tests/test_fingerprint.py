@@ -9,7 +9,7 @@ import pytest
 from decisions.extraction import extract_text
 from decisions.fingerprint import content_fingerprint, reduced
 from decisions.parsing import parse_letter
-from tests.conftest import SEED_NAMES, seed_text
+from tests.helpers import SEED_NAMES, seed_text
 from tests.pdfs import text_pdf
 
 LIMIT = 10 * 1024 * 1024

@@ -15,8 +15,8 @@ from django.utils import timezone
 from decisions.models import IngestFailure, IngestRun
 from decisions.templatetags.decisions_display import local_time
 from decisions.views.history import FAILURES_PER_PAGE, FAILURES_PER_RUN_IN_LIST, RUNS_PER_PAGE
-from tests.conftest import SEED_NAMES, seed_text
 from tests.factories import make_letter
+from tests.helpers import SEED_NAMES, seed_text
 
 pytestmark = pytest.mark.django_db
 

@@ -27,8 +27,7 @@ from django.urls.resolvers import RoutePattern
 from decisions.middleware import QueryControlCharactersMiddleware
 from decisions.models import IngestRun, Letter, Upload
 from decisions.search.parameters import ItemFilter, SearchForm
-from tests.conftest import FIXTURE_LETTERS, SEED_NAMES, seed_text
-from tests.helpers import zip_of
+from tests.helpers import FIXTURE_LETTERS, SEED_NAMES, seed_text, zip_of
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from tests.conftest import FIXTURE_LETTERS, SEED_NAMES
+from tests.helpers import FIXTURE_LETTERS, SEED_NAMES
 
 CONTRACT_KEYS = {
     "source",

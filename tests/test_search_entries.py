@@ -19,9 +19,14 @@ from django.db import connection, transaction
 from decisions.models import DisputedItem, FacetCombination, FacetCount, Letter
 from decisions.parsing import parse_letter
 from decisions.services.letters import combinations_create
-from tests.conftest import FIXTURE_LETTERS, SEED_NAMES, seed_text
 from tests.factories import make_item, make_letter
-from tests.helpers import assert_derived_rows_match_the_items, stored_counts
+from tests.helpers import (
+    FIXTURE_LETTERS,
+    SEED_NAMES,
+    assert_derived_rows_match_the_items,
+    seed_text,
+    stored_counts,
+)
 
 migration = import_module("decisions.migrations.0004_search_entries_and_facet_counts")
 

@@ -11,7 +11,7 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from decisions.models import DisputedItem
-from tests.browser.conftest import ARTIFACTS
+from tests.browser.helpers import ARTIFACTS
 from tests.factories import make_item, make_letter
 
 pytestmark = pytest.mark.django_db(transaction=True)

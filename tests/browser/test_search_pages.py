@@ -9,7 +9,7 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from decisions.models import DisputedItem
-from tests.browser.conftest import ARTIFACTS
+from tests.browser.helpers import ARTIFACTS
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from decisions.models import IngestRun, Letter
 from tests.browser.test_accessibility import PHONE
-from tests.conftest import FIXTURE_LETTERS, SEED_NAMES
+from tests.helpers import FIXTURE_LETTERS, SEED_NAMES
 from tests.worker_process import start_worker
 
 PASSWORD = "a long enough passphrase"

@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable
 
 from decisions.parsing import ParseError, letter_to_dict, parse_letter
-from tests.conftest import SEED_NAMES, seed_text
+from tests.helpers import SEED_NAMES, seed_text
 from tests.parsing.letters import NOTICE
 from tests.parsing.synthetic import generate_letter
 

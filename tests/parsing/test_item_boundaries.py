@@ -7,7 +7,7 @@ import textwrap
 import pytest
 
 from decisions.parsing import ParseError, letter_to_dict, parse_letter
-from tests.conftest import SEED_NAMES, seed_text
+from tests.helpers import SEED_NAMES, seed_text
 from tests.parsing.letters import double_spaced, item, standard
 from tests.parsing.markers import (
     doubled_marker_lines,

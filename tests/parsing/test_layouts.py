@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from decisions.parsing import Citation, ParseError, Patient, Reviewer, parse_letter
-from tests.conftest import seed_text
+from tests.helpers import seed_text
 from tests.parsing.letters import NOTICE, double_spaced, item, letter
 
 HEADER = [

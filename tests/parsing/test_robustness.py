@@ -7,7 +7,7 @@ import re
 import pytest
 
 from decisions.parsing import parse_letter
-from tests.conftest import SEED_NAMES, seed_text
+from tests.helpers import SEED_NAMES, seed_text
 from tests.parsing.markers import without_blank_lines
 
 

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from decisions.parsing import Citation, Letter, Patient, Reviewer, parse_letter
-from tests.conftest import seed_text
+from tests.helpers import seed_text
 
 SEED_000, SEED_001, SEED_002 = (
     "000_f81e84064fb33700.txt",

@@ -6,7 +6,7 @@ import json
 import pickle
 
 from decisions.parsing import letter_to_dict, parse_letter
-from tests.conftest import SEED_NAMES, seed_text
+from tests.helpers import SEED_NAMES, seed_text
 from tests.parsing.letters import NOTICE, double_spaced
 
 CONTRACT_KEYS = [

@@ -27,10 +27,8 @@ from decisions.services.upload_jobs import (
     staged_path,
     staging_folder,
 )
-from tests.conftest import SEED_NAMES, seed_text
-from tests.helpers import PNG, as_upload
+from tests.helpers import PNG, SEED_NAMES, as_upload, seed_bytes, seed_text
 from tests.pdfs import text_pdf
-from tests.test_uploads import seed_bytes
 from tests.worker_process import DIE, start_worker
 
 JOB = "decisions.services.upload_jobs.ingest_upload"

@@ -27,8 +27,8 @@ from decisions.services import ingest as ingest_service
 from decisions.services import reparse as reparse_service
 from decisions.services.ingest import ingest_files
 from decisions.services.reparse import letter_reparse
-from tests.conftest import SEED_NAMES, seed_text, seed_variant
 from tests.factories import make_letter
+from tests.helpers import SEED_NAMES, seed_text, seed_variant
 from tests.pdfs import text_pdf
 
 pytestmark = pytest.mark.django_db

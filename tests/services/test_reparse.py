@@ -10,8 +10,7 @@ from django.core.management.base import CommandError
 
 from decisions.models import Citation, DisputedItem, Letter
 from decisions.services.reparse import ReparseStatus, letters_reparse
-from tests.conftest import FIXTURE_LETTERS, SEED_NAMES
-from tests.helpers import words_past_the_search_index
+from tests.helpers import FIXTURE_LETTERS, SEED_NAMES, words_past_the_search_index
 from tests.preparation_hooks import with_overlong_specialty
 
 pytestmark = pytest.mark.django_db

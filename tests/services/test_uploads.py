@@ -2,7 +2,7 @@
 
 Uploads are loaded by a background job; tests/settings.py runs queued jobs at once, inside the
 request, so each upload's page already holds its final report here. The queue and the worker
-themselves are tested in tests/test_upload_worker.py.
+themselves are tested in tests/services/test_upload_worker.py.
 """
 
 from __future__ import annotations
@@ -19,16 +19,21 @@ from decisions.models import DisputedItem, IngestFailure, IngestRun, Letter, Upl
 from decisions.services import ingest as ingest_service
 from decisions.services.upload_jobs import staging_folder
 from decisions.services.uploads import SNIFF_BYTES, upload_accept
-from tests.conftest import SEED_NAMES, seed_text
-from tests.helpers import PNG, UPLOAD_URL, post, report_rows, send, zip_of
+from tests.helpers import (
+    PNG,
+    SEED_NAMES,
+    UPLOAD_URL,
+    post,
+    report_rows,
+    seed_bytes,
+    seed_text,
+    send,
+    zip_of,
+)
 from tests.pdfs import text_pdf
 from tests.preparation_hooks import misbehaving_prepare, prepare_with_overlong_specialty
 
 pytestmark = pytest.mark.django_db
-
-
-def seed_bytes(index: int) -> bytes:
-    return seed_text(SEED_NAMES[index]).encode()
 
 
 def test_upload_page_shows_the_form_and_limits(admin_client, settings):

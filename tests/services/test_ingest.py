@@ -21,8 +21,13 @@ from decisions.models import Citation, DisputedItem, IngestFailure, IngestRun, L
 from decisions.preparation import FileInput, Rejected
 from decisions.services import ingest as ingest_service
 from decisions.services.ingest import connection_lost, ingest_files
-from tests.conftest import SEED_NAMES, seed_text, seed_variant
-from tests.helpers import assert_derived_rows_match_the_items, words_past_the_search_index
+from tests.helpers import (
+    SEED_NAMES,
+    assert_derived_rows_match_the_items,
+    seed_text,
+    seed_variant,
+    words_past_the_search_index,
+)
 from tests.pdfs import text_pdf
 from tests.preparation_hooks import misbehaving_prepare, parse_a_huge_number
 
