@@ -16,6 +16,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.db import connection, transaction
+from django.db.models import Case, F, TextField, Value, When
 
 from decisions import schema
 from decisions.facets import FACETS, OUTCOME
@@ -182,3 +183,46 @@ def test_combinations_made_ahead_are_the_ones_the_items_get():
     assert set(FacetCombination.objects.values_list("pk", flat=True)) == made
     assert not FacetCombination.objects.filter(items=0).exists()
     assert_derived_rows_match_the_items()
+
+
+def entry_writes() -> Counter:
+    """Search entries inserted, updated and deleted so far in this transaction."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT n_tup_ins, n_tup_upd, n_tup_del FROM pg_stat_xact_user_tables"
+            " WHERE relid = 'decisions_searchentry'::regclass"
+        )
+        return Counter(dict(zip(("inserted", "updated", "deleted"), cursor.fetchone())))
+
+
+def entry_writes_of(update) -> dict[str, int]:
+    """The entry writes `update` (a callable) caused."""
+    before = entry_writes()
+    update()
+    return dict(entry_writes() - before)
+
+
+@pytest.mark.django_db
+def test_an_update_rebuilds_the_entries_of_changed_words_only():
+    """A new facet value or date moves an entry in place, its vectors kept; new words rebuild
+    it; a column the entries do not hold leaves them alone. The rows stay equal either way."""
+    letter = make_letter(reviewer_specialty="Orthopedic Surgery")
+    items = DisputedItem.objects.filter(pk__in=[make_item(letter).pk for _ in range(3)])
+    first = items.order_by("pk").first()
+
+    moved = entry_writes_of(lambda: items.update(reviewer_specialty="Orthopaedic Surgery"))
+    assert moved == {"updated": 3}
+    assert_derived_rows_match_the_items()
+    assert entry_writes_of(lambda: items.update(decision_date="2015-01-02")) == {"updated": 3}
+    assert entry_writes_of(lambda: items.update(patient_age=40)) == {}
+    assert_derived_rows_match_the_items()
+
+    reworded = entry_writes_of(
+        lambda: items.update(
+            rationale=Case(When(pk=first.pk, then=Value("New words.", output_field=TextField())), default=F("rationale")),
+            outcome="overturned",
+        )
+    )
+    assert reworded == {"inserted": 1, "deleted": 1, "updated": 2}
+    assert_derived_rows_match_the_items()
+    assert SearchEntry.objects.filter(search_vector="word", item=first).exists()
