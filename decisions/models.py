@@ -111,6 +111,21 @@ class Letter(models.Model):
     case_summary = models.TextField()
     documents_reviewed = ArrayField(models.TextField(), null=True, blank=True)
 
+    # What the parser did not understand, kept beside the values so that none stands unflagged
+    # (decisions/parsing/CONTRACT.md, Warnings): the letter's own here, each item's on the item.
+    warnings = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="The parser's warnings about the letter: {code, field, message, quote} each.",
+    )
+    warning_codes = ArrayField(
+        models.CharField(max_length=100),
+        default=list,
+        blank=True,
+        help_text="The codes of the letter's and its items' warnings, sorted, each once: what "
+        "the admin's review queue filters by.",
+    )
+
     ingest_run = models.ForeignKey(
         IngestRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="letters"
     )
@@ -128,6 +143,15 @@ class Letter(models.Model):
                 fields=["case_number"],
                 name="letter_case_number_idx",
                 condition=models.Q(case_number__isnull=False),
+            ),
+            # The review queue (decisions/admin.py) at two million letters: a warning code's
+            # letters from the GIN index; the letters with any warning, and how many have each
+            # code, from an index-only scan of the warned letters alone, never the wide table.
+            GinIndex(fields=["warning_codes"], name="letter_warning_codes_idx"),
+            models.Index(
+                fields=["warning_codes"],
+                name="letter_warned_idx",
+                condition=~models.Q(warning_codes=[]),
             ),
         ]
 
@@ -194,6 +218,11 @@ class DisputedItem(FacetColumns):
     rationale = models.TextField()
     claims_administrator_basis = models.TextField(null=True, blank=True)
     reviewer_basis = models.TextField(null=True, blank=True)
+    warnings = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="The parser's warnings about this item: {code, field, message, quote} each.",
+    )
 
     patient_age = models.PositiveSmallIntegerField(null=True, blank=True)
     patient_sex = models.CharField(max_length=6, choices=Sex.choices, null=True, blank=True)

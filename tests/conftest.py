@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime
 import shutil
 from collections import Counter
+from dataclasses import replace
 from io import StringIO
 from pathlib import Path
 
@@ -11,6 +12,8 @@ from django.core.management import call_command
 from django.db import connection
 
 from decisions.models import DisputedItem
+from decisions.parsing import Letter as ParsedLetter
+from decisions.parsing import ParseWarning
 from devtools.synthetic import generate_letter
 from tests.factories import make_letter
 from tests.helpers import CHRONIC_PAIN, LOW_BACK, make_decision
@@ -34,7 +37,6 @@ def seed_text(name: str) -> str:
 def with_overlong_specialty(parse):
     """Wrap a parse function so the Neurology seed gets a specialty too long for its column:
     a parse the database refuses, for tests of per-letter failure."""
-    from dataclasses import replace
 
     def parse_with_overlong_specialty(text):
         parsed = parse(text)
@@ -43,6 +45,38 @@ def with_overlong_specialty(parse):
         return replace(parsed, reviewer=replace(parsed.reviewer, specialty="x" * 500))
 
     return parse_with_overlong_specialty
+
+
+# Warnings as the parser words them (decisions/parsing/model.py), for tests of what happens to
+# them after parsing: today's parser writes none. The quote is hostile, as letter text may be.
+SPECIALTY_WARNING = ParseWarning(
+    code="specialty-unknown",
+    field="reviewer.specialty",
+    message="The specialty is not in the vocabulary; it is kept as written.",
+    quote="Occupational Medicine",
+)
+CITATION_WARNING = ParseWarning(
+    code="basis-sentence-unread",
+    field="items[1].reviewer_basis",
+    message="A sentence of the basis names no guideline the parser knows.",
+    quote='<script>alert("x")</script> Decision based on the Guide of Guides',
+)
+
+
+def warned(parsed: ParsedLetter) -> ParsedLetter:
+    """`parsed` with a warning about its specialty and one about its first item's basis."""
+    first = replace(parsed.items[0], warnings=(CITATION_WARNING,))
+    return replace(parsed, warnings=(SPECIALTY_WARNING,), items=(first, *parsed.items[1:]))
+
+
+def with_warnings(parse):
+    """Wrap a parse function so the Occupational Medicine seed comes with warnings (`warned`)."""
+
+    def parse_with_warnings(text):
+        parsed = parse(text)
+        return warned(parsed) if parsed.reviewer.specialty == "Occupational Medicine" else parsed
+
+    return parse_with_warnings
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from dataclasses import asdict
 from io import StringIO
 from pathlib import Path
 
@@ -11,11 +12,19 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection, reset_queries
 
+from decisions import preparation
 from decisions.models import Citation, DisputedItem, IngestFailure, IngestRun, Letter
 from decisions.preparation import FileInput
 from decisions.services import ingest as ingest_service
 from decisions.services.ingest import ingest_files
-from tests.conftest import SEED_NAMES, seed_text
+from tests.conftest import (
+    CITATION_WARNING,
+    SEED_NAMES,
+    SPECIALTY_WARNING,
+    seed_text,
+    with_overlong_specialty,
+    with_warnings,
+)
 from tests.pdfs import text_pdf
 from tests.test_search_entries import assert_derived_rows_match_the_items
 
@@ -358,3 +367,29 @@ def test_progress_bar_draws_on_a_terminal_and_stays_quiet_otherwise():
     assert "[" + "#" * 30 + "] 2/2 files" in terminal.getvalue()
     assert terminal.getvalue().endswith("\n")
     assert pipe.getvalue() == ""
+
+
+def test_warnings_are_stored_with_their_letter_and_item_and_counted(letters_dir, monkeypatch):
+    monkeypatch.setattr(preparation, "parse_letter", with_warnings(preparation.parse_letter))
+    out, _, _ = ingest(letters_dir, dry_run=True)
+    assert "would create 3 (1 with warnings), duplicates 0, failed 0" in out
+    out, err, error = ingest(letters_dir)
+    assert error is None, err
+    assert "created 3 (1 with warnings), duplicates 0, failed 0" in out
+
+    warned = Letter.objects.get(reviewer_specialty="Occupational Medicine")
+    assert warned.warnings == [asdict(SPECIALTY_WARNING)]
+    assert warned.warning_codes == sorted([SPECIALTY_WARNING.code, CITATION_WARNING.code])
+    assert warned.items.get(position=1).warnings == [asdict(CITATION_WARNING)]
+    assert not warned.items.exclude(position=1).exclude(warnings=[]).exists()
+    others = Letter.objects.exclude(pk=warned.pk)
+    assert list(others.values_list("warnings", "warning_codes")) == [([], [])] * 2
+    assert not DisputedItem.objects.exclude(letter=warned).exclude(warnings=[]).exists()
+
+
+def test_a_letter_stored_alone_after_its_batch_failed_keeps_its_warnings(letters_dir, monkeypatch):
+    parse = with_warnings(with_overlong_specialty(preparation.parse_letter))
+    monkeypatch.setattr(preparation, "parse_letter", parse)
+    out, _, _ = ingest(letters_dir)
+    assert "created 2 (1 with warnings), duplicates 0, failed 1" in out
+    assert Letter.objects.get(reviewer_specialty="Occupational Medicine").warnings

@@ -29,7 +29,7 @@ from django.utils import timezone
 
 from ..models import IngestFailure, IngestRun, Letter, original_file_path
 from ..preparation import FileInput, Prepared, Rejected, prepare
-from .letters import NewLetter, letter_create, letters_create
+from .letters import NewLetter, all_warnings, letter_create, letters_create
 
 CREATED = "created"
 DUPLICATE = "duplicate"
@@ -49,6 +49,7 @@ class FileOutcome:
     status: str  # CREATED | DUPLICATE | FAILED (or CREATED meaning "would create" in a dry run)
     letter_id: int | None = None
     reason: str | None = None
+    warnings: int = 0  # created: the parser's warnings about the letter and its items
 
 
 @dataclass
@@ -56,6 +57,7 @@ class IngestSummary:
     run: IngestRun | None
     dry_run: bool
     created: int = 0
+    with_warnings: int = 0  # of the letters created, those the parser warned about
     duplicates: int = 0
     failed: int = 0
     elapsed: float = 0.0
@@ -208,7 +210,9 @@ def _store_batch(
             first_copy[prepared.sha256] = position
     new = [(n, batch[n]) for n in first_copy.values()]
     if dry_run:
-        decided.update((n, FileOutcome(p.name, CREATED)) for n, p in new)
+        decided.update(
+            (n, FileOutcome(p.name, CREATED, warnings=len(all_warnings(p.letter)))) for n, p in new
+        )
     elif new:
         decided.update(_store_new(new, run))
     for position in copies:
@@ -226,7 +230,12 @@ def _store_new(new: list[tuple[int, Prepared]], run: IngestRun) -> dict[int, Fil
     except (DataError, IntegrityError):
         return {n: _store_one(spec, run) for n, spec in specs.items()}
     return {
-        n: FileOutcome(spec.source_name, CREATED, letter_id=stored[spec.sha256])
+        n: FileOutcome(
+            spec.source_name,
+            CREATED,
+            letter_id=stored[spec.sha256],
+            warnings=len(all_warnings(spec.parsed)),
+        )
         for n, spec in specs.items()
     }
 
@@ -242,7 +251,9 @@ def _store_one(spec: NewLetter, run: IngestRun) -> FileOutcome:
         # Another ingest stored this letter between our lookup and our insert.
         existing = Letter.objects.only("id").get(sha256=spec.sha256)
         return FileOutcome(spec.source_name, DUPLICATE, letter_id=existing.id)
-    return FileOutcome(spec.source_name, CREATED, letter_id=letter.id)
+    return FileOutcome(
+        spec.source_name, CREATED, letter_id=letter.id, warnings=len(all_warnings(spec.parsed))
+    )
 
 
 def _new_letter(prepared: Prepared) -> NewLetter:
@@ -282,6 +293,7 @@ def _record(
     for outcome in outcomes:
         if outcome.status == CREATED:
             summary.created += 1
+            summary.with_warnings += outcome.warnings > 0
         elif outcome.status == DUPLICATE:
             summary.duplicates += 1
         else:

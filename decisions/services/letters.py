@@ -8,15 +8,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from django.db import DataError, connection, transaction
 from django.utils import timezone
+from psycopg.types.json import Jsonb
 
 from .. import schema
 from ..facets import FACETS
 from ..models import Citation, DisputedItem, IngestRun, Letter, Party
-from ..parsing import Basis, Item
+from ..parsing import Basis, Item, ParseWarning
 from ..parsing import Letter as ParsedLetter
 from ..parsing.model import Citation as ParsedCitation
 from .bulk import allocate_ids, copy_instances, copy_rows
@@ -41,7 +42,19 @@ def letter_fields(parsed: ParsedLetter) -> dict:
         "documents_reviewed": (
             None if parsed.documents_reviewed is None else list(parsed.documents_reviewed)
         ),
+        "warnings": warning_records(parsed.warnings),
+        "warning_codes": sorted({w.code for w in all_warnings(parsed)}),
     }
+
+
+def all_warnings(parsed: ParsedLetter) -> list[ParseWarning]:
+    """The letter's warnings, then each item's, in letter order."""
+    return [*parsed.warnings, *(w for item in parsed.items for w in item.warnings)]
+
+
+def warning_records(warnings: Iterable[ParseWarning]) -> list[dict]:
+    """Warnings as stored (JSON): {code, field, message, quote} each, as the contract has them."""
+    return [asdict(warning) for warning in warnings]
 
 
 def guideline_mismatch(item: Item) -> bool | None:
@@ -70,6 +83,7 @@ def _item_values(letter: Letter, position: int, item: Item) -> dict:
         "rationale": item.rationale,
         "claims_administrator_basis": _basis_text(item.claims_administrator_basis),
         "reviewer_basis": _basis_text(item.reviewer_basis),
+        "warnings": Jsonb(warning_records(item.warnings)),
         "patient_age": letter.patient_age,
         "patient_sex": letter.patient_sex,
         "date_of_injury": letter.date_of_injury,
