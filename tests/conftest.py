@@ -11,7 +11,8 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from decisions.models import DisputedItem
+from decisions import preparation
+from decisions.models import DisputedItem, Letter
 from decisions.parsing import Letter as ParsedLetter
 from decisions.parsing import ParseWarning
 from devtools.synthetic import generate_letter
@@ -77,6 +78,14 @@ def with_warnings(parse):
         return warned(parsed) if parsed.reviewer.specialty == "Occupational Medicine" else parsed
 
     return parse_with_warnings
+
+
+@pytest.fixture
+def warned_letter(letters_dir, monkeypatch) -> Letter:
+    """The three seeds ingested, the Occupational Medicine one with warnings (`warned`)."""
+    monkeypatch.setattr(preparation, "parse_letter", with_warnings(preparation.parse_letter))
+    call_command("ingest", str(letters_dir), "--workers=1", stdout=StringIO())
+    return Letter.objects.get(reviewer_specialty="Occupational Medicine")
 
 
 @pytest.fixture

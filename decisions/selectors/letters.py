@@ -1,9 +1,13 @@
-"""The letter page: a letter with its items, both parties' citations and similar decisions,
-in four queries whatever the letter's size."""
+"""The letter page: a letter with its items, both parties' citations, similar decisions and
+the parser's warnings beside the values they concern, in four queries whatever the letter's
+size; and the warnings of freshly loaded letters, for the upload report."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
 
@@ -11,19 +15,102 @@ from ..models import Citation, DisputedItem, Letter, Party
 from ..search.vocabulary import headline, search_query
 from .similar import item_similar
 
+# Where the page shows each value a warning's `field` may name ("reviewer.specialty",
+# "items[2].reviewer_basis.citations[1]"): the value's place on the page and its label there.
+# A field named nowhere here is still listed in the letter's summary of warnings.
+LETTER_PLACES = {
+    "reviewer.specialty": ("specialty", "Reviewer specialty"),
+    "reviewer.subspecialty": ("subspecialty", "Subspecialty"),
+    "reviewer.licensed_in": ("licensed_in", "Licensed in"),
+    "patient.age": ("patient", "Patient"),
+    "patient.sex": ("patient", "Patient"),
+    "patient.date_of_injury": ("date_of_injury", "Date of injury"),
+    "case_number": ("case_number", "Case number"),
+    "decision_date": ("decision_date", "Decision date"),
+    "ur_denial_date": ("ur_denial_date", "UR denial date"),
+    "date_assigned": ("date_assigned", "Date assigned"),
+    "application_received": ("application_received", "Application received"),
+    "case_summary": ("case_summary", "Clinical case summary"),
+    "documents_reviewed": ("documents_reviewed", "Documents reviewed"),
+}
+# An item's labels follow its number ("Item 2, what the IMR reviewer relied on").
+ITEM_PLACES = {
+    "treatment": ("treatment", "treatment"),
+    "outcome": ("outcome", "outcome"),
+    "claims_administrator_basis": (
+        "claims_administrator_basis",
+        "what the claims administrator relied on",
+    ),
+    "reviewer_basis": ("reviewer_basis", "what the IMR reviewer relied on"),
+    "rationale": ("rationale", "decision rationale"),
+}
+# An item's warning may name its field from the letter ("items[2].rationale") or the item.
+_ITEM_FIELD = re.compile(r"^items\[\d+\]\.")
+
+
+@dataclass(frozen=True)
+class WarningNote:
+    """One of the parser's warnings as the pages show it, and which value it concerns."""
+
+    code: str
+    field: str
+    message: str
+    quote: str
+    item: int | None = None  # the position of the item it is about, if any
+    place: str = ""  # where the page shows the value (LETTER_PLACES, ITEM_PLACES); "" nowhere
+    label: str = ""  # the value's label there, "" when it has no place
+
+    @classmethod
+    def of(cls, warning: dict, item: int | None = None) -> WarningNote:
+        """A stored warning ({code, field, message, quote}), of the letter or of item `item`."""
+        if item is None:
+            places, path = LETTER_PLACES, warning["field"]
+        else:
+            places, path = ITEM_PLACES, _ITEM_FIELD.sub("", warning["field"], count=1)
+        # The value itself ("reviewer.specialty") or a part of it ("reviewer_basis.citations[1]").
+        place, label = next(
+            (
+                places[p]
+                for p in places
+                if path == p or (path.startswith(p) and path[len(p)] in ".[")
+            ),
+            ("", ""),
+        )
+        return cls(
+            code=warning["code"],
+            field=warning["field"],
+            message=warning["message"],
+            quote=warning["quote"],
+            item=item,
+            place=place,
+            label=label,
+        )
+
 
 @dataclass(frozen=True)
 class LetterDetail:
     """A letter with its items in order; each item has `claims_cited` and `reviewer_cited`
-    (Citation rows) and `similar_treatment` and `similar_citation` (dicts of other items).
+    (Citation rows), `similar_treatment` and `similar_citation` (dicts of other items), and
+    its warnings: `notes` by place (ITEM_PLACES) and `other_notes`, those with no place.
 
     With a query, `letter.summary_marked`, `item.treatment_marked` and `item.rationale_marked`
-    hold the whole texts with highlight sentinels.
+    hold the whole texts with highlight sentinels. `notes` are the letter's own warnings by
+    place (LETTER_PLACES); `all_notes` every warning, the letter's and then each item's.
     """
 
     letter: Letter
     items: list[DisputedItem]
     query: str
+    notes: dict[str, list[WarningNote]] = field(default_factory=dict)
+    all_notes: list[WarningNote] = field(default_factory=list)
+
+
+def by_place(notes: Iterable[WarningNote]) -> defaultdict[str, list[WarningNote]]:
+    """Notes by the place of their value; a place without any reads as an empty list."""
+    placed: defaultdict[str, list[WarningNote]] = defaultdict(list)
+    for note in notes:
+        placed[note.place].append(note)
+    return placed
 
 
 def letter_detail(*, pk: int, query: str = "") -> LetterDetail | None:
@@ -49,7 +136,38 @@ def letter_detail(*, pk: int, query: str = "") -> LetterDetail | None:
         item.claims_cited = [c for c in cited if c.party == Party.CLAIMS_ADMINISTRATOR]
         item.reviewer_cited = [c for c in cited if c.party == Party.REVIEWER]
     similar = item_similar(items)
+    letter_notes = [WarningNote.of(warning) for warning in letter.warnings]
+    all_notes = list(letter_notes)
     for item in items:
         item.similar_treatment = similar.get((item.pk, "treatment"), [])
         item.similar_citation = similar.get((item.pk, "citation"), [])
-    return LetterDetail(letter=letter, items=items, query=query)
+        item_notes = [WarningNote.of(warning, item.position) for warning in item.warnings]
+        item.notes = by_place(item_notes)
+        item.other_notes = item.notes.pop("", [])
+        all_notes.extend(item_notes)
+    return LetterDetail(
+        letter=letter,
+        items=items,
+        query=query,
+        notes=by_place(letter_notes),
+        all_notes=all_notes,
+    )
+
+
+def letters_warnings(letter_ids: Iterable[int]) -> dict[int, list[WarningNote]]:
+    """Every warning of each letter that has any, the letter's own and then its items' in
+    order, by letter id: two queries whatever the number of letters."""
+    ids = list(letter_ids)
+    found: dict[int, list[WarningNote]] = {}
+    warned = Letter.objects.filter(pk__in=ids).exclude(warning_codes=[])
+    for pk, warnings in warned.values_list("pk", "warnings"):
+        found[pk] = [WarningNote.of(warning) for warning in warnings]
+    items = (
+        DisputedItem.objects.filter(letter_id__in=list(found))
+        .exclude(warnings=[])
+        .order_by("letter_id", "position")
+        .values_list("letter_id", "position", "warnings")
+    )
+    for letter_id, position, warnings in items:
+        found[letter_id].extend(WarningNote.of(warning, position) for warning in warnings)
+    return found
