@@ -9,9 +9,17 @@ import zipfile
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile, TemporaryUploadedFile
 
+from decisions import preparation
 from decisions.models import DisputedItem, IngestFailure, IngestRun, Letter
 from decisions.services.uploads import SNIFF_BYTES, letters_upload
-from tests.conftest import SEED_NAMES, seed_text, with_overlong_specialty
+from tests.conftest import (
+    CITATION_WARNING,
+    SEED_NAMES,
+    SPECIALTY_WARNING,
+    seed_text,
+    with_overlong_specialty,
+    with_warnings,
+)
 from tests.pdfs import text_pdf
 
 pytestmark = pytest.mark.django_db
@@ -46,7 +54,7 @@ def post(client, *files: tuple[str, bytes]):
 def report_rows(response) -> list[tuple[str, str, object]]:
     """(file name, status, letter or reason) per row of the report, in order."""
     rows = response.context["rows"]
-    return [(o.name, o.status, letter or o.reason) for o, letter in rows]
+    return [(o.name, o.status, letter or o.reason) for o, letter, _ in rows]
 
 
 def test_upload_page_shows_the_form_and_limits(admin_client, settings):
@@ -251,6 +259,25 @@ def test_letter_the_database_refuses_leaves_no_partial_rows(admin_client, monkey
     assert not Letter.objects.filter(source_name="0.txt").exists()
     assert DisputedItem.objects.count() == 4 + 1
     assert IngestRun.objects.get().failed == 1
+
+
+def test_the_report_shows_the_warnings_of_each_letter_it_added(admin_client, monkeypatch):
+    monkeypatch.setattr(preparation, "parse_letter", with_warnings(preparation.parse_letter))
+    response = post(admin_client, *[(f"{n}.txt", seed_bytes(n)) for n in (1, 1, 2)])
+    rows = response.context["rows"]
+    assert [(o.status, [n.code for n in notes]) for o, _, notes in rows] == [
+        ("created", [SPECIALTY_WARNING.code, CITATION_WARNING.code]),
+        ("duplicate", []),
+        ("created", []),
+    ]
+    html = response.content.decode()
+    assert "1 added with warnings" in html and "Added, with 2 warnings" in html
+    url = rows[0][1].get_absolute_url()
+    assert (
+        f'<a href="{url}#facts-heading">Reviewer specialty</a>: {SPECIALTY_WARNING.message}' in html
+    )
+    assert f'<a href="{url}#item-1">Item 1, what the IMR reviewer relied on</a>' in html
+    assert "<script>" not in html and "&lt;script&gt;alert" in html
 
 
 # --- ZIP archives -------------------------------------------------------------------------

@@ -15,6 +15,8 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from ..middleware import ingest_permission_required
 from ..models import Letter
+from ..selectors.letters import letters_warnings
+from ..services.ingest import CREATED
 from ..services.uploads import letters_upload
 
 # What the file chooser offers; only a hint, since every file's type is decided by its bytes.
@@ -78,8 +80,18 @@ def _upload(request: HttpRequest) -> HttpResponse:
     report = letters_upload(files=form.cleaned_data["files"], user=request.user)
     letter_ids = [o.letter_id for o in report.outcomes if o.letter_id is not None]
     letters = Letter.objects.only("id", "case_number", "source_name").in_bulk(letter_ids)
-    rows = [(outcome, letters.get(outcome.letter_id)) for outcome in report.outcomes]
-    return render(request, "decisions/upload_report.html", {"run": report.run, "rows": rows})
+    # The warnings of the letters this upload added (a duplicate's are on its letter page).
+    warnings = letters_warnings(o.letter_id for o in report.outcomes if o.status == CREATED)
+    rows = [
+        (
+            outcome,
+            letters.get(outcome.letter_id),
+            warnings.get(outcome.letter_id, []) if outcome.status == CREATED else [],
+        )
+        for outcome in report.outcomes
+    ]
+    context = {"run": report.run, "rows": rows, "warned": len(warnings)}
+    return render(request, "decisions/upload_report.html", context)
 
 
 def _form_page(
