@@ -41,8 +41,12 @@ EXPORT_COLUMNS = (
     "claims_administrator_basis",
     "reviewer_basis",
     "rationale",
+    "warnings",
 )
-_STORED_COLUMNS = [c for c in EXPORT_COLUMNS if c not in ("url", "outcome_meaning", "case_number")]
+# Read from the item row as named; the others are derived or come from the letter.
+_STORED_COLUMNS = [
+    c for c in EXPORT_COLUMNS if c not in ("url", "outcome_meaning", "case_number", "warnings")
+]
 
 # Spreadsheet programs run a cell that starts with one of these as a formula; letter text is
 # untrusted, so such cells get a leading apostrophe (OWASP's advice for CSV injection).
@@ -83,6 +87,11 @@ _CSV_CELLS = {
     "claims_administrator_basis": _csv_cell("i.claims_administrator_basis"),
     "reviewer_basis": _csv_cell("i.reviewer_basis"),
     "rationale": _csv_cell("i.rationale"),
+    # The codes of the parser's warnings about the row's values: the letter's and the item's.
+    # (Codes are the parser's own words, never letter text.) In code point order, as Python
+    # sorts the JSON's.
+    "warnings": "array_to_string(ARRAY(SELECT DISTINCT w ->> 'code' COLLATE \"C\""
+    " FROM jsonb_array_elements(l.warnings || i.warnings) AS w ORDER BY 1), '; ')",
 }
 assert tuple(_CSV_CELLS) == EXPORT_COLUMNS
 _CSV_CHUNK = f"""
@@ -107,13 +116,21 @@ def item_export_rows(filterset: ItemFilter, letters_url: str) -> Iterator[dict]:
         rows = (
             DisputedItem.objects.filter(pk__in=chunk)
             .order_by()
-            .values("id", *_STORED_COLUMNS, case_number=F("letter__case_number"))
+            .values(
+                "id",
+                *_STORED_COLUMNS,
+                case_number=F("letter__case_number"),
+                item_warnings=F("warnings"),
+                letter_warnings=F("letter__warnings"),
+            )
         )
         by_id = {row["id"]: row for row in rows}
         for pk in chunk:
             row = by_id[pk]
             row["url"] = f"{letters_url}{row['letter_id']}/#item-{row['position']}"
             row["outcome_meaning"] = OUTCOME_MEANINGS[row["outcome"]]
+            warnings = row["letter_warnings"] + row["item_warnings"]
+            row["warnings"] = sorted({warning["code"] for warning in warnings})
             yield {column: row[column] for column in EXPORT_COLUMNS}
 
 
