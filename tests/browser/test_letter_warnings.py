@@ -39,3 +39,20 @@ def test_warning_text_contrast_is_at_least_4_5_to_1(page, warned_letter):
             assert element.evaluate(CONTRAST_JS) >= 4.5, selector
     badges = page.locator(".parse-note__badge").all()
     assert badges and all(badge.evaluate(CONTRAST_JS) >= 4.5 for badge in badges)
+
+
+def test_an_admin_reviews_the_warned_letters(page, screenshot, warned_letter, admin_user):
+    page.goto("/admin/login/?next=/admin/decisions/letter/")
+    page.get_by_label("Username").fill("admin")
+    page.get_by_label("Password").fill("password")  # pytest-django's admin_user
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("link", name=f"{SPECIALTY_WARNING.code} (1)").click()
+    rows = page.locator("#result_list tbody tr")
+    expect(rows).to_have_count(1)
+    screenshot("admin-warning-queue")
+    rows.first.locator("th a, td a").first.click()
+    review = page.locator(".warning-review")
+    expect(review).to_be_visible()
+    expect(review.locator("mark#warning-1")).to_have_text("Occupational Medicine")
+    expect(review).to_contain_text(CITATION_WARNING.quote)
+    screenshot("admin-warning-review")
