@@ -283,7 +283,11 @@ class LetterAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             elif result.status == CHANGED:
                 self.message_user(request, result.describe(), messages.INFO)
         level = messages.WARNING if summary.failed else messages.SUCCESS
-        self.message_user(request, f"Re-parsed {selected} letters: {summary.describe()}.", level)
+        self.message_user(
+            request,
+            f"Re-parsed {selected} letters: {summary.describe()}; {summary.describe_warnings()}.",
+            level,
+        )
 
 
 class CitationInline(ReadOnlyAdminMixin, admin.TabularInline):

@@ -181,7 +181,8 @@ def test_reparse_action_updates_letters_in_place_and_reports(admin_client, seede
     messages = [str(m) for m in response.context["messages"]]
     assert messages == [
         f"letter {first.pk}: fields reviewer_specialty",
-        "Re-parsed 3 letters: changed 1, unchanged 2, failed 0.",
+        "Re-parsed 3 letters: changed 1, unchanged 2, failed 0; "
+        "warnings: 0 letters before, 0 after; cleared 0, newly warned 0.",
     ]
     assert Letter.objects.get(pk=first.pk).reviewer_specialty == "Neurology"
     assert DisputedItem.objects.count() == item_count
@@ -191,7 +192,10 @@ def test_reparse_action_reports_letters_that_no_longer_parse(admin_client, seede
     Letter.objects.filter(pk=seeded[2].pk).update(raw_text="not a letter")
     messages = [str(m) for m in reparse_action(admin_client, seeded).context["messages"]]
     assert messages[0].startswith(f"letter {seeded[2].pk}: left unchanged, it no longer parses:")
-    assert messages[1] == "Re-parsed 3 letters: changed 0, unchanged 2, failed 1."
+    assert messages[1] == (
+        "Re-parsed 3 letters: changed 0, unchanged 2, failed 1; "
+        "warnings: 0 letters before, 0 after; cleared 0, newly warned 0."
+    )
 
 
 def test_reparse_action_refuses_more_than_the_admin_limit(admin_client, seeded, monkeypatch):
