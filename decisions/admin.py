@@ -178,6 +178,8 @@ class LetterAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
                 "fields": [
                     "reviewer_specialty",
                     "reviewer_subspecialty",
+                    "reviewer_specialty_canonical",
+                    "reviewer_subspecialty_canonical",
                     "reviewer_licensed_in",
                     "patient_age",
                     "patient_sex",
@@ -299,7 +301,7 @@ class CitationInline(ReadOnlyAdminMixin, admin.TabularInline):
 
 @admin.register(DisputedItem)
 class DisputedItemAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ["treatment", "outcome", "letter", "reviewer_specialty"]
+    list_display = ["treatment", "outcome", "letter", "reviewer_specialty_canonical"]
     list_filter = ["outcome"]
     search_fields = ["treatment"]
     show_full_result_count = False

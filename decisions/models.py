@@ -100,8 +100,13 @@ class Letter(models.Model):
     ur_denial_date = models.DateField(null=True, blank=True)
     application_received = models.DateField(null=True, blank=True)
 
+    # As the letter words them; beside them, the names they are grouped under (facets, the
+    # specialty filter, the export): the canonical ones, else the wording
+    # (decisions/specialties.py).
     reviewer_specialty = models.CharField(max_length=200, null=True, blank=True)
     reviewer_subspecialty = models.CharField(max_length=200, null=True, blank=True)
+    reviewer_specialty_canonical = models.CharField(max_length=200, null=True, blank=True)
+    reviewer_subspecialty_canonical = models.CharField(max_length=200, null=True, blank=True)
     reviewer_licensed_in = ArrayField(models.CharField(max_length=100), default=list, blank=True)
 
     patient_age = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -264,7 +269,7 @@ class DisputedItem(FacetColumns):
                 models.F("id").desc(),
                 name="item_treatment_key_idx",
             ),
-            models.Index(fields=["reviewer_specialty"], name="item_specialty_idx"),
+            models.Index(fields=["reviewer_specialty_canonical"], name="item_specialty_idx"),
             models.Index(fields=["date_of_injury"], name="item_date_of_injury_idx"),
         ]
 
@@ -341,7 +346,7 @@ class FacetCombination(FacetColumns):
         constraints = [models.UniqueConstraint(fields=["key"], name="facetcombination_key_uniq")]
 
     def __str__(self) -> str:
-        return f"{self.items} items: {self.outcome}, {self.reviewer_specialty}"
+        return f"{self.items} items: {self.outcome}, {self.reviewer_specialty_canonical}"
 
 
 class FacetCount(models.Model):

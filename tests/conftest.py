@@ -165,7 +165,7 @@ def synthetic_corpus(db, tmp_path) -> dict[str, str]:
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")  # statistics, as autovacuum keeps them, for realistic plans
     items = DisputedItem.objects.all()
-    specialties = Counter(items.values_list("reviewer_specialty", flat=True))
+    specialties = Counter(items.values_list("reviewer_specialty_canonical", flat=True))
     pages = Counter(p for pages in items.values_list("reviewer_pages", flat=True) for p in pages)
     treatments = Counter(items.values_list("treatment", flat=True))
     return {

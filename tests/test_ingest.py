@@ -65,7 +65,7 @@ def test_ingest_folder_stores_letters_items_and_citations(letters_dir):
         ("reviewer", "MTUS", [91]),
     ]
     # Letter values copied onto the item rows the search reads.
-    assert norco.reviewer_specialty == "Occupational Medicine"
+    assert norco.reviewer_specialty_canonical == "Occupational Medicine"
     assert str(norco.date_of_injury) == "2013-12-31"
     # Text files keep no separate original: raw_text is the file.
     assert not letter.original_file

@@ -26,7 +26,7 @@ PAGE_COLUMNS = (
     "position",
     "treatment",
     "outcome",
-    "reviewer_specialty",
+    "reviewer_specialty_canonical",
     "patient_age",
     "patient_sex",
     "date_of_injury",

@@ -43,9 +43,12 @@ EXPORT_COLUMNS = (
     "rationale",
     "warnings",
 )
-# Read from the item row as named; the others are derived or come from the letter.
+# Read from the item row as named; the others are derived, come from the letter, or are
+# read under another name.
 _STORED_COLUMNS = [
-    c for c in EXPORT_COLUMNS if c not in ("url", "outcome_meaning", "case_number", "warnings")
+    c
+    for c in EXPORT_COLUMNS
+    if c not in ("url", "outcome_meaning", "case_number", "warnings", "reviewer_specialty")
 ]
 
 # Spreadsheet programs run a cell that starts with one of these as a formula; letter text is
@@ -76,7 +79,8 @@ _CSV_CELLS = {
     "outcome": "i.outcome",
     "outcome_meaning": "CASE i.outcome WHEN %(upheld)s THEN %(upheld_means)s"
     " WHEN %(overturned)s THEN %(overturned_means)s END",
-    "reviewer_specialty": _csv_cell("i.reviewer_specialty"),
+    # The name the specialty is grouped under, as the facets and the filter have it.
+    "reviewer_specialty": _csv_cell("i.reviewer_specialty_canonical"),
     "patient_age": "i.patient_age",
     "patient_sex": "i.patient_sex",
     "date_of_injury": "to_char(i.date_of_injury, 'YYYY-MM-DD')",
@@ -120,6 +124,7 @@ def item_export_rows(filterset: ItemFilter, letters_url: str) -> Iterator[dict]:
                 "id",
                 *_STORED_COLUMNS,
                 case_number=F("letter__case_number"),
+                reviewer_specialty=F("reviewer_specialty_canonical"),
                 item_warnings=F("warnings"),
                 letter_warnings=F("letter__warnings"),
             )

@@ -20,7 +20,14 @@ def item_similar(items: list[DisputedItem]) -> dict[tuple[int, str], list[dict]]
     Each part is a LIMIT over an index: the treatment-key B-tree (already in newest order) and
     the reviewer-pages GIN index.
     """
-    fields = ("id", "letter_id", "position", "treatment", "outcome", "reviewer_specialty")
+    fields = (
+        "id",
+        "letter_id",
+        "position",
+        "treatment",
+        "outcome",
+        "reviewer_specialty_canonical",
+    )
     parts = []
     for item in items:
         others = DisputedItem.objects.exclude(letter_id=item.letter_id).order_by(*NEWEST)

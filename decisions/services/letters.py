@@ -20,6 +20,7 @@ from ..models import Citation, DisputedItem, IngestRun, Letter, Party
 from ..parsing import Basis, Item, ParseWarning
 from ..parsing import Letter as ParsedLetter
 from ..parsing.model import Citation as ParsedCitation
+from ..specialties import grouping_name
 from .bulk import allocate_ids, copy_instances, copy_rows
 
 
@@ -34,6 +35,12 @@ def letter_fields(parsed: ParsedLetter) -> dict:
         "application_received": parsed.application_received,
         "reviewer_specialty": parsed.reviewer.specialty,
         "reviewer_subspecialty": parsed.reviewer.subspecialty,
+        "reviewer_specialty_canonical": grouping_name(
+            parsed.reviewer.specialty, parsed.reviewer.specialty_canonical
+        ),
+        "reviewer_subspecialty_canonical": grouping_name(
+            parsed.reviewer.subspecialty, parsed.reviewer.subspecialty_canonical
+        ),
         "reviewer_licensed_in": list(parsed.reviewer.licensed_in),
         "patient_age": parsed.patient.age,
         "patient_sex": parsed.patient.sex,
@@ -97,7 +104,7 @@ def _facet_values(letter: Letter, item: Item) -> dict:
     order: a facet added to the list without its value here fails every ingest at once."""
     values = {
         "outcome": item.outcome,
-        "reviewer_specialty": letter.reviewer_specialty,
+        "reviewer_specialty_canonical": letter.reviewer_specialty_canonical,
         "guideline_mismatch": guideline_mismatch(item),
         **reviewer_citation_columns(item.reviewer_basis.citations if item.reviewer_basis else ()),
     }
