@@ -246,7 +246,7 @@ def test_the_queue_lists_letters_with_warnings_by_code_with_counts(admin_client,
         response = admin_client.get(changelist("letter"), {"warning": value})
         assert len(response.context["cl"].result_list) == expected, value
     response = admin_client.get(changelist("letter"), {"warning": SPECIALTY_WARNING.code})
-    assert [l.pk for l in response.context["cl"].result_list] == [warned_letter.pk]
+    assert [letter.pk for letter in response.context["cl"].result_list] == [warned_letter.pk]
     html = response.content.decode()
     assert "By parser warnings" in html
     for choice in ("date-unread (2)", f"{SPECIALTY_WARNING.code} (1)", "With any warning"):

@@ -195,7 +195,9 @@ def entry_writes() -> Counter:
             "SELECT n_tup_ins, n_tup_upd, n_tup_del FROM pg_stat_xact_user_tables"
             " WHERE relid = 'decisions_searchentry'::regclass"
         )
-        return Counter(dict(zip(("inserted", "updated", "deleted"), cursor.fetchone())))
+        return Counter(
+            dict(zip(("inserted", "updated", "deleted"), cursor.fetchone(), strict=True))
+        )
 
 
 def entry_writes_of(update) -> dict[str, int]:
