@@ -68,9 +68,12 @@ class WarningFilter(admin.SimpleListFilter):
     def queryset(self, request: HttpRequest, queryset: QuerySet[Letter]) -> QuerySet[Letter]:
         if self.value() is None:
             return queryset
+        warned = queryset.exclude(warning_codes=[])
         if self.value() == self.ANY:
-            return queryset.exclude(warning_codes=[])
-        return queryset.filter(warning_codes__contains=[self.value()])
+            return warned
+        # Among the warned letters, so that the page's count can read the warned letters'
+        # index alone (an index-only scan) rather than each matching letter's wide row.
+        return warned.filter(warning_codes__contains=[self.value()])
 
 
 def text_with_quotes_marked(text: str, notes: Iterable[WarningNote]) -> tuple[SafeString, set[int]]:

@@ -150,8 +150,9 @@ class Letter(models.Model):
                 condition=models.Q(case_number__isnull=False),
             ),
             # The review queue (decisions/admin.py) at two million letters: a warning code's
-            # letters from the GIN index; the letters with any warning, and how many have each
-            # code, from an index-only scan of the warned letters alone, never the wide table.
+            # letters from the GIN index; the letters with any warning, how many have each code
+            # and how many one code, from an index-only scan of the warned letters' codes
+            # alone, never the wide letter rows.
             GinIndex(fields=["warning_codes"], name="letter_warning_codes_idx"),
             models.Index(
                 fields=["warning_codes"],

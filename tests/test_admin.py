@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils.html import escape
 
-from decisions.admin import RUN_FAILURES_SHOWN, text_with_quotes_marked
+from decisions.admin import RUN_FAILURES_SHOWN, WarningFilter, text_with_quotes_marked
 from decisions.models import Citation, DisputedItem, IngestFailure, IngestRun, Letter
 from decisions.selectors.letters import WarningNote
 from tests.conftest import CITATION_WARNING, FIXTURE_LETTERS, SPECIALTY_WARNING
@@ -312,3 +312,7 @@ def test_the_queue_reads_indexes_not_the_letter_table(warned_letter):
     assert "letter_warned_idx" in counts and "Seq Scan" not in counts
     by_code = Letter.objects.filter(warning_codes__contains=[SPECIALTY_WARNING.code])
     assert "letter_warning_codes_idx" in plan_of(as_sql(by_code.values("pk")))
+    # The queue's own filter: a code among the warned letters, from either index.
+    queue = WarningFilter(None, {"warning": [SPECIALTY_WARNING.code]}, Letter, None)
+    count = plan_of(f"SELECT count(*) FROM ({as_sql(queue.queryset(None, Letter.objects))}) AS q")
+    assert "Seq Scan" not in count and "'{specialty-unknown}'" in count
