@@ -70,7 +70,7 @@ class RegroupSummary:
 def letters_regroup(*, batch_size: int = BATCH_SIZE, dry_run: bool = False) -> RegroupSummary:
     """Give every stored letter, and its items, the grouping names of its wording."""
     summary = RegroupSummary(dry_run=dry_run)
-    names: dict[str, str | None] = {}  # wording -> grouping name, asked once each
+    names: dict[str | None, str | None] = {}  # wording -> grouping name, asked once each
 
     def name_of(wording: str | None) -> str | None:
         if wording not in names:
