@@ -11,21 +11,29 @@ the record of what was loaded, when and by whom.
 Sized for two million letters and five million items: list pages select related rows in the same
 query without their long text, count a letter's items only for the rows shown, and never count
 the whole table twice (`show_full_result_count = False`).
+
+The letter list is also the review queue of what the parser did not understand: filtered to the
+letters with warnings, or with one warning code (each with its number of letters), and a
+warned letter's page shows its warnings beside its text, each quote marked where it stands.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, TypedDict
+import re
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, ClassVar, TypedDict
 
 from django.contrib import admin, messages
 from django.db.models import Count, Model, OuterRef, QuerySet, Subquery
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import escape, format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
 
 from .middleware import INGEST_PERMISSION
 from .models import Citation, DisputedItem, IngestFailure, IngestRun, Letter
+from .selectors.letters import WarningNote, letters_warnings, warning_code_counts
 from .services.reparse import ReparseResult, ReparseStatus, letters_reparse
 
 if TYPE_CHECKING:
@@ -57,6 +65,56 @@ class ReadOnlyAdminMixin:
         return False
 
 
+class WarningFilter(admin.SimpleListFilter):
+    """The review queue: letters with any warning, or with one code, with how many have each."""
+
+    title = "parser warnings"
+    parameter_name = "warning"
+    ANY = "any"
+
+    def lookups(
+        self, request: HttpRequest, model_admin: admin.ModelAdmin[Any]
+    ) -> list[tuple[str, str]]:
+        codes = [(code, f"{code} ({letters:,})") for code, letters in warning_code_counts()]
+        return [(self.ANY, "With any warning"), *codes]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Letter]) -> QuerySet[Letter]:
+        if self.value() is None:
+            return queryset
+        warned = queryset.exclude(warning_codes=[])
+        if self.value() == self.ANY:
+            return warned
+        # Among the warned letters, so that the page's count can read the warned letters'
+        # index alone (an index-only scan) rather than each matching letter's wide row.
+        return warned.filter(warning_codes__contains=[self.value()])
+
+
+def text_with_quotes_marked(text: str, notes: Iterable[WarningNote]) -> tuple[SafeString, set[int]]:
+    """The text escaped, each note's quote marked (<mark id="warning-N">, N counting the notes
+    from 1) where it first stands; and the numbers of the notes marked.
+
+    A quote is found word for word, any run of white space matching any other (the parser
+    reflows lines), a cut quote's trailing ellipsis aside. Of overlapping quotes, the first
+    is marked; a quote not found is not marked.
+    """
+    spans = []
+    for number, note in enumerate(notes, start=1):
+        words = note.quote.removesuffix("…").removesuffix("...").split()
+        found = words and re.search(r"\s+".join(map(re.escape, words)), text)
+        if found:
+            spans.append((found.start(), found.end(), number))
+    html, at, marked = [], 0, set()
+    for start, end, number in sorted(spans):
+        if start < at:
+            continue
+        html += [escape(text[at:start]), f'<mark id="warning-{number}">', escape(text[start:end])]
+        html.append("</mark>")
+        at = end
+        marked.add(number)
+    html.append(escape(text[at:]))
+    return mark_safe("".join(html)), marked
+
+
 class DisputedItemInline(ReadOnlyAdminMixin, admin.TabularInline):
     """The letter's items, each treatment a link to the item's admin page and its citations.
 
@@ -65,8 +123,8 @@ class DisputedItemInline(ReadOnlyAdminMixin, admin.TabularInline):
     """
 
     model = DisputedItem
-    fields = ("position", "item_page", "outcome", "reviewer_basis")
-    readonly_fields = ("item_page",)
+    fields = ("position", "item_page", "outcome", "reviewer_basis", "warning_codes")
+    readonly_fields = ("item_page", "warning_codes")
     extra = 0
     can_delete = False
     view_on_site = False
@@ -79,18 +137,30 @@ class DisputedItemInline(ReadOnlyAdminMixin, admin.TabularInline):
             item.treatment,
         )
 
+    @admin.display(description="Warnings")
+    def warning_codes(self, item: DisputedItem) -> str:
+        return ", ".join(warning["code"] for warning in item.warnings)
+
 
 @admin.register(Letter)
 class LetterAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ("id", "title", "reviewer_specialty", "items_count", "loaded_at", "ingest_run")
+    list_display = (
+        "id",
+        "title",
+        "reviewer_specialty",
+        "items_count",
+        "warnings_shown",
+        "loaded_at",
+        "ingest_run",
+    )
     list_select_related = ("ingest_run",)
-    list_filter = ("layout", "reviewer_specialty", "loaded_at")
+    list_filter = (WarningFilter, "layout", "reviewer_specialty", "loaded_at")
     search_fields = ("case_number", "source_name", "sha256")
     ordering = ("-id",)
     show_full_result_count = False
     actions = ("reparse",)
     inlines = (DisputedItemInline,)
-    readonly_fields = ("original",)
+    readonly_fields = ("original", "warnings_beside_text")
     fieldsets = (
         (
             "Source",
@@ -124,6 +194,8 @@ class LetterAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
                 "fields": (
                     "reviewer_specialty",
                     "reviewer_subspecialty",
+                    "reviewer_specialty_canonical",
+                    "reviewer_subspecialty_canonical",
                     "reviewer_licensed_in",
                     "patient_age",
                     "patient_sex",
@@ -134,6 +206,17 @@ class LetterAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         ("Text", {"fields": ("case_summary", "documents_reviewed")}),
         ("Original text", {"fields": ("raw_text",), "classes": ("collapse",)}),
     )
+
+    class Media:
+        css: ClassVar[dict[str, tuple[str, ...]]] = {"all": ("decisions/admin.css",)}
+
+    def get_fieldsets(self, request: HttpRequest, obj: Letter | None = None) -> tuple:
+        """A warned letter opens on its warnings beside its text, which then stands there
+        rather than in the folded "Original text"."""
+        if obj is None or not obj.warning_codes:
+            return self.fieldsets
+        warnings = ("Parser warnings", {"fields": ["warnings_beside_text"]})
+        return (warnings, *self.fieldsets[:-1])
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Letter]:
         # A correlated subquery is evaluated for the page's rows only; Count("items") with a
@@ -154,6 +237,37 @@ class LetterAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     @admin.display(description="Items", ordering="items_count")
     def items_count(self, letter: WithAnnotations[Letter, ItemsCount]) -> int:
         return letter.items_count or 0
+
+    @admin.display(description="Warnings")
+    def warnings_shown(self, letter: Letter) -> str:
+        return ", ".join(letter.warning_codes)
+
+    @admin.display(description="What the parser did not understand, beside the letter's text")
+    def warnings_beside_text(self, letter: Letter) -> SafeString:
+        notes = letters_warnings([letter.pk]).get(letter.pk, [])
+        text, marked = text_with_quotes_marked(letter.raw_text, notes)
+        listed = format_html_join(
+            "\n",
+            "<li><code>{}</code> {}<br>{}<br><q>{}</q> {}</li>",
+            (
+                (
+                    note.code,
+                    f"item {note.item}, {note.field}" if note.item else note.field,
+                    note.message,
+                    note.quote,
+                    format_html('<a href="#warning-{}">marked in the text</a>', number)
+                    if number in marked
+                    else "(not found in the text)",
+                )
+                for number, note in enumerate(notes, start=1)
+            ),
+        )
+        return format_html(
+            '<div class="warning-review"><ol class="warning-review__list">{}</ol>'
+            '<pre class="warning-review__text">{}</pre></div>',
+            listed,
+            text,
+        )
 
     @admin.display(description="Original file")
     def original(self, letter: Letter) -> str:
@@ -187,7 +301,11 @@ class LetterAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             elif result.status is ReparseStatus.CHANGED:
                 self.message_user(request, result.describe(), messages.INFO)
         level = messages.WARNING if summary.failed else messages.SUCCESS
-        self.message_user(request, f"Re-parsed {selected} letters: {summary.describe()}.", level)
+        self.message_user(
+            request,
+            f"Re-parsed {selected} letters: {summary.describe()}; {summary.describe_warnings()}.",
+            level,
+        )
 
 
 class CitationInline(ReadOnlyAdminMixin, admin.TabularInline):
@@ -199,7 +317,7 @@ class CitationInline(ReadOnlyAdminMixin, admin.TabularInline):
 
 @admin.register(DisputedItem)
 class DisputedItemAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ("treatment", "outcome", "letter", "reviewer_specialty")
+    list_display = ("treatment", "outcome", "letter", "reviewer_specialty_canonical")
     list_filter = ("outcome",)
     search_fields = ("treatment",)
     show_full_result_count = False

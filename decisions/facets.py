@@ -75,10 +75,18 @@ OUTCOME = Facet("outcome", "outcome", models.CharField(max_length=10, choices=Ou
 
 FACETS: tuple[Facet, ...] = (
     OUTCOME,
+    # One name per specialty (decisions/specialties.py): the letter's wording stays on the
+    # letter alone.
     Facet(
         "specialty",
-        "reviewer_specialty",
-        models.CharField(max_length=200, null=True, blank=True),
+        "reviewer_specialty_canonical",
+        models.CharField(
+            max_length=200,
+            null=True,
+            blank=True,
+            help_text="The reviewer's specialty as it is grouped: its canonical name, or the "
+            "letter's wording when the vocabulary does not know it.",
+        ),
         limit=15,
     ),
     Facet(

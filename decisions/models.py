@@ -267,8 +267,13 @@ class Letter(models.Model):
     ur_denial_date = models.DateField(null=True, blank=True)
     application_received = models.DateField(null=True, blank=True)
 
+    # As the letter words them; beside them, the names they are grouped under (facets, the
+    # specialty filter, the export): the canonical ones, else the wording
+    # (decisions/specialties.py).
     reviewer_specialty = models.CharField(max_length=200, null=True, blank=True)
     reviewer_subspecialty = models.CharField(max_length=200, null=True, blank=True)
+    reviewer_specialty_canonical = models.CharField(max_length=200, null=True, blank=True)
+    reviewer_subspecialty_canonical = models.CharField(max_length=200, null=True, blank=True)
     reviewer_licensed_in = ArrayField(models.CharField(max_length=100), default=list, blank=True)
 
     patient_age = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -277,6 +282,21 @@ class Letter(models.Model):
 
     case_summary = models.TextField()
     documents_reviewed = ArrayField(models.TextField(), null=True, blank=True)
+
+    # What the parser did not understand, kept beside the values so that none stands unflagged
+    # (decisions/parsing/CONTRACT.md, Warnings): the letter's own here, each item's on the item.
+    warnings = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="The parser's warnings about the letter: {code, field, message, quote} each.",
+    )
+    warning_codes = ArrayField(
+        models.CharField(max_length=100),
+        default=list,
+        blank=True,
+        help_text="The codes of the letter's and its items' warnings, sorted, each once: what "
+        "the admin's review queue filters by.",
+    )
 
     ingest_run = models.ForeignKey(
         IngestRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="letters"
@@ -301,6 +321,16 @@ class Letter(models.Model):
                 fields=["case_number"],
                 name="letter_case_number_idx",
                 condition=models.Q(case_number__isnull=False),
+            ),
+            # The review queue (decisions/admin.py) at two million letters: a warning code's
+            # letters from the GIN index; the letters with any warning, how many have each code
+            # and how many one code, from an index-only scan of the warned letters' codes
+            # alone, never the wide letter rows.
+            GinIndex(fields=["warning_codes"], name="letter_warning_codes_idx"),
+            models.Index(
+                fields=["warning_codes"],
+                name="letter_warned_idx",
+                condition=~models.Q(warning_codes=[]),
             ),
         ]
 
@@ -349,7 +379,7 @@ class FacetColumns(models.Model):
     # The decorator adds the fields at import; the type checker, which does not run it, reads
     # them here. tests/test_facets.py keeps these names equal to the facets' columns.
     outcome: str
-    reviewer_specialty: str | None
+    reviewer_specialty_canonical: str | None
     guideline_mismatch: bool | None
     reviewer_guidelines: list[str]
     reviewer_documents: list[str]
@@ -376,6 +406,11 @@ class DisputedItem(FacetColumns):
     rationale = models.TextField()
     claims_administrator_basis = models.TextField(null=True, blank=True)
     reviewer_basis = models.TextField(null=True, blank=True)
+    warnings = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="The parser's warnings about this item: {code, field, message, quote} each.",
+    )
 
     patient_age = models.PositiveSmallIntegerField(null=True, blank=True)
     patient_sex = models.CharField(max_length=6, choices=Sex.choices, null=True, blank=True)
@@ -417,7 +452,7 @@ class DisputedItem(FacetColumns):
                 models.F("id").desc(),
                 name="item_treatment_key_idx",
             ),
-            models.Index(fields=["reviewer_specialty"], name="item_specialty_idx"),
+            models.Index(fields=["reviewer_specialty_canonical"], name="item_specialty_idx"),
             models.Index(fields=["date_of_injury"], name="item_date_of_injury_idx"),
         ]
 
@@ -494,7 +529,7 @@ class FacetCombination(FacetColumns):
         constraints = [models.UniqueConstraint(fields=["key"], name="facetcombination_key_uniq")]
 
     def __str__(self) -> str:
-        return f"{self.items} items: {self.outcome}, {self.reviewer_specialty}"
+        return f"{self.items} items: {self.outcome}, {self.reviewer_specialty_canonical}"
 
 
 class FacetCount(models.Model):

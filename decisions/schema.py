@@ -144,9 +144,11 @@ def new_combinations(changed: str) -> str:
     return f"WITH changed AS ({changed})\n{insert_combinations('changed')}"
 
 
-# Entries for the new items, in combinations made by new_combinations. The vector is the one
-# the search always had: treatment weighted A above rationale B.
-INSERT_ENTRIES = f"""\
+def insert_entries(items: str = "new_items") -> str:
+    """Entries for the new items (`items`: new_items, or some of them), in combinations made
+    by new_combinations. The vector is the one the search always had: treatment weighted A
+    above rationale B."""
+    return f"""\
 INSERT INTO decisions_searchentry
     (item_id, combination_id, decision_date, treatment_vector, search_vector)
 SELECT i.id, c.id, i.decision_date, i.treatment_vector,
@@ -155,13 +157,39 @@ FROM (
     SELECT id, decision_date, decisions_facet_key({COLUMNS}) AS key,
            to_tsvector('english', coalesce(treatment, '')) AS treatment_vector,
            to_tsvector('english', coalesce(rationale, '')) AS rationale_vector
-    FROM new_items
+    FROM {items}
 ) AS i
 JOIN decisions_facetcombination AS c ON c.key = i.key"""
+
 
 DELETE_ENTRIES = (
     "DELETE FROM decisions_searchentry AS e USING old_items AS o WHERE e.item_id = o.id"
 )
+
+# An UPDATE rebuilds the entries of the items whose words changed (their vectors) and moves the
+# others to their new combination and date in place: parsing the words of millions of items
+# again to change a facet value (a specialty's canonical name) cost more than all the rest.
+# (The moved entry is still a new row version with its index entries: combination_id is in
+# the date indexes, so the update cannot be a HOT one. No text is parsed again.)
+# SAME_WORDS: the item `n` of new_items is the item `o` of old_items with the same words.
+SAME_WORDS = (
+    "o.id = n.id AND o.treatment IS NOT DISTINCT FROM n.treatment"
+    " AND o.rationale IS NOT DISTINCT FROM n.rationale"
+)
+DELETE_REWORDED_ENTRIES = (
+    f"{DELETE_ENTRIES}\n  AND NOT EXISTS (SELECT FROM new_items AS n WHERE {SAME_WORDS})"
+)
+INSERT_REWORDED_ENTRIES = insert_entries(
+    f"new_items AS n\n    WHERE NOT EXISTS (SELECT FROM old_items AS o WHERE {SAME_WORDS})"
+)
+MOVE_ENTRIES = f"""\
+UPDATE decisions_searchentry AS e
+SET combination_id = c.id, decision_date = n.decision_date
+FROM new_items AS n
+JOIN decisions_facetcombination AS c ON c.key = decisions_facet_key({columns("n")})
+WHERE e.item_id = n.id
+  AND EXISTS (SELECT FROM old_items AS o WHERE {SAME_WORDS})
+  AND (e.combination_id, e.decision_date) IS DISTINCT FROM (c.id, n.decision_date)"""
 
 # FacetCount's rows: every value among all items (given facet ''), and among the items with
 # one value of each facet marked `given` (but the given facet's own values).
@@ -215,21 +243,23 @@ def _steps(*statements: str) -> str:
 # An insert makes the combinations it lacks, builds the entries (the vectors, both GIN
 # indexes: the costly part) and takes the count rows' locks last; ingest writes a batch's
 # items as its last statement, so those locks are held only until the commit and two writers'
-# batches overlap everywhere else. An update is a delete and an insert, counted at once.
+# batches overlap everywhere else. An update is counted as a delete and an insert at once; its
+# entries are rebuilt only where the words changed (MOVE_ENTRIES).
 ITEM_SEARCH_SYNC = f"""
 CREATE OR REPLACE FUNCTION decisions_item_search_sync() RETURNS trigger LANGUAGE plpgsql AS $$
 -- Keeps the search's rows equal to the items; rendered by decisions/schema.py.
 BEGIN
     IF TG_OP = 'INSERT' THEN
-{_steps(new_combinations(ADDED), INSERT_ENTRIES, count_changes(ADDED))}
+{_steps(new_combinations(ADDED), insert_entries(), count_changes(ADDED))}
     ELSIF TG_OP = 'DELETE' THEN
 {_steps(DELETE_ENTRIES, count_changes(REMOVED))}
     ELSE
 {
     _steps(
         new_combinations(ADDED),
-        DELETE_ENTRIES,
-        INSERT_ENTRIES,
+        DELETE_REWORDED_ENTRIES,
+        INSERT_REWORDED_ENTRIES,
+        MOVE_ENTRIES,
         count_changes(f"{REMOVED} UNION ALL {ADDED}"),
     )
 }

@@ -10,10 +10,12 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from decisions.models import DisputedItem
+from decisions.models import DisputedItem, Letter
+from decisions.services import ingest as ingest_service
 from devtools.synthetic import generate_letter
 from tests.factories import make_letter
 from tests.helpers import CHRONIC_PAIN, FIXTURE_LETTERS, LOW_BACK, make_decision
+from tests.preparation_hooks import prepare_with_warnings
 
 
 @pytest.fixture
@@ -22,6 +24,15 @@ def letters_dir(tmp_path: Path) -> Path:
     target = tmp_path / "letters"
     shutil.copytree(FIXTURE_LETTERS, target)
     return target
+
+
+@pytest.fixture
+def warned_letter(letters_dir, monkeypatch) -> Letter:
+    """The three seeds ingested, the Occupational Medicine one with warnings
+    (tests/preparation_hooks.py, `warned`)."""
+    monkeypatch.setattr(ingest_service, "prepare", prepare_with_warnings)
+    call_command("ingest", str(letters_dir), "--workers=1", stdout=StringIO())
+    return Letter.objects.get(reviewer_specialty="Occupational Medicine")
 
 
 @pytest.fixture
@@ -101,7 +112,7 @@ def synthetic_corpus(db, tmp_path) -> dict[str, str]:
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")  # statistics, as autovacuum keeps them, for realistic plans
     items = DisputedItem.objects.all()
-    specialties = Counter(items.values_list("reviewer_specialty", flat=True))
+    specialties = Counter(items.values_list("reviewer_specialty_canonical", flat=True))
     pages = Counter(p for pages in items.values_list("reviewer_pages", flat=True) for p in pages)
     treatments = Counter(items.values_list("treatment", flat=True))
     return {

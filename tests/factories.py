@@ -18,6 +18,7 @@ def make_letter(**fields) -> Letter:
     fields.setdefault("raw_text", f"raw text of letter {n}")
     fields.setdefault("layout", "standard")
     fields.setdefault("reviewer_specialty", "Occupational Medicine")
+    fields.setdefault("reviewer_specialty_canonical", fields["reviewer_specialty"])
     fields.setdefault("reviewer_licensed_in", ["California"])
     fields.setdefault("case_summary", "The applicant is a represented employee.")
     return Letter.objects.create(**fields)
@@ -31,7 +32,7 @@ def make_item(letter: Letter | None = None, **fields) -> DisputedItem:
     fields.setdefault("outcome", "upheld")
     fields.setdefault("rationale", "Therefore, the request is not medically necessary.")
     for name in (
-        "reviewer_specialty",
+        "reviewer_specialty_canonical",
         "patient_age",
         "patient_sex",
         "date_of_injury",

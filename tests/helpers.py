@@ -1,6 +1,7 @@
 """What several test modules share: the fixture letters, decisions with citations, the search
 run the plain way, the statements a request ran with their plans, the search's derived rows
-checked against the items, and files sent through the upload page."""
+checked against the items and the entry writes an update causes, and files sent through the
+upload page."""
 
 from __future__ import annotations
 
@@ -189,6 +190,25 @@ def assert_derived_rows_match_the_items() -> None:
             """
         )
         assert cursor.fetchone()[0] == DisputedItem.objects.count()
+
+
+def entry_writes() -> Counter:
+    """Search entries inserted, updated and deleted so far in this transaction."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT n_tup_ins, n_tup_upd, n_tup_del FROM pg_stat_xact_user_tables"
+            " WHERE relid = 'decisions_searchentry'::regclass"
+        )
+        return Counter(
+            dict(zip(("inserted", "updated", "deleted"), cursor.fetchone(), strict=True))
+        )
+
+
+def entry_writes_of(update) -> dict[str, int]:
+    """The entry writes `update` (a callable) caused."""
+    before = entry_writes()
+    update()
+    return dict(entry_writes() - before)
 
 
 # --- Files sent through the upload page -----------------------------------------------------

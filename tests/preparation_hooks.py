@@ -15,6 +15,8 @@ from pathlib import Path
 from unittest import mock
 
 from decisions import preparation
+from decisions.parsing import Letter as ParsedLetter
+from decisions.parsing import ParseWarning
 
 
 def with_overlong_specialty(parse):
@@ -33,6 +35,75 @@ def with_overlong_specialty(parse):
 def prepare_with_overlong_specialty(file, **options):
     """`prepare`, with the Neurology seed's specialty too long for its column."""
     parse = with_overlong_specialty(preparation.parse_letter)
+    with mock.patch.object(preparation, "parse_letter", parse):
+        return preparation.prepare(file, **options)
+
+
+# Warnings as the parser words them (decisions/parsing/model.py), for tests of what happens to
+# them after parsing: today's parser writes none. The quote is hostile, as letter text may be.
+SPECIALTY_WARNING = ParseWarning(
+    code="specialty-unknown",
+    field="reviewer.specialty",
+    message="The specialty is not in the vocabulary; it is kept as written.",
+    quote="Occupational Medicine",
+)
+CITATION_WARNING = ParseWarning(
+    code="basis-sentence-unread",
+    field="items[1].reviewer_basis",
+    message="A sentence of the basis names no guideline the parser knows.",
+    quote='<script>alert("x")</script> Decision based on the Guide of Guides',
+)
+
+
+def warned(parsed: ParsedLetter) -> ParsedLetter:
+    """`parsed` with a warning about its specialty and one about its first item's basis."""
+    first = replace(parsed.items[0], warnings=(CITATION_WARNING,))
+    return replace(parsed, warnings=(SPECIALTY_WARNING,), items=(first, *parsed.items[1:]))
+
+
+def with_warnings(parse):
+    """Wrap a parse function so the Occupational Medicine seed comes with warnings (`warned`)."""
+
+    def parse_with_warnings(text):
+        parsed = parse(text)
+        return warned(parsed) if parsed.reviewer.specialty == "Occupational Medicine" else parsed
+
+    return parse_with_warnings
+
+
+def prepare_with_warnings(file, **options):
+    """`prepare`, with warnings on the Occupational Medicine seed (`warned`)."""
+    parse = with_warnings(preparation.parse_letter)
+    with mock.patch.object(preparation, "parse_letter", parse):
+        return preparation.prepare(file, **options)
+
+
+def prepare_with_warnings_and_overlong_specialty(file, **options):
+    """`prepare`, with warnings on the Occupational Medicine seed and the Neurology seed's
+    specialty too long for its column."""
+    parse = with_warnings(with_overlong_specialty(preparation.parse_letter))
+    with mock.patch.object(preparation, "parse_letter", parse):
+        return preparation.prepare(file, **options)
+
+
+def with_canonical_neurology(parse):
+    """Wrap a parse function so the Neurology seed is worded "NEUROLOGY" and names its
+    canonical specialty and subspecialty, as the parser's vocabulary will."""
+
+    def parse_with_canonical_neurology(text):
+        parsed = parse(text)
+        reviewer = parsed.reviewer
+        if reviewer.specialty == "Neurology":
+            reviewer = replace(reviewer, specialty="NEUROLOGY", specialty_canonical="Neurology")
+            reviewer = replace(reviewer, subspecialty_canonical="Neuromuscular Medicine")
+        return replace(parsed, reviewer=reviewer)
+
+    return parse_with_canonical_neurology
+
+
+def prepare_with_canonical_neurology(file, **options):
+    """`prepare`, with the Neurology seed's specialty worded and named canonically."""
+    parse = with_canonical_neurology(preparation.parse_letter)
     with mock.patch.object(preparation, "parse_letter", parse):
         return preparation.prepare(file, **options)
 

@@ -8,15 +8,18 @@ from io import StringIO
 import pytest
 from django.contrib.auth.models import Permission
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
-from decisions.admin import RUN_FAILURES_SHOWN
+from decisions.admin import RUN_FAILURES_SHOWN, WarningFilter, text_with_quotes_marked
 from decisions.models import Citation, DisputedItem, IngestFailure, IngestRun, Letter
+from decisions.selectors.letters import WarningNote
 from tests.factories import make_citation, make_item, make_letter
-from tests.helpers import FIXTURE_LETTERS
+from tests.helpers import FIXTURE_LETTERS, plan_of
+from tests.preparation_hooks import CITATION_WARNING, SPECIALTY_WARNING
 
 pytestmark = pytest.mark.django_db
 
@@ -180,7 +183,8 @@ def test_reparse_action_updates_letters_in_place_and_reports(admin_client, seede
     messages = [str(m) for m in response.context["messages"]]
     assert messages == [
         f"letter {first.pk}: fields reviewer_specialty",
-        "Re-parsed 3 letters: changed 1, unchanged 2, failed 0.",
+        "Re-parsed 3 letters: changed 1, unchanged 2, failed 0; "
+        "warnings: 0 letters before, 0 after; cleared 0, newly warned 0.",
     ]
     assert Letter.objects.get(pk=first.pk).reviewer_specialty == "Neurology"
     assert DisputedItem.objects.count() == item_count
@@ -190,7 +194,10 @@ def test_reparse_action_reports_letters_that_no_longer_parse(admin_client, seede
     Letter.objects.filter(pk=seeded[2].pk).update(raw_text="not a letter")
     messages = [str(m) for m in reparse_action(admin_client, seeded).context["messages"]]
     assert messages[0].startswith(f"letter {seeded[2].pk}: left unchanged, it no longer parses:")
-    assert messages[1] == "Re-parsed 3 letters: changed 0, unchanged 2, failed 1."
+    assert messages[1] == (
+        "Re-parsed 3 letters: changed 0, unchanged 2, failed 1; "
+        "warnings: 0 letters before, 0 after; cleared 0, newly warned 0."
+    )
 
 
 def test_reparse_action_refuses_more_than_the_admin_limit(admin_client, seeded, monkeypatch):
@@ -238,3 +245,90 @@ def test_run_list_and_page_show_a_run_that_stopped_beating_as_interrupted(admin_
     assert '<td class="field-shown_status">running</td>' in live_row
     page = admin_client.get(reverse("admin:decisions_ingestrun_change", args=[dead.pk]))
     assert "interrupted" in page.content.decode()
+
+
+# --- The review queue: letters with parser warnings -----------------------------------------
+
+
+def test_the_queue_lists_letters_with_warnings_by_code_with_counts(admin_client, warned_letter):
+    Letter.objects.exclude(pk=warned_letter.pk).update(warning_codes=["date-unread"])
+    for value, expected in [
+        ("any", 3),
+        (SPECIALTY_WARNING.code, 1),
+        (CITATION_WARNING.code, 1),
+        ("date-unread", 2),
+        ("no-such-code", 0),
+    ]:
+        response = admin_client.get(changelist("letter"), {"warning": value})
+        assert len(response.context["cl"].result_list) == expected, value
+    response = admin_client.get(changelist("letter"), {"warning": SPECIALTY_WARNING.code})
+    assert [letter.pk for letter in response.context["cl"].result_list] == [warned_letter.pk]
+    html = response.content.decode()
+    assert "By parser warnings" in html
+    for choice in ("date-unread (2)", f"{SPECIALTY_WARNING.code} (1)", "With any warning"):
+        assert choice in html
+    assert html.index("date-unread (2)") < html.index(f"{SPECIALTY_WARNING.code} (1)")
+
+
+def test_a_warned_letter_opens_on_its_warnings_beside_its_text(admin_client, warned_letter):
+    response = admin_client.get(reverse("admin:decisions_letter_change", args=[warned_letter.pk]))
+    html = response.content.decode()
+    [first, *_] = response.context["adminform"].fieldsets
+    assert first == ("Parser warnings", {"fields": ["warnings_beside_text"]})
+    review = html[html.index('class="warning-review"') :]
+    assert f"<code>{SPECIALTY_WARNING.code}</code> reviewer.specialty" in review
+    assert f"item 1, {CITATION_WARNING.field}" in review
+    assert escape(CITATION_WARNING.quote) in review and "<script>" not in html
+    # The first quote is in the letter's text, where it is marked; the second one is not.
+    text = review[review.index('class="warning-review__text"') :]
+    assert '<mark id="warning-1">Occupational Medicine</mark>' in text
+    assert 'id="warning-2"' not in text
+    assert '<a href="#warning-1">marked in the text</a>' in review
+    assert "(not found in the text)" in review
+    assert "decisions/admin.css" in html
+
+
+def test_a_letter_without_warnings_keeps_its_text_folded(admin_client, warned_letter):
+    other = Letter.objects.exclude(pk=warned_letter.pk).first()
+    response = admin_client.get(reverse("admin:decisions_letter_change", args=[other.pk]))
+    names = [name for name, _ in response.context["adminform"].fieldsets]
+    assert "Parser warnings" not in names and names[-1] == "Original text"
+
+
+def note(quote: str) -> WarningNote:
+    return WarningNote(code="c", field="f", message="m", quote=quote)
+
+
+def test_quotes_are_marked_where_they_stand_whatever_the_line_breaks():
+    text = "The expert reviewer is\nLicensed in Podiatric\n  Surgery <b>and</b> is licensed."
+    marked, numbers = text_with_quotes_marked(
+        text,
+        [note("Licensed in Podiatric Surgery"), note("Podiatric Surgery <b>and…"), note("absent")],
+    )
+    assert numbers == {1}
+    assert marked == (
+        "The expert reviewer is\n"
+        '<mark id="warning-1">Licensed in Podiatric\n  Surgery</mark> &lt;b&gt;and&lt;/b&gt; is'
+        " licensed."
+    )
+
+
+def as_sql(queryset) -> str:
+    return connection.ops.compose_sql(*queryset.query.sql_with_params())
+
+
+def test_the_queue_reads_indexes_not_the_letter_table(warned_letter):
+    """The warned letters' codes from their partial index (an index-only scan once vacuum has
+    marked the pages visible, as it has on a server); a code's letters from the GIN index."""
+    warned = Letter.objects.exclude(warning_codes=[]).values("warning_codes")
+    counts = plan_of(
+        f"SELECT code, count(*) FROM ({as_sql(warned)}) AS l, unnest(l.warning_codes) AS code"
+        " GROUP BY code"
+    )
+    assert "letter_warned_idx" in counts and "Seq Scan" not in counts
+    by_code = Letter.objects.filter(warning_codes__contains=[SPECIALTY_WARNING.code])
+    assert "letter_warning_codes_idx" in plan_of(as_sql(by_code.values("pk")))
+    # The queue's own filter: a code among the warned letters, from either index.
+    queue = WarningFilter(None, {"warning": [SPECIALTY_WARNING.code]}, Letter, None)
+    count = plan_of(f"SELECT count(*) FROM ({as_sql(queue.queryset(None, Letter.objects))}) AS q")
+    assert "Seq Scan" not in count and "'{specialty-unknown}'" in count

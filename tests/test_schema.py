@@ -160,3 +160,57 @@ def test_runs_recorded_before_run_statuses_migrate_to_finished_or_interrupted(sc
             " FROM decisions_ingestrun ORDER BY sources"
         )
         assert cursor.fetchall() == [("a", "finished", True), ("b", "interrupted", True)]
+
+
+def test_the_grouping_name_takes_the_specialty_column_over_without_a_rebuild(scratch_database):
+    """Migration 0013 renames the facet column and gives each letter its wording as grouping
+    name: every combination keeps its key (the same values, hashed in the same order), so the
+    entries, combinations and counts stored before stay right as they are."""
+    executor = MigrationExecutor(scratch_database)
+    executor.migrate([("decisions", "0012_parse_warnings")])
+    with scratch_database.cursor() as cursor:
+        cursor.execute(
+            """
+            INSERT INTO decisions_letter (sha256, source_name, original_kind, original_file,
+                raw_text, layout, reviewer_specialty, reviewer_licensed_in, case_summary,
+                loaded_at, parsed_at, warnings, warning_codes, fingerprint_copy)
+            VALUES ('x', 'x.txt', 'text', '', 'text', 'standard', 'Orthopedic Surgery', '{}',
+                    'summary', now(), now(), '[]', '{}', 0)
+            RETURNING id
+            """
+        )
+        (letter,) = cursor.fetchone()
+        cursor.execute(
+            """
+            INSERT INTO decisions_disputeditem (letter_id, position, treatment, rationale,
+                outcome, reviewer_specialty, reviewer_guidelines, reviewer_documents,
+                reviewer_pages, warnings)
+            SELECT %s, n, 'Norco', 'Not necessary.', 'upheld', 'Orthopedic Surgery',
+                   '{MTUS}', '{}', '{}', '[]'
+            FROM generate_series(1, 3) AS n
+            """,
+            [letter],
+        )
+        cursor.execute("SELECT id, key, items FROM decisions_facetcombination")
+        combinations = cursor.fetchall()
+    MigrationExecutor(scratch_database).migrate([("decisions", "0013_canonical_specialty")])
+    with scratch_database.cursor() as cursor:
+        cursor.execute(
+            "SELECT reviewer_specialty, reviewer_specialty_canonical FROM decisions_letter"
+        )
+        assert cursor.fetchall() == [("Orthopedic Surgery", "Orthopedic Surgery")]
+        cursor.execute(
+            f"SELECT id, decisions_facet_key({schema.COLUMNS}), items"
+            " FROM decisions_facetcombination"
+        )
+        assert cursor.fetchall() == combinations
+        # The trigger carries on from there: a fourth item joins the same combination.
+        cursor.execute(
+            "INSERT INTO decisions_disputeditem (letter_id, position, treatment, rationale,"
+            " outcome, reviewer_specialty_canonical, reviewer_guidelines, reviewer_documents,"
+            " reviewer_pages, warnings) VALUES (%s, 4, 'Norco', 'No.', 'upheld',"
+            " 'Orthopedic Surgery', '{MTUS}', '{}', '{}', '[]')",
+            [letter],
+        )
+        cursor.execute("SELECT id, items FROM decisions_facetcombination")
+        assert cursor.fetchall() == [(combinations[0][0], 4)]

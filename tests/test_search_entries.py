@@ -15,8 +15,9 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.db import connection, transaction
+from django.db.models import Case, F, TextField, Value, When
 
-from decisions.models import DisputedItem, FacetCombination, FacetCount, Letter
+from decisions.models import DisputedItem, FacetCombination, FacetCount, Letter, SearchEntry
 from decisions.parsing import parse_letter
 from decisions.services.letters import combinations_create
 from tests.factories import make_item, make_letter
@@ -24,6 +25,7 @@ from tests.helpers import (
     FIXTURE_LETTERS,
     SEED_NAMES,
     assert_derived_rows_match_the_items,
+    entry_writes_of,
     seed_text,
     stored_counts,
 )
@@ -39,7 +41,7 @@ def test_ingest_update_delete_and_reparse_keep_them_equal(letters_dir):
 
     first, second, third = Letter.objects.order_by("pk")
     first.items.filter(position=1).update(
-        reviewer_specialty="Neurology", treatment="Cervical ESI", outcome="overturned"
+        reviewer_specialty_canonical="Neurology", treatment="Cervical ESI", outcome="overturned"
     )
     DisputedItem.objects.filter(letter=second).update(reviewer_pages=[], guideline_mismatch=None)
     assert_derived_rows_match_the_items()
@@ -65,7 +67,10 @@ def test_the_migration_backfill_writes_what_the_triggers_write(letters_dir):
         cursor.execute("DELETE FROM decisions_searchentry")
         cursor.execute("DELETE FROM decisions_facetcount")
         cursor.execute("DELETE FROM decisions_facetcombination")
-        cursor.execute(migration.BACKFILL)
+        # 0004's statement, the facet column under the name migration 0013 gave it.
+        cursor.execute(
+            migration.BACKFILL.replace("reviewer_specialty", "reviewer_specialty_canonical")
+        )
     assert stored_counts() == written
     assert_derived_rows_match_the_items()
 
@@ -106,7 +111,7 @@ def test_combinations_made_ahead_are_the_ones_the_items_get():
     very rows the trigger then counts the items in, not look-alikes left at zero."""
     pairs = [(make_letter(reviewer_specialty=None), parse_letter(seed_text(n))) for n in SEED_NAMES]
     for letter, parsed in pairs:
-        letter.reviewer_specialty = parsed.reviewer.specialty
+        letter.reviewer_specialty_canonical = parsed.reviewer.specialty
     combinations_create(pairs)
     made = set(FacetCombination.objects.values_list("pk", flat=True))
     assert made and not FacetCombination.objects.exclude(items=0).exists()
@@ -117,3 +122,34 @@ def test_combinations_made_ahead_are_the_ones_the_items_get():
     assert set(FacetCombination.objects.values_list("pk", flat=True)) == made
     assert not FacetCombination.objects.filter(items=0).exists()
     assert_derived_rows_match_the_items()
+
+
+@pytest.mark.django_db
+def test_an_update_rebuilds_the_entries_of_changed_words_only():
+    """A new facet value or date moves an entry in place, its vectors kept; new words rebuild
+    it; a column the entries do not hold leaves them alone. The rows stay equal either way."""
+    letter = make_letter(reviewer_specialty="Orthopedic Surgery")
+    items = DisputedItem.objects.filter(pk__in=[make_item(letter).pk for _ in range(3)])
+    first = items.order_by("pk").first()
+
+    moved = entry_writes_of(
+        lambda: items.update(reviewer_specialty_canonical="Orthopaedic Surgery")
+    )
+    assert moved == {"updated": 3}
+    assert_derived_rows_match_the_items()
+    assert entry_writes_of(lambda: items.update(decision_date="2015-01-02")) == {"updated": 3}
+    assert entry_writes_of(lambda: items.update(patient_age=40)) == {}
+    assert_derived_rows_match_the_items()
+
+    reworded = entry_writes_of(
+        lambda: items.update(
+            rationale=Case(
+                When(pk=first.pk, then=Value("New words.", output_field=TextField())),
+                default=F("rationale"),
+            ),
+            outcome="overturned",
+        )
+    )
+    assert reworded == {"inserted": 1, "deleted": 1, "updated": 2}
+    assert_derived_rows_match_the_items()
+    assert SearchEntry.objects.filter(search_vector="word", item=first).exists()

@@ -27,7 +27,7 @@ PAGE_COLUMNS = (
     "position",
     "treatment",
     "outcome",
-    "reviewer_specialty",
+    "reviewer_specialty_canonical",
     "patient_age",
     "patient_sex",
     "date_of_injury",

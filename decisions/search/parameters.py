@@ -4,7 +4,8 @@ Parameters (all optional, freely combined; the export takes the same ones):
   q             websearch full text over treatment (weighted higher) and rationale:
                 "exact phrase", either OR other, -exclude; English stemming
   outcome       upheld | overturned
-  specialty     the reviewer's specialty, exactly as a facet lists it
+  specialty     the reviewer's specialty as a facet lists it (its canonical name); another
+                spelling of it is read as the canonical name (decisions/specialties.py)
   guideline     MTUS | ODG | ACOEM | OTHER, a guideline family the IMR reviewer cited
   document      a canonical document the IMR reviewer cited ("Chronic Pain Medical Treatment
                 Guidelines", "ACOEM Chapter 12 Low Back Complaints")
@@ -35,11 +36,13 @@ from typing import Any, NoReturn
 import django_filters
 from django import forms
 from django.db.models import Q, Value
+from django.http import QueryDict
 from django.utils.dateformat import format as format_date
 from django_filters.constants import EMPTY_VALUES
 
 from .. import facets
 from ..models import DisputedItem, Guideline, Sex, normalised_treatment
+from ..specialties import grouping_name_of
 from .vocabulary import OUTCOME_MEANINGS, Sort, page_label, search_query
 
 
@@ -119,6 +122,20 @@ class PageKeyCondition(ArrayCondition, django_filters.CharFilter):
     field_class = PageKeyField
 
 
+class SpecialtyField(forms.CharField):
+    """A specialty however a link spells it, cleaned to the name it is grouped under: old
+    bookmarks and other spellings ("Orthopaedic Surgery", "physical medicine &
+    rehabilitation") find the items of the canonical name."""
+
+    def clean(self, value: Any) -> str | None:
+        value = super().clean(value)
+        return grouping_name_of(value) if value else value
+
+
+class SpecialtyCondition(TextCondition):
+    field_class = SpecialtyField
+
+
 class SearchCondition(TextCondition):
     """Items whose search entry matches the query (the vector lives in `SearchEntry`)."""
 
@@ -157,7 +174,7 @@ class ItemFilter(django_filters.FilterSet):
         label="Outcome",
         empty_label="Any outcome",
     )
-    specialty = TextCondition(
+    specialty = SpecialtyCondition(
         field_name=facets.BY_NAME["specialty"].column, label="Reviewer specialty"
     )
     guideline = ArrayChoiceCondition(
@@ -242,6 +259,21 @@ class ItemFilter(django_filters.FilterSet):
             label = "Search" if name == "q" else str(self.filters[name].label)
             active.append((name, label, shown))
         return active
+
+    def canonical_query(self) -> QueryDict | None:
+        """The parameters with the specialty spelled as its canonical name, when the link spells
+        it another way (the search page redirects there); None when it is spelled so already.
+        The form must be valid."""
+        data = self.data
+        if not isinstance(data, QueryDict):
+            return None  # a dict of parameters (not a request's) has no address to go to
+        given = data.get("specialty", "")
+        cleaned = self.form.cleaned_data["specialty"]
+        if not cleaned or given == cleaned:
+            return None
+        query = data.copy()
+        query["specialty"] = cleaned
+        return query
 
     @property
     def qs(self) -> NoReturn:

@@ -41,8 +41,15 @@ EXPORT_COLUMNS = (
     "claims_administrator_basis",
     "reviewer_basis",
     "rationale",
+    "warnings",
 )
-_STORED_COLUMNS = [c for c in EXPORT_COLUMNS if c not in ("url", "outcome_meaning", "case_number")]
+# Read from the item row as named; the others are derived, come from the letter, or are
+# read under another name.
+_STORED_COLUMNS = [
+    c
+    for c in EXPORT_COLUMNS
+    if c not in ("url", "outcome_meaning", "case_number", "warnings", "reviewer_specialty")
+]
 
 # Spreadsheet programs run a cell that starts with one of these as a formula; letter text is
 # untrusted, so such cells get a leading apostrophe (OWASP's advice for CSV injection).
@@ -72,7 +79,8 @@ _CSV_CELLS = {
     "outcome": "i.outcome",
     "outcome_meaning": "CASE i.outcome WHEN %(upheld)s THEN %(upheld_means)s"
     " WHEN %(overturned)s THEN %(overturned_means)s END",
-    "reviewer_specialty": _csv_cell("i.reviewer_specialty"),
+    # The name the specialty is grouped under, as the facets and the filter have it.
+    "reviewer_specialty": _csv_cell("i.reviewer_specialty_canonical"),
     "patient_age": "i.patient_age",
     "patient_sex": "i.patient_sex",
     "date_of_injury": "to_char(i.date_of_injury, 'YYYY-MM-DD')",
@@ -83,6 +91,11 @@ _CSV_CELLS = {
     "claims_administrator_basis": _csv_cell("i.claims_administrator_basis"),
     "reviewer_basis": _csv_cell("i.reviewer_basis"),
     "rationale": _csv_cell("i.rationale"),
+    # The codes of the parser's warnings about the row's values: the letter's and the item's.
+    # (Codes are the parser's own words, never letter text.) In code point order, as Python
+    # sorts the JSON's.
+    "warnings": "array_to_string(ARRAY(SELECT DISTINCT w ->> 'code' COLLATE \"C\""
+    " FROM jsonb_array_elements(l.warnings || i.warnings) AS w ORDER BY 1), '; ')",
 }
 assert tuple(_CSV_CELLS) == EXPORT_COLUMNS
 _CSV_CHUNK = f"""
@@ -107,13 +120,22 @@ def item_export_rows(filterset: ItemFilter, letters_url: str) -> Iterator[dict]:
         rows = (
             DisputedItem.objects.filter(pk__in=chunk)
             .order_by()
-            .values("id", *_STORED_COLUMNS, case_number=F("letter__case_number"))
+            .values(
+                "id",
+                *_STORED_COLUMNS,
+                case_number=F("letter__case_number"),
+                reviewer_specialty=F("reviewer_specialty_canonical"),
+                item_warnings=F("warnings"),
+                letter_warnings=F("letter__warnings"),
+            )
         )
         by_id = {row["id"]: row for row in rows}
         for pk in chunk:
             row = by_id[pk]
             row["url"] = f"{letters_url}{row['letter_id']}/#item-{row['position']}"
             row["outcome_meaning"] = OUTCOME_MEANINGS[row["outcome"]]
+            warnings = row["letter_warnings"] + row["item_warnings"]
+            row["warnings"] = sorted({warning["code"] for warning in warnings})
             yield {column: row[column] for column in EXPORT_COLUMNS}
 
 

@@ -23,7 +23,7 @@ class SimilarRow(TypedDict):
     position: int
     treatment: str
     outcome: str
-    reviewer_specialty: str | None
+    reviewer_specialty_canonical: str | None
 
 
 def item_similar(items: list[DisputedItem]) -> dict[tuple[int, str], list[SimilarRow]]:

@@ -48,7 +48,7 @@ from ..models import IngestDuplicate, IngestFailure, IngestRun, Letter, original
 from ..preparation import FileInput, Prepared, Rejected, prepare
 from ..workers import prepared_in_workers
 from .duplicates import Known, stored_letters
-from .letters import NewLetter, letter_create, letters_create, refusal
+from .letters import NewLetter, all_warnings, letter_create, letters_create, refusal
 
 logger = logging.getLogger(__name__)
 
@@ -81,6 +81,7 @@ class FileOutcome:
     # Why a failed file failed; for a duplicate, how it was recognised
     # (IngestDuplicate.SAME_FILE or SAME_LETTER).
     reason: str = ""
+    warnings: int = 0  # created: the parser's warnings about the letter and its items
 
     # For templates, which cannot name an enum member without calling its class.
     @property
@@ -101,6 +102,7 @@ class IngestSummary:
     run: IngestRun | None
     dry_run: bool
     created: int = 0
+    with_warnings: int = 0  # of the letters created, those the parser warned about
     duplicates: int = 0
     failed: int = 0
     elapsed: float = 0.0
@@ -372,7 +374,10 @@ def _store_batch(batch: list[Prepared | Rejected], *, run: IngestRun | None) -> 
             first_copy.add(prepared.sha256, prepared.fingerprint, position)
             new.append((position, prepared))
     if run is None:
-        decided.update((n, FileOutcome(p.name, FileStatus.CREATED)) for n, p in new)
+        decided.update(
+            (n, FileOutcome(p.name, FileStatus.CREATED, warnings=len(all_warnings(p.letter))))
+            for n, p in new
+        )
     elif new:
         decided.update(_store_new(new, run))
     for position, (first, how) in copies.items():
@@ -392,7 +397,12 @@ def _store_new(new: list[tuple[int, Prepared]], run: IngestRun) -> dict[int, Fil
             raise
         return {n: _store_one(spec, run) for n, spec in specs.items()}
     return {
-        n: FileOutcome(spec.source_name, FileStatus.CREATED, letter_id=stored[spec.sha256])
+        n: FileOutcome(
+            spec.source_name,
+            FileStatus.CREATED,
+            letter_id=stored[spec.sha256],
+            warnings=len(all_warnings(spec.parsed)),
+        )
         for n, spec in specs.items()
     }
 
@@ -415,7 +425,12 @@ def _store_one(spec: NewLetter, run: IngestRun) -> FileOutcome:
         found = stored_letters([spec]).find(spec)
         assert found is not None, "a letter refused as stored is found by its file or content"
         return FileOutcome(spec.source_name, FileStatus.DUPLICATE, *found)
-    return FileOutcome(spec.source_name, FileStatus.CREATED, letter_id=letter.id)
+    return FileOutcome(
+        spec.source_name,
+        FileStatus.CREATED,
+        letter_id=letter.id,
+        warnings=len(all_warnings(spec.parsed)),
+    )
 
 
 def _new_letter(prepared: Prepared) -> NewLetter:
@@ -454,6 +469,7 @@ def _record(
     for outcome in outcomes:
         if outcome.created:
             summary.created += 1
+            summary.with_warnings += outcome.warnings > 0
         elif outcome.duplicate:
             summary.duplicates += 1
         else:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from django.db import (
     DatabaseError,
@@ -19,14 +19,16 @@ from django.db import (
     transaction,
 )
 from django.utils import timezone
+from psycopg.types.json import Jsonb
 
 from .. import schema
 from ..extraction import LetterKind
 from ..facets import FACETS
 from ..models import Citation, DisputedItem, IngestRun, Letter, Party
-from ..parsing import Basis, Item
+from ..parsing import Basis, Item, ParseWarning
 from ..parsing import Letter as ParsedLetter
 from ..parsing.model import Citation as ParsedCitation
+from ..specialties import grouping_name
 from .bulk import allocate_ids, copy_instances, copy_rows
 
 
@@ -59,6 +61,12 @@ def letter_fields(parsed: ParsedLetter) -> dict:
         "application_received": parsed.application_received,
         "reviewer_specialty": parsed.reviewer.specialty,
         "reviewer_subspecialty": parsed.reviewer.subspecialty,
+        "reviewer_specialty_canonical": grouping_name(
+            parsed.reviewer.specialty, parsed.reviewer.specialty_canonical
+        ),
+        "reviewer_subspecialty_canonical": grouping_name(
+            parsed.reviewer.subspecialty, parsed.reviewer.subspecialty_canonical
+        ),
         "reviewer_licensed_in": list(parsed.reviewer.licensed_in),
         "patient_age": parsed.patient.age,
         "patient_sex": parsed.patient.sex,
@@ -67,7 +75,19 @@ def letter_fields(parsed: ParsedLetter) -> dict:
         "documents_reviewed": (
             None if parsed.documents_reviewed is None else list(parsed.documents_reviewed)
         ),
+        "warnings": warning_records(parsed.warnings),
+        "warning_codes": sorted({w.code for w in all_warnings(parsed)}),
     }
+
+
+def all_warnings(parsed: ParsedLetter) -> list[ParseWarning]:
+    """The letter's warnings, then each item's, in letter order."""
+    return [*parsed.warnings, *(w for item in parsed.items for w in item.warnings)]
+
+
+def warning_records(warnings: Iterable[ParseWarning]) -> list[dict]:
+    """Warnings as stored (JSON): {code, field, message, quote} each, as the contract has them."""
+    return [asdict(warning) for warning in warnings]
 
 
 def guideline_mismatch(item: Item) -> bool | None:
@@ -96,6 +116,7 @@ def _item_values(letter: Letter, position: int, item: Item) -> dict:
         "rationale": item.rationale,
         "claims_administrator_basis": _basis_text(item.claims_administrator_basis),
         "reviewer_basis": _basis_text(item.reviewer_basis),
+        "warnings": Jsonb(warning_records(item.warnings)),
         "patient_age": letter.patient_age,
         "patient_sex": letter.patient_sex,
         "date_of_injury": letter.date_of_injury,
@@ -109,7 +130,7 @@ def _facet_values(letter: Letter, item: Item) -> dict:
     order: a facet added to the list without its value here fails every ingest at once."""
     values = {
         "outcome": item.outcome,
-        "reviewer_specialty": letter.reviewer_specialty,
+        "reviewer_specialty_canonical": letter.reviewer_specialty_canonical,
         "guideline_mismatch": guideline_mismatch(item),
         **reviewer_citation_columns(item.reviewer_basis.citations if item.reviewer_basis else ()),
     }

@@ -14,7 +14,8 @@ content (decisions/services/duplicates.py), and the result names the other lette
 
 What changed is measured on the stored rows before and after the rewrite, not predicted from
 the parse, so the report cannot disagree with the database; a dry run does the same work and
-rolls each letter back.
+rolls each letter back. So are the letters with parser warnings, before and after: a parser
+improvement shows how many letters it cleared (and any it newly warns about).
 """
 
 from __future__ import annotations
@@ -55,6 +56,8 @@ class ReparseResult:
     items_changed: tuple[int, ...] = ()  # positions of items that differ, appeared or went
     same_content_as: tuple[int, ...] = ()  # letters whose content it now has
     reason: str = ""  # why the letter failed
+    warned_before: bool = False  # the letter or an item had parser warnings
+    warned_after: bool = False
 
     def describe(self) -> str:
         if self.status is ReparseStatus.FAILED:
@@ -79,13 +82,27 @@ class ReparseSummary:
     changed: int = 0
     unchanged: int = 0
     failed: int = 0
+    warned_before: int = 0  # letters with parser warnings before the run
+    warned_after: int = 0
+    cleared: int = 0  # letters with warnings before and none after
+    newly_warned: int = 0  # the other way round
 
     def add(self, result: ReparseResult) -> None:
         setattr(self, result.status, getattr(self, result.status) + 1)
+        self.warned_before += result.warned_before
+        self.warned_after += result.warned_after
+        self.cleared += result.warned_before and not result.warned_after
+        self.newly_warned += result.warned_after and not result.warned_before
 
     def describe(self) -> str:
         written = " (dry run: nothing written)" if self.dry_run else ""
         return f"changed {self.changed}, unchanged {self.unchanged}, failed {self.failed}{written}"
+
+    def describe_warnings(self) -> str:
+        return (
+            f"warnings: {self.warned_before} letters before, {self.warned_after} after; "
+            f"cleared {self.cleared}, newly warned {self.newly_warned}"
+        )
 
 
 def letters_reparse(
@@ -122,10 +139,18 @@ def letter_reparse(letter_id: int, *, dry_run: bool = False) -> ReparseResult | 
         letter = Letter.objects.select_for_update().filter(pk=letter_id).first()
         if letter is None:
             return None
+        warned = bool(letter.warning_codes)
         try:
             parsed = parse_letter(letter.raw_text)
         except ParseError as exc:
-            return ReparseResult(letter_id, ReparseStatus.FAILED, reason=str(exc))
+            # Left as it was, warnings included.
+            return ReparseResult(
+                letter_id,
+                ReparseStatus.FAILED,
+                reason=str(exc),
+                warned_before=warned,
+                warned_after=warned,
+            )
         new_fields = letter_fields(parsed)
         old_fields = {name: getattr(letter, name) for name in new_fields}
         old_fingerprint = letter.fingerprint
@@ -140,7 +165,11 @@ def letter_reparse(letter_id: int, *, dry_run: bool = False) -> ReparseResult | 
             if reason is None:
                 raise
             return ReparseResult(
-                letter_id, ReparseStatus.FAILED, reason=f"cannot be stored: {reason}"
+                letter_id,
+                ReparseStatus.FAILED,
+                reason=f"cannot be stored: {reason}",
+                warned_before=warned,
+                warned_after=warned,
             )
         items_after = _item_signatures(letter)
         same_content_as = fingerprint_replace(letter, content_fingerprint(parsed))
@@ -158,6 +187,8 @@ def letter_reparse(letter_id: int, *, dry_run: bool = False) -> ReparseResult | 
         items_after=len(items_after),
         items_changed=items_changed,
         same_content_as=same_content_as,
+        warned_before=warned,
+        warned_after=bool(new_fields["warning_codes"]),
     )
 
 
@@ -172,6 +203,7 @@ def _item_signatures(letter: Letter) -> list[tuple]:
             item.claims_administrator_basis,
             item.reviewer_basis,
             item.guideline_mismatch,
+            item.warnings,
             tuple(
                 (c.party, c.position, c.guideline, c.document, c.topic, tuple(c.pages), c.text)
                 for c in item.citations.all()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 
 from ..models import Letter
 from ..search import item_filterset, item_search
@@ -11,7 +11,15 @@ from ..selectors.letters import letter_detail as select_letter_detail
 
 
 def search(request: HttpRequest) -> HttpResponse:
-    results = item_search(item_filterset(request.GET))
+    """The search page. A link spelling a specialty another way (an old bookmark) is sent on
+    to the canonical address, so that the address shared is the one the facets give. The
+    redirect is temporary: a canonical name may change with the vocabulary, and a browser
+    keeps a permanent redirect for good."""
+    filterset = item_filterset(request.GET)
+    canonical = filterset.canonical_query() if filterset.is_valid() else None
+    if canonical is not None:
+        return redirect(f"{request.path}?{canonical.urlencode()}")
+    results = item_search(filterset)
     return render(request, "decisions/search.html", {"results": results})
 
 

@@ -20,6 +20,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from ..middleware import ingest_permission_required
 from ..models import Letter, Upload, UploadFile
+from ..selectors.letters import letters_warnings
 from ..services.uploads import upload_accept
 
 # What the file chooser offers; only a hint, since every file's type is decided by its bytes.
@@ -112,10 +113,27 @@ def _form_page(
 def upload_job(request: HttpRequest, pk: int) -> HttpResponse:
     """One upload: waiting for a worker, loading (the page follows it), or its final report."""
     upload = _visible_upload(request, pk)
-    files = upload.files.select_related("letter").only(
-        "position", "name", "status", "reason", "letter__case_number", "letter__source_name"
+    files = list(
+        upload.files.select_related("letter").only(
+            "position", "name", "status", "reason", "letter__case_number", "letter__source_name"
+        )
     )
-    context = {"upload": upload, "files": files, "progress": _progress(upload)}
+    # The warnings of the letters this upload added (a duplicate's are on its letter page):
+    # `rows` pairs each of `files` with them.
+    added = {
+        file.pk: file.letter_id
+        for file in files
+        if file.status == UploadFile.Status.CREATED and file.letter_id is not None
+    }
+    warnings = letters_warnings(added.values())
+    rows = [(file, warnings.get(added[file.pk], []) if file.pk in added else []) for file in files]
+    context = {
+        "upload": upload,
+        "files": files,
+        "rows": rows,
+        "warned": len(warnings),
+        "progress": _progress(upload),
+    }
     return render(request, "decisions/upload_report.html", context)
 
 

@@ -147,7 +147,9 @@ def facet_values(row: dict) -> dict[str, list[str]]:
     mismatch = row["guideline_mismatch"]
     return {
         "outcome": [row["outcome"]],
-        "specialty": [row["reviewer_specialty"]] if row["reviewer_specialty"] else [],
+        "specialty": [row["reviewer_specialty_canonical"]]
+        if row["reviewer_specialty_canonical"]
+        else [],
         "guideline": row["reviewer_guidelines"],
         "document": row["reviewer_documents"],
         "cited_page": row["reviewer_pages"],
@@ -178,7 +180,7 @@ def reference(params: dict) -> tuple[int, int, int, dict[str, list[FacetValue]],
         items.values(
             *columns,
             "outcome",
-            "reviewer_specialty",
+            "reviewer_specialty_canonical",
             "guideline_mismatch",
             "reviewer_guidelines",
             "reviewer_documents",

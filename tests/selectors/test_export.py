@@ -14,6 +14,7 @@ from decisions.models import DisputedItem
 from decisions.search.paging import PER_PAGE
 from decisions.selectors.export import EXPORT_CHUNK
 from tests.factories import make_letter
+from tests.preparation_hooks import CITATION_WARNING, SPECIALTY_WARNING
 
 pytestmark = pytest.mark.django_db
 
@@ -129,3 +130,17 @@ def test_search_page_links_to_the_export_of_its_results(client, letters_dir):
     assert "Download all 8:" in html
     assert 'href="/export.csv?q=injection"' in html
     assert len(csv_rows(client.get("/export.csv?q=injection"))) == 8
+
+
+def test_each_row_names_the_codes_of_the_warnings_about_its_values(client, warned_letter):
+    """The letter's warnings concern every one of its items; an item's, that item alone."""
+    from_csv = csv_rows(client.get("/export.csv", {"sort": "oldest"}))
+    from_json = json.loads(body(client.get("/export.json", {"sort": "oldest"})))
+    assert from_csv == [{k: as_csv_text(v) for k, v in row.items()} for row in from_json]
+    codes = {(row["letter_id"], row["position"]): row["warnings"] for row in from_json}
+    assert codes == {
+        **{key: [] for key in codes if key[0] != warned_letter.pk},
+        (warned_letter.pk, 1): sorted([SPECIALTY_WARNING.code, CITATION_WARNING.code]),
+        **{(warned_letter.pk, n): [SPECIALTY_WARNING.code] for n in (2, 3, 4)},
+    }
+    assert list(from_csv[0])[-1] == "warnings"

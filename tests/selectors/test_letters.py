@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from unittest.mock import ANY
 
 import pytest
 from django.core.management import call_command
@@ -10,9 +11,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from decisions.models import DisputedItem, Letter
-from decisions.selectors.letters import letter_detail
+from decisions.selectors.letters import WarningNote, letter_detail, letters_warnings
 from tests.factories import make_citation, make_item, make_letter
 from tests.helpers import TYPED_QUERIES, plan_of, reads
+from tests.preparation_hooks import CITATION_WARNING, SPECIALTY_WARNING
 
 pytestmark = pytest.mark.django_db
 
@@ -130,3 +132,67 @@ def test_any_typed_query_highlights_never_an_error(six_decisions, text):
 def test_unknown_letter_is_404(client):
     assert client.get("/letters/999999/").status_code == 404
     assert client.get("/letters/999999/text/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("field", "item", "place", "label"),
+    [
+        ("reviewer.specialty", None, "specialty", "Reviewer specialty"),
+        ("patient.age", None, "patient", "Patient"),
+        ("patient.date_of_injury", None, "date_of_injury", "Date of injury"),
+        ("reviewer.licensed_in[1]", None, "licensed_in", "Licensed in"),
+        ("reviewer.specialtyish", None, "", ""),
+        ("items", None, "", ""),
+        ("items[2].reviewer_basis", 2, "reviewer_basis", "what the IMR reviewer relied on"),
+        ("items[2].reviewer_basis.citations[1].pages", 2, "reviewer_basis", ANY),
+        ("rationale", 1, "rationale", "decision rationale"),
+        ("items[1].heading", 1, "", ""),
+    ],
+)
+def test_a_warning_is_placed_beside_the_value_its_field_names(field, item, place, label):
+    warning = {"code": "c", "field": field, "message": "m", "quote": "q"}
+    note = WarningNote.of(warning, item)
+    assert (note.field, note.item, note.place, note.label) == (field, item, place, label)
+
+
+def test_every_reader_sees_what_the_parser_was_unsure_of_beside_the_value(client, warned_letter):
+    html = client.get(warned_letter.get_absolute_url()).content.decode()
+    summary = html[html.index('id="parse-notes-heading"') : html.index('id="index-heading"')]
+    assert "unsure of 2 things in this letter" in summary
+    assert (
+        '<a href="#facts-heading">Reviewer specialty</a>: ' + SPECIALTY_WARNING.message in summary
+    )
+    assert '<a href="#item-1">Item 1, what the IMR reviewer relied on</a>: ' in summary
+
+    facts = html[html.index("Who decided") : html.index("Clinical case summary")]
+    specialty = facts[facts.index("Reviewer specialty") : facts.index("Subspecialty")]
+    assert "Parser unsure</span> " + SPECIALTY_WARNING.message in specialty
+    assert facts.count("parse-note__badge") == 1
+
+    first = html[html.index('id="item-1"') : html.index('id="item-2"')]
+    reviewer_basis = first[
+        first.index("The IMR reviewer relied on") : first.index("Decision rationale")
+    ]
+    assert CITATION_WARNING.message in reviewer_basis
+    assert first.count("parse-note__badge") == 1
+    assert html.count("parse-note__badge") == 2
+    # The quote is letter text: escaped, never markup.
+    assert "<script>" not in html
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; Decision based on" in html
+
+
+def test_a_letter_without_warnings_shows_none(client, warned_letter):
+    other = Letter.objects.exclude(pk=warned_letter.pk).first()
+    html = client.get(other.get_absolute_url()).content.decode()
+    assert "parse-note" not in html and "unsure" not in html
+
+
+def test_warnings_of_stored_letters_in_two_queries(warned_letter, django_assert_num_queries):
+    ids = list(Letter.objects.values_list("pk", flat=True))
+    with django_assert_num_queries(2):
+        found = letters_warnings(ids)
+    assert list(found) == [warned_letter.pk]
+    assert [(n.code, n.item) for n in found[warned_letter.pk]] == [
+        (SPECIALTY_WARNING.code, None),
+        (CITATION_WARNING.code, 1),
+    ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import threading
 import time
+from dataclasses import asdict
 from datetime import timedelta
 from io import StringIO
 from pathlib import Path
@@ -29,7 +30,14 @@ from tests.helpers import (
     words_past_the_search_index,
 )
 from tests.pdfs import text_pdf
-from tests.preparation_hooks import misbehaving_prepare, parse_a_huge_number
+from tests.preparation_hooks import (
+    CITATION_WARNING,
+    SPECIALTY_WARNING,
+    misbehaving_prepare,
+    parse_a_huge_number,
+    prepare_with_warnings,
+    prepare_with_warnings_and_overlong_specialty,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -68,7 +76,7 @@ def test_ingest_folder_stores_letters_items_and_citations(letters_dir):
         ("reviewer", "MTUS", [91]),
     ]
     # Letter values copied onto the item rows the search reads.
-    assert norco.reviewer_specialty == "Occupational Medicine"
+    assert norco.reviewer_specialty_canonical == "Occupational Medicine"
     assert str(norco.date_of_injury) == "2013-12-31"
     # Text files keep no separate original: raw_text is the file.
     assert not letter.original_file
@@ -595,3 +603,28 @@ def test_progress_bar_draws_on_a_terminal_and_stays_quiet_otherwise():
     assert "[" + "#" * 30 + "] 2/2 files" in terminal.getvalue()
     assert terminal.getvalue().endswith("\n")
     assert pipe.getvalue() == ""
+
+
+def test_warnings_are_stored_with_their_letter_and_item_and_counted(letters_dir, monkeypatch):
+    monkeypatch.setattr(ingest_service, "prepare", prepare_with_warnings)
+    out, _, _ = ingest(letters_dir, dry_run=True)
+    assert "would create 3 (1 with warnings), duplicates 0, failed 0" in out
+    out, err, error = ingest(letters_dir)
+    assert error is None, err
+    assert "created 3 (1 with warnings), duplicates 0, failed 0" in out
+
+    warned = Letter.objects.get(reviewer_specialty="Occupational Medicine")
+    assert warned.warnings == [asdict(SPECIALTY_WARNING)]
+    assert warned.warning_codes == sorted([SPECIALTY_WARNING.code, CITATION_WARNING.code])
+    assert warned.items.get(position=1).warnings == [asdict(CITATION_WARNING)]
+    assert not warned.items.exclude(position=1).exclude(warnings=[]).exists()
+    others = Letter.objects.exclude(pk=warned.pk)
+    assert list(others.values_list("warnings", "warning_codes")) == [([], [])] * 2
+    assert not DisputedItem.objects.exclude(letter=warned).exclude(warnings=[]).exists()
+
+
+def test_a_letter_stored_alone_after_its_batch_failed_keeps_its_warnings(letters_dir, monkeypatch):
+    monkeypatch.setattr(ingest_service, "prepare", prepare_with_warnings_and_overlong_specialty)
+    out, _, _ = ingest(letters_dir)
+    assert "created 2 (1 with warnings), duplicates 0, failed 1" in out
+    assert Letter.objects.get(reviewer_specialty="Occupational Medicine").warnings

@@ -9,9 +9,10 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from decisions.models import Citation, DisputedItem, Letter
+from decisions.services import reparse as reparse_module
 from decisions.services.reparse import ReparseStatus, letters_reparse
 from tests.helpers import FIXTURE_LETTERS, SEED_NAMES, words_past_the_search_index
-from tests.preparation_hooks import with_overlong_specialty
+from tests.preparation_hooks import with_overlong_specialty, with_warnings
 
 pytestmark = pytest.mark.django_db
 
@@ -173,3 +174,30 @@ def test_text_too_long_for_the_search_index_fails_that_letter_only(letters):
     ]
     assert results[0].reason.startswith("cannot be stored: string is too long for tsvector (")
     assert snapshot(first) == before
+
+
+def test_reparse_reports_the_letters_with_warnings_before_and_after(letters, monkeypatch):
+    """A parser that stops warning about one letter clears it; one that starts, newly warns
+    another; a letter that no longer parses keeps its warnings, and is counted so."""
+    first, second, third = letters
+    warnings = [{"code": "c", "field": "f", "message": "m", "quote": "q"}]
+    Letter.objects.filter(pk__in=[first.pk, third.pk]).update(
+        warnings=warnings, warning_codes=["c"]
+    )
+    Letter.objects.filter(pk=third.pk).update(raw_text="not a letter")
+    monkeypatch.setattr(
+        "decisions.services.reparse.parse_letter", with_warnings(reparse_module.parse_letter)
+    )
+
+    out, _, _ = reparse("--all", "--dry-run")
+    assert "warnings: 2 letters before, 2 after; cleared 1, newly warned 1" in out
+    assert not Letter.objects.get(pk=second.pk).warnings  # a dry run writes nothing
+
+    out, _, _ = reparse("--all")
+    assert "warnings: 2 letters before, 2 after; cleared 1, newly warned 1" in out
+    assert f"letter {second.pk}: fields warnings, warning_codes; items 4 -> 4 (changed: 1)" in out
+    assert Letter.objects.get(pk=first.pk).warning_codes == []
+    assert Letter.objects.get(pk=second.pk).items.get(position=1).warnings
+
+    out, _, _ = reparse("--all")
+    assert "warnings: 2 letters before, 2 after; cleared 0, newly warned 0" in out

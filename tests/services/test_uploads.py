@@ -31,7 +31,13 @@ from tests.helpers import (
     zip_of,
 )
 from tests.pdfs import text_pdf
-from tests.preparation_hooks import misbehaving_prepare, prepare_with_overlong_specialty
+from tests.preparation_hooks import (
+    CITATION_WARNING,
+    SPECIALTY_WARNING,
+    misbehaving_prepare,
+    prepare_with_overlong_specialty,
+    prepare_with_warnings,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -276,6 +282,25 @@ def test_a_file_over_the_time_budget_fails_alone(admin_client, monkeypatch, sett
         ("sleeps.txt", "failed", "took longer than 1 s to read"),
         ("2.txt", "created", ANY),
     ]
+
+
+def test_the_report_shows_the_warnings_of_each_letter_it_added(admin_client, monkeypatch):
+    monkeypatch.setattr(ingest_service, "prepare", prepare_with_warnings)
+    response = post(admin_client, *[(f"{n}.txt", seed_bytes(n)) for n in (1, 1, 2)])
+    rows = response.context["rows"]
+    assert [(file.status, [n.code for n in notes]) for file, notes in rows] == [
+        ("created", [SPECIALTY_WARNING.code, CITATION_WARNING.code]),
+        ("duplicate", []),
+        ("created", []),
+    ]
+    html = response.content.decode()
+    assert "1 added with warnings" in html and "Added, with 2 warnings" in html
+    url = rows[0][0].letter.get_absolute_url()
+    assert (
+        f'<a href="{url}#facts-heading">Reviewer specialty</a>: {SPECIALTY_WARNING.message}' in html
+    )
+    assert f'<a href="{url}#item-1">Item 1, what the IMR reviewer relied on</a>' in html
+    assert "<script>" not in html and "&lt;script&gt;alert" in html
 
 
 # --- ZIP archives -------------------------------------------------------------------------

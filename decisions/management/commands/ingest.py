@@ -237,8 +237,10 @@ class Command(BaseCommand):
         progress.close()
         created = "would create" if dry_run else "created"
         run = f" (run {summary.run.pk})" if summary.run else " (dry run: nothing written)"
+        # Named only when there are some, so that a run without any reads as it always did.
+        warned = f" ({summary.with_warnings} with warnings)" if summary.with_warnings else ""
         line = (
-            f"{created} {summary.created}, duplicates {summary.duplicates}, "
+            f"{created} {summary.created}{warned}, duplicates {summary.duplicates}, "
             f"failed {summary.failed} in {summary.elapsed:.1f}s, "
             f"{summary.letters_per_second:,.0f} letters/s{run}"
         )

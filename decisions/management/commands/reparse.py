@@ -66,5 +66,6 @@ class Command(BaseCommand):
         summary = letters_reparse(letters, dry_run=dry_run, on_result=report, chunk_size=chunk_size)
         line = summary.describe()
         self.stdout.write(self.style.WARNING(line) if summary.failed else self.style.SUCCESS(line))
+        self.stdout.write(summary.describe_warnings())
         if summary.failed:
             raise CommandError(f"{summary.failed} letters no longer parse", returncode=1)
