@@ -45,7 +45,7 @@ def test_one_object_per_file_in_argument_order():
     result, error = run_parse(*paths)
     assert error is None
     assert [r["source"] for r in result] == [str(p) for p in paths]
-    for path, obj in zip(paths, result):
+    for path, obj in zip(paths, result, strict=True):
         assert set(obj) == CONTRACT_KEYS
         assert obj["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -56,9 +56,10 @@ def test_seed_000_fields_in_json():
         "specialty": "Neurology",
         "subspecialty": "Neuromuscular Medicine",
         "licensed_in": ["California"],
-        "specialty_canonical": None,
-        "subspecialty_canonical": None,
+        "specialty_canonical": "Neurology",
+        "subspecialty_canonical": "Neuromuscular Medicine",
     }
+    assert obj["warnings"] == [] and all(item["warnings"] == [] for item in obj["items"])
     assert obj["patient"] == {"age": 42, "sex": "male", "date_of_injury": "2012-11-02"}
     assert [(i["treatment"], i["outcome"]) for i in obj["items"]] == [
         ("Cervical ESI C5-6", "upheld"),

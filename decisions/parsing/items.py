@@ -25,21 +25,26 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .citations import parse_basis
+from .citations import read_basis
+from .diagnostics import warning
 from .errors import ParseError, quoted
 from .model import Item, Outcome
 from .sections import ISSUES
-from .text import join_lines
+from .text import join_lines, repaired
 
 CLAIMS = "Claims Administrator guideline:"
 REVIEWER = "MAXIMUS guideline:"
 RATIONALE = "Decision rationale:"
 _ORDER = (CLAIMS, REVIEWER, RATIONALE)  # an item's labels in letter order
-_LABELS = {label[:-1].lower(): label for label in _ORDER}
+# The labels as letters write them: any case, "guideline(s)", "Claims Administrator's",
+# "MAXIMUS Federal Services guideline".
 _LABEL = re.compile(
-    r"(?P<label>Claims Administrator guideline|MAXIMUS guideline|Decision rationale)[ ]*:[ ]*",
+    r"(?:(?P<claims>claims?[ ]+administrator(?:'s)?[ ]+guidelines?(?:\(s\))?)"
+    r"|(?P<reviewer>maximus(?:[ ]+federal[ ]+services)?[ ]+guidelines?(?:\(s\))?)"
+    r"|(?P<rationale>decision[ ]+rationale))[ ]*:[ ]*",
     re.IGNORECASE,
 )
+_LABELS = {"claims": CLAIMS, "reviewer": REVIEWER, "rationale": RATIONALE}
 _INTRODUCTION = re.compile(
     r"The\s+Final\s+Determination\s+was\s+based\s+on\s+decisions\s+for\s+the\s+disputed\s+"
     r"items/services\s+set\s+forth\s+below:?",
@@ -48,6 +53,16 @@ _INTRODUCTION = re.compile(
 _HEADING = re.compile(r"^(?P<treatment>.*):(?P<outcome>[^:]*)$")
 _KNOWN_HEADING = re.compile(r"[^:]:[ ]*(?:upheld|overturned)\.?$")
 _OUTCOMES: dict[str, Outcome] = {"upheld": "upheld", "overturned": "overturned"}
+# An outcome word read loosely (then warned): its letters alone ("Over-turned", "Upheld;"), a
+# stem, or after "denial" ("Denial upheld").
+_LOOSE_OUTCOME = re.compile(r"(?:(?:ur)?denial|decision)?(?P<word>upheld|uphold|overturn(?:ed)?)")
+_LOOSE_OUTCOMES: dict[str, Outcome] = {
+    "upheld": "upheld",
+    "uphold": "upheld",
+    "overturned": "overturned",
+    "overturn": "overturned",
+}
+_NOT_A_LETTER = re.compile(r"[^a-z]+")
 
 # Line ends a paragraph cannot have: the next line carries on the same phrase. (Not a colon:
 # a sentence introducing the items ends in one.)
@@ -143,7 +158,7 @@ def parse_items(section: str, marked: bool) -> tuple[Item, ...]:
         body = body[introduction.end() :]
     lines = _lines(body, marked)
     labels = [
-        _Label(number, _LABELS[match["label"].lower()], match.end())
+        _Label(number, _LABELS[match.lastgroup or ""], match.end())
         for number, line in enumerate(lines.text)
         if (match := _LABEL.match(line))
     ]
@@ -167,7 +182,7 @@ def parse_items(section: str, marked: bool) -> tuple[Item, ...]:
     return tuple(
         _item(lines, number, start, group, end)
         for number, (start, group, end) in enumerate(
-            zip(starts, groups, [*starts[1:], len(lines.text)]), start=1
+            zip(starts, groups, [*starts[1:], len(lines.text)], strict=True), start=1
         )
     )
 
@@ -283,19 +298,33 @@ def _named(number: int, treatment: str) -> str:
 
 def _item(lines: _Lines, number: int, start: int, group: list[_Label], end: int) -> Item:
     heading = lines.joined(start, group[0].line)
+    field = f"items[{number - 1}]"
     treatment, word = _split_heading(heading)
+    coloned = bool(treatment and word)
+    if not coloned:
+        treatment, word = _uncoloned_heading(heading)
     if not treatment or not word:
         raise ParseError(
             f"item {number}: heading {quoted(heading)} has no ': Upheld' or ': Overturned'"
         )
     where = _named(number, treatment)
-    outcome = _OUTCOMES.get(word.lower())
+    outcome, exact = _outcome(word)
     if outcome is None:
         raise ParseError(
             f"{where}: unknown outcome {quoted(word)} (expected 'Upheld' or 'Overturned')"
         )
+    warnings = []
+    if not (exact and coloned):
+        warnings.append(
+            warning(
+                "outcome-loose",
+                f"{field}.outcome",
+                f"the heading's outcome is read loosely as {outcome!r}",
+                heading,
+            )
+        )
     parts: dict[str, str] = {}
-    for label, part_end in zip(group, [*(label.line for label in group[1:]), end]):
+    for label, part_end in zip(group, [*(label.line for label in group[1:]), end], strict=True):
         _no_orphan_heading(lines, label.line + 1, part_end, number + 1)
         text = _part(lines, label, part_end)
         if not text:
@@ -304,24 +333,48 @@ def _item(lines: _Lines, number: int, start: int, group: list[_Label], end: int)
     for label in _ORDER:
         if label not in parts:
             raise ParseError(f"{where}: no {label!r} paragraph")
+    claims, reviewer = read_basis(parts[CLAIMS]), read_basis(parts[REVIEWER])
+    warnings += [problem.at(f"{field}.claims_administrator_basis") for problem in claims.problems]
+    warnings += [problem.at(f"{field}.reviewer_basis") for problem in reviewer.problems]
     return Item(
         treatment=treatment,
         outcome=outcome,
         rationale=parts[RATIONALE],
-        claims_administrator_basis=parse_basis(parts[CLAIMS]),
-        reviewer_basis=parse_basis(parts[REVIEWER]),
+        claims_administrator_basis=claims.basis,
+        reviewer_basis=reviewer.basis,
+        warnings=tuple(warnings),
     )
+
+
+def _uncoloned_heading(heading: str) -> tuple[str, str]:
+    """Treatment and outcome word of a heading that lost its colon ("Cervical ESI - Upheld"):
+    the outcome is its last word, when that is one (read loosely); empty strings otherwise."""
+    treatment, _, word = heading.rstrip(" .").rpartition(" ")
+    if word.lower() not in _OUTCOMES:
+        return "", ""
+    return treatment.rstrip(" -"), word
+
+
+def _outcome(word: str) -> tuple[Outcome | None, bool]:
+    """The outcome a heading's word states, and whether the word is exactly an outcome word
+    (any case, a full stop after it) rather than one read loosely; None for other words."""
+    exact = _OUTCOMES.get(word.lower())
+    if exact is not None:
+        return exact, True
+    loose = _LOOSE_OUTCOME.fullmatch(_NOT_A_LETTER.sub("", word.lower()))
+    return (_LOOSE_OUTCOMES[loose["word"]], False) if loose else (None, False)
 
 
 def _part(lines: _Lines, label: _Label, end: int) -> str:
     """A labelled paragraph without its label, up to line `end`. A rationale keeps the
-    unlabelled paragraphs after it, as clean paragraphs joined by a blank line; a basis is one
-    paragraph, and a break in it page-break residue."""
+    unlabelled paragraphs after it, as clean paragraphs (`text.repaired`) joined by a blank
+    line; a basis is one paragraph, as written, and a break in it page-break residue."""
     paragraphs: list[list[str]] = [[lines.text[label.line][label.text_start :]]]
     for index in range(label.line + 1, end):
         if lines.breaks[index] and label.label == RATIONALE:
             paragraphs.append([])
         paragraphs[-1].append(lines.text[index])
-    return "\n\n".join(
-        joined for paragraph in paragraphs if (joined := join_lines("\n".join(paragraph)))
-    )
+    joined = [text for paragraph in paragraphs if (text := join_lines("\n".join(paragraph)))]
+    if label.label == RATIONALE:
+        joined = [repaired(paragraph) for paragraph in joined]
+    return "\n\n".join(joined)

@@ -72,8 +72,8 @@ def render_standard(letter: Letter, page: Page) -> None:
     page.line(BOILERPLATE.summary_heading)
     page.paragraph(BOILERPLATE.summary_intro, repeated=True)
     page.blank()
-    for paragraph in letter.summary:
-        page.paragraph(paragraph)
+    for sentences in letter.summary:
+        page.paragraph(letter.style.summary_gap.join(sentences))
         page.blank()
     page.line(
         BOILERPLATE.items_heading_documented if documents is not None else BOILERPLATE.items_heading
@@ -133,8 +133,8 @@ def render_notice(letter: Letter, page: Page) -> None:
         else BOILERPLATE.summary_intro
     )
     page.blank()
-    for paragraph in letter.summary:
-        page.paragraph(paragraph)
+    for sentences in letter.summary:
+        page.paragraph(letter.style.summary_gap.join(sentences))
         page.blank()
     page.line(BOILERPLATE.notice_decisions)
     page.blank()

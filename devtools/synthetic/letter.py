@@ -127,7 +127,7 @@ class Letter:
         self.items = self._items()
         self.reviewer = self._reviewer()
         # Drawn by text(), read by expected().
-        self.summary: list[str] = []
+        self.summary: list[list[str]] = []  # paragraphs of sentences
         self.patient: dict = {}
         self.documents: list[str] | None = None
 

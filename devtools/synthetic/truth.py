@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .wording import clean
+from .vocabulary import CANONICAL_SPECIALTY
+from .wording import restored
 
 if TYPE_CHECKING:
     from .letter import Item, Letter
@@ -33,11 +34,13 @@ def expected(letter: Letter) -> dict:
             "specialty": name,
             "subspecialty": subspecialty,
             "licensed_in": list(states),
-            "specialty_canonical": None,
-            "subspecialty_canonical": None,
+            "specialty_canonical": CANONICAL_SPECIALTY.get(name),
+            "subspecialty_canonical": CANONICAL_SPECIALTY.get(subspecialty or ""),
         },
         "patient": letter.patient,
-        "case_summary": "\n\n".join(clean(p) for p in letter.summary),
+        "case_summary": "\n\n".join(
+            restored(sentences, letter.style.summary_gap) for sentences in letter.summary
+        ),
         "documents_reviewed": letter.documents,
         "items": [_item(item) for item in letter.items],
         "warnings": [],

@@ -56,6 +56,8 @@ SPECIALTY_TABLE = cumulative(
     tuple((SPECIALTY_BY_NAME[s["name"]], s["weight"]) for s in _reviewers["specialties"])
 )
 LICENSURE_TABLE = cumulative(_reviewers["licensure"])
+# A specialty's one name (absent: a name the parser must not know).
+CANONICAL_SPECIALTY = _reviewers["canonical"]
 
 # --- Citations and rationales -------------------------------------------------------------
 

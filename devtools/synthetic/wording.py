@@ -54,6 +54,19 @@ def clean(text: str) -> str:
     return text.strip()
 
 
+def restored(sentences: list[str], gap: str) -> str:
+    """A paragraph as the parser must return it. Sentences an extraction ran together (no gap:
+    "2013.Thus far") are taken apart where the next one opens with a capitalised word; the
+    parser leaves "2013.12/11/2020" or "noted.MRI" as they are, where a reader cannot tell."""
+    if gap:
+        return clean(gap.join(sentences))
+    paragraph = sentences[0]
+    for sentence in sentences[1:]:
+        apart = sentence[:1].isupper() and sentence[1:2].islower() and paragraph.endswith(".")
+        paragraph += (" " if apart else "") + sentence
+    return clean(paragraph)
+
+
 def join_words(words: list[str]) -> str:
     if len(words) < 2:
         return "".join(words)

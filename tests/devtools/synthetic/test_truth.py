@@ -131,7 +131,9 @@ def test_expected_values_are_what_the_text_says():
         flat = " ".join(found)
         notice = expected["layout"] == "notice-2013"
         summary = expected["case_summary"].split("\n\n")
-        assert all(p in found for p in summary)
+        # Sentences the extraction ran together ("2013.Thus") are expected apart.
+        apart = {re.sub(r"\.(?=[A-Z][a-z])", ". ", p) for p in found}
+        assert all(p in found or p in apart for p in summary)
         for n, item in enumerate(expected["items"], 1):
             rationale = item["rationale"].split("\n\n")
             ca, reviewer = (
