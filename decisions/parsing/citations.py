@@ -41,6 +41,7 @@ _CHAPTER_TITLES = {
 # Searched in lower-cased copies of a paragraph on one line with single spaces (see
 # `text.lowered`); "x(?<![a-z]x)" checks a word boundary without losing a leading literal.
 _PARTY = r"(?:claims administrator|expert reviewer|reviewer|utilization review(?:er)?)"
+_MTUS = r"(?:ca |california )?mtus\b"  # "MTUS", "CA MTUS", "California MTUS"
 # What introduces citations: "Decision based on" (also "Decision was based upon", a sentence
 # opening "Based on"), and the 2013 sentences "<party> based its decision on the".
 _INTRO = re.compile(
@@ -51,15 +52,15 @@ _INTRO = re.compile(
 # Sentences of a basis that cite nothing and say nothing a reader of the citations needs.
 _BOILERPLATE = re.compile(
     rf"(?:^|(?<=[.,] ))(?:the {_PARTY} did not (?:base (?:their|its|his/her|his|her) decision on"
-    r" (?:the )?(?:ca )?mtus\b|cite any [^.]{0,60}?\bfor (?:its|their|his/her|his|her)"
-    rf" decision)|the {_PARTY} found (?:that )?(?:the |no section of the )?(?:ca )?mtus\b"
+    rf" (?:the )?{_MTUS}|cite any [^.]{{0,60}}?\bfor (?:its|their|his/her|his|her)"
+    rf" decision)|the {_PARTY} found (?:that )?(?:the |no section of the )?{_MTUS}"
     r"[^.]{0,80}"
     r"|per the strength of evidence hierarchy established by the california department of"
     r" industrial relations, division of workers'? compensation,?)\.?"
 )
 # The family clause of a 2013 sentence, which belongs to no citation.
 _FAMILY_CLAUSE = re.compile(
-    r",? ?which (?:is|are) (?P<negation>not )?(?:a )?part of (?:the )?(?:ca )?mtus\b\.?"
+    rf",? ?which (?:is|are) (?P<negation>not )?(?:a )?part of (?:the )?{_MTUS}\.?"
 )
 _PAGE_NUMBER = r"\d+\b(?: ?(?:-|to|through|thru) ?\d+\b)?(?: of \d+\b)?"
 _PAGES = rf"{_PAGE_NUMBER}(?: ?(?:,|&|\band\b) ?{_PAGE_NUMBER})*"
@@ -69,8 +70,8 @@ _PAGE_MARK = r"p(?<![a-z]p)(?:age\(s\)|ages?|gs?|p)?\.? ?:? ?"
 _PAGE_WORD = re.compile(r"p(?<![a-z]p)(?:age\(s\)|ages?)(?![a-z])")
 # Where a source starts: a family mark or a source the parser knows by name.
 _SOURCE = (
-    r"(?:non-mtus\b|(?:the )?(?:ca )?mtus\b|official disability guidelines|odg\b"
-    r"|american college of occupational|acoem\b|chronic pain (?:medical )?treatment guidelines"
+    rf"(?:non[- ]?mtus\b|(?:the )?{_MTUS}|official disability guidelines|odg\b"
+    r"|american college of occupational|acoem\b|chronic pain (?:medical )?(?:treatment )?guidelines"
     r"|post-?surgical treatment guidelines|acupuncture medical treatment guidelines"
     r"|uptodate\b|drugs\.com|physicians'? desk reference|work loss data institute)"
 )
@@ -81,7 +82,7 @@ _SOURCE = (
 _CITATION_END = re.compile(
     rf"(?P<pages>{_PAGE_MARK}{_PAGES}\.?)"
     rf"|(?P<stop>\.) (?={_SOURCE})"
-    rf"|(?:,? and(?: the)?|,|;) (?={_SOURCE})| (?=non-mtus\b)"
+    rf"|(?:,? and(?: the)?|,|;) (?={_SOURCE})| (?=non[- ]?mtus\b)"
 )
 _PAGES_IN_CITATION = re.compile(rf"{_PAGE_MARK}(?P<pages>{_PAGES})")
 _PAGE_SEPARATOR = re.compile(r"\s*(?:,|&|\band\b)\s*")
@@ -89,15 +90,17 @@ _PAGE_RANGE = re.compile(r"\s*(?:-|\bto\b|\bthrough\b|\bthru\b)\s*")
 _PAGE_TOTAL = re.compile(r"\s+of\s+\d+$")
 _RANGE_LIMIT = 100
 
-_NON_MTUS_MARK = re.compile(r"^(?:the\s+)?non-mtus(?:\s+citations?)?\b[\s:,-]*")
+_NON_MTUS_MARK = re.compile(
+    r"^(?:the\s+)?non[- ]?mtus(?:\s+(?:citations?|references?|sources?))?\b[\s:,-]*"
+)
 _EDITION_2009 = r"(?:\s*\((?:effective july 18, )?2009\))?"
-_MTUS_MARK = re.compile(rf"^(?:the\s+)?(?:ca\s+)?mtus\b{_EDITION_2009}[\s/:,-]*")
+_MTUS_MARK = re.compile(rf"^(?:the\s+)?(?:ca\s+|california\s+)?mtus\b{_EDITION_2009}[\s/:,-]*")
 _ODG = re.compile(r"o(?:fficial disability guidelines(?:\s*\(odg\))?|dg(?<![a-z]odg)\b)[\s,:-]*")
 _ACOEM = re.compile(
     r"a(?:merican college of occupational and environmental medicine|coem(?<![a-z]acoem)\b)"
 )
 _ACOEM_CHAPTER = re.compile(r"chapter\s+(?P<number>\d+)\b")
-_CHRONIC_PAIN = re.compile(rf"chronic pain (?:medical )?treatment guidelines\b{_EDITION_2009}")
+_CHRONIC_PAIN = re.compile(rf"chronic pain (?:medical )?(?:treatment )?guidelines\b{_EDITION_2009}")
 _POSTSURGICAL = re.compile(r"post-?surgical treatment guidelines\b")
 # Named sources that are neither MTUS, ODG nor ACOEM (guideline OTHER), and MTUS sources with
 # no canonical document: a citation naming one of them is a citation of a known source.

@@ -38,10 +38,13 @@ RATIONALE = "Decision rationale:"
 _ORDER = (CLAIMS, REVIEWER, RATIONALE)  # an item's labels in letter order
 # The labels as letters write them: any case, "guideline(s)", "Claims Administrator's",
 # "MAXIMUS Federal Services guideline".
+# "MAXIMUS", "IMR" and "Expert Reviewer" name the same party; "Rationale for the decision".
+_GUIDELINE = r"[ ]+guidelines?(?:\(s\))?(?:[ ]+(?:used|cited|relied[ ]+(?:up)?on))?"
 _LABEL = re.compile(
-    r"(?:(?P<claims>claims?[ ]+administrator(?:'s)?[ ]+guidelines?(?:\(s\))?)"
-    r"|(?P<reviewer>maximus(?:[ ]+federal[ ]+services)?[ ]+guidelines?(?:\(s\))?)"
-    r"|(?P<rationale>decision[ ]+rationale))[ ]*:[ ]*",
+    rf"(?:(?P<claims>claims?[ ]+administrator(?:'s)?{_GUIDELINE})"
+    rf"|(?P<reviewer>(?:maximus(?:[ ]+federal[ ]+services)?|imr|(?:expert[ ]+)?reviewer(?:'s)?)"
+    rf"{_GUIDELINE})"
+    r"|(?P<rationale>(?:decision[ ]+)?rationale(?:[ ]+for[ ]+(?:the[ ]+)?decision)?))[ ]*:[ ]*",
     re.IGNORECASE,
 )
 _LABELS = {"claims": CLAIMS, "reviewer": REVIEWER, "rationale": RATIONALE}
@@ -62,7 +65,8 @@ _LOOSE_OUTCOMES: dict[str, Outcome] = {
     "overturned": "overturned",
     "overturn": "overturned",
 }
-_NOT_A_LETTER = re.compile(r"[^a-z]+")
+# What a loose reading ignores around an outcome word: spaces and punctuation, not digits.
+_OUTCOME_PUNCTUATION = re.compile(r"[\s.,;:!?()\[\]'\"*_/-]+")
 
 # Line ends a paragraph cannot have: the next line carries on the same phrase. (Not a colon:
 # a sentence introducing the items ends in one.)
@@ -173,7 +177,7 @@ def parse_items(section: str, marked: bool) -> tuple[Item, ...]:
         heading = lines.joined(start, group[0].line)
         if number == 1 and not heading:
             raise ParseError(f"{group[0].label!r} paragraph before the first item heading")
-        if number > 1 and (not heading or (":" not in heading and _ends_sentence(heading))):
+        if number > 1 and (not heading or (not _has_outcome(heading) and _ends_sentence(heading))):
             previous = groups[number - 2]
             treatment = _split_heading(lines.joined(starts[-1], previous[0].line))[0]
             raise _heading_missing(_named(number - 1, treatment), previous, group[0])
@@ -241,7 +245,7 @@ def _runs_into_heading(lines: _Lines, start: int, end: int, number: int) -> bool
     if len(line) > _LONGEST_HEADING_LINE:
         return False
     heading = lines.joined(start, end)
-    if ":" not in heading:
+    if not _has_outcome(heading):
         # The outcome word wrapped onto a line of its own.
         return line.endswith(":")
     if _ends_sentence(line) or _KNOWN_HEADING.search(line.lower()):
@@ -300,21 +304,30 @@ def _item(lines: _Lines, number: int, start: int, group: list[_Label], end: int)
     heading = lines.joined(start, group[0].line)
     field = f"items[{number - 1}]"
     treatment, word = _split_heading(heading)
-    coloned = bool(treatment and word)
-    if not coloned:
-        treatment, word = _uncoloned_heading(heading)
+    outcome, exact = _outcome(word)
+    uncoloned = _uncoloned_heading(heading)
+    if (
+        outcome is None
+        and uncoloned[1]
+        and (":" not in heading or _in_treatment(word.rpartition(" ")[0]))
+    ):
+        # The heading lost its colon ("MRI - Upheld"). When the treatment holds a colon of its
+        # own ("Urine drug screen (DOS: 1/17/2021) Overturned"), the words after it go on from
+        # the treatment; words qualifying the outcome ("Partially Overturned") do not.
+        (treatment, word), exact = uncoloned, False
+        outcome = _OUTCOMES[word.lower()]
     if not treatment or not word:
         raise ParseError(
             f"item {number}: heading {quoted(heading)} has no ': Upheld' or ': Overturned'"
         )
-    where = _named(number, treatment)
-    outcome, exact = _outcome(word)
     if outcome is None:
         raise ParseError(
-            f"{where}: unknown outcome {quoted(word)} (expected 'Upheld' or 'Overturned')"
+            f"{_named(number, treatment)}: unknown outcome {quoted(word)}"
+            " (expected 'Upheld' or 'Overturned')"
         )
+    where = _named(number, treatment)
     warnings = []
-    if not (exact and coloned):
+    if not exact:
         warnings.append(
             warning(
                 "outcome-loose",
@@ -346,6 +359,18 @@ def _item(lines: _Lines, number: int, start: int, group: list[_Label], end: int)
     )
 
 
+def _in_treatment(words: str) -> bool:
+    """Whether words between a colon and an outcome word are part of a treatment: they hold a
+    number or close a bracket, which no qualifier of an outcome does."""
+    return any(character.isdigit() or character in ")]" for character in words)
+
+
+def _has_outcome(heading: str) -> bool:
+    """Whether a heading (its lines so far) holds its outcome: after a colon, or as the last
+    word of a heading that lost its colon."""
+    return ":" in heading or all(_uncoloned_heading(heading))
+
+
 def _uncoloned_heading(heading: str) -> tuple[str, str]:
     """Treatment and outcome word of a heading that lost its colon ("Cervical ESI - Upheld"):
     the outcome is its last word, when that is one (read loosely); empty strings otherwise."""
@@ -361,7 +386,7 @@ def _outcome(word: str) -> tuple[Outcome | None, bool]:
     exact = _OUTCOMES.get(word.lower())
     if exact is not None:
         return exact, True
-    loose = _LOOSE_OUTCOME.fullmatch(_NOT_A_LETTER.sub("", word.lower()))
+    loose = _LOOSE_OUTCOME.fullmatch(_OUTCOME_PUNCTUATION.sub("", word.lower()))
     return (_LOOSE_OUTCOMES[loose["word"]], False) if loose else (None, False)
 
 

@@ -28,15 +28,17 @@ _AUTHOR = "maximus federal services"
 # from every opening); a finding whose verdict is missing there has none. Its number is read
 # from the few characters before it; a finding or block numbered with more than three digits
 # fails the letter, as a block without its finding does.
-_FINDING = re.compile(rf"{_AUTHOR},? inc\.?,? has determined (?:that )?the request for ")
-_VERDICT = re.compile(r" is (?P<negation>not\s*)?medically\s*necessary(?:\s*and\s*appropriate)?\.")
-_FINDING_NUMBER = re.compile(r"(?P<number>\d+)\)\s*$")
+_FINDING = re.compile(rf"{_AUTHOR},? inc\.?,? (?:has )?determined (?:that )?the request for ")
+_VERDICT = re.compile(
+    r" is (?P<negation>not\s*)?medically\s*necessary(?:\s*(?:and|or)\s*appropriate)?\."
+)
+_FINDING_NUMBER = re.compile(r"\(?(?P<number>\d+)[.)]\s*$")
 _FINDING_NUMBER_WINDOW = 8
-_BLOCK = re.compile(r"\n(?P<number>\d+)\)[ ]*regarding the request for\b")
-_BLOCK_HEAD = re.compile(r"\d+\)\s*regarding the request for\s+")
+_BLOCK = re.compile(r"\n\(?(?P<number>\d+)[.)][ ]*regarding the request for\b")
+_BLOCK_HEAD = re.compile(r"\(?\d+[.)]\s*regarding the request for\s+")
 # The colon closing a block's "N) Regarding the request for <treatment>:" line.
 _BLOCK_HEAD_END = re.compile(r":\s*(?:the claims administrator\b|the expert reviewer\b|$)")
-_RATIONALE = re.compile(r"\nrationale for the decision\b[ ]*:?")
+_RATIONALE = re.compile(r"\nrationale for (?:the )?decision\b[ ]*:?")
 _REVIEWER_BASIS = re.compile(r"the expert reviewer\b")
 
 

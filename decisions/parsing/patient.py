@@ -33,6 +33,17 @@ _AGE = re.compile(
 )
 _AGE_NUMBER = re.compile(r"(?<![\d.])(?P<age>\d{1,3})(?:-| +|)$")
 _AGE_WINDOW = 8
+# An age in words ("a forty-two year old"), read from a longer window.
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+         "eighty": 80, "ninety": 90}  # fmt: skip
+_UNITS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+          "nine": 9}  # fmt: skip
+_TEENS = {"eighteen": 18, "nineteen": 19}
+_AGE_WORDS = re.compile(
+    rf"(?<![a-z-])(?:(?P<tens>{'|'.join(_TENS)})(?:[- ](?P<units>{'|'.join(_UNITS)}))?"
+    rf"|(?P<teens>{'|'.join(_TEENS)}))[- ]$"
+)
+_AGE_WORDS_WINDOW = 16
 _AGED = re.compile(r"age(?<![a-z]age)(?:d|:| of)? ?(?P<age>\d{1,3})\b(?![/.-]\d)")
 _WORD = re.compile(r"[a-z]+(?:-[a-z]+)*")
 _SEXES: dict[str, Sex] = {
@@ -67,21 +78,27 @@ _SENTENCE_WINDOW = 200
 _INJURY_DATES = tuple(
     re.compile(pattern)
     for pattern in (
-        rf"date(?<![a-z]date) of injur(?:y|ies)\b(?:\s+(?:of|on|was|is))?\s*:?\s*"
+        rf"date(?<![a-z]date) of injur(?:y|ies)\b(?:\s*\(doi\))?(?:\s+(?:of|on|was|is))?\s*:?\s*"
         rf"(?:\(doi\)\s*:?\s*)?{DATE}",
         rf"doi(?<![a-z]doi)\b\s*(?:of|on|was|is)?\s*:?\s*{DATE}",
-        rf"injur(?:y|ies|ed)\s+(?:of|on)\s+{DATE}",
+        rf"injur(?:y|ies|ed)\s+(?:of|on|dated|date(?:\s+of)?\s*:?)\s+{DATE}",
         # "was injured at work on ...", but not "the injured worker had an MRI on ...".
         rf"injur(?:y|ies|ed(?:(?<=was injured)|(?<=were injured)|(?<=been injured)))\b"
         rf"[^.;]{{0,150}}?\bon\s+{DATE}",
     )
 )
 # The phrases that introduce a date of injury ("date of injury: ...", "injury of ...",
-# "injured on ...", "DOI ..."), followed by what they say: a date the parser cannot read is
-# warned. (Two patterns, each led by a literal the regex engine finds fast.)
-_INJURY_VALUE = r"(?: (?:of|on|was|is))? ?:? ?(?:\(doi\) ?:? ?)?(?P<value>(?:[^.;]|\.(?=\d)){0,30})"
+# "injured on ...", "DOI ..."), and the few words after them: a date the parser cannot read
+# there is warned. (Each pattern led by a literal, which the regex engine finds fast.)
+_INJURY_VALUE = (
+    r"(?: ?\(doi\))?(?: (?:of|on|was|is|dated|date(?: of)?))? ?:? ?"
+    r"(?P<value>(?:[^.;]|\.(?=\d)){0,25})"
+)
 _INJURY_PHRASES = (
-    re.compile(rf"injur(?:y|ies|ed)\b{_INJURY_VALUE}"),
+    re.compile(
+        r"injur(?:y|ies|ed)\b(?:(?<=date of injury)|(?<=date of injuries)|(?= (?:of|on|dated?)\b))"
+        + _INJURY_VALUE
+    ),
     re.compile(rf"doi(?<![a-z]doi)\b{_INJURY_VALUE}"),
 )
 _DATE_LIKE = re.compile(DATE_LIKE)
@@ -94,50 +111,50 @@ def parse_patient(
     and the warnings on phrases that gave no value."""
     text = lowered(summary)
     warnings: list[ParseWarning] = []
-    age, sex, after = _age_and_sex(summary, text, warnings)
-    if sex is None:
-        if after is None:
-            noun = _SEX_WITHOUT_AGE.search(text)
-            sex = _SEXES[noun["noun"]] if noun else None
-        else:
-            stated = _SEX_WORD.search(text, after, after + _SENTENCE_WINDOW)
-            if stated and "." not in text[after : stated.start()]:
-                warnings.append(
-                    warning(
-                        "sex-unread",
-                        "patient.sex",
-                        "the patient's description names a sex the parser did not tie to them",
-                        summary[max(0, after - 40) : stated.end() + 20],
-                    )
+    age, sex, phrase, by_noun = _age_and_sex(summary, text, warnings)
+    if sex is None and not by_noun:
+        noun = _SEX_WITHOUT_AGE.search(text)
+        sex = _SEXES[noun["noun"]] if noun else None
+    if sex is None and phrase is not None:
+        stated = _sex_word_near(text, phrase)
+        if stated is not None:
+            warnings.append(
+                warning(
+                    "sex-unread",
+                    "patient.sex",
+                    "the patient's description names a sex the parser did not tie to them",
+                    summary[stated[0] : stated[1]],
                 )
+            )
     injury = header_date_of_injury or _date_of_injury(summary, text, warnings)
     return Patient(age=age, sex=sex, date_of_injury=injury), warnings
 
 
 def _age_and_sex(
     summary: str, text: str, warnings: list[ParseWarning]
-) -> tuple[int | None, Sex | None, int | None]:
+) -> tuple[int | None, Sex | None, int | None, bool]:
     """Age and sex from the first age phrase about a person (or the first without a number,
-    whose age is unread and warned), and where a sex noun would have followed it (None when
-    no phrase names one after it: "aged 42", or no age phrase)."""
+    whose age is unread and warned), where that phrase is, and whether the noun after it
+    decided the sex ("42 year old individual": none) rather than leaving it to the other
+    phrases ("aged 42", "42 years of age", no age phrase)."""
     unread: re.Match[str] | None = None
     for match in _AGE.finditer(text):
-        number = _AGE_NUMBER.search(text, max(0, match.start() - _AGE_WINDOW), match.start())
         words = _WORD.findall(match["after"])[:4]
         if words and words[0] in _NOT_A_PERSON:
             continue
-        if number is None:
+        age = _age_before(text, match.start())
+        if age is None:
             unread = unread or match
             continue
         if not match["old"]:
             # "42 years of age": the description, if any, came before it.
-            return int(number["age"]), None, None
-        return int(number["age"]), _noun_sex(words), match.start("after")
+            return age, None, match.start(), False
+        return age, _noun_sex(words), match.start(), True
     aged = _AGED.search(text)
     if aged:
-        return int(aged["age"]), None, None
+        return int(aged["age"]), None, aged.start(), False
     if unread is None:
-        return None, None, None
+        return None, None, None, False
     warnings.append(
         warning(
             "age-unread",
@@ -147,7 +164,30 @@ def _age_and_sex(
         )
     )
     # "a forty-two year old man": the age is unread, the noun after it still names the sex.
-    return None, _noun_sex(_WORD.findall(unread["after"])[:4]), unread.start("after")
+    return None, _noun_sex(_WORD.findall(unread["after"])[:4]), unread.start(), True
+
+
+def _age_before(text: str, at: int) -> int | None:
+    """The age written right before an age phrase at `at`, in digits or in words."""
+    number = _AGE_NUMBER.search(text, max(0, at - _AGE_WINDOW), at)
+    if number:
+        return int(number["age"])
+    words = _AGE_WORDS.search(text, max(0, at - _AGE_WORDS_WINDOW), at)
+    if words is None:
+        return None
+    if words["teens"]:
+        return _TEENS[words["teens"]]
+    return _TENS[words["tens"]] + (_UNITS[words["units"]] if words["units"] else 0)
+
+
+def _sex_word_near(text: str, at: int) -> tuple[int, int] | None:
+    """The span of the sentence around position `at` up to a sex word standing alone in it
+    ("a 42 year old, right-handed male"), if it holds one; None otherwise."""
+    start = text.rfind(". ", max(0, at - _SENTENCE_WINDOW), at)
+    start = max(0, at - _SENTENCE_WINDOW) if start < 0 else start + 2
+    end = text.find(". ", at, at + _SENTENCE_WINDOW)
+    stated = _SEX_WORD.search(text, start, at + _SENTENCE_WINDOW if end < 0 else end)
+    return None if stated is None else (start, stated.end())
 
 
 def _noun_sex(words: list[str]) -> Sex | None:
@@ -167,7 +207,7 @@ def _date_of_injury(summary: str, text: str, warnings: list[ParseWarning]) -> da
                 return found
     for pattern in _INJURY_PHRASES:
         for phrase in pattern.finditer(text):
-            if _DATE_LIKE.match(phrase["value"]):
+            if _DATE_LIKE.search(phrase["value"]):
                 warnings.append(
                     warning(
                         "date-unread",

@@ -37,20 +37,23 @@ from .text import lowered, one_line
 # the words before them checked behind: the regex engine skips fast to a word's first letter,
 # slowly to one of several short phrases'.)
 _SPECIALTY = re.compile(
-    r"(?:certified(?:(?<=board certified)|(?<=board-certified)) (?:in|by the american board of)"
+    r"(?:certified (?:in(?:(?<=board certified in)|(?<=board-certified in))"
+    r"|by the american board of)"
     r"|licensed(?:(?<=is a licensed)|(?<=is an licensed)|(?<=is licensed) in)) "
 )
 _SUBSPECIALTY_PHRASE = (
     r"(?:has|with|holds) an? sub-?specialty(?: (?:board )?(?:certification|certificate))? in"
 )
-_LICENCE_PHRASE = r"(?:is )?(?:also )?licensed (?:to practice )?in"
+_LICENCE_PHRASE = r"(?:is )?(?:also )?(?:licensed|holds a license) (?:to practice )?in"
 _SPECIALTY_END = re.compile(
     rf",?\s+(?:and\s+)?(?:{_SUBSPECIALTY_PHRASE}|{_LICENCE_PHRASE})\b|\.(?:\s|$)"
 )
 _SUBSPECIALTY = re.compile(r"sub-?specialty(?: (?:board )?(?:certification|certificate))? in ")
 _SUBSPECIALTY_END = re.compile(rf",?\s+(?:and\s+)?{_LICENCE_PHRASE}\b|\.(?:\s|$)")
 _PLACE_PREFIX = r"(?:the (?:states?|commonwealth) of )?"
-_LICENSED_TO_PRACTICE = re.compile(rf"licensed to practice in {_PLACE_PREFIX}(?P<value>[^.]+)")
+_LICENSED_TO_PRACTICE = re.compile(
+    rf"licen(?:sed|se) to practice in {_PLACE_PREFIX}(?P<value>[^.]+)"
+)
 # "is licensed in California": a licensure only when it names a place ("is Licensed in
 # Chiropractic" names a profession).
 _LICENSED_IN = re.compile(rf"licensed in {_PLACE_PREFIX}(?P<value>[^.]+)")

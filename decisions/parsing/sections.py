@@ -33,11 +33,14 @@ _AND = rf"{_S}(?:and|&){_S}"
 _PLURAL = r"(?:\(s\)|s)?"
 _STANDARD_HEADINGS = re.compile(
     # (The look-ahead turns most lines away at their first letter, before the alternatives.)
-    rf"\n(?=[hdrci])(?:(?P<how>how{_S}the{_S}(?:imr{_S})?(?:final{_S})?determination{_S}was{_S}made)"
+    rf"\n(?=[hdrci])(?:(?P<how>how{_S}(?:the|this){_S}(?:imr{_S})?(?:final{_S})?determination"
+    rf"{_S}was{_S}made)"
     rf"|(?P<documents>(?:documents|records){_S}reviewed)"
-    rf"|(?P<summary>(?:clinical{_S})?case{_S}summary)"
-    rf"|(?P<items>(?:imr{_S})?issues?{_PLURAL},?{_S}decisions?{_PLURAL},?{_AND}rationales?{_PLURAL}"
-    rf"|imr{_S}decisions?{_PLURAL}{_AND}rationales?{_PLURAL}))[ ]*:?(?=\n|$)"
+    rf"|(?P<summary>clinical{_S}(?:case{_S})?summary|case{_S}summary)"
+    rf"|(?P<items>(?:imr{_S})?issues?{_PLURAL},?{_S}(?:decisions?{_PLURAL},?{_S})?(?:and|&){_S}"
+    rf"(?:decisions?|rationales?){_PLURAL}|(?:imr{_S})?issues?{_PLURAL},?{_S}decisions?{_PLURAL}"
+    rf"|(?:imr{_S})?decisions?{_PLURAL}{_AND}rationales?{_PLURAL}|imr{_S}decisions?{_PLURAL}))"
+    r"[ ]*:?(?=\n|$)"
 )
 _NOTICE_TITLE = re.compile(r"notice[ ]+of[ ]+independent[ ]+medical[ ]+review[ ]+determination")
 # In the 2013 notices a heading may have its first words of text on the same line, after its
@@ -45,7 +48,7 @@ _NOTICE_TITLE = re.compile(r"notice[ ]+of[ ]+independent[ ]+medical[ ]+review[ ]
 _NOTICE_HEADINGS = re.compile(
     rf"\n(?=[mce])(?:(?P<how>medical{_S}qualifications{_S}of{_S}the{_S}expert{_S}reviewer)"
     rf"|(?P<summary>case{_S}summary)"
-    rf"|(?P<items>expert{_S}reviewer'?s{_S}decisions?{_AND}rationales?))[ ]*(?::|(?=\n|$))"
+    rf"|(?P<items>expert{_S}reviewer(?:'?s)?{_S}decisions?{_AND}rationales?))[ ]*(?::|(?=\n|$))"
 )
 _STANDARD_NAMES = {"how": HOW, "documents": DOCUMENTS, "summary": SUMMARY, "items": ISSUES}
 _NOTICE_NAMES = {"how": NOTICE_QUALIFICATIONS, "summary": NOTICE_SUMMARY, "items": NOTICE_DECISIONS}
