@@ -37,7 +37,7 @@ DATE = (
     r"(?P<num_year>\d{4}|\d{2})(?!\d)"
     r"|(?P<iso_year>\d{4})-(?P<iso_month>\d{1,2})-(?P<iso_day>\d{1,2})(?!\d)"
     rf"|(?P<month>{_MONTH})\.?\s+(?P<day>\d{{1,2}}){_ORDINAL},?\s+(?P<year>\d{{4}})(?!\d)"
-    rf"|(?P<dm_day>\d{{1,2}}){_ORDINAL}\s+(?:of\s+)?(?P<dm_month>{_MONTH})\.?,?\s+"
+    rf"|(?:the\s+)?(?P<dm_day>\d{{1,2}}){_ORDINAL}\s+(?:of\s+)?(?P<dm_month>{_MONTH})\.?,?\s+"
     r"(?P<dm_year>\d{4})(?!\d))"
 )
 # What a date looks like even when it is none: numbers with date separators, or a month name
