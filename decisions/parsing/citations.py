@@ -82,7 +82,7 @@ _SOURCE = (
 _CITATION_END = re.compile(
     rf"(?P<pages>{_PAGE_MARK}{_PAGES}\.?)"
     rf"|(?P<stop>\.) (?={_SOURCE})"
-    rf"|(?:,? and(?: the)?|,|;) (?={_SOURCE})| (?=non[- ]?mtus\b)"
+    rf"|(?:,? and(?: the)? |[,;] ?)(?={_SOURCE})| (?=non[- ]?mtus\b)"
 )
 _PAGES_IN_CITATION = re.compile(rf"{_PAGE_MARK}(?P<pages>{_PAGES})")
 _PAGE_SEPARATOR = re.compile(r"\s*(?:,|&|\band\b)\s*")
