@@ -102,13 +102,13 @@ def write_corpus(
     if workers <= 1 or len(tasks) <= 1:
         results = map(_write_shard, tasks)
         for result in results:
-            totals = [a + b for a, b in zip(totals, result)]
+            totals = [a + b for a, b in zip(totals, result, strict=True)]
     else:
         with multiprocessing.get_context("fork" if os.name == "posix" else "spawn").Pool(
             workers
         ) as pool:
             for result in pool.imap_unordered(_write_shard, tasks):
-                totals = [a + b for a, b in zip(totals, result)]
+                totals = [a + b for a, b in zip(totals, result, strict=True)]
     letters_written, items, overturned, written, cpu_seconds = totals
     return CorpusStats(
         letters_written, items, overturned, written, time.perf_counter() - started, cpu_seconds

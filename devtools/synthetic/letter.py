@@ -23,6 +23,7 @@ from .sampling import Random, cumulative, weighted
 from .slots import Slots
 from .summary import case_summary, documents_reviewed
 from .truth import expected
+from .variants import draw_wording
 from .vocabulary import (
     ANCILLARY,
     ANCILLARY_VARIANTS,
@@ -33,7 +34,6 @@ from .vocabulary import (
     PRONOUNS,
     REGION_TABLE,
     REGIONS,
-    SENTENCE,
     SIDE_TABLE,
     SLOT_VALUES,
     SPECIALTY_BY_NAME,
@@ -85,7 +85,8 @@ class Timeline:
 
 
 def timeline(rng: random.Random, layout: str) -> Timeline:
-    """Dates in the order the process produces them: injury < UR denial < application < assignment < decision."""
+    """Dates in the order the process produces them: injury < UR denial < application <
+    assignment < decision."""
     last = LAST_NOTICE if layout == "notice-2013" else LAST_DECISION
     decision = FIRST_DECISION + timedelta(days=rng.randrange((last - FIRST_DECISION).days + 1))
     assigned = decision - timedelta(days=rng.randint(4, 30))
@@ -103,6 +104,7 @@ class Letter:
         self.rng = rng
         self.layout: str = weighted(rng, LAYOUT_TABLE)
         self.style = style(rng)
+        self.wording = draw_wording(rng)
         self.times = timeline(rng, self.layout)
         self.persona: str = weighted(rng, PERSONA_TABLE)
         # Sex is known only when the summary states it; pronouns elsewhere must not give it away.
@@ -132,7 +134,8 @@ class Letter:
         self.documents: list[str] | None = None
 
     def text(self) -> str:
-        """The letter as extracted text. Draws the remaining facts, so call it once, before expected()."""
+        """The letter as extracted text. Draws the remaining facts, so call it once, before
+        expected()."""
         self.summary, self.patient = case_summary(self)
         if self.layout != "standard":
             self.patient["date_of_injury"] = self.times.injury.isoformat()
@@ -272,7 +275,8 @@ class Letter:
         if "levels" in slots and "level1" not in slots:
             slots["level1"] = LEVEL_SEPARATOR.split(slots["levels"])[0]
         treatment = (
-            f"1 prescription of {core} between {slots['d_dos']} and {numeric_date(self.times.ur_denial + timedelta(days=45))}"
+            f"1 prescription of {core} between {slots['d_dos']} and "
+            f"{numeric_date(self.times.ur_denial + timedelta(days=45))}"
             if wrapped
             else core
         )
@@ -290,9 +294,25 @@ class Letter:
             reviewer_basis_family = reviewer_family(rng, category, variant)
             ca_basis_family = ca_family(rng, category, variant, reviewer_basis_family)
             reviewer, lead = basis(
-                rng, notice, category, variant, slots, reviewer_basis_family, actor="reviewer"
+                rng,
+                notice,
+                category,
+                variant,
+                slots,
+                reviewer_basis_family,
+                actor="reviewer",
+                wording=self.wording,
             )
-            ca, _ = basis(rng, notice, category, variant, slots, ca_basis_family, actor="ca")
+            ca, _ = basis(
+                rng,
+                notice,
+                category,
+                variant,
+                slots,
+                ca_basis_family,
+                actor="ca",
+                wording=self.wording,
+            )
             paragraphs = rationale(rng, notice, category, variant, slots, outcome, lead)
         return Item(
             category, variant, slots, treatment, noun, outcome, ca, reviewer, paragraphs, parent
@@ -305,13 +325,14 @@ class Letter:
             name, subs, shapes = SPECIALTY_BY_NAME[rng.choice(wanted)]
         else:
             name, subs, shapes = weighted(rng, SPECIALTY_TABLE)
-        shape = (
-            BLOCK
-            if shapes == (BLOCK,)
-            or (BLOCK in shapes and self.layout != "notice-2013" and rng.random() < 0.2)
-            else SENTENCE
-        )
-        subspecialty = rng.choice(subs) if shape == SENTENCE else None
+        sentences = [shape for shape in shapes if shape != BLOCK]
+        if not sentences or (
+            BLOCK in shapes and self.layout != "notice-2013" and rng.random() < 0.2
+        ):
+            shape = BLOCK
+        else:
+            shape = sentences[0] if len(sentences) == 1 else rng.choice(sentences)
+        subspecialty = rng.choice(subs)
         states: tuple[str, ...] = weighted(rng, LICENSURE_TABLE)
         return name, subspecialty, states, shape
 
@@ -320,7 +341,8 @@ class Letter:
 def _fitting_variants(
     category: Category, region: str
 ) -> tuple[tuple[Variant, ...], list[float]] | None:
-    """The category's requests that can concern this body region, weighted; None if there are none."""
+    """The category's requests that can concern this body region, weighted; None if there are
+    none."""
     fitting = tuple(
         (v, v.weight) for v in category.variants if v.regions is None or region in v.regions
     )

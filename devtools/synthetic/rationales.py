@@ -93,4 +93,5 @@ def _conclusion(rng: random.Random, upheld: bool, notice: bool, slots: Slots) ->
 
 
 def _notice_conclusion(upheld: bool, treatment: str) -> str:
-    return f"The request for {treatment} is {BOILERPLATE.upheld_verdict if upheld else BOILERPLATE.overturned_verdict}."
+    verdict = BOILERPLATE.upheld_verdict if upheld else BOILERPLATE.overturned_verdict
+    return f"The request for {treatment} is {verdict}."

@@ -42,8 +42,33 @@ def short_year_date(d: date) -> str:
     return f"{d.month}/{d.day}/{d.year % 100:02d}"
 
 
-# How a summary writes the date of injury; two-digit years only where they cannot mislead.
-INJURY_DATE_FORMS = (long_date, numeric_date, padded_date, short_year_date)
+def iso_date(d: date) -> str:
+    return d.isoformat()
+
+
+def ordinal_date(d: date) -> str:
+    suffix = "th" if d.day in (11, 12, 13) else {1: "st", 2: "nd", 3: "rd"}.get(d.day % 10, "th")
+    return f"{MONTHS[d.month - 1]} {d.day}{suffix}, {d.year}"
+
+
+def day_month_date(d: date) -> str:
+    return f"{d.day} {MONTHS[d.month - 1]} {d.year}"
+
+
+# How a summary writes the date of injury, the seeds' forms first and twice as often; two-digit
+# years (last) only where they cannot mislead.
+INJURY_DATE_FORMS = (
+    long_date,
+    numeric_date,
+    padded_date,
+    long_date,
+    numeric_date,
+    padded_date,
+    iso_date,
+    ordinal_date,
+    day_month_date,
+    short_year_date,
+)
 
 
 def clean(text: str) -> str:
@@ -156,5 +181,5 @@ def notice_treatment(heading: str, pharmaceutical: bool) -> str:
         return heading
     words = heading.split(" ", 1)
     first = words[0] if words[0][:2].isupper() else words[0].lower()
-    phrase = " ".join([first] + words[1:])
+    phrase = " ".join([first, *words[1:]])
     return with_article(phrase) if not phrase[:1].isupper() or phrase[:2].isupper() else phrase
