@@ -1,8 +1,8 @@
 """How well the parser reads a corpus with expected parses: field by field, and whole letters.
 
 Why: "the parser passes its tests" says nothing about how often a field is wrong on letters
-worded like the record; this module counts it, on any folder `generate_corpus --with-truth`
-wrote (each <index>.txt beside its <index>.json), so that `generate_corpus --check` and the
+worded like the record; this module counts it on a corpus `generate_corpus --with-truth` wrote
+(each <index>.txt beside its <index>.json), so that `generate_corpus --check` and the
 benchmark report parse quality as numbers. A warning is compared by its code and field only:
 the expected parse cannot know the parser's message and quote.
 
@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from decisions.parsing import ParseError, letter_to_dict, parse_letter
+from devtools.synthetic import LETTERS_PER_SHARD, letter_path
 
 REVIEWER_FIELDS = (
     "specialty",
@@ -104,7 +105,7 @@ class QualityReport:
             self.whole += comparable(parsed) == comparable(expected)
         for checked, got, want in _pairs(parsed, expected):
             self.total[checked] += 1
-            self.right[checked] += got == want
+            self.right[checked] += parsed is not None and got == want
 
     def merge(self, other: QualityReport) -> None:
         self.letters += other.letters
@@ -143,7 +144,8 @@ _KEPT_REFUSALS = 5
 
 def _pairs(parsed: dict | None, expected: dict) -> list[tuple[str, Any, Any]]:
     """Each checked value as (field, parsed, expected), an item's fields once per item; an item
-    the parse lacks (or a refused letter) compares as None."""
+    the parse lacks compares as None (a refused letter's values are all None, and counted
+    wrong by the caller)."""
     pairs: list[tuple[str, Any, Any]] = []
     for name in REVIEWER_FIELDS:
         pairs.append((name, parsed and parsed["reviewer"][name], expected["reviewer"][name]))
@@ -172,33 +174,39 @@ def parsed_or_refusal(text: str) -> tuple[dict | None, str]:
         return None, str(error)
 
 
-def _check_shard(shard: Path) -> QualityReport:
+def _check_range(task: tuple[Path, int, int]) -> QualityReport:
+    out_dir, start, stop = task
     report = QualityReport()
-    for text_path in sorted(shard.glob("*.txt")):
-        expected = json.loads(text_path.with_suffix(".json").read_text(encoding="utf-8"))
+    for index in range(start, stop):
+        text_path = letter_path(out_dir, index)
+        expected = json.loads(letter_path(out_dir, index, ".json").read_text(encoding="utf-8"))
         parsed, reason = parsed_or_refusal(text_path.read_text(encoding="utf-8"))
         report.add(text_path.name, parsed, expected, reason)
     return report
 
 
-def check_folder(folder: Path, workers: int = 1) -> QualityReport:
-    """Parse every letter of a corpus folder and compare it with the expected parse beside it.
+def check_corpus(out_dir: Path, letters: int, workers: int = 1) -> QualityReport:
+    """Parse letters 0..letters-1 of a corpus `write_corpus` wrote with its truths, and compare
+    each with its expected parse, split over `workers` processes by shard.
 
-    Raises FileNotFoundError when a letter has no expected parse (a corpus written without
-    --with-truth), naming the file.
+    Raises FileNotFoundError, naming the file, when a letter or its expected parse is missing
+    (a corpus written without --with-truth).
     """
-    shards = sorted(path for path in Path(folder).iterdir() if path.is_dir())
-    for shard in shards:
-        for text_path in shard.glob("*.txt"):
-            if not text_path.with_suffix(".json").exists():
-                raise FileNotFoundError(f"{text_path} has no expected parse beside it")
+    out_dir = Path(out_dir)
+    for index in range(letters):
+        if not letter_path(out_dir, index, ".json").exists():
+            raise FileNotFoundError(f"{letter_path(out_dir, index, '.json')}: no expected parse")
+    tasks = [
+        (out_dir, start, min(start + LETTERS_PER_SHARD, letters))
+        for start in range(0, letters, LETTERS_PER_SHARD)
+    ]
     report = QualityReport()
-    if workers <= 1 or len(shards) <= 1:
-        for shard in shards:
-            report.merge(_check_shard(shard))
+    if workers <= 1 or len(tasks) <= 1:
+        for task in tasks:
+            report.merge(_check_range(task))
         return report
     context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-    with context.Pool(min(workers, len(shards))) as pool:
-        for result in pool.imap_unordered(_check_shard, shards):
+    with context.Pool(min(workers, len(tasks))) as pool:
+        for result in pool.imap_unordered(_check_range, tasks):
             report.merge(result)
     return report
