@@ -63,7 +63,7 @@ _FAMILY_CLAUSE = re.compile(
     rf",? ?which (?:is|are) (?P<negation>not )?(?:a )?part of (?:the )?{_MTUS}\.?"
 )
 _PAGE_NUMBER = r"\d+\b(?: ?(?:-|to|through|thru) ?\d+\b)?(?: of \d+\b)?"
-_PAGES = rf"{_PAGE_NUMBER}(?: ?(?:,|&|\band\b) ?{_PAGE_NUMBER})*"
+_PAGES = rf"{_PAGE_NUMBER}(?:(?:,? ?(?:&|\band\b)|,) ?{_PAGE_NUMBER})*"
 # "Page(s): 46", "pages 30-32", "Page 127", "pg. 5", "pp. 5-7", "p. 5".
 _PAGE_MARK = r"p(?<![a-z]p)(?:age\(s\)|ages?|gs?|p)?\.? ?:? ?"
 # A page reference by its word (not "pg", which also reads as an author's initials).
@@ -85,7 +85,7 @@ _CITATION_END = re.compile(
     rf"|(?:,? and(?: the)? |[,;] ?)(?={_SOURCE})| (?=non[- ]?mtus\b)"
 )
 _PAGES_IN_CITATION = re.compile(rf"{_PAGE_MARK}(?P<pages>{_PAGES})")
-_PAGE_SEPARATOR = re.compile(r"\s*(?:,|&|\band\b)\s*")
+_PAGE_SEPARATOR = re.compile(r"\s*(?:,?\s*(?:&|\band\b)|,)\s*")
 _PAGE_RANGE = re.compile(r"\s*(?:-|\bto\b|\bthrough\b|\bthru\b)\s*")
 _PAGE_TOTAL = re.compile(r"\s+of\s+\d+$")
 _RANGE_LIMIT = 100
@@ -168,16 +168,9 @@ def _read(text: str) -> ReadBasis:
     citations: list[Citation] = []
     ends = [intro.start() for intro in intros[1:]] + [len(flat)]
     for intro, end in zip(intros, ends, strict=True):
-        cited, family = flat[intro.end() : end], None
-        if intro["sentence"]:
-            clause = _FAMILY_CLAUSE.search(lowered(cited))
-            if clause:
-                family = "Non-MTUS" if clause["negation"] else "MTUS"
-                _unread(cited[clause.end() :], problems)
-                cited = cited[: clause.start()]
-            else:
-                cited = cited.rstrip(" ").removesuffix(".")
-        if not cited.strip(_UNREAD_EDGES):
+        cited = flat[intro.end() : end]
+        parts = _clauses(cited, problems) if intro["sentence"] else [(cited, None)]
+        if not any(part.strip(_UNREAD_EDGES) for part, _ in parts):
             problems.append(
                 Problem(
                     "basis-unread",
@@ -186,8 +179,38 @@ def _read(text: str) -> ReadBasis:
                 )
             )
             continue
-        citations.extend(_citations(cited, family, explicit=family is not None, problems=problems))
+        for part, family in parts:
+            citations += _citations(part, family, explicit=family is not None, problems=problems)
     return ReadBasis(Basis(text, tuple(citations)), tuple(problems))
+
+
+# What joins two citations of a 2013 sentence, each with its family clause ("..., which is
+# part of MTUS, and the Official Disability Guidelines ..., which is not part of MTUS.").
+_NEXT_CLAUSE = re.compile(r"[,;]? ?(?:and|as well as) (?:the )?")
+_WORD = re.compile(r"\w")
+
+
+def _clauses(cited: str, problems: list[Problem]) -> list[tuple[str, Family]]:
+    """The words of a 2013 sentence's citations, each run with the family its clause states
+    ("which is [not] part of MTUS"); without a clause, the words up to the sentence's stop.
+    Words after the last clause are boilerplate or reported. (One lower-cased copy, searched
+    from each clause on: the cost stays linear however many clauses a sentence holds.)"""
+    low = lowered(cited)
+    parts: list[tuple[str, Family]] = []
+    start = 0
+    while True:
+        clause = _FAMILY_CLAUSE.search(low, start)
+        if clause is None:
+            if not parts:
+                return [(cited.rstrip(" ").removesuffix("."), None)]
+            _unread(cited[start:], problems)
+            return parts
+        parts.append((cited[start : clause.start()], "Non-MTUS" if clause["negation"] else "MTUS"))
+        joined = _NEXT_CLAUSE.match(low, clause.end())
+        if joined is None or _WORD.search(low, joined.end()) is None:
+            _unread(cited[clause.end() :], problems)
+            return parts
+        start = joined.end()
 
 
 _cached_basis = lru_cache(maxsize=4096)(_read)
@@ -301,6 +324,14 @@ def _citation(piece: str, family: Family, problems: list[Problem], *, explicit: 
             Problem(
                 "citation-unrecognised",
                 f"a citation of no source the parser knows, read as {guideline}",
+                piece,
+            )
+        )
+    if guideline == "ACOEM" and family is None:
+        problems.append(
+            Problem(
+                "citation-unrecognised",
+                "ACOEM cited with no family: read as ACOEM, which may be the chapter MTUS adopted",
                 piece,
             )
         )

@@ -63,7 +63,10 @@ def parse_letter(text: str) -> Letter:
     warnings += reviewer_warnings
     summary = _summary(sections.summary)
     if not summary:
-        warnings.append(_missing(sections, sections.summary, "case_summary"))
+        # The patient's values come from the summary: the warning names them too.
+        warnings += [
+            _missing(sections, sections.summary, name) for name in ("case_summary", "patient")
+        ]
     patient, patient_warnings = parse_patient(summary.replace("\n\n", " "), header.date_of_injury)
     warnings += patient_warnings
     return Letter(
@@ -89,15 +92,21 @@ def _summary(section: str | None) -> str:
     return reflow(text[introduction.end() :] if introduction else text)
 
 
-_HEADINGS = {"reviewer": (HOW, NOTICE_QUALIFICATIONS), "case_summary": (SUMMARY, NOTICE_SUMMARY)}
+# field -> (its section's heading in the standard layouts, in the 2013 notices; what is lost)
+_SECTIONS = {
+    "reviewer": (HOW, NOTICE_QUALIFICATIONS, "the reviewer's credentials are null"),
+    "case_summary": (SUMMARY, NOTICE_SUMMARY, "the case summary is empty"),
+    "patient": (SUMMARY, NOTICE_SUMMARY, "the patient's values, read from it, are null"),
+}
 
 
 def _missing(sections: Sections, body: str | None, field: str) -> ParseWarning:
     """The warning on the section of `field`, absent (`body` None) or empty: its values are
     null."""
-    name = _HEADINGS[field][sections.notice]
+    standard, notice, lost = _SECTIONS[field]
+    name = notice if sections.notice else standard
     state = "no" if body is None else "an empty"
-    message = f"the letter has {state} {name!r} section: its values are null"
+    message = f"the letter has {state} {name!r} section: {lost}"
     return warning("section-missing", field, message, name)
 
 

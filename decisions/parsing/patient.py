@@ -82,9 +82,10 @@ _INJURY_DATES = tuple(
         rf"(?:\(doi\)\s*:?\s*)?{DATE}",
         rf"doi(?<![a-z]doi)\b\s*(?:of|on|was|is)?\s*:?\s*{DATE}",
         rf"injur(?:y|ies|ed)\s+(?:of|on|dated|date(?:\s+of)?\s*:?)\s+{DATE}",
-        # "was injured at work on ...", but not "the injured worker had an MRI on ...".
+        # "was injured at work on ...", but not "the injured worker had an MRI on ...", and
+        # not a date another clause ties to something else ("... and was seen on ...").
         rf"injur(?:y|ies|ed(?:(?<=was injured)|(?<=were injured)|(?<=been injured)))\b"
-        rf"[^.;]{{0,150}}?\bon\s+{DATE}",
+        rf"(?:(?! (?:and|but|then) )[^.;]){{0,150}}?\bon\s+{DATE}",
     )
 )
 # The phrases that introduce a date of injury ("date of injury: ...", "injury of ...",

@@ -37,12 +37,15 @@ from .text import lowered, one_line
 # the words before them checked behind: the regex engine skips fast to a word's first letter,
 # slowly to one of several short phrases'.)
 _SPECIALTY = re.compile(
-    r"(?:certified (?:in(?:(?<=board certified in)|(?<=board-certified in))"
-    r"|by the american board of)"
+    r"(?:certified (?:(?:physician |specialist )?in(?:(?<=board certified in)"
+    r"|(?<=board-certified in)|(?<=board certified physician in)"
+    r"|(?<=board-certified physician in)|(?<=board certified specialist in)"
+    r"|(?<=board-certified specialist in))|by the american board of)"
     r"|licensed(?:(?<=is a licensed)|(?<=is an licensed)|(?<=is licensed) in)) "
 )
 _SUBSPECIALTY_PHRASE = (
-    r"(?:has|with|holds) an? sub-?specialty(?: (?:board )?(?:certification|certificate))? in"
+    r"(?:(?:has|with|holds) (?:an? )?)?sub-?specialty(?: (?:board )?(?:certification|certificate))?"
+    r" in"
 )
 _LICENCE_PHRASE = r"(?:is )?(?:also )?(?:licensed|holds a license) (?:to practice )?in"
 _SPECIALTY_END = re.compile(

@@ -40,7 +40,7 @@ _STANDARD_HEADINGS = re.compile(
     rf"|(?P<items>(?:imr{_S})?issues?{_PLURAL},?{_S}(?:decisions?{_PLURAL},?{_S})?(?:and|&){_S}"
     rf"(?:decisions?|rationales?){_PLURAL}|(?:imr{_S})?issues?{_PLURAL},?{_S}decisions?{_PLURAL}"
     rf"|(?:imr{_S})?decisions?{_PLURAL}{_AND}rationales?{_PLURAL}|imr{_S}decisions?{_PLURAL}))"
-    r"[ ]*:?(?=\n|$)"
+    r"[ ]*:*(?=\n|$)"
 )
 _NOTICE_TITLE = re.compile(r"notice[ ]+of[ ]+independent[ ]+medical[ ]+review[ ]+determination")
 # In the 2013 notices a heading may have its first words of text on the same line, after its

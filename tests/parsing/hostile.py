@@ -143,6 +143,12 @@ CASES: dict[str, Callable[[int], str]] = {
         )
     ),
     "basis: reviewer text": _basis(lambda size: repeated(REVIEWER, size)),
+    "basis: 2013 clauses": _basis(
+        lambda size: (
+            "The Expert Reviewer based his/her decision on the "
+            + repeated("ODG Pain Chapter, which is part of MTUS, and the ", size)
+        )
+    ),
     "basis: introductions": _basis(
         lambda size: repeated(
             "Decision based on decision was based upon based its decision on ", size

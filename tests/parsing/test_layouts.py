@@ -198,7 +198,8 @@ def test_notice_without_case_summary_is_kept_with_a_warning():
     parsed = parse_letter(double_spaced(without))
     assert (parsed.case_summary, parsed.patient) == ("", Patient(None, None, date(2010, 1, 15)))
     assert [(w.code, w.field, w.quote) for w in parsed.warnings] == [
-        ("section-missing", "case_summary", "Case Summary:")
+        ("section-missing", "case_summary", "Case Summary:"),
+        ("section-missing", "patient", "Case Summary:"),
     ]
     assert parsed.items == parse_letter(double_spaced(NOTICE)).items
 
@@ -255,9 +256,12 @@ def test_refused(text, message):
         # The summary under a heading it does not know: the end of the credentials section.
         (
             letter().replace("CLINICAL CASE SUMMARY", "SUMMARY"),
-            [("section-missing", "case_summary")],
+            [("section-missing", "case_summary"), ("section-missing", "patient")],
         ),
-        (letter(summary=" "), [("section-missing", "case_summary")]),
+        (
+            letter(summary=" "),
+            [("section-missing", "case_summary"), ("section-missing", "patient")],
+        ),
     ],
 )
 def test_a_section_other_than_the_items_missing_is_a_warning(text, warnings):

@@ -100,6 +100,9 @@ def patient_of(summary: str) -> Patient:
             Patient(None, None, date(2008, 7, 28)),
         ),
         ("The injury date of 07.28.2008 is stated.", Patient(None, None, date(2008, 7, 28))),
+        ("DOI: 28-Jul-2008.", Patient(None, None, date(2008, 7, 28))),
+        # The date of another clause is not the injury's.
+        ("He was injured at work and was seen on 5/5/2014.", Patient(None, None, None)),
         # Two-digit years: 00-29 are 20xx, the rest 19xx.
         ("Industrial injury on 5/22/30.", Patient(None, None, date(1930, 5, 22))),
         # Numbers that are no calendar date give nothing rather than a guess.

@@ -126,10 +126,18 @@ def test_block_naming_a_specialty_and_a_subspecialty(
 
 
 @pytest.mark.parametrize(("specialty", "subspecialty", "canonical", "sub_canonical"), PAIRS)
-def test_the_same_pair_in_a_sentence(specialty, subspecialty, canonical, sub_canonical):
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "is Board Certified in {specialty}, has a subspecialty in {subspecialty} and",
+        "is board-certified in {specialty} with subspecialty certification in {subspecialty} and",
+        "is a board-certified physician in {specialty}, has a sub-specialty in {subspecialty},",
+    ],
+)
+def test_the_same_pair_in_a_sentence(specialty, subspecialty, canonical, sub_canonical, sentence):
     credentials = (
-        f"The expert reviewer is Board Certified in {specialty}, has a subspecialty in"
-        f" {subspecialty} and is licensed to practice in California."
+        f"The expert reviewer {sentence.format(specialty=specialty, subspecialty=subspecialty)}"
+        " is licensed to practice in California."
     )
     reviewer = parse_letter(letter(how=f"{HOW}\n{credentials}")).reviewer
     assert (reviewer.specialty_canonical, reviewer.subspecialty_canonical) == (
@@ -220,6 +228,19 @@ def test_two_sentences_after_a_boilerplate_opening(preface):
     assert read.problems == ()
 
 
+def test_a_2013_sentence_citing_two_sources_each_with_its_clause():
+    read = read_basis(
+        "The Claims Administrator based its decision on the Official Disability Guidelines (ODG),"
+        " Pain Chapter, Opioids, which is not part of MTUS, and the MTUS Chronic Pain Medical"
+        " Treatment Guidelines, pages 74-75, which is part of MTUS."
+    )
+    assert [(c.guideline, c.pages) for c in read.basis.citations] == [
+        ("ODG", ()),
+        ("MTUS", (74, 75)),
+    ]
+    assert read.problems == ()
+
+
 def test_a_claims_administrator_citing_an_acoem_chapter_then_odg_keeps_both():
     """The real letter's shape that lost the MTUS citation: an ACOEM chapter, then ODG."""
     parsed = parse_letter(
@@ -251,6 +272,7 @@ PAGE_NUMBERS = [
     ("176 to 178", (176, 177, 178)),
     ("46, 49", (46, 49)),
     ("46 & 49", (46, 49)),
+    ("46, 47, and 49", (46, 47, 49)),
 ]
 
 
@@ -308,6 +330,7 @@ def test_ages(phrase, age):
 
 
 DATES = [
+    "28-Jul-2008",
     "7/28/2008",
     "07/28/2008",
     "7-28-2008",

@@ -218,6 +218,12 @@ def test_an_outcome_that_cannot_be_read_refuses_the_letter(word):
             "pages-unread",
             None,
         ),
+        (
+            # ACOEM with no family: its own guideline, or the chapter MTUS adopted?
+            "Decision based on ACOEM Chapter 12 Low Back Complaints Page(s): 303.",
+            "citation-unrecognised",
+            "ACOEM Chapter 12 Low Back Complaints Page(s): 303.",
+        ),
     ],
 )
 def test_basis_words_in_no_citation(claims, code, unread):
