@@ -38,10 +38,11 @@ RATIONALE = "Decision rationale:"
 _ORDER = (CLAIMS, REVIEWER, RATIONALE)  # an item's labels in letter order
 # The labels as letters write them: any case, "guideline(s)", "Claims Administrator's",
 # "MAXIMUS Federal Services guideline".
-# "MAXIMUS", "IMR" and "Expert Reviewer" name the same party; "Rationale for the decision".
+# "MAXIMUS", "IMR" and "Expert Reviewer" name the same party, "Claims Administrator",
+# "Utilization Review" and "UR" the other; "Rationale for the decision".
 _GUIDELINE = r"[ ]+guidelines?(?:\(s\))?(?:[ ]+(?:used|cited|relied[ ]+(?:up)?on))?"
 _LABEL = re.compile(
-    rf"(?:(?P<claims>claims?[ ]+administrator(?:'s)?{_GUIDELINE})"
+    rf"(?:(?P<claims>(?:claims?[ ]+administrator(?:'s)?|utilization[ ]+review|ur){_GUIDELINE})"
     rf"|(?P<reviewer>(?:maximus(?:[ ]+federal[ ]+services)?|imr|(?:expert[ ]+)?reviewer(?:'s)?)"
     rf"{_GUIDELINE})"
     r"|(?P<rationale>(?:decision[ ]+)?rationale(?:[ ]+for[ ]+(?:the[ ]+)?decision)?))[ ]*:[ ]*",
@@ -296,6 +297,18 @@ def _split_heading(heading: str) -> tuple[str, str]:
     return (match["treatment"].strip(), match["outcome"].strip(" .")) if match else ("", "")
 
 
+# Numbering before a treatment ("1. ", "2) ", "Item 3: ", "Request #4 - "): not the treatment's.
+_NUMBERING = re.compile(
+    r"(?:(?:item|issue|request)[ ]*#?[ ]*\d{1,3}[ ]*[:.)-]?|\(?\d{1,2}[.)])[ ]+(?=\S)",
+    re.IGNORECASE,
+)
+
+
+def _unnumbered(treatment: str) -> str:
+    numbering = _NUMBERING.match(treatment)
+    return treatment[numbering.end() :] if numbering else treatment
+
+
 def _named(number: int, treatment: str) -> str:
     return f"item {number} ({quoted(treatment)})" if treatment else f"item {number}"
 
@@ -325,6 +338,7 @@ def _item(lines: _Lines, number: int, start: int, group: list[_Label], end: int)
             f"{_named(number, treatment)}: unknown outcome {quoted(word)}"
             " (expected 'Upheld' or 'Overturned')"
         )
+    treatment = _unnumbered(treatment)
     where = _named(number, treatment)
     warnings = []
     if not exact:

@@ -44,7 +44,7 @@ _AGE_WORDS = re.compile(
     rf"|(?P<teens>{'|'.join(_TEENS)}))[- ]$"
 )
 _AGE_WORDS_WINDOW = 16
-_AGED = re.compile(r"age(?<![a-z]age)(?:d|:| of)? ?(?P<age>\d{1,3})\b(?![/.-]\d)")
+_AGED = re.compile(r"age(?<![a-z]age)(?:d|:| of| is)? ?(?P<age>\d{1,3})\b(?![/.-]\d)")
 _WORD = re.compile(r"[a-z]+(?:-[a-z]+)*")
 _SEXES: dict[str, Sex] = {
     "man": "male",
@@ -78,8 +78,8 @@ _SENTENCE_WINDOW = 200
 _INJURY_DATES = tuple(
     re.compile(pattern)
     for pattern in (
-        rf"date(?<![a-z]date) of injur(?:y|ies)\b(?:\s*\(doi\))?(?:\s+(?:of|on|was|is))?\s*:?\s*"
-        rf"(?:\(doi\)\s*:?\s*)?{DATE}",
+        rf"date(?<![a-z]date) of (?:the )?injur(?:y|ies)\b(?:\s*\(doi\))?"
+        rf"(?:\s+(?:of|on|was|is))?\s*:?\s*(?:\(doi\)\s*:?\s*)?{DATE}",
         rf"doi(?<![a-z]doi)\b\s*(?:of|on|was|is)?\s*:?\s*{DATE}",
         rf"injur(?:y|ies|ed)\s+(?:of|on|dated|date(?:\s+of)?\s*:?)\s+{DATE}",
         # "was injured at work on ...", but not "the injured worker had an MRI on ...", and
@@ -97,8 +97,8 @@ _INJURY_VALUE = (
 )
 _INJURY_PHRASES = (
     re.compile(
-        r"injur(?:y|ies|ed)\b(?:(?<=date of injury)|(?<=date of injuries)|(?= (?:of|on|dated?)\b))"
-        + _INJURY_VALUE
+        r"injur(?:y|ies|ed)\b(?:(?<=date of injury)|(?<=date of injuries)|(?<=date of the injury)"
+        r"|(?= (?:of|on|dated?)\b))" + _INJURY_VALUE
     ),
     re.compile(rf"doi(?<![a-z]doi)\b{_INJURY_VALUE}"),
 )
@@ -150,7 +150,8 @@ def _age_and_sex(
         if not match["old"]:
             # "42 years of age": the description, if any, came before it.
             return age, None, match.start(), False
-        return age, _noun_sex(words), match.start(), True
+        # "a male, 42 years old": no words after the phrase, so the sex is left to the others.
+        return age, _noun_sex(words), match.start(), bool(words)
     aged = _AGED.search(text)
     if aged:
         return int(aged["age"]), None, aged.start(), False

@@ -101,6 +101,9 @@ def patient_of(summary: str) -> Patient:
         ),
         ("The injury date of 07.28.2008 is stated.", Patient(None, None, date(2008, 7, 28))),
         ("DOI: 28-Jul-2008.", Patient(None, None, date(2008, 7, 28))),
+        ("The date of the injury was 7/28/2008.", Patient(None, None, date(2008, 7, 28))),
+        ("The patient is a male, 42 years old.", Patient(42, "male", None)),
+        ("The patient's age is 42.", Patient(42, None, None)),
         # The date of another clause is not the injury's.
         ("He was injured at work and was seen on 5/5/2014.", Patient(None, None, None)),
         # Two-digit years: 00-29 are 20xx, the rest 19xx.
