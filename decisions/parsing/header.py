@@ -62,9 +62,14 @@ class Header:
     date_of_injury: date | None
 
 
+_NO_HEADER = Header(None, None, None, None, None, None)
+
+
 def parse_header(preamble: str) -> tuple[Header, list[ParseWarning]]:
     """The header values present in the part of the letter before its first section, and the
     warnings on labels whose date could not be read."""
+    if not preamble.strip():
+        return _NO_HEADER, []
     text = one_line(preamble)
     low = lowered(text)
     case_number = _CASE_NUMBER.search(low)

@@ -165,7 +165,7 @@ def parse_items(section: str, marked: bool) -> tuple[Item, ...]:
     labels = [
         _Label(number, _LABELS[match.lastgroup or ""], match.end())
         for number, line in enumerate(lines.text)
-        if (match := _LABEL.match(line))
+        if ":" in line and (match := _LABEL.match(line))
     ]
     groups = _items_labels(labels)
     if not groups:
@@ -318,12 +318,8 @@ def _item(lines: _Lines, number: int, start: int, group: list[_Label], end: int)
     field = f"items[{number - 1}]"
     treatment, word = _split_heading(heading)
     outcome, exact = _outcome(word)
-    uncoloned = _uncoloned_heading(heading)
-    if (
-        outcome is None
-        and uncoloned[1]
-        and (":" not in heading or _in_treatment(word.rpartition(" ")[0]))
-    ):
+    uncoloned = ("", "") if outcome is not None else _uncoloned_heading(heading)
+    if uncoloned[1] and (":" not in heading or _in_treatment(word.rpartition(" ")[0])):
         # The heading lost its colon ("MRI - Upheld"). When the treatment holds a colon of its
         # own ("Urine drug screen (DOS: 1/17/2021) Overturned"), the words after it go on from
         # the treatment; words qualifying the outcome ("Partially Overturned") do not.

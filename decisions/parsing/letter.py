@@ -113,6 +113,8 @@ def _missing(sections: Sections, body: str | None, field: str) -> ParseWarning:
 def _outside_sections(preamble: str) -> list[ParseWarning]:
     """A warning on text before the first section that is no header line: it belongs to no
     section the parser reads (a credentials section under a heading it does not know, say)."""
+    if not preamble.strip():
+        return []
     stray = [line for line in preamble.split("\n") if line and not _HEADER_LINE.match(line)]
     if not stray:
         return []

@@ -111,7 +111,11 @@ def parse_reviewer(section: str | None) -> tuple[Reviewer, list[ParseWarning]]:
             states_value = _value(text, _span(_LICENSED_IN.search(low)))
             if states_value is not None and not _places_only(states_value):
                 states_value = None
-        if specialty_value is not None and _places_only(specialty_value):
+        if (
+            specialty_value is not None
+            and canonical_specialty(specialty_value) is None
+            and _places_only(specialty_value)
+        ):
             specialty_value = None  # "is licensed in California": no profession named
     if subspecialty_value is None:
         specialty_value, subspecialty_value = _pair(specialty_value)
