@@ -45,7 +45,7 @@ _MTUS = r"(?:ca |california )?mtus\b"  # "MTUS", "CA MTUS", "California MTUS"
 # What introduces citations: "Decision based on" (also "Decision was based upon", a sentence
 # opening "Based on"), and the 2013 sentences "<party> based its decision on the".
 _INTRO = re.compile(
-    r"(?:decision (?:was )?based (?:up)?on|(?:^|(?<=\. ))based (?:up)?on) ?"
+    r"(?:decision (?:was )?based (?:up)?on|(?:^|(?<=\. ))based (?:up)?on):? ?"
     rf"|(?P<sentence>(?:the {_PARTY} )?(?:also )?(?:based|relied) (?:its|their|his/her|his|her)"
     r" decision (?:up)?on(?: the)?) ?"
 )

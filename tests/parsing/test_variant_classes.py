@@ -228,6 +228,15 @@ def test_two_sentences_after_a_boilerplate_opening(preface):
     assert read.problems == ()
 
 
+@pytest.mark.parametrize("intro", ["Decision based on:", "Based on", "Decision was based upon"])
+def test_introductions(intro):
+    read = read_basis(f"{intro} Non-MTUS Citation Smith J. Spine. 2004;29:1-5.")
+    assert [(c.guideline, c.text) for c in read.basis.citations] == [
+        ("OTHER", "Non-MTUS Citation Smith J. Spine. 2004;29:1-5.")
+    ]
+    assert read.problems == ()
+
+
 def test_a_2013_sentence_citing_two_sources_each_with_its_clause():
     read = read_basis(
         "The Claims Administrator based its decision on the Official Disability Guidelines (ODG),"
