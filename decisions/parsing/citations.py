@@ -273,9 +273,26 @@ def _citations(
         if not piece:
             continue
         own = _family(piece)
+        if (own or family) == "MTUS":
+            piece = _first_sentence(piece, problems)
         citations.append(_citation(piece, own or family, problems, explicit=explicit or bool(own)))
         family, explicit = own or family, False
     return citations
+
+
+# A sentence ending inside an MTUS citation: its stop after a word, then a capitalised word.
+# (Not in other citations: a journal reference is sentences of its own, "J Pain. 2009".)
+_SENTENCE_END = re.compile(r"(?<=[a-z0-9)])\. (?=[A-Z][a-z])")
+
+
+def _first_sentence(piece: str, problems: list[Problem]) -> str:
+    """An MTUS citation up to the end of its sentence; the sentences after it, which no
+    introduction or source starts, are reported ("... opioids. The reviewer agrees.")."""
+    end = _SENTENCE_END.search(piece)
+    if end is None:
+        return piece
+    _unread(piece[end.end() :], problems)
+    return piece[: end.start() + 1]
 
 
 def _only_a_mark(low: str) -> bool:

@@ -81,13 +81,20 @@ def clean(text: str) -> str:
 
 def restored(sentences: list[str], gap: str) -> str:
     """A paragraph as the parser must return it. Sentences an extraction ran together (no gap:
-    "2013.Thus far") are taken apart where the next one opens with a capitalised word; the
-    parser leaves "2013.12/11/2020" or "noted.MRI" as they are, where a reader cannot tell."""
+    "2013.Thus far") are taken apart where the next one opens with a capitalised word and the
+    stop ends a word of two letters or more; the parser leaves "2013.12/11/2020", "noted.MRI"
+    or "Vitamin D.Work" (an initial?) as they are, where a reader cannot tell."""
     if gap:
         return clean(gap.join(sentences))
     paragraph = sentences[0]
     for sentence in sentences[1:]:
-        apart = sentence[:1].isupper() and sentence[1:2].islower() and paragraph.endswith(".")
+        last_word = paragraph.rsplit(" ", 1)[-1]
+        apart = (
+            sentence[:1].isupper()
+            and sentence[1:2].islower()
+            and last_word.endswith(".")
+            and len(last_word) > 2
+        )
         paragraph += (" " if apart else "") + sentence
     return clean(paragraph)
 

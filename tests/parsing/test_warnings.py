@@ -200,6 +200,12 @@ def test_an_outcome_that_cannot_be_read_refuses_the_letter(word):
             "The reviewer also read the treating physician's report",
         ),
         ("Decision based on", "basis-unread", "Decision based on"),
+        (
+            "Decision based on MTUS Chronic Pain Treatment Guidelines opioids. The reviewer agrees"
+            " with utilization review.",
+            "basis-unread",
+            "The reviewer agrees with utilization review",
+        ),
         ("Guidelines were reviewed by the utilization reviewer.", "basis-unread", None),
         (
             "Decision based on MTUS Chronic Pain Treatment Guidelines Page(s): 46, Opioids"
