@@ -82,9 +82,11 @@ _INJURY_DATES = tuple(
         rf"(?:\s+(?:of|on|was|is))?\s*:?\s*(?:\(doi\)\s*:?\s*)?{DATE}",
         rf"doi(?<![a-z]doi)\b\s*(?:of|on|was|is)?\s*:?\s*{DATE}",
         rf"injur(?:y|ies|ed)\s+(?:of|on|dated|date(?:\s+of)?\s*:?)\s+{DATE}",
-        # "was injured at work on ...", but not "the injured worker had an MRI on ...", and
-        # not a date another clause ties to something else ("... and was seen on ...").
-        rf"injur(?:y|ies|ed(?:(?<=was injured)|(?<=were injured)|(?<=been injured)))\b"
+        # "was injured at work on ...", "who injured her back ... on ...", but not "the
+        # injured worker had an MRI on ...", and not a date another clause ties to something
+        # else ("... and was seen on ...").
+        rf"injur(?:y|ies|ed(?:(?<=was injured)|(?<=were injured)|(?<=been injured)"
+        r"|(?= (?:his|her|their)\b)))\b"
         rf"(?:(?! (?:and|but|then) )[^.;]){{0,150}}?\bon\s+{DATE}",
     )
 )
@@ -103,6 +105,12 @@ _INJURY_PHRASES = (
     re.compile(rf"doi(?<![a-z]doi)\b{_INJURY_VALUE}"),
 )
 _DATE_LIKE = re.compile(DATE_LIKE)
+# The rest of a sentence about the injury (not "the injured worker"): a date in it that gave
+# no date of injury is warned too.
+_INJURY_SENTENCE = re.compile(
+    r"injur(?:y|ies|ed)\b(?! (?:worker|employee|party)s?\b)(?P<value>[^.;]{0,150})"
+)
+_A_DATE = re.compile(DATE)
 
 
 def parse_patient(
@@ -219,4 +227,16 @@ def _date_of_injury(summary: str, text: str, warnings: list[ParseWarning]) -> da
                     )
                 )
                 return None
+    for sentence in _INJURY_SENTENCE.finditer(text):
+        dated = _A_DATE.search(sentence["value"])
+        if dated:
+            warnings.append(
+                warning(
+                    "date-unread",
+                    "patient.date_of_injury",
+                    "a date in a sentence about the injury, not read as the date of injury",
+                    summary[sentence.start() : sentence.start("value") + dated.end()],
+                )
+            )
+            return None
     return None

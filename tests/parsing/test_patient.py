@@ -102,6 +102,11 @@ def patient_of(summary: str) -> Patient:
         ("The injury date of 07.28.2008 is stated.", Patient(None, None, date(2008, 7, 28))),
         ("DOI: 28-Jul-2008.", Patient(None, None, date(2008, 7, 28))),
         ("The date of the injury was 7/28/2008.", Patient(None, None, date(2008, 7, 28))),
+        (
+            "The worker is a 51-year-old female who injured her lower back while lifting boxes on"
+            " 03/14/2017.",
+            Patient(51, "female", date(2017, 3, 14)),
+        ),
         ("The patient is a male, 42 years old.", Patient(42, "male", None)),
         ("The patient's age is 42.", Patient(42, None, None)),
         # The date of another clause is not the injury's.

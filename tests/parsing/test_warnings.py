@@ -144,6 +144,13 @@ def test_a_licensure_that_is_no_state_is_kept_as_written():
             "patient.date_of_injury",
             (None, None, None),
         ),
+        (
+            # A date in the injury's sentence that another clause ties to something else.
+            "He was injured at work and was seen on 5/5/2014.",
+            "date-unread",
+            "patient.date_of_injury",
+            (None, None, None),
+        ),
     ],
 )
 def test_a_patient_phrase_that_gave_no_value(summary, code, field, patient):
