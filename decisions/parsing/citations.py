@@ -161,9 +161,9 @@ def _read(text: str) -> ReadBasis:
     if not intros:
         if _starts_with_source(low):
             citations = _citations(flat, None, explicit=False, problems=problems)
-            return ReadBasis(Basis(text, citations), tuple(problems))
+            return ReadBasis(Basis(text, citations), _collapsed(problems))
         _unread(flat, problems)
-        return ReadBasis(Basis(text, ()), tuple(problems))
+        return ReadBasis(Basis(text, ()), _collapsed(problems))
     _unread(flat[: intros[0].start()], problems)
     citations: list[Citation] = []
     ends = [intro.start() for intro in intros[1:]] + [len(flat)]
@@ -181,7 +181,7 @@ def _read(text: str) -> ReadBasis:
             continue
         for part, family in parts:
             citations += _citations(part, family, explicit=family is not None, problems=problems)
-    return ReadBasis(Basis(text, tuple(citations)), tuple(problems))
+    return ReadBasis(Basis(text, tuple(citations)), _collapsed(problems))
 
 
 # What joins two citations of a 2013 sentence, each with its family clause ("..., which is
@@ -214,6 +214,22 @@ def _clauses(cited: str, problems: list[Problem]) -> list[tuple[str, Family]]:
 
 
 _cached_basis = lru_cache(maxsize=4096)(_read)
+
+
+def _collapsed(problems: list[Problem]) -> tuple[Problem, ...]:
+    """One problem per code: the first, its message counting the places when there are more.
+    A paragraph is one field; a warning per word run of a damaged paragraph says no more."""
+    first: dict[str, Problem] = {}
+    counts: dict[str, int] = {}
+    for problem in problems:
+        first.setdefault(problem.code, problem)
+        counts[problem.code] = counts.get(problem.code, 0) + 1
+    return tuple(
+        problem
+        if counts[code] == 1
+        else Problem(code, f"{problem.message} ({counts[code]} places)", problem.words)
+        for code, problem in first.items()
+    )
 
 
 def _blanked(text: str, spans: list[tuple[int, int]]) -> str:

@@ -206,10 +206,12 @@ def _pair(value: str | None) -> tuple[str | None, str | None]:
 
 def _states(value: str | None, warnings: list[ParseWarning]) -> tuple[str, ...]:
     """The places a licensure value lists, as written, up to the first part that starts in
-    lower case (the rest of its sentence: "California, and has been in practice ...")."""
+    lower case (the rest of its sentence: "California, and has been in practice ..."); one
+    warning names those that are no place (the first, and how many)."""
     if value is None:
         return ()
     states: list[str] = []
+    unknown: list[str] = []
     for part in _STATE_SEPARATOR.split(value):
         state = _STATE_PREFIX.sub("", part.strip(" ,;."))
         if not state:
@@ -217,15 +219,12 @@ def _states(value: str | None, warnings: list[ParseWarning]) -> tuple[str, ...]:
         if state[0].islower():
             break
         if state.lower() not in _PLACES:
-            warnings.append(
-                warning(
-                    "licensure-unknown",
-                    "reviewer.licensed_in",
-                    "not a state the parser knows: kept as written",
-                    state,
-                )
-            )
+            unknown.append(state)
         states.append(state)
+    if unknown:
+        more = f" ({len(unknown)} values)" if len(unknown) > 1 else ""
+        message = f"not a state the parser knows: kept as written{more}"
+        warnings.append(warning("licensure-unknown", "reviewer.licensed_in", message, unknown[0]))
     return tuple(states)
 
 

@@ -270,3 +270,37 @@ def test_text_before_the_first_section():
     parsed = parse_letter(letter(header=["Independent Medical Review Final Determination Letter"]))
     assert warned(parsed) == [("text-outside-sections", "letter")]
     assert quotes(parsed) == ["Independent Medical Review Final Determination Letter"]
+
+
+def test_a_paragraph_gives_one_warning_per_code_counting_its_places():
+    parsed = parse_letter(
+        letter(
+            items=[
+                item(
+                    claims="Decision based on. Decision based on. " + CLAIMS,
+                    reviewer="Decision based on MTUS Chronic Pain Treatment Guidelines Page(s): 46,"
+                    " Opioids Page(s): 80, Weaning Page(s): 124.",
+                )
+            ]
+        )
+    )
+    [claims, reviewer] = parsed.items[0].warnings
+    assert (claims.code, claims.message) == (
+        "basis-unread",
+        "the paragraph introduces a citation and names none (2 places)",
+    )
+    assert (reviewer.code, reviewer.quote) == ("citation-unrecognised", "Opioids Page(s): 80")
+    assert reviewer.message.endswith("(2 places)")
+
+
+def test_several_licensures_that_are_no_state_give_one_warning():
+    parsed = parse_letter(
+        letter(
+            how="HOW THE IMR FINAL DETERMINATION WAS MADE\nThe expert reviewer is Board Certified"
+            " in Neurology and is licensed to practice in Calfornia, Nevada and Oregn."
+        )
+    )
+    assert parsed.reviewer.licensed_in == ("Calfornia", "Nevada", "Oregn")
+    [warned] = parsed.warnings
+    assert (warned.code, warned.quote) == ("licensure-unknown", "Calfornia")
+    assert warned.message.endswith("(2 values)")
