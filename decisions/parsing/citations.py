@@ -43,15 +43,20 @@ _CHAPTER_TITLES = {
 _PARTY = r"(?:claims administrator|expert reviewer|reviewer|utilization review(?:er)?)"
 _MTUS = r"(?:ca |california )?mtus\b"  # "MTUS", "CA MTUS", "California MTUS"
 # What introduces citations: "Decision based on" (also "Decision was based upon", a sentence
-# opening "Based on"), and the 2013 sentences "<party> based its decision on the".
+# opening "Based on"), and the 2013 sentences "<party> based its decision on the". Found by
+# "based" or "relied" (a pattern led by a few letters is found fast; one led by optional words
+# is tried at every position), then the words before it are read back (`_introductions`).
 _INTRO = re.compile(
-    r"(?:decision (?:was )?based (?:up)?on|(?:^|(?<=\. ))based (?:up)?on):? ?"
-    rf"|(?P<sentence>(?:the {_PARTY} )?(?:also )?(?:based|relied) (?:its|their|his/her|his|her)"
-    r" decision (?:up)?on(?: the)?) ?"
+    r"(?:based|relied)(?<![a-z]based)(?<![a-z]relied) (?:(?P<sentence>(?:its|their|his/her|his"
+    r"|her) decision (?:up)?on(?: the)?)|(?:up)?on:?) ?"
 )
+# (A sentence's start: the paragraph's, or after a full stop, or after boilerplate blanked out.)
+_BEFORE_STANDARD = re.compile(r"(?:decision (?:was )?)$|(?:^ *|\. *)$")
+_BEFORE_SENTENCE = re.compile(rf"(?:the {_PARTY} )?(?:also )?$")
+_BEFORE_WINDOW = 40
 # Sentences of a basis that cite nothing and say nothing a reader of the citations needs.
 _BOILERPLATE = re.compile(
-    rf"(?:^|(?<=[.,] ))(?:the {_PARTY} did not (?:base (?:their|its|his/her|his|her) decision on"
+    rf"(?:the {_PARTY} did not (?:base (?:their|its|his/her|his|her) decision on"
     rf" (?:the )?{_MTUS}|cite any [^.]{{0,60}}?\bfor (?:its|their|his/her|his|her)"
     rf" decision)|the {_PARTY} found (?:that )?(?:the |no section of the )?{_MTUS}"
     r"[^.]{0,80}"
@@ -111,8 +116,15 @@ _OTHER_SOURCE = re.compile(
 _MTUS_SOURCE = re.compile(
     r"mtus\b|acupuncture medical treatment guidelines|medical treatment utilization"
 )
-# The sources a citation may name; naming two of them, it is two citations run together.
-_SOURCES = (_ODG, _ACOEM, _CHRONIC_PAIN, _POSTSURGICAL)
+# The kinds of source a citation may name (ODG, ACOEM, the Chronic Pain and Postsurgical
+# guidelines), found in one pass; naming two kinds, it is two citations run together.
+_SOURCE_KINDS = re.compile(
+    r"(?P<odg>official disability guidelines|odg(?<![a-z]odg)\b)"
+    r"|(?P<acoem>american college of occupational and environmental medicine"
+    r"|acoem(?<![a-z]acoem)\b)"
+    r"|(?P<chronic>chronic pain (?:medical )?(?:treatment )?guidelines\b)"
+    r"|(?P<postsurgical>post-?surgical treatment guidelines\b)"
+)
 _TOPIC_EDGES = " ,.;:-"
 _UNREAD_EDGES = " ,.;:-"
 
@@ -157,25 +169,25 @@ def _read(text: str) -> ReadBasis:
     if spans:
         flat, low = _blanked(flat, spans), _blanked(low, spans)
     problems: list[Problem] = []
-    intros = list(_INTRO.finditer(low))
+    intros = _introductions(low)
     if not intros:
         if _starts_with_source(low):
             citations = _citations(flat, None, explicit=False, problems=problems)
             return ReadBasis(Basis(text, citations), _collapsed(problems))
         _unread(flat, problems)
         return ReadBasis(Basis(text, ()), _collapsed(problems))
-    _unread(flat[: intros[0].start()], problems)
+    _unread(flat[: intros[0].start], problems)
     citations: list[Citation] = []
-    ends = [intro.start() for intro in intros[1:]] + [len(flat)]
+    ends = [intro.start for intro in intros[1:]] + [len(flat)]
     for intro, end in zip(intros, ends, strict=True):
-        cited = flat[intro.end() : end]
-        parts = _clauses(cited, problems) if intro["sentence"] else [(cited, None)]
+        cited = flat[intro.end : end]
+        parts = _clauses(cited, problems) if intro.sentence else [(cited, None)]
         if not any(part.strip(_UNREAD_EDGES) for part, _ in parts):
             problems.append(
                 Problem(
                     "basis-unread",
                     "the paragraph introduces a citation and names none",
-                    flat[intro.start() : end],
+                    flat[intro.start : end],
                 )
             )
             continue
@@ -214,6 +226,30 @@ def _clauses(cited: str, problems: list[Problem]) -> list[tuple[str, Family]]:
 
 
 _cached_basis = lru_cache(maxsize=4096)(_read)
+
+
+class _Introduction(NamedTuple):
+    start: int  # where its words start ("Decision based on", "The Expert Reviewer based ...")
+    end: int  # where the citations start
+    sentence: bool  # a 2013 sentence, whose citations end at a family clause
+
+
+def _introductions(low: str) -> list[_Introduction]:
+    """Each introduction of citations in a paragraph, with the words before its verb that
+    belong to it: "Decision [was]" (or a sentence's start) before "based on", "The <party>
+    [also]" before "based its decision on"; "based on" elsewhere introduces nothing."""
+    found = []
+    for verb in _INTRO.finditer(low):
+        window = max(0, verb.start() - _BEFORE_WINDOW)
+        if verb["sentence"]:
+            before = _BEFORE_SENTENCE.search(low, window, verb.start())
+        else:
+            before = _BEFORE_STANDARD.search(low, window, verb.start())
+            if before is None:
+                continue
+        start = before.start() if before else verb.start()
+        found.append(_Introduction(start, verb.end(), bool(verb["sentence"])))
+    return found
 
 
 def _collapsed(problems: list[Problem]) -> tuple[Problem, ...]:
@@ -298,7 +334,7 @@ def _citations(
 
 # A sentence ending inside an MTUS citation: its stop after a word, then a capitalised word.
 # (Not in other citations: a journal reference is sentences of its own, "J Pain. 2009".)
-_SENTENCE_END = re.compile(r"(?<=[a-z0-9)])\. (?=[A-Z][a-z])")
+_SENTENCE_END = re.compile(r"\. (?<=[a-z0-9)]\. )(?=[A-Z][a-z])")
 
 
 def _first_sentence(piece: str, problems: list[Problem]) -> str:
@@ -340,12 +376,12 @@ def _citation(piece: str, family: Family, problems: list[Problem], *, explicit: 
         body = f"{piece[: pages_match.start()]} {piece[pages_match.end() :]}"
     else:
         pages, body = (), piece
-    if _PAGE_WORD.search(lowered(body)):
+    body = _without(body.strip(), _NON_MTUS_MARK if family == "Non-MTUS" else _MTUS_MARK)
+    low = lowered(body)
+    if _PAGE_WORD.search(low):
         problems.append(
             Problem("pages-unread", "a page reference whose numbers the parser cannot read", piece)
         )
-    body = _without(body.strip(), _NON_MTUS_MARK if family == "Non-MTUS" else _MTUS_MARK)
-    low = lowered(body)
     guideline, document, topic = _name(body, low, family, explicit)
     if not explicit and not (
         guideline in ("ODG", "ACOEM")
@@ -368,7 +404,7 @@ def _citation(piece: str, family: Family, problems: list[Problem], *, explicit: 
                 piece,
             )
         )
-    if sum(pattern.search(low) is not None for pattern in _SOURCES) > 1:
+    if len({kind.lastgroup for kind in _SOURCE_KINDS.finditer(low)}) > 1:
         problems.append(
             Problem(
                 "citation-mixed",
