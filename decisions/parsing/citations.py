@@ -51,7 +51,7 @@ _INTRO = re.compile(
     r"|her) decision (?:up)?on(?: the)?)|(?:up)?on:?) ?"
 )
 # (A sentence's start: the paragraph's, or after a full stop, or after boilerplate blanked out.)
-_BEFORE_STANDARD = re.compile(r"(?:decision (?:was )?)$|(?:^ *|\. *)$")
+_BEFORE_STANDARD = re.compile(r"(?:(?:the |this )?decision (?:was )?)$|(?:^ *|\. *)$")
 _BEFORE_SENTENCE = re.compile(rf"(?:the {_PARTY} )?(?:also )?$")
 _BEFORE_WINDOW = 40
 # Sentences of a basis that cite nothing and say nothing a reader of the citations needs.

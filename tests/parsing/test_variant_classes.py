@@ -228,7 +228,10 @@ def test_two_sentences_after_a_boilerplate_opening(preface):
     assert read.problems == ()
 
 
-@pytest.mark.parametrize("intro", ["Decision based on:", "Based on", "Decision was based upon"])
+@pytest.mark.parametrize(
+    "intro",
+    ["Decision based on:", "Based on", "Decision was based upon", "The decision was based on"],
+)
 def test_introductions(intro):
     read = read_basis(f"{intro} Non-MTUS Citation Smith J. Spine. 2004;29:1-5.")
     assert [(c.guideline, c.text) for c in read.basis.citations] == [
