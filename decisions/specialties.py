@@ -14,17 +14,12 @@ the vocabulary. Pure Python, no Django.
 
 from __future__ import annotations
 
+# The vocabulary (decisions/parsing/data/specialties.toml: the ABMS boards' specialties and
+# subspecialties, the licensed professions that review IMRs, aliases) and its matching are the
+# parser's; a canonical name maps to itself, so a link carrying one is never redirected.
+from .parsing.specialties import canonical_specialty
 
-def canonical_specialty(name: str) -> str | None:
-    """The vocabulary's canonical name for a specialty as a letter or a link words it, or None
-    when the vocabulary does not know it. A canonical name is its own canonical name.
-
-    The vocabulary is the parser's (issue 12: the ABMS boards' specialties and subspecialties
-    and the licensed professions that review IMRs); until it is merged, no name is known and
-    every specialty groups under its wording, as it always did. At the merge, this function
-    becomes the parser's own: `from .parsing.specialties import canonical_specialty`.
-    """
-    return None
+__all__ = ["canonical_specialty", "grouping_name", "grouping_name_of"]
 
 
 def grouping_name(wording: str | None, canonical: str | None) -> str | None:

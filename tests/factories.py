@@ -6,6 +6,7 @@ import hashlib
 import itertools
 
 from decisions.models import Citation, DisputedItem, Letter
+from decisions.specialties import grouping_name_of
 
 _counter = itertools.count(1)
 
@@ -18,7 +19,10 @@ def make_letter(**fields) -> Letter:
     fields.setdefault("raw_text", f"raw text of letter {n}")
     fields.setdefault("layout", "standard")
     fields.setdefault("reviewer_specialty", "Occupational Medicine")
-    fields.setdefault("reviewer_specialty_canonical", fields["reviewer_specialty"])
+    # Grouped as ingest groups it: the vocabulary's canonical name, else the wording.
+    fields.setdefault(
+        "reviewer_specialty_canonical", grouping_name_of(fields["reviewer_specialty"])
+    )
     fields.setdefault("reviewer_licensed_in", ["California"])
     fields.setdefault("case_summary", "The applicant is a represented employee.")
     return Letter.objects.create(**fields)

@@ -56,9 +56,10 @@ def test_seed_000_fields_in_json():
         "specialty": "Neurology",
         "subspecialty": "Neuromuscular Medicine",
         "licensed_in": ["California"],
-        "specialty_canonical": None,
-        "subspecialty_canonical": None,
+        "specialty_canonical": "Neurology",
+        "subspecialty_canonical": "Neuromuscular Medicine",
     }
+    assert obj["warnings"] == [] and all(item["warnings"] == [] for item in obj["items"])
     assert obj["patient"] == {"age": 42, "sex": "male", "date_of_injury": "2012-11-02"}
     assert [(i["treatment"], i["outcome"]) for i in obj["items"]] == [
         ("Cervical ESI C5-6", "upheld"),
@@ -111,3 +112,28 @@ def test_output_is_plain_json_types(name):
     [obj], _ = run_parse(FIXTURE_LETTERS / name)
     # Round-trips without loss: no tuples, dates or custom objects leaked into the output.
     assert json.loads(json.dumps(obj)) == obj
+
+
+def test_what_the_parser_did_not_understand_is_printed_with_the_letter(tmp_path):
+    """A letter whose items are certain prints with its warnings (the letter's and an item's),
+    each {code, field, message, quote}; the exit status is 0."""
+    text = (FIXTURE_LETTERS / SEED_NAMES[0]).read_text(encoding="utf-8")
+    text = text.replace("Neuromuscular Medicine", "Hospitalist Care", 1)
+    text = text.replace("Cervical ESI C5-6: Upheld", "Cervical ESI C5-6: Upheld;", 1)
+    path = tmp_path / "warned.txt"
+    path.write_text(text, encoding="utf-8")
+    [obj], error = run_parse(path)
+    assert error is None
+    assert obj["reviewer"]["subspecialty"] == "Hospitalist Care"
+    assert obj["reviewer"]["subspecialty_canonical"] is None
+    assert obj["warnings"] == [
+        {
+            "code": "specialty-unknown",
+            "field": "reviewer.subspecialty",
+            "message": "not a specialty or profession of the vocabulary: kept as written",
+            "quote": "Hospitalist Care",
+        }
+    ]
+    [warning] = obj["items"][0]["warnings"]
+    assert (warning["code"], warning["field"]) == ("outcome-loose", "items[0].outcome")
+    assert warning["quote"] == "Cervical ESI C5-6: Upheld;"

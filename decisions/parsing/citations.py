@@ -1,21 +1,31 @@
-"""Guideline citations in the bases of a decision, named canonically (CONTRACT.md).
+"""Guideline citations in the bases of a decision, named canonically (CONTRACT.md), and the
+words of a basis that are in no citation.
 
 A standard paragraph reads "Decision based on <citation>[, <citation>...]": each citation ends
-after its "Page(s): <pages>" group, and those after the first inherit the paragraph's family
-(MTUS or Non-MTUS). The 2013 notices write a sentence instead ("The Expert Reviewer based
-his/her decision on the MTUS Chronic Pain Medical Treatment Guidelines, Chronic pain programs,
-pages 30-32."), where "which is [not] part of MTUS" marks the family and "and the
-<guideline>" separates citations. Canonical documents let a facet group one document however a
-letter spells it; the citation's text is kept as written.
+after its page group ("Page(s): 46", "pages 30-32", "pg. 5") or where another source starts
+("..., Non-MTUS Citation ...", "... and the Official Disability Guidelines ..."), and each
+takes the family its words mark (MTUS or Non-MTUS), else the family of the citation before it.
+A paragraph may hold several such sentences ("Decision based on MTUS ... . Decision based on
+Non-MTUS Citation ..."), each starting its own citations. The 2013 notices write a sentence
+instead ("The Expert Reviewer based his/her decision on the MTUS Chronic Pain Medical Treatment
+Guidelines, Chronic pain programs, pages 30-32."), where "which is [not] part of MTUS" marks
+the family. Canonical documents let a facet group one document however a letter spells it; the
+citation's text is kept as written.
+
+Every word of a paragraph is accounted for: it is in a citation, in known boilerplate ("The
+Claims Administrator did not base their decision on the MTUS."), or reported as a problem (a
+sentence the parser does not know, a citation whose source it does not know, page numbers it
+cannot read), so that a family or page the parser is unsure of never stands in silence.
 """
 
 from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from ..guidelines import ACOEM_CHAPTERS, CHRONIC_PAIN, POSTSURGICAL, acoem_chapter
+from .diagnostics import Problem
 from .model import Basis, Citation, Guideline
 from .numbers import CHAPTER_DIGITS, PAGE_DIGITS, bounded
 from .text import lowered
@@ -28,38 +38,102 @@ _CHAPTER_TITLES = {
     for number, title in ACOEM_CHAPTERS.items()
 }
 
-# Searched in lower-cased copies, with a leading literal where the text may be long (see
-# `text.lowered`); "x(?<![a-z]x)" checks a word boundary without losing that literal.
-_BASED_ON = re.compile(r"based (?:on|(?P<sentence>(?:its|their|his/her|his|her) decision on))\s+")
-# The end of a 2013 basis sentence: its family clause and full stop belong to no citation.
-_SENTENCE_END = re.compile(
-    r",?\s*(?P<clause>which (?:is|are) (?P<negation>not )?(?:a )?part of (?:the )?mtus\b)?\.?$"
+# Searched in lower-cased copies of a paragraph on one line with single spaces (see
+# `text.lowered`); "x(?<![a-z]x)" checks a word boundary without losing a leading literal.
+_PARTY = r"(?:claims administrator|expert reviewer|reviewer|utilization review(?:er)?)"
+_MTUS = r"(?:ca |california )?mtus\b"  # "MTUS", "CA MTUS", "California MTUS"
+# What introduces citations: "Decision based on" (also "Decision was based upon", a sentence
+# opening "Based on"), and the 2013 sentences "<party> based its decision on the". Found by
+# "based" or "relied" (a pattern led by a few letters is found fast; one led by optional words
+# is tried at every position), then the words before it are read back (`_introductions`).
+_INTRO = re.compile(
+    r"(?:based|relied)(?<![a-z]based)(?<![a-z]relied) (?:(?P<sentence>(?:its|their|his/her|his"
+    r"|her) decision (?:up)?on(?: the)?)|(?:up)?on:?) ?"
 )
-_PAGE_NUMBERS = r"\d+\b(?:\s*-\s*\d+\b)?(?:\s+of\s+\d+\b)?"
-_PAGES = rf"{_PAGE_NUMBERS}(?:\s*(?:,|\band\b)\s*{_PAGE_NUMBERS})*"
-# Where one citation ends and the next begins: after a "Page(s):" group (which belongs to the
-# citation, with a full stop right after it), or at a separator (which belongs to neither).
+# (A sentence's start: the paragraph's, or after a full stop, or after boilerplate blanked out.)
+_BEFORE_STANDARD = re.compile(r"(?:(?:the |this )?decision (?:was )?)$|(?:^ *|\. *)$")
+_BEFORE_SENTENCE = re.compile(rf"(?:the {_PARTY} )?(?:also )?$")
+_BEFORE_WINDOW = 40
+# Sentences of a basis that cite nothing and say nothing a reader of the citations needs.
+_BOILERPLATE = re.compile(
+    rf"(?:the {_PARTY} did not (?:base (?:their|its|his/her|his|her) decision on"
+    rf" (?:the )?{_MTUS}|cite any [^.]{{0,60}}?\bfor (?:its|their|his/her|his|her)"
+    rf" decision)|the {_PARTY} found (?:that )?(?:the |no section of the )?{_MTUS}"
+    r"[^.]{0,80}"
+    r"|per the strength of evidence hierarchy established by the california department of"
+    r" industrial relations, division of workers'? compensation,?)\.?"
+)
+# The family clause of a 2013 sentence, which belongs to no citation.
+_FAMILY_CLAUSE = re.compile(
+    rf",? ?which (?:is|are) (?P<negation>not )?(?:a )?part of (?:the )?{_MTUS}\.?"
+)
+_PAGE_NUMBER = r"\d+\b(?: ?(?:-|to|through|thru) ?\d+\b)?(?: of \d+\b)?"
+_PAGES = rf"{_PAGE_NUMBER}(?:(?:,? ?(?:&|\band\b)|,) ?{_PAGE_NUMBER})*"
+# "Page(s): 46", "pages 30-32", "Page 127", "pg. 5", "pp. 5-7", "p. 5".
+_PAGE_MARK = r"p(?<![a-z]p)(?:age\(s\)|ages?|gs?|p)?\.? ?:? ?"
+# A page reference by its word (not "pg", which also reads as an author's initials).
+_PAGE_WORD = re.compile(r"p(?<![a-z]p)(?:age\(s\)|ages?)(?![a-z])")
+# Where a source starts: a family mark or a source the parser knows by name.
+_SOURCE = (
+    rf"(?:non[- ]?mtus\b|(?:the )?{_MTUS}|official disability guidelines|odg\b"
+    r"|american college of occupational|acoem\b|chronic pain (?:medical )?(?:treatment )?guidelines"
+    r"|post-?surgical treatment guidelines|acupuncture medical treatment guidelines"
+    r"|uptodate\b|drugs\.com|physicians'? desk reference|work loss data institute)"
+)
+# Where one citation ends and the next begins: after a page group (which belongs to the
+# citation, with a full stop right after it), after a full stop before another source (which
+# stays with the citation it ends), or at a separator before another source (which belongs to
+# neither); "Non-MTUS" always starts a citation.
 _CITATION_END = re.compile(
-    rf"(?P<pages>page\(s\):?\s*{_PAGES}\.?)"
-    r"|(?P<separator>,?\s+and\s+(?:the\s+)?(?=(?:mtus|non-mtus|acoem|american college"
-    r"|official disability|odg|chronic pain|post-?surgical)\b))"
+    rf"(?P<pages>{_PAGE_MARK}{_PAGES}\.?)"
+    rf"|(?P<stop>\.) (?={_SOURCE})"
+    rf"|(?:,? and(?: the)? |[,;] ?)(?={_SOURCE})| (?=non[- ]?mtus\b)"
 )
-_PAGES_IN_CITATION = re.compile(rf"p(?<![a-z]p)(?:age\(s\):?|ages?|p?\.)\s*(?P<pages>{_PAGES})")
-_PAGE_SEPARATOR = re.compile(r"\s*(?:,|\band\b)\s*")
+_PAGES_IN_CITATION = re.compile(rf"{_PAGE_MARK}(?P<pages>{_PAGES})")
+_PAGE_SEPARATOR = re.compile(r"\s*(?:,?\s*(?:&|\band\b)|,)\s*")
+_PAGE_RANGE = re.compile(r"\s*(?:-|\bto\b|\bthrough\b|\bthru\b)\s*")
 _PAGE_TOTAL = re.compile(r"\s+of\s+\d+$")
 _RANGE_LIMIT = 100
 
-_NON_MTUS_MARK = re.compile(r"^(?:the\s+)?non-mtus(?:\s+citations?)?\b[\s:,-]*")
+_NON_MTUS_MARK = re.compile(
+    r"^(?:the\s+)?non[- ]?mtus(?:\s+(?:citations?|references?|sources?))?\b[\s:,-]*"
+)
 _EDITION_2009 = r"(?:\s*\((?:effective july 18, )?2009\))?"
-_MTUS_MARK = re.compile(rf"^(?:the\s+)?(?:ca\s+)?mtus\b{_EDITION_2009}[\s/:,-]*")
+_MTUS_MARK = re.compile(rf"^(?:the\s+)?(?:ca\s+|california\s+)?mtus\b{_EDITION_2009}[\s/:,-]*")
 _ODG = re.compile(r"o(?:fficial disability guidelines(?:\s*\(odg\))?|dg(?<![a-z]odg)\b)[\s,:-]*")
 _ACOEM = re.compile(
     r"a(?:merican college of occupational and environmental medicine|coem(?<![a-z]acoem)\b)"
 )
 _ACOEM_CHAPTER = re.compile(r"chapter\s+(?P<number>\d+)\b")
-_CHRONIC_PAIN = re.compile(rf"chronic pain (?:medical )?treatment guidelines\b{_EDITION_2009}")
+_CHRONIC_PAIN = re.compile(rf"chronic pain (?:medical )?(?:treatment )?guidelines\b{_EDITION_2009}")
 _POSTSURGICAL = re.compile(r"post-?surgical treatment guidelines\b")
+# Named sources that are neither MTUS, ODG nor ACOEM (guideline OTHER), and MTUS sources with
+# no canonical document: a citation naming one of them is a citation of a known source.
+_OTHER_SOURCE = re.compile(
+    r"uptodate\b|drugs\.com|physicians'? desk reference|\(pdr\)|work loss data institute"
+    r"|\bjournal\b|\bet al\b|\bpubmed\b|\bmedline\b"
+)
+_MTUS_SOURCE = re.compile(
+    r"mtus\b|acupuncture medical treatment guidelines|medical treatment utilization"
+)
+# The kinds of source a citation may name (ODG, ACOEM, the Chronic Pain and Postsurgical
+# guidelines), found in one pass; naming two kinds, it is two citations run together.
+_SOURCE_KINDS = re.compile(
+    r"(?P<odg>official disability guidelines|odg(?<![a-z]odg)\b)"
+    r"|(?P<acoem>american college of occupational and environmental medicine"
+    r"|acoem(?<![a-z]acoem)\b)"
+    r"|(?P<chronic>chronic pain (?:medical )?(?:treatment )?guidelines\b)"
+    r"|(?P<postsurgical>post-?surgical treatment guidelines\b)"
+)
 _TOPIC_EDGES = " ,.;:-"
+_UNREAD_EDGES = " ,.;:-"
+
+
+class ReadBasis(NamedTuple):
+    """A basis and what in it the parser could not read (empty when everything was)."""
+
+    basis: Basis
+    problems: tuple[Problem, ...]
 
 
 # Longer paragraphs are parsed every time: a cache of 4096 paragraphs of any length could hold
@@ -67,56 +141,220 @@ _TOPIC_EDGES = " ,.;:-"
 _CACHED_LENGTH = 2000
 
 
-def parse_basis(text: str) -> Basis:
-    """A basis paragraph (without its label) and the citations it names.
+def read_basis(text: str) -> ReadBasis:
+    """A basis paragraph (without its label), the citations it names, and its problems.
 
-    Text before "Decision based on" ("The Claims Administrator did not base their decision on
-    the MTUS.") is part of the basis text, not a citation; a paragraph that bases the decision
-    on nothing ("did not cite any medical evidence") has no citations. In a 2013 sentence the
-    citations are the words after "decision on the", without the family clause and full stop.
+    Boilerplate sentences ("The Claims Administrator did not base their decision on the
+    MTUS.", "... did not cite any medical evidence for its decision.") are part of the basis
+    text, not citations, and cite nothing. Each "Decision based on" (or 2013 "<party> based
+    its decision on the") starts citations that run to the next one; in a 2013 sentence they
+    end at the family clause. Words before the first of them that are no boilerplate, a
+    sentence that introduces nothing, and citations the parser cannot place are problems.
 
     Cached: letters repeat the same few basis paragraphs word for word (within one letter and
-    across thousands), and a `Basis` is immutable, so parses can share one.
+    across thousands), and the result is immutable, so parses can share one.
     """
-    return _cached_basis(text) if len(text) <= _CACHED_LENGTH else _basis(text)
+    return _cached_basis(text) if len(text) <= _CACHED_LENGTH else _read(text)
 
 
-def _basis(text: str) -> Basis:
+def parse_basis(text: str) -> Basis:
+    """The basis of `read_basis`, without its problems."""
+    return read_basis(text).basis
+
+
+def _read(text: str) -> ReadBasis:
     flat = " ".join(text.split())
-    based_on = _BASED_ON.search(lowered(flat))
-    if based_on is None:
-        return Basis(text=text, citations=())
-    cited = flat[based_on.end() :]
-    family: Family = None
-    if based_on["sentence"]:
-        if cited[:4].lower() == "the ":
-            cited = cited[4:]
-        end = _SENTENCE_END.search(lowered(cited))
-        assert end is not None  # every part of the pattern is optional
-        if end["clause"]:
-            family = "Non-MTUS" if end["negation"] else "MTUS"
-        cited = cited[: end.start()]
-    return Basis(text=text, citations=_citations(cited, family))
+    low = lowered(flat)
+    spans = [match.span() for match in _BOILERPLATE.finditer(low)]
+    if spans:
+        flat, low = _blanked(flat, spans), _blanked(low, spans)
+    problems: list[Problem] = []
+    intros = _introductions(low)
+    if not intros:
+        if _starts_with_source(low):
+            sources = _citations(flat, None, explicit=False, problems=problems)
+            return ReadBasis(Basis(text, tuple(sources)), _collapsed(problems))
+        _unread(flat, problems)
+        return ReadBasis(Basis(text, ()), _collapsed(problems))
+    _unread(flat[: intros[0].start], problems)
+    citations: list[Citation] = []
+    ends = [intro.start for intro in intros[1:]] + [len(flat)]
+    for intro, end in zip(intros, ends, strict=True):
+        cited = flat[intro.end : end]
+        parts = _clauses(cited, problems) if intro.sentence else [(cited, None)]
+        if not any(part.strip(_UNREAD_EDGES) for part, _ in parts):
+            problems.append(
+                Problem(
+                    "basis-unread",
+                    "the paragraph introduces a citation and names none",
+                    flat[intro.start : end],
+                )
+            )
+            continue
+        for part, family in parts:
+            citations += _citations(part, family, explicit=family is not None, problems=problems)
+    return ReadBasis(Basis(text, tuple(citations)), _collapsed(problems))
 
 
-_cached_basis = lru_cache(maxsize=4096)(_basis)
+# What joins two citations of a 2013 sentence, each with its family clause ("..., which is
+# part of MTUS, and the Official Disability Guidelines ..., which is not part of MTUS.").
+_NEXT_CLAUSE = re.compile(r"[,;]? ?(?:and|as well as) (?:the )?")
+_WORD = re.compile(r"\w")
 
 
-def _citations(text: str, family: Family) -> tuple[Citation, ...]:
+def _clauses(cited: str, problems: list[Problem]) -> list[tuple[str, Family]]:
+    """The words of a 2013 sentence's citations, each run with the family its clause states
+    ("which is [not] part of MTUS"); without a clause, the words up to the sentence's stop.
+    Words after the last clause are boilerplate or reported. (One lower-cased copy, searched
+    from each clause on: the cost stays linear however many clauses a sentence holds.)"""
+    low = lowered(cited)
+    parts: list[tuple[str, Family]] = []
+    start = 0
+    while True:
+        clause = _FAMILY_CLAUSE.search(low, start)
+        if clause is None:
+            if not parts:
+                return [(cited.rstrip(" ").removesuffix("."), None)]
+            _unread(cited[start:], problems)
+            return parts
+        parts.append((cited[start : clause.start()], "Non-MTUS" if clause["negation"] else "MTUS"))
+        joined = _NEXT_CLAUSE.match(low, clause.end())
+        if joined is None or _WORD.search(low, joined.end()) is None:
+            _unread(cited[clause.end() :], problems)
+            return parts
+        start = joined.end()
+
+
+_cached_basis = lru_cache(maxsize=4096)(_read)
+
+
+class _Introduction(NamedTuple):
+    start: int  # where its words start ("Decision based on", "The Expert Reviewer based ...")
+    end: int  # where the citations start
+    sentence: bool  # a 2013 sentence, whose citations end at a family clause
+
+
+def _introductions(low: str) -> list[_Introduction]:
+    """Each introduction of citations in a paragraph, with the words before its verb that
+    belong to it: "Decision [was]" (or a sentence's start) before "based on", "The <party>
+    [also]" before "based its decision on"; "based on" elsewhere introduces nothing."""
+    found = []
+    for verb in _INTRO.finditer(low):
+        window = max(0, verb.start() - _BEFORE_WINDOW)
+        if verb["sentence"]:
+            before = _BEFORE_SENTENCE.search(low, window, verb.start())
+        else:
+            before = _BEFORE_STANDARD.search(low, window, verb.start())
+            if before is None:
+                continue
+        start = before.start() if before else verb.start()
+        found.append(_Introduction(start, verb.end(), bool(verb["sentence"])))
+    return found
+
+
+def _collapsed(problems: list[Problem]) -> tuple[Problem, ...]:
+    """One problem per code: the first, its message counting the places when there are more.
+    A paragraph is one field; a warning per word run of a damaged paragraph says no more."""
+    first: dict[str, Problem] = {}
+    counts: dict[str, int] = {}
+    for problem in problems:
+        first.setdefault(problem.code, problem)
+        counts[problem.code] = counts.get(problem.code, 0) + 1
+    return tuple(
+        problem
+        if counts[code] == 1
+        else Problem(code, f"{problem.message} ({counts[code]} places)", problem.words)
+        for code, problem in first.items()
+    )
+
+
+def _blanked(text: str, spans: list[tuple[int, int]]) -> str:
+    """`text` with each span replaced by spaces, so that indexes still match."""
+    parts, start = [], 0
+    for first, last in spans:
+        parts += [text[start:first], " " * (last - first)]
+        start = last
+    parts.append(text[start:])
+    return "".join(parts)
+
+
+_SOURCE_AT_START = re.compile(rf" *{_SOURCE}")
+
+
+def _starts_with_source(low: str) -> bool:
+    """Whether a paragraph without "Decision based on" opens with a source it cites."""
+    return _SOURCE_AT_START.match(low) is not None
+
+
+def _unread(words: str, problems: list[Problem]) -> None:
+    """Report words that are in no citation and no boilerplate."""
+    rest = " ".join(words.split()).strip(_UNREAD_EDGES)
+    if rest:
+        problems.append(
+            Problem("basis-unread", "words of the basis in no citation the parser read", rest)
+        )
+
+
+def _citations(
+    text: str, family: Family, *, explicit: bool, problems: list[Problem]
+) -> list[Citation]:
+    """The citations of one introduction's words. The first takes `family` (explicit: stated
+    by a 2013 family clause) unless it marks its own; each later one marks its own or takes
+    the family of the one before it."""
+    low = lowered(text)
     pieces = []
     start = 0
-    for end in _CITATION_END.finditer(lowered(text)):
+    for end in _CITATION_END.finditer(low):
         if end["pages"]:
-            pieces.append(text[start : end.end()])
-        elif end.start() > start:
-            pieces.append(text[start : end.start()])
+            piece_end = end.end()
+        elif end["stop"]:
+            piece_end = end.start() + 1
+        else:
+            piece_end = end.start()
+        if not low[start:piece_end].strip(" ,;"):
+            start = end.end()  # a separator right after a page group
+            continue
+        if _only_a_mark(low[start:piece_end]):
+            continue  # "Non-MTUS Citation" before the source it introduces
+        pieces.append(text[start:piece_end])
         start = end.end()
     pieces.append(text[start:])
-    pieces = [piece for raw in pieces if (piece := raw.strip(" ,"))]
-    if not pieces:
-        return ()
-    family = _family(pieces[0]) or family
-    return tuple(_citation(piece, _family(piece) or family) for piece in pieces)
+    citations = []
+    for raw in pieces:
+        piece = raw.strip(" ,;")
+        if not piece:
+            continue
+        own = _family(piece)
+        if (own or family) == "MTUS":
+            piece = _first_sentence(piece, problems)
+        citations.append(_citation(piece, own or family, problems, explicit=explicit or bool(own)))
+        family, explicit = own or family, False
+    return citations
+
+
+# A sentence ending inside an MTUS citation: its stop after a word, then a capitalised word.
+# (Not in other citations: a journal reference is sentences of its own, "J Pain. 2009".)
+_SENTENCE_END = re.compile(r"\. (?<=[a-z0-9)]\. )(?=[A-Z][a-z])")
+
+
+def _first_sentence(piece: str, problems: list[Problem]) -> str:
+    """An MTUS citation up to the end of its sentence; the sentences after it, which no
+    introduction or source starts, are reported ("... opioids. The reviewer agrees.")."""
+    end = _SENTENCE_END.search(piece)
+    if end is None:
+        return piece
+    _unread(piece[end.end() :], problems)
+    return piece[: end.start() + 1]
+
+
+def _only_a_mark(low: str) -> bool:
+    """Whether a span holds no more than a family mark ("Non-MTUS Citation", "CA MTUS")."""
+    stripped = low.strip(" ,;")
+    for mark in (_NON_MTUS_MARK, _MTUS_MARK):
+        found = mark.match(stripped)
+        if found and found.end() == len(stripped):
+            return True
+    return False
 
 
 def _family(piece: str) -> Family:
@@ -128,15 +366,52 @@ def _family(piece: str) -> Family:
     return None
 
 
-def _citation(piece: str, family: Family) -> Citation:
-    pages_match = _PAGES_IN_CITATION.search(lowered(piece))
+def _citation(piece: str, family: Family, problems: list[Problem], *, explicit: bool) -> Citation:
+    """One citation. `explicit`: its family is stated (its own mark, or a 2013 family clause),
+    not taken from the citation before it."""
+    low = lowered(piece)
+    pages_match = _PAGES_IN_CITATION.search(low)
     if pages_match:
         pages = _pages(pages_match["pages"])
         body = f"{piece[: pages_match.start()]} {piece[pages_match.end() :]}"
     else:
         pages, body = (), piece
     body = _without(body.strip(), _NON_MTUS_MARK if family == "Non-MTUS" else _MTUS_MARK)
-    guideline, document, topic = _name(body, family)
+    low = lowered(body)
+    if _PAGE_WORD.search(low):
+        problems.append(
+            Problem("pages-unread", "a page reference whose numbers the parser cannot read", piece)
+        )
+    guideline, document, topic = _name(body, low, family, explicit)
+    if not explicit and not (
+        guideline in ("ODG", "ACOEM")
+        or document is not None
+        or _MTUS_SOURCE.search(low)
+        or _OTHER_SOURCE.search(low)
+    ):
+        problems.append(
+            Problem(
+                "citation-unrecognised",
+                f"a citation of no source the parser knows, read as {guideline}",
+                piece,
+            )
+        )
+    if guideline == "ACOEM" and family is None:
+        problems.append(
+            Problem(
+                "citation-unrecognised",
+                "ACOEM cited with no family: read as ACOEM, which may be the chapter MTUS adopted",
+                piece,
+            )
+        )
+    if len({kind.lastgroup for kind in _SOURCE_KINDS.finditer(low)}) > 1:
+        problems.append(
+            Problem(
+                "citation-mixed",
+                f"one citation naming several sources, read as {guideline}",
+                piece,
+            )
+        )
     return Citation(guideline=guideline, document=document, topic=topic, pages=pages, text=piece)
 
 
@@ -145,13 +420,15 @@ def _without(text: str, pattern: re.Pattern[str]) -> str:
     return f"{text[: match.start()]}{text[match.end() :]}" if match else text
 
 
-def _name(body: str, family: Family) -> tuple[Guideline, str | None, str | None]:
+def _name(
+    body: str, low: str, family: Family, explicit: bool
+) -> tuple[Guideline, str | None, str | None]:
     """Guideline, canonical document and topic of a citation body (pages already removed).
 
-    ODG is never part of MTUS, so naming it wins over an inherited family; ACOEM is its own
-    guideline only outside MTUS, whose chapters it otherwise is.
+    ODG is never part of MTUS, so naming it wins over any family; ACOEM is its own guideline
+    only outside MTUS, whose chapters it otherwise is; an MTUS document named after a
+    non-MTUS citation is MTUS, unless the citation itself says it is not.
     """
-    low = lowered(body)
     odg = _ODG.search(low)
     if odg:
         return ("ODG", *_odg_document(body[odg.end() :]))
@@ -161,7 +438,7 @@ def _name(body: str, family: Family) -> tuple[Guideline, str | None, str | None]
         if chapter:
             return ("ACOEM", *_acoem_chapter(*chapter, body, low))
         return "ACOEM", None, _topic(body[acoem.end() :])
-    if family == "Non-MTUS":
+    if family == "Non-MTUS" and explicit:
         return "OTHER", None, None
     document = _mtus_document(body, low, acoem is not None)
     if document is not None:
@@ -216,7 +493,7 @@ def _topic(text: str) -> str | None:
 
 
 def _pages(spec: str) -> tuple[int, ...]:
-    """46 -> (46,); 46 of 127 -> (46,); 176-177 -> (176, 177); 46, 49 -> (46, 49).
+    """46 -> (46,); 46 of 127 -> (46,); 176-177 and 176 to 177 -> (176, 177); 46, 49 -> (46, 49).
 
     A range is expanded only when it is ascending and spans at most 100 pages; otherwise its
     two ends are kept as written rather than guessing what an odd range means. A number of
@@ -224,9 +501,9 @@ def _pages(spec: str) -> tuple[int, ...]:
     """
     pages: list[int] = []
     for part in _PAGE_SEPARATOR.split(spec):
-        first, _, last = _PAGE_TOTAL.sub("", part).partition("-")
+        first, *last = _PAGE_RANGE.split(_PAGE_TOTAL.sub("", part), maxsplit=1)
         start = bounded(first.strip(), PAGE_DIGITS)
-        end = bounded(last.strip(), PAGE_DIGITS) if last else None
+        end = bounded(last[0].strip(), PAGE_DIGITS) if last else None
         if start is not None and end is not None and start <= end < start + _RANGE_LIMIT:
             pages.extend(range(start, end + 1))
         else:

@@ -25,21 +25,30 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .citations import parse_basis
+from .citations import read_basis
+from .diagnostics import warning
 from .errors import ParseError, quoted
 from .model import Item, Outcome
 from .sections import ISSUES
-from .text import join_lines
+from .text import join_lines, repaired
 
 CLAIMS = "Claims Administrator guideline:"
 REVIEWER = "MAXIMUS guideline:"
 RATIONALE = "Decision rationale:"
 _ORDER = (CLAIMS, REVIEWER, RATIONALE)  # an item's labels in letter order
-_LABELS = {label[:-1].lower(): label for label in _ORDER}
+# The labels as letters write them: any case, "guideline(s)", "Claims Administrator's",
+# "MAXIMUS Federal Services guideline".
+# "MAXIMUS", "IMR" and "Expert Reviewer" name the same party, "Claims Administrator",
+# "Utilization Review" and "UR" the other; "Rationale for the decision".
+_GUIDELINE = r"[ ]+guidelines?(?:\(s\))?(?:[ ]+(?:used|cited|relied[ ]+(?:up)?on))?"
 _LABEL = re.compile(
-    r"(?P<label>Claims Administrator guideline|MAXIMUS guideline|Decision rationale)[ ]*:[ ]*",
+    rf"(?:(?P<claims>(?:claims?[ ]+administrator(?:'s)?|utilization[ ]+review|ur){_GUIDELINE})"
+    rf"|(?P<reviewer>(?:maximus(?:[ ]+federal[ ]+services)?|imr|(?:expert[ ]+)?reviewer(?:'s)?)"
+    rf"{_GUIDELINE})"
+    r"|(?P<rationale>(?:decision[ ]+)?rationale(?:[ ]+for[ ]+(?:the[ ]+)?decision)?))[ ]*:[ ]*",
     re.IGNORECASE,
 )
+_LABELS = {"claims": CLAIMS, "reviewer": REVIEWER, "rationale": RATIONALE}
 _INTRODUCTION = re.compile(
     r"The\s+Final\s+Determination\s+was\s+based\s+on\s+decisions\s+for\s+the\s+disputed\s+"
     r"items/services\s+set\s+forth\s+below:?",
@@ -48,6 +57,17 @@ _INTRODUCTION = re.compile(
 _HEADING = re.compile(r"^(?P<treatment>.*):(?P<outcome>[^:]*)$")
 _KNOWN_HEADING = re.compile(r"[^:]:[ ]*(?:upheld|overturned)\.?$")
 _OUTCOMES: dict[str, Outcome] = {"upheld": "upheld", "overturned": "overturned"}
+# An outcome word read loosely (then warned): its letters alone ("Over-turned", "Upheld;"), a
+# stem, or after "denial" ("Denial upheld").
+_LOOSE_OUTCOME = re.compile(r"(?:(?:ur)?denial|decision)?(?P<word>upheld|uphold|overturn(?:ed)?)")
+_LOOSE_OUTCOMES: dict[str, Outcome] = {
+    "upheld": "upheld",
+    "uphold": "upheld",
+    "overturned": "overturned",
+    "overturn": "overturned",
+}
+# What a loose reading ignores around an outcome word: spaces and punctuation, not digits.
+_OUTCOME_PUNCTUATION = re.compile(r"[\s.,;:!?()\[\]'\"*_/-]+")
 
 # Line ends a paragraph cannot have: the next line carries on the same phrase. (Not a colon:
 # a sentence introducing the items ends in one.)
@@ -143,9 +163,9 @@ def parse_items(section: str, marked: bool) -> tuple[Item, ...]:
         body = body[introduction.end() :]
     lines = _lines(body, marked)
     labels = [
-        _Label(number, _LABELS[match["label"].lower()], match.end())
+        _Label(number, _LABELS[match.lastgroup or ""], match.end())
         for number, line in enumerate(lines.text)
-        if (match := _LABEL.match(line))
+        if ":" in line and (match := _LABEL.match(line))
     ]
     groups = _items_labels(labels)
     if not groups:
@@ -158,7 +178,7 @@ def parse_items(section: str, marked: bool) -> tuple[Item, ...]:
         heading = lines.joined(start, group[0].line)
         if number == 1 and not heading:
             raise ParseError(f"{group[0].label!r} paragraph before the first item heading")
-        if number > 1 and (not heading or (":" not in heading and _ends_sentence(heading))):
+        if number > 1 and (not heading or (not _has_outcome(heading) and _ends_sentence(heading))):
             previous = groups[number - 2]
             treatment = _split_heading(lines.joined(starts[-1], previous[0].line))[0]
             raise _heading_missing(_named(number - 1, treatment), previous, group[0])
@@ -226,7 +246,7 @@ def _runs_into_heading(lines: _Lines, start: int, end: int, number: int) -> bool
     if len(line) > _LONGEST_HEADING_LINE:
         return False
     heading = lines.joined(start, end)
-    if ":" not in heading:
+    if not _has_outcome(heading):
         # The outcome word wrapped onto a line of its own.
         return line.endswith(":")
     if _ends_sentence(line) or _KNOWN_HEADING.search(line.lower()):
@@ -277,22 +297,54 @@ def _split_heading(heading: str) -> tuple[str, str]:
     return (match["treatment"].strip(), match["outcome"].strip(" .")) if match else ("", "")
 
 
+# Numbering before a treatment ("1. ", "2) ", "Item 3: ", "Request #4 - "): not the treatment's.
+_NUMBERING = re.compile(
+    r"(?:(?:item|issue|request)[ ]*#?[ ]*\d{1,3}[ ]*[:.)-]?|\(?\d{1,2}[.)])[ ]+(?=\S)",
+    re.IGNORECASE,
+)
+
+
+def _unnumbered(treatment: str) -> str:
+    numbering = _NUMBERING.match(treatment)
+    return treatment[numbering.end() :] if numbering else treatment
+
+
 def _named(number: int, treatment: str) -> str:
     return f"item {number} ({quoted(treatment)})" if treatment else f"item {number}"
 
 
 def _item(lines: _Lines, number: int, start: int, group: list[_Label], end: int) -> Item:
     heading = lines.joined(start, group[0].line)
+    field = f"items[{number - 1}]"
     treatment, word = _split_heading(heading)
+    outcome, exact = _outcome(word)
+    uncoloned = ("", "") if outcome is not None else _uncoloned_heading(heading)
+    if uncoloned[1] and (":" not in heading or _in_treatment(word.rpartition(" ")[0])):
+        # The heading lost its colon ("MRI - Upheld"). When the treatment holds a colon of its
+        # own ("Urine drug screen (DOS: 1/17/2021) Overturned"), the words after it go on from
+        # the treatment; words qualifying the outcome ("Partially Overturned") do not.
+        (treatment, word), exact = uncoloned, False
+        outcome = _OUTCOMES[word.lower()]
     if not treatment or not word:
         raise ParseError(
             f"item {number}: heading {quoted(heading)} has no ': Upheld' or ': Overturned'"
         )
-    where = _named(number, treatment)
-    outcome = _OUTCOMES.get(word.lower())
     if outcome is None:
         raise ParseError(
-            f"{where}: unknown outcome {quoted(word)} (expected 'Upheld' or 'Overturned')"
+            f"{_named(number, treatment)}: unknown outcome {quoted(word)}"
+            " (expected 'Upheld' or 'Overturned')"
+        )
+    treatment = _unnumbered(treatment)
+    where = _named(number, treatment)
+    warnings = []
+    if not exact:
+        warnings.append(
+            warning(
+                "outcome-loose",
+                f"{field}.outcome",
+                f"the heading's outcome is read loosely as {outcome!r}",
+                heading,
+            )
         )
     parts: dict[str, str] = {}
     for label, part_end in zip(group, [*(label.line for label in group[1:]), end], strict=True):
@@ -304,24 +356,60 @@ def _item(lines: _Lines, number: int, start: int, group: list[_Label], end: int)
     for name in _ORDER:
         if name not in parts:
             raise ParseError(f"{where}: no {name!r} paragraph")
+    claims, reviewer = read_basis(parts[CLAIMS]), read_basis(parts[REVIEWER])
+    warnings += [problem.at(f"{field}.claims_administrator_basis") for problem in claims.problems]
+    warnings += [problem.at(f"{field}.reviewer_basis") for problem in reviewer.problems]
     return Item(
         treatment=treatment,
         outcome=outcome,
         rationale=parts[RATIONALE],
-        claims_administrator_basis=parse_basis(parts[CLAIMS]),
-        reviewer_basis=parse_basis(parts[REVIEWER]),
+        claims_administrator_basis=claims.basis,
+        reviewer_basis=reviewer.basis,
+        warnings=tuple(warnings),
     )
+
+
+def _in_treatment(words: str) -> bool:
+    """Whether words between a colon and an outcome word are part of a treatment: they hold a
+    number or close a bracket, which no qualifier of an outcome does."""
+    return any(character.isdigit() or character in ")]" for character in words)
+
+
+def _has_outcome(heading: str) -> bool:
+    """Whether a heading (its lines so far) holds its outcome: after a colon, or as the last
+    word of a heading that lost its colon."""
+    return ":" in heading or all(_uncoloned_heading(heading))
+
+
+def _uncoloned_heading(heading: str) -> tuple[str, str]:
+    """Treatment and outcome word of a heading that lost its colon ("Cervical ESI - Upheld"):
+    the outcome is its last word, when that is one (read loosely); empty strings otherwise."""
+    treatment, _, word = heading.rstrip(" .").rpartition(" ")
+    if word.lower() not in _OUTCOMES:
+        return "", ""
+    return treatment.rstrip(" -"), word
+
+
+def _outcome(word: str) -> tuple[Outcome | None, bool]:
+    """The outcome a heading's word states, and whether the word is exactly an outcome word
+    (any case, a full stop after it) rather than one read loosely; None for other words."""
+    exact = _OUTCOMES.get(word.lower())
+    if exact is not None:
+        return exact, True
+    loose = _LOOSE_OUTCOME.fullmatch(_OUTCOME_PUNCTUATION.sub("", word.lower()))
+    return (_LOOSE_OUTCOMES[loose["word"]], False) if loose else (None, False)
 
 
 def _part(lines: _Lines, label: _Label, end: int) -> str:
     """A labelled paragraph without its label, up to line `end`. A rationale keeps the
-    unlabelled paragraphs after it, as clean paragraphs joined by a blank line; a basis is one
-    paragraph, and a break in it page-break residue."""
+    unlabelled paragraphs after it, as clean paragraphs (`text.repaired`) joined by a blank
+    line; a basis is one paragraph, as written, and a break in it page-break residue."""
     paragraphs: list[list[str]] = [[lines.text[label.line][label.text_start :]]]
     for index in range(label.line + 1, end):
         if lines.breaks[index] and label.label == RATIONALE:
             paragraphs.append([])
         paragraphs[-1].append(lines.text[index])
-    return "\n\n".join(
-        joined for paragraph in paragraphs if (joined := join_lines("\n".join(paragraph)))
-    )
+    joined = [text for paragraph in paragraphs if (text := join_lines("\n".join(paragraph)))]
+    if label.label == RATIONALE:
+        joined = [repaired(paragraph) for paragraph in joined]
+    return "\n\n".join(joined)

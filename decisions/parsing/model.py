@@ -24,8 +24,8 @@ class ParseWarning:
     the parser was unsure of never stands without a note beside it (CONTRACT.md, Warnings).
     """
 
-    code: str  # stable, machine-readable: "specialty-not-found", "page-not-a-number", ...
-    field: str  # what it concerns: "reviewer.specialty", "items[2].reviewer_basis", ...
+    code: str  # stable, machine-readable: "specialty-unknown", ... (diagnostics.CODES)
+    field: str  # what it concerns, a JSON path: "reviewer.specialty", "items[2].reviewer_basis"
     message: str  # plain words for a reader
     quote: str  # the words not understood, as written (cut to a readable length)
 

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import re
 
-from .citations import parse_basis
+from .citations import read_basis
 from .errors import ParseError, quoted
-from .model import Basis, Item, Outcome
+from .model import Basis, Item, Outcome, ParseWarning
 from .numbers import ITEM_DIGITS, bounded
 from .sections import NOTICE_DECISIONS
 from .text import lowered, one_line, reflow
@@ -28,15 +28,17 @@ _AUTHOR = "maximus federal services"
 # from every opening); a finding whose verdict is missing there has none. Its number is read
 # from the few characters before it; a finding or block numbered with more than three digits
 # fails the letter, as a block without its finding does.
-_FINDING = re.compile(rf"{_AUTHOR},? inc\.?,? has determined (?:that )?the request for ")
-_VERDICT = re.compile(r" is (?P<negation>not\s*)?medically necessary(?: and appropriate)?\.")
-_FINDING_NUMBER = re.compile(r"(?P<number>\d+)\)\s*$")
+_FINDING = re.compile(rf"{_AUTHOR},? inc\.?,? (?:has )?determined (?:that )?the request for ")
+_VERDICT = re.compile(
+    r" is (?P<negation>not\s*)?medically\s*necessary(?:\s*(?:and|or)\s*appropriate)?\."
+)
+_FINDING_NUMBER = re.compile(r"\(?(?P<number>\d+)[.)]\s*$")
 _FINDING_NUMBER_WINDOW = 8
-_BLOCK = re.compile(r"\n(?P<number>\d+)\)[ ]*regarding the request for\b")
-_BLOCK_HEAD = re.compile(r"\d+\)\s*regarding the request for\s+")
+_BLOCK = re.compile(r"\n\(?(?P<number>\d+)[.)][ ]*regarding the request for\b")
+_BLOCK_HEAD = re.compile(r"\(?\d+[.)]\s*regarding the request for\s+")
 # The colon closing a block's "N) Regarding the request for <treatment>:" line.
 _BLOCK_HEAD_END = re.compile(r":\s*(?:the claims administrator\b|the expert reviewer\b|$)")
-_RATIONALE = re.compile(r"\nrationale for the decision\b[ ]*:?")
+_RATIONALE = re.compile(r"\nrationale for (?:the )?decision\b[ ]*:?")
 _REVIEWER_BASIS = re.compile(r"the expert reviewer\b")
 
 
@@ -107,8 +109,8 @@ def _blocks(section: str) -> dict[int, str]:
     section = "\n" + section
     starts = list(_BLOCK.finditer(lowered(section)))
     blocks: dict[int, str] = {}
-    # Without any block the ends hold the section's end alone, and there is nothing to pair.
-    for start, end in zip(starts, [*(s.start() for s in starts[1:]), len(section)], strict=False):
+    ends = [s.start() for s in starts[1:]] + [len(section)]
+    for start, end in zip(starts, ends, strict=False):  # no blocks: `ends` has the section's
         number = _item_number(start["number"], "rationale block")
         if number in blocks:
             raise ParseError(
@@ -136,12 +138,16 @@ def _item(number: int, treatment: str, outcome: Outcome, block: str | None) -> I
     bases = head[1]
     reviewer_at = _REVIEWER_BASIS.search(lowered(bases))
     split = reviewer_at.start() if reviewer_at else len(bases)
+    field = f"items[{number - 1}]"
+    claims, claims_warnings = _basis(bases[:split], f"{field}.claims_administrator_basis")
+    reviewer, reviewer_warnings = _basis(bases[split:], f"{field}.reviewer_basis")
     return Item(
         treatment=treatment,
         outcome=outcome,
         rationale=rationale,
-        claims_administrator_basis=_basis(bases[:split]),
-        reviewer_basis=_basis(bases[split:]),
+        claims_administrator_basis=claims,
+        reviewer_basis=reviewer,
+        warnings=claims_warnings + reviewer_warnings,
     )
 
 
@@ -158,7 +164,10 @@ def _block_head(text: str) -> tuple[str, str] | None:
     return text[opening.end() : end.start()], text[end.start() + 1 :]
 
 
-def _basis(text: str) -> Basis | None:
-    """A basis sentence, or None where the notice has none for this party."""
+def _basis(text: str, field: str) -> tuple[Basis | None, tuple[ParseWarning, ...]]:
+    """A basis sentence, or None where the notice has none for this party, and its warnings."""
     text = text.strip()
-    return parse_basis(text) if text else None
+    if not text:
+        return None, ()
+    read = read_basis(text)
+    return read.basis, tuple(problem.at(field) for problem in read.problems)

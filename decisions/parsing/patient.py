@@ -1,12 +1,17 @@
-"""Age, sex and date of injury, only where the letter states them.
+"""Age, sex and date of injury, only where the letter states them, and where a phrase looked
+like one of them but gave none.
 
 The name is redacted, so the case summary describes the patient in a phrase such as " is a 42
-year old man" or "a 34 year-old individual". Age comes only from such a phrase; sex only from
-its noun ("man", "female", ...) or, when there is no age phrase, from "is a [word] woman";
-"individual", "applicant" or "employee" leave it unknown, and pronouns are never used (they
-are unreliable in redacted, templated text). The date of injury is the header's when there is
-one, else the first full date a case-summary phrase ties to the injury, by decreasing
-explicitness; "a 2013 date of injury" names no date and gives None.
+year old man", "a 34 year-old individual", "a 42 y/o male", "a woman aged 42" or "42 years of
+age". Age comes only from such a phrase; sex from the noun right after "N year old" ("man",
+"female", ...), or, when the phrase has none after it ("aged 42") or there is no age phrase,
+from "is a [word] woman"; "individual", "applicant" or "employee" leave it unknown, and
+pronouns are never used (they are unreliable in redacted, templated text). The date of injury
+is the header's when there is one, else the first full date a case-summary phrase ties to the
+injury, by decreasing explicitness; "a 2013 date of injury" names no date and gives None.
+
+A phrase that looked like an age, a sex or a date of injury but gave none is a warning: a
+value the letter states is never left out in silence.
 """
 
 from __future__ import annotations
@@ -14,15 +19,32 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from .dates import DATE, to_date
-from .model import Patient, Sex
+from .dates import DATE, DATE_LIKE, to_date
+from .diagnostics import warning
+from .model import ParseWarning, Patient, Sex
 from .text import lowered
 
-# Found by the literal "year", then the number before it is read from a short window: the
-# regex engine finds a leading literal fast, and a leading digit class slowly.
-_AGE = re.compile(r"years?(?:-| +)old\b(?P<after>[^.,;:()]{0,60})")
-_AGE_NUMBER = re.compile(r"(?<![\d.])(?P<age>\d{1,3})(?:-| +)$")
+# An age phrase is found by its words ("year old", "yr-old", "y/o", "years of age"), then the
+# number before it is read from a short window: the regex engine finds a word fast, and a
+# leading digit class slowly. "aged 42" and "age: 42" carry the number after the word.
+_AGE = re.compile(
+    r"y(?<![a-z]y)(?:(?P<old>(?:ears?|rs?)(?:-| +)old\b|/o\b|\.o\.|o\b)|ears? of age\b)"
+    r"(?P<after>[^.,;:()]{0,60})"
+)
+_AGE_NUMBER = re.compile(r"(?<![\d.])(?P<age>\d{1,3})(?:-| +|)$")
 _AGE_WINDOW = 8
+# An age in words ("a forty-two year old"), read from a longer window.
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+         "eighty": 80, "ninety": 90}  # fmt: skip
+_UNITS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+          "nine": 9}  # fmt: skip
+_TEENS = {"eighteen": 18, "nineteen": 19}
+_AGE_WORDS = re.compile(
+    rf"(?<![a-z-])(?:(?P<tens>{'|'.join(_TENS)})(?:[- ](?P<units>{'|'.join(_UNITS)}))?"
+    rf"|(?P<teens>{'|'.join(_TEENS)}))[- ]$"
+)
+_AGE_WORDS_WINDOW = 16
+_AGED = re.compile(r"age(?<![a-z]age)(?:d|:| of| is)? ?(?P<age>\d{1,3})\b(?![/.-]\d)")
 _WORD = re.compile(r"[a-z]+(?:-[a-z]+)*")
 _SEXES: dict[str, Sex] = {
     "man": "male",
@@ -90,42 +112,133 @@ _NOT_A_PERSON = frozenset(
 _SEX_WITHOUT_AGE = re.compile(
     r"s(?:(?<=\bis)|(?<=\bwas)) an? (?:[a-z-]+ )?(?P<noun>man|male|gentleman|woman|female|lady)\b"
 )
+# A sex word standing alone in the sentence of the age phrase (not "female-owned").
+_SEX_WORD = re.compile(r"(?<![a-z-])(?:man|male|gentleman|woman|female|lady)(?![a-z-])")
+_SENTENCE_WINDOW = 200
 # Most explicit first: each pattern ties the date to the injury more loosely than the last.
 _INJURY_DATES = tuple(
     re.compile(pattern)
     for pattern in (
-        rf"date(?<![a-z]date) of injur(?:y|ies)\b(?:\s+(?:of|on|was|is))?\s*:?\s*"
-        rf"(?:\(doi\)\s*:?\s*)?{DATE}",
+        rf"date(?<![a-z]date) of (?:the )?injur(?:y|ies)\b(?:\s*\(doi\))?"
+        rf"(?:\s+(?:of|on|was|is))?\s*:?\s*(?:\(doi\)\s*:?\s*)?{DATE}",
         rf"doi(?<![a-z]doi)\b\s*(?:of|on|was|is)?\s*:?\s*{DATE}",
-        rf"injur(?:y|ies|ed)\s+(?:of|on)\s+{DATE}",
-        # "was injured at work on ...", but not "the injured worker had an MRI on ...".
-        rf"injur(?:y|ies|ed(?:(?<=was injured)|(?<=were injured)|(?<=been injured)))\b"
-        rf"[^.;]{{0,150}}?\bon\s+{DATE}",
+        rf"injur(?:y|ies|ed)\s+(?:of|on|dated|date(?:\s+of)?\s*:?)\s+{DATE}",
+        # "was injured at work on ...", "who injured her back ... on ...", but not "the
+        # injured worker had an MRI on ...", and not a date another clause ties to something
+        # else ("... and was seen on ...").
+        rf"injur(?:y|ies|ed(?:(?<=was injured)|(?<=were injured)|(?<=been injured)"
+        r"|(?= (?:his|her|their)\b)))\b"
+        rf"(?:(?! (?:and|but|then) )[^.;]){{0,150}}?\bon\s+{DATE}",
     )
 )
+# The phrases that introduce a date of injury ("date of injury: ...", "injury of ...",
+# "injured on ...", "DOI ..."), and the few words after them: a date the parser cannot read
+# there is warned. (Each pattern led by a literal, which the regex engine finds fast.)
+_INJURY_VALUE = (
+    r"(?: ?\(doi\))?(?: (?:of|on|was|is|dated|date(?: of)?))? ?:? ?"
+    r"(?P<value>(?:[^.;]|\.(?=\d)){0,25})"
+)
+_INJURY_PHRASES = (
+    re.compile(
+        r"injur(?:y|ies|ed)\b(?:(?<=date of injury)|(?<=date of injuries)|(?<=date of the injury)"
+        r"|(?= (?:of|on|dated?)\b))" + _INJURY_VALUE
+    ),
+    re.compile(rf"doi(?<![a-z]doi)\b{_INJURY_VALUE}"),
+)
+_DATE_LIKE = re.compile(DATE_LIKE)
+# The rest of a sentence about the injury (not "the injured worker"): a date in it that gave
+# no date of injury is warned too.
+_INJURY_SENTENCE = re.compile(
+    r"injur(?:y|ies|ed)\b(?! (?:worker|employee|party)s?\b)(?P<value>[^.;]{0,150})"
+)
+_A_DATE = re.compile(DATE)
 
 
-def parse_patient(summary: str, header_date_of_injury: date | None) -> Patient:
-    """The patient from the case summary (one line of text) and the header's date of injury."""
+def parse_patient(
+    summary: str, header_date_of_injury: date | None
+) -> tuple[Patient, list[ParseWarning]]:
+    """The patient from the case summary (one line of text) and the header's date of injury,
+    and the warnings on phrases that gave no value."""
     text = lowered(summary)
-    age: int | None = None
-    sex: Sex | None = None
-    for match in _AGE.finditer(text):
-        number = _AGE_NUMBER.search(text, max(0, match.start() - _AGE_WINDOW), match.start())
-        words = _WORD.findall(match["after"])[:4]
-        if number is None or (words and words[0] in _NOT_A_PERSON):
-            continue
-        age = int(number["age"])
-        sex = _noun_sex(words)
-        break
-    else:
+    warnings: list[ParseWarning] = []
+    age, sex, phrase, by_noun = _age_and_sex(summary, text, warnings)
+    if sex is None and not by_noun:
         noun = _SEX_WITHOUT_AGE.search(text)
         sex = _SEXES[noun["noun"]] if noun else None
-    return Patient(
-        age=age,
-        sex=sex,
-        date_of_injury=header_date_of_injury or _date_of_injury(text),
+    if sex is None and phrase is not None:
+        stated = _sex_word_near(text, phrase)
+        if stated is not None:
+            warnings.append(
+                warning(
+                    "sex-unread",
+                    "patient.sex",
+                    "the patient's description names a sex the parser did not tie to them",
+                    summary[stated[0] : stated[1]],
+                )
+            )
+    injury = header_date_of_injury or _date_of_injury(summary, text, warnings)
+    return Patient(age=age, sex=sex, date_of_injury=injury), warnings
+
+
+def _age_and_sex(
+    summary: str, text: str, warnings: list[ParseWarning]
+) -> tuple[int | None, Sex | None, int | None, bool]:
+    """Age and sex from the first age phrase about a person (or the first without a number,
+    whose age is unread and warned), where that phrase is, and whether the noun after it
+    decided the sex ("42 year old individual": none) rather than leaving it to the other
+    phrases ("aged 42", "42 years of age", no age phrase)."""
+    unread: re.Match[str] | None = None
+    for match in _AGE.finditer(text):
+        words = _WORD.findall(match["after"])[:4]
+        if words and words[0] in _NOT_A_PERSON:
+            continue
+        age = _age_before(text, match.start())
+        if age is None:
+            unread = unread or match
+            continue
+        if not match["old"]:
+            # "42 years of age": the description, if any, came before it.
+            return age, None, match.start(), False
+        # "a male, 42 years old": no words after the phrase, so the sex is left to the others.
+        return age, _noun_sex(words), match.start(), bool(words)
+    aged = _AGED.search(text)
+    if aged:
+        return int(aged["age"]), None, aged.start(), False
+    if unread is None:
+        return None, None, None, False
+    warnings.append(
+        warning(
+            "age-unread",
+            "patient.age",
+            "a phrase that reads as the patient's age, with no number the parser can read",
+            summary[max(0, unread.start() - 30) : unread.end()],
+        )
     )
+    # "a forty-two year old man": the age is unread, the noun after it still names the sex.
+    return None, _noun_sex(_WORD.findall(unread["after"])[:4]), unread.start(), True
+
+
+def _age_before(text: str, at: int) -> int | None:
+    """The age written right before an age phrase at `at`, in digits or in words."""
+    number = _AGE_NUMBER.search(text, max(0, at - _AGE_WINDOW), at)
+    if number:
+        return int(number["age"])
+    words = _AGE_WORDS.search(text, max(0, at - _AGE_WORDS_WINDOW), at)
+    if words is None:
+        return None
+    if words["teens"]:
+        return _TEENS[words["teens"]]
+    return _TENS[words["tens"]] + (_UNITS[words["units"]] if words["units"] else 0)
+
+
+def _sex_word_near(text: str, at: int) -> tuple[int, int] | None:
+    """The span of the sentence around position `at` up to a sex word standing alone in it
+    ("a 42 year old, right-handed male"), if it holds one; None otherwise."""
+    start = text.rfind(". ", max(0, at - _SENTENCE_WINDOW), at)
+    start = max(0, at - _SENTENCE_WINDOW) if start < 0 else start + 2
+    end = text.find(". ", at, at + _SENTENCE_WINDOW)
+    stated = _SEX_WORD.search(text, start, at + _SENTENCE_WINDOW if end < 0 else end)
+    return None if stated is None else (start, stated.end())
 
 
 def _noun_sex(words: list[str]) -> Sex | None:
@@ -137,10 +250,34 @@ def _noun_sex(words: list[str]) -> Sex | None:
     return None
 
 
-def _date_of_injury(summary: str) -> date | None:
+def _date_of_injury(summary: str, text: str, warnings: list[ParseWarning]) -> date | None:
     for pattern in _INJURY_DATES:
-        for match in pattern.finditer(summary):
+        for match in pattern.finditer(text):
             found = to_date(match)
             if found is not None:
                 return found
+    for pattern in _INJURY_PHRASES:
+        for phrase in pattern.finditer(text):
+            if _DATE_LIKE.search(phrase["value"]):
+                warnings.append(
+                    warning(
+                        "date-unread",
+                        "patient.date_of_injury",
+                        "a date of injury the parser cannot read as a calendar date",
+                        summary[phrase.start() : phrase.end()],
+                    )
+                )
+                return None
+    for sentence in _INJURY_SENTENCE.finditer(text):
+        dated = _A_DATE.search(sentence["value"])
+        if dated:
+            warnings.append(
+                warning(
+                    "date-unread",
+                    "patient.date_of_injury",
+                    "a date in a sentence about the injury, not read as the date of injury",
+                    summary[sentence.start() : sentence.start("value") + dated.end()],
+                )
+            )
+            return None
     return None

@@ -125,7 +125,24 @@ def join_lines(paragraph: str) -> str:
 
 def reflow(block: str) -> str:
     """Clean paragraphs joined by a blank line: the stored form of summaries and rationales."""
-    return "\n\n".join(paragraphs(block))
+    return "\n\n".join(repaired(paragraph) for paragraph in paragraphs(block))
+
+
+# A full stop run into the next sentence by extraction ("December 31, 2013.Thus far"): right
+# after a word or number, right before a capitalised word.
+# (Led by the full stop, which the regex engine finds fast, as it does any leading literal.)
+_RUN_TOGETHER_STOP = re.compile(r"\.(?<=[A-Za-z0-9)%]\.)(?=[A-Z][a-z])")
+# Words whose full stop is no sentence's end (checked lower-cased, without the stop).
+# fmt: off
+_ABBREVIATIONS = frozenset([
+    "dr", "drs", "mr", "mrs", "ms", "st", "mt", "ave", "vs", "no", "nos", "inc", "jr", "sr", "co",
+    "corp", "ltd", "dept", "approx", "etc", "al", "fig", "vol", "ed", "eds", "p", "pp", "pg",
+    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+])
+# fmt: on
+_LONGEST_WORD = 40
+# Words extraction ran together across a line break, as the 2013 notices print them.
+_RUN_TOGETHER_WORDS = re.compile(r"\bnot(?=medically\b)")
 
 
 def lowered(text: str) -> str:
@@ -143,3 +160,42 @@ def lowered(text: str) -> str:
 def one_line(block: str) -> str:
     """A part of a `document` as one line, for phrases that may run across paragraphs."""
     return " ".join(paragraphs(block))
+
+
+def repaired(paragraph: str) -> str:
+    """A clean paragraph with what extraction ran together taken apart where nothing else can
+    be meant: a sentence's full stop and the next sentence ("2013.Thus" -> "2013. Thus",
+    "6/17/2014.The" -> "6/17/2014. The"), and "notmedically". A stop is left as it is after an
+    abbreviation ("Dr.Smith"), an initial ("J.Smith"), and inside a word holding another stop,
+    an at sign or "://" (which are "e.g.", "U.S.", decimals, URLs and addresses).
+    """
+    if "notmedically" in paragraph:
+        paragraph = _RUN_TOGETHER_WORDS.sub("not ", paragraph)
+    if "." not in paragraph:
+        return paragraph
+    return _RUN_TOGETHER_STOP.sub(_sentence_break, paragraph)
+
+
+def _sentence_break(stop: re.Match[str]) -> str:
+    """The words on either side of a full stop are read from a window around it, so that a
+    paragraph without spaces costs time in its length; a longer word is no word of a sentence."""
+    text, at = stop.string, stop.start()
+    start = text.rfind(" ", max(0, at - _LONGEST_WORD), at)
+    end = text.find(" ", at, at + _LONGEST_WORD)
+    if (start < 0 and at > _LONGEST_WORD) or (end < 0 and len(text) - at > _LONGEST_WORD):
+        return "."
+    word = text[start + 1 : at]
+    following = text[at + 1 : end if end >= 0 else len(text)].rstrip(".,;:)")
+    if len(word) < 2 or _abbreviation(word) or _address(word) or _address(following):
+        return "."
+    return ". "
+
+
+def _abbreviation(word: str) -> bool:
+    """ "Dr", "dr", "Jan": an abbreviation as written ("DR", as in "Omeprazole DR", is none)."""
+    return (word.islower() or word == word.capitalize()) and word.lower() in _ABBREVIATIONS
+
+
+def _address(word: str) -> bool:
+    """Whether a word around a full stop is part of an abbreviation, number, URL or address."""
+    return "." in word or "@" in word or "://" in word or word.lower().startswith("www")

@@ -3,7 +3,10 @@ as the letters write them, and each citation in the contract's JSON shape.
 
 The claims administrator's basis and the reviewer's are drawn from the same request, and agree
 on the guideline family most of the time (SAME_FAMILY_RATE); the reviewer's first citation also
-suggests how the rationale opens (its lead-in).
+suggests how the rationale opens (its lead-in). A few MTUS bases cite a second, non-MTUS source
+as well, in a second "Decision based on" sentence or after the MTUS citations in the same one
+(data/variants.toml); a few claims administrator bases open with a sentence the parser cannot
+place, and expect the warning that says so.
 """
 
 from __future__ import annotations
@@ -16,12 +19,15 @@ from decisions.guidelines import ACOEM_CHAPTERS, CHRONIC_PAIN, POSTSURGICAL, aco
 
 from .sampling import cumulative, weighted
 from .slots import Slots
+from .variants import Wording
 from .vocabulary import (
     ACOEM_NON_MTUS,
     CHRONIC_PAIN_TABLE,
     LEAD_INS,
     NON_MTUS,
     ODG_NAME,
+    UNREAD_PREFACES,
+    VARIANT_RATES,
     Category,
     Variant,
 )
@@ -32,9 +38,8 @@ from .wording import page_list
 FAMILY_WEIGHTS = {"MTUS": 70, "ODG": 24, "ACOEM": 45, "OTHER": 5}
 SAME_FAMILY_RATE = 0.79  # claims administrator relied on the reviewer's guideline family
 NO_EVIDENCE_SHARE = 0.25  # of the claims administrators who did not: cited nothing at all
-NOT_MTUS_PREFIX_RATE = (
-    0.5  # non-MTUS bases opening with "... did not base their decision on the MTUS."
-)
+NOT_MTUS_PREFIX_RATE = 0.5  # non-MTUS bases opening "... did not base their decision on the MTUS."
+ODG_WITHOUT_MARK_RATE = 0.5  # an ODG citation after MTUS ones, without "Non-MTUS Citation"
 REVIEWER_CITATION_COUNT_TABLE = cumulative(((1, 72), (2, 24), (3, 4)))
 
 
@@ -55,6 +60,7 @@ def citation(
 class Basis:
     text: str
     citations: list[dict]
+    unread: bool = False  # opens with words the parser must warn about ("basis-unread")
 
 
 @cache
@@ -94,6 +100,7 @@ def basis(
     slots: Slots,
     family: str | None,
     actor: str,
+    wording: Wording,
 ) -> tuple[Basis, str]:
     """A guideline paragraph (without its label) and the rationale lead-in its first citation
     suggests."""
@@ -105,32 +112,84 @@ def basis(
     if family == "MTUS":
         count = 1 if actor == "ca" or notice else weighted(rng, REVIEWER_CITATION_COUNT_TABLE)
         specs = rng.sample(variant.mtus, min(count, len(variant.mtus)))
-        citations, lead = _mtus_citations(rng, specs, category.ca_topic, actor, notice)
+        citations, lead = _mtus_citations(
+            rng, specs, category.ca_topic, actor, notice, wording.page_mark
+        )
     else:
         found, lead = _non_mtus_citation(rng, family, category, variant, slots, notice)
         citations = [found]
     if notice:
-        possessive = "its" if actor == "ca" else "his/her"
-        based = f"The {who} based {possessive} decision on the {citations[0]['text']}"
+        based = f"The {who} based {'its' if actor == 'ca' else 'his/her'} decision on the"
         if family == "MTUS":
-            text = based + (", which is part of MTUS." if actor == "ca" else ".")
+            text = f"{based} {citations[0]['text']}"
+            text += ", which is part of MTUS." if actor == "ca" else "."
         else:
             opening = (
                 ""
                 if actor == "ca"
-                else "The Expert Reviewer found that the MTUS does not address the issue "
-                "at dispute. "
+                else "The Expert Reviewer found that the MTUS does not address the issue at"
+                " dispute. "
             )
-            text = f"{opening}{based}, which is not part of MTUS."
+            text = f"{opening}{based} {citations[0]['text']}, which is not part of MTUS."
         return Basis(text, citations), lead
-    text = "Decision based on " + _join_citations(citations, rng)
+    intro = wording.basis_intro
+    second = _second_source(rng, category, variant, slots) if family == "MTUS" else None
+    if second is None:
+        text = f"{intro} {_join_citations(citations, rng)}"
+    elif second[0] == "sentence":
+        text = f"{intro} {_join_citations(citations, rng)} {intro} {second[1]['text']}."
+        second[1]["text"] += "."
+        citations.append(second[1])
+    else:
+        citations.append(second[1])
+        text = f"{intro} {_join_citations(citations, rng)}"
     if family != "MTUS" and rng.random() < NOT_MTUS_PREFIX_RATE:
         text = f"The {who} did not base their decision on the MTUS. " + text
+    if actor == "ca" and rng.random() < VARIANT_RATES["unread_preface"]:
+        return Basis(f"{rng.choice(UNREAD_PREFACES)} {text}", citations, unread=True), lead
     return Basis(text, citations), lead
 
 
+def _second_source(
+    rng: random.Random, category: Category, variant: Variant, slots: Slots
+) -> tuple[str, dict] | None:
+    """A non-MTUS source an MTUS basis cites too, and where: in a second "Decision based on"
+    sentence ("sentence") or after the MTUS citations ("same"); None for most bases.
+
+    After the MTUS citations, a source must start with a mark or a name the parser knows, so
+    ACOEM and the other sources keep "Non-MTUS Citation"; ODG may go without it (a real
+    letter's claims administrator cites "MTUS ACOEM Chapter 12 ..., Official Disability
+    Guidelines ...").
+    """
+    draw = rng.random()
+    rates = VARIANT_RATES
+    if draw >= rates["second_sentence"] + rates["same_sentence"]:
+        return None
+    families = [
+        family
+        for family, present in (
+            ("ODG", variant.odg),
+            ("ACOEM", variant.acoem),
+            ("OTHER", category.other),
+        )
+        if present
+    ]
+    if not families:
+        return None
+    where = "sentence" if draw < rates["second_sentence"] else "same"
+    found, _ = _non_mtus_citation(rng, rng.choice(families), category, variant, slots, False)
+    if where == "same" and found["guideline"] == "ODG" and rng.random() < ODG_WITHOUT_MARK_RATE:
+        found["text"] = found["text"].removeprefix(NON_MTUS)
+    return where, found
+
+
 def _mtus_citations(
-    rng: random.Random, specs: list[tuple], ca_topic: str, actor: str, notice: bool
+    rng: random.Random,
+    specs: list[tuple],
+    ca_topic: str,
+    actor: str,
+    notice: bool,
+    page_mark: str,
 ) -> tuple[list[dict], str]:
     # Only the last citation of a paragraph may lack pages, or the boundary would be lost.
     specs = sorted(specs, key=lambda s: not s[2])
@@ -176,7 +235,7 @@ def _mtus_citations(
             head = ("" if citations else "MTUS ") + " ".join(
                 part for part in (written, topic) if part
             )
-            text = head + (f" Page(s): {pages}" if pages else "")
+            text = head + (f" {page_mark} {pages}" if pages else "")
         if not lead and actor == "reviewer":
             lead = _mtus_lead(rng, doc, pages)
         citations.append(citation("MTUS", canonical, topic, page_list(pages), text.strip()))
@@ -216,8 +275,8 @@ def _non_mtus_citation(
         document = acoem_chapter(number)
         page_word = "pages" if "-" in pages else "page"
         text = (
-            f"{prefix}{ACOEM_NON_MTUS}, Chapter {number} {ACOEM_CHAPTERS[number]}, "
-            f"{page_word} {pages}"
+            f"{prefix}{ACOEM_NON_MTUS}, Chapter {number} {ACOEM_CHAPTERS[number]},"
+            f" {page_word} {pages}"
         )
         lead = (
             rng.choice(LEAD_INS["ACOEM"])

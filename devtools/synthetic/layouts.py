@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .page import Page
-from .vocabulary import BLOCK, BOILERPLATE
+from .vocabulary import BLOCK, BOILERPLATE, LICENSED_AS, LICENSED_IN
 from .wording import join_words, long_date, numeric_date, padded_date
 
 if TYPE_CHECKING:
@@ -41,20 +41,26 @@ def render_header(letter: Letter, page: Page) -> None:
 
 def _credentials(letter: Letter, page: Page, opening: str, closing: str, role: str) -> None:
     name, subspecialty, states, shape = letter.reviewer
+    wording = letter.wording
     if shape == BLOCK:
         page.paragraph(f"{opening} {BOILERPLATE.block_intro}".strip(), repeated=True)
         page.line("State(s) of Licensure: " + ", ".join(states))
-        page.line("Certification(s)/Specialty: " + name)
+        page.line(
+            f"Certification(s)/Specialty: {name}" + (f", {subspecialty}" if subspecialty else "")
+        )
         page.blank()
         page.paragraph(closing, repeated=True)
         return
-    sub = ""
-    if subspecialty:
-        sub = (", " if letter.rng.random() < 0.8 else " ") + f"has a subspecialty in {subspecialty}"
-    sentence = (
-        f"The {role} is Board Certified in {name}{sub} "
-        f"and is licensed to practice in {join_words(list(states))}."
-    )
+    if shape == LICENSED_IN:
+        credential = f"is Licensed in {name}"
+    elif shape == LICENSED_AS:
+        credential = f"is a Licensed {name}"
+    else:
+        credential = f"is {wording.board_certified} {name}"
+        if subspecialty:
+            separator = ", " if letter.rng.random() < 0.8 else " "
+            credential += f"{separator}{wording.subspecialty_phrase} {subspecialty}"
+    sentence = f"The {role} {credential} and is licensed to practice in {join_words(list(states))}."
     page.paragraph(" ".join(part for part in (opening, sentence, closing) if part), repeated=True)
 
 
@@ -62,7 +68,8 @@ def render_standard(letter: Letter, page: Page) -> None:
     """The body of the standard and case-header layouts."""
     rng = letter.rng
     role = "physician reviewer" if rng.random() < 0.3 else "expert reviewer"
-    page.line(" " + BOILERPLATE.how_heading)
+    wording = letter.wording
+    page.line(" " + wording.how_heading)
     opening = BOILERPLATE.how_opening.format(article="a" if role[0] == "p" else "an", role=role)
     _credentials(letter, page, opening, BOILERPLATE.how_closing.format(role=role), role)
     page.blank()
@@ -72,28 +79,29 @@ def render_standard(letter: Letter, page: Page) -> None:
         for line in documents:
             page.line(line)
         page.blank()
-    page.line(BOILERPLATE.summary_heading)
+    page.line(wording.summary_heading)
     page.paragraph(BOILERPLATE.summary_intro, repeated=True)
     page.blank()
-    for paragraph in letter.summary:
-        page.paragraph(paragraph)
+    for sentences in letter.summary:
+        page.paragraph(letter.style.summary_gap.join(sentences))
         page.blank()
     page.line(
-        BOILERPLATE.items_heading_documented if documents is not None else BOILERPLATE.items_heading
+        BOILERPLATE.items_heading_documented if documents is not None else wording.items_heading
     )
     page.paragraph(BOILERPLATE.items_intro, repeated=True)
     page.blank()
     for item in letter.items:
-        label = "Upheld" if item.outcome == "upheld" else "Overturned"
+        label = wording.outcome_word(item.outcome)
         page.paragraph(f"{item.treatment}:{'  ' if rng.random() < 0.1 else ' '}{label}")
         page.blank()
-        page.paragraph(f"Claims Administrator guideline: {item.ca.text}  ", repeated=True)
+        page.paragraph(f"{wording.claims_label} {item.ca.text}  ", repeated=True)
         page.blank()
-        page.paragraph(f"MAXIMUS guideline: {item.reviewer.text}  ", repeated=True)
+        page.paragraph(f"{wording.reviewer_label} {item.reviewer.text}  ", repeated=True)
         page.blank()
         gap = letter.style.sentence_gap
         first, *rest = item.rationale
-        page.paragraph(f"Decision rationale: {' ' if rng.random() < 0.1 else ''}{gap.join(first)}")
+        opening = f"{wording.rationale_label} {' ' if rng.random() < 0.1 else ''}"
+        page.paragraph(opening + gap.join(first))
         page.blank()
         for sentences in rest:
             page.paragraph(gap.join(sentences))
@@ -121,7 +129,10 @@ def render_notice(letter: Letter, page: Page) -> None:
             else BOILERPLATE.overturned_verdict
         )
         page.paragraph(
-            BOILERPLATE.notice_finding.format(n=n, treatment=item.treatment, verdict=verdict)
+            _damaged(
+                letter,
+                BOILERPLATE.notice_finding.format(n=n, treatment=item.treatment, verdict=verdict),
+            )
         )
     page.blank()
     page.paragraph(BOILERPLATE.notice_binding, repeated=True)
@@ -136,8 +147,8 @@ def render_notice(letter: Letter, page: Page) -> None:
         else BOILERPLATE.summary_intro
     )
     page.blank()
-    for paragraph in letter.summary:
-        page.paragraph(paragraph)
+    for sentences in letter.summary:
+        page.paragraph(letter.style.summary_gap.join(sentences))
         page.blank()
     page.line(BOILERPLATE.notice_decisions)
     page.blank()
@@ -150,5 +161,13 @@ def render_notice(letter: Letter, page: Page) -> None:
         page.blank()
         page.line(BOILERPLATE.notice_rationale)
         for sentences in item.rationale:
-            page.paragraph(letter.style.sentence_gap.join(sentences))
+            page.paragraph(_damaged(letter, letter.style.sentence_gap.join(sentences)))
             page.blank()
+
+
+def _damaged(letter: Letter, paragraph: str) -> str:
+    """A 2013 paragraph as an extraction that runs "not" into "medically" writes it (the real
+    notices' "is notmedically necessary"); the expected parse has the words apart."""
+    if letter.wording.notice_run_together:
+        return paragraph.replace("is not medically", "is notmedically")
+    return paragraph

@@ -23,6 +23,7 @@ from .sampling import Random, cumulative, weighted
 from .slots import Slots
 from .summary import case_summary, documents_reviewed
 from .truth import expected
+from .variants import draw_wording
 from .vocabulary import (
     ANCILLARY,
     ANCILLARY_VARIANTS,
@@ -33,7 +34,6 @@ from .vocabulary import (
     PRONOUNS,
     REGION_TABLE,
     REGIONS,
-    SENTENCE,
     SIDE_TABLE,
     SLOT_VALUES,
     SPECIALTY_BY_NAME,
@@ -104,6 +104,7 @@ class Letter:
         self.rng = rng
         self.layout: str = weighted(rng, LAYOUT_TABLE)
         self.style = style(rng)
+        self.wording = draw_wording(rng)
         self.times = timeline(rng, self.layout)
         self.persona: str = weighted(rng, PERSONA_TABLE)
         # Sex is known only when the summary states it; pronouns elsewhere must not give it away.
@@ -128,7 +129,7 @@ class Letter:
         self.items = self._items()
         self.reviewer = self._reviewer()
         # Drawn by text(), read by expected().
-        self.summary: list[str] = []
+        self.summary: list[list[str]] = []  # paragraphs of sentences
         self.patient: dict = {}
         self.documents: list[str] | None = None
 
@@ -295,9 +296,25 @@ class Letter:
             reviewer_basis_family = reviewer_family(rng, category, variant)
             ca_basis_family = ca_family(rng, category, variant, reviewer_basis_family)
             reviewer, lead = basis(
-                rng, notice, category, variant, slots, reviewer_basis_family, actor="reviewer"
+                rng,
+                notice,
+                category,
+                variant,
+                slots,
+                reviewer_basis_family,
+                actor="reviewer",
+                wording=self.wording,
             )
-            ca, _ = basis(rng, notice, category, variant, slots, ca_basis_family, actor="ca")
+            ca, _ = basis(
+                rng,
+                notice,
+                category,
+                variant,
+                slots,
+                ca_basis_family,
+                actor="ca",
+                wording=self.wording,
+            )
             paragraphs = rationale(rng, notice, category, variant, slots, outcome, lead)
         return Item(
             category, variant, slots, treatment, noun, outcome, ca, reviewer, paragraphs, parent
@@ -310,13 +327,14 @@ class Letter:
             name, subs, shapes = SPECIALTY_BY_NAME[rng.choice(wanted)]
         else:
             name, subs, shapes = weighted(rng, SPECIALTY_TABLE)
-        shape = (
-            BLOCK
-            if shapes == (BLOCK,)
-            or (BLOCK in shapes and self.layout != "notice-2013" and rng.random() < 0.2)
-            else SENTENCE
-        )
-        subspecialty = rng.choice(subs) if shape == SENTENCE else None
+        sentences = [shape for shape in shapes if shape != BLOCK]
+        if not sentences or (
+            BLOCK in shapes and self.layout != "notice-2013" and rng.random() < 0.2
+        ):
+            shape = BLOCK
+        else:
+            shape = sentences[0] if len(sentences) == 1 else rng.choice(sentences)
+        subspecialty = rng.choice(subs)
         states: tuple[str, ...] = weighted(rng, LICENSURE_TABLE)
         return name, subspecialty, states, shape
 

@@ -32,8 +32,9 @@ if TYPE_CHECKING:
 SUMMARY_SECTION_BREAK_RATE = 0.35
 
 
-def case_summary(letter: Letter) -> tuple[list[str], dict]:
-    """Summary paragraphs (as written, holes included) and the patient facts they state."""
+def case_summary(letter: Letter) -> tuple[list[list[str]], dict]:
+    """Summary paragraphs as their sentences (holes included) and the patient facts they
+    state; the letter's style joins the sentences (`Style.summary_gap`)."""
     rng = letter.rng
     slots = letter.slots(letter.regions[0])
     second = REGIONS[letter.regions[1]] if len(letter.regions) > 1 else None
@@ -71,11 +72,10 @@ def case_summary(letter: Letter) -> tuple[list[str], dict]:
         sentence = slots.fill(rng.choice(pool))
         sentences.append(sentence)
         words += sentence.count(" ") + 1
-    gap = letter.style.summary_gap
     if len(sentences) > 6 and rng.random() < SUMMARY_SECTION_BREAK_RATE:
         cut = rng.randint(3, len(sentences) - 3)
-        return [gap.join(sentences[:cut]), gap.join(sentences[cut:])], patient
-    return [gap.join(sentences)], patient
+        return [sentences[:cut], sentences[cut:]], patient
+    return [sentences], patient
 
 
 def _intro(letter: Letter, slots: Slots) -> tuple[str, dict]:

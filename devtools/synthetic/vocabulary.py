@@ -44,8 +44,9 @@ BOILERPLATE = SimpleNamespace(**_load("boilerplate"))
 
 # --- Reviewers ----------------------------------------------------------------------------
 
-# How a letter states the reviewer's credentials: in a sentence, or as a block of lines.
-SENTENCE, BLOCK = "sentence", "block"
+# How a letter states the reviewer's credentials: in a sentence (board certified, licensed in a
+# profession, licensed as a member of one), or as a block of lines.
+SENTENCE, LICENSED_IN, LICENSED_AS, BLOCK = "sentence", "licensed-in", "licensed-as", "block"
 
 _reviewers = _load("reviewers")
 # (specialty as written, possible subspecialties (None: none), credential shapes allowed)
@@ -57,6 +58,20 @@ SPECIALTY_TABLE = cumulative(
     tuple((SPECIALTY_BY_NAME[s["name"]], s["weight"]) for s in _reviewers["specialties"])
 )
 LICENSURE_TABLE = cumulative(_reviewers["licensure"])
+# A specialty's one name (absent: a name the parser must not know, listed in UNKNOWN_SPECIALTIES).
+CANONICAL_SPECIALTY = _reviewers["canonical"]
+UNKNOWN_SPECIALTIES = frozenset(_reviewers["unknown"]["names"])
+
+# --- Wording that moves a little -----------------------------------------------------------
+
+_variants = _load("variants")
+# name -> cumulative table of the wordings one letter draws from (variants.py).
+WORDING_TABLES = {
+    name: cumulative(pairs) for name, pairs in _variants.items() if isinstance(pairs, tuple)
+}
+LOOSE_OUTCOME = _variants["loose_outcome"]
+VARIANT_RATES = _variants["rates"]
+UNREAD_PREFACES = _variants["texts"]["unread_prefaces"]
 
 # --- Citations and rationales -------------------------------------------------------------
 

@@ -42,8 +42,33 @@ def short_year_date(d: date) -> str:
     return f"{d.month}/{d.day}/{d.year % 100:02d}"
 
 
-# How a summary writes the date of injury; two-digit years only where they cannot mislead.
-INJURY_DATE_FORMS = (long_date, numeric_date, padded_date, short_year_date)
+def iso_date(d: date) -> str:
+    return d.isoformat()
+
+
+def ordinal_date(d: date) -> str:
+    suffix = "th" if d.day in (11, 12, 13) else {1: "st", 2: "nd", 3: "rd"}.get(d.day % 10, "th")
+    return f"{MONTHS[d.month - 1]} {d.day}{suffix}, {d.year}"
+
+
+def day_month_date(d: date) -> str:
+    return f"{d.day} {MONTHS[d.month - 1]} {d.year}"
+
+
+# How a summary writes the date of injury, the seeds' forms first and twice as often; two-digit
+# years (last) only where they cannot mislead.
+INJURY_DATE_FORMS = (
+    long_date,
+    numeric_date,
+    padded_date,
+    long_date,
+    numeric_date,
+    padded_date,
+    iso_date,
+    ordinal_date,
+    day_month_date,
+    short_year_date,
+)
 
 
 def clean(text: str) -> str:
@@ -52,6 +77,26 @@ def clean(text: str) -> str:
     while "  " in text:
         text = text.replace("  ", " ")
     return text.strip()
+
+
+def restored(sentences: list[str], gap: str) -> str:
+    """A paragraph as the parser must return it. Sentences an extraction ran together (no gap:
+    "2013.Thus far") are taken apart where the next one opens with a capitalised word and the
+    stop ends a word of two letters or more; the parser leaves "2013.12/11/2020", "noted.MRI"
+    or "Vitamin D.Work" (an initial?) as they are, where a reader cannot tell."""
+    if gap:
+        return clean(gap.join(sentences))
+    paragraph = sentences[0]
+    for sentence in sentences[1:]:
+        last_word = paragraph.rsplit(" ", 1)[-1]
+        apart = (
+            sentence[:1].isupper()
+            and sentence[1:2].islower()
+            and last_word.endswith(".")
+            and len(last_word) > 2
+        )
+        paragraph += (" " if apart else "") + sentence
+    return clean(paragraph)
 
 
 def join_words(words: list[str]) -> str:

@@ -46,3 +46,27 @@ def test_generate_corpus_command(tmp_path: Path):
         timeout=120,
     )
     assert refused.returncode != 0 and "--letters" in refused.stderr
+
+
+def test_generate_corpus_checks_the_parser_against_the_truths(tmp_path: Path):
+    """--check parses each letter written and prints field accuracy and the shares refused and
+    warned; it needs the truths, and says so."""
+    env = {name: value for name, value in os.environ.items() if name != "DJANGO_SETTINGS_MODULE"}
+    command = [sys.executable, "manage.py", "generate_corpus", str(tmp_path), "--letters", "60"]
+    command += ["--seed", "9", "--workers", "1", "--with-truth", "--check"]
+    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert re.search(
+        r"^60 letters: 60 parsed exactly as expected \(100\.00%\), 0 refused", done.stdout, re.M
+    )
+    assert re.search(r"^reviewer_families +[\d,]+ +[\d,]+ +100\.000%$", done.stdout, re.M)
+    assert re.search(r"^age +60 +60 +100\.000%$", done.stdout, re.M)
+    refused = subprocess.run(
+        [part for part in command if part != "--with-truth"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert refused.returncode != 0 and "--with-truth" in refused.stderr

@@ -76,17 +76,34 @@ CASES: dict[str, Callable[[int], str]] = {
         "Certification(s)/Specialty:", "Internal Medicine, "
     ),
     "credentials block: states": _credentials_block("State(s) of Licensure:", "California and "),
+    "credentials: licensed in a profession": _credentials(
+        "The reviewer is Licensed in Acupuncture "
+    ),
+    "credentials: licensed in places": _credentials("licensed in California, Texas and Nevada "),
+    "credentials: subspecialty certificates": _credentials("with a sub-specialty certificate in "),
+    "credentials block: subspecialty": _credentials_block("Subspecialty:", "Pain Medicine, "),
+    "credentials block: pairs": _credentials_block(
+        "Certification(s)/Specialty:", "Anesthesiology/Pain Medicine - "
+    ),
     "summary: age phrases": _summary("a 42 year old year-old "),
     "summary: ages without a person": _summary("is a 42 year old injury, "),
     "summary: sex without age": _summary("she is a woman was a "),
     "summary: injury phrases": _summary("date of injury of doi on was injured at work on "),
     "summary: injury dates that are no dates": _summary("date of injury of 13/45/2012 and "),
     "summary: digits": _summary("1234567890"),
+    "summary: other age phrases": _summary("a 42 y/o yo y.o. years of age aged age: 42-yr-old "),
+    "summary: age words without numbers": _summary("a forty year old "),
+    "summary: sex after the age phrase": _summary("a 42 year old individual, male man, "),
+    "summary: date-like injury values": _summary("date of injury of 13-45-2 injury on May 99 "),
+    "summary: run-together sentences": _summary("therapy.The"),
+    "summary: run-together words": _summary("is notmedically necessary.Dr.Smith e.g.The "),
     "summary: disclaimer": lambda size: letter(
         summary="Disclaimer: The following case summary was taken directly from the utilization"
         f" review {repeated('dated ', size)}"
     ),
     "heading: colons": _heading(lambda size: f"{repeated('Norco 10/325: ', size)}Upheld"),
+    "heading: loose outcome": _heading(lambda size: f"Norco: {repeated('Up-held ', size)}"),
+    "heading: without a colon": _heading(lambda size: f"Norco {repeated('- ', size)}Upheld"),
     "heading: heading-shaped lines": _heading(
         lambda size: repeated("Norco 10/325mg #90: Upheld\n", size) + "MRI: Upheld"
     ),
@@ -126,6 +143,29 @@ CASES: dict[str, Callable[[int], str]] = {
         )
     ),
     "basis: reviewer text": _basis(lambda size: repeated(REVIEWER, size)),
+    "basis: 2013 clauses": _basis(
+        lambda size: (
+            "The Expert Reviewer based his/her decision on the "
+            + repeated("ODG Pain Chapter, which is part of MTUS, and the ", size)
+        )
+    ),
+    "basis: introductions": _basis(
+        lambda size: repeated(
+            "Decision based on decision was based upon based its decision on ", size
+        )
+    ),
+    "basis: boilerplate openings": _basis(
+        lambda size: repeated("The Claims Administrator did not cite any medical ", size)
+    ),
+    "basis: family marks": _basis(
+        lambda size: f"Decision based on {repeated('MTUS, Non-MTUS Citation CA MTUS. ', size)}"
+    ),
+    "basis: named sources": _basis(
+        lambda size: f"Decision based on {repeated('UpToDate and the drugs.com; ', size)}"
+    ),
+    "basis: page words without numbers": _basis(
+        lambda size: f"Decision based on MTUS {repeated('Pages: pg. pp. ', size)}"
+    ),
     "notice: findings without verdict": _notice(2, lambda size: repeated(FINDING, size)),
     "notice: findings with long treatments": _notice(
         2, lambda size: f"{FINDING}{repeated('is medically ', size)}is medically necessary."
@@ -137,5 +177,9 @@ CASES: dict[str, Callable[[int], str]] = {
         13, lambda size: "Rationale for the Decision:\n" + repeated("The request for is not ", size)
     ),
     "header: labels": _header("Case Number: Date Assigned: Dated: UR Denial Date: "),
+    "header: other labels": _header("Case No.: DOI: Date of Decision: Date Application Received: "),
+    "sections: heading words": lambda size: letter(
+        summary=repeated("\nIMR ISSUES, DECISIONS, AND RATIONALE(S) for ", size)
+    ),
     "header: labels with non-dates": _header("Decision Date: 99/99/2013 Date of Injury: June 99, "),
 }

@@ -90,8 +90,13 @@ def without_blank_lines(text: str) -> str:
 
 def items_as_words(letter: dict[str, Any]) -> list[dict[str, Any]]:
     """A parsed letter's items (contract JSON) with the rationale's paragraph breaks as spaces
-    (and without a final full stop, which `without_full_stop_before_item` takes away)."""
+    (and without a final full stop, which `without_full_stop_before_item` takes away), and
+    warnings by code and field (an expected parse knows no more of them)."""
     return [
-        {**item, "rationale": " ".join(item["rationale"].split()).removesuffix(".")}
+        {
+            **item,
+            "rationale": " ".join(item["rationale"].split()).removesuffix("."),
+            "warnings": sorted((w["code"], w["field"]) for w in item["warnings"]),
+        }
         for item in letter["items"]
     ]

@@ -347,3 +347,17 @@ def test_2013_sentences(sentence, expected):
     assert [
         (c.guideline, c.document, c.topic, c.pages, c.text) for c in basis.citations
     ] == expected
+
+
+@pytest.mark.parametrize("separator", [",", ", ", ";", " and the "])
+def test_a_non_mtus_source_after_an_mtus_citation_without_pages(separator):
+    """No page group ends the MTUS citation: the next source's mark does, the separator
+    belonging to neither."""
+    basis = parse_basis(
+        "Decision based on MTUS Chronic Pain Treatment Guidelines opioids"
+        f"{separator}Non-MTUS Citation UpToDate, Opioids for chronic pain."
+    )
+    assert [(c.guideline, c.text) for c in basis.citations] == [
+        ("MTUS", "MTUS Chronic Pain Treatment Guidelines opioids"),
+        ("OTHER", "Non-MTUS Citation UpToDate, Opioids for chronic pain."),
+    ]

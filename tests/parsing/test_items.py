@@ -171,3 +171,19 @@ def test_non_mtus_bases_through_the_letter():
     assert [(c.guideline, c.document, c.topic) for c in parsed.reviewer_basis.citations] == [
         ("ODG", "Neck Chapter", "MRI")
     ]
+
+
+@pytest.mark.parametrize(
+    "numbering", ["1. ", "2) ", "(3) ", "Item 1: ", "Item #2 - ", "Issue 3. ", "Request 4: "]
+)
+def test_numbering_before_a_treatment_is_not_the_treatment(numbering):
+    parsed = parse_letter(letter(items=[item(f"{numbering}Norco 10/325mg #90: Upheld")]))
+    assert [(i.treatment, i.outcome) for i in parsed.items] == [("Norco 10/325mg #90", "upheld")]
+    assert parsed.items[0].warnings == ()
+
+
+@pytest.mark.parametrize("label", ["UR guideline:", "Utilization Review Guideline:"])
+def test_the_claims_administrators_label_as_utilization_review(label):
+    text = letter(items=[item()]).replace("Claims Administrator guideline:", label)
+    [parsed] = parse_letter(text).items
+    assert parsed.claims_administrator_basis.citations[0].pages == (46,)

@@ -84,10 +84,11 @@ def test_notice_2013():
         None,
         None,
     )
-    assert parsed.reviewer == Reviewer(
-        "Physical Medicine and Rehabilitation", None, ("California",)
-    )
+    pmr = "Physical Medicine and Rehabilitation"
+    assert parsed.reviewer == Reviewer(pmr, None, ("California",), specialty_canonical=pmr)
     assert parsed.patient == Patient(44, "female", date(2010, 1, 15))
+    assert parsed.warnings == ()
+    assert all(item.warnings == () for item in parsed.items)
     # The disclaimer is boilerplate, like the standard layout's introduction.
     assert (
         parsed.case_summary
@@ -192,10 +193,15 @@ def test_notice_block_without_rationale():
         parse_letter(double_spaced(blocks))
 
 
-def test_notice_without_case_summary():
+def test_notice_without_case_summary_is_kept_with_a_warning():
     without = [p for p in NOTICE if not p.startswith("Case Summary:")]
-    with pytest.raises(ParseError, match=r"^2013 notice has no 'Case Summary:' section$"):
-        parse_letter(double_spaced(without))
+    parsed = parse_letter(double_spaced(without))
+    assert (parsed.case_summary, parsed.patient) == ("", Patient(None, None, date(2010, 1, 15)))
+    assert [(w.code, w.field, w.quote) for w in parsed.warnings] == [
+        ("section-missing", "case_summary", "Case Summary:"),
+        ("section-missing", "patient", "Case Summary:"),
+    ]
+    assert parsed.items == parse_letter(double_spaced(NOTICE)).items
 
 
 def seed_cut_after(marker: str, occurrence: int = 1) -> str:
@@ -231,21 +237,38 @@ def seed_cut_after(marker: str, occurrence: int = 1) -> str:
             seed_cut_after("Norco 10/325mg, #120: Overturned"),
             r"^item 3 \('Norco 10/325mg, #120'\): no 'Claims Administrator guideline:' paragraph$",
         ),
-        (
-            letter().replace("HOW THE IMR FINAL DETERMINATION WAS MADE", "HOW IT WAS MADE"),
-            r"^letter has no 'HOW THE IMR FINAL DETERMINATION WAS MADE' section$",
-        ),
-        (
-            letter().replace("CLINICAL CASE SUMMARY", "SUMMARY"),
-            r"^letter has no 'CLINICAL CASE SUMMARY' section$",
-        ),
-        (letter(summary=" "), r"^the 'CLINICAL CASE SUMMARY' section is empty$"),
         (letter() + letter(), r"^two 'HOW THE IMR FINAL DETERMINATION WAS MADE' sections$"),
     ],
 )
 def test_refused(text, message):
     with pytest.raises(ParseError, match=message):
         parse_letter(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "warnings"),
+    [
+        # The credentials under a heading the parser does not know: before the first section.
+        (
+            letter().replace("HOW THE IMR FINAL DETERMINATION WAS MADE", "HOW IT WAS MADE"),
+            [("text-outside-sections", "letter"), ("section-missing", "reviewer")],
+        ),
+        # The summary under a heading it does not know: the end of the credentials section.
+        (
+            letter().replace("CLINICAL CASE SUMMARY", "SUMMARY"),
+            [("section-missing", "case_summary"), ("section-missing", "patient")],
+        ),
+        (
+            letter(summary=" "),
+            [("section-missing", "case_summary"), ("section-missing", "patient")],
+        ),
+    ],
+)
+def test_a_section_other_than_the_items_missing_is_a_warning(text, warnings):
+    """The items and outcomes are certain without it: the letter is kept, saying what is null."""
+    parsed = parse_letter(text)
+    assert [(w.code, w.field) for w in parsed.warnings] == warnings
+    assert parsed.items == parse_letter(letter()).items
 
 
 def test_the_items_section_heading_must_stand_on_its_own_line():

@@ -81,6 +81,36 @@ def patient_of(summary: str) -> Patient:
             Patient(None, None, None),
         ),
         ("The patient is a male with knee pain.", Patient(None, "male", None)),
+        # Other ways to state an age; the sex is read where the phrase states it.
+        (
+            "The patient is a 42 y/o female, DOI 2008-07-28.",
+            Patient(42, "female", date(2008, 7, 28)),
+        ),
+        ("The patient is a 42-yr-old man.", Patient(42, "male", None)),
+        (
+            "The patient is a woman aged 42, injured on 28 July 2008.",
+            Patient(42, "female", date(2008, 7, 28)),
+        ),
+        ("The patient, a man, is 42 years of age.", Patient(42, None, None)),
+        ("He is a male, 42 years of age.", Patient(42, "male", None)),
+        ("The patient is a forty-two year old man.", Patient(42, "male", None)),
+        ("The patient is a nineteen-year-old woman.", Patient(19, "female", None)),
+        (
+            "The date of injury (DOI) of July 28th, 2008 is stated.",
+            Patient(None, None, date(2008, 7, 28)),
+        ),
+        ("The injury date of 07.28.2008 is stated.", Patient(None, None, date(2008, 7, 28))),
+        ("DOI: 28-Jul-2008.", Patient(None, None, date(2008, 7, 28))),
+        ("The date of the injury was 7/28/2008.", Patient(None, None, date(2008, 7, 28))),
+        (
+            "The worker is a 51-year-old female who injured her lower back while lifting boxes on"
+            " 03/14/2017.",
+            Patient(51, "female", date(2017, 3, 14)),
+        ),
+        ("The patient is a male, 42 years old.", Patient(42, "male", None)),
+        ("The patient's age is 42.", Patient(42, None, None)),
+        # The date of another clause is not the injury's.
+        ("He was injured at work and was seen on 5/5/2014.", Patient(None, None, None)),
         # Two-digit years: 00-29 are 20xx, the rest 19xx.
         ("Industrial injury on 5/22/30.", Patient(None, None, date(1930, 5, 22))),
         # Numbers that are no calendar date give nothing rather than a guess.

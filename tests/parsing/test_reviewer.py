@@ -21,7 +21,13 @@ INTRO = (
                 "The physician reviewer is Board Certified in Neurology, has a subspecialty in\n"
                 "Neuromuscular Medicine and is licensed to practice in California."
             ),
-            Reviewer("Neurology", "Neuromuscular Medicine", ("California",)),
+            Reviewer(
+                "Neurology",
+                "Neuromuscular Medicine",
+                ("California",),
+                "Neurology",
+                "Neuromuscular Medicine",
+            ),
         ),
         (
             # No comma before "has a subspecialty": the "and" belongs to the specialty's name.
@@ -30,7 +36,13 @@ INTRO = (
                 " a\nsubspecialty in Pain Medicine and is licensed to practice in California."
                 " He/she has been"
             ),
-            Reviewer("Physical Medicine and Rehabilitation", "Pain Medicine", ("California",)),
+            Reviewer(
+                "Physical Medicine and Rehabilitation",
+                "Pain Medicine",
+                ("California",),
+                "Physical Medicine and Rehabilitation",
+                "Pain Medicine",
+            ),
         ),
         (
             (
@@ -38,7 +50,12 @@ INTRO = (
                 " practice in\nCalifornia, Nevada and Arizona. He/she has been in active clinical"
                 " practice."
             ),
-            Reviewer("Internal Medicine", None, ("California", "Nevada", "Arizona")),
+            Reviewer(
+                "Internal Medicine",
+                None,
+                ("California", "Nevada", "Arizona"),
+                "Internal Medicine",
+            ),
         ),
         (
             (
@@ -46,8 +63,12 @@ INTRO = (
                 " in Sports\nMedicine and Spine Surgery, and is licensed to practice in California"
                 " and Oregon."
             ),
+            # Two subspecialties in one: no canonical name (a warning says so).
             Reviewer(
-                "Orthopedic Surgery", "Sports Medicine and Spine Surgery", ("California", "Oregon")
+                "Orthopedic Surgery",
+                "Sports Medicine and Spine Surgery",
+                ("California", "Oregon"),
+                "Orthopaedic Surgery",
             ),
         ),
         (
@@ -56,7 +77,7 @@ INTRO = (
                 "State(s) of Licensure: California\n"
                 "Certification(s)/Specialty: Emergency Medicine"
             ),
-            Reviewer("Emergency Medicine", None, ("California",)),
+            Reviewer("Emergency Medicine", None, ("California",), "Emergency Medicine"),
         ),
         (
             (
@@ -65,7 +86,10 @@ INTRO = (
                 "State(s) of Licensure: California, Nevada and Arizona"
             ),
             Reviewer(
-                "Physical Medicine & Rehabilitation", None, ("California", "Nevada", "Arizona")
+                "Physical Medicine & Rehabilitation",
+                None,
+                ("California", "Nevada", "Arizona"),
+                "Physical Medicine and Rehabilitation",
             ),
         ),
         (

@@ -46,17 +46,30 @@ def test_seed_header_fields_are_absent(name):
     [
         (
             SEED_000,
-            Reviewer("Neurology", "Neuromuscular Medicine", ("California",)),
+            Reviewer(
+                "Neurology",
+                "Neuromuscular Medicine",
+                ("California",),
+                "Neurology",
+                "Neuromuscular Medicine",
+            ),
             Patient(42, "male", date(2012, 11, 2)),
         ),
         (
             SEED_001,
-            Reviewer("Occupational Medicine", None, ("California",)),
+            Reviewer("Occupational Medicine", None, ("California",), "Occupational Medicine"),
             Patient(None, None, date(2013, 12, 31)),
         ),
         (
             SEED_002,
-            Reviewer("Anesthesiology", "Pain Management", ("California",)),
+            # The letter's words, and the one name of each.
+            Reviewer(
+                "Anesthesiology",
+                "Pain Management",
+                ("California",),
+                "Anesthesiology",
+                "Pain Medicine",
+            ),
             Patient(None, None, None),
         ),
     ],
@@ -65,6 +78,13 @@ def test_seed_reviewer_and_patient(name, reviewer, patient):
     letter = parse_seed(name)
     assert letter.reviewer == reviewer
     assert letter.patient == patient
+
+
+@pytest.mark.parametrize("name", [SEED_000, SEED_001, SEED_002])
+def test_seeds_are_read_whole_without_warnings(name):
+    letter = parse_seed(name)
+    assert letter.warnings == ()
+    assert all(item.warnings == () for item in letter.items)
 
 
 def test_seed_000_case_summary():
@@ -85,22 +105,22 @@ def test_seed_000_case_summary():
     )
 
 
-def test_seed_001_case_summary_keeps_the_letters_own_spacing_and_joins_the_page_break():
+def test_seed_001_case_summary_restores_lost_sentence_breaks_and_joins_the_page_break():
     summary = parse_seed(SEED_001).case_summary
     assert summary.count("\n\n") == 0
     assert summary.startswith(
         "The applicant is a represented employee, who has filed a claims for neck and mid back pain"
-        " reportedly associated with an industrial injury of December 31, 2013.Thus far, the"
+        " reportedly associated with an industrial injury of December 31, 2013. Thus far, the"
         " applicant has been treated with the following: Analgesic medications;"
     )
     assert (
-        "an associated RFA form of October 24, 2014.The applicant's attorney subsequently"
-        " appealed.In an October 21, 2014" in summary
+        "an associated RFA form of October 24, 2014. The applicant's attorney subsequently"
+        " appealed. In an October 21, 2014" in summary
     )
     assert "The applicant's neck pain is reportedly severe. 9/10 pain was noted." in summary
     assert (
         "It was not stated whether these medications requests were first-time requests or renewal "
-        "requests.In a November 4, 2014 appeal letter" in summary
+        "requests. In a November 4, 2014 appeal letter" in summary
     )
     assert summary.endswith("herniations of both the cervical and thoracic spines.")
 

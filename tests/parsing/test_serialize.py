@@ -32,9 +32,10 @@ def test_seed_as_contract_json():
         "specialty": "Neurology",
         "subspecialty": "Neuromuscular Medicine",
         "licensed_in": ["California"],
-        "specialty_canonical": None,
-        "subspecialty_canonical": None,
+        "specialty_canonical": "Neurology",
+        "subspecialty_canonical": "Neuromuscular Medicine",
     }
+    assert obj["warnings"] == []
     assert obj["patient"] == {"age": 42, "sex": "male", "date_of_injury": "2012-11-02"}
     assert obj["documents_reviewed"] is None
     first = obj["items"][0]

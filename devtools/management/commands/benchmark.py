@@ -46,7 +46,7 @@ QUERIES: list[tuple[str, dict[str, str | int]]] = [
     ("norco, with facets", {"q": "norco"}),
     (
         "specialty + outcome, newest first",
-        {"specialty": "Orthopedic Surgery", "outcome": "upheld", "sort": "newest"},
+        {"specialty": "Orthopaedic Surgery", "outcome": "upheld", "sort": "newest"},
     ),
     ('phrase "functional restoration program"', {"q": '"functional restoration program"'}),
     ("unfiltered list, page 500+", {"page_base": 500}),

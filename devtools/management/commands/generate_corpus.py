@@ -5,8 +5,10 @@ far too few to show that the parser generalises or to measure ingest and search 
 the published record (about 2 million letters). This command writes 10^5-10^6 letters in the
 seeds' text format, reproducibly: a letter depends only on (--seed, index), so a benchmark can be
 rerun on the same corpus and any letter regenerated from its file name. With --with-truth each
-letter gets the parse a correct parser returns, for checking the parser against the generator.
-The corpus is plain files for `manage.py ingest`; nothing touches the database.
+letter gets the parse a correct parser returns, for checking the parser against the generator;
+--check then parses every letter written and reports, field by field, how often the parse is the
+expected one, and how many letters carry warnings. The corpus is plain files for
+`manage.py ingest`; nothing touches the database.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from devtools.parse_quality import check_corpus
 from devtools.synthetic import LETTERS_PER_SHARD, write_corpus
 
 
@@ -67,8 +70,15 @@ class Command(BaseCommand):
         parser.add_argument(
             "--with-truth",
             action="store_true",
-            help="Also write <index>.json beside each letter: its expected parse in the JSON "
-            "shape of decisions/parsing/CONTRACT.md, without source and sha256.",
+            help="Also write <index>.json beside each letter: its expected parse in the JSON"
+            " shape of decisions/parsing/CONTRACT.md, without source and sha256.",
+        )
+        parser.add_argument(
+            "--check",
+            action="store_true",
+            help="With --with-truth: then parse every letter written and print, per checked"
+            " field, how often the parse is the expected one, with the shares of letters"
+            " refused and warned.",
         )
 
     def handle(
@@ -79,8 +89,11 @@ class Command(BaseCommand):
         seed: int,
         workers: int,
         with_truth: bool,
+        check: bool,
         **options: Any,
     ) -> None:
+        if check and not with_truth:
+            raise CommandError("--check compares each parse with its truth: add --with-truth")
         try:
             stats = write_corpus(Path(out_dir), letters, seed, workers, with_truth=with_truth)
         except OSError as error:
@@ -94,3 +107,8 @@ class Command(BaseCommand):
                 f"({stats.letters_per_cpu_second:,.0f} per CPU-second of the workers)"
             )
         )
+        if check:
+            report = check_corpus(Path(out_dir), letters, workers)
+            self.stdout.write("Parse quality against the expected parses:")
+            for line in report.lines():
+                self.stdout.write(line)

@@ -230,3 +230,42 @@ def test_dates_are_spread_and_in_process_order():
                 expected["case_number"][2:4] == expected["date_assigned"][2:4]
             )  # CM<year assigned>-
     assert set(years) == set(range(2013, 2027))
+
+
+def test_every_variant_class_of_issue_12_is_drawn():
+    """Reviewers licensed in a profession, labelled specialty/subspecialty pairs, bases citing
+    a second source, wording that moves, extraction damage, and the warnings some of them are
+    meant to carry: each is in the sample, at rates that leave the seeds' wording the rule."""
+    texts = [text for text, _ in corpus()]
+    flat = [" ".join(text.split()) for text in texts]
+    items = all_items()
+
+    def share(found: int) -> float:
+        return found / SAMPLE
+
+    assert 0.005 <= share(sum("is Licensed in" in t for t in flat)) <= 0.05
+    assert 0.01 <= share(sum("is a Licensed" in t for t in flat)) <= 0.08
+    assert any(re.search(r"Certification\(s\)/Specialty: [^,\n]+, \w", t) for t in texts)
+    bases = [
+        item[key] for item in items for key in ("claims_administrator_basis", "reviewer_basis")
+    ]
+    two_sentences = [b for b in bases if b["text"].count("Decision based on") == 2]
+    mixed = [b for b in bases if len({c["guideline"] for c in b["citations"]}) > 1]
+    assert two_sentences and 0.005 <= len(mixed) / len(bases) <= 0.05
+    assert all(b["citations"][0]["guideline"] == "MTUS" for b in mixed)
+    assert any("notmedically" in t for t in flat)
+    for moved in (" Pages: ", " pg. ", "Decision was based on", "Claims Administrator Guideline:"):
+        assert 0 < share(sum(moved in t for t in flat)) <= 0.05, moved
+    assert any(re.search(r": (?:UPHELD|OVERTURNED) ", t) for t in texts)
+    assert any(re.search(r"\b\d+ y/o\b", t) for t in flat)
+    warned = Counter(
+        w["code"]
+        for _, expected in corpus()
+        for w in [*expected["warnings"], *(w for i in expected["items"] for w in i["warnings"])]
+    )
+    assert set(warned) <= {"specialty-unknown", "outcome-loose", "basis-unread"}
+    assert {"outcome-loose", "basis-unread"} <= set(warned)
+    letters_warned = sum(
+        bool(e["warnings"] or any(i["warnings"] for i in e["items"])) for _, e in corpus()
+    )
+    assert 0.005 <= share(letters_warned) <= 0.05

@@ -1,0 +1,431 @@
+"""The variant classes of issue 12, each tested on a family of strings built from its
+description (not one example): every combination must parse right and without warnings.
+
+1. Reviewers who are not board-certified physicians ("is Licensed in <profession>", "is a
+   Licensed <member>").
+2. The labelled credential block naming a specialty and a subspecialty on one line.
+3. Several "Decision based on" sentences in one basis, or a non-MTUS source after an MTUS
+   citation, each with its own family.
+4. Wording that moves a little: page references, ages, dates, outcome words.
+5. Extraction damage: words and sentences run together.
+"""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date
+
+import pytest
+
+from decisions.parsing import Letter, parse_letter
+from decisions.parsing.citations import read_basis
+from decisions.parsing.text import repaired
+from tests.parsing.letters import NOTICE, double_spaced, item, letter
+
+HOW = (
+    "HOW THE IMR FINAL DETERMINATION WAS MADE\nMAXIMUS Federal Services sent the complete case file"
+    " to an expert reviewer."
+)
+
+
+def no_warnings(parsed: Letter) -> bool:
+    return parsed.warnings == () and all(one.warnings == () for one in parsed.items)
+
+
+# --- 1. Reviewers who are not board-certified physicians ------------------------------------
+
+# (the profession as "Licensed in" names it, a member as "a Licensed" names one, canonical)
+PROFESSIONS = [
+    ("Chiropractic", "Chiropractor", "Chiropractic"),
+    ("Acupuncture", "Acupuncturist", "Acupuncture"),
+    ("Psychology", "Psychologist", "Psychology"),
+    ("Podiatric Surgery", "Podiatrist", "Podiatry"),
+    ("Physical Therapy", "Physical Therapist", "Physical Therapy"),
+    ("Occupational Therapy", "Occupational Therapist", "Occupational Therapy"),
+]
+STATES = [("California",), ("California", "Nevada"), ("Texas", "California", "Oregon")]
+
+
+def _places(states: tuple[str, ...]) -> str:
+    return states[0] if len(states) == 1 else f"{', '.join(states[:-1])} and {states[-1]}"
+
+
+@pytest.mark.parametrize(("profession", "member", "canonical"), PROFESSIONS)
+@pytest.mark.parametrize("states", STATES)
+@pytest.mark.parametrize("form", ["licensed in", "a licensed", "block"])
+def test_licensed_professions(profession, member, canonical, states, form):
+    if form == "licensed in":
+        credentials = (
+            f"The expert reviewer is Licensed in {profession} and is licensed to practice in"
+            f" {_places(states)}."
+        )
+        written = profession
+    elif form == "a licensed":
+        credentials = (
+            f"The expert reviewer is a Licensed {member} and is licensed to practice in"
+            f" {_places(states)}. He/she has been in active clinical practice."
+        )
+        written = member
+    else:
+        credentials = (
+            "The Expert Reviewer has the following credentials:\n"
+            f"State(s) of Licensure: {', '.join(states)}\nCertification(s)/Specialty: {member}"
+        )
+        written = member
+    parsed = parse_letter(letter(how=f"{HOW}\n{credentials}"))
+    reviewer = parsed.reviewer
+    assert (reviewer.specialty, reviewer.specialty_canonical) == (written, canonical)
+    assert (reviewer.subspecialty, reviewer.licensed_in) == (None, states)
+    assert no_warnings(parsed)
+
+
+# --- 2. The labelled block with a specialty and a subspecialty ------------------------------
+
+PAIRS = [
+    ("Internal Medicine", "Cardiovascular Disease", "Internal Medicine", "Cardiovascular Disease"),
+    (
+        "Physical Medicine & Rehabilitation",
+        "Pain Medicine",
+        "Physical Medicine and Rehabilitation",
+        "Pain Medicine",
+    ),
+    ("Anesthesiology", "Pain Management", "Anesthesiology", "Pain Medicine"),
+    ("Orthopedic Surgery", "Spine Surgery", "Orthopaedic Surgery", "Spine Surgery"),
+    (
+        "Internal Medicine",
+        "Endocrinology, Diabetes and Metabolism",
+        "Internal Medicine",
+        "Endocrinology, Diabetes and Metabolism",
+    ),
+    ("Psychiatry", "Psychosomatic Medicine", "Psychiatry", "Consultation-Liaison Psychiatry"),
+]
+
+
+@pytest.mark.parametrize(("specialty", "subspecialty", "canonical", "sub_canonical"), PAIRS)
+@pytest.mark.parametrize("separator", [", ", ",", "; "])
+@pytest.mark.parametrize("states_first", [True, False])
+def test_block_naming_a_specialty_and_a_subspecialty(
+    specialty, subspecialty, canonical, sub_canonical, separator, states_first
+):
+    lines = [
+        "State(s) of Licensure: California",
+        f"Certification(s)/Specialty: {specialty}{separator}{subspecialty}",
+    ]
+    block = "\n".join(lines if states_first else lines[::-1])
+    parsed = parse_letter(
+        letter(how=f"{HOW}\nThe Expert Reviewer has the following credentials:\n{block}")
+    )
+    reviewer = parsed.reviewer
+    assert (reviewer.specialty, reviewer.subspecialty) == (specialty, subspecialty)
+    assert (reviewer.specialty_canonical, reviewer.subspecialty_canonical) == (
+        canonical,
+        sub_canonical,
+    )
+    assert reviewer.licensed_in == ("California",)
+    assert no_warnings(parsed)
+
+
+@pytest.mark.parametrize(("specialty", "subspecialty", "canonical", "sub_canonical"), PAIRS)
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "is Board Certified in {specialty}, has a subspecialty in {subspecialty} and",
+        "is board-certified in {specialty} with subspecialty certification in {subspecialty} and",
+        "is a board-certified physician in {specialty}, has a sub-specialty in {subspecialty},",
+    ],
+)
+def test_the_same_pair_in_a_sentence(specialty, subspecialty, canonical, sub_canonical, sentence):
+    credentials = (
+        f"The expert reviewer {sentence.format(specialty=specialty, subspecialty=subspecialty)}"
+        " is licensed to practice in California."
+    )
+    reviewer = parse_letter(letter(how=f"{HOW}\n{credentials}")).reviewer
+    assert (reviewer.specialty_canonical, reviewer.subspecialty_canonical) == (
+        canonical,
+        sub_canonical,
+    )
+
+
+# --- 3. Several citations, each with its own family -----------------------------------------
+
+# (as a first citation writes it, its family, its pages)
+MTUS_CITATIONS = [
+    (
+        "MTUS Chronic Pain Treatment Guidelines Work conditioning Page(s): 125-126",
+        "MTUS",
+        (125, 126),
+    ),
+    ("MTUS ACOEM Chapter 12 Low Back Complaints Page(s): 303", "MTUS", (303,)),
+    ("MTUS Chronic Pain Medical Treatment Guidelines opioids", "MTUS", ()),
+    ("MTUS Postsurgical Treatment Guidelines Knee Page(s): 24-25", "MTUS", (24, 25)),
+]
+OTHER_SOURCES = [
+    ("Non-MTUS Citation Official Disability Guidelines (ODG), Low Back Chapter, MRI", "ODG", ()),
+    ("Official Disability Guidelines (ODG), Pain Chapter, Opioids", "ODG", ()),
+    (
+        "Non-MTUS Citation American College of Occupational and Environmental Medicine (ACOEM),"
+        " 2nd Edition, (2004), Chapter 7 Independent Medical Examinations and Consultations,"
+        " page 127",
+        "ACOEM",
+        (127,),
+    ),
+    ("Non-MTUS Citation UpToDate, Opioids for chronic pain", "OTHER", ()),
+    (
+        "Non-MTUS Citation Chou R, et al. Clinical guidelines for the use of chronic opioid"
+        " therapy. J Pain. 2009;10(2):113-130",
+        "OTHER",
+        (),
+    ),
+]
+
+
+def _join(first: str, second: str, joiner: str) -> str:
+    if joiner == "sentence":
+        return f"Decision based on {first}. Decision based on {second}."
+    if joiner == "comma":
+        return f"Decision based on {first}, {second}."
+    return f"Decision based on {first} and the {second}."
+
+
+# Mid-sentence, a family mark or a known source name starts the next citation; after a full
+# stop, "Decision based on" does, whatever the source.
+COMBINATIONS = [
+    (first, second, joiner)
+    for first, second in itertools.product(MTUS_CITATIONS, OTHER_SOURCES)
+    for joiner in ("sentence", "comma", "and the")
+    if joiner == "sentence" or second[0].startswith(("Non-MTUS", "Official"))
+]
+
+
+@pytest.mark.parametrize(("first", "second", "joiner"), COMBINATIONS)
+def test_a_second_source_keeps_its_own_family(first, second, joiner):
+    text = _join(first[0], second[0], joiner)
+    read = read_basis(text)
+    assert [(c.guideline, c.pages) for c in read.basis.citations] == [
+        (first[1], first[2]),
+        (second[1], second[2]),
+    ]
+    assert read.basis.citations[0].text.startswith(first[0])
+    assert read.basis.citations[1].text.startswith(second[0])
+    assert read.problems == ()
+
+
+@pytest.mark.parametrize(
+    "preface",
+    ["", "The Claims Administrator did not base their decision on the MTUS. "],
+)
+def test_two_sentences_after_a_boilerplate_opening(preface):
+    text = (
+        f"{preface}Decision based on MTUS Chronic Pain Treatment Guidelines Work conditioning, work"
+        " hardening Page(s): 125-126. Decision based on Non-MTUS Citation Official Disability"
+        " Guidelines (ODG), Knee Chapter, Work conditioning"
+    )
+    read = read_basis(text)
+    assert [(c.guideline, c.document, c.pages) for c in read.basis.citations] == [
+        ("MTUS", "Chronic Pain Medical Treatment Guidelines", (125, 126)),
+        ("ODG", "Knee Chapter", ()),
+    ]
+    assert read.problems == ()
+
+
+@pytest.mark.parametrize(
+    "intro",
+    ["Decision based on:", "Based on", "Decision was based upon", "The decision was based on"],
+)
+def test_introductions(intro):
+    read = read_basis(f"{intro} Non-MTUS Citation Smith J. Spine. 2004;29:1-5.")
+    assert [(c.guideline, c.text) for c in read.basis.citations] == [
+        ("OTHER", "Non-MTUS Citation Smith J. Spine. 2004;29:1-5.")
+    ]
+    assert read.problems == ()
+
+
+def test_a_2013_sentence_citing_two_sources_each_with_its_clause():
+    read = read_basis(
+        "The Claims Administrator based its decision on the Official Disability Guidelines (ODG),"
+        " Pain Chapter, Opioids, which is not part of MTUS, and the MTUS Chronic Pain Medical"
+        " Treatment Guidelines, pages 74-75, which is part of MTUS."
+    )
+    assert [(c.guideline, c.pages) for c in read.basis.citations] == [
+        ("ODG", ()),
+        ("MTUS", (74, 75)),
+    ]
+    assert read.problems == ()
+
+
+def test_a_claims_administrator_citing_an_acoem_chapter_then_odg_keeps_both():
+    """The real letter's shape that lost the MTUS citation: an ACOEM chapter, then ODG."""
+    parsed = parse_letter(
+        letter(
+            items=[
+                item(
+                    claims="Decision based on MTUS ACOEM Chapter 12 Low Back Complaints, Official"
+                    " Disability Guidelines (ODG), Low Back Chapter, MRIs (magnetic resonance"
+                    " imaging)"
+                )
+            ]
+        )
+    )
+    citations = parsed.items[0].claims_administrator_basis.citations
+    assert [(c.guideline, c.document) for c in citations] == [
+        ("MTUS", "ACOEM Chapter 12 Low Back Complaints"),
+        ("ODG", "Low Back Chapter"),
+    ]
+    assert no_warnings(parsed)
+
+
+# --- 4. Wording that moves a little ---------------------------------------------------------
+
+PAGE_MARKS = ["Page(s):", "Page(s)", "Pages:", "Pages", "Page", "page", "pg.", "pp.", "p.", "Pg"]
+PAGE_NUMBERS = [
+    ("46", (46,)),
+    ("46 of 127", (46,)),
+    ("176-177", (176, 177)),
+    ("176 to 178", (176, 177, 178)),
+    ("46, 49", (46, 49)),
+    ("46 & 49", (46, 49)),
+    ("46, 47, and 49", (46, 47, 49)),
+]
+
+
+@pytest.mark.parametrize("mark", PAGE_MARKS)
+@pytest.mark.parametrize(("numbers", "pages"), PAGE_NUMBERS)
+def test_page_references(mark, numbers, pages):
+    read = read_basis(
+        f"Decision based on MTUS ACOEM Chapter 12 Low Back Complaints {mark} {numbers},"
+        " Chronic Pain Treatment Guidelines Page(s): 46."
+    )
+    assert [(c.document, c.pages) for c in read.basis.citations] == [
+        ("ACOEM Chapter 12 Low Back Complaints", pages),
+        ("Chronic Pain Medical Treatment Guidelines", (46,)),
+    ]
+    assert read.problems == ()
+
+
+@pytest.mark.parametrize(
+    "word",
+    [
+        f"{word}{end}"
+        for word, end in itertools.product(
+            ["Upheld", "UPHELD", "upheld", "Overturned", "OVERTURNED", "overturned"], ["", "."]
+        )
+    ],
+)
+@pytest.mark.parametrize("space", ["", " ", "  "])
+def test_outcome_words(word, space):
+    parsed = parse_letter(letter(items=[item(f"MRI of the lumbar spine:{space}{word}")]))
+    assert parsed.items[0].outcome == word.rstrip(".").lower()
+    assert no_warnings(parsed)
+
+
+AGE_PHRASES = [
+    "a {age} year old man",
+    "a {age}-year-old man",
+    "a {age} year-old man",
+    "a {age} years old man",
+    "a {age}-yr-old man",
+    "a {age} y/o man",
+    "a {age} yo man",
+    "a man aged {age}",
+    "a man, age {age},",
+]
+
+
+@pytest.mark.parametrize("phrase", AGE_PHRASES)
+@pytest.mark.parametrize("age", [22, 42, 70])
+def test_ages(phrase, age):
+    parsed = parse_letter(
+        letter(summary=f"The patient is {phrase.format(age=age)} with neck pain.")
+    )
+    assert (parsed.patient.age, parsed.patient.sex) == (age, "male")
+    assert no_warnings(parsed)
+
+
+DATES = [
+    "28-Jul-2008",
+    "7/28/2008",
+    "07/28/2008",
+    "7-28-2008",
+    "07.28.2008",
+    "7/28/08",
+    "2008-07-28",
+    "July 28, 2008",
+    "July 28 2008",
+    "Jul. 28, 2008",
+    "July 28th, 2008",
+    "28 July 2008",
+    "the 28th of July, 2008",
+]
+
+
+@pytest.mark.parametrize("written", DATES)
+@pytest.mark.parametrize(
+    "phrase",
+    [
+        "a date of injury of {date}",
+        "an industrial injury on {date}",
+        "DOI: {date}",
+        "was injured on {date}",
+    ],
+)
+def test_dates_of_injury(written, phrase):
+    summary = f"The patient {phrase.format(date=written)} and has neck pain."
+    parsed = parse_letter(letter(summary=summary))
+    assert parsed.patient.date_of_injury == date(2008, 7, 28)
+    assert no_warnings(parsed)
+
+
+# --- 5. Extraction damage -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("verdict", ["is notmedically necessary", "is not medically  necessary"])
+def test_words_run_together_in_a_2013_notice(verdict):
+    paragraphs = [p.replace("is not medically necessary", verdict) for p in NOTICE]
+    parsed = parse_letter(double_spaced(paragraphs))
+    assert [i.outcome for i in parsed.items] == ["upheld", "overturned"]
+    assert "notmedically" not in parsed.items[0].rationale
+    assert no_warnings(parsed)
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        ("an industrial injury of December 31, 2013", "Thus far"),
+        ("opioid therapy", "In a Utilization Review Report"),
+        ("injured on 6/17/2014", "The patient attributes"),
+        ("pain rated 7/10", "Prior treatment"),
+        ("an MRI", "The MRI showed"),
+        ("(ESI)", "The request"),
+    ],
+)
+def test_a_lost_sentence_break_is_restored(before, after):
+    assert repaired(f"{before}.{after} was noted.") == f"{before}. {after} was noted."
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "seen by Dr.Smith today",  # an abbreviation
+        "initials J.Smith signed",  # an initial
+        "therapy, e.g.The one",  # "e.g."
+        "the U.S.Department of Labor",  # "U.S."
+        "a dose of 2.5 mg",  # a decimal
+        "dated 12.31.2013 here",  # a dotted date
+        "see www.UpToDate.com today",  # a web address
+        "see http://example.org/a.Html today",  # a URL
+        "write to info@Example.org today",  # an address
+        "the list at drugs.com.The end",  # a domain before the stop
+        "therapy.12/11/2020 MRI",  # a number after the stop: no sentence start to tell
+    ],
+)
+def test_no_change_where_a_full_stop_may_not_end_a_sentence(text):
+    assert repaired(text) == text
+
+
+def test_summaries_come_out_with_their_sentence_breaks_restored():
+    summary = "He was injured on 6/17/2014.The patient has pain.Dr.Smith saw him.He is better."
+    parsed = parse_letter(letter(summary=summary))
+    # "pain.Dr.Smith": the word after the stop holds a stop of its own, which may be an address.
+    assert parsed.case_summary == (
+        "He was injured on 6/17/2014. The patient has pain.Dr.Smith saw him. He is better."
+    )
