@@ -51,6 +51,22 @@ def seed_variant(n: int) -> str:
     return text.replace(start, f"Copy {n}: {start}", 1)
 
 
+# A parsed letter's keys in the contract's JSON, in order (decisions/parsing/CONTRACT.md).
+LETTER_KEYS = [
+    "layout",
+    "case_number",
+    "date_assigned",
+    "decision_date",
+    "ur_denial_date",
+    "application_received",
+    "reviewer",
+    "patient",
+    "case_summary",
+    "documents_reviewed",
+    "items",
+    "warnings",
+]
+
 CHRONIC_PAIN = "Chronic Pain Medical Treatment Guidelines"
 LOW_BACK = "ACOEM Chapter 12 Low Back Complaints"
 # Queries as people type them, none of them valid tsquery syntax: a search, never an error.

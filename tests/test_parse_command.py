@@ -10,24 +10,9 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from tests.helpers import FIXTURE_LETTERS, SEED_NAMES
+from tests.helpers import FIXTURE_LETTERS, LETTER_KEYS, SEED_NAMES
 
-CONTRACT_KEYS = {
-    "source",
-    "sha256",
-    "layout",
-    "case_number",
-    "date_assigned",
-    "decision_date",
-    "ur_denial_date",
-    "application_received",
-    "reviewer",
-    "patient",
-    "case_summary",
-    "documents_reviewed",
-    "items",
-    "warnings",
-}
+CONTRACT_KEYS = {"source", "sha256", *LETTER_KEYS}
 
 
 def run_parse(*files) -> tuple[list[dict], CommandError | None]:

@@ -6,28 +6,13 @@ import json
 import pickle
 
 from decisions.parsing import letter_to_dict, parse_letter
-from tests.helpers import SEED_NAMES, seed_text
+from tests.helpers import LETTER_KEYS, SEED_NAMES, seed_text
 from tests.parsing.letters import NOTICE, double_spaced
-
-CONTRACT_KEYS = [
-    "layout",
-    "case_number",
-    "date_assigned",
-    "decision_date",
-    "ur_denial_date",
-    "application_received",
-    "reviewer",
-    "patient",
-    "case_summary",
-    "documents_reviewed",
-    "items",
-    "warnings",
-]
 
 
 def test_seed_as_contract_json():
     obj = letter_to_dict(parse_letter(seed_text(SEED_NAMES[0])))
-    assert list(obj) == CONTRACT_KEYS
+    assert list(obj) == LETTER_KEYS
     assert obj["reviewer"] == {
         "specialty": "Neurology",
         "subspecialty": "Neuromuscular Medicine",

@@ -8,23 +8,10 @@ from datetime import date
 from decisions.guidelines import ACOEM_CHAPTERS, CHRONIC_PAIN, POSTSURGICAL
 from decisions.parsing.diagnostics import CODES
 from devtools.synthetic.vocabulary import UNKNOWN_SPECIALTIES
+from tests.helpers import LETTER_KEYS
 
 from .helpers import HEADER_DATES, corpus, paragraphs
 
-LETTER_KEYS = [
-    "layout",
-    "case_number",
-    "date_assigned",
-    "decision_date",
-    "ur_denial_date",
-    "application_received",
-    "reviewer",
-    "patient",
-    "case_summary",
-    "documents_reviewed",
-    "items",
-    "warnings",
-]
 ITEM_KEYS = [
     "treatment",
     "outcome",
