@@ -1,6 +1,6 @@
 """The search's database-side code as it is now: the SQL Postgres runs, in one place.
 
-The search reads rows Postgres derives from the items (decisions/models.py: SearchEntry,
+The search reads rows Postgres derives from the items (decisions/models/search.py: SearchEntry,
 FacetCombination, FacetCount). Statement-level triggers on the item table see every row an
 INSERT, COPY, UPDATE or DELETE changed (its transition tables) and apply the change to the
 derived rows in the same transaction, so the counts are exact at every commit whichever code
