@@ -3,7 +3,8 @@ runs for minutes: see BENCHMARKS.md)."""
 
 from __future__ import annotations
 
-from devtools.management.commands.benchmark import Timing, count_records, production_environment
+from devtools.benchmark.processes import production_environment
+from devtools.benchmark.timing import Timing, count_records
 
 from .helpers import django_process
 
