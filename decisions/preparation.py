@@ -73,7 +73,7 @@ def prepare(file: FileInput, *, max_bytes: int, keep_original: bool) -> Prepared
         step = "extracting its text"
         extracted = extract_text(data, max_bytes=max_bytes)
         step = "parsing"
-        letter = parse_letter(extracted.text)
+        letter = parse_letter(extracted.text, file_name=file.name)
     except OSError as exc:
         return Rejected(file.name, f"cannot read file: {exc.strerror or exc}")
     except (ExtractionError, ParseError) as exc:

@@ -65,6 +65,7 @@ LETTER_KEYS = [
     "documents_reviewed",
     "items",
     "warnings",
+    "case_number_source",
 ]
 
 CHRONIC_PAIN = "Chronic Pain Medical Treatment Guidelines"

@@ -23,8 +23,8 @@ def with_overlong_specialty(parse):
     """Wrap a parse function so the Neurology seed gets a specialty too long for its column:
     a parse the database refuses, for tests of per-letter failure."""
 
-    def parse_with_overlong_specialty(text):
-        parsed = parse(text)
+    def parse_with_overlong_specialty(text, **options):
+        parsed = parse(text, **options)
         if parsed.reviewer.specialty != "Neurology":
             return parsed
         return replace(parsed, reviewer=replace(parsed.reviewer, specialty="x" * 500))
@@ -64,8 +64,8 @@ def warned(parsed: ParsedLetter) -> ParsedLetter:
 def with_warnings(parse):
     """Wrap a parse function so the Occupational Medicine seed comes with warnings (`warned`)."""
 
-    def parse_with_warnings(text):
-        parsed = parse(text)
+    def parse_with_warnings(text, **options):
+        parsed = parse(text, **options)
         return warned(parsed) if parsed.reviewer.specialty == "Occupational Medicine" else parsed
 
     return parse_with_warnings
@@ -90,8 +90,8 @@ def with_canonical_neurology(parse):
     """Wrap a parse function so the Neurology seed is worded "NEUROLOGY" and names its
     canonical specialty and subspecialty, as the parser's vocabulary will."""
 
-    def parse_with_canonical_neurology(text):
-        parsed = parse(text)
+    def parse_with_canonical_neurology(text, **options):
+        parsed = parse(text, **options)
         reviewer = parsed.reviewer
         if reviewer.specialty == "Neurology":
             reviewer = replace(reviewer, specialty="NEUROLOGY", specialty_canonical="Neurology")
@@ -108,7 +108,7 @@ def prepare_with_canonical_neurology(file, **options):
         return preparation.prepare(file, **options)
 
 
-def parse_a_huge_number(text):
+def parse_a_huge_number(text, **options):
     """What a parser that trusts a letter's digits does with 5,000 of them: ValueError."""
     return int("9" * 5000)
 

@@ -17,12 +17,14 @@ from .letters import (
     normalised_treatment,
     original_file_path,
 )
+from .metadata import DwcCase, MetadataConflict
 from .runs import IngestDuplicate, IngestFailure, IngestRun, Upload, UploadFile
 from .search import FacetColumns, FacetCombination, FacetCount, PhraseNgrams, SearchEntry
 
 __all__ = [
     "Citation",
     "DisputedItem",
+    "DwcCase",
     "FacetColumns",
     "FacetCombination",
     "FacetCount",
@@ -31,6 +33,7 @@ __all__ = [
     "IngestFailure",
     "IngestRun",
     "Letter",
+    "MetadataConflict",
     "Outcome",
     "Party",
     "PhraseNgrams",

@@ -62,11 +62,24 @@ class Letter(models.Model):
     )
     layout = models.CharField(max_length=20)
 
+    class CaseNumberSource(models.TextChoices):
+        LETTER = "letter", "the letter"
+        FILE_NAME = "file_name", "the file name"
+
+    # The letter's own, else one a file named by its case gave it (decisions/case_numbers.py):
+    # the DWC publishes each letter as <case number>.pdf, and most texts carry no number.
     case_number = models.CharField(max_length=32, null=True, blank=True)
+    case_number_source = models.CharField(
+        max_length=9, choices=CaseNumberSource.choices, null=True, blank=True
+    )
     date_assigned = models.DateField(null=True, blank=True)
     decision_date = models.DateField(null=True, blank=True)
     ur_denial_date = models.DateField(null=True, blank=True)
     application_received = models.DateField(null=True, blank=True)
+    # The DWC's data for what the letter does not state (decisions/services/metadata.py); the
+    # letter's own columns above keep meaning what the letter says.
+    dwc_decision_date = models.DateField(null=True, blank=True)
+    dwc_received_date = models.DateField(null=True, blank=True)
 
     # As the letter words them; beside them, the names they are grouped under (facets, the
     # specialty filter, the export): the canonical ones, else the wording
@@ -187,7 +200,12 @@ class DisputedItem(FacetColumns):
     patient_age = models.PositiveSmallIntegerField(null=True, blank=True)
     patient_sex = models.CharField(max_length=6, choices=Sex.choices, null=True, blank=True)
     date_of_injury = models.DateField(null=True, blank=True)
+    # The letter's decision date, else the DWC's (Letter.dwc_decision_date): what "newest
+    # first" and the date filters read.
     decision_date = models.DateField(null=True, blank=True)
+    # The DWC's category and sub-category of the request, beside the project's own taxonomy.
+    dwc_category = models.CharField(max_length=200, null=True, blank=True)
+    dwc_subcategory = models.CharField(max_length=200, null=True, blank=True)
 
     treatment_key = models.GeneratedField(
         expression=normalised_treatment("treatment"),

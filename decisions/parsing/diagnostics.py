@@ -29,6 +29,7 @@ CODES = {
     "citation-unrecognised": "a citation whose source the parser does not know",
     "citation-mixed": "one citation naming sources of two guideline families",
     "pages-unread": "a page reference whose numbers could not be read",
+    "case-number-file-name": "the file's name gives another case number than the letter's text",
 }
 
 _QUOTE_LENGTH = 200

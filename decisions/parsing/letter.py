@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from .case_numbers import case_number_of
 from .diagnostics import warning
 from .header import parse_header
 from .items import parse_items
@@ -36,7 +37,7 @@ _BULLET = re.compile(r"^(?:[-*\u2022\u00b7]|\d+[.)])\s+")
 _HEADER_LINE = re.compile(r"^[A-Za-z][A-Za-z ()/#.']{0,40}:")
 
 
-def parse_letter(text: str) -> Letter:
+def parse_letter(text: str, *, file_name: str | None = None) -> Letter:
     """Read one IMR final determination letter of any known layout.
 
     Never returns part of a letter in silence: a letter whose items or outcomes cannot be read
@@ -44,7 +45,8 @@ def parse_letter(text: str) -> Letter:
     raises `ParseError`; what else was not understood (a missing credentials or summary
     section, a specialty not in the vocabulary, a date that is no date, words of a basis in
     no citation) is a warning on the letter or its item. Values the letter does not state are
-    None.
+    None. `file_name`, the name of the file the text came from, gives the case number when
+    the text has none (the DWC publishes each letter as <case number>.pdf).
     """
     doc, marked = marked_document(text)
     sections = split_sections(doc)
@@ -69,9 +71,12 @@ def parse_letter(text: str) -> Letter:
         ]
     patient, patient_warnings = parse_patient(summary.replace("\n\n", " "), header.date_of_injury)
     warnings += patient_warnings
+    case_number, case_number_source, case_warnings = case_number_of(header.case_number, file_name)
+    warnings += case_warnings
     return Letter(
         layout=layout,
-        case_number=header.case_number,
+        case_number=case_number,
+        case_number_source=case_number_source,
         date_assigned=header.date_assigned,
         decision_date=header.decision_date,
         ur_denial_date=header.ur_denial_date,

@@ -11,6 +11,8 @@ from datetime import date
 from typing import Literal
 
 Layout = Literal["standard", "case-header", "notice-2013"]
+# Where a letter's case number was read: its own text, or the name of the file it came in.
+CaseNumberSource = Literal["letter", "file_name"]
 Outcome = Literal["upheld", "overturned"]
 Sex = Literal["male", "female"]
 Guideline = Literal["MTUS", "ODG", "ACOEM", "OTHER"]
@@ -87,3 +89,4 @@ class Letter:
     documents_reviewed: tuple[str, ...] | None  # None: the letter has no such section
     items: tuple[Item, ...]
     warnings: tuple[ParseWarning, ...] = ()  # the letter's own; each item carries its own
+    case_number_source: CaseNumberSource | None = None  # None when there is no case number

@@ -48,7 +48,15 @@ from ..models import IngestDuplicate, IngestFailure, IngestRun, Letter, original
 from ..preparation import FileInput, Prepared, Rejected, prepare
 from ..workers import prepared_in_workers
 from .duplicates import Known, stored_letters
-from .letters import NewLetter, all_warnings, letter_create, letters_create, refusal
+from .letters import (
+    NewLetter,
+    all_warnings,
+    letter_create,
+    letters_create,
+    letters_give_case_numbers,
+    refusal,
+)
+from .metadata import apply_stored_metadata
 
 logger = logging.getLogger(__name__)
 
@@ -383,7 +391,25 @@ def _store_batch(batch: list[Prepared | Rejected], *, run: IngestRun | None) -> 
     for position, (first, how) in copies.items():
         stored_as = decided[first].letter_id
         decided[position] = FileOutcome(batch[position].name, FileStatus.DUPLICATE, stored_as, how)
-    return [decided[n] for n in range(len(batch))]
+    outcomes = [decided[n] for n in range(len(batch))]
+    if run is not None:
+        _complete_stored(batch, outcomes)
+    return outcomes
+
+
+def _complete_stored(batch: list[Prepared | Rejected], outcomes: list[FileOutcome]) -> None:
+    """What other files say of the batch's letters: a copy named by a case number gives it to
+    a stored letter that has none, and the DWC's kept rows apply to the letters they name."""
+    named = {
+        outcome.letter_id: prepared.letter.case_number
+        for prepared, outcome in zip(batch, outcomes, strict=True)
+        if outcome.duplicate
+        and isinstance(prepared, Prepared)
+        and prepared.letter.case_number_source == "file_name"
+    }
+    given = letters_give_case_numbers(named)
+    created = [outcome.letter_id for outcome in outcomes if outcome.created]
+    apply_stored_metadata([pk for pk in (*created, *given) if pk is not None])
 
 
 def _store_new(new: list[tuple[int, Prepared]], run: IngestRun) -> dict[int, FileOutcome]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 from django.db import (
     DatabaseError,
@@ -55,6 +55,7 @@ def letter_fields(parsed: ParsedLetter) -> dict:
     return {
         "layout": parsed.layout,
         "case_number": parsed.case_number,
+        "case_number_source": parsed.case_number_source,
         "date_assigned": parsed.date_assigned,
         "decision_date": parsed.decision_date,
         "ur_denial_date": parsed.ur_denial_date,
@@ -78,6 +79,36 @@ def letter_fields(parsed: ParsedLetter) -> dict:
         "warnings": warning_records(parsed.warnings),
         "warning_codes": sorted({w.code for w in all_warnings(parsed)}),
     }
+
+
+def with_kept_case_number(parsed: ParsedLetter, stored: Letter) -> ParsedLetter:
+    """A re-parse of `stored` keeping the case number a later copy's file name gave it (which
+    its own text and file name cannot give again), unless the text now states one."""
+    if (
+        parsed.case_number is None
+        and stored.case_number
+        and stored.case_number_source == Letter.CaseNumberSource.FILE_NAME
+    ):
+        return replace(parsed, case_number=stored.case_number, case_number_source="file_name")
+    return parsed
+
+
+def letters_give_case_numbers(numbers: dict[int | None, str | None]) -> list[int]:
+    """Give stored letters without a case number the one a later copy's file name carries
+    (letter id -> number); the ids of the letters given one. A letter that has a number keeps
+    it, whatever the copy's name says."""
+    ids = [pk for pk, number in numbers.items() if pk is not None and number]
+    if not ids:
+        return []
+    # One conditional update each: a letter given a number meanwhile (by another ingest, or a
+    # re-parse) keeps it.
+    return [
+        pk
+        for pk in ids
+        if Letter.objects.filter(pk=pk, case_number__isnull=True).update(
+            case_number=numbers[pk], case_number_source=Letter.CaseNumberSource.FILE_NAME
+        )
+    ]
 
 
 def all_warnings(parsed: ParsedLetter) -> list[ParseWarning]:
@@ -120,7 +151,7 @@ def _item_values(letter: Letter, position: int, item: Item) -> dict:
         "patient_age": letter.patient_age,
         "patient_sex": letter.patient_sex,
         "date_of_injury": letter.date_of_injury,
-        "decision_date": letter.decision_date,
+        "decision_date": letter.decision_date or letter.dwc_decision_date,
         **_facet_values(letter, item),
     }
 

@@ -31,7 +31,8 @@ from ..fingerprint import content_fingerprint
 from ..models import Letter
 from ..parsing import ParseError, parse_letter
 from .duplicates import fingerprint_replace
-from .letters import letter_fields, letter_replace_parse, refusal
+from .letters import letter_fields, letter_replace_parse, refusal, with_kept_case_number
+from .metadata import apply_stored_metadata
 
 
 class ReparseStatus(StrEnum):
@@ -141,7 +142,9 @@ def letter_reparse(letter_id: int, *, dry_run: bool = False) -> ReparseResult | 
             return None
         warned = bool(letter.warning_codes)
         try:
-            parsed = parse_letter(letter.raw_text)
+            parsed = with_kept_case_number(
+                parse_letter(letter.raw_text, file_name=letter.source_name), letter
+            )
         except ParseError as exc:
             # Left as it was, warnings included.
             return ReparseResult(
@@ -171,6 +174,7 @@ def letter_reparse(letter_id: int, *, dry_run: bool = False) -> ReparseResult | 
                 warned_before=warned,
                 warned_after=warned,
             )
+        apply_stored_metadata([letter.pk])  # the new items' DWC categories and dates
         items_after = _item_signatures(letter)
         same_content_as = fingerprint_replace(letter, content_fingerprint(parsed))
         if dry_run:

@@ -56,6 +56,8 @@ def expected(letter: Letter) -> dict:
             for number, item in enumerate(letter.items)
         ],
         "warnings": warnings,
+        # The corpus names files by index, so a case number can only come from the header.
+        "case_number_source": "letter" if has_header else None,
     }
 
 

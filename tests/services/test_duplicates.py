@@ -371,7 +371,7 @@ def test_reparse_that_makes_two_letters_alike_keeps_both_and_says_so(monkeypatch
     fingerprints("--fill")
     # A parser change that reads the other letter as the first one.
     first_parse = parse_letter(seed_text(SEED_NAMES[1]))
-    monkeypatch.setattr(reparse_service, "parse_letter", lambda text: first_parse)
+    monkeypatch.setattr(reparse_service, "parse_letter", lambda text, **options: first_parse)
 
     out = StringIO()
     call_command("reparse", str(other.pk), stdout=out)

@@ -28,6 +28,7 @@ from django.db import InterfaceError, OperationalError, reset_queries
 from django.urls import reverse
 
 from decisions.extraction import ExtractionError, sha256_hex
+from decisions.management.metadata_file import apply_metadata_file
 from decisions.models import IngestDuplicate, IngestRun, Letter
 from decisions.preparation import FileInput, read_input
 from decisions.services.ingest import BATCH_SIZE, FileOutcome, connection_lost, ingest_files
@@ -126,6 +127,13 @@ class Command(BaseCommand):
             help="Parse and check for duplicates, report what would happen, write nothing.",
         )
         parser.add_argument(
+            "--metadata",
+            metavar="FILE.csv",
+            help="A DWC metadata CSV applied first (as `apply_metadata` does): its rows fill "
+            "the dates and DWC categories of letters stored before and of those this run "
+            "stores.",
+        )
+        parser.add_argument(
             "--skip-stored",
             action="store_true",
             help="Leave out files whose letter is already stored instead of counting them as "
@@ -157,6 +165,7 @@ class Command(BaseCommand):
         paths: list[str],
         dry_run: bool,
         skip_stored: bool,
+        metadata: str | None,
         workers: int,
         writers: int,
         **options: Any,
@@ -164,6 +173,10 @@ class Command(BaseCommand):
         missing = [p for p in paths if not os.path.exists(p)]
         if missing:
             raise CommandError(f"no such file or folder: {', '.join(missing)}")
+        if metadata is not None and dry_run:
+            raise CommandError("--metadata writes the DWC's rows: it cannot go with --dry-run")
+        if metadata is not None:
+            apply_metadata_file(metadata, self)
         verbosity = options["verbosity"]
         progress = Progress(
             sys.stderr, sum(1 for _ in iter_letter_files(paths)) if sys.stderr.isatty() else None

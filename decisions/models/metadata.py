@@ -1,0 +1,83 @@
+"""What the DWC's own data says about cases, kept beside what the letters say.
+
+Why a table of the DWC's rows rather than values copied onto letters: the DWC's data and the
+letter are two sources, and the letter is the decision. Keeping the DWC's rows as they came
+lets a case's rows arrive before its letter (they apply when it is stored), lets a re-parse
+apply them again, and keeps every disagreement between the two listed for an admin, never
+settled in silence (decisions/services/metadata.py).
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+
+
+class DwcCase(models.Model):
+    """One case's rows of a DWC metadata file: the letter's values and, per item, the DWC's
+    category, sub-category and decision, in the letter's item order."""
+
+    case_number = models.CharField(max_length=32, unique=True)
+    decision_date = models.DateField(null=True, blank=True)
+    date_of_injury = models.DateField(null=True, blank=True)
+    received_date = models.DateField(null=True, blank=True)
+    specialty = models.CharField(max_length=200, null=True, blank=True)
+    items = models.JSONField(
+        default=list,
+        help_text="Per item, in order: {category, subcategory, decision, line} (decision: "
+        "upheld, overturned or null).",
+    )
+    source_name = models.CharField(max_length=1000, help_text="The file the rows came from.")
+    first_line = models.PositiveIntegerField(help_text="The line of the case's first row.")
+    loaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "DWC case"
+
+    def __str__(self) -> str:
+        return self.case_number
+
+
+class MetadataConflict(models.Model):
+    """A value on which the DWC's data and a stored letter disagree; the letter's stands.
+
+    One row per letter, field and item position (null for a letter's own value): applying the
+    same file again updates it rather than listing the disagreement twice.
+    """
+
+    class Field(models.TextChoices):
+        ITEMS = "items", "number of items"
+        DECISION = "decision", "item decision"
+        DATE_OF_INJURY = "date_of_injury", "date of injury"
+        SPECIALTY = "specialty", "reviewer specialty"
+
+    letter = models.ForeignKey(
+        "Letter", on_delete=models.CASCADE, related_name="metadata_conflicts"
+    )
+    case_number = models.CharField(max_length=32)
+    field = models.CharField(max_length=20, choices=Field.choices)
+    position = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="The item's position, for an item's value."
+    )
+    letter_value = models.CharField(max_length=200)
+    dwc_value = models.CharField(max_length=200)
+    source_name = models.CharField(max_length=1000, help_text="The DWC file that disagrees.")
+    found_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["case_number", "field", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["letter", "field", "position"],
+                name="metadata_conflict_uniq",
+                nulls_distinct=False,
+            )
+        ]
+        indexes = [models.Index(fields=["case_number"], name="metadata_conflict_case_idx")]
+
+    def __str__(self) -> str:
+        where = f" (item {self.position})" if self.position else ""
+        return (
+            f"{self.case_number}: {self.get_field_display()}{where}: the letter says "
+            f"{self.letter_value}, the DWC {self.dwc_value}"
+        )

@@ -1,0 +1,303 @@
+"""Apply the DWC's metadata to stored letters: fill what a letter does not state, never what
+it does, and keep every disagreement for an admin to see.
+
+One service behind `manage.py apply_metadata`, `manage.py ingest --metadata` and ingest itself
+(a case's rows may come before its letter: they are kept as `DwcCase` rows and applied when
+the letter is stored, and again after a re-parse).
+
+What a case's rows do to its letters (every stored letter with that case number):
+- the DWC's decision and received dates are kept beside the letter's own
+  (`Letter.dwc_decision_date`, `dwc_received_date`); an item's `decision_date`, which "newest
+  first" and the date filters read, is the letter's date, else the DWC's;
+- when the rows are as many as the letter's items, each item gets the DWC's category and
+  sub-category by position, and a decision that differs from the letter's is a conflict;
+  otherwise the number of items is the conflict and only the letter's values apply;
+- a date of injury, or a specialty (compared by grouping name, decisions/specialties.py), that
+  differs from the letter's is a conflict. The letter's value always stands.
+Conflicts are stored (`MetadataConflict`, one per letter, field and item) and replaced each
+time a letter's rows are applied, so the list always says how the two sources differ now.
+
+Files are read a batch of cases at a time, each batch in a transaction of its own: a file of
+the whole record never sits in memory, and a run that stops leaves whole batches applied.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from itertools import islice
+
+from django.db import connection, transaction
+
+from ..dwc_metadata import BadRow, CaseRows, read_metadata
+from ..models import DisputedItem, DwcCase, Letter, MetadataConflict
+from ..specialties import grouping_name_of
+
+BATCH_SIZE = 1000
+
+_LETTERS = """
+UPDATE decisions_letter AS l
+SET dwc_decision_date = v.decision_date, dwc_received_date = v.received_date
+FROM unnest(%s::bigint[], %s::date[], %s::date[]) AS v (id, decision_date, received_date)
+WHERE l.id = v.id
+  AND (l.dwc_decision_date, l.dwc_received_date)
+      IS DISTINCT FROM (v.decision_date, v.received_date)
+"""
+
+# Only the items whose values change: the item trigger then moves their search entries to the
+# new date in place, without parsing their words again (decisions/schema.py).
+_ITEMS = """
+UPDATE decisions_disputeditem AS i
+SET decision_date = v.decision_date, dwc_category = v.category, dwc_subcategory = v.subcategory
+FROM unnest(%s::bigint[], %s::date[], %s::text[], %s::text[])
+    AS v (id, decision_date, category, subcategory)
+WHERE i.id = v.id
+  AND (i.decision_date, i.dwc_category, i.dwc_subcategory)
+      IS DISTINCT FROM (v.decision_date, v.category, v.subcategory)
+"""
+
+
+@dataclass(frozen=True)
+class Conflict:
+    letter_id: int
+    case_number: str
+    field: MetadataConflict.Field
+    position: int | None
+    letter_value: str
+    dwc_value: str
+    source_name: str  # the DWC file that says otherwise
+
+    def describe(self) -> str:
+        where = f" item {self.position}" if self.position else ""
+        return (
+            f"{self.case_number}{where}: {self.field.label}: the letter says "
+            f"{self.letter_value}, the DWC's data {self.dwc_value} (the letter's stands)"
+        )
+
+
+@dataclass
+class MetadataSummary:
+    source_name: str
+    cases: int = 0  # cases read from the file
+    items: int = 0  # rows read (one per item)
+    letters: int = 0  # stored letters the rows applied to
+    pending: int = 0  # cases with no stored letter yet: kept, applied when one is stored
+    bad_rows: list[BadRow] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)
+
+    def describe(self) -> str:
+        return (
+            f"{self.source_name}: {self.cases} cases ({self.items} rows) read, applied to "
+            f"{self.letters} stored letters, {self.pending} cases kept for letters not stored "
+            f"yet; {len(self.conflicts)} conflicts, {len(self.bad_rows)} rows skipped"
+        )
+
+
+def load_metadata(
+    lines: Iterable[str], source_name: str, *, batch_size: int = BATCH_SIZE
+) -> MetadataSummary:
+    """Keep a DWC metadata file's cases and apply them to the stored letters they name.
+
+    `lines` is the file's text, line by line. Raises dwc_metadata.MetadataFileError when the
+    file as a whole cannot be read (its header lacks a column); bad rows are skipped and
+    listed in the summary.
+    """
+    summary = MetadataSummary(source_name)
+    for batch in _batches(read_metadata(lines), batch_size, summary):
+        with transaction.atomic():
+            _keep(batch, source_name)
+            applied, conflicts = _apply(_letters_of([case.case_number for case in batch]))
+        summary.cases += len(batch)
+        summary.items += sum(len(case.items) for case in batch)
+        summary.letters += len(applied)
+        summary.pending += len({case.case_number for case in batch} - applied)
+        summary.conflicts += conflicts
+    return summary
+
+
+def apply_stored_metadata(letter_ids: Iterable[int]) -> list[Conflict]:
+    """Apply the kept DWC rows to these letters (just stored or re-parsed), if any name them."""
+    ids = list(letter_ids)
+    numbers = {
+        number
+        for number in Letter.objects.filter(pk__in=ids).values_list("case_number", flat=True)
+        if number
+    }
+    if not numbers or not DwcCase.objects.filter(case_number__in=numbers).exists():
+        return []
+    with transaction.atomic():
+        return _apply(_letters_of(numbers, ids))[1]
+
+
+def _batches(
+    results: Iterator[CaseRows | BadRow], size: int, summary: MetadataSummary
+) -> Iterator[list[CaseRows]]:
+    """The file's cases in lists of `size`; its bad rows go to the summary as they come."""
+
+    def cases() -> Iterator[CaseRows]:
+        for result in results:
+            if isinstance(result, BadRow):
+                summary.bad_rows.append(result)
+            else:
+                yield result
+
+    stream = cases()
+    while batch := list(islice(stream, size)):
+        yield batch
+
+
+def _keep(batch: list[CaseRows], source_name: str) -> None:
+    """Store the cases' rows, replacing what an earlier file said of the same cases."""
+    rows = [
+        DwcCase(
+            case_number=case.case_number,
+            decision_date=case.decision_date,
+            date_of_injury=case.date_of_injury,
+            received_date=case.received_date,
+            specialty=case.specialty,
+            items=[
+                {
+                    "category": item.category,
+                    "subcategory": item.subcategory,
+                    "decision": item.decision,
+                    "line": item.line,
+                }
+                for item in case.items
+            ],
+            source_name=source_name,
+            first_line=case.first_line,
+        )
+        for case in batch
+    ]
+    # A case twice in one batch (its rows split in the file): the later rows win, as they
+    # would in a later batch.
+    unique = {row.case_number: row for row in rows}
+    DwcCase.objects.bulk_create(
+        list(unique.values()),
+        update_conflicts=True,
+        unique_fields=["case_number"],
+        update_fields=[
+            "decision_date",
+            "date_of_injury",
+            "received_date",
+            "specialty",
+            "items",
+            "source_name",
+            "first_line",
+            "loaded_at",
+        ],
+    )
+
+
+@dataclass
+class _StoredLetter:
+    id: int
+    case_number: str
+    decision_date: datetime.date | None
+    date_of_injury: datetime.date | None
+    specialty: str | None  # the grouping name
+    items: list[tuple[int, int, str]] = field(default_factory=list)  # (id, position, outcome)
+
+
+def _letters_of(numbers: Iterable[str], ids: list[int] | None = None) -> list[_StoredLetter]:
+    """The stored letters with these case numbers (and among `ids`, if given), with items."""
+    letters = Letter.objects.filter(case_number__in=list(numbers))
+    if ids is not None:
+        letters = letters.filter(pk__in=ids)
+    found = {
+        pk: _StoredLetter(pk, number or "", decided, injured, specialty)
+        for pk, number, decided, injured, specialty in letters.values_list(
+            "pk", "case_number", "decision_date", "date_of_injury", "reviewer_specialty_canonical"
+        )
+    }
+    items = DisputedItem.objects.filter(letter_id__in=list(found)).order_by("letter_id", "position")
+    for letter_id, pk, position, outcome in items.values_list(
+        "letter_id", "pk", "position", "outcome"
+    ):
+        found[letter_id].items.append((pk, position, outcome))
+    return list(found.values())
+
+
+def _apply(letters: list[_StoredLetter]) -> tuple[set[str], list[Conflict]]:
+    """Apply the kept rows to `letters`: the case numbers applied, and the conflicts found."""
+    cases = DwcCase.objects.in_bulk(
+        [letter.case_number for letter in letters], field_name="case_number"
+    )
+    applied = [letter for letter in letters if letter.case_number in cases]
+    letter_rows: list[tuple] = []
+    item_rows: list[tuple] = []
+    conflicts: list[Conflict] = []
+    for letter in applied:
+        case = cases[letter.case_number]
+        letter_rows.append((letter.id, case.decision_date, case.received_date))
+        item_rows += _item_rows(letter, case)
+        conflicts += _conflicts(letter, case)
+    if applied:
+        _write(letter_rows, item_rows, conflicts, [letter.id for letter in applied])
+    return {letter.case_number for letter in applied}, conflicts
+
+
+def _item_rows(letter: _StoredLetter, case: DwcCase) -> list[tuple]:
+    """(id, decision date, DWC category, sub-category) of each item: the category only where
+    the DWC's rows are as many as the letter's items, so a position names the same item."""
+    date = letter.decision_date or case.decision_date
+    if len(case.items) != len(letter.items):
+        return [(pk, date, None, None) for pk, _, _ in letter.items]
+    return [
+        (pk, date, row["category"], row["subcategory"])
+        for (pk, _, _), row in zip(letter.items, case.items, strict=True)
+    ]
+
+
+def _conflicts(letter: _StoredLetter, case: DwcCase) -> list[Conflict]:
+    """Where the DWC's rows say otherwise than the letter (whose values stand)."""
+    Field = MetadataConflict.Field
+    found: list[tuple[MetadataConflict.Field, int | None, object, object]] = []
+    if len(case.items) != len(letter.items):
+        found.append((Field.ITEMS, None, len(letter.items), len(case.items)))
+    else:
+        found += [
+            (Field.DECISION, position, outcome, row["decision"])
+            for (_, position, outcome), row in zip(letter.items, case.items, strict=True)
+            if row["decision"] and row["decision"] != outcome
+        ]
+    ours, theirs = letter.date_of_injury, case.date_of_injury
+    if ours and theirs and ours != theirs:
+        found.append((Field.DATE_OF_INJURY, None, ours.isoformat(), theirs.isoformat()))
+    dwc_specialty = grouping_name_of(case.specialty)
+    if letter.specialty and dwc_specialty and letter.specialty != dwc_specialty:
+        found.append((Field.SPECIALTY, None, letter.specialty, case.specialty))
+    return [
+        Conflict(
+            letter.id, letter.case_number, what, position, str(mine), str(dwc), case.source_name
+        )
+        for what, position, mine, dwc in found
+    ]
+
+
+def _write(
+    letter_rows: list[tuple],
+    item_rows: list[tuple],
+    conflicts: list[Conflict],
+    letter_ids: list[int],
+) -> None:
+    """The batch's dates, item values and conflicts (each letter's replaced), in the caller's
+    transaction."""
+    with connection.cursor() as cursor:
+        cursor.execute(_LETTERS, [list(column) for column in zip(*letter_rows, strict=True)])
+        if item_rows:
+            cursor.execute(_ITEMS, [list(column) for column in zip(*item_rows, strict=True)])
+    MetadataConflict.objects.filter(letter_id__in=letter_ids).delete()
+    MetadataConflict.objects.bulk_create(
+        MetadataConflict(
+            letter_id=c.letter_id,
+            case_number=c.case_number,
+            field=c.field,
+            position=c.position,
+            letter_value=c.letter_value[:200],
+            dwc_value=c.dwc_value[:200],
+            source_name=c.source_name,
+        )
+        for c in conflicts
+    )
