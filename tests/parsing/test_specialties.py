@@ -48,6 +48,26 @@ DATA = Path(__file__).resolve().parents[2] / "decisions" / "parsing" / "data" / 
             "Otolaryngology - Head and Neck Surgery",
             ["Otolaryngology", "Otolaryngology-Head & Neck Surgery"],
         ),
+        # Names ABMS certificates had before a renaming, or go by, kept as aliases.
+        (
+            "Urogynecology and Reconstructive Pelvic Surgery",
+            [
+                "Urogynecology and Reconstructive Pelvic Surgery",
+                "Female Pelvic Medicine & Reconstructive Surgery",
+            ],
+        ),
+        ("Chemical Pathology", ["Chemical Pathology", "Pathology - Chemical"]),
+        (
+            "Neurology with Special Qualification in Child Neurology",
+            ["Neurology with Special Qualification in Child Neurology", "Child Neurology"],
+        ),
+        (
+            "Health Care Administration, Leadership, and Management",
+            [
+                "Health Care Administration, Leadership, and Management",
+                "Healthcare Administration, Leadership and Management",
+            ],
+        ),
         # Licensed professions, named as a field whatever the letter calls its members.
         (
             "Chiropractic",
