@@ -32,7 +32,16 @@ from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 from .middleware import INGEST_PERMISSION
-from .models import Citation, DisputedItem, IngestFailure, IngestRun, Letter
+from .models import (
+    Citation,
+    DisputedItem,
+    DwcCase,
+    IngestFailure,
+    IngestRun,
+    Letter,
+    MetadataConflict,
+)
+from .parsing.case_numbers import canonical
 from .selectors.letters import WarningNote, letters_warnings, warning_code_counts
 from .services.reparse import ReparseResult, ReparseStatus, letters_reparse
 
@@ -413,3 +422,47 @@ class IngestRunAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             '<a href="{}">This run in the ingest history</a>',
             reverse("decisions:history-run", args=[run.pk]),
         )
+
+
+class CaseNumberSearch:
+    """Search by case number however it is typed ("cm150123456" finds CM15-0123456)."""
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet, search_term: str
+    ) -> tuple[QuerySet, bool]:
+        term = canonical(search_term) or search_term
+        return super().get_search_results(request, queryset, term)  # type: ignore[misc]
+
+
+@admin.register(MetadataConflict)
+class MetadataConflictAdmin(CaseNumberSearch, ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Where the DWC's metadata and a letter disagree (the letter's value stands): the list an
+    admin checks after `apply_metadata`, by field, or by case number."""
+
+    list_display = ("case_number", "field", "position", "letter_value", "dwc_value", "letter_link")
+    list_filter = ("field",)
+    search_fields = ("=case_number",)
+    show_full_result_count = False
+
+    @admin.display(description="Letter")
+    def letter_link(self, conflict: MetadataConflict) -> SafeString:
+        return format_html(
+            '<a href="{}">letter {}</a>', conflict.letter.get_absolute_url(), conflict.letter_id
+        )
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[MetadataConflict]:
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("letter")
+            .only(*(f.name for f in MetadataConflict._meta.concrete_fields), "letter__id")
+        )
+
+
+@admin.register(DwcCase)
+class DwcCaseAdmin(CaseNumberSearch, ReadOnlyAdminMixin, admin.ModelAdmin):
+    """The DWC's rows as loaded, per case, also for letters not stored yet."""
+
+    list_display = ("case_number", "decision_date", "received_date", "specialty", "source_name")
+    search_fields = ("=case_number",)
+    show_full_result_count = False

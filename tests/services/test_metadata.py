@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.urls import reverse
 
 from decisions.models import DisputedItem, DwcCase, Letter, MetadataConflict, SearchEntry
 from tests.helpers import SEED_NAMES, assert_derived_rows_match_the_items, seed_text
@@ -218,3 +219,21 @@ def test_a_reparse_keeps_the_dwc_values_and_a_number_a_copy_gave(tmp_path):
     assert letter.items.filter(dwc_category__isnull=True).count() == 0
     assert_derived_rows_match_the_items()
     assert DwcCase.objects.get().case_number == CASE
+
+
+def test_admins_list_the_conflicts_by_field_and_find_a_case_however_typed(
+    stored, tmp_path, admin_client, django_assert_max_num_queries
+):
+    rows = rows_agreeing_with(stored).replace(f",{stored.reviewer_specialty},", ",Dermatology,")
+    run("apply_metadata", str(csv_file(tmp_path, rows)))
+    conflicts = reverse("admin:decisions_metadataconflict_changelist")
+    with django_assert_max_num_queries(8):
+        page = admin_client.get(conflicts, {"field": "specialty", "q": "cm150000001"})
+    listed = page.context["cl"].result_list
+    assert [(c.case_number, c.dwc_value) for c in listed] == [(CASE, "Dermatology")]
+    assert stored.get_absolute_url() in page.content.decode()
+    assert admin_client.get(conflicts, {"field": "decision"}).context["cl"].result_list.count() == 0
+    cases = admin_client.get(reverse("admin:decisions_dwccase_changelist"), {"q": "CM150000001"})
+    assert [case.case_number for case in cases.context["cl"].result_list] == [CASE]
+    # Read only, like every record of what was loaded.
+    assert admin_client.get(reverse("admin:decisions_metadataconflict_add")).status_code == 403
