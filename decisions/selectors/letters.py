@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from django.db import connection
 from django.db.models import Prefetch
 
-from ..models import Citation, DisputedItem, Letter, Party
+from ..models import Citation, DisputedItem, Letter, MetadataConflict, Party
 from ..search.vocabulary import headline, search_query
 from .similar import SimilarRow, item_similar
 
@@ -117,6 +117,8 @@ class LetterDetail:
     query: str
     notes: dict[str, list[WarningNote]] = field(default_factory=dict)
     all_notes: list[WarningNote] = field(default_factory=list)
+    # Where the DWC's metadata says otherwise than the letter (whose values stand).
+    conflicts: list[MetadataConflict] = field(default_factory=list)
 
 
 def by_place(notes: Iterable[WarningNote]) -> defaultdict[str, list[WarningNote]]:
@@ -128,7 +130,8 @@ def by_place(notes: Iterable[WarningNote]) -> defaultdict[str, list[WarningNote]
 
 
 def letter_detail(*, pk: int, query: str = "") -> LetterDetail | None:
-    """Four queries whatever the letter's size: letter, items, citations, similar decisions."""
+    """Five queries whatever the letter's size: letter, items, citations, similar decisions,
+    and where the DWC's metadata disagrees with the letter."""
     letters = Letter.objects.defer("raw_text")
     items = DisputedItem.objects.order_by("position").prefetch_related(
         Prefetch("citations", queryset=Citation.objects.order_by("party", "position"))
@@ -172,6 +175,7 @@ def letter_detail(*, pk: int, query: str = "") -> LetterDetail | None:
         query=query,
         notes=by_place(letter_notes),
         all_notes=all_notes,
+        conflicts=list(letter.metadata_conflicts.all()),
     )
 
 

@@ -98,14 +98,14 @@ def test_similar_decisions_link_to_items_in_other_letters(client, norco_letter):
 
 
 @pytest.mark.parametrize("items", [1, 8])
-def test_letter_page_costs_four_queries_whatever_its_size(client, django_assert_num_queries, items):
-    """Letter, items, citations, similar decisions."""
+def test_letter_page_costs_five_queries_whatever_its_size(client, django_assert_num_queries, items):
+    """Letter, items, citations, similar decisions, the DWC's disagreements."""
     letter = make_letter()
     for n in range(items):
         item = make_item(letter, treatment=f"Treatment {n}", reviewer_pages=["Doc:1"])
         make_citation(item)
     for params in ({}, {"q": "treatment"}):
-        with django_assert_num_queries(4):
+        with django_assert_num_queries(5):
             client.get(letter.get_absolute_url(), params)
 
 
@@ -114,7 +114,7 @@ def test_the_letter_page_reads_by_index(synthetic_corpus):
     with CaptureQueriesContext(connection) as captured:
         letter_detail(pk=letter.pk, query="pain")
     plans = [plan_of(sql) for sql in reads(captured)]
-    assert len(plans) == 4
+    assert len(plans) == 5
     assert "decisions_letter_pkey" in plans[0]
     assert "item_letter_position_uniq" in plans[1]
     assert "citation_item_party_position_uniq" in plans[2]
@@ -122,6 +122,7 @@ def test_the_letter_page_reads_by_index(synthetic_corpus):
     # (a page many items cite) the date index, whichever Postgres finds cheaper.
     assert "item_treatment_key_idx" in plans[3]
     assert "item_reviewer_pages_idx" in plans[3] or "item_newest_idx" in plans[3]
+    assert "metadata_conflict" in plans[4]  # the letter's conflicts, by its index
 
 
 @pytest.mark.parametrize("text", TYPED_QUERIES)

@@ -237,3 +237,23 @@ def test_admins_list_the_conflicts_by_field_and_find_a_case_however_typed(
     assert [case.case_number for case in cases.context["cl"].result_list] == [CASE]
     # Read only, like every record of what was loaded.
     assert admin_client.get(reverse("admin:decisions_metadataconflict_add")).status_code == 403
+
+
+def test_the_letter_page_says_where_each_value_came_from_and_where_the_dwc_disagrees(
+    stored, tmp_path, client
+):
+    first = stored.items.get(position=1)
+    other = "overturned" if first.outcome == "upheld" else "upheld"
+    rows = rows_agreeing_with(stored).splitlines(keepends=True)
+    rows[0] = rows[0].replace(f",{first.outcome}\n", f",{other}\n")
+    run("apply_metadata", str(csv_file(tmp_path, "".join(rows))))
+    html = client.get(stored.get_absolute_url()).content.decode()
+    assert f"IMR final determination {CASE}" in html
+    assert "(from the file's name; the letter's text does not state it)" in html
+    assert 'Mar 2, 2015 <span class="provenance">(from the DWC\'s data' in html
+    assert "Jan 20, 2015" in html  # received, from the DWC too
+    assert "The DWC files this request under Category 1 / Sub 1." in html
+    assert "The DWC's data says otherwise on 1 value" in html
+    assert (
+        f"Item decision (item 1): the letter says {first.outcome}, the DWC's data {other}" in html
+    )
