@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import csv
 import datetime
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
@@ -46,7 +47,8 @@ _DECISIONS: dict[str, Outcome] = {
     "overturned": "overturned",
     "overturn": "overturned",
 }
-_DATE_FORMATS = ("%m/%d/%Y", "%Y-%m-%d")
+_US_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 class MetadataFileError(ValueError):
@@ -154,9 +156,12 @@ def _merge_letter_values(case: CaseRows, line: int, values: dict[str, object]) -
 
 
 def _date(text: str) -> datetime.date | None:
-    for pattern in _DATE_FORMATS:
-        try:
-            return datetime.datetime.strptime(text, pattern).date()
-        except ValueError:
-            continue
-    return None
+    """MM/DD/YYYY or YYYY-MM-DD as a date; None when it is neither, or no such day. (Not
+    strptime: it was 70% of reading a file.)"""
+    written = _US_DATE.fullmatch(text)
+    try:
+        if written:
+            return datetime.date(int(written[3]), int(written[1]), int(written[2]))
+        return datetime.date.fromisoformat(text) if _ISO_DATE.fullmatch(text) else None
+    except ValueError:
+        return None

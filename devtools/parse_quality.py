@@ -6,7 +6,8 @@ worded like the record; this module counts it on a corpus `generate_corpus --wit
 benchmark report parse quality as numbers. A warning is compared by its code and field only:
 the expected parse cannot know the parser's message and quote.
 
-The fields are the issue's checked fields (specialty, subspecialty, states of licensure, age,
+The fields are the case number (from the header, else the file's name) and the issue's checked
+fields (specialty, subspecialty, states of licensure, age,
 sex, date of injury, the number of items, each item's treatment and outcome, and both parties'
 citation families and pages), the canonical specialty names, and the warnings. A letter the
 parser refuses counts as wrong in every field. No Django: worker processes use it as is.
@@ -23,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from decisions.parsing import ParseError, letter_to_dict, parse_letter
-from devtools.synthetic import LETTERS_PER_SHARD, letter_path
+from devtools.synthetic import LETTERS_PER_SHARD, shard_folder
 
 REVIEWER_FIELDS = (
     "specialty",
@@ -40,7 +41,14 @@ ITEM_FIELDS = (
     *(f"{party}_{what}" for party in PARTIES for what in ("families", "pages")),
     "item warnings",
 )
-FIELDS = (*REVIEWER_FIELDS, *PATIENT_FIELDS, "items", *ITEM_FIELDS, "letter warnings")
+FIELDS = (
+    "case_number",
+    *REVIEWER_FIELDS,
+    *PATIENT_FIELDS,
+    "items",
+    *ITEM_FIELDS,
+    "letter warnings",
+)
 
 
 def warning_keys(parse: dict) -> list[tuple[str, str]]:
@@ -146,7 +154,9 @@ def _pairs(parsed: dict | None, expected: dict) -> list[tuple[str, Any, Any]]:
     """Each checked value as (field, parsed, expected), an item's fields once per item; an item
     the parse lacks compares as None (a refused letter's values are all None, and counted
     wrong by the caller)."""
-    pairs: list[tuple[str, Any, Any]] = []
+    pairs: list[tuple[str, Any, Any]] = [
+        ("case_number", parsed and parsed["case_number"], expected["case_number"])
+    ]
     for name in REVIEWER_FIELDS:
         pairs.append((name, parsed and parsed["reviewer"][name], expected["reviewer"][name]))
     for name in PATIENT_FIELDS:
@@ -166,21 +176,23 @@ def _pairs(parsed: dict | None, expected: dict) -> list[tuple[str, Any, Any]]:
     return pairs
 
 
-def parsed_or_refusal(text: str) -> tuple[dict | None, str]:
+def parsed_or_refusal(text: str, file_name: str | None = None) -> tuple[dict | None, str]:
     """The parser's JSON for a letter, or None and the reason it refuses the letter."""
     try:
-        return letter_to_dict(parse_letter(text)), ""
+        return letter_to_dict(parse_letter(text, file_name=file_name)), ""
     except ParseError as error:
         return None, str(error)
 
 
-def _check_range(task: tuple[Path, int, int]) -> QualityReport:
-    out_dir, start, stop = task
+def _check_shard(folder: Path) -> QualityReport:
+    """Every letter of one shard folder beside its expected parse, read with its file's name
+    (which gives a letter without a header its case number)."""
     report = QualityReport()
-    for index in range(start, stop):
-        text_path = letter_path(out_dir, index)
-        expected = json.loads(letter_path(out_dir, index, ".json").read_text(encoding="utf-8"))
-        parsed, reason = parsed_or_refusal(text_path.read_text(encoding="utf-8"))
+    for truth in sorted(folder.glob("*.json")):
+        text_path = truth.with_suffix(".txt")
+        expected = json.loads(truth.read_text(encoding="utf-8"))
+        text = text_path.read_text(encoding="utf-8")
+        parsed, reason = parsed_or_refusal(text, text_path.name)
         report.add(text_path.name, parsed, expected, reason)
     return report
 
@@ -189,24 +201,21 @@ def check_corpus(out_dir: Path, letters: int, workers: int = 1) -> QualityReport
     """Parse letters 0..letters-1 of a corpus `write_corpus` wrote with its truths, and compare
     each with its expected parse, split over `workers` processes by shard.
 
-    Raises FileNotFoundError, naming the file, when a letter or its expected parse is missing
-    (a corpus written without --with-truth).
+    Raises FileNotFoundError, naming the folder, when a shard holds fewer expected parses than
+    letters (a corpus written without --with-truth).
     """
-    out_dir = Path(out_dir)
-    for index in range(letters):
-        if not letter_path(out_dir, index, ".json").exists():
-            raise FileNotFoundError(f"{letter_path(out_dir, index, '.json')}: no expected parse")
-    tasks = [
-        (out_dir, start, min(start + LETTERS_PER_SHARD, letters))
-        for start in range(0, letters, LETTERS_PER_SHARD)
-    ]
+    folders = [shard_folder(Path(out_dir), start) for start in range(0, letters, LETTERS_PER_SHARD)]
+    for start, folder in zip(range(0, letters, LETTERS_PER_SHARD), folders, strict=True):
+        wanted = min(LETTERS_PER_SHARD, letters - start)
+        if sum(1 for _ in folder.glob("*.json")) < wanted:
+            raise FileNotFoundError(f"{folder}: fewer than {wanted} expected parses (.json)")
     report = QualityReport()
-    if workers <= 1 or len(tasks) <= 1:
-        for task in tasks:
-            report.merge(_check_range(task))
+    if workers <= 1 or len(folders) <= 1:
+        for folder in folders:
+            report.merge(_check_shard(folder))
         return report
     context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-    with context.Pool(min(workers, len(tasks))) as pool:
-        for result in pool.imap_unordered(_check_range, tasks):
+    with context.Pool(min(workers, len(folders))) as pool:
+        for result in pool.imap_unordered(_check_shard, folders):
             report.merge(result)
     return report

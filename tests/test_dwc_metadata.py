@@ -96,3 +96,23 @@ def test_the_file_is_read_a_case_at_a_time():
     assert isinstance(first, CaseRows) and first.case_number == "CM15-0000001"
     # The first case is complete once the second's first row is read; nothing after that is.
     assert next(lines) == "never read\n"
+
+
+@pytest.mark.parametrize(
+    ("written", "day"),
+    [
+        ("03/02/2015", datetime.date(2015, 3, 2)),
+        ("3/2/2015", datetime.date(2015, 3, 2)),
+        ("2015-03-02", datetime.date(2015, 3, 2)),
+        ("02/29/2016", datetime.date(2016, 2, 29)),
+    ],
+)
+def test_dates_as_the_dwc_writes_them_or_iso(written, day):
+    (case,) = read(f"CM15-0000001,{written},,,,,,Upheld\n")
+    assert isinstance(case, CaseRows) and case.decision_date == day
+
+
+@pytest.mark.parametrize("written", ["02/29/2015", "2015-02-30", "2015-3-2", "3/2/15", "20150302"])
+def test_what_is_no_day_is_a_bad_row(written):
+    (bad,) = read(f"CM15-0000001,{written},,,,,,Upheld\n")
+    assert isinstance(bad, BadRow) and "is not a date" in bad.reason

@@ -106,8 +106,8 @@ def load_metadata(
     summary = MetadataSummary(source_name)
     for batch in _batches(read_metadata(lines), batch_size, summary):
         with transaction.atomic():
-            _keep(batch, source_name)
-            applied, conflicts = _apply(_letters_of([case.case_number for case in batch]))
+            kept = _keep(batch, source_name)
+            applied, conflicts = _apply(_letters_of(kept), kept)
         summary.cases += len(batch)
         summary.items += sum(len(case.items) for case in batch)
         summary.letters += len(applied)
@@ -127,7 +127,8 @@ def apply_stored_metadata(letter_ids: Iterable[int]) -> list[Conflict]:
     if not numbers or not DwcCase.objects.filter(case_number__in=numbers).exists():
         return []
     with transaction.atomic():
-        return _apply(_letters_of(numbers, ids))[1]
+        cases = DwcCase.objects.in_bulk(list(numbers), field_name="case_number")
+        return _apply(_letters_of(numbers, ids), cases)[1]
 
 
 def _batches(
@@ -147,8 +148,9 @@ def _batches(
         yield batch
 
 
-def _keep(batch: list[CaseRows], source_name: str) -> None:
-    """Store the cases' rows, replacing what an earlier file said of the same cases."""
+def _keep(batch: list[CaseRows], source_name: str) -> dict[str, DwcCase]:
+    """Store the cases' rows, replacing what an earlier file said of the same cases; the rows
+    by case number."""
     rows = [
         DwcCase(
             case_number=case.case_number,
@@ -174,7 +176,7 @@ def _keep(batch: list[CaseRows], source_name: str) -> None:
     # would in a later batch.
     unique = {row.case_number: row for row in rows}
     DwcCase.objects.bulk_create(
-        list(unique.values()),
+        unique.values(),
         update_conflicts=True,
         unique_fields=["case_number"],
         update_fields=[
@@ -188,6 +190,7 @@ def _keep(batch: list[CaseRows], source_name: str) -> None:
             "loaded_at",
         ],
     )
+    return unique
 
 
 @dataclass
@@ -219,11 +222,11 @@ def _letters_of(numbers: Iterable[str], ids: list[int] | None = None) -> list[_S
     return list(found.values())
 
 
-def _apply(letters: list[_StoredLetter]) -> tuple[set[str], list[Conflict]]:
-    """Apply the kept rows to `letters`: the case numbers applied, and the conflicts found."""
-    cases = DwcCase.objects.in_bulk(
-        [letter.case_number for letter in letters], field_name="case_number"
-    )
+def _apply(
+    letters: list[_StoredLetter], cases: dict[str, DwcCase]
+) -> tuple[set[str], list[Conflict]]:
+    """Apply the kept rows (`cases`, by case number) to `letters`: the case numbers applied,
+    and the conflicts found."""
     applied = [letter for letter in letters if letter.case_number in cases]
     letter_rows: list[tuple] = []
     item_rows: list[tuple] = []

@@ -14,7 +14,24 @@ corpora (corpus.py). No Django imports: worker processes and tests use this pack
 settings.
 """
 
-from .corpus import LETTERS_PER_SHARD, CorpusStats, letter_path, write_corpus
+from .corpus import (
+    LETTERS_PER_SHARD,
+    METADATA_FILE,
+    CorpusStats,
+    letter_path,
+    published_letter,
+    shard_folder,
+    write_corpus,
+)
 from .letter import generate_letter
 
-__all__ = ["LETTERS_PER_SHARD", "CorpusStats", "generate_letter", "letter_path", "write_corpus"]
+__all__ = [
+    "LETTERS_PER_SHARD",
+    "METADATA_FILE",
+    "CorpusStats",
+    "generate_letter",
+    "letter_path",
+    "published_letter",
+    "shard_folder",
+    "write_corpus",
+]

@@ -100,7 +100,7 @@ def timeline(rng: random.Random, layout: str) -> Timeline:
 class Letter:
     """Draws one letter's facts, then renders its text and its expected parse from them."""
 
-    def __init__(self, rng: random.Random):
+    def __init__(self, rng: random.Random, serial: int):
         self.rng = rng
         self.layout: str = weighted(rng, LAYOUT_TABLE)
         self.style = style(rng)
@@ -115,7 +115,8 @@ class Letter:
             else ("applicant" if self.persona == "applicant" else "person")
         )
         self.sex: str | None = weighted(rng, SEX_TABLE) if self.intro_kind == "person" else None
-        self.case_serial = rng.randint(1, 9_999_999)
+        # Unique in a corpus, as a case number is in the DWC's record.
+        self.case_serial = serial
         self.has_received = self.layout == "case-header" or rng.random() < 0.7
         self.age = rng.randint(max(22, 18 + self.times.decision.year - self.times.injury.year), 70)
         self.side: str = weighted(rng, SIDE_TABLE)
@@ -151,9 +152,10 @@ class Letter:
             render_standard(self, page)
         return page.text(self.rng)
 
-    def expected(self) -> dict:
-        """The parse a correct parser returns for text(), in the contract's JSON shape."""
-        return expected(self)
+    def expected(self, file_stem: str | None = None) -> dict:
+        """The parse a correct parser returns for text(), in the contract's JSON shape, given
+        the name of the file the text is in (without its suffix), if any."""
+        return expected(self, file_stem)
 
     @property
     def case_number(self) -> str:
@@ -363,4 +365,4 @@ def generate_letter(seed: int, index: int) -> tuple[str, dict]:
 
 def draw_letter(seed: int, index: int) -> Letter:
     """Letter `index` of corpus `seed`, its facts drawn, its text not yet rendered."""
-    return Letter(Random(seed * 1_000_003 + index))
+    return Letter(Random(seed * 1_000_003 + index), serial=index + 1)

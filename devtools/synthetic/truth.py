@@ -20,8 +20,11 @@ if TYPE_CHECKING:
     from .letter import Item, Letter
 
 
-def expected(letter: Letter) -> dict:
-    """The expected parse of letter.text(), which must have been called (it draws the summary)."""
+def expected(letter: Letter, file_stem: str | None = None) -> dict:
+    """The expected parse of letter.text(), which must have been called (it draws the summary),
+    read from a file named `file_stem` + a suffix (or without a file name): a letter without a
+    header takes its case number from the name, one with a header keeps its own, warned when
+    the name says another."""
     name, subspecialty, states, _ = letter.reviewer
     t = letter.times
     warnings = [
@@ -30,9 +33,18 @@ def expected(letter: Letter) -> dict:
         if value in UNKNOWN_SPECIALTIES
     ]
     has_header = letter.layout != "standard"
+    case_number: str | None
+    source: str | None
+    if has_header:
+        case_number, source = letter.case_number, "letter"
+        if file_stem and file_stem != letter.case_number:
+            warnings.append({"code": "case-number-file-name", "field": "case_number"})
+    else:
+        case_number = file_stem
+        source = "file_name" if file_stem else None
     return {
         "layout": letter.layout,
-        "case_number": letter.case_number if has_header else None,
+        "case_number": case_number,
         "date_assigned": t.assigned.isoformat() if letter.layout == "case-header" else None,
         "decision_date": t.decision.isoformat() if has_header else None,
         "ur_denial_date": t.ur_denial.isoformat() if has_header else None,
@@ -56,8 +68,7 @@ def expected(letter: Letter) -> dict:
             for number, item in enumerate(letter.items)
         ],
         "warnings": warnings,
-        # The corpus names files by index, so a case number can only come from the header.
-        "case_number_source": "letter" if has_header else None,
+        "case_number_source": source,
     }
 
 

@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from devtools.synthetic import generate_letter, letter_path
+from devtools.synthetic import letter_path, published_letter
 
 from .helpers import ROOT
 
@@ -34,9 +34,9 @@ def test_generate_corpus_command(tmp_path: Path):
     done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert re.search(r"^30 letters written to .+ letters/s", done.stdout)
-    text, expected = generate_letter(9, 29)
-    assert letter_path(tmp_path, 29).read_bytes() == text.encode("utf-8")
-    assert json.loads(letter_path(tmp_path, 29, ".json").read_text()) == expected
+    letter, stem, text = published_letter(9, 29)
+    assert letter_path(tmp_path, 9, 29).read_bytes() == text.encode("utf-8")
+    assert json.loads(letter_path(tmp_path, 9, 29, ".json").read_text()) == letter.expected(stem)
     refused = subprocess.run(
         [*command[:5], "0", *command[6:]],
         cwd=ROOT,

@@ -60,7 +60,7 @@ def test_warnings_compare_by_code_and_field():
 
 def test_check_corpus_parses_what_write_corpus_wrote(tmp_path: Path):
     write_corpus(tmp_path, 40, SEED, workers=1, with_truth=True)
-    truth = letter_path(tmp_path, 3, ".json")
+    truth = letter_path(tmp_path, SEED, 3, ".json")
     broken = json.loads(truth.read_text())
     broken["items"][0]["outcome"] = "partially overturned"
     truth.write_text(json.dumps(broken))

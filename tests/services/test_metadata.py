@@ -4,6 +4,7 @@ commands an admin runs: `apply_metadata FILE.csv` and `ingest --metadata FILE.cs
 from __future__ import annotations
 
 import datetime
+from collections import Counter
 from io import StringIO
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 
 from decisions.models import DisputedItem, DwcCase, Letter, MetadataConflict, SearchEntry
+from devtools.synthetic import METADATA_FILE, write_corpus
 from tests.helpers import SEED_NAMES, assert_derived_rows_match_the_items, seed_text
 
 pytestmark = pytest.mark.django_db
@@ -257,3 +259,35 @@ def test_the_letter_page_says_where_each_value_came_from_and_where_the_dwc_disag
     assert (
         f"Item decision (item 1): the letter says {first.outcome}, the DWC's data {other}" in html
     )
+
+
+def test_a_generated_corpus_and_its_metadata_report_exactly_the_planted_disagreements(tmp_path):
+    """The generator's letters, named by case number, and its DWC metadata with disagreements
+    planted in known numbers (devtools/synthetic/publication.py): every one is reported, and
+    nothing else."""
+    stats = write_corpus(tmp_path, 1000, 5, workers=2)
+    assert set(stats.planted) == {
+        "unlisted",
+        "items",
+        "decision",
+        "date_of_injury",
+        "specialty",
+        "file_name",
+        "bad_row",
+    }
+    out, err, error = run(
+        "ingest", "--metadata", str(tmp_path / METADATA_FILE), str(tmp_path), "--workers=1"
+    )
+    assert "created 1000" in out
+    assert error is not None and f"{stats.planted['bad_row']} metadata rows skipped" in str(error)
+    assert err.count("row skipped: no case number") == stats.planted["bad_row"]
+    fields = Counter(MetadataConflict.objects.values_list("field", flat=True))
+    assert fields == {
+        name: stats.planted[name] for name in ("items", "decision", "date_of_injury", "specialty")
+    }
+    named_otherwise = Letter.objects.filter(warning_codes__contains=["case-number-file-name"])
+    assert named_otherwise.count() == stats.planted["file_name"]
+    assert Letter.objects.filter(case_number__isnull=True).count() == 0
+    undated = DisputedItem.objects.filter(decision_date__isnull=True)
+    assert undated.values("letter").distinct().count() <= stats.planted["unlisted"]
+    assert_derived_rows_match_the_items()

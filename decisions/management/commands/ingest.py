@@ -175,8 +175,9 @@ class Command(BaseCommand):
             raise CommandError(f"no such file or folder: {', '.join(missing)}")
         if metadata is not None and dry_run:
             raise CommandError("--metadata writes the DWC's rows: it cannot go with --dry-run")
+        skipped_rows = 0
         if metadata is not None:
-            apply_metadata_file(metadata, self)
+            skipped_rows = len(apply_metadata_file(metadata, self).bad_rows)
         verbosity = options["verbosity"]
         progress = Progress(
             sys.stderr, sum(1 for _ in iter_letter_files(paths)) if sys.stderr.isatty() else None
@@ -262,5 +263,13 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(line) if not summary.failed else self.style.WARNING(line)
         )
-        if summary.failed:
-            raise CommandError(f"{summary.failed} files failed", returncode=1)
+        problems = [
+            f"{count} {what}"
+            for count, what in (
+                (summary.failed, "files failed"),
+                (skipped_rows, "metadata rows skipped"),
+            )
+            if count
+        ]
+        if problems:
+            raise CommandError("; ".join(problems), returncode=1)

@@ -3,9 +3,10 @@ them.
 
 Why a command: the numbers in BENCHMARKS.md must be reproducible by anyone with one line.
 It builds a synthetic corpus with each letter's expected parse (devtools/synthetic/), loads it
-into a database of its own with the real `ingest` command, reports how well the parser read
-it, serves the real views with gunicorn (not the development server), drives them over HTTP
-and prints a table. The steps live in devtools/benchmark/; this module only orders them.
+into a database of its own with the real `ingest` command, applies the corpus's DWC metadata
+with `apply_metadata`, reports how well the parser read it, serves the real views with
+gunicorn (not the development server), drives them over HTTP and prints a table. The steps
+live in devtools/benchmark/; this module only orders them.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from devtools.benchmark.corpus import ensure_corpus, quality_row
 from devtools.benchmark.database import BenchmarkDatabase
 from devtools.benchmark.processes import (
+    apply_metadata,
     free_port,
     ingest,
     production_environment,
@@ -29,6 +31,7 @@ from devtools.benchmark.queries import EXPORT_PARAMS, QUERIES
 from devtools.benchmark.report import render
 from devtools.benchmark.timing import Client, python_milliseconds
 from devtools.parse_quality import check_corpus
+from devtools.synthetic import METADATA_FILE
 
 
 class Command(BaseCommand):
@@ -86,6 +89,7 @@ class Command(BaseCommand):
             database.recreate()
             run_manage(env, "migrate", "--no-input", "-v0")
             rows += ingest(env, corpus).rows()
+            rows.append(apply_metadata(env, corpus / METADATA_FILE))
             run_manage(env, "collectstatic", "--no-input", "-v0")
         quality = check_corpus(corpus, letters, workers)
         rows.append(quality_row(quality))

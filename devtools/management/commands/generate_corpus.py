@@ -3,8 +3,9 @@
 Why: DWC publishes letters as PDFs that must be fetched one by one, and the three real seeds are
 far too few to show that the parser generalises or to measure ingest and search at the scale of
 the published record (about 2 million letters). This command writes 10^5-10^6 letters in the
-seeds' text format, reproducibly: a letter depends only on (--seed, index), so a benchmark can be
-rerun on the same corpus and any letter regenerated from its file name. With --with-truth each
+seeds' text format, each named by its case number as the DWC names it, with the DWC's metadata
+of them as one CSV (disagreements planted in known numbers), reproducibly: a letter depends
+only on (--seed, index), so a benchmark can be rerun on the same corpus. With --with-truth each
 letter gets the parse a correct parser returns, for checking the parser against the generator;
 --check then parses every letter written and reports, field by field, how often the parse is the
 expected one, and how many letters carry warnings. The corpus is plain files for
@@ -21,7 +22,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from devtools.parse_quality import check_corpus
-from devtools.synthetic import LETTERS_PER_SHARD, write_corpus
+from devtools.synthetic import LETTERS_PER_SHARD, METADATA_FILE, write_corpus
 
 
 def positive_int(value: str) -> int:
@@ -106,6 +107,11 @@ class Command(BaseCommand):
                 f"{stats.letters_per_second:,.0f} letters/s "
                 f"({stats.letters_per_cpu_second:,.0f} per CPU-second of the workers)"
             )
+        )
+        planted = ", ".join(f"{kind} {count}" for kind, count in sorted(stats.planted.items()))
+        self.stdout.write(
+            f"DWC metadata: {Path(out_dir) / METADATA_FILE}; disagreements planted: "
+            f"{planted or 'none'}"
         )
         if check:
             report = check_corpus(Path(out_dir), letters, workers)

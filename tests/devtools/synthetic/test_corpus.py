@@ -10,7 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from devtools.synthetic import generate_letter, letter_path, write_corpus
+from devtools.synthetic import METADATA_FILE, generate_letter, letter_path, write_corpus
 
 from ..helpers import ROOT
 from .helpers import SAMPLE, SEED, corpus
@@ -31,13 +31,13 @@ def test_different_seeds_and_indexes_give_different_letters():
 def test_write_corpus_writes_the_generated_letters_and_nothing_else(tmp_path: Path):
     stats = write_corpus(tmp_path, 1203, SEED, workers=2, with_truth=True)
     assert stats.letters == 1203
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["0000", "0001"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["0000", "0001", METADATA_FILE]
     assert len(list((tmp_path / "0000").iterdir())) == 2000  # 1,000 letters and their truths
     assert len(list((tmp_path / "0001").iterdir())) == 406
     for index in (0, 999, 1000, 1202):
         text, _ = generate_letter(SEED, index)
-        assert letter_path(tmp_path, index).read_bytes() == text.encode("utf-8")
-        assert letter_path(tmp_path, index, ".json").exists()
+        assert letter_path(tmp_path, SEED, index).read_bytes() == text.encode("utf-8")
+        assert letter_path(tmp_path, SEED, index, ".json").exists()
     assert stats.items == sum(len(generate_letter(SEED, i)[1]["items"]) for i in range(1203))
 
 
@@ -46,10 +46,12 @@ def test_write_corpus_does_not_depend_on_the_worker_count(tmp_path: Path):
     write_corpus(tmp_path / "two", 1100, 3, workers=2)
     for index in (0, 500, 1099):
         assert (
-            letter_path(tmp_path / "one", index).read_bytes()
-            == letter_path(tmp_path / "two", index).read_bytes()
+            letter_path(tmp_path / "one", 3, index).read_bytes()
+            == letter_path(tmp_path / "two", 3, index).read_bytes()
         )
-    assert not letter_path(tmp_path / "one", 0, ".json").exists()
+    assert not letter_path(tmp_path / "one", 3, 0, ".json").exists()
+    metadata = [(tmp_path / name / METADATA_FILE).read_bytes() for name in ("one", "two")]
+    assert metadata[0] == metadata[1]
 
 
 def test_a_letter_does_not_depend_on_the_process():
