@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import os
 import sys
-import time
 from collections.abc import Callable, Iterable, Iterator
 from itertools import chain, islice
 from pathlib import Path
@@ -26,6 +25,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import InterfaceError, OperationalError, reset_queries
 from django.urls import reverse
+from tqdm import tqdm
 
 from decisions.extraction import ExtractionError, sha256_hex
 from decisions.management.metadata_file import apply_metadata_file
@@ -86,34 +86,9 @@ def duplicate_of(outcome: FileOutcome) -> str:
     return f"{outcome.reason}: letter {outcome.letter_id}, {url}"
 
 
-class Progress:
-    """A one-line progress bar on a terminal; silent otherwise (logs, CI, pipes)."""
-
-    def __init__(self, stream: TextIO, total: int | None) -> None:
-        self.stream = stream
-        self.enabled = stream.isatty()
-        self.total = total
-        self.done = 0
-        self.started = time.monotonic()
-        self.last_draw = 0.0
-
-    def advance(self) -> None:
-        self.done += 1
-        now = time.monotonic()
-        if self.enabled and (now - self.last_draw > 0.1 or self.done == self.total):
-            self.last_draw = now
-            rate = self.done / max(now - self.started, 1e-9)
-            if self.total:
-                filled = int(30 * self.done / self.total)
-                bar = "#" * filled + "-" * (30 - filled)
-                self.stream.write(f"\r[{bar}] {self.done}/{self.total} files, {rate:,.0f}/s ")
-            else:
-                self.stream.write(f"\r{self.done} files, {rate:,.0f}/s ")
-            self.stream.flush()
-
-    def close(self) -> None:
-        if self.enabled and self.done:
-            self.stream.write("\n")
+def progress_bar(stream: TextIO, total: int | None) -> tqdm:
+    """A one-line progress bar (tqdm) on a terminal; silent otherwise (logs, CI, pipes)."""
+    return tqdm(total=total, file=stream, unit=" files", disable=not stream.isatty())
 
 
 class Command(BaseCommand):
@@ -179,7 +154,7 @@ class Command(BaseCommand):
         if metadata is not None:
             skipped_rows = len(apply_metadata_file(metadata, self).bad_rows)
         verbosity = options["verbosity"]
-        progress = Progress(
+        progress = progress_bar(
             sys.stderr, sum(1 for _ in iter_letter_files(paths)) if sys.stderr.isatty() else None
         )
 
@@ -191,20 +166,18 @@ class Command(BaseCommand):
             # process's connection and clears the log only when a request starts; a command
             # has no requests, and one writer stores every batch on this connection.
             reset_queries()
-            progress.advance()
+            progress.update()
             if outcome.created:
                 stored += 1
             if outcome.failed:
-                if progress.enabled:
-                    sys.stderr.write("\r")
+                progress.clear()
                 self.stderr.write(f"FAILED {outcome.name}: {outcome.reason}")
             elif outcome.duplicate and (
                 verbosity >= 2 or outcome.reason != IngestDuplicate.SAME_FILE
             ):
                 # The same file again is expected of a repeated load; the same letter in
                 # another file is not, so it is said by default.
-                if progress.enabled:
-                    sys.stderr.write("\r")
+                progress.clear()
                 self.stdout.write(f"duplicate {outcome.name}: {duplicate_of(outcome)}")
             elif verbosity >= 2:
                 self.stdout.write(f"{outcome.status} {outcome.name}")
@@ -214,7 +187,7 @@ class Command(BaseCommand):
         def skip(path: str) -> None:
             nonlocal skipped
             skipped += 1
-            progress.advance()
+            progress.update()
             if verbosity >= 2:
                 self.stdout.write(f"already stored {path}")
 
