@@ -293,14 +293,21 @@ def _write(
             cursor.execute(_ITEMS, [list(column) for column in zip(*item_rows, strict=True)])
     MetadataConflict.objects.filter(letter_id__in=letter_ids).delete()
     MetadataConflict.objects.bulk_create(
-        MetadataConflict(
-            letter_id=c.letter_id,
-            case_number=c.case_number,
-            field=c.field,
-            position=c.position,
-            letter_value=c.letter_value[:200],
-            dwc_value=c.dwc_value[:200],
-            source_name=c.source_name,
-        )
-        for c in conflicts
+        [
+            MetadataConflict(
+                letter_id=c.letter_id,
+                case_number=c.case_number,
+                field=c.field,
+                position=c.position,
+                letter_value=c.letter_value[:200],
+                dwc_value=c.dwc_value[:200],
+                source_name=c.source_name,
+            )
+            for c in conflicts
+        ],
+        # Another transaction applying the same case at once (an ingest beside apply_metadata)
+        # may have listed the same disagreement meanwhile: one row stays, with the latest values.
+        update_conflicts=True,
+        unique_fields=["letter", "field", "position"],
+        update_fields=["case_number", "letter_value", "dwc_value", "source_name", "found_at"],
     )
