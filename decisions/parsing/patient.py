@@ -146,11 +146,17 @@ _INJURY_PHRASES = (
     re.compile(rf"doi(?<![a-z]doi)\b{_INJURY_VALUE}"),
 )
 _DATE_LIKE = re.compile(DATE_LIKE)
-# The rest of a sentence about the injury (not "the injured worker"): a date in it that gave
-# no date of injury is warned too.
+# The rest of a sentence about the injury (not "the injured worker"), or about how it
+# happened ("hurt", "fell", "accident", "cumulative trauma"): a date in it that gave no date of
+# injury is warned too. The sentence runs on past a full stop before a number ("Apr. 16,
+# 2004"). Where a verb tells of the injury ("On 9/3/2013 he was injured at work"), a date
+# earlier in its sentence is warned as well.
 _INJURY_SENTENCE = re.compile(
-    r"injur(?:y|ies|ed)\b(?! (?:worker|employee|party)s?\b)(?P<value>[^.;]{0,150})"
+    r"(?:injur(?:y|ies|(?P<injured>ed))\b(?! (?:worker|employee|party)s?\b)"
+    r"|(?<![a-z])(?:(?P<verb>hurt|fell)|trauma|accident)\b)"
+    r"(?P<value>(?:[^.;]|\.(?= ?\d)){0,150})"
 )
+_SENTENCE_BEFORE = 150
 _A_DATE = re.compile(DATE)
 
 
@@ -269,15 +275,30 @@ def _date_of_injury(summary: str, text: str, warnings: list[ParseWarning]) -> da
                 )
                 return None
     for sentence in _INJURY_SENTENCE.finditer(text):
-        dated = _A_DATE.search(sentence["value"])
+        dated = _A_DATE.search(text, sentence.start("value"), sentence.end("value"))
+        quote = (sentence.start(), dated.end()) if dated else (0, 0)
+        if dated is None and (sentence["injured"] or sentence["verb"]):
+            start = _sentence_start(text, sentence.start())
+            dated = _A_DATE.search(text, start, sentence.start())
+            quote = (dated.start(), sentence.start("value")) if dated else quote
         if dated:
             warnings.append(
                 warning(
                     "date-unread",
                     "patient.date_of_injury",
                     "a date in a sentence about the injury, not read as the date of injury",
-                    summary[sentence.start() : sentence.start("value") + dated.end()],
+                    summary[quote[0] : quote[1]],
                 )
             )
             return None
     return None
+
+
+def _sentence_start(text: str, at: int) -> int:
+    """Where the sentence holding position `at` starts, looking back at most a few lines."""
+    window = max(0, at - _SENTENCE_BEFORE)
+    start = max(text.rfind("; ", window, at) + 2, window)
+    stop = text.rfind(". ", start, at)
+    while stop >= 0 and text[stop + 2 : stop + 3].isdecimal():  # "Sept. 5, 2010"
+        stop = text.rfind(". ", start, stop)
+    return start if stop < 0 else stop + 2

@@ -429,3 +429,55 @@ def test_summaries_come_out_with_their_sentence_breaks_restored():
     assert parsed.case_summary == (
         "He was injured on 6/17/2014. The patient has pain.Dr.Smith saw him. He is better."
     )
+
+
+# --- 6. Classes found by an independent audit (letters from another writer) ----------------
+#
+# Each was a silent misparse or a needless refusal before: a value the letter states left out
+# (or cut short) with no warning, or a readable letter refused.
+
+
+def _warned(parsed: Letter, code: str, field: str) -> bool:
+    found = [*parsed.warnings, *(w for one in parsed.items for w in one.warnings)]
+    return any((w.code, w.field) == (code, field) for w in found)
+
+
+INJURY_DATES_WRITTEN = ["5/5/2010", "May 5, 2010", "Apr. 16, 2004", "Sept. 26, 2013", "05-05-2010"]
+
+
+@pytest.mark.parametrize("written", INJURY_DATES_WRITTEN)
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # the injury named in the plural, an "and" in its clause
+        "{age} sustained injuries to the neck and back on {date}.",
+        "{age} sustained injuries to both knees and the low back on {date}.",
+        # the date before the injury in its sentence
+        "{age} On {date}, he was injured at work.",
+        "{age} On {date} she was injured while lifting a box.",
+        # how it happened, no "injury" word
+        "{age} He was hurt at work on {date}.",
+        "{age} She slipped and fell at work on {date}.",
+        "{age} He reports cumulative trauma from 1/1/1999 through {date}.",
+        "{age} She was involved in a work-related motor vehicle accident on {date}.",
+    ],
+)
+def test_a_date_loosely_tied_to_the_injury_is_warned_never_dropped(written, sentence):
+    summary = sentence.format(age="The patient is a 45 year old individual.", date=written)
+    parsed = parse_letter(letter(summary=summary + " An MRI was done later."))
+    assert parsed.patient.date_of_injury is None
+    assert _warned(parsed, "date-unread", "patient.date_of_injury")
+
+
+@pytest.mark.parametrize(
+    "summary",
+    [
+        "He was seen on 5/5/2014 for neck pain. He has no history of injury.",
+        "On 5/5/2014 the injured worker had an MRI.",
+        "The patient is a 45 year old man. No trauma was reported. An MRI on 5/5/2014 was normal.",
+    ],
+)
+def test_dates_of_other_sentences_are_not_warned_as_the_injury(summary):
+    parsed = parse_letter(letter(summary=summary))
+    assert parsed.patient.date_of_injury is None
+    assert not _warned(parsed, "date-unread", "patient.date_of_injury")
