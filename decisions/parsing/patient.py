@@ -115,6 +115,8 @@ _SEX_WITHOUT_AGE = re.compile(
 # A sex word standing alone in the sentence of the age phrase (not "female-owned").
 _SEX_WORD = re.compile(r"(?<![a-z-])(?:man|male|gentleman|woman|female|lady)(?![a-z-])")
 _SENTENCE_WINDOW = 200
+# A pronoun opening the sentence of the age phrase.
+_PRONOUN_SUBJECT = re.compile(r"(?:he|she)\b")
 # Most explicit first: each pattern ties the date to the injury more loosely than the last.
 _INJURY_DATES = tuple(
     re.compile(pattern)
@@ -239,11 +241,15 @@ def _age_before(text: str, at: int) -> int | None:
 
 def _sex_word_near(text: str, at: int) -> tuple[int, int] | None:
     """The span of the sentence around position `at` up to a sex word standing alone in it
-    ("a 42 year old, right-handed male"), if it holds one; None otherwise."""
+    ("a 42 year old, right-handed male") or the pronoun opening it ("He is 42 years old"), if
+    it holds one; None otherwise."""
     start = text.rfind(". ", max(0, at - _SENTENCE_WINDOW), at)
     start = max(0, at - _SENTENCE_WINDOW) if start < 0 else start + 2
     end = text.find(". ", at, at + _SENTENCE_WINDOW)
     stated = _SEX_WORD.search(text, start, at + _SENTENCE_WINDOW if end < 0 else end)
+    if stated is None:
+        # "He is 42 years old": a pronoun, never read, but the sentence does name a sex.
+        stated = _PRONOUN_SUBJECT.match(text, start, at)
     return None if stated is None else (start, stated.end())
 
 

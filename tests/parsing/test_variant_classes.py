@@ -481,3 +481,15 @@ def test_dates_of_other_sentences_are_not_warned_as_the_injury(summary):
     parsed = parse_letter(letter(summary=summary))
     assert parsed.patient.date_of_injury is None
     assert not _warned(parsed, "date-unread", "patient.date_of_injury")
+
+
+@pytest.mark.parametrize("pronoun", ["He", "She"])
+@pytest.mark.parametrize(
+    "sentence",
+    ["{p} is {age} years old.", "{p} is a {age} year old with neck pain.", "{p} is {age} y/o."],
+)
+def test_an_age_sentence_opened_by_a_pronoun_warns_on_the_sex(pronoun, sentence):
+    summary = "The patient was injured on 2/2/2012. " + sentence.format(p=pronoun, age=45)
+    parsed = parse_letter(letter(summary=summary))
+    assert (parsed.patient.age, parsed.patient.sex) == (45, None)
+    assert _warned(parsed, "sex-unread", "patient.sex")
