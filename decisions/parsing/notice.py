@@ -36,8 +36,11 @@ _FINDING_NUMBER = re.compile(r"\(?(?P<number>\d+)[.)]\s*$")
 _FINDING_NUMBER_WINDOW = 8
 _BLOCK = re.compile(r"\n\(?(?P<number>\d+)[.)][ ]*regarding the request for\b")
 _BLOCK_HEAD = re.compile(r"\(?\d+[.)]\s*regarding the request for\s+")
-# The colon closing a block's "N) Regarding the request for <treatment>:" line.
-_BLOCK_HEAD_END = re.compile(r":\s*(?:the claims administrator\b|the expert reviewer\b|$)")
+# The colon closing a block's "N) Regarding the request for <treatment>:" line; a line that
+# lost its colon ends where a basis sentence (or, with none, the block's head) does.
+_BLOCK_HEAD_END = re.compile(
+    r"(?::\s*|\s)(?:the claims administrator\b|the expert reviewer\b)|:?\s*$"
+)
 _RATIONALE = re.compile(r"\nrationale for (?:the )?decision\b[ ]*:?")
 _REVIEWER_BASIS = re.compile(r"the expert reviewer\b")
 

@@ -493,3 +493,36 @@ def test_an_age_sentence_opened_by_a_pronoun_warns_on_the_sex(pronoun, sentence)
     parsed = parse_letter(letter(summary=summary))
     assert (parsed.patient.age, parsed.patient.sex) == (45, None)
     assert _warned(parsed, "sex-unread", "patient.sex")
+
+
+def _notice_without_block_colons(numbering: str) -> list[str]:
+    paragraphs = []
+    for paragraph in NOTICE:
+        for number in (1, 2):
+            paragraph = paragraph.replace(f"{number}) Regarding", numbering.format(n=number))
+        paragraphs.append(
+            paragraph.replace("restoration program:", "restoration program").replace(
+                "Norco 10/325mg #90:", "Norco 10/325mg #90"
+            )
+        )
+    return paragraphs
+
+
+@pytest.mark.parametrize("numbering", ["{n}) Regarding", "{n}. Regarding", "({n}) Regarding"])
+@pytest.mark.parametrize("spacing", ["double", "single"])
+def test_a_2013_block_opening_without_its_colon_is_read(numbering, spacing):
+    paragraphs = _notice_without_block_colons(numbering)
+    text = double_spaced(paragraphs) if spacing == "double" else "\n\n".join(paragraphs)
+    parsed = parse_letter(text)
+    assert [(i.treatment, i.outcome) for i in parsed.items] == [
+        ("a 28 day functional restoration program", "upheld"),
+        ("Norco 10/325mg #90", "overturned"),
+    ]
+    bases = [(i.claims_administrator_basis, i.reviewer_basis) for i in parsed.items]
+    assert [[c.guideline for c in b.citations] if b else None for pair in bases for b in pair] == [
+        ["MTUS"],
+        ["MTUS"],
+        [],
+        ["MTUS"],
+    ]
+    assert no_warnings(parsed)
