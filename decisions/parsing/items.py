@@ -236,6 +236,33 @@ def _heading_start(lines: _Lines, number: int, first: _Label, floor: int) -> int
                     f"item {number}: the heading above its {first.label!r} paragraph runs over"
                     f" more than {_HEADING_LINES} lines: {quoted(lines.joined(start, first.line))}"
                 )
+        start = _heading_paragraph_start(lines, start, first.line, floor)
+    return start
+
+
+def _heading_paragraph_start(lines: _Lines, start: int, end: int, floor: int) -> int:
+    """The first line of a heading wrapped short of a full line: where the shape of its lines
+    tells nothing, a paragraph break right above a few lines that read as a treatment (none
+    ends a sentence or states a verdict, the first starts as a treatment does) makes them one
+    heading ("Outpatient carpal tunnel release with" / "physical therapy for the right" /
+    "wrist/hand: Upheld"), as does the start of the section. Otherwise `start` stays: lines
+    running on from a rationale without a break are never taken on shape alone."""
+    if lines.breaks[start]:
+        return start
+    top = start
+    while top > floor and end - top < _HEADING_LINES and not lines.breaks[top]:
+        top -= 1
+        line = lines.text[top]
+        if (
+            len(line) > _LONGEST_HEADING_LINE
+            or _ends_sentence(line)
+            or _prose(line)
+            or _VERDICT_END.search(line[-40:].lower())
+            or _KNOWN_HEADING.search(line.lower())
+        ):
+            return start
+    if (lines.breaks[top] or top == 0) and not lines.text[top][0].islower():
+        return top
     return start
 
 

@@ -13,6 +13,7 @@ description (not one example): every combination must parse right and without wa
 from __future__ import annotations
 
 import itertools
+import textwrap
 from datetime import date
 
 import pytest
@@ -20,7 +21,7 @@ import pytest
 from decisions.parsing import Letter, parse_letter
 from decisions.parsing.citations import read_basis
 from decisions.parsing.text import repaired
-from tests.parsing.letters import NOTICE, double_spaced, item, letter
+from tests.parsing.letters import NOTICE, double_spaced, item, letter, standard
 
 HOW = (
     "HOW THE IMR FINAL DETERMINATION WAS MADE\nMAXIMUS Federal Services sent the complete case file"
@@ -525,4 +526,27 @@ def test_a_2013_block_opening_without_its_colon_is_read(numbering, spacing):
         [],
         ["MTUS"],
     ]
+    assert no_warnings(parsed)
+
+
+LONG_TREATMENTS = [
+    "Outpatient right carpal tunnel release with post-operative physical therapy 2 times a week"
+    " for 6 weeks for the right wrist/hand",
+    "Retrospective request for compound medication: Flurbiprofen 25%, Cyclobenzaprine 2%,"
+    " Lidocaine 5%, 240 grams, dispensed on 4/14/2014",
+    "Purchase of a home H-wave device for the lumbar spine and bilateral lower extremities: #1"
+    " unit with electrodes and supplies",
+]
+
+
+@pytest.mark.parametrize("treatment", LONG_TREATMENTS)
+@pytest.mark.parametrize("width", [55, 65, 75])
+@pytest.mark.parametrize("spacing", ["double", "single"])
+def test_a_heading_wrapped_short_of_a_full_line_keeps_its_first_lines(treatment, width, spacing):
+    heading = "\n".join(textwrap.wrap(f"{treatment}: Upheld", width, break_on_hyphens=False))
+    assert heading.count("\n") in (1, 2)
+    paragraphs = standard(items=[item(), item(heading)])
+    text = double_spaced(paragraphs) if spacing == "double" else "\n\n".join(paragraphs)
+    parsed = parse_letter(text)
+    assert [i.treatment for i in parsed.items] == ["Lumbar ESI L4-5", treatment]
     assert no_warnings(parsed)
