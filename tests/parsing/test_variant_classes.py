@@ -550,3 +550,59 @@ def test_a_heading_wrapped_short_of_a_full_line_keeps_its_first_lines(treatment,
     parsed = parse_letter(text)
     assert [i.treatment for i in parsed.items] == ["Lumbar ESI L4-5", treatment]
     assert no_warnings(parsed)
+
+
+def _wrap_after_first(line: str, separators: tuple[str, ...]) -> str:
+    """The line broken after the first separator past its label, as a narrow column wraps it."""
+    label_end = line.index(":") + 2
+    for separator in separators:
+        at = line.find(separator, label_end)
+        if at > 0:
+            cut = at + len(separator.rstrip())
+            return f"{line[:cut]}\n{line[cut:].strip()}"
+    return line
+
+
+@pytest.mark.parametrize(("specialty", "subspecialty", "canonical", "sub_canonical"), PAIRS[:4])
+@pytest.mark.parametrize("separators", [(", ",), (" & ", " and ", ", ")])
+@pytest.mark.parametrize("states", STATES)
+@pytest.mark.parametrize("after", ["", "\nHe/she has been in active clinical practice."])
+def test_a_labelled_value_wrapped_onto_the_next_line_is_read_whole(
+    specialty, subspecialty, canonical, sub_canonical, separators, states, after
+):
+    block = "\n".join(
+        [
+            _wrap_after_first(f"State(s) of Licensure: {', '.join(states)}", (", ",)),
+            _wrap_after_first(
+                f"Certification(s)/Specialty: {specialty}, {subspecialty}", separators
+            ),
+        ]
+    )
+    parsed = parse_letter(
+        letter(how=f"{HOW}\nThe Expert Reviewer has the following credentials:\n{block}{after}")
+    )
+    reviewer = parsed.reviewer
+    assert (reviewer.specialty, reviewer.subspecialty) == (specialty, subspecialty)
+    assert (reviewer.specialty_canonical, reviewer.subspecialty_canonical) == (
+        canonical,
+        sub_canonical,
+    )
+    assert reviewer.licensed_in == states
+    assert no_warnings(parsed)
+
+
+@pytest.mark.parametrize(
+    "block",
+    [
+        "Certification(s)/Specialty: Neurology,\nState(s) of Licensure: California",
+        "State(s) of Licensure: California and\n\nCertification(s)/Specialty: Neurology",
+    ],
+)
+def test_a_wrapped_value_never_takes_another_label_or_paragraph(block):
+    parsed = parse_letter(
+        letter(how=f"{HOW}\nThe Expert Reviewer has the following credentials:\n{block}")
+    )
+    assert (parsed.reviewer.specialty, parsed.reviewer.licensed_in) == (
+        "Neurology",
+        ("California",),
+    )
