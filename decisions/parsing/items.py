@@ -59,7 +59,9 @@ _KNOWN_HEADING = re.compile(r"[^:]:[ ]*(?:upheld|overturned)\.?$")
 _OUTCOMES: dict[str, Outcome] = {"upheld": "upheld", "overturned": "overturned"}
 # An outcome word read loosely (then warned): its letters alone ("Over-turned", "Upheld;"), a
 # stem, or after "denial" ("Denial upheld").
-_LOOSE_OUTCOME = re.compile(r"(?:(?:ur)?denial|decision)?(?P<word>upheld|uphold|overturn(?:ed)?)")
+_LOOSE_OUTCOME = re.compile(
+    r"(?:(?:ur)?(?:denial|decision))?(?P<word>upheld|uphold|overturn(?:ed)?)"
+)
 _LOOSE_OUTCOMES: dict[str, Outcome] = {
     "upheld": "upheld",
     "uphold": "upheld",
@@ -409,9 +411,12 @@ def _has_outcome(heading: str) -> bool:
 
 
 def _uncoloned_heading(heading: str) -> tuple[str, str]:
-    """Treatment and outcome word of a heading that lost its colon ("Cervical ESI - Upheld"):
-    the outcome is its last word, when that is one (read loosely); empty strings otherwise."""
+    """Treatment and outcome word of a heading that lost its colon ("Cervical ESI - Upheld",
+    "Cervical ESI (Upheld)"): the outcome is its last word, bare or bracketed, when that is
+    one (read loosely); empty strings otherwise."""
     treatment, _, word = heading.rstrip(" .").rpartition(" ")
+    if word[:1] in "([" and word[-1:] in ")]":
+        word = word[1:-1]  # "MRI (Upheld)"
     if word.lower() not in _OUTCOMES:
         return "", ""
     return treatment.rstrip(" -"), word

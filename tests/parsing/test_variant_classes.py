@@ -606,3 +606,25 @@ def test_a_wrapped_value_never_takes_another_label_or_paragraph(block):
         "Neurology",
         ("California",),
     )
+
+
+@pytest.mark.parametrize("treatment", ["MRI of the lumbar spine", "Norco 10/325mg, #120"])
+@pytest.mark.parametrize(
+    ("written", "outcome"),
+    [
+        (f"{spacing}{opening}{word}{closing}", word.lower())
+        for spacing, (opening, closing), word in itertools.product(
+            [" ", ": "], [("(", ")"), ("[", "]")], ["Upheld", "OVERTURNED", "overturned"]
+        )
+    ]
+    + [
+        (f": {party} {word}", word.lower().split()[-1])
+        for party, word in itertools.product(
+            ["UR Decision", "UR Denial", "ur denial"], ["Upheld", "Overturned"]
+        )
+    ],
+)
+def test_an_outcome_in_brackets_or_after_ur_is_read_loosely(treatment, written, outcome):
+    parsed = parse_letter(letter(items=[item(f"{treatment}{written}")]))
+    assert [(i.treatment, i.outcome) for i in parsed.items] == [(treatment, outcome)]
+    assert _warned(parsed, "outcome-loose", "items[0].outcome")
