@@ -28,7 +28,7 @@ from .text import lowered
 # number before it is read from a short window: the regex engine finds a word fast, and a
 # leading digit class slowly. "aged 42" and "age: 42" carry the number after the word.
 _AGE = re.compile(
-    r"y(?<![a-z]y)(?:(?P<old>(?:ears?|rs?)(?:-| +)old\b|/o\b|\.o\.|o\b)|ears? of age\b)"
+    r"y(?<![a-z]y)(?:(?P<old>(?:ears?|rs?\.?)(?:-| +)old\b|/o\b|\.o\.|o\b)|ears? of age\b)"
     r"(?P<after>[^.,;:()]{0,60})"
 )
 _AGE_NUMBER = re.compile(r"(?<![\d.])(?P<age>\d{1,3})(?:-| +|)$")
@@ -89,9 +89,24 @@ _NOT_A_SEX = frozenset(
         "reported",
     ]
 )
-# "a 10 year old injury": an age phrase about something other than the patient.
+# "a 10 year old injury", "her 70 year old husband": an age phrase about something or someone
+# other than the patient.
 _NOT_A_PERSON = frozenset(
     [
+        "wife",
+        "husband",
+        "spouse",
+        "son",
+        "daughter",
+        "child",
+        "mother",
+        "father",
+        "brother",
+        "sister",
+        "grandson",
+        "granddaughter",
+        "boyfriend",
+        "girlfriend",
         "injury",
         "injuries",
         "history",
@@ -112,6 +127,12 @@ _NOT_A_PERSON = frozenset(
 _SEX_WITHOUT_AGE = re.compile(
     r"s(?:(?<=\bis)|(?<=\bwas)) an? (?:[a-z-]+ )?(?P<noun>man|male|gentleman|woman|female|lady)\b"
 )
+# A labelled sex: "Sex: Male", "Gender: F", its value ending a phrase or before the next label.
+_SEX_LABEL = re.compile(
+    r"(?:(?<![a-z])sex|gender)[ ]*:[ ]*(?P<noun>male|female|man|woman|m|f)"
+    r"(?=[ ]*(?:[.,;)]|$|[ ][a-z ]{1,20}:))"
+)
+_SEX_LETTERS: dict[str, Sex] = {"m": "male", "f": "female"}
 # A sex word standing alone in the sentence of the age phrase (not "female-owned").
 _SEX_WORD = re.compile(r"(?<![a-z-])(?:man|male|gentleman|woman|female|lady)(?![a-z-])")
 _SENTENCE_WINDOW = 200
@@ -123,7 +144,7 @@ _INJURY_DATES = tuple(
     for pattern in (
         rf"date(?<![a-z]date) of (?:the )?injur(?:y|ies)\b(?:\s*\(doi\))?"
         rf"(?:\s+(?:of|on|was|is))?\s*:?\s*(?:\(doi\)\s*:?\s*)?{DATE}",
-        rf"doi(?<![a-z]doi)\b\s*(?:of|on|was|is)?\s*:?\s*{DATE}",
+        rf"d(?<![a-z]d)(?:oi|\.o\.i\.?)(?![a-z])\s*(?:of|on|was|is)?\s*:?\s*{DATE}",
         rf"injur(?:y|ies|ed)\s+(?:of|on|dated|date(?:\s+of)?\s*:?)\s+{DATE}",
         # "was injured at work on ...", "who injured her back ... on ...", but not "the
         # injured worker had an MRI on ...", and not a date another clause ties to something
@@ -145,7 +166,7 @@ _INJURY_PHRASES = (
         r"injur(?:y|ies|ed)\b(?:(?<=date of injury)|(?<=date of injuries)|(?<=date of the injury)"
         r"|(?= (?:of|on|dated?)\b))" + _INJURY_VALUE
     ),
-    re.compile(rf"doi(?<![a-z]doi)\b{_INJURY_VALUE}"),
+    re.compile(rf"d(?<![a-z]d)(?:oi|\.o\.i\.?)(?![a-z]){_INJURY_VALUE}"),
 )
 _DATE_LIKE = re.compile(DATE_LIKE)
 # The rest of a sentence about the injury (not "the injured worker"), or about how it
@@ -171,8 +192,8 @@ def parse_patient(
     warnings: list[ParseWarning] = []
     age, sex, phrase, by_noun = _age_and_sex(summary, text, warnings)
     if sex is None and not by_noun:
-        noun = _SEX_WITHOUT_AGE.search(text)
-        sex = _SEXES[noun["noun"]] if noun else None
+        noun = _SEX_WITHOUT_AGE.search(text) or _SEX_LABEL.search(text)
+        sex = (_SEXES.get(noun["noun"]) or _SEX_LETTERS[noun["noun"]]) if noun else None
     if sex is None and phrase is not None:
         stated = _sex_word_near(text, phrase)
         if stated is not None:

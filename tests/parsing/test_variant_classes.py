@@ -628,3 +628,54 @@ def test_an_outcome_in_brackets_or_after_ur_is_read_loosely(treatment, written, 
     parsed = parse_letter(letter(items=[item(f"{treatment}{written}")]))
     assert [(i.treatment, i.outcome) for i in parsed.items] == [(treatment, outcome)]
     assert _warned(parsed, "outcome-loose", "items[0].outcome")
+
+
+RELATIVES = ["wife", "husband", "son", "daughter", "mother", "spouse"]
+
+
+@pytest.mark.parametrize("relative", RELATIVES)
+@pytest.mark.parametrize(
+    "summary",
+    [
+        "Her {rage} year old {relative} drove her. The patient is a 42 year old woman.",
+        "The patient lives with a {rage}-year-old {relative}. She is a 42 y/o female.",
+        "The patient, whose {rage} yo {relative} is ill, is a 42 year old female.",
+    ],
+)
+def test_the_age_of_a_relative_is_not_the_patients(relative, summary):
+    parsed = parse_letter(letter(summary=summary.format(rage=70, relative=relative)))
+    assert (parsed.patient.age, parsed.patient.sex) == (42, "female")
+
+
+@pytest.mark.parametrize("word", ["yr.", "yrs.", "Yr.", "yr", "yrs"])
+@pytest.mark.parametrize("noun", ["male", "woman"])
+def test_an_abbreviated_year_with_its_full_stop_reads_as_an_age(word, noun):
+    parsed = parse_letter(letter(summary=f"The patient is a 42 {word} old {noun} with pain."))
+    assert (parsed.patient.age, parsed.patient.sex) == (42, "male" if noun == "male" else "female")
+    assert no_warnings(parsed)
+
+
+@pytest.mark.parametrize("label", ["Sex", "Gender", "SEX", "Sex "])
+@pytest.mark.parametrize(
+    ("value", "sex"), [("Male", "male"), ("female", "female"), ("M", "male"), ("F", "female")]
+)
+@pytest.mark.parametrize("after", [".", "", " Date of injury: 1/2/2010.", ", right-handed."])
+def test_a_labelled_sex_is_read(label, value, sex, after):
+    parsed = parse_letter(letter(summary=f"Age: 42. {label}: {value}{after}"))
+    assert (parsed.patient.age, parsed.patient.sex) == (42, sex)
+
+
+@pytest.mark.parametrize(
+    "summary",
+    ["The patient was tested for sex: male hormones.", "Sex: mild symptoms.", "Gender: m2."],
+)
+def test_words_after_a_sex_label_that_name_no_sex_give_none(summary):
+    assert parse_letter(letter(summary=summary)).patient.sex is None
+
+
+@pytest.mark.parametrize("label", ["D.O.I.", "D.O.I", "D.O.I.:", "d.o.i.", "DOI"])
+@pytest.mark.parametrize("written", ["01/02/2010", "1/2/10", "January 2, 2010"])
+def test_a_dotted_doi_label_introduces_the_date_of_injury(label, written):
+    parsed = parse_letter(letter(summary=f"The patient is a 42 year old man; {label} {written}."))
+    assert parsed.patient.date_of_injury == date(2010, 1, 2)
+    assert no_warnings(parsed)
