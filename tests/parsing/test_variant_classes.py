@@ -679,3 +679,41 @@ def test_a_dotted_doi_label_introduces_the_date_of_injury(label, written):
     parsed = parse_letter(letter(summary=f"The patient is a 42 year old man; {label} {written}."))
     assert parsed.patient.date_of_injury == date(2010, 1, 2)
     assert no_warnings(parsed)
+
+
+INTRODUCTIONS = [
+    "The final determination was based on the decisions for the disputed item(s)/service(s)"
+    " set forth below:",
+    "The Final Determination was based on decisions for the following disputed items:",
+    "The Final Determination was based on decisions for the disputed items/services set forth"
+    " below.",
+    "The following items were decided:",
+    "The disputed items are listed below:",
+    "Disputed items and services are as follows:",
+]
+
+
+@pytest.mark.parametrize("introduction", INTRODUCTIONS)
+@pytest.mark.parametrize(
+    "heading",
+    [
+        ("MRI of the lumbar spine: Upheld", "MRI of the lumbar spine"),
+        (
+            "Retrospective request for compound medication:\n"
+            "Flurbiprofen 25%, Lidocaine 5%: Upheld",
+            "Retrospective request for compound medication: Flurbiprofen 25%, Lidocaine 5%",
+        ),
+    ],
+)
+@pytest.mark.parametrize("spacing", ["double", "single"])
+def test_a_reworded_introduction_to_the_items_is_no_part_of_the_first_treatment(
+    introduction, heading, spacing
+):
+    written, treatment = heading
+    paragraphs = standard(
+        issues_heading=f"IMR ISSUES, DECISIONS AND RATIONALES\n{introduction}",
+        items=[item(written), item()],
+    )
+    text = double_spaced(paragraphs) if spacing == "double" else "\n".join(paragraphs)
+    parsed = parse_letter(text)
+    assert [i.treatment for i in parsed.items] == [treatment, "Lumbar ESI L4-5"]
