@@ -187,18 +187,22 @@ def _span(match: re.Match[str] | None) -> tuple[int, int] | None:
 def _wrapped(section: str, span: tuple[int, int] | None) -> tuple[int, int] | None:
     """A labelled value's span, extended over the lines it wrapped onto: while the value ends
     in a comma, semicolon, '&', '/' or a joining word ("Physical Medicine and" /
-    "Rehabilitation"; "California, Nevada," / "Arizona"), the next line of its paragraph
-    carries on, unless it holds a label of its own (a colon)."""
+    "Rehabilitation"; "California, Nevada," / "Arizona"), the next line carries on (past one
+    break, which can only be page-break residue there), unless it holds a label of its own (a
+    colon)."""
     if span is None:
         return None
     start, end = span
     for _ in range(_WRAPPED_VALUE_LINES):
         if _RUNS_ON.search(section, max(start, end - _RUNS_ON_WINDOW), end) is None:
             break
-        following = section.find("\n", end + 1)
+        if section[end : end + 1] != "\n":
+            break
+        begin = end + 2 if section[end + 1 : end + 2] == "\n" else end + 1
+        following = section.find("\n", begin)
         following = len(section) if following < 0 else following
-        line = section[end + 1 : following]
-        if section[end : end + 1] != "\n" or not line.strip() or ":" in line:
+        line = section[begin:following]
+        if not line.strip() or ":" in line:
             break
         end = following
     return start, end

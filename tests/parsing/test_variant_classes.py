@@ -598,7 +598,7 @@ def test_a_labelled_value_wrapped_onto_the_next_line_is_read_whole(
         "State(s) of Licensure: California and\n\nCertification(s)/Specialty: Neurology",
     ],
 )
-def test_a_wrapped_value_never_takes_another_label_or_paragraph(block):
+def test_a_wrapped_value_never_takes_another_label(block):
     parsed = parse_letter(
         letter(how=f"{HOW}\nThe Expert Reviewer has the following credentials:\n{block}")
     )
@@ -717,3 +717,17 @@ def test_a_reworded_introduction_to_the_items_is_no_part_of_the_first_treatment(
     text = double_spaced(paragraphs) if spacing == "double" else "\n".join(paragraphs)
     parsed = parse_letter(text)
     assert [i.treatment for i in parsed.items] == [treatment, "Lumbar ESI L4-5"]
+
+
+@pytest.mark.parametrize("residue", ["\n\n\n\n\n\n", "\f\n\n", "\n\n \n\n", "\n \n\n\f\n\n"])
+def test_a_wrapped_value_survives_a_page_break(residue):
+    block = (
+        "The Expert Reviewer has the following credentials:\n"
+        "State(s) of Licensure: California,\nTexas, Florida\n"
+        "Certification(s)/Specialty: Neurological Surgery,\nPain Medicine"
+    )
+    text = letter(how=f"{HOW}\n{block}").replace("California, \n\n", f"California, {residue}")
+    text = text.replace("Surgery, \n\n", f"Surgery, {residue}")
+    reviewer = parse_letter(text).reviewer
+    assert reviewer.licensed_in == ("California", "Texas", "Florida")
+    assert (reviewer.specialty, reviewer.subspecialty) == ("Neurological Surgery", "Pain Medicine")
