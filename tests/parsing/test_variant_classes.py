@@ -731,3 +731,29 @@ def test_a_wrapped_value_survives_a_page_break(residue):
     reviewer = parse_letter(text).reviewer
     assert reviewer.licensed_in == ("California", "Texas", "Florida")
     assert (reviewer.specialty, reviewer.subspecialty) == ("Neurological Surgery", "Pain Medicine")
+
+
+@pytest.mark.parametrize(
+    "finding",
+    [
+        "has determined that the requested",
+        "determined that the requested",
+        "has determined the requested",
+    ],
+)
+@pytest.mark.parametrize("block", ["Regarding the request for", "Regarding the requested"])
+def test_a_2013_finding_naming_the_requested_treatment_is_read(finding, block):
+    paragraphs = [
+        p.replace("has determined the request for a", f"{finding}")
+        .replace("has determined the request for", finding)
+        .replace("Regarding the request for a 28", f"{block} 28")
+        .replace("Regarding the request for Norco", f"{block} Norco")
+        for p in NOTICE
+    ]
+    parsed = parse_letter(double_spaced(paragraphs))
+    assert [(i.treatment, i.outcome) for i in parsed.items] == [
+        ("28 day functional restoration program", "upheld"),
+        ("Norco 10/325mg #90", "overturned"),
+    ]
+    assert [c.pages for c in parsed.items[0].claims_administrator_basis.citations] == [(30, 31, 32)]
+    assert no_warnings(parsed)
