@@ -128,9 +128,13 @@ _SEX_WITHOUT_AGE = re.compile(
     r"s(?:(?<=\bis)|(?<=\bwas)) an? (?:[a-z-]+ )?(?P<noun>man|male|gentleman|woman|female|lady)\b"
 )
 # A labelled sex: "Sex: Male", "Gender: F", its value ending a phrase or before the next label.
-_SEX_LABEL = re.compile(
-    r"(?:(?<![a-z])sex|gender)[ ]*:[ ]*(?P<noun>male|female|man|woman|m|f)"
-    r"(?=[ ]*(?:[.,;)]|$|[ ][a-z ]{1,20}:))"
+# (One pattern per label, each led by a literal, which the regex engine finds fast.)
+_SEX_LABELS = tuple(
+    re.compile(
+        rf"{label}[ ]*:[ ]*(?P<noun>male|female|man|woman|m|f)"
+        r"(?=[ ]*(?:[.,;)]|$|[ ][a-z ]{1,20}:))"
+    )
+    for label in (r"sex(?<![a-z]sex)", r"gender(?<![a-z]gender)")
 )
 _SEX_LETTERS: dict[str, Sex] = {"m": "male", "f": "female"}
 # A sex word standing alone in the sentence of the age phrase (not "female-owned").
@@ -174,10 +178,21 @@ _DATE_LIKE = re.compile(DATE_LIKE)
 # injury is warned too. The sentence runs on past a full stop before a number ("Apr. 16,
 # 2004"). Where a verb tells of the injury ("On 9/3/2013 he was injured at work"), a date
 # earlier in its sentence is warned as well.
-_INJURY_SENTENCE = re.compile(
-    r"(?:injur(?:y|ies|(?P<injured>ed))\b(?! (?:worker|employee|party)s?\b)"
-    r"|(?<![a-z])(?:(?P<verb>hurt|fell)|trauma|accident)\b)"
-    r"(?P<value>(?:[^.;]|\.(?= ?\d)){0,150})"
+# (Each pattern led by a literal; "injur..." first.)
+_SENTENCE_REST = r"(?P<value>(?:[^.;]|\.(?= ?\d)){0,150})"
+_INJURY_SENTENCES = (
+    re.compile(
+        r"injur(?:y|ies|(?P<injured>ed))\b(?! (?:worker|employee|party)s?\b)" + _SENTENCE_REST
+    ),
+    *(
+        re.compile(rf"{word}(?<![a-z]{word})\b(?P<{group}>){_SENTENCE_REST}")
+        for word, group in (
+            ("hurt", "injured"),
+            ("fell", "injured"),
+            ("trauma", "noun"),
+            ("accident", "noun"),
+        )
+    ),
 )
 _SENTENCE_BEFORE = 150
 _A_DATE = re.compile(DATE)
@@ -192,7 +207,7 @@ def parse_patient(
     warnings: list[ParseWarning] = []
     age, sex, phrase, by_noun = _age_and_sex(summary, text, warnings)
     if sex is None and not by_noun:
-        noun = _SEX_WITHOUT_AGE.search(text) or _SEX_LABEL.search(text)
+        noun = _SEX_WITHOUT_AGE.search(text) or _sex_label(text)
         sex = (_SEXES.get(noun["noun"]) or _SEX_LETTERS[noun["noun"]]) if noun else None
     if sex is None and phrase is not None:
         stated = _sex_word_near(text, phrase)
@@ -301,10 +316,10 @@ def _date_of_injury(summary: str, text: str, warnings: list[ParseWarning]) -> da
                     )
                 )
                 return None
-    for sentence in _INJURY_SENTENCE.finditer(text):
+    for sentence in (found for pattern in _INJURY_SENTENCES for found in pattern.finditer(text)):
         dated = _A_DATE.search(text, sentence.start("value"), sentence.end("value"))
         quote = (sentence.start(), dated.end()) if dated else (0, 0)
-        if dated is None and (sentence["injured"] or sentence["verb"]):
+        if dated is None and sentence.groupdict().get("injured") is not None:
             start = _sentence_start(text, sentence.start())
             dated = _A_DATE.search(text, start, sentence.start())
             quote = (dated.start(), sentence.start("value")) if dated else quote
@@ -319,6 +334,12 @@ def _date_of_injury(summary: str, text: str, warnings: list[ParseWarning]) -> da
             )
             return None
     return None
+
+
+def _sex_label(text: str) -> re.Match[str] | None:
+    """The first labelled sex ("Sex: Male") in the text, if any."""
+    found = [match for pattern in _SEX_LABELS if (match := pattern.search(text))]
+    return min(found, key=lambda match: match.start()) if found else None
 
 
 def _sentence_start(text: str, at: int) -> int:
