@@ -51,15 +51,28 @@ _LABEL = re.compile(
 _LABELS = {"claims": CLAIMS, "reviewer": REVIEWER, "rationale": RATIONALE}
 _INTRODUCTION = re.compile(
     r"The\s+Final\s+Determination\s+was\s+based\s+on\s+decisions\s+for\s+the\s+disputed\s+"
-    r"items/services\s+set\s+forth\s+below:?",
+    r"items/services\s+set\s+forth\s+below[:.]?",
     re.IGNORECASE,
+)
+# The same introduction reworded ("... based on the decisions for the following disputed
+# items:"): up to its colon or full stop at a line's end.
+_REWORDED_INTRODUCTION = re.compile(
+    r"The\s+Final\s+Determination\s+was\s+based\s+on\b[^:.]{0,200}[:.][ ]*(?=\n|$)",
+    re.IGNORECASE,
+)
+# A line ending in a colon that introduces the items, not a treatment wrapped after its own
+# colon ("Retrospective request for compound medication:"): it speaks of them.
+_INTRODUCES = re.compile(
+    r"(?<![a-z])(?:was|were|is|are|set forth|below|following|as follows|listed)(?![a-z])[^:]*:$"
 )
 _HEADING = re.compile(r"^(?P<treatment>.*):(?P<outcome>[^:]*)$")
 _KNOWN_HEADING = re.compile(r"[^:]:[ ]*(?:upheld|overturned)\.?$")
 _OUTCOMES: dict[str, Outcome] = {"upheld": "upheld", "overturned": "overturned"}
 # An outcome word read loosely (then warned): its letters alone ("Over-turned", "Upheld;"), a
 # stem, or after "denial" ("Denial upheld").
-_LOOSE_OUTCOME = re.compile(r"(?:(?:ur)?denial|decision)?(?P<word>upheld|uphold|overturn(?:ed)?)")
+_LOOSE_OUTCOME = re.compile(
+    r"(?:(?:ur)?(?:denial|decision))?(?P<word>upheld|uphold|overturn(?:ed)?)"
+)
 _LOOSE_OUTCOMES: dict[str, Outcome] = {
     "upheld": "upheld",
     "uphold": "upheld",
@@ -158,7 +171,7 @@ def parse_items(section: str, marked: bool) -> tuple[Item, ...]:
     `marked`: the document's paragraph breaks come from paragraph marks (`text.marked_document`).
     """
     body = section.strip("\n")
-    introduction = _INTRODUCTION.match(body)
+    introduction = _INTRODUCTION.match(body) or _REWORDED_INTRODUCTION.match(body)
     if introduction:
         body = body[introduction.end() :]
     lines = _lines(body, marked)
@@ -236,6 +249,37 @@ def _heading_start(lines: _Lines, number: int, first: _Label, floor: int) -> int
                     f"item {number}: the heading above its {first.label!r} paragraph runs over"
                     f" more than {_HEADING_LINES} lines: {quoted(lines.joined(start, first.line))}"
                 )
+        start = _heading_paragraph_start(lines, start, first.line, floor)
+    return start
+
+
+def _heading_paragraph_start(lines: _Lines, start: int, end: int, floor: int) -> int:
+    """The first line of a heading wrapped short of a full line: where the shape of its lines
+    tells nothing, a paragraph break (or a line introducing the items) right above a few lines
+    that read as a treatment (none ends a sentence or states a verdict, the first starts as a
+    treatment does) makes them one heading ("Outpatient carpal tunnel release with" /
+    "physical therapy for the right" / "wrist/hand: Upheld"), as does the start of the
+    section. Otherwise `start` stays: lines running on from a rationale without a break are
+    never taken on shape alone."""
+    if lines.breaks[start]:
+        return start
+    top = start
+    while top > floor and end - top < _HEADING_LINES and not lines.breaks[top]:
+        line = lines.text[top - 1]
+        if _introduces(line):
+            break
+        if (
+            len(line) > _LONGEST_HEADING_LINE
+            or _ends_sentence(line)
+            or _prose(line)
+            or _VERDICT_END.search(line[-40:].lower())
+            or _KNOWN_HEADING.search(line.lower())
+        ):
+            return start
+        top -= 1
+    opens = lines.breaks[top] or top == 0 or _introduces(lines.text[top - 1])
+    if top < start and opens and not lines.text[top][0].islower():
+        return top
     return start
 
 
@@ -249,6 +293,8 @@ def _runs_into_heading(lines: _Lines, start: int, end: int, number: int) -> bool
     if not _has_outcome(heading):
         # The outcome word wrapped onto a line of its own.
         return line.endswith(":")
+    if _introduces(line):
+        return False  # "The following items were decided:"
     if _ends_sentence(line) or _KNOWN_HEADING.search(line.lower()):
         return False  # a finished sentence, or a whole heading of its own
     if _RUNS_ON.search(line[-12:].lower()):
@@ -267,6 +313,11 @@ def _runs_into_heading(lines: _Lines, start: int, end: int, number: int) -> bool
         f"item {number}: cannot tell whether {quoted(line)} ends the paragraph above the heading"
         f" {quoted(heading)} or begins that heading"
     )
+
+
+def _introduces(line: str) -> bool:
+    """Whether a line ending in a colon introduces the items rather than begins a treatment."""
+    return line.endswith(":") and _INTRODUCES.search(line[-80:].lower()) is not None
 
 
 def _heading_missing(where: str, previous: list[_Label], label: _Label) -> ParseError:
@@ -382,9 +433,12 @@ def _has_outcome(heading: str) -> bool:
 
 
 def _uncoloned_heading(heading: str) -> tuple[str, str]:
-    """Treatment and outcome word of a heading that lost its colon ("Cervical ESI - Upheld"):
-    the outcome is its last word, when that is one (read loosely); empty strings otherwise."""
+    """Treatment and outcome word of a heading that lost its colon ("Cervical ESI - Upheld",
+    "Cervical ESI (Upheld)"): the outcome is its last word, bare or bracketed, when that is
+    one (read loosely); empty strings otherwise."""
     treatment, _, word = heading.rstrip(" .").rpartition(" ")
+    if word[:1] in "([" and word[-1:] in ")]":
+        word = word[1:-1]  # "MRI (Upheld)"
     if word.lower() not in _OUTCOMES:
         return "", ""
     return treatment.rstrip(" -"), word

@@ -4,7 +4,8 @@ The findings carry the outcome ("1) MAXIMUS Federal Services, Inc. has determine
 for <treatment> is [not] medically necessary and appropriate."; "not" means the denial is
 upheld) and the treatment as written. Published notices repeat the list (a summary box and the
 decision page; extraction may also drop the space in "notmedically"), so a finding stated twice
-alike counts once. Each finding needs its block "N) Regarding the request for <treatment>:"
+alike counts once ("the requested <treatment>" reads as "the request for <treatment>"). Each
+finding needs its block "N) Regarding the request for <treatment>:"
 holding the claims administrator's and the expert reviewer's bases and "Rationale for the
 Decision:"; a finding without a block, or a block without a finding, fails the letter.
 """
@@ -28,16 +29,21 @@ _AUTHOR = "maximus federal services"
 # from every opening); a finding whose verdict is missing there has none. Its number is read
 # from the few characters before it; a finding or block numbered with more than three digits
 # fails the letter, as a block without its finding does.
-_FINDING = re.compile(rf"{_AUTHOR},? inc\.?,? (?:has )?determined (?:that )?the request for ")
+_FINDING = re.compile(
+    rf"{_AUTHOR},? inc\.?,? (?:has )?determined (?:that )?the request(?: for|ed) "
+)
 _VERDICT = re.compile(
     r" is (?P<negation>not\s*)?medically\s*necessary(?:\s*(?:and|or)\s*appropriate)?\."
 )
 _FINDING_NUMBER = re.compile(r"\(?(?P<number>\d+)[.)]\s*$")
 _FINDING_NUMBER_WINDOW = 8
-_BLOCK = re.compile(r"\n\(?(?P<number>\d+)[.)][ ]*regarding the request for\b")
-_BLOCK_HEAD = re.compile(r"\(?\d+[.)]\s*regarding the request for\s+")
-# The colon closing a block's "N) Regarding the request for <treatment>:" line.
-_BLOCK_HEAD_END = re.compile(r":\s*(?:the claims administrator\b|the expert reviewer\b|$)")
+_BLOCK = re.compile(r"\n\(?(?P<number>\d+)[.)][ ]*regarding the request(?: for|ed)\b")
+_BLOCK_HEAD = re.compile(r"\(?\d+[.)]\s*regarding the request(?: for|ed)\s+")
+# The colon closing a block's "N) Regarding the request for <treatment>:" line; a line that
+# lost its colon ends where a basis sentence (or, with none, the block's head) does.
+_BLOCK_HEAD_END = re.compile(
+    r"(?::\s*|\s)(?:the claims administrator\b|the expert reviewer\b)|:?\s*$"
+)
 _RATIONALE = re.compile(r"\nrationale for (?:the )?decision\b[ ]*:?")
 _REVIEWER_BASIS = re.compile(r"the expert reviewer\b")
 

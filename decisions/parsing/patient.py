@@ -28,7 +28,7 @@ from .text import lowered
 # number before it is read from a short window: the regex engine finds a word fast, and a
 # leading digit class slowly. "aged 42" and "age: 42" carry the number after the word.
 _AGE = re.compile(
-    r"y(?<![a-z]y)(?:(?P<old>(?:ears?|rs?)(?:-| +)old\b|/o\b|\.o\.|o\b)|ears? of age\b)"
+    r"y(?<![a-z]y)(?:(?P<old>(?:ears?|rs?\.?)(?:-| +)old\b|/o\b|\.o\.|o\b)|ears? of age\b)"
     r"(?P<after>[^.,;:()]{0,60})"
 )
 _AGE_NUMBER = re.compile(r"(?<![\d.])(?P<age>\d{1,3})(?:-| +|)$")
@@ -89,9 +89,24 @@ _NOT_A_SEX = frozenset(
         "reported",
     ]
 )
-# "a 10 year old injury": an age phrase about something other than the patient.
+# "a 10 year old injury", "her 70 year old husband": an age phrase about something or someone
+# other than the patient.
 _NOT_A_PERSON = frozenset(
     [
+        "wife",
+        "husband",
+        "spouse",
+        "son",
+        "daughter",
+        "child",
+        "mother",
+        "father",
+        "brother",
+        "sister",
+        "grandson",
+        "granddaughter",
+        "boyfriend",
+        "girlfriend",
         "injury",
         "injuries",
         "history",
@@ -112,16 +127,28 @@ _NOT_A_PERSON = frozenset(
 _SEX_WITHOUT_AGE = re.compile(
     r"s(?:(?<=\bis)|(?<=\bwas)) an? (?:[a-z-]+ )?(?P<noun>man|male|gentleman|woman|female|lady)\b"
 )
+# A labelled sex: "Sex: Male", "Gender: F", its value ending a phrase or before the next label.
+# (One pattern per label, each led by a literal, which the regex engine finds fast.)
+_SEX_LABELS = tuple(
+    re.compile(
+        rf"{label}[ ]*:[ ]*(?P<noun>male|female|man|woman|m|f)"
+        r"(?=[ ]*(?:[.,;)]|$|[ ][a-z ]{1,20}:))"
+    )
+    for label in (r"sex(?<![a-z]sex)", r"gender(?<![a-z]gender)")
+)
+_SEX_LETTERS: dict[str, Sex] = {"m": "male", "f": "female"}
 # A sex word standing alone in the sentence of the age phrase (not "female-owned").
 _SEX_WORD = re.compile(r"(?<![a-z-])(?:man|male|gentleman|woman|female|lady)(?![a-z-])")
 _SENTENCE_WINDOW = 200
+# A pronoun opening the sentence of the age phrase.
+_PRONOUN_SUBJECT = re.compile(r"(?:he|she)\b")
 # Most explicit first: each pattern ties the date to the injury more loosely than the last.
 _INJURY_DATES = tuple(
     re.compile(pattern)
     for pattern in (
         rf"date(?<![a-z]date) of (?:the )?injur(?:y|ies)\b(?:\s*\(doi\))?"
         rf"(?:\s+(?:of|on|was|is))?\s*:?\s*(?:\(doi\)\s*:?\s*)?{DATE}",
-        rf"doi(?<![a-z]doi)\b\s*(?:of|on|was|is)?\s*:?\s*{DATE}",
+        rf"d(?<![a-z]d)(?:oi|\.o\.i\.?)(?![a-z])\s*(?:of|on|was|is)?\s*:?\s*{DATE}",
         rf"injur(?:y|ies|ed)\s+(?:of|on|dated|date(?:\s+of)?\s*:?)\s+{DATE}",
         # "was injured at work on ...", "who injured her back ... on ...", but not "the
         # injured worker had an MRI on ...", and not a date another clause ties to something
@@ -143,14 +170,31 @@ _INJURY_PHRASES = (
         r"injur(?:y|ies|ed)\b(?:(?<=date of injury)|(?<=date of injuries)|(?<=date of the injury)"
         r"|(?= (?:of|on|dated?)\b))" + _INJURY_VALUE
     ),
-    re.compile(rf"doi(?<![a-z]doi)\b{_INJURY_VALUE}"),
+    re.compile(rf"d(?<![a-z]d)(?:oi|\.o\.i\.?)(?![a-z]){_INJURY_VALUE}"),
 )
 _DATE_LIKE = re.compile(DATE_LIKE)
-# The rest of a sentence about the injury (not "the injured worker"): a date in it that gave
-# no date of injury is warned too.
-_INJURY_SENTENCE = re.compile(
-    r"injur(?:y|ies|ed)\b(?! (?:worker|employee|party)s?\b)(?P<value>[^.;]{0,150})"
+# The rest of a sentence about the injury (not "the injured worker"), or about how it
+# happened ("hurt", "fell", "accident", "cumulative trauma"): a date in it that gave no date of
+# injury is warned too. The sentence runs on past a full stop before a number ("Apr. 16,
+# 2004"). Where a verb tells of the injury ("On 9/3/2013 he was injured at work"), a date
+# earlier in its sentence is warned as well.
+# (Each pattern led by a literal; "injur..." first.)
+_SENTENCE_REST = r"(?P<value>(?:[^.;]|\.(?= ?\d)){0,150})"
+_INJURY_SENTENCES = (
+    re.compile(
+        r"injur(?:y|ies|(?P<injured>ed))\b(?! (?:worker|employee|party)s?\b)" + _SENTENCE_REST
+    ),
+    *(
+        re.compile(rf"{word}(?<![a-z]{word})\b(?P<{group}>){_SENTENCE_REST}")
+        for word, group in (
+            ("hurt", "injured"),
+            ("fell", "injured"),
+            ("trauma", "noun"),
+            ("accident", "noun"),
+        )
+    ),
 )
+_SENTENCE_BEFORE = 150
 _A_DATE = re.compile(DATE)
 
 
@@ -163,8 +207,8 @@ def parse_patient(
     warnings: list[ParseWarning] = []
     age, sex, phrase, by_noun = _age_and_sex(summary, text, warnings)
     if sex is None and not by_noun:
-        noun = _SEX_WITHOUT_AGE.search(text)
-        sex = _SEXES[noun["noun"]] if noun else None
+        noun = _SEX_WITHOUT_AGE.search(text) or _sex_label(text)
+        sex = (_SEXES.get(noun["noun"]) or _SEX_LETTERS[noun["noun"]]) if noun else None
     if sex is None and phrase is not None:
         stated = _sex_word_near(text, phrase)
         if stated is not None:
@@ -233,11 +277,15 @@ def _age_before(text: str, at: int) -> int | None:
 
 def _sex_word_near(text: str, at: int) -> tuple[int, int] | None:
     """The span of the sentence around position `at` up to a sex word standing alone in it
-    ("a 42 year old, right-handed male"), if it holds one; None otherwise."""
+    ("a 42 year old, right-handed male") or the pronoun opening it ("He is 42 years old"), if
+    it holds one; None otherwise."""
     start = text.rfind(". ", max(0, at - _SENTENCE_WINDOW), at)
     start = max(0, at - _SENTENCE_WINDOW) if start < 0 else start + 2
     end = text.find(". ", at, at + _SENTENCE_WINDOW)
     stated = _SEX_WORD.search(text, start, at + _SENTENCE_WINDOW if end < 0 else end)
+    if stated is None:
+        # "He is 42 years old": a pronoun, never read, but the sentence does name a sex.
+        stated = _PRONOUN_SUBJECT.match(text, start, at)
     return None if stated is None else (start, stated.end())
 
 
@@ -268,16 +316,37 @@ def _date_of_injury(summary: str, text: str, warnings: list[ParseWarning]) -> da
                     )
                 )
                 return None
-    for sentence in _INJURY_SENTENCE.finditer(text):
-        dated = _A_DATE.search(sentence["value"])
+    for sentence in (found for pattern in _INJURY_SENTENCES for found in pattern.finditer(text)):
+        dated = _A_DATE.search(text, sentence.start("value"), sentence.end("value"))
+        quote = (sentence.start(), dated.end()) if dated else (0, 0)
+        if dated is None and sentence.groupdict().get("injured") is not None:
+            start = _sentence_start(text, sentence.start())
+            dated = _A_DATE.search(text, start, sentence.start())
+            quote = (dated.start(), sentence.start("value")) if dated else quote
         if dated:
             warnings.append(
                 warning(
                     "date-unread",
                     "patient.date_of_injury",
                     "a date in a sentence about the injury, not read as the date of injury",
-                    summary[sentence.start() : sentence.start("value") + dated.end()],
+                    summary[quote[0] : quote[1]],
                 )
             )
             return None
     return None
+
+
+def _sex_label(text: str) -> re.Match[str] | None:
+    """The first labelled sex ("Sex: Male") in the text, if any."""
+    found = [match for pattern in _SEX_LABELS if (match := pattern.search(text))]
+    return min(found, key=lambda match: match.start()) if found else None
+
+
+def _sentence_start(text: str, at: int) -> int:
+    """Where the sentence holding position `at` starts, looking back at most a few lines."""
+    window = max(0, at - _SENTENCE_BEFORE)
+    start = max(text.rfind("; ", window, at) + 2, window)
+    stop = text.rfind(". ", start, at)
+    while stop >= 0 and text[stop + 2 : stop + 3].isdecimal():  # "Sept. 5, 2010"
+        stop = text.rfind(". ", start, stop)
+    return start if stop < 0 else stop + 2

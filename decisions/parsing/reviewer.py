@@ -78,6 +78,10 @@ _KNOWN_PAIR_SEPARATOR = re.compile(r"\s*/\s*|\s+-\s+")
 _STATE_SEPARATOR = re.compile(r"\s*(?:,|;|&|\band\b)\s*(?:and\s+)?", re.IGNORECASE)
 _STATE_PREFIX = re.compile(r"^(?:the )?(?:state|commonwealth) of ", re.IGNORECASE)
 _CREDENTIAL_WORDS = ("certif", "licens", "specialt")
+# A labelled value's line that runs on onto the next: its last characters.
+_RUNS_ON = re.compile(r"(?:[,;&/]|(?<![a-z])(?:and|or|of|with))[ ]*$", re.IGNORECASE)
+_RUNS_ON_WINDOW = 8
+_WRAPPED_VALUE_LINES = 2
 
 
 def _places() -> frozenset[str]:
@@ -98,9 +102,10 @@ def parse_reviewer(section: str | None) -> tuple[Reviewer, list[ParseWarning]]:
     specialty = _LABELLED_SPECIALTY.search(low)
     states = _LABELLED_STATES.search(low)
     if specialty or states:
-        text, specialty_value = section, _value(section, _span(specialty))
-        subspecialty_value = _value(section, _span(_LABELLED_SUBSPECIALTY.search(low)))
-        states_value = _value(section, _span(states))
+        text, specialty_value = section, _value(section, _wrapped(section, _span(specialty)))
+        subspecialty = _span(_LABELLED_SUBSPECIALTY.search(low))
+        subspecialty_value = _value(section, _wrapped(section, subspecialty))
+        states_value = _value(section, _wrapped(section, _span(states)))
     else:
         text = one_line(section)
         low = lowered(text)
@@ -177,6 +182,30 @@ def _between(
 
 def _span(match: re.Match[str] | None) -> tuple[int, int] | None:
     return match.span("value") if match else None
+
+
+def _wrapped(section: str, span: tuple[int, int] | None) -> tuple[int, int] | None:
+    """A labelled value's span, extended over the lines it wrapped onto: while the value ends
+    in a comma, semicolon, '&', '/' or a joining word ("Physical Medicine and" /
+    "Rehabilitation"; "California, Nevada," / "Arizona"), the next line carries on (past one
+    break, which can only be page-break residue there), unless it holds a label of its own (a
+    colon)."""
+    if span is None:
+        return None
+    start, end = span
+    for _ in range(_WRAPPED_VALUE_LINES):
+        if _RUNS_ON.search(section, max(start, end - _RUNS_ON_WINDOW), end) is None:
+            break
+        if section[end : end + 1] != "\n":
+            break
+        begin = end + 2 if section[end + 1 : end + 2] == "\n" else end + 1
+        following = section.find("\n", begin)
+        following = len(section) if following < 0 else following
+        line = section[begin:following]
+        if not line.strip() or ":" in line:
+            break
+        end = following
+    return start, end
 
 
 def _value(text: str, span: tuple[int, int] | None) -> str | None:

@@ -13,6 +13,7 @@ description (not one example): every combination must parse right and without wa
 from __future__ import annotations
 
 import itertools
+import textwrap
 from datetime import date
 
 import pytest
@@ -20,7 +21,7 @@ import pytest
 from decisions.parsing import Letter, parse_letter
 from decisions.parsing.citations import read_basis
 from decisions.parsing.text import repaired
-from tests.parsing.letters import NOTICE, double_spaced, item, letter
+from tests.parsing.letters import NOTICE, double_spaced, item, letter, standard
 
 HOW = (
     "HOW THE IMR FINAL DETERMINATION WAS MADE\nMAXIMUS Federal Services sent the complete case file"
@@ -429,3 +430,330 @@ def test_summaries_come_out_with_their_sentence_breaks_restored():
     assert parsed.case_summary == (
         "He was injured on 6/17/2014. The patient has pain.Dr.Smith saw him. He is better."
     )
+
+
+# --- 6. Classes found by an independent audit (letters from another writer) ----------------
+#
+# Each was a silent misparse or a needless refusal before: a value the letter states left out
+# (or cut short) with no warning, or a readable letter refused.
+
+
+def _warned(parsed: Letter, code: str, field: str) -> bool:
+    found = [*parsed.warnings, *(w for one in parsed.items for w in one.warnings)]
+    return any((w.code, w.field) == (code, field) for w in found)
+
+
+INJURY_DATES_WRITTEN = ["5/5/2010", "May 5, 2010", "Apr. 16, 2004", "Sept. 26, 2013", "05-05-2010"]
+
+
+@pytest.mark.parametrize("written", INJURY_DATES_WRITTEN)
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # the injury named in the plural, an "and" in its clause
+        "{age} sustained injuries to the neck and back on {date}.",
+        "{age} sustained injuries to both knees and the low back on {date}.",
+        # the date before the injury in its sentence
+        "{age} On {date}, he was injured at work.",
+        "{age} On {date} she was injured while lifting a box.",
+        # how it happened, no "injury" word
+        "{age} He was hurt at work on {date}.",
+        "{age} She slipped and fell at work on {date}.",
+        "{age} He reports cumulative trauma from 1/1/1999 through {date}.",
+        "{age} She was involved in a work-related motor vehicle accident on {date}.",
+    ],
+)
+def test_a_date_loosely_tied_to_the_injury_is_warned_never_dropped(written, sentence):
+    summary = sentence.format(age="The patient is a 45 year old individual.", date=written)
+    parsed = parse_letter(letter(summary=summary + " An MRI was done later."))
+    assert parsed.patient.date_of_injury is None
+    assert _warned(parsed, "date-unread", "patient.date_of_injury")
+
+
+@pytest.mark.parametrize(
+    "summary",
+    [
+        "He was seen on 5/5/2014 for neck pain. He has no history of injury.",
+        "On 5/5/2014 the injured worker had an MRI.",
+        "The patient is a 45 year old man. No trauma was reported. An MRI on 5/5/2014 was normal.",
+    ],
+)
+def test_dates_of_other_sentences_are_not_warned_as_the_injury(summary):
+    parsed = parse_letter(letter(summary=summary))
+    assert parsed.patient.date_of_injury is None
+    assert not _warned(parsed, "date-unread", "patient.date_of_injury")
+
+
+@pytest.mark.parametrize("pronoun", ["He", "She"])
+@pytest.mark.parametrize(
+    "sentence",
+    ["{p} is {age} years old.", "{p} is a {age} year old with neck pain.", "{p} is {age} y/o."],
+)
+def test_an_age_sentence_opened_by_a_pronoun_warns_on_the_sex(pronoun, sentence):
+    summary = "The patient was injured on 2/2/2012. " + sentence.format(p=pronoun, age=45)
+    parsed = parse_letter(letter(summary=summary))
+    assert (parsed.patient.age, parsed.patient.sex) == (45, None)
+    assert _warned(parsed, "sex-unread", "patient.sex")
+
+
+def _notice_without_block_colons(numbering: str) -> list[str]:
+    paragraphs = []
+    for paragraph in NOTICE:
+        for number in (1, 2):
+            paragraph = paragraph.replace(f"{number}) Regarding", numbering.format(n=number))
+        paragraphs.append(
+            paragraph.replace("restoration program:", "restoration program").replace(
+                "Norco 10/325mg #90:", "Norco 10/325mg #90"
+            )
+        )
+    return paragraphs
+
+
+@pytest.mark.parametrize("numbering", ["{n}) Regarding", "{n}. Regarding", "({n}) Regarding"])
+@pytest.mark.parametrize("spacing", ["double", "single"])
+def test_a_2013_block_opening_without_its_colon_is_read(numbering, spacing):
+    paragraphs = _notice_without_block_colons(numbering)
+    text = double_spaced(paragraphs) if spacing == "double" else "\n\n".join(paragraphs)
+    parsed = parse_letter(text)
+    assert [(i.treatment, i.outcome) for i in parsed.items] == [
+        ("a 28 day functional restoration program", "upheld"),
+        ("Norco 10/325mg #90", "overturned"),
+    ]
+    bases = [(i.claims_administrator_basis, i.reviewer_basis) for i in parsed.items]
+    assert [[c.guideline for c in b.citations] if b else None for pair in bases for b in pair] == [
+        ["MTUS"],
+        ["MTUS"],
+        [],
+        ["MTUS"],
+    ]
+    assert no_warnings(parsed)
+
+
+LONG_TREATMENTS = [
+    "Outpatient right carpal tunnel release with post-operative physical therapy 2 times a week"
+    " for 6 weeks for the right wrist/hand",
+    "Retrospective request for compound medication: Flurbiprofen 25%, Cyclobenzaprine 2%,"
+    " Lidocaine 5%, 240 grams, dispensed on 4/14/2014",
+    "Purchase of a home H-wave device for the lumbar spine and bilateral lower extremities: #1"
+    " unit with electrodes and supplies",
+]
+
+
+@pytest.mark.parametrize("treatment", LONG_TREATMENTS)
+@pytest.mark.parametrize("width", [55, 65, 75])
+@pytest.mark.parametrize("spacing", ["double", "single"])
+def test_a_heading_wrapped_short_of_a_full_line_keeps_its_first_lines(treatment, width, spacing):
+    heading = "\n".join(textwrap.wrap(f"{treatment}: Upheld", width, break_on_hyphens=False))
+    assert heading.count("\n") in (1, 2)
+    paragraphs = standard(items=[item(), item(heading)])
+    text = double_spaced(paragraphs) if spacing == "double" else "\n\n".join(paragraphs)
+    parsed = parse_letter(text)
+    assert [i.treatment for i in parsed.items] == ["Lumbar ESI L4-5", treatment]
+    assert no_warnings(parsed)
+
+
+def _wrap_after_first(line: str, separators: tuple[str, ...]) -> str:
+    """The line broken after the first separator past its label, as a narrow column wraps it."""
+    label_end = line.index(":") + 2
+    for separator in separators:
+        at = line.find(separator, label_end)
+        if at > 0:
+            cut = at + len(separator.rstrip())
+            return f"{line[:cut]}\n{line[cut:].strip()}"
+    return line
+
+
+@pytest.mark.parametrize(("specialty", "subspecialty", "canonical", "sub_canonical"), PAIRS[:4])
+@pytest.mark.parametrize("separators", [(", ",), (" & ", " and ", ", ")])
+@pytest.mark.parametrize("states", STATES)
+@pytest.mark.parametrize("after", ["", "\nHe/she has been in active clinical practice."])
+def test_a_labelled_value_wrapped_onto_the_next_line_is_read_whole(
+    specialty, subspecialty, canonical, sub_canonical, separators, states, after
+):
+    block = "\n".join(
+        [
+            _wrap_after_first(f"State(s) of Licensure: {', '.join(states)}", (", ",)),
+            _wrap_after_first(
+                f"Certification(s)/Specialty: {specialty}, {subspecialty}", separators
+            ),
+        ]
+    )
+    parsed = parse_letter(
+        letter(how=f"{HOW}\nThe Expert Reviewer has the following credentials:\n{block}{after}")
+    )
+    reviewer = parsed.reviewer
+    assert (reviewer.specialty, reviewer.subspecialty) == (specialty, subspecialty)
+    assert (reviewer.specialty_canonical, reviewer.subspecialty_canonical) == (
+        canonical,
+        sub_canonical,
+    )
+    assert reviewer.licensed_in == states
+    assert no_warnings(parsed)
+
+
+@pytest.mark.parametrize(
+    "block",
+    [
+        "Certification(s)/Specialty: Neurology,\nState(s) of Licensure: California",
+        "State(s) of Licensure: California and\n\nCertification(s)/Specialty: Neurology",
+    ],
+)
+def test_a_wrapped_value_never_takes_another_label(block):
+    parsed = parse_letter(
+        letter(how=f"{HOW}\nThe Expert Reviewer has the following credentials:\n{block}")
+    )
+    assert (parsed.reviewer.specialty, parsed.reviewer.licensed_in) == (
+        "Neurology",
+        ("California",),
+    )
+
+
+@pytest.mark.parametrize("treatment", ["MRI of the lumbar spine", "Norco 10/325mg, #120"])
+@pytest.mark.parametrize(
+    ("written", "outcome"),
+    [
+        (f"{spacing}{opening}{word}{closing}", word.lower())
+        for spacing, (opening, closing), word in itertools.product(
+            [" ", ": "], [("(", ")"), ("[", "]")], ["Upheld", "OVERTURNED", "overturned"]
+        )
+    ]
+    + [
+        (f": {party} {word}", word.lower().split()[-1])
+        for party, word in itertools.product(
+            ["UR Decision", "UR Denial", "ur denial"], ["Upheld", "Overturned"]
+        )
+    ],
+)
+def test_an_outcome_in_brackets_or_after_ur_is_read_loosely(treatment, written, outcome):
+    parsed = parse_letter(letter(items=[item(f"{treatment}{written}")]))
+    assert [(i.treatment, i.outcome) for i in parsed.items] == [(treatment, outcome)]
+    assert _warned(parsed, "outcome-loose", "items[0].outcome")
+
+
+RELATIVES = ["wife", "husband", "son", "daughter", "mother", "spouse"]
+
+
+@pytest.mark.parametrize("relative", RELATIVES)
+@pytest.mark.parametrize(
+    "summary",
+    [
+        "Her {rage} year old {relative} drove her. The patient is a 42 year old woman.",
+        "The patient lives with a {rage}-year-old {relative}. She is a 42 y/o female.",
+        "The patient, whose {rage} yo {relative} is ill, is a 42 year old female.",
+    ],
+)
+def test_the_age_of_a_relative_is_not_the_patients(relative, summary):
+    parsed = parse_letter(letter(summary=summary.format(rage=70, relative=relative)))
+    assert (parsed.patient.age, parsed.patient.sex) == (42, "female")
+
+
+@pytest.mark.parametrize("word", ["yr.", "yrs.", "Yr.", "yr", "yrs"])
+@pytest.mark.parametrize("noun", ["male", "woman"])
+def test_an_abbreviated_year_with_its_full_stop_reads_as_an_age(word, noun):
+    parsed = parse_letter(letter(summary=f"The patient is a 42 {word} old {noun} with pain."))
+    assert (parsed.patient.age, parsed.patient.sex) == (42, "male" if noun == "male" else "female")
+    assert no_warnings(parsed)
+
+
+@pytest.mark.parametrize("label", ["Sex", "Gender", "SEX", "Sex "])
+@pytest.mark.parametrize(
+    ("value", "sex"), [("Male", "male"), ("female", "female"), ("M", "male"), ("F", "female")]
+)
+@pytest.mark.parametrize("after", [".", "", " Date of injury: 1/2/2010.", ", right-handed."])
+def test_a_labelled_sex_is_read(label, value, sex, after):
+    parsed = parse_letter(letter(summary=f"Age: 42. {label}: {value}{after}"))
+    assert (parsed.patient.age, parsed.patient.sex) == (42, sex)
+
+
+@pytest.mark.parametrize(
+    "summary",
+    ["The patient was tested for sex: male hormones.", "Sex: mild symptoms.", "Gender: m2."],
+)
+def test_words_after_a_sex_label_that_name_no_sex_give_none(summary):
+    assert parse_letter(letter(summary=summary)).patient.sex is None
+
+
+@pytest.mark.parametrize("label", ["D.O.I.", "D.O.I", "D.O.I.:", "d.o.i.", "DOI"])
+@pytest.mark.parametrize("written", ["01/02/2010", "1/2/10", "January 2, 2010"])
+def test_a_dotted_doi_label_introduces_the_date_of_injury(label, written):
+    parsed = parse_letter(letter(summary=f"The patient is a 42 year old man; {label} {written}."))
+    assert parsed.patient.date_of_injury == date(2010, 1, 2)
+    assert no_warnings(parsed)
+
+
+INTRODUCTIONS = [
+    "The final determination was based on the decisions for the disputed item(s)/service(s)"
+    " set forth below:",
+    "The Final Determination was based on decisions for the following disputed items:",
+    "The Final Determination was based on decisions for the disputed items/services set forth"
+    " below.",
+    "The following items were decided:",
+    "The disputed items are listed below:",
+    "Disputed items and services are as follows:",
+]
+
+
+@pytest.mark.parametrize("introduction", INTRODUCTIONS)
+@pytest.mark.parametrize(
+    "heading",
+    [
+        ("MRI of the lumbar spine: Upheld", "MRI of the lumbar spine"),
+        (
+            "Retrospective request for compound medication:\n"
+            "Flurbiprofen 25%, Lidocaine 5%: Upheld",
+            "Retrospective request for compound medication: Flurbiprofen 25%, Lidocaine 5%",
+        ),
+    ],
+)
+@pytest.mark.parametrize("spacing", ["double", "single"])
+def test_a_reworded_introduction_to_the_items_is_no_part_of_the_first_treatment(
+    introduction, heading, spacing
+):
+    written, treatment = heading
+    paragraphs = standard(
+        issues_heading=f"IMR ISSUES, DECISIONS AND RATIONALES\n{introduction}",
+        items=[item(written), item()],
+    )
+    text = double_spaced(paragraphs) if spacing == "double" else "\n".join(paragraphs)
+    parsed = parse_letter(text)
+    assert [i.treatment for i in parsed.items] == [treatment, "Lumbar ESI L4-5"]
+
+
+@pytest.mark.parametrize("residue", ["\n\n\n\n\n\n", "\f\n\n", "\n\n \n\n", "\n \n\n\f\n\n"])
+def test_a_wrapped_value_survives_a_page_break(residue):
+    block = (
+        "The Expert Reviewer has the following credentials:\n"
+        "State(s) of Licensure: California,\nTexas, Florida\n"
+        "Certification(s)/Specialty: Neurological Surgery,\nPain Medicine"
+    )
+    text = letter(how=f"{HOW}\n{block}").replace("California, \n\n", f"California, {residue}")
+    text = text.replace("Surgery, \n\n", f"Surgery, {residue}")
+    reviewer = parse_letter(text).reviewer
+    assert reviewer.licensed_in == ("California", "Texas", "Florida")
+    assert (reviewer.specialty, reviewer.subspecialty) == ("Neurological Surgery", "Pain Medicine")
+
+
+@pytest.mark.parametrize(
+    "finding",
+    [
+        "has determined that the requested",
+        "determined that the requested",
+        "has determined the requested",
+    ],
+)
+@pytest.mark.parametrize("block", ["Regarding the request for", "Regarding the requested"])
+def test_a_2013_finding_naming_the_requested_treatment_is_read(finding, block):
+    paragraphs = [
+        p.replace("has determined the request for a", f"{finding}")
+        .replace("has determined the request for", finding)
+        .replace("Regarding the request for a 28", f"{block} 28")
+        .replace("Regarding the request for Norco", f"{block} Norco")
+        for p in NOTICE
+    ]
+    parsed = parse_letter(double_spaced(paragraphs))
+    assert [(i.treatment, i.outcome) for i in parsed.items] == [
+        ("28 day functional restoration program", "upheld"),
+        ("Norco 10/325mg #90", "overturned"),
+    ]
+    assert [c.pages for c in parsed.items[0].claims_administrator_basis.citations] == [(30, 31, 32)]
+    assert no_warnings(parsed)
