@@ -79,10 +79,10 @@ class FileStatus(StrEnum):
 # faster (20,000 letters: 22.5 s at 200, 21.3 s at 1,000, 20.8 s at 2,000); 1,000 keeps the two
 # windows in flight near 60 MB and a failed batch's one-by-one retry short.
 BATCH_SIZE = 1000
-# Files a parse worker is sent at a time (decisions/workers.py): one task's bookkeeping and trip
-# through the pipe cost both processes ~0.4 ms of CPU, more than parsing the letter; 10,000
-# letters took 0.29 ms of the command's CPU a letter one file a task, 0.15 at 10 and 0.10 at
-# 50. Each file keeps its own time budget inside a chunk.
+# Files a parse worker is sent at a time (decisions/workers.py), each within its own budget.
+# Sent one by one, 10,000 letters cost the command 0.29 ms of CPU a letter and the worker 0.67
+# (0.44 of it reading and parsing); 10 a task, 0.15 and 0.56; 50, 0.10 and 0.55. A chunk whose
+# worker must be killed costs up to its files' budgets added up before the others go on.
 FILES_PER_TASK = 20
 
 
