@@ -129,6 +129,11 @@ def misbehaving_prepare(file, **options):
     name = Path(file.name).stem
     if name == "sleeps":
         time.sleep(600)
+    elif name == "ignores_alarm":
+        # As code that never returns to the interpreter (a C extension's loop): the worker's
+        # alarm cannot interrupt it, only the chunk's budget running out can.
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})
+        time.sleep(600)
     elif name == "killed":
         os.kill(os.getpid(), signal.SIGKILL)
     elif name == "exits":
