@@ -37,6 +37,8 @@ class FacetColumns(models.Model):
     reviewer_guidelines: list[str]
     reviewer_documents: list[str]
     reviewer_pages: list[str]
+    category: str
+    drug_class: str | None
 
     class Meta:
         abstract = True

@@ -14,6 +14,13 @@ Parameters (all optional, freely combined; the export takes the same ones):
   injured_from, injured_to   date-of-injury range, YYYY-MM-DD, inclusive
   age_min, age_max           patient age range, inclusive
   sex           male | female
+  category      what the item requests (decisions/taxonomy): pharmaceutical | injection |
+                imaging | electrodiagnostic | other_diagnostic | physical_therapy |
+                chiropractic | acupuncture | surgery | dme | program | behavioral_health |
+                evaluation_management | home_health | other
+  drug_class    a pharmaceutical's class: opioid | nsaid | muscle_relaxant | anticonvulsant |
+                antidepressant | benzodiazepine | sedative_hypnotic | topical |
+                gastrointestinal | other
   mismatch      present (any value but "false"): the IMR reviewer relied on a guideline family
                 the claims administrator did not cite
   sort          relevance (the default with q) | newest (the default without) | oldest
@@ -214,6 +221,18 @@ class ItemFilter(django_filters.FilterSet):
     )
     sex = ChoiceCondition(
         field_name="patient_sex", choices=Sex.choices, label="Sex", empty_label="Any sex"
+    )
+    category = ChoiceCondition(
+        field_name=facets.BY_NAME["category"].column,
+        choices=facets.BY_NAME["category"].field.choices,
+        label="Treatment category",
+        empty_label="Any category",
+    )
+    drug_class = ChoiceCondition(
+        field_name=facets.BY_NAME["drug_class"].column,
+        choices=facets.BY_NAME["drug_class"].field.choices,
+        label="Drug class",
+        empty_label="Any drug class",
     )
     mismatch = FlagCondition(
         field_name=facets.BY_NAME["mismatch"].column,

@@ -120,7 +120,10 @@ CASES = [
     ("facetcombination", {"document": CHRONIC_PAIN, "specialty": "{specialty}"}),
     ("facetcombination", {"guideline": "MTUS", "cited_page": "{page}", "outcome": "upheld"}),
     ("facetcombination", {"guideline": "ODG", "mismatch": "on", "sort": "oldest", "page": "2"}),
+    ("facetcombination", {"category": "injection", "outcome": "overturned"}),
+    ("facetcombination", {"drug_class": "opioid", "specialty": "{specialty}"}),
     ("searchentry", {"q": "norco"}),
+    ("searchentry", {"q": "pain", "category": "pharmaceutical", "sort": "newest"}),
     ("searchentry", {"q": "norco", "page": "2", "outcome": "upheld"}),
     ("searchentry", {"q": "epidural steroid injection", "outcome": "overturned"}),
     ("searchentry", {"q": '"functional restoration program"', "sort": "newest"}),
@@ -155,6 +158,8 @@ def facet_values(row: dict) -> dict[str, list[str]]:
         "document": row["reviewer_documents"],
         "cited_page": row["reviewer_pages"],
         "mismatch": [] if mismatch is None else [str(mismatch).lower()],
+        "category": [row["category"]],
+        "drug_class": [row["drug_class"]] if row["drug_class"] else [],
     }
 
 
@@ -186,6 +191,8 @@ def reference(params: dict) -> tuple[int, int, int, dict[str, list[FacetValue]],
             "reviewer_guidelines",
             "reviewer_documents",
             "reviewer_pages",
+            "category",
+            "drug_class",
         )
     )
     chosen = {**data, "mismatch": "true" if data["mismatch"] else ""}
