@@ -17,7 +17,7 @@ from datetime import date
 import pytest
 from django.contrib.postgres.search import SearchVector
 from django.db import connection
-from django.db.models import BooleanField, ExpressionWrapper, Q
+from django.db.models import BooleanField, ExpressionWrapper, F, Func, Q, TextField, Value
 from django.test.utils import CaptureQueriesContext
 
 from decisions.models import DisputedItem
@@ -124,6 +124,8 @@ CASES = [
     ("facetcombination", {"drug_class": "opioid", "specialty": "{specialty}"}),
     ("searchentry", {"q": "norco"}),
     ("searchentry", {"q": "pain", "category": "pharmaceutical", "sort": "newest"}),
+    ("searchentry", {"q": "hydrocodone"}),
+    ("searchentry", {"q": "cyclobenzaprine OR acetaminophen", "outcome": "upheld"}),
     ("searchentry", {"q": "norco", "page": "2", "outcome": "upheld"}),
     ("searchentry", {"q": "epidural steroid injection", "outcome": "overturned"}),
     ("searchentry", {"q": '"functional restoration program"', "sort": "newest"}),
@@ -172,10 +174,14 @@ def reference(params: dict) -> tuple[int, int, int, dict[str, list[FacetValue]],
     outcome = data["outcome"]
     conditions.pop("outcome", None)
     query = conditions.pop("q", None) and search_query(data["q"])
+    # The treatment is searched with its generic names.
+    names = Func(
+        F("generic_names"), Value(" "), function="array_to_string", output_field=TextField()
+    )
     items = DisputedItem.objects.annotate(
-        document=SearchVector("treatment", weight="A", config="english")
+        document=SearchVector("treatment", names, weight="A", config="english")
         + SearchVector("rationale", weight="B", config="english"),
-        treatment_only=SearchVector("treatment", config="english"),
+        treatment_only=SearchVector("treatment", names, config="english"),
     ).filter(*conditions.values())
     if query is not None:
         items = items.filter(document=query).annotate(

@@ -65,7 +65,7 @@ def stale_items() -> list[DisputedItem]:
     ]
 
 
-def test_reclassify_writes_only_what_changed_and_moves_entries_in_place(stale_items):
+def test_reclassify_writes_only_what_changed_and_rebuilds_only_renamed_entries(stale_items):
     out = StringIO()
     call_command("reclassify", "--dry-run", stdout=out)
     assert "items 6 read, 4 changed: category 3, drug class 2, generic names 3 (dry run" in (
@@ -80,9 +80,10 @@ def test_reclassify_writes_only_what_changed_and_moves_entries_in_place(stale_it
         "category: other -> injection: 1 items",
     ]
     assert "items 6 read, 4 changed: category 3, drug class 2, generic names 3" in out.getvalue()
-    # The three items whose category changed moved to their new combination in place; the one
-    # whose names alone changed kept its combination.
-    assert writes == {"updated": 3}
+    # The entries of the three items whose generic names changed were built again (the names
+    # are searched); the injection, whose category alone changed, moved to its new
+    # combination in place.
+    assert writes == {"deleted": 3, "inserted": 3, "updated": 1}
     assert_derived_rows_match_the_items()
     assert requested() == {
         "Norco 10/325mg, #120": FIXTURE_ITEMS["Norco 10/325mg, #120"],
