@@ -34,6 +34,9 @@ PAGE_COLUMNS = (
     "decision_date",
     "guideline_mismatch",
     "reviewer_guidelines",
+    "category",
+    "drug_class",
+    "generic_names",
 )
 
 

@@ -21,6 +21,9 @@ Parameters (all optional, freely combined; the export takes the same ones):
   drug_class    a pharmaceutical's class: opioid | nsaid | muscle_relaxant | anticonvulsant |
                 antidepressant | benzodiazepine | sedative_hypnotic | topical |
                 gastrointestinal | other
+  drug          a drug the item requests: a generic name, any case ("hydrocodone"), or a
+                brand name the taxonomy knows, read as all its generic names ("Norco":
+                hydrocodone and acetaminophen); repeated, any of them
   mismatch      present (any value but "false"): the IMR reviewer relied on a guideline family
                 the claims administrator did not cite
   sort          relevance (the default with q) | newest (the default without) | oldest
@@ -50,6 +53,7 @@ from django_filters.constants import EMPTY_VALUES
 from .. import facets
 from ..models import DisputedItem, Guideline, Sex, normalised_treatment
 from ..specialties import grouping_name_of
+from ..taxonomy import generic_names_of
 from .vocabulary import OUTCOME_MEANINGS, Sort, page_label, search_query
 
 
@@ -143,6 +147,42 @@ class SpecialtyCondition(TextCondition):
     field_class = SpecialtyField
 
 
+class DrugField(forms.Field):
+    """Generic drug names, each as a link gives it: repeated parameters, any case. Carried
+    through the form as hidden fields (a facet or a letter page sets them)."""
+
+    widget = forms.MultipleHiddenInput
+    MAX_NAMES = 20
+    MAX_LENGTH = 100
+
+    def clean(self, value: Any) -> list[str]:
+        if isinstance(value, str):  # a dict of parameters gives one value as itself
+            value = [value]
+        names = [" ".join(str(name).split()) for name in value or ()]
+        names = [name for name in names if name]
+        if len(names) > self.MAX_NAMES:
+            raise forms.ValidationError(f"Give at most {self.MAX_NAMES} drugs.")
+        if any(len(name) > self.MAX_LENGTH for name in names):
+            raise forms.ValidationError(f"A drug name has at most {self.MAX_LENGTH} characters.")
+        return names
+
+
+class DrugCondition(ConditionFilter):
+    """Items requesting any of the drugs given: a generic name (any case) is looked up in the
+    items' generic names; a brand name the taxonomy knows stands for its generic names, all of
+    which the item must name ("Norco": hydrocodone and acetaminophen). Read as typed, never
+    corrected (`generic_names_of`)."""
+
+    field_class = DrugField
+
+    def condition(self, value: list[str]) -> Q:
+        either = Q()
+        for name in value:
+            generics = generic_names_of(name) or (name.lower(),)
+            either |= Q(**{f"{self.field_name}__contains": list(generics)})
+        return either
+
+
 class SearchCondition(TextCondition):
     """Items whose search entry matches the query (the vector lives in `SearchEntry`)."""
 
@@ -234,6 +274,7 @@ class ItemFilter(django_filters.FilterSet):
         label="Drug class",
         empty_label="Any drug class",
     )
+    drug = DrugCondition(field_name="generic_names", label="Drug")
     mismatch = FlagCondition(
         field_name=facets.BY_NAME["mismatch"].column,
         label="The IMR reviewer relied on a different guideline than the claims administrator",
@@ -269,6 +310,8 @@ class ItemFilter(django_filters.FilterSet):
             choices = dict(getattr(self.form.fields[name], "choices", ()))
             if name == "cited_page":
                 shown = page_label(value)
+            elif name == "drug":
+                shown = " or ".join(value)
             elif name == "mismatch":
                 shown = "yes"
             elif hasattr(value, "isoformat"):
