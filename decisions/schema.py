@@ -157,14 +157,16 @@ TREATMENT_VECTOR = (
 def insert_entries(items: str = "new_items") -> str:
     """Entries for the new items (`items`: new_items, or some of them), in combinations made
     by new_combinations. The vector: the treatment and its generic names (TREATMENT_VECTOR)
-    weighted A above the rationale, B."""
+    weighted A above the rationale, B; the generic names also as they are, for the `drug`
+    filter (null when none: most items are not drugs)."""
     return f"""\
 INSERT INTO decisions_searchentry
-    (item_id, combination_id, decision_date, treatment_vector, search_vector)
+    (item_id, combination_id, decision_date, treatment_vector, search_vector, generic_names)
 SELECT i.id, c.id, i.decision_date, i.treatment_vector,
-       setweight(i.treatment_vector, 'A') || setweight(i.rationale_vector, 'B')
+       setweight(i.treatment_vector, 'A') || setweight(i.rationale_vector, 'B'),
+       nullif(i.generic_names, '{{}}')
 FROM (
-    SELECT id, decision_date, decisions_facet_key({COLUMNS}) AS key,
+    SELECT id, decision_date, generic_names, decisions_facet_key({COLUMNS}) AS key,
            {TREATMENT_VECTOR} AS treatment_vector,
            to_tsvector('english', coalesce(rationale, '')) AS rationale_vector
     FROM {items}

@@ -210,6 +210,7 @@ def assert_derived_rows_match_the_items() -> None:
               AND e.search_vector = setweight({TREATMENT}, 'A')
                                     || setweight(to_tsvector('english', i.rationale), 'B')
               AND e.treatment_vector = {TREATMENT}
+              AND e.generic_names IS NOT DISTINCT FROM nullif(i.generic_names, '{{}}')
             """
         )
         assert cursor.fetchone()[0] == DisputedItem.objects.count()

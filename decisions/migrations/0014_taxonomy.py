@@ -13,8 +13,9 @@ from django.db import migrations, models
 #
 # Every stored combination thus gains the values (other, null), so each keeps its id, its
 # entries and its counts; only its key, which now hashes the two new values too, is computed
-# again, and the counts gain the new facets' values, summed from the combinations: both read
-# the combinations alone (tens of thousands of rows), never the items. The facet functions
+# again, and the facet counts, which gain the new facets (counted among all items, and the
+# others counted given each category and drug class), are summed again from the combinations:
+# both read the combinations alone (tens of thousands of rows), never the items. The facet functions
 # take two more arguments, so they are dropped and created again (CREATE OR REPLACE would add
 # second functions); FUNCTIONS is decisions/schema.py's SQL as it rendered it when this
 # migration was written, frozen, and PREVIOUS is 0013's. Going back, the reclassified items'
@@ -86,7 +87,7 @@ BEGIN
         CROSS JOIN LATERAL (
             SELECT '', ''
             UNION ALL
-            SELECT * FROM decisions_facet_values(d.reviewer_specialty_canonical, d.guideline_mismatch, d.reviewer_guidelines, d.reviewer_documents, d.reviewer_pages, d.category, d.drug_class) WHERE facet IN ('mismatch', 'guideline', 'document')
+            SELECT * FROM decisions_facet_values(d.reviewer_specialty_canonical, d.guideline_mismatch, d.reviewer_guidelines, d.reviewer_documents, d.reviewer_pages, d.category, d.drug_class) WHERE facet IN ('mismatch', 'guideline', 'document', 'category', 'drug_class')
         ) AS g (facet, value)
         WHERE g.facet <> v.facet
         GROUP BY 1, 2, 3, 4, 5
@@ -118,7 +119,7 @@ BEGIN
         CROSS JOIN LATERAL (
             SELECT '', ''
             UNION ALL
-            SELECT * FROM decisions_facet_values(d.reviewer_specialty_canonical, d.guideline_mismatch, d.reviewer_guidelines, d.reviewer_documents, d.reviewer_pages, d.category, d.drug_class) WHERE facet IN ('mismatch', 'guideline', 'document')
+            SELECT * FROM decisions_facet_values(d.reviewer_specialty_canonical, d.guideline_mismatch, d.reviewer_guidelines, d.reviewer_documents, d.reviewer_pages, d.category, d.drug_class) WHERE facet IN ('mismatch', 'guideline', 'document', 'category', 'drug_class')
         ) AS g (facet, value)
         WHERE g.facet <> v.facet
         GROUP BY 1, 2, 3, 4, 5
@@ -176,7 +177,7 @@ BEGIN
         CROSS JOIN LATERAL (
             SELECT '', ''
             UNION ALL
-            SELECT * FROM decisions_facet_values(d.reviewer_specialty_canonical, d.guideline_mismatch, d.reviewer_guidelines, d.reviewer_documents, d.reviewer_pages, d.category, d.drug_class) WHERE facet IN ('mismatch', 'guideline', 'document')
+            SELECT * FROM decisions_facet_values(d.reviewer_specialty_canonical, d.guideline_mismatch, d.reviewer_guidelines, d.reviewer_documents, d.reviewer_pages, d.category, d.drug_class) WHERE facet IN ('mismatch', 'guideline', 'document', 'category', 'drug_class')
         ) AS g (facet, value)
         WHERE g.facet <> v.facet
         GROUP BY 1, 2, 3, 4, 5
@@ -193,20 +194,22 @@ REKEY_AND_COUNT = """
 UPDATE decisions_facetcombination
 SET key = decisions_facet_key(outcome, reviewer_specialty_canonical, guideline_mismatch, reviewer_guidelines, reviewer_documents, reviewer_pages, category, drug_class);
 
+TRUNCATE decisions_facetcount;
+
 INSERT INTO decisions_facetcount (given_facet, given_value, facet, value, outcome, items)
 SELECT g.facet, g.value, v.facet, v.value, c.outcome, sum(c.items)
 FROM decisions_facetcombination AS c
 CROSS JOIN LATERAL (
-    SELECT 'category', c.category
+    SELECT 'outcome', c.outcome::text
     UNION ALL
-    SELECT 'drug_class', c.drug_class WHERE c.drug_class IS NOT NULL
+    SELECT * FROM decisions_facet_values(c.reviewer_specialty_canonical, c.guideline_mismatch, c.reviewer_guidelines, c.reviewer_documents, c.reviewer_pages, c.category, c.drug_class)
 ) AS v (facet, value)
 CROSS JOIN LATERAL (
     SELECT '', ''
     UNION ALL
-    SELECT * FROM decisions_facet_values(c.reviewer_specialty_canonical, c.guideline_mismatch, c.reviewer_guidelines, c.reviewer_documents, c.reviewer_pages, c.category, c.drug_class) WHERE facet IN ('mismatch', 'guideline', 'document')
+    SELECT * FROM decisions_facet_values(c.reviewer_specialty_canonical, c.guideline_mismatch, c.reviewer_guidelines, c.reviewer_documents, c.reviewer_pages, c.category, c.drug_class) WHERE facet IN ('mismatch', 'guideline', 'document', 'category', 'drug_class')
 ) AS g (facet, value)
-WHERE c.items <> 0
+WHERE g.facet <> v.facet AND c.items <> 0
 GROUP BY 1, 2, 3, 4, 5;
 """
 

@@ -1,13 +1,17 @@
-from django.db import migrations
+import django.contrib.postgres.fields
+import django.contrib.postgres.indexes
+from django.db import migrations, models
 
-# Generic names are searchable words (issue 13): an entry's treatment vector is the treatment's
-# words and then its generic names' (decisions/taxonomy), so `q=hydrocodone` finds "Norco
-# 10/325mg #120"; an UPDATE that changes an item's generic names (`manage.py reclassify`)
-# rebuilds its entry like one that changes its words. An item without generic names keeps the
-# vector it had, so only the entries of items with names are rebuilt here: none on a database
-# whose items `reclassify` has not classified yet (it then rebuilds them as it names them). The
-# SQL is decisions/schema.py's as it rendered it when this migration was written, frozen;
-# PREVIOUS is 0014's function. Going back, the entries are built again without the names.
+# Generic names are searchable (issue 13). An entry's treatment vector is the treatment's words
+# and then its generic names' (decisions/taxonomy), so `q=hydrocodone` finds "Norco 10/325mg
+# #120"; and the entry keeps the names themselves (null when none), GIN-indexed, so that the
+# `drug` filter counts a drug's requests among the narrow entries, as a query's matches. An
+# UPDATE that changes an item's generic names (`manage.py reclassify`) rebuilds its entry like
+# one that changes its words. An item without generic names keeps the entry it had, so only the
+# entries of items with names are rebuilt here: none on a database whose items `reclassify` has
+# not classified yet (it then rebuilds them as it names them). The SQL is decisions/schema.py's
+# as it rendered it when this migration was written, frozen; PREVIOUS is 0014's function.
+# Going back, the entries' vectors are built again without the names.
 
 TRIGGER_FUNCTION = """
 CREATE OR REPLACE FUNCTION decisions_item_search_sync() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -21,11 +25,12 @@ BEGIN
         ORDER BY 1
         ON CONFLICT (key) DO NOTHING;
         INSERT INTO decisions_searchentry
-            (item_id, combination_id, decision_date, treatment_vector, search_vector)
+            (item_id, combination_id, decision_date, treatment_vector, search_vector, generic_names)
         SELECT i.id, c.id, i.decision_date, i.treatment_vector,
-               setweight(i.treatment_vector, 'A') || setweight(i.rationale_vector, 'B')
+               setweight(i.treatment_vector, 'A') || setweight(i.rationale_vector, 'B'),
+               nullif(i.generic_names, '{}')
         FROM (
-            SELECT id, decision_date, decisions_facet_key(outcome, reviewer_specialty_canonical, guideline_mismatch, reviewer_guidelines, reviewer_documents, reviewer_pages, category, drug_class) AS key,
+            SELECT id, decision_date, generic_names, decisions_facet_key(outcome, reviewer_specialty_canonical, guideline_mismatch, reviewer_guidelines, reviewer_documents, reviewer_pages, category, drug_class) AS key,
                    to_tsvector('english', coalesce(treatment, '')) || to_tsvector('english', array_to_string(generic_names, ' ')) AS treatment_vector,
                    to_tsvector('english', coalesce(rationale, '')) AS rationale_vector
             FROM new_items
@@ -54,7 +59,7 @@ BEGIN
         CROSS JOIN LATERAL (
             SELECT '', ''
             UNION ALL
-            SELECT * FROM decisions_facet_values(d.reviewer_specialty_canonical, d.guideline_mismatch, d.reviewer_guidelines, d.reviewer_documents, d.reviewer_pages, d.category, d.drug_class) WHERE facet IN ('mismatch', 'guideline', 'document')
+            SELECT * FROM decisions_facet_values(d.reviewer_specialty_canonical, d.guideline_mismatch, d.reviewer_guidelines, d.reviewer_documents, d.reviewer_pages, d.category, d.drug_class) WHERE facet IN ('mismatch', 'guideline', 'document', 'category', 'drug_class')
         ) AS g (facet, value)
         WHERE g.facet <> v.facet
         GROUP BY 1, 2, 3, 4, 5
@@ -86,7 +91,7 @@ BEGIN
         CROSS JOIN LATERAL (
             SELECT '', ''
             UNION ALL
-            SELECT * FROM decisions_facet_values(d.reviewer_specialty_canonical, d.guideline_mismatch, d.reviewer_guidelines, d.reviewer_documents, d.reviewer_pages, d.category, d.drug_class) WHERE facet IN ('mismatch', 'guideline', 'document')
+            SELECT * FROM decisions_facet_values(d.reviewer_specialty_canonical, d.guideline_mismatch, d.reviewer_guidelines, d.reviewer_documents, d.reviewer_pages, d.category, d.drug_class) WHERE facet IN ('mismatch', 'guideline', 'document', 'category', 'drug_class')
         ) AS g (facet, value)
         WHERE g.facet <> v.facet
         GROUP BY 1, 2, 3, 4, 5
@@ -103,11 +108,12 @@ BEGIN
         DELETE FROM decisions_searchentry AS e USING old_items AS o WHERE e.item_id = o.id
           AND NOT EXISTS (SELECT FROM new_items AS n WHERE o.id = n.id AND o.treatment IS NOT DISTINCT FROM n.treatment AND o.rationale IS NOT DISTINCT FROM n.rationale AND o.generic_names IS NOT DISTINCT FROM n.generic_names);
         INSERT INTO decisions_searchentry
-            (item_id, combination_id, decision_date, treatment_vector, search_vector)
+            (item_id, combination_id, decision_date, treatment_vector, search_vector, generic_names)
         SELECT i.id, c.id, i.decision_date, i.treatment_vector,
-               setweight(i.treatment_vector, 'A') || setweight(i.rationale_vector, 'B')
+               setweight(i.treatment_vector, 'A') || setweight(i.rationale_vector, 'B'),
+               nullif(i.generic_names, '{}')
         FROM (
-            SELECT id, decision_date, decisions_facet_key(outcome, reviewer_specialty_canonical, guideline_mismatch, reviewer_guidelines, reviewer_documents, reviewer_pages, category, drug_class) AS key,
+            SELECT id, decision_date, generic_names, decisions_facet_key(outcome, reviewer_specialty_canonical, guideline_mismatch, reviewer_guidelines, reviewer_documents, reviewer_pages, category, drug_class) AS key,
                    to_tsvector('english', coalesce(treatment, '')) || to_tsvector('english', array_to_string(generic_names, ' ')) AS treatment_vector,
                    to_tsvector('english', coalesce(rationale, '')) AS rationale_vector
             FROM new_items AS n
@@ -144,7 +150,7 @@ BEGIN
         CROSS JOIN LATERAL (
             SELECT '', ''
             UNION ALL
-            SELECT * FROM decisions_facet_values(d.reviewer_specialty_canonical, d.guideline_mismatch, d.reviewer_guidelines, d.reviewer_documents, d.reviewer_pages, d.category, d.drug_class) WHERE facet IN ('mismatch', 'guideline', 'document')
+            SELECT * FROM decisions_facet_values(d.reviewer_specialty_canonical, d.guideline_mismatch, d.reviewer_guidelines, d.reviewer_documents, d.reviewer_pages, d.category, d.drug_class) WHERE facet IN ('mismatch', 'guideline', 'document', 'category', 'drug_class')
         ) AS g (facet, value)
         WHERE g.facet <> v.facet
         GROUP BY 1, 2, 3, 4, 5
@@ -161,7 +167,8 @@ ENTRIES = """
 UPDATE decisions_searchentry AS e
 SET treatment_vector = v.treatment_vector,
     search_vector = setweight(v.treatment_vector, 'A')
-                    || setweight(to_tsvector('english', coalesce(i.rationale, '')), 'B')
+                    || setweight(to_tsvector('english', coalesce(i.rationale, '')), 'B'),
+    generic_names = i.generic_names
 FROM decisions_disputeditem AS i
 CROSS JOIN LATERAL (
     SELECT to_tsvector('english', coalesce(i.treatment, ''))
@@ -227,7 +234,7 @@ BEGIN
         CROSS JOIN LATERAL (
             SELECT '', ''
             UNION ALL
-            SELECT * FROM decisions_facet_values(d.reviewer_specialty_canonical, d.guideline_mismatch, d.reviewer_guidelines, d.reviewer_documents, d.reviewer_pages, d.category, d.drug_class) WHERE facet IN ('mismatch', 'guideline', 'document')
+            SELECT * FROM decisions_facet_values(d.reviewer_specialty_canonical, d.guideline_mismatch, d.reviewer_guidelines, d.reviewer_documents, d.reviewer_pages, d.category, d.drug_class) WHERE facet IN ('mismatch', 'guideline', 'document', 'category', 'drug_class')
         ) AS g (facet, value)
         WHERE g.facet <> v.facet
         GROUP BY 1, 2, 3, 4, 5
@@ -259,7 +266,7 @@ BEGIN
         CROSS JOIN LATERAL (
             SELECT '', ''
             UNION ALL
-            SELECT * FROM decisions_facet_values(d.reviewer_specialty_canonical, d.guideline_mismatch, d.reviewer_guidelines, d.reviewer_documents, d.reviewer_pages, d.category, d.drug_class) WHERE facet IN ('mismatch', 'guideline', 'document')
+            SELECT * FROM decisions_facet_values(d.reviewer_specialty_canonical, d.guideline_mismatch, d.reviewer_guidelines, d.reviewer_documents, d.reviewer_pages, d.category, d.drug_class) WHERE facet IN ('mismatch', 'guideline', 'document', 'category', 'drug_class')
         ) AS g (facet, value)
         WHERE g.facet <> v.facet
         GROUP BY 1, 2, 3, 4, 5
@@ -317,7 +324,7 @@ BEGIN
         CROSS JOIN LATERAL (
             SELECT '', ''
             UNION ALL
-            SELECT * FROM decisions_facet_values(d.reviewer_specialty_canonical, d.guideline_mismatch, d.reviewer_guidelines, d.reviewer_documents, d.reviewer_pages, d.category, d.drug_class) WHERE facet IN ('mismatch', 'guideline', 'document')
+            SELECT * FROM decisions_facet_values(d.reviewer_specialty_canonical, d.guideline_mismatch, d.reviewer_guidelines, d.reviewer_documents, d.reviewer_pages, d.category, d.drug_class) WHERE facet IN ('mismatch', 'guideline', 'document', 'category', 'drug_class')
         ) AS g (facet, value)
         WHERE g.facet <> v.facet
         GROUP BY 1, 2, 3, 4, 5
@@ -335,6 +342,22 @@ class Migration(migrations.Migration):
     dependencies = [("decisions", "0014_taxonomy")]
 
     operations = [
+        migrations.AddField(
+            model_name="searchentry",
+            name="generic_names",
+            field=django.contrib.postgres.fields.ArrayField(
+                base_field=models.CharField(max_length=100),
+                help_text="The item's generic names; null when it has none (no array stored).",
+                null=True,
+                size=None,
+            ),
+        ),
+        migrations.AddIndex(
+            model_name="searchentry",
+            index=django.contrib.postgres.indexes.GinIndex(
+                fields=["generic_names"], name="entry_generic_names_idx"
+            ),
+        ),
         migrations.RunSQL(TRIGGER_FUNCTION, reverse_sql=PREVIOUS),
         migrations.RunSQL(ENTRIES, reverse_sql=ENTRIES_BEFORE),
     ]

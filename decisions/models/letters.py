@@ -191,7 +191,8 @@ class DisputedItem(FacetColumns):
 
     # With the category and drug class (facet columns, decisions/facets.py): what the item
     # requests, by decisions/taxonomy. Not a facet column: the generic names would multiply
-    # the facet combinations, so the `drug` filter reads them here (GIN index).
+    # the facet combinations, so the `drug` filter reads them here (GIN index) and, for most
+    # searches, on the item's search entry (`SearchEntry.generic_names`).
     generic_names = ArrayField(
         models.CharField(max_length=100),
         default=list,

@@ -31,6 +31,11 @@ MATCH_ORDERS = {
 }
 
 
+# The filters search entries answer as well as items: the query (their vectors) and the drug
+# (their generic names).
+ENTRY_FILTERS = ("q", "drug")
+
+
 @dataclass(frozen=True)
 class Columns:
     """Where a queryset finds what the result order needs."""
@@ -85,7 +90,21 @@ class Plan:
     @property
     def items_only(self) -> bool:
         """Some filter reads a column only items have (treatment wording, dates, age, sex)."""
-        return any(name != "q" and name not in self.facet_values for name in self.conditions)
+        return any(
+            name not in ENTRY_FILTERS and name not in self.facet_values for name in self.conditions
+        )
+
+    @property
+    def matches(self) -> bool:
+        """The search entries are chosen by a condition of their own (the query, a drug), not
+        by their combinations alone: the results are counted as their matches."""
+        return any(name in ENTRY_FILTERS for name in self.conditions)
+
+    def entry_conditions(self) -> Q:
+        """The query's and the drug filter's conditions on search entries (the drug's names the
+        same column as the item's)."""
+        match = self.entry_match() if self.query else Q()
+        return match & self.conditions.get("drug", Q())
 
     def entry_match(self, path: str = "") -> Q:
         """The query's condition on search entries (on items, with path "search__"): on the
