@@ -26,6 +26,8 @@ Parameters (all optional, freely combined; the export takes the same ones):
                 hydrocodone and acetaminophen); repeated, any of them
   mismatch      present (any value but "false"): the IMR reviewer relied on a guideline family
                 the claims administrator did not cite
+  scope         all (the default: q matches anywhere in the decision) | treatment (q matches
+                the treatment requested and its generic names only)
   sort          relevance (the default with q) | newest (the default without) | oldest
   page          1-based result page
 
@@ -54,12 +56,17 @@ from .. import facets
 from ..models import DisputedItem, Guideline, Sex, normalised_treatment
 from ..specialties import grouping_name_of
 from ..taxonomy import generic_names_of
-from .vocabulary import OUTCOME_MEANINGS, Sort, page_label, search_query
+from .vocabulary import OUTCOME_MEANINGS, Scope, Sort, page_label, search_query
 
 
 class SearchForm(forms.Form):
     """Fields beside the filters: result order and page, and checks that span two fields."""
 
+    scope = forms.ChoiceField(
+        choices=[("", "Anywhere in the decision"), *Scope.choices],
+        required=False,
+        label="Search in",
+    )
     sort = forms.ChoiceField(
         choices=[("", "Best match, or newest"), *Sort.choices], required=False, label="Order"
     )

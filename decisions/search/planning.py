@@ -20,7 +20,7 @@ from django.db.models.functions import Cast
 from ..models import FacetCombination, PhraseNgrams
 from . import phrases
 from .parameters import ItemFilter
-from .vocabulary import SEARCH_CONFIG, Sort, search_query
+from .vocabulary import SEARCH_CONFIG, Scope, Sort, search_query
 
 # The result orders in SQL, over a query's matches (see counting's match summary and
 # `Plan.order`).
@@ -66,6 +66,7 @@ class Plan:
     conditions: dict[str, Q]  # every filter's condition but the outcome's, the query's included
     facet_values: dict[str, str]  # chosen facet filters but the outcome, spelled as facet values
     rewrite: phrases.Rewrite | None = None  # how the n-gram index answers the query's phrases
+    scope: Scope = Scope.ALL  # where the query must match
 
     @classmethod
     def of(cls, filterset: ItemFilter) -> Plan:
@@ -85,6 +86,7 @@ class Plan:
                 if name in ItemFilter.FACETS
             },
             rewrite=_phrase_rewrite(query),
+            scope=Scope(data["scope"] or Scope.ALL),
         )
 
     @property
@@ -110,7 +112,14 @@ class Plan:
         """The query's condition on search entries (on items, with path "search__"): on the
         word index, or the n-gram index for its phrases (with the words, or with the whole
         query checked on each candidate when the n-grams alone are not the query: see
-        decisions/search/phrases.py)."""
+        decisions/search/phrases.py). Scoped to the treatment, the treatment's own vector
+        must match too: the index finds the candidates, each is checked on that vector."""
+        match = self._search_vector_match(path)
+        if self.scope == Scope.TREATMENT:
+            match &= Q(**{f"{path}treatment_vector": search_query(self.query)})
+        return match
+
+    def _search_vector_match(self, path: str) -> Q:
         vector = f"{path}search_vector"
         words = Q(**{vector: search_query(self.query)})
         if self.rewrite is None:

@@ -99,3 +99,27 @@ def test_each_result_and_the_letter_page_say_what_was_requested(client, seeds):
     assert "<dt>Treatment category</dt><dd>Injection</dd>" in esi
     assert "<dd>not a drug</dd>" in esi
     assert "<dd>none named</dd>" in esi
+
+
+def test_scope_treatment_counts_the_requests_not_the_mentions(client, seeds):
+    """q=norco also finds a Flexeril request whose rationale mentions Norco; scoped to the
+    treatment, the Norco request alone, and its rate, on every path."""
+    everywhere = item_search(item_filterset({"q": "norco"})).facets
+    assert (everywhere.total, everywhere.overturned) == (2, 1)
+    scoped = item_search(item_filterset({"q": "norco", "scope": "treatment"})).facets
+    assert (scoped.total, scoped.overturned, scoped.decided) == (1, 1, 1)
+    assert [v.value for v in scoped.values["drug_class"]] == ["opioid"]
+    assert treatments({"q": "hydrocodone", "scope": "treatment"}) == ["Norco 10/325mg, #120"]
+    # The items' path (a filter only items answer), and a phrase through the n-gram index.
+    items = {"q": "norco", "scope": "treatment", "injured_from": "2000-01-01"}
+    assert treatments(items) == ["Norco 10/325mg, #120"]
+    phrase = treatments({"q": '"epidural steroid injection"', "scope": "treatment"})
+    assert phrase and all("epidural steroid injection" in t.lower() for t in phrase)
+    assert len(phrase) < len(treatments({"q": '"epidural steroid injection"'}))
+    html = client.get("/", {"q": "norco", "scope": "treatment"}).content.decode()
+    assert "1 decision matching" in html and "100% overturned (1 of 1)" in html
+    assert "?q=norco&amp;scope=all" in html
+    assert "?q=norco&amp;scope=treatment" in client.get("/", {"q": "norco"}).content.decode()
+    export = client.get("/export.csv", {"q": "norco", "scope": "treatment"})
+    assert b"".join(export.streaming_content).decode().count("Norco 10/325mg") == 1
+    assert "Select a valid choice" in client.get("/", {"scope": "x"}).content.decode()
