@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 
+from .taxonomy import Category, DrugClass
+
 
 class Outcome(models.TextChoices):
     UPHELD = "upheld", "Upheld"
@@ -30,6 +32,39 @@ class Guideline(models.TextChoices):
     ODG = "ODG", "ODG"
     ACOEM = "ACOEM", "ACOEM (non-MTUS)"
     OTHER = "OTHER", "Other"
+
+
+# How the page and the forms name the taxonomy's values (decisions/taxonomy): the values are
+# the enums', so a value stored, filtered and exported is always one the classifier gives.
+CATEGORY_LABELS: dict[Category, str] = {
+    Category.PHARMACEUTICAL: "Pharmaceutical",
+    Category.INJECTION: "Injection",
+    Category.IMAGING: "Imaging",
+    Category.ELECTRODIAGNOSTIC: "Electrodiagnostic testing",
+    Category.OTHER_DIAGNOSTIC: "Other diagnostic testing",
+    Category.PHYSICAL_THERAPY: "Physical therapy",
+    Category.CHIROPRACTIC: "Chiropractic",
+    Category.ACUPUNCTURE: "Acupuncture",
+    Category.SURGERY: "Surgery",
+    Category.DME: "Durable medical equipment",
+    Category.PROGRAM: "Functional restoration and other programs",
+    Category.BEHAVIORAL_HEALTH: "Behavioral health",
+    Category.EVALUATION_MANAGEMENT: "Consultations and visits",
+    Category.HOME_HEALTH: "Home health",
+    Category.OTHER: "Other",
+}
+DRUG_CLASS_LABELS: dict[DrugClass, str] = {
+    DrugClass.OPIOID: "Opioid",
+    DrugClass.NSAID: "NSAID",
+    DrugClass.MUSCLE_RELAXANT: "Muscle relaxant",
+    DrugClass.ANTICONVULSANT: "Anticonvulsant",
+    DrugClass.ANTIDEPRESSANT: "Antidepressant",
+    DrugClass.BENZODIAZEPINE: "Benzodiazepine",
+    DrugClass.SEDATIVE_HYPNOTIC: "Sedative-hypnotic",
+    DrugClass.TOPICAL: "Topical",
+    DrugClass.GASTROINTESTINAL: "Gastrointestinal",
+    DrugClass.OTHER: "Other drug",
+}
 
 
 # The types SQL functions take a facet column as: a string is text whatever its length (the
@@ -127,6 +162,40 @@ FACETS: tuple[Facet, ...] = (
             help_text='"<document>:<page>" for every page the reviewer cited (see page_key).',
         ),
         limit=10,
+    ),
+    # What the item requests (decisions/taxonomy), classified at ingest and by `manage.py
+    # reclassify`. Combination columns because a treatment's category and class go with the
+    # pages its reviewer cites: at 100,000 letters they take the combinations from 12,431 to
+    # 18,567 (BENCHMARKS.md, "Treatment taxonomy"). The generic names would double them
+    # (25,356, from only 57 drugs in the synthetic letters; the record names hundreds), so
+    # they are an item column (`DisputedItem.generic_names`, copied onto the search entry)
+    # that the `drug` filter reads.
+    Facet(
+        "category",
+        "category",
+        models.CharField(
+            max_length=25,
+            choices=[(value.value, label) for value, label in CATEGORY_LABELS.items()],
+            default=Category.OTHER.value,
+            help_text="What the item requests, as analysts group treatments "
+            "(decisions/taxonomy); `other` when the taxonomy does not know it.",
+        ),
+        # Given: its values are shared by many items each (a third of them are drugs), so a
+        # page filtered by one reads its counts in one range (`category=injection` at 100,000
+        # letters: 192 ms from the combinations).
+        given=True,
+    ),
+    Facet(
+        "drug_class",
+        "drug_class",
+        models.CharField(
+            max_length=20,
+            choices=[(value.value, label) for value, label in DRUG_CLASS_LABELS.items()],
+            null=True,
+            blank=True,
+            help_text="A pharmaceutical's drug class; null for everything else.",
+        ),
+        given=True,  # as the category: "every opioid request" is an analyst's first filter
     ),
 )
 

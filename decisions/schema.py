@@ -144,18 +144,30 @@ def new_combinations(changed: str) -> str:
     return f"WITH changed AS ({changed})\n{insert_combinations('changed')}"
 
 
+# The words an item's treatment is searched by: its heading, then the generic names of the
+# drugs it names (decisions/taxonomy), so that `hydrocodone` finds "Norco 10/325mg #120". The
+# names' vector is appended (`||` shifts its positions past the heading's), so an item without
+# names has the vector it always had.
+TREATMENT_VECTOR = (
+    "to_tsvector('english', coalesce(treatment, ''))"
+    " || to_tsvector('english', array_to_string(generic_names, ' '))"
+)
+
+
 def insert_entries(items: str = "new_items") -> str:
     """Entries for the new items (`items`: new_items, or some of them), in combinations made
-    by new_combinations. The vector is the one the search always had: treatment weighted A
-    above rationale B."""
+    by new_combinations. The vector: the treatment and its generic names (TREATMENT_VECTOR)
+    weighted A above the rationale, B; the generic names also as they are, for the `drug`
+    filter (null when none: most items are not drugs)."""
     return f"""\
 INSERT INTO decisions_searchentry
-    (item_id, combination_id, decision_date, treatment_vector, search_vector)
+    (item_id, combination_id, decision_date, treatment_vector, search_vector, generic_names)
 SELECT i.id, c.id, i.decision_date, i.treatment_vector,
-       setweight(i.treatment_vector, 'A') || setweight(i.rationale_vector, 'B')
+       setweight(i.treatment_vector, 'A') || setweight(i.rationale_vector, 'B'),
+       nullif(i.generic_names, '{{}}')
 FROM (
-    SELECT id, decision_date, decisions_facet_key({COLUMNS}) AS key,
-           to_tsvector('english', coalesce(treatment, '')) AS treatment_vector,
+    SELECT id, decision_date, generic_names, decisions_facet_key({COLUMNS}) AS key,
+           {TREATMENT_VECTOR} AS treatment_vector,
            to_tsvector('english', coalesce(rationale, '')) AS rationale_vector
     FROM {items}
 ) AS i
@@ -171,10 +183,12 @@ DELETE_ENTRIES = (
 # again to change a facet value (a specialty's canonical name) cost more than all the rest.
 # (The moved entry is still a new row version with its index entries: combination_id is in
 # the date indexes, so the update cannot be a HOT one. No text is parsed again.)
-# SAME_WORDS: the item `n` of new_items is the item `o` of old_items with the same words.
+# SAME_WORDS: the item `n` of new_items is the item `o` of old_items with the same words (its
+# generic names included: `manage.py reclassify` changing them rebuilds the entry).
 SAME_WORDS = (
     "o.id = n.id AND o.treatment IS NOT DISTINCT FROM n.treatment"
     " AND o.rationale IS NOT DISTINCT FROM n.rationale"
+    " AND o.generic_names IS NOT DISTINCT FROM n.generic_names"
 )
 DELETE_REWORDED_ENTRIES = (
     f"{DELETE_ENTRIES}\n  AND NOT EXISTS (SELECT FROM new_items AS n WHERE {SAME_WORDS})"

@@ -7,6 +7,7 @@ import itertools
 
 from decisions.models import Citation, DisputedItem, Letter
 from decisions.specialties import grouping_name_of
+from decisions.taxonomy import classify
 
 _counter = itertools.count(1)
 
@@ -35,6 +36,11 @@ def make_item(letter: Letter | None = None, **fields) -> DisputedItem:
     fields.setdefault("treatment", "Norco 10/325mg, #120")
     fields.setdefault("outcome", "upheld")
     fields.setdefault("rationale", "Therefore, the request is not medically necessary.")
+    # Classified as ingest classifies it, unless the test says otherwise.
+    requested = classify(fields["treatment"])
+    fields.setdefault("category", requested.category.value)
+    fields.setdefault("drug_class", requested.drug_class and requested.drug_class.value)
+    fields.setdefault("generic_names", list(requested.generic_names))
     for name in (
         "reviewer_specialty_canonical",
         "patient_age",

@@ -189,6 +189,13 @@ def stored_counts() -> tuple[Counter, Counter]:
     return combinations, counts
 
 
+# The words an item's treatment is searched by: its heading, then its generic names.
+TREATMENT = (
+    "(to_tsvector('english', i.treatment)"
+    " || to_tsvector('english', array_to_string(i.generic_names, ' ')))"
+)
+
+
 def assert_derived_rows_match_the_items() -> None:
     assert stored_counts() == expected_counts()
     assert SearchEntry.objects.count() == DisputedItem.objects.count()
@@ -201,9 +208,10 @@ def assert_derived_rows_match_the_items() -> None:
             JOIN decisions_facetcombination AS c ON c.id = e.combination_id
             WHERE e.decision_date IS NOT DISTINCT FROM i.decision_date
               AND ({schema.columns("c")}) IS NOT DISTINCT FROM ({schema.columns("i")})
-              AND e.search_vector = setweight(to_tsvector('english', i.treatment), 'A')
+              AND e.search_vector = setweight({TREATMENT}, 'A')
                                     || setweight(to_tsvector('english', i.rationale), 'B')
-              AND e.treatment_vector = to_tsvector('english', i.treatment)
+              AND e.treatment_vector = {TREATMENT}
+              AND e.generic_names IS NOT DISTINCT FROM nullif(i.generic_names, '{{}}')
             """
         )
         assert cursor.fetchone()[0] == DisputedItem.objects.count()

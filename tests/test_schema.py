@@ -199,9 +199,11 @@ def test_the_grouping_name_takes_the_specialty_column_over_without_a_rebuild(scr
             "SELECT reviewer_specialty, reviewer_specialty_canonical FROM decisions_letter"
         )
         assert cursor.fetchall() == [("Orthopedic Surgery", "Orthopedic Surgery")]
+        # The columns as 0013 left them (later migrations add facets).
         cursor.execute(
-            f"SELECT id, decisions_facet_key({schema.COLUMNS}), items"
-            " FROM decisions_facetcombination"
+            "SELECT id, decisions_facet_key(outcome, reviewer_specialty_canonical,"
+            " guideline_mismatch, reviewer_guidelines, reviewer_documents, reviewer_pages),"
+            " items FROM decisions_facetcombination"
         )
         assert cursor.fetchall() == combinations
         # The trigger carries on from there: a fourth item joins the same combination.
@@ -214,3 +216,66 @@ def test_the_grouping_name_takes_the_specialty_column_over_without_a_rebuild(scr
         )
         cursor.execute("SELECT id, items FROM decisions_facetcombination")
         assert cursor.fetchall() == [(combinations[0][0], 4)]
+
+
+def test_the_taxonomy_columns_keep_every_combination_and_count_the_new_facets(scratch_database):
+    """Migration 0015 gives every stored item category `other` and no drug class: each
+    combination keeps its id and count under its new key, and the counts gain the new facets'
+    values, without reading the items. Going back rebuilds the derived rows as they were."""
+    executor = MigrationExecutor(scratch_database)
+    executor.migrate([("decisions", "0013_canonical_specialty")])
+    with scratch_database.cursor() as cursor:
+        cursor.execute(
+            """
+            INSERT INTO decisions_letter (sha256, source_name, original_kind, original_file,
+                raw_text, layout, reviewer_specialty, reviewer_licensed_in, case_summary,
+                loaded_at, parsed_at, warnings, warning_codes, fingerprint_copy)
+            VALUES ('x', 'x.txt', 'text', '', 'text', 'standard', 'Neurology', '{}',
+                    'summary', now(), now(), '[]', '{}', 0)
+            RETURNING id
+            """
+        )
+        (letter,) = cursor.fetchone()
+        cursor.execute(
+            """
+            INSERT INTO decisions_disputeditem (letter_id, position, treatment, rationale,
+                outcome, reviewer_specialty_canonical, reviewer_guidelines, reviewer_documents,
+                reviewer_pages, warnings)
+            SELECT %s, n, 'Norco', 'Not necessary.',
+                   CASE WHEN n = 1 THEN 'overturned' ELSE 'upheld' END, 'Neurology',
+                   '{MTUS}', '{}', '{}', '[]'
+            FROM generate_series(1, 3) AS n
+            """,
+            [letter],
+        )
+        cursor.execute("SELECT id, outcome, items FROM decisions_facetcombination ORDER BY id")
+        combinations = cursor.fetchall()
+        cursor.execute("SELECT * FROM decisions_facetcount ORDER BY 2, 3, 4, 5, 6")
+        counts = cursor.fetchall()
+    MigrationExecutor(scratch_database).migrate([("decisions", "0015_taxonomy")])
+    with scratch_database.cursor() as cursor:
+        cursor.execute(
+            "SELECT id, outcome, items, key = decisions_facet_key(outcome,"
+            " reviewer_specialty_canonical, guideline_mismatch, reviewer_guidelines,"
+            " reviewer_documents, reviewer_pages, category, drug_class)"
+            " FROM decisions_facetcombination ORDER BY id"
+        )
+        assert cursor.fetchall() == [(*row, True) for row in combinations]
+        cursor.execute(
+            "SELECT given_facet, given_value, value, outcome, items FROM decisions_facetcount"
+            " WHERE facet = 'category' ORDER BY 1, 2, 4"
+        )
+        assert cursor.fetchall() == [
+            ("", "", "other", "overturned", 1),
+            ("", "", "other", "upheld", 2),
+            ("guideline", "MTUS", "other", "overturned", 1),
+            ("guideline", "MTUS", "other", "upheld", 2),
+        ]
+    MigrationExecutor(scratch_database).migrate([("decisions", "0013_canonical_specialty")])
+    with scratch_database.cursor() as cursor:
+        cursor.execute("SELECT outcome, items FROM decisions_facetcombination ORDER BY outcome")
+        assert cursor.fetchall() == sorted((outcome, n) for _, outcome, n in combinations)
+        cursor.execute("SELECT * FROM decisions_facetcount ORDER BY 2, 3, 4, 5, 6")
+        assert [row[1:] for row in cursor.fetchall()] == [row[1:] for row in counts]
+        cursor.execute("SELECT count(*) FROM decisions_searchentry")
+        assert cursor.fetchone() == (3,)

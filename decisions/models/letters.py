@@ -207,6 +207,18 @@ class DisputedItem(FacetColumns):
     dwc_category = models.CharField(max_length=200, null=True, blank=True)
     dwc_subcategory = models.CharField(max_length=200, null=True, blank=True)
 
+    # With the category and drug class (facet columns, decisions/facets.py): what the item
+    # requests, by decisions/taxonomy. Not a facet column: the generic names would multiply
+    # the facet combinations, so the `drug` filter reads them here (GIN index) and, for most
+    # searches, on the item's search entry (`SearchEntry.generic_names`).
+    generic_names = ArrayField(
+        models.CharField(max_length=100),
+        default=list,
+        blank=True,
+        help_text="The generic drugs the treatment names, lower case ('Norco': hydrocodone, "
+        "acetaminophen); empty for everything but drugs.",
+    )
+
     treatment_key = models.GeneratedField(
         expression=normalised_treatment("treatment"),
         output_field=models.CharField(max_length=200),
@@ -224,6 +236,7 @@ class DisputedItem(FacetColumns):
             GinIndex(fields=["reviewer_guidelines"], name="item_reviewer_guidelines_idx"),
             GinIndex(fields=["reviewer_documents"], name="item_reviewer_documents_idx"),
             GinIndex(fields=["reviewer_pages"], name="item_reviewer_pages_idx"),
+            GinIndex(fields=["generic_names"], name="item_generic_names_idx"),
             # The two date orders a result list can take, ready for LIMIT/OFFSET.
             models.Index(
                 models.F("decision_date").desc(nulls_last=True),

@@ -8,8 +8,9 @@ smallest source that can answer the plan (`planning.Plan`):
   rows, one index range read;
 - no query and other facet filters: the matching `FacetCombination` rows, each a
   combination of facet values with its item count;
-- a query: its matches among the narrow `SearchEntry` rows (GIN index), counted by
-  combination in one pass that also picks the page's items; a phrase is looked up in the
+- a query or a drug: its matches among the narrow `SearchEntry` rows (GIN index on the
+  vector, or on the generic names), counted by combination in one pass that also picks the
+  page's items; a phrase is looked up in the
   entries' n-gram index instead (decisions/search/phrases.py), after one statement in which
   Postgres parses the query;
 - a filter only items can answer (treatment wording, injury dates, age, sex): the items.
@@ -95,7 +96,7 @@ def summary(plan: Plan, window: tuple[int, int], *, by_value: bool) -> Summary:
         items = DisputedItem.objects.filter(*plan.item_conditions()).order_by()
         combinations = items.values(*COMBINATION_COLUMNS).annotate(n=Count("pk"))
         return _count(_combination_values(combinations, by_value), plan.outcome)
-    if not plan.query:
+    if not plan.matches:
         combinations = plan.combinations(with_outcome=False).filter(items__gt=0).order_by()
         combinations = combinations.values(*COMBINATION_COLUMNS, n=F("items"))
         return _count(_combination_values(combinations, by_value), plan.outcome)
@@ -105,7 +106,7 @@ def summary(plan: Plan, window: tuple[int, int], *, by_value: bool) -> Summary:
 def _single_given(plan: Plan) -> tuple[str, str] | None:
     """The FacetCount key of a plan it can answer: ("", "") without facet filters, (facet,
     value) with one of FacetCount.GIVEN_FACETS (the outcome apart), None otherwise."""
-    if plan.query or plan.items_only or len(plan.facet_values) > 1:
+    if plan.matches or plan.items_only or len(plan.facet_values) > 1:
         return None
     given = next(iter(plan.facet_values.items()), ("", ""))
     return given if given[0] in ("", *FacetCount.GIVEN_FACETS) else None
@@ -144,13 +145,14 @@ def _combination_values(combinations: QuerySet | Statement, by_value: bool) -> S
 
 
 def _match_summary(plan: Plan, window: tuple[int, int], by_value: bool) -> Summary:
-    """A query's matches counted by combination, and the page picked among them, in one pass.
+    """A query's (or a drug's) matches counted by combination, and the page picked among them,
+    in one pass.
 
     Every match must be visited anyway (the total is exact, and relevance ranks them all), so
     the matches are read once into a CTE: their combination for the counts, their date and
     whether the treatment matches for the page.
     """
-    entries = SearchEntry.objects.filter(plan.entry_match())
+    entries = SearchEntry.objects.filter(plan.entry_conditions())
     if plan.facet_values:
         entries = entries.filter(combination__in=plan.combinations(with_outcome=False).values("pk"))
     in_treatment = plan.in_treatment(ENTRIES) if plan.sort == Sort.RELEVANCE else Value(False)

@@ -34,6 +34,9 @@ PAGE_COLUMNS = (
     "decision_date",
     "guideline_mismatch",
     "reviewer_guidelines",
+    "category",
+    "drug_class",
+    "generic_names",
 )
 
 
@@ -133,8 +136,8 @@ def listed_ids(plan: Plan) -> QuerySet:
             items = items.filter(outcome=plan.outcome)
         return items.order_by(*plan.order(ITEMS)).values_list("pk", flat=True)
     entries = SearchEntry.objects.all()
-    if plan.query:
-        entries = entries.filter(plan.entry_match())
+    if plan.matches:
+        entries = entries.filter(plan.entry_conditions())
     if plan.facet_values or plan.outcome:
         entries = entries.filter(combination__in=plan.combinations(with_outcome=True).values("pk"))
     return entries.order_by(*plan.order(ENTRIES)).values_list("item_id", flat=True)

@@ -14,8 +14,20 @@ Parameters (all optional, freely combined; the export takes the same ones):
   injured_from, injured_to   date-of-injury range, YYYY-MM-DD, inclusive
   age_min, age_max           patient age range, inclusive
   sex           male | female
+  category      what the item requests (decisions/taxonomy): pharmaceutical | injection |
+                imaging | electrodiagnostic | other_diagnostic | physical_therapy |
+                chiropractic | acupuncture | surgery | dme | program | behavioral_health |
+                evaluation_management | home_health | other
+  drug_class    a pharmaceutical's class: opioid | nsaid | muscle_relaxant | anticonvulsant |
+                antidepressant | benzodiazepine | sedative_hypnotic | topical |
+                gastrointestinal | other
+  drug          a drug the item requests: a generic name, any case ("hydrocodone"), or a
+                brand name the taxonomy knows, read as all its generic names ("Norco":
+                hydrocodone and acetaminophen); repeated, any of them
   mismatch      present (any value but "false"): the IMR reviewer relied on a guideline family
                 the claims administrator did not cite
+  scope         all (the default: q matches anywhere in the decision) | treatment (q matches
+                the treatment requested and its generic names only)
   sort          relevance (the default with q) | newest (the default without) | oldest
   page          1-based result page
 
@@ -43,12 +55,18 @@ from django_filters.constants import EMPTY_VALUES
 from .. import facets
 from ..models import DisputedItem, Guideline, Sex, normalised_treatment
 from ..specialties import grouping_name_of
-from .vocabulary import OUTCOME_MEANINGS, Sort, page_label, search_query
+from ..taxonomy import generic_names_of
+from .vocabulary import OUTCOME_MEANINGS, Scope, Sort, page_label, search_query
 
 
 class SearchForm(forms.Form):
     """Fields beside the filters: result order and page, and checks that span two fields."""
 
+    scope = forms.ChoiceField(
+        choices=[("", "Anywhere in the decision"), *Scope.choices],
+        required=False,
+        label="Search in",
+    )
     sort = forms.ChoiceField(
         choices=[("", "Best match, or newest"), *Sort.choices], required=False, label="Order"
     )
@@ -136,6 +154,42 @@ class SpecialtyCondition(TextCondition):
     field_class = SpecialtyField
 
 
+class DrugField(forms.Field):
+    """Generic drug names, each as a link gives it: repeated parameters, any case. Carried
+    through the form as hidden fields (a facet or a letter page sets them)."""
+
+    widget = forms.MultipleHiddenInput
+    MAX_NAMES = 20
+    MAX_LENGTH = 100
+
+    def clean(self, value: Any) -> list[str]:
+        if isinstance(value, str):  # a dict of parameters gives one value as itself
+            value = [value]
+        names = [" ".join(str(name).split()) for name in value or ()]
+        names = [name for name in names if name]
+        if len(names) > self.MAX_NAMES:
+            raise forms.ValidationError(f"Give at most {self.MAX_NAMES} drugs.")
+        if any(len(name) > self.MAX_LENGTH for name in names):
+            raise forms.ValidationError(f"A drug name has at most {self.MAX_LENGTH} characters.")
+        return names
+
+
+class DrugCondition(ConditionFilter):
+    """Items requesting any of the drugs given: a generic name (any case) is looked up in the
+    items' generic names; a brand name the taxonomy knows stands for its generic names, all of
+    which the item must name ("Norco": hydrocodone and acetaminophen). Read as typed, never
+    corrected (`generic_names_of`)."""
+
+    field_class = DrugField
+
+    def condition(self, value: list[str]) -> Q:
+        either = Q()
+        for name in value:
+            generics = generic_names_of(name) or (name.lower(),)
+            either |= Q(**{f"{self.field_name}__contains": list(generics)})
+        return either
+
+
 class SearchCondition(TextCondition):
     """Items whose search entry matches the query (the vector lives in `SearchEntry`)."""
 
@@ -215,6 +269,19 @@ class ItemFilter(django_filters.FilterSet):
     sex = ChoiceCondition(
         field_name="patient_sex", choices=Sex.choices, label="Sex", empty_label="Any sex"
     )
+    category = ChoiceCondition(
+        field_name=facets.BY_NAME["category"].column,
+        choices=facets.BY_NAME["category"].field.choices,
+        label="Treatment category",
+        empty_label="Any category",
+    )
+    drug_class = ChoiceCondition(
+        field_name=facets.BY_NAME["drug_class"].column,
+        choices=facets.BY_NAME["drug_class"].field.choices,
+        label="Drug class",
+        empty_label="Any drug class",
+    )
+    drug = DrugCondition(field_name="generic_names", label="Drug")
     mismatch = FlagCondition(
         field_name=facets.BY_NAME["mismatch"].column,
         label="The IMR reviewer relied on a different guideline than the claims administrator",
@@ -250,6 +317,8 @@ class ItemFilter(django_filters.FilterSet):
             choices = dict(getattr(self.form.fields[name], "choices", ()))
             if name == "cited_page":
                 shown = page_label(value)
+            elif name == "drug":
+                shown = " or ".join(value)
             elif name == "mismatch":
                 shown = "yes"
             elif hasattr(value, "isoformat"):

@@ -20,7 +20,7 @@ from django.db.models.functions import Cast
 from ..models import FacetCombination, PhraseNgrams
 from . import phrases
 from .parameters import ItemFilter
-from .vocabulary import SEARCH_CONFIG, Sort, search_query
+from .vocabulary import SEARCH_CONFIG, Scope, Sort, search_query
 
 # The result orders in SQL, over a query's matches (see counting's match summary and
 # `Plan.order`).
@@ -29,6 +29,11 @@ MATCH_ORDERS = {
     Sort.NEWEST: "decision_date DESC NULLS LAST, item_id DESC",
     Sort.OLDEST: "decision_date ASC NULLS LAST, item_id ASC",
 }
+
+
+# The filters search entries answer as well as items: the query (their vectors) and the drug
+# (their generic names).
+ENTRY_FILTERS = ("q", "drug")
 
 
 @dataclass(frozen=True)
@@ -61,6 +66,7 @@ class Plan:
     conditions: dict[str, Q]  # every filter's condition but the outcome's, the query's included
     facet_values: dict[str, str]  # chosen facet filters but the outcome, spelled as facet values
     rewrite: phrases.Rewrite | None = None  # how the n-gram index answers the query's phrases
+    scope: Scope = Scope.ALL  # where the query must match
 
     @classmethod
     def of(cls, filterset: ItemFilter) -> Plan:
@@ -80,18 +86,40 @@ class Plan:
                 if name in ItemFilter.FACETS
             },
             rewrite=_phrase_rewrite(query),
+            scope=Scope(data["scope"] or Scope.ALL),
         )
 
     @property
     def items_only(self) -> bool:
         """Some filter reads a column only items have (treatment wording, dates, age, sex)."""
-        return any(name != "q" and name not in self.facet_values for name in self.conditions)
+        return any(
+            name not in ENTRY_FILTERS and name not in self.facet_values for name in self.conditions
+        )
+
+    @property
+    def matches(self) -> bool:
+        """The search entries are chosen by a condition of their own (the query, a drug), not
+        by their combinations alone: the results are counted as their matches."""
+        return any(name in ENTRY_FILTERS for name in self.conditions)
+
+    def entry_conditions(self) -> Q:
+        """The query's and the drug filter's conditions on search entries (the drug's names the
+        same column as the item's)."""
+        match = self.entry_match() if self.query else Q()
+        return match & self.conditions.get("drug", Q())
 
     def entry_match(self, path: str = "") -> Q:
         """The query's condition on search entries (on items, with path "search__"): on the
         word index, or the n-gram index for its phrases (with the words, or with the whole
         query checked on each candidate when the n-grams alone are not the query: see
-        decisions/search/phrases.py)."""
+        decisions/search/phrases.py). Scoped to the treatment, the treatment's own vector
+        must match too: the index finds the candidates, each is checked on that vector."""
+        match = self._search_vector_match(path)
+        if self.scope == Scope.TREATMENT:
+            match &= Q(**{f"{path}treatment_vector": search_query(self.query)})
+        return match
+
+    def _search_vector_match(self, path: str) -> Q:
         vector = f"{path}search_vector"
         words = Q(**{vector: search_query(self.query)})
         if self.rewrite is None:

@@ -39,6 +39,15 @@ class Sort(models.TextChoices):
     OLDEST = "oldest", "Oldest decisions first"
 
 
+class Scope(models.TextChoices):
+    """Where the query must match (issue 13): anywhere in the decision (the default), or in
+    the treatment requested and its generic names only, so that a drug's rate counts its
+    requests and not every rationale that names it."""
+
+    ALL = "all", "Anywhere in the decision"
+    TREATMENT = "treatment", "In the treatment requested"
+
+
 def search_query(text: str) -> SearchQuery:
     """The websearch query: "exact phrase", OR, -exclude, English stemming."""
     return SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)

@@ -42,6 +42,11 @@ EXPORT_COLUMNS = (
     "reviewer_basis",
     "rationale",
     "warnings",
+    # What the item requests (decisions/taxonomy), last so that the columns before keep their
+    # places in files read by position.
+    "category",
+    "drug_class",
+    "generic_names",
 )
 # Read from the item row as named; the others are derived, come from the letter, or are
 # read under another name.
@@ -96,6 +101,10 @@ _CSV_CELLS = {
     # sorts the JSON's.
     "warnings": "array_to_string(ARRAY(SELECT DISTINCT w ->> 'code' COLLATE \"C\""
     " FROM jsonb_array_elements(l.warnings || i.warnings) AS w ORDER BY 1), '; ')",
+    # The taxonomy's own words, never letter text: nothing to defuse. Empty for non-drugs.
+    "category": "i.category",
+    "drug_class": "i.drug_class",
+    "generic_names": "array_to_string(i.generic_names, '; ')",
 }
 assert tuple(_CSV_CELLS) == EXPORT_COLUMNS
 _CSV_CHUNK = f"""

@@ -97,6 +97,7 @@ class ItemDetail:
     claims_cited: list[Citation]
     reviewer_cited: list[Citation]
     similar_treatment: list[SimilarRow]
+    similar_drug: list[SimilarRow]
     similar_citation: list[SimilarRow]
     notes: dict[str, list[WarningNote]] = field(default_factory=dict)
     other_notes: list[WarningNote] = field(default_factory=list)
@@ -164,6 +165,7 @@ def letter_detail(*, pk: int, query: str = "") -> LetterDetail | None:
                 claims_cited=[c for c in cited if c.party == Party.CLAIMS_ADMINISTRATOR],
                 reviewer_cited=[c for c in cited if c.party == Party.REVIEWER],
                 similar_treatment=similar.get((item.pk, "treatment"), []),
+                similar_drug=similar.get((item.pk, "drug"), []),
                 similar_citation=similar.get((item.pk, "citation"), []),
                 notes=notes,
                 other_notes=other_notes,

@@ -1,5 +1,6 @@
-"""Similar decisions: recent decisions in other letters on the same treatment wording, or
-citing a page the IMR reviewer cited, shown beside each item of the letter page."""
+"""Similar decisions: recent decisions in other letters on the same treatment wording, on the
+same generic drugs (whatever the brand or wording: decisions/taxonomy), or citing a page the IMR
+reviewer cited, shown beside each item of the letter page."""
 
 from __future__ import annotations
 
@@ -27,17 +28,22 @@ class SimilarRow(TypedDict):
 
 
 def item_similar(items: list[DisputedItem]) -> dict[tuple[int, str], list[SimilarRow]]:
-    """Recent decisions in other letters on the same treatment wording, and citing a page the
-    reviewer cited, keyed by (item id, "treatment" | "citation"); one query for all items.
+    """Recent decisions in other letters on the same treatment wording, requesting the same
+    generic drugs (all of the item's: a Norco request's are hydrocodone and acetaminophen),
+    and citing a page the reviewer cited, keyed by (item id, "treatment" | "drug" |
+    "citation"); one query for all items.
 
-    Each part is a LIMIT over an index: the treatment-key B-tree (already in newest order) and
-    the reviewer-pages GIN index.
+    Each part is a LIMIT over an index: the treatment-key B-tree (already in newest order), and
+    the generic-names and reviewer-pages GIN indexes (or the newest-first index, for a drug
+    many items request).
     """
     fields = tuple(SimilarRow.__annotations__)
     parts: list[QuerySet] = []
     for item in items:
         others = DisputedItem.objects.exclude(letter_id=item.letter_id).order_by(*NEWEST)
         matches = {"treatment": others.filter(treatment_key=item.treatment_key)}
+        if item.generic_names:
+            matches["drug"] = others.filter(generic_names__contains=item.generic_names)
         if item.reviewer_pages:
             matches["citation"] = others.filter(reviewer_pages__overlap=item.reviewer_pages)
         parts.extend(

@@ -29,6 +29,7 @@ from ..parsing import Basis, Item, ParseWarning
 from ..parsing import Letter as ParsedLetter
 from ..parsing.model import Citation as ParsedCitation
 from ..specialties import grouping_name
+from ..taxonomy import classify
 from .bulk import allocate_ids, copy_instances, copy_rows
 
 
@@ -152,6 +153,7 @@ def _item_values(letter: Letter, position: int, item: Item) -> dict:
         "patient_sex": letter.patient_sex,
         "date_of_injury": letter.date_of_injury,
         "decision_date": letter.decision_date or letter.dwc_decision_date,
+        "generic_names": list(classify(item.treatment).generic_names),
         **_facet_values(letter, item),
     }
 
@@ -159,7 +161,10 @@ def _item_values(letter: Letter, position: int, item: Item) -> dict:
 def _facet_values(letter: Letter, item: Item) -> dict:
     """The item's value of every facet column (decisions/facets.py), by column, in their
     order: a facet added to the list without its value here fails every ingest at once."""
+    requested = classify(item.treatment)  # the second call for an item is a cache hit
     values = {
+        "category": requested.category.value,
+        "drug_class": None if requested.drug_class is None else requested.drug_class.value,
         "outcome": item.outcome,
         "reviewer_specialty_canonical": letter.reviewer_specialty_canonical,
         "guideline_mismatch": guideline_mismatch(item),

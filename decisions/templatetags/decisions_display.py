@@ -15,6 +15,7 @@ from django.utils.formats import date_format
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from ..facets import BY_NAME
 from ..models import Guideline
 from ..search.vocabulary import HIGHLIGHT_START, HIGHLIGHT_STOP, OUTCOME_MEANINGS, page_label
 
@@ -23,6 +24,8 @@ register = template.Library()
 _MARKED = re.compile(f"{HIGHLIGHT_START}(.*?){HIGHLIGHT_STOP}", re.DOTALL)
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 GUIDELINE_LABELS = dict(Guideline.choices)
+CATEGORY_LABELS = dict(BY_NAME["category"].field.choices or ())
+DRUG_CLASS_LABELS = dict(BY_NAME["drug_class"].field.choices or ())
 
 
 @register.filter
@@ -51,6 +54,16 @@ def outcome_meaning(outcome: str) -> str:
 @register.filter
 def guideline_label(code: str) -> str:
     return GUIDELINE_LABELS.get(code, code)
+
+
+@register.filter
+def category_label(value: str) -> str:
+    return CATEGORY_LABELS.get(value, value)
+
+
+@register.filter
+def drug_class_label(value: str) -> str:
+    return DRUG_CLASS_LABELS.get(value, value)
 
 
 @register.filter

@@ -17,7 +17,7 @@ from datetime import date
 import pytest
 from django.contrib.postgres.search import SearchVector
 from django.db import connection
-from django.db.models import BooleanField, ExpressionWrapper, Q
+from django.db.models import BooleanField, ExpressionWrapper, F, Func, Q, TextField, Value
 from django.test.utils import CaptureQueriesContext
 
 from decisions.models import DisputedItem
@@ -120,7 +120,13 @@ CASES = [
     ("facetcombination", {"document": CHRONIC_PAIN, "specialty": "{specialty}"}),
     ("facetcombination", {"guideline": "MTUS", "cited_page": "{page}", "outcome": "upheld"}),
     ("facetcombination", {"guideline": "ODG", "mismatch": "on", "sort": "oldest", "page": "2"}),
+    ("facetcount", {"category": "injection", "outcome": "overturned"}),
+    ("facetcount", {"drug_class": "opioid", "page": "2"}),
+    ("facetcombination", {"drug_class": "opioid", "specialty": "{specialty}"}),
     ("searchentry", {"q": "norco"}),
+    ("searchentry", {"q": "pain", "category": "pharmaceutical", "sort": "newest"}),
+    ("searchentry", {"q": "hydrocodone"}),
+    ("searchentry", {"q": "cyclobenzaprine OR acetaminophen", "outcome": "upheld"}),
     ("searchentry", {"q": "norco", "page": "2", "outcome": "upheld"}),
     ("searchentry", {"q": "epidural steroid injection", "outcome": "overturned"}),
     ("searchentry", {"q": '"functional restoration program"', "sort": "newest"}),
@@ -135,6 +141,10 @@ CASES = [
     ("searchentry", {"q": "pain -opioids", "guideline": "MTUS", "page": "2"}),
     ("searchentry", {"q": "therapy OR injection", "cited_page": "{page}", "mismatch": "on"}),
     ("disputeditem", {"sex": "female"}),
+    ("searchentry", {"drug": "hydrocodone"}),
+    ("searchentry", {"drug": "Norco", "category": "pharmaceutical", "outcome": "upheld"}),
+    ("searchentry", {"q": "pain", "drug": "cyclobenzaprine", "sort": "oldest"}),
+    ("disputeditem", {"drug": "hydrocodone", "sex": "female"}),
     ("disputeditem", {"sex": "male", "specialty": "{specialty}", "outcome": "upheld"}),
     ("disputeditem", {"q": "norco", "age_min": "40"}),
     ("disputeditem", {"q": '"physical therapy" -opioids', "sex": "female", "sort": "oldest"}),
@@ -155,6 +165,8 @@ def facet_values(row: dict) -> dict[str, list[str]]:
         "document": row["reviewer_documents"],
         "cited_page": row["reviewer_pages"],
         "mismatch": [] if mismatch is None else [str(mismatch).lower()],
+        "category": [row["category"]],
+        "drug_class": [row["drug_class"]] if row["drug_class"] else [],
     }
 
 
@@ -167,10 +179,14 @@ def reference(params: dict) -> tuple[int, int, int, dict[str, list[FacetValue]],
     outcome = data["outcome"]
     conditions.pop("outcome", None)
     query = conditions.pop("q", None) and search_query(data["q"])
+    # The treatment is searched with its generic names.
+    names = Func(
+        F("generic_names"), Value(" "), function="array_to_string", output_field=TextField()
+    )
     items = DisputedItem.objects.annotate(
-        document=SearchVector("treatment", weight="A", config="english")
+        document=SearchVector("treatment", names, weight="A", config="english")
         + SearchVector("rationale", weight="B", config="english"),
-        treatment_only=SearchVector("treatment", config="english"),
+        treatment_only=SearchVector("treatment", names, config="english"),
     ).filter(*conditions.values())
     if query is not None:
         items = items.filter(document=query).annotate(
@@ -186,6 +202,8 @@ def reference(params: dict) -> tuple[int, int, int, dict[str, list[FacetValue]],
             "reviewer_guidelines",
             "reviewer_documents",
             "reviewer_pages",
+            "category",
+            "drug_class",
         )
     )
     chosen = {**data, "mismatch": "true" if data["mismatch"] else ""}

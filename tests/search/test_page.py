@@ -89,7 +89,9 @@ def test_mismatch_filter_and_mark(client):
     make_item(letter, treatment="Lumbar MRI", guideline_mismatch=True, reviewer_guidelines=["MTUS"])
     make_item(letter, treatment="Physical therapy", guideline_mismatch=False)
     html = client.get("/", {"mismatch": "on"}).content.decode()
-    assert "1 decision" in html and "Lumbar MRI" in html and "Physical therapy" not in html
+    results = html[html.index('class="results"') :]  # the form lists "Physical therapy"
+    assert "1 decision" in results and "Lumbar MRI" in results
+    assert "Physical therapy" not in results
     assert "Different guideline" in html
     assert "The IMR reviewer relied on a different guideline" in html
 
@@ -157,6 +159,7 @@ def test_untrusted_letter_text_is_escaped_around_the_highlights(client):
         {"q": "opioids", "outcome": "upheld", "guideline": "MTUS"},
         {"guideline": "MTUS", "specialty": "Occupational Medicine", "sort": "oldest"},
         {"sex": "female"},
+        {"drug": "hydrocodone", "category": "pharmaceutical"},
     ],
 )
 def test_a_results_page_costs_the_same_statements_whatever_its_length(client, count, params):
@@ -166,7 +169,7 @@ def test_a_results_page_costs_the_same_statements_whatever_its_length(client, co
     for n in range(count):
         make_item(
             letter,
-            treatment=f"Norco {n}",
+            treatment=f"Norco {n}mg",
             rationale="Opioids for moderate pain.",
             reviewer_guidelines=["MTUS"],
         )
