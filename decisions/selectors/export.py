@@ -47,6 +47,9 @@ EXPORT_COLUMNS = (
     "category",
     "drug_class",
     "generic_names",
+    # The DWC's own category of the request (decisions/services/metadata.py), beside ours.
+    "dwc_category",
+    "dwc_subcategory",
 )
 # Read from the item row as named; the others are derived, come from the letter, or are
 # read under another name.
@@ -105,6 +108,9 @@ _CSV_CELLS = {
     "category": "i.category",
     "drug_class": "i.drug_class",
     "generic_names": "array_to_string(i.generic_names, '; ')",
+    # From the DWC's file, which an admin loaded: defused like letter text.
+    "dwc_category": _csv_cell("i.dwc_category"),
+    "dwc_subcategory": _csv_cell("i.dwc_subcategory"),
 }
 assert tuple(_CSV_CELLS) == EXPORT_COLUMNS
 _CSV_CHUNK = f"""

@@ -1,4 +1,4 @@
-"""What the benchmark asks: the analyst queries of issue #5 and the export it times.
+"""What the benchmark asks: the analyst queries of issues #5 and #13, and the export it times.
 
 A query's `page_base` is where its repetitions start paging (each repetition asks the next
 page, so no cache keyed on the request can answer a repeat); every other key is a GET
@@ -24,5 +24,8 @@ QUERIES: list[tuple[str, dict[str, str | int]]] = [
         {"cited_page": "Chronic Pain Medical Treatment Guidelines:46"},
     ),
     ("rare term testosterone, with facets", {"q": "testosterone"}),
+    # Issue 13: what items request, by generic drug and by category.
+    ("drug=hydrocodone, with facets", {"drug": "hydrocodone"}),
+    ("category=injection, overturned", {"category": "injection", "outcome": "overturned"}),
 ]
 EXPORT_PARAMS = {"outcome": "overturned"}

@@ -3,7 +3,10 @@ commands an admin runs: `apply_metadata FILE.csv` and `ingest --metadata FILE.cs
 
 from __future__ import annotations
 
+import csv
 import datetime
+import io
+import json
 from collections import Counter
 from io import StringIO
 from pathlib import Path
@@ -291,3 +294,20 @@ def test_a_generated_corpus_and_its_metadata_report_exactly_the_planted_disagree
     undated = DisputedItem.objects.filter(decision_date__isnull=True)
     assert undated.values("letter").distinct().count() <= stats.planted["unlisted"]
     assert_derived_rows_match_the_items()
+
+
+def test_the_export_carries_the_dwc_categories_and_defuses_them(stored, tmp_path, client):
+    rows = rows_agreeing_with(stored).replace("Category 1,", "=HYPERLINK(1),")
+    run("apply_metadata", str(csv_file(tmp_path, rows)))
+    exported = list(
+        csv.DictReader(io.StringIO(b"".join(client.get("/export.csv").streaming_content).decode()))
+    )
+    by_position = {int(row["position"]): row for row in exported}
+    assert by_position[1]["dwc_category"] == "'=HYPERLINK(1)"
+    assert (by_position[2]["dwc_category"], by_position[2]["dwc_subcategory"]) == (
+        "Category 2",
+        "Sub 2",
+    )
+    assert {row["decision_date"] for row in exported} == {"2015-03-02"}
+    [first, *_] = json.loads(b"".join(client.get("/export.json").streaming_content))
+    assert list(first)[-2:] == ["dwc_category", "dwc_subcategory"]
