@@ -16,6 +16,8 @@ Parameters (all optional, freely combined; the export takes the same ones):
   sex           male | female
   mismatch      present (any value but "false"): the IMR reviewer relied on a guideline family
                 the claims administrator did not cite
+  case_number   the letters' DWC case number, any case, the dash optional (CM15-0123456);
+                typed alone in q, the page looks the case up (decisions/views/browse.py)
   sort          relevance (the default with q) | newest (the default without) | oldest
   page          1-based result page
 
@@ -42,6 +44,7 @@ from django_filters.constants import EMPTY_VALUES
 
 from .. import facets
 from ..models import DisputedItem, Guideline, Sex, normalised_treatment
+from ..parsing import case_numbers
 from ..specialties import grouping_name_of
 from .vocabulary import OUTCOME_MEANINGS, Sort, page_label, search_query
 
@@ -136,6 +139,29 @@ class SpecialtyCondition(TextCondition):
     field_class = SpecialtyField
 
 
+class CaseNumberField(forms.CharField):
+    """A DWC case number however it is typed ("cm15 0123456" aside: any case, the dash
+    optional), cleaned to the one form letters store (decisions/parsing/case_numbers.py)."""
+
+    def clean(self, value: Any) -> str | None:
+        value = super().clean(value)
+        if not value:
+            return value
+        number = case_numbers.canonical(value)
+        if number is None:
+            raise forms.ValidationError('Give a DWC case number, e.g. "CM15-0123456".')
+        return number
+
+
+class CaseNumberCondition(TextCondition):
+    """The items of the letters with this case number (an index on the letters' numbers)."""
+
+    field_class = CaseNumberField
+
+    def condition(self, value: str) -> Q:
+        return Q(letter__case_number=value)
+
+
 class SearchCondition(TextCondition):
     """Items whose search entry matches the query (the vector lives in `SearchEntry`)."""
 
@@ -220,6 +246,9 @@ class ItemFilter(django_filters.FilterSet):
         label="The IMR reviewer relied on a different guideline than the claims administrator",
     )
 
+    # When and which case (issue 14): filters only the items answer.
+    case_number = CaseNumberCondition(label="Case number", max_length=40)
+
     class Meta:
         model = DisputedItem
         fields = ()
@@ -259,6 +288,11 @@ class ItemFilter(django_filters.FilterSet):
             label = "Search" if name == "q" else str(self.filters[name].label)
             active.append((name, label, shown))
         return active
+
+    def typed_case_number(self) -> str | None:
+        """The case number the search box holds, when it holds one and nothing else: the
+        search page looks the case up instead of searching the words. The form must be valid."""
+        return case_numbers.canonical(self.form.cleaned_data["q"] or "")
 
     def canonical_query(self) -> QueryDict | None:
         """The parameters with the specialty spelled as its canonical name, when the link spells
