@@ -29,6 +29,7 @@ from .counting import UNCOUNTED, Facets, FacetValue
 from .paging import PER_PAGE, CitedRow, Pagination, ResultItem
 from .parameters import ItemFilter
 from .planning import Plan
+from .vocabulary import Sort
 
 __all__ = [
     "CitedRow",
@@ -53,6 +54,9 @@ class ItemSearch:
     pagination: Pagination | None = None
     items: list[ResultItem] = field(default_factory=list)
     timed_out: bool = False  # even the page's rows took longer than a search may
+    # In a date order: how many results have no decision date (they come last); None when
+    # not counted (another order, no results, or no time left).
+    undated: int | None = None
 
 
 def item_filterset(params: QueryDict | dict[str, Any]) -> ItemFilter:
@@ -92,11 +96,14 @@ def item_search(filterset: ItemFilter, *, per_page: int = PER_PAGE) -> ItemSearc
                 items = items[:per_page]
             elif pagination.offset < facets.total:
                 items = paging.page_items(paging.page_ids(plan, window), plan)
+            undated = None
+            if facets.total and plan.sort != Sort.RELEVANCE:
+                undated = within_budget(lambda: paging.undated_count(plan))
     except OperationalError as error:
         if not out_of_time(error):
             raise
         return ItemSearch(filterset, plan.query, plan.sort, UNCOUNTED, timed_out=True)
-    return ItemSearch(filterset, plan.query, plan.sort, facets, pagination, items)
+    return ItemSearch(filterset, plan.query, plan.sort, facets, pagination, items, undated=undated)
 
 
 def item_ids(filterset: ItemFilter) -> QuerySet:

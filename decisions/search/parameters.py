@@ -18,6 +18,9 @@ Parameters (all optional, freely combined; the export takes the same ones):
                 the claims administrator did not cite
   case_number   the letters' DWC case number, any case, the dash optional (CM15-0123456);
                 typed alone in q, the page looks the case up (decisions/views/browse.py)
+  decided_from, decided_to   decision-date range (the letter's date, else the DWC's), inclusive
+  received_from, received_to date the IMR application was received (the letter's, else the
+                DWC's), inclusive
   sort          relevance (the default with q) | newest (the default without) | oldest
   page          1-based result page
 
@@ -33,11 +36,13 @@ The FilterSet only validates and states conditions: results come from the planne
 
 from __future__ import annotations
 
-from typing import Any, NoReturn
+from typing import Any, ClassVar, NoReturn
 
 import django_filters
 from django import forms
-from django.db.models import Q, Value
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce
+from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
 from django.http import QueryDict
 from django.utils.dateformat import format as format_date
 from django_filters.constants import EMPTY_VALUES
@@ -62,6 +67,8 @@ class SearchForm(forms.Form):
         data = self.cleaned_data
         for low, high, what in (
             ("injured_from", "injured_to", "injury dates"),
+            ("decided_from", "decided_to", "decision dates"),
+            ("received_from", "received_to", "received dates"),
             ("age_min", "age_max", "ages"),
         ):
             if data.get(low) is not None and data.get(high) is not None and data[low] > data[high]:
@@ -89,6 +96,18 @@ class ChoiceCondition(ConditionFilter, django_filters.ChoiceFilter):
 
 class DateCondition(ConditionFilter, django_filters.DateFilter):
     pass
+
+
+class ReceivedCondition(DateCondition):
+    """The date the application for IMR was received: the letter's (its parse contract's
+    `application_received`), else the DWC's (decisions/services/metadata.py). Read on the
+    letter, through the items' join to it: the filter is one only items answer anyway."""
+
+    LOOKUPS: ClassVar = {"gte": GreaterThanOrEqual, "lte": LessThanOrEqual}
+
+    def condition(self, value: Any) -> Q:
+        received = Coalesce(F("letter__application_received"), F("letter__dwc_received_date"))
+        return Q(self.LOOKUPS[self.lookup_expr](received, value))
 
 
 class IntegerCondition(ConditionFilter):
@@ -248,6 +267,24 @@ class ItemFilter(django_filters.FilterSet):
 
     # When and which case (issue 14): filters only the items answer.
     case_number = CaseNumberCondition(label="Case number", max_length=40)
+    decided_from = DateCondition(
+        field_name="decision_date",
+        lookup_expr="gte",
+        label="Decided on or after",
+        widget=DATE_INPUT,
+    )
+    decided_to = DateCondition(
+        field_name="decision_date",
+        lookup_expr="lte",
+        label="Decided on or before",
+        widget=DATE_INPUT,
+    )
+    received_from = ReceivedCondition(
+        lookup_expr="gte", label="Application received on or after", widget=DATE_INPUT
+    )
+    received_to = ReceivedCondition(
+        lookup_expr="lte", label="Application received on or before", widget=DATE_INPUT
+    )
 
     class Meta:
         model = DisputedItem
