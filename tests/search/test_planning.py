@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from decisions.search import item_filterset, item_search
+from decisions.search import Period, item_filterset, item_search, search_statistics
 from tests.helpers import CHRONIC_PAIN, PER_PAGE, filled, found, plan_of, reads
 
 pytestmark = pytest.mark.django_db
@@ -73,3 +73,27 @@ def test_the_hot_statements_use_their_indexes(synthetic_corpus, params, indexes)
     for statement, names in zip(statements, indexes, strict=True):
         plan = plan_of(statement)
         assert any(name in plan for name in names) if names else "Scan" not in plan, plan
+
+
+ENTRY_DATES = ["entry_oldest_idx", "entry_newest_idx"]
+
+
+@pytest.mark.parametrize(
+    ("params", "indexes"),  # it must use one of them
+    [
+        ({}, ENTRY_DATES),  # every entry's date and combination
+        ({"q": "norco"}, ["entry_search_vector_idx"]),
+        # Each combination's entries (at 100,000 letters), or all of them by date (small).
+        ({"specialty": "{specialty}"}, ["entry_combination_idx", *ENTRY_DATES]),
+        # A filter only items answer: the items, by its index.
+        ({"decided_from": "2015-01-01"}, ["item_newest_idx", "item_oldest_idx"]),
+    ],
+)
+def test_the_statistics_periods_statement_reads_by_index(synthetic_corpus, params, indexes):
+    filterset = item_filterset(filled(params, synthetic_corpus))
+    assert filterset.is_valid()
+    with CaptureQueriesContext(connection) as captured:
+        search_statistics(filterset, Period.MONTH, by_value=False)
+    (statement,) = reads(captured)
+    plan = plan_of(statement)
+    assert any(name in plan for name in indexes) and "Seq Scan" not in plan, plan
