@@ -36,13 +36,11 @@ The FilterSet only validates and states conditions: results come from the planne
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, NoReturn
+from typing import Any, NoReturn
 
 import django_filters
 from django import forms
-from django.db.models import F, Q, Value
-from django.db.models.functions import Coalesce
-from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
+from django.db.models import Q, Value
 from django.http import QueryDict
 from django.utils.dateformat import format as format_date
 from django_filters.constants import EMPTY_VALUES
@@ -95,19 +93,23 @@ class ChoiceCondition(ConditionFilter, django_filters.ChoiceFilter):
 
 
 class DateCondition(ConditionFilter, django_filters.DateFilter):
-    pass
-
-
-class ReceivedCondition(DateCondition):
-    """The date the application for IMR was received: the letter's (its parse contract's
-    `application_received`), else the DWC's (decisions/services/metadata.py). Read on the
-    letter, through the items' join to it: the filter is one only items answer anyway."""
-
-    LOOKUPS: ClassVar = {"gte": GreaterThanOrEqual, "lte": LessThanOrEqual}
-
-    def condition(self, value: Any) -> Q:
-        received = Coalesce(F("letter__application_received"), F("letter__dwc_received_date"))
-        return Q(self.LOOKUPS[self.lookup_expr](received, value))
+    @classmethod
+    def range(cls, field_name: str, what: str) -> tuple[DateCondition, DateCondition]:
+        """The two ends of an inclusive date range ("<what> on or after", "... on or before")."""
+        return (
+            cls(
+                field_name=field_name,
+                lookup_expr="gte",
+                label=f"{what} on or after",
+                widget=DATE_INPUT,
+            ),
+            cls(
+                field_name=field_name,
+                lookup_expr="lte",
+                label=f"{what} on or before",
+                widget=DATE_INPUT,
+            ),
+        )
 
 
 class IntegerCondition(ConditionFilter):
@@ -239,18 +241,7 @@ class ItemFilter(django_filters.FilterSet):
         max_length=facets.BY_NAME["cited_page"].value_field.max_length,
     )
     treatment = TreatmentCondition(label="Same treatment as", max_length=1000)
-    injured_from = DateCondition(
-        field_name="date_of_injury",
-        lookup_expr="gte",
-        label="Injured on or after",
-        widget=DATE_INPUT,
-    )
-    injured_to = DateCondition(
-        field_name="date_of_injury",
-        lookup_expr="lte",
-        label="Injured on or before",
-        widget=DATE_INPUT,
-    )
+    injured_from, injured_to = DateCondition.range("date_of_injury", "Injured")
     age_min = IntegerCondition(
         field_name="patient_age", lookup_expr="gte", label="Age from", min_value=0, max_value=120
     )
@@ -267,24 +258,8 @@ class ItemFilter(django_filters.FilterSet):
 
     # When and which case (issue 14): filters only the items answer.
     case_number = CaseNumberCondition(label="Case number", max_length=40)
-    decided_from = DateCondition(
-        field_name="decision_date",
-        lookup_expr="gte",
-        label="Decided on or after",
-        widget=DATE_INPUT,
-    )
-    decided_to = DateCondition(
-        field_name="decision_date",
-        lookup_expr="lte",
-        label="Decided on or before",
-        widget=DATE_INPUT,
-    )
-    received_from = ReceivedCondition(
-        lookup_expr="gte", label="Application received on or after", widget=DATE_INPUT
-    )
-    received_to = ReceivedCondition(
-        lookup_expr="lte", label="Application received on or before", widget=DATE_INPUT
-    )
+    decided_from, decided_to = DateCondition.range("decision_date", "Decided")
+    received_from, received_to = DateCondition.range("received_date", "Application received")
 
     class Meta:
         model = DisputedItem

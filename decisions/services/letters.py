@@ -152,6 +152,7 @@ def _item_values(letter: Letter, position: int, item: Item) -> dict:
         "patient_sex": letter.patient_sex,
         "date_of_injury": letter.date_of_injury,
         "decision_date": letter.decision_date or letter.dwc_decision_date,
+        "received_date": letter.application_received or letter.dwc_received_date,
         **_facet_values(letter, item),
     }
 
