@@ -8,6 +8,7 @@ import io
 
 import pytest
 
+from decisions.models import DisputedItem
 from tests.factories import make_item, make_letter
 from tests.helpers import found
 
@@ -93,3 +94,9 @@ def test_the_date_fields_are_on_the_form_with_the_active_filter(client, dated):
     for name in ("decided_from", "decided_to", "received_from", "received_to"):
         assert f'name="{name}"' in html
     assert "Decided on or after: <strong>Feb 1, 2020</strong>" in html
+
+
+def test_ingest_copies_the_letters_received_date_onto_its_items(synthetic_corpus):
+    rows = list(DisputedItem.objects.values_list("received_date", "letter__application_received"))
+    assert any(received for received, _ in rows)  # some synthetic layouts state it
+    assert all(on_item == on_letter for on_item, on_letter in rows)
