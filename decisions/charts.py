@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 # The drawing's own units (the SVG scales to its box): the plot area inside the margins.
 WIDTH, HEIGHT = 640, 220
-LEFT, RIGHT, TOP, BOTTOM = 56, 8, 10, 30
+LEFT, RIGHT, TOP, BOTTOM = 56, 28, 10, 30
 # At most this many period labels under the bars, so they never overlap.
 MAX_X_LABELS = 8
 

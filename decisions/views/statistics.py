@@ -92,7 +92,7 @@ def _charts(stats: SearchStatistics) -> list[BarChart]:
             f"Bar chart of the decisions per period {span}; the table beside it lists them.",
             labels,
             [row.items for row in periods],
-            lambda n: f"{n:,.0f}",
+            lambda n: f"{n:,.1f}".removesuffix(".0"),  # an axis of 5 has its middle at 2.5
         ),
         bar_chart(
             "Overturn rate",
