@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import browse, export, history, uploads
+from .views import browse, export, history, statistics, uploads
 
 app_name = "decisions"
 
@@ -13,6 +13,9 @@ urlpatterns = [
     # Export of a whole result set, same parameters as the search page
     path("export.csv", export.export_csv, name="export-csv"),
     path("export.json", export.export_json, name="export-json"),
+    # Statistics of a result set, same parameters as the search page
+    path("stats/", statistics.statistics_page, name="statistics"),
+    path("stats.csv", statistics.statistics_csv, name="statistics-csv"),
     # Adding letters and their record (staff with the ingest permission)
     path("upload/", uploads.upload, name="upload"),
     path("upload/<int:pk>/", uploads.upload_job, name="upload-job"),

@@ -49,6 +49,7 @@ def make_item(letter: Letter | None = None, **fields) -> DisputedItem:
         "decision_date",
     ):
         fields.setdefault(name, getattr(letter, name))
+    fields.setdefault("received_date", letter.application_received or letter.dwc_received_date)
     return DisputedItem.objects.create(letter=letter, **fields)
 
 

@@ -203,6 +203,10 @@ class DisputedItem(FacetColumns):
     # The letter's decision date, else the DWC's (Letter.dwc_decision_date): what "newest
     # first" and the date filters read.
     decision_date = models.DateField(null=True, blank=True)
+    # The letter's date the IMR application was received (Letter.application_received), else
+    # the DWC's (Letter.dwc_received_date): what the received_from/received_to filters read,
+    # on the item row with an index like the decision date, not through a join to the letter.
+    received_date = models.DateField(null=True, blank=True)
     # The DWC's category and sub-category of the request, beside the project's own taxonomy.
     dwc_category = models.CharField(max_length=200, null=True, blank=True)
     dwc_subcategory = models.CharField(max_length=200, null=True, blank=True)
@@ -257,6 +261,7 @@ class DisputedItem(FacetColumns):
             ),
             models.Index(fields=["reviewer_specialty_canonical"], name="item_specialty_idx"),
             models.Index(fields=["date_of_injury"], name="item_date_of_injury_idx"),
+            models.Index(fields=["received_date"], name="item_received_date_idx"),
         ]
 
     def __str__(self) -> str:

@@ -23,24 +23,31 @@ from django.db import OperationalError
 from django.db.models import QuerySet
 from django.http import QueryDict
 
-from . import counting, paging
+from . import counting, paging, statistics
 from .budget import out_of_time, search_transaction, within_budget
 from .counting import UNCOUNTED, Facets, FacetValue
 from .paging import PER_PAGE, CitedRow, Pagination, ResultItem
 from .parameters import ItemFilter
 from .planning import Plan
+from .statistics import Counted, Period, StatisticsForm
+from .vocabulary import Sort
 
 __all__ = [
     "CitedRow",
+    "Counted",
     "FacetValue",
     "Facets",
     "ItemFilter",
     "ItemSearch",
     "Pagination",
+    "Period",
     "ResultItem",
+    "SearchStatistics",
+    "StatisticsForm",
     "item_filterset",
     "item_ids",
     "item_search",
+    "search_statistics",
 ]
 
 
@@ -53,6 +60,9 @@ class ItemSearch:
     pagination: Pagination | None = None
     items: list[ResultItem] = field(default_factory=list)
     timed_out: bool = False  # even the page's rows took longer than a search may
+    # In a date order: how many results have no decision date (they come last); None when
+    # not counted (another order, no results, or no time left).
+    undated: int | None = None
 
 
 def item_filterset(params: QueryDict | dict[str, Any]) -> ItemFilter:
@@ -92,14 +102,53 @@ def item_search(filterset: ItemFilter, *, per_page: int = PER_PAGE) -> ItemSearc
                 items = items[:per_page]
             elif pagination.offset < facets.total:
                 items = paging.page_items(paging.page_ids(plan, window), plan)
+            undated = None
+            if facets.total and plan.sort != Sort.RELEVANCE:
+                undated = within_budget(lambda: paging.undated_count(plan))
     except OperationalError as error:
         if not out_of_time(error):
             raise
         return ItemSearch(filterset, plan.query, plan.sort, UNCOUNTED, timed_out=True)
-    return ItemSearch(filterset, plan.query, plan.sort, facets, pagination, items)
+    return ItemSearch(filterset, plan.query, plan.sort, facets, pagination, items, undated=undated)
 
 
 def item_ids(filterset: ItemFilter) -> QuerySet:
     """Every result's item id of a valid search, in the page's order, unevaluated (the export
     reads them through a server-side cursor)."""
     return paging.listed_ids(Plan.of(filterset))
+
+
+@dataclass(frozen=True)
+class SearchStatistics:
+    """A valid search's statistics (see `statistics`); a part that took longer than a search
+    may is None (its counts are left out, and the page says so)."""
+
+    filterset: ItemFilter
+    period: Period
+    facets: Facets  # the totals; UNCOUNTED when the breakdowns were not counted in time
+    periods: list[Counted] | None
+    undated: Counted | None
+    breakdowns: dict[str, list[Counted]] | None
+
+
+def search_statistics(
+    filterset: ItemFilter, period: Period, *, by_period: bool = True, by_value: bool = True
+) -> SearchStatistics:
+    """Per period (`by_period`) and per facet value (`by_value`, with the totals) counts of a
+    valid search's results: a statement each, under IMR_SEARCH_STATEMENT_MS."""
+    plan = Plan.of(filterset)
+    periods, summary = None, None
+    with search_transaction():
+        if by_period:
+            periods = within_budget(lambda: statistics.period_rows(plan, period))
+        if by_value:
+            summary = within_budget(lambda: counting.summary(plan, None, by_value=True, limits={}))
+    facets = counting.facets(filterset, summary.rows, True) if summary else UNCOUNTED
+    return SearchStatistics(
+        filterset=filterset,
+        period=period,
+        facets=facets,
+        periods=periods[0] if periods else None,
+        undated=periods[1] if periods else None,
+        breakdowns=statistics.breakdown_rows(summary.rows) if summary else None,
+    )

@@ -86,21 +86,29 @@ class Summary:
     page_ids: list[int] | None  # the page's items, when counting the matches picked them too
 
 
-def summary(plan: Plan, window: tuple[int, int], *, by_value: bool) -> Summary:
+def summary(
+    plan: Plan,
+    window: tuple[int, int] | None,
+    *,
+    by_value: bool,
+    limits: dict[str, int | None] = FACET_LIMITS,
+) -> Summary:
     """Count the results by facet value (only by outcome unless `by_value`), from the smallest
-    source that can answer the plan (see the module docstring)."""
+    source that can answer the plan (see the module docstring). `window` is the page whose
+    ids a query's count picks too (None: no page); `limits`, how many values of each facet
+    (the statistics want them all)."""
     given = _single_given(plan)
     if given is not None:
-        return _count(_given_counts(given, by_value), plan.outcome)
+        return _count(_given_counts(given, by_value), plan.outcome, limits)
     if plan.items_only:
         items = DisputedItem.objects.filter(*plan.item_conditions()).order_by()
         combinations = items.values(*COMBINATION_COLUMNS).annotate(n=Count("pk"))
-        return _count(_combination_values(combinations, by_value), plan.outcome)
+        return _count(_combination_values(combinations, by_value), plan.outcome, limits)
     if not plan.matches:
         combinations = plan.combinations(with_outcome=False).filter(items__gt=0).order_by()
         combinations = combinations.values(*COMBINATION_COLUMNS, n=F("items"))
-        return _count(_combination_values(combinations, by_value), plan.outcome)
-    return _match_summary(plan, window, by_value)
+        return _count(_combination_values(combinations, by_value), plan.outcome, limits)
+    return _match_summary(plan, window, by_value, limits)
 
 
 def _single_given(plan: Plan) -> tuple[str, str] | None:
@@ -144,7 +152,12 @@ def _combination_values(combinations: QuerySet | Statement, by_value: bool) -> S
     return values, [*params]
 
 
-def _match_summary(plan: Plan, window: tuple[int, int], by_value: bool) -> Summary:
+def _match_summary(
+    plan: Plan,
+    window: tuple[int, int] | None,
+    by_value: bool,
+    limits: dict[str, int | None],
+) -> Summary:
     """A query's (or a drug's) matches counted by combination, and the page picked among them,
     in one pass.
 
@@ -172,10 +185,25 @@ def _match_summary(plan: Plan, window: tuple[int, int], by_value: bool) -> Summa
             CROSS JOIN LATERAL (SELECT * FROM {table} WHERE id = k.combination_id OFFSET 0) AS c
         )
     """
-    # The outcome filter picks the page among the matches of the matched combinations with
-    # that outcome: a hash of a few hundred ids. Against the combination table, Postgres could
-    # look each match's combination up by key (25,969 index reads, ~50 ms, for "epidural
-    # steroid injection" at 100,000 letters).
+    return _count(
+        _combination_values(("SELECT * FROM by_combination", []), by_value),
+        plan.outcome,
+        limits,
+        with_=(with_sql, matches_params),
+        page=_match_page(plan, window),
+    )
+
+
+def _match_page(plan: Plan, window: tuple[int, int] | None) -> Statement:
+    """The page's ids among the matches (of `_match_summary`'s CTEs), or none without a page.
+
+    The outcome filter picks the page among the matches of the matched combinations with
+    that outcome: a hash of a few hundred ids. Against the combination table, Postgres could
+    look each match's combination up by key (25,969 index reads, ~50 ms, for "epidural
+    steroid injection" at 100,000 letters).
+    """
+    if window is None:
+        return "NULL::bigint[]", []
     listed, page_params = "", []
     if plan.outcome:
         listed = (
@@ -188,17 +216,13 @@ def _match_summary(plan: Plan, window: tuple[int, int], by_value: bool) -> Summa
         FROM (SELECT * FROM matches {listed} ORDER BY {order} LIMIT %s OFFSET %s) AS page
     )"""
     offset, limit = window
-    return _count(
-        _combination_values(("SELECT * FROM by_combination", []), by_value),
-        plan.outcome,
-        with_=(with_sql, matches_params),
-        page=(page_sql, [*page_params, limit, offset]),
-    )
+    return page_sql, [*page_params, limit, offset]
 
 
 def _count(
     values: Statement,
     outcome: str,
+    limits: dict[str, int | None],
     *,
     with_: Statement = ("", []),
     page: Statement = ("NULL::bigint[]", []),
@@ -214,9 +238,11 @@ def _count(
     hit, hit_params = "n", []
     if outcome:
         hit, hit_params = "CASE WHEN facet = 'outcome' OR outcome = %s THEN n ELSE 0 END", [outcome]
-    limits = " ".join(
-        f"WHEN '{name}' THEN {limit}" for name, limit in FACET_LIMITS.items() if limit is not None
+    # Facet names and limits are ours (decisions/facets.py), never input.
+    cases = " ".join(
+        f"WHEN '{name}' THEN {limit:d}" for name, limit in limits.items() if limit is not None
     )
+    within_limits = f"place <= CASE facet {cases} ELSE place END" if cases else "true"
     sql = f"""
         {with_sql}
         SELECT (
@@ -238,7 +264,7 @@ def _count(
                 GROUP BY facet, value
                 HAVING sum(hit) > 0
             ) AS counted
-            WHERE place <= CASE facet {limits} ELSE place END
+            WHERE {within_limits}
         ), {page_sql}
     """
     params = [*with_params, Outcome.OVERTURNED.value, *hit_params, *values_params, *page_params]

@@ -143,6 +143,12 @@ def listed_ids(plan: Plan) -> QuerySet:
     return entries.order_by(*plan.order(ENTRIES)).values_list("item_id", flat=True)
 
 
+def undated_count(plan: Plan) -> int:
+    """How many results have no decision date, which the date orders put last. Items and
+    entries both name the date `decision_date`; the undated ones end both date indexes."""
+    return listed_ids(plan).filter(decision_date__isnull=True).order_by().count()
+
+
 def page_items(ids: list[int] | QuerySet, plan: Plan) -> list[ResultItem]:
     """The page's items with a snippet and their citations, in one statement.
 

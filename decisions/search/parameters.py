@@ -28,6 +28,11 @@ Parameters (all optional, freely combined; the export takes the same ones):
                 the claims administrator did not cite
   scope         all (the default: q matches anywhere in the decision) | treatment (q matches
                 the treatment requested and its generic names only)
+  case_number   the letters' DWC case number, any case, the dash optional (CM15-0123456);
+                typed alone in q, the page looks the case up (decisions/views/browse.py)
+  decided_from, decided_to   decision-date range (the letter's date, else the DWC's), inclusive
+  received_from, received_to date the IMR application was received (the letter's, else the
+                DWC's), inclusive
   sort          relevance (the default with q) | newest (the default without) | oldest
   page          1-based result page
 
@@ -54,6 +59,7 @@ from django_filters.constants import EMPTY_VALUES
 
 from .. import facets
 from ..models import DisputedItem, Guideline, Sex, normalised_treatment
+from ..parsing import case_numbers
 from ..specialties import grouping_name_of
 from ..taxonomy import generic_names_of
 from .vocabulary import OUTCOME_MEANINGS, Scope, Sort, page_label, search_query
@@ -77,6 +83,8 @@ class SearchForm(forms.Form):
         data = self.cleaned_data
         for low, high, what in (
             ("injured_from", "injured_to", "injury dates"),
+            ("decided_from", "decided_to", "decision dates"),
+            ("received_from", "received_to", "received dates"),
             ("age_min", "age_max", "ages"),
         ):
             if data.get(low) is not None and data.get(high) is not None and data[low] > data[high]:
@@ -103,7 +111,23 @@ class ChoiceCondition(ConditionFilter, django_filters.ChoiceFilter):
 
 
 class DateCondition(ConditionFilter, django_filters.DateFilter):
-    pass
+    @classmethod
+    def range(cls, field_name: str, what: str) -> tuple[DateCondition, DateCondition]:
+        """The two ends of an inclusive date range ("<what> on or after", "... on or before")."""
+        return (
+            cls(
+                field_name=field_name,
+                lookup_expr="gte",
+                label=f"{what} on or after",
+                widget=DATE_INPUT,
+            ),
+            cls(
+                field_name=field_name,
+                lookup_expr="lte",
+                label=f"{what} on or before",
+                widget=DATE_INPUT,
+            ),
+        )
 
 
 class IntegerCondition(ConditionFilter):
@@ -190,6 +214,29 @@ class DrugCondition(ConditionFilter):
         return either
 
 
+class CaseNumberField(forms.CharField):
+    """A DWC case number however it is typed ("cm15 0123456" aside: any case, the dash
+    optional), cleaned to the one form letters store (decisions/parsing/case_numbers.py)."""
+
+    def clean(self, value: Any) -> str | None:
+        value = super().clean(value)
+        if not value:
+            return value
+        number = case_numbers.canonical(value)
+        if number is None:
+            raise forms.ValidationError('Give a DWC case number, e.g. "CM15-0123456".')
+        return number
+
+
+class CaseNumberCondition(TextCondition):
+    """The items of the letters with this case number (an index on the letters' numbers)."""
+
+    field_class = CaseNumberField
+
+    def condition(self, value: str) -> Q:
+        return Q(letter__case_number=value)
+
+
 class SearchCondition(TextCondition):
     """Items whose search entry matches the query (the vector lives in `SearchEntry`)."""
 
@@ -248,18 +295,7 @@ class ItemFilter(django_filters.FilterSet):
         max_length=facets.BY_NAME["cited_page"].value_field.max_length,
     )
     treatment = TreatmentCondition(label="Same treatment as", max_length=1000)
-    injured_from = DateCondition(
-        field_name="date_of_injury",
-        lookup_expr="gte",
-        label="Injured on or after",
-        widget=DATE_INPUT,
-    )
-    injured_to = DateCondition(
-        field_name="date_of_injury",
-        lookup_expr="lte",
-        label="Injured on or before",
-        widget=DATE_INPUT,
-    )
+    injured_from, injured_to = DateCondition.range("date_of_injury", "Injured")
     age_min = IntegerCondition(
         field_name="patient_age", lookup_expr="gte", label="Age from", min_value=0, max_value=120
     )
@@ -286,6 +322,11 @@ class ItemFilter(django_filters.FilterSet):
         field_name=facets.BY_NAME["mismatch"].column,
         label="The IMR reviewer relied on a different guideline than the claims administrator",
     )
+
+    # When and which case (issue 14): filters only the items answer.
+    case_number = CaseNumberCondition(label="Case number", max_length=40)
+    decided_from, decided_to = DateCondition.range("decision_date", "Decided")
+    received_from, received_to = DateCondition.range("received_date", "Application received")
 
     class Meta:
         model = DisputedItem
@@ -328,6 +369,11 @@ class ItemFilter(django_filters.FilterSet):
             label = "Search" if name == "q" else str(self.filters[name].label)
             active.append((name, label, shown))
         return active
+
+    def typed_case_number(self) -> str | None:
+        """The case number the search box holds, when it holds one and nothing else: the
+        search page looks the case up instead of searching the words. The form must be valid."""
+        return case_numbers.canonical(self.form.cleaned_data["q"] or "")
 
     def canonical_query(self) -> QueryDict | None:
         """The parameters with the specialty spelled as its canonical name, when the link spells

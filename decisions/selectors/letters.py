@@ -216,3 +216,13 @@ def warning_code_counts() -> list[tuple[str, int]]:
             params,
         )
         return cursor.fetchall()
+
+
+def letters_with_case_number(number: str, *, at_most: int = 2) -> list[int]:
+    """The ids of up to `at_most` letters with this case number (in its one form), oldest
+    first: the search box tells one letter (go to it) from several (list them) or none."""
+    return list(
+        Letter.objects.filter(case_number=number)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:at_most]
+    )

@@ -154,6 +154,7 @@ def _item_values(letter: Letter, position: int, item: Item) -> dict:
         "date_of_injury": letter.date_of_injury,
         "decision_date": letter.decision_date or letter.dwc_decision_date,
         "generic_names": list(classify(item.treatment).generic_names),
+        "received_date": letter.application_received or letter.dwc_received_date,
         **_facet_values(letter, item),
     }
 

@@ -49,12 +49,13 @@ WHERE l.id = v.id
 # new date in place, without parsing their words again (decisions/schema.py).
 _ITEMS = """
 UPDATE decisions_disputeditem AS i
-SET decision_date = v.decision_date, dwc_category = v.category, dwc_subcategory = v.subcategory
-FROM unnest(%s::bigint[], %s::date[], %s::text[], %s::text[])
-    AS v (id, decision_date, category, subcategory)
+SET decision_date = v.decision_date, received_date = v.received_date,
+    dwc_category = v.category, dwc_subcategory = v.subcategory
+FROM unnest(%s::bigint[], %s::date[], %s::date[], %s::text[], %s::text[])
+    AS v (id, decision_date, received_date, category, subcategory)
 WHERE i.id = v.id
-  AND (i.decision_date, i.dwc_category, i.dwc_subcategory)
-      IS DISTINCT FROM (v.decision_date, v.category, v.subcategory)
+  AND (i.decision_date, i.received_date, i.dwc_category, i.dwc_subcategory)
+      IS DISTINCT FROM (v.decision_date, v.received_date, v.category, v.subcategory)
 """
 
 
@@ -200,6 +201,7 @@ class _StoredLetter:
     decision_date: datetime.date | None
     date_of_injury: datetime.date | None
     specialty: str | None  # the grouping name
+    received: datetime.date | None  # the letter's application_received
     items: list[tuple[int, int, str]] = field(default_factory=list)  # (id, position, outcome)
 
 
@@ -209,9 +211,14 @@ def _letters_of(numbers: Iterable[str], ids: list[int] | None = None) -> list[_S
     if ids is not None:
         letters = letters.filter(pk__in=ids)
     found = {
-        pk: _StoredLetter(pk, number or "", decided, injured, specialty)
-        for pk, number, decided, injured, specialty in letters.values_list(
-            "pk", "case_number", "decision_date", "date_of_injury", "reviewer_specialty_canonical"
+        pk: _StoredLetter(pk, number or "", decided, injured, specialty, received)
+        for pk, number, decided, injured, specialty, received in letters.values_list(
+            "pk",
+            "case_number",
+            "decision_date",
+            "date_of_injury",
+            "reviewer_specialty_canonical",
+            "application_received",
         )
     }
     items = DisputedItem.objects.filter(letter_id__in=list(found)).order_by("letter_id", "position")
@@ -242,13 +249,15 @@ def _apply(
 
 
 def _item_rows(letter: _StoredLetter, case: DwcCase) -> list[tuple]:
-    """(id, decision date, DWC category, sub-category) of each item: the category only where
-    the DWC's rows are as many as the letter's items, so a position names the same item."""
+    """(id, decision date, received date, DWC category, sub-category) of each item: the
+    category only where the DWC's rows are as many as the letter's items, so a position names
+    the same item. The dates are the letter's, else the DWC's, as ingest fills them."""
     date = letter.decision_date or case.decision_date
+    received = letter.received or case.received_date
     if len(case.items) != len(letter.items):
-        return [(pk, date, None, None) for pk, _, _ in letter.items]
+        return [(pk, date, received, None, None) for pk, _, _ in letter.items]
     return [
-        (pk, date, row["category"], row["subcategory"])
+        (pk, date, received, row["category"], row["subcategory"])
         for (pk, _, _), row in zip(letter.items, case.items, strict=True)
     ]
 

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from ..models import Letter
 from ..search import item_filterset, item_search
 from ..selectors.letters import letter_detail as select_letter_detail
+from ..selectors.letters import letters_with_case_number
 
 
 def search(request: HttpRequest) -> HttpResponse:
@@ -19,8 +20,24 @@ def search(request: HttpRequest) -> HttpResponse:
     canonical = filterset.canonical_query() if filterset.is_valid() else None
     if canonical is not None:
         return redirect(f"{request.path}?{canonical.urlencode()}")
+    number = filterset.typed_case_number() if filterset.is_valid() else None
+    if number is not None:
+        return _case_lookup(request, number)
     results = item_search(filterset)
     return render(request, "decisions/search.html", {"results": results})
+
+
+def _case_lookup(request: HttpRequest, number: str) -> HttpResponse:
+    """A case number typed in the search box: its letter when one letter has it, else the
+    search filtered by it (which lists several letters' items, or says that none has it)."""
+    letters = letters_with_case_number(number)
+    if len(letters) == 1:
+        return redirect("decisions:letter-detail", pk=letters[0])
+    query = request.GET.copy()
+    for name in ("q", "page", "sort"):
+        query.pop(name, None)
+    query["case_number"] = number
+    return redirect(f"{request.path}?{query.urlencode()}")
 
 
 def letter_detail(request: HttpRequest, pk: int) -> HttpResponse:

@@ -5,15 +5,16 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from itertools import chain, islice
+from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.urls import reverse
 
-from ..search import ItemFilter, item_filterset
+from ..search import item_filterset
 from ..selectors.export import EXPORT_COLUMNS, item_export_csv, item_export_rows
 
 # Rows per chunk of the JSON response: tens of kilobytes, memory still flat.
@@ -23,7 +24,7 @@ ROWS_PER_CHUNK = 100
 def export_csv(request: HttpRequest) -> HttpResponseBase:
     filterset = item_filterset(request.GET)
     if not filterset.is_valid():
-        return _invalid(filterset)
+        return invalid_parameters(filterset.errors)
     header = io.StringIO()
     csv.writer(header, lineterminator="\n").writerow(EXPORT_COLUMNS)  # as COPY ends lines
     records = item_export_csv(filterset, _letters_url(request))
@@ -34,14 +35,15 @@ def export_csv(request: HttpRequest) -> HttpResponseBase:
 def export_json(request: HttpRequest) -> HttpResponseBase:
     filterset = item_filterset(request.GET)
     if not filterset.is_valid():
-        return _invalid(filterset)
+        return invalid_parameters(filterset.errors)
     rows = item_export_rows(filterset, _letters_url(request))
     return _attachment(_json_chunks(rows), "application/json", "json")
 
 
-def _invalid(filterset: ItemFilter) -> HttpResponse:
-    errors = "; ".join(f"{name}: {' '.join(e)}" for name, e in filterset.errors.items())
-    return HttpResponseBadRequest(f"Invalid search parameters: {errors}", content_type="text/plain")
+def invalid_parameters(errors: Mapping[str, Any]) -> HttpResponse:
+    """A 400 naming each invalid parameter (a form's errors): files have no page to show them."""
+    listed = "; ".join(f"{name}: {' '.join(e)}" for name, e in errors.items())
+    return HttpResponseBadRequest(f"Invalid search parameters: {listed}", content_type="text/plain")
 
 
 def _attachment(content: Iterable, content_type: str, extension: str) -> StreamingHttpResponse:

@@ -85,6 +85,8 @@ def test_rows_fill_the_dates_and_categories_the_letter_does_not_state(stored, tm
     assert [(i.decision_date, i.dwc_category, i.dwc_subcategory) for i in items] == [
         (datetime.date(2015, 3, 2), f"Category {i.position}", f"Sub {i.position}") for i in items
     ]
+    # The received filters read the items' copy of the date.
+    assert {i.received_date for i in items} == {datetime.date(2015, 1, 20)}
     # "Newest first" reads the search entries' dates: moved with the items.
     assert set(SearchEntry.objects.values_list("decision_date", flat=True)) == {
         datetime.date(2015, 3, 2)
@@ -189,10 +191,13 @@ def test_ingest_with_metadata_applies_the_file_to_the_letters_it_stores(tmp_path
     letters = tmp_path / "letters"
     letters.mkdir()
     letter_file(letters, f"{CASE}.txt")
-    csv = csv_file(tmp_path, f"{CASE},2015-03-02,,,,,,\n")
+    csv = csv_file(tmp_path, f"{CASE},2015-03-02,,2015-01-20,,,,\n")
     out, _, error = run("ingest", "--metadata", str(csv), str(letters), "--workers=1")
     assert error is None and "created 1" in out
     assert Letter.objects.get().dwc_decision_date == datetime.date(2015, 3, 2)
+    assert set(DisputedItem.objects.values_list("received_date", flat=True)) == {
+        datetime.date(2015, 1, 20)
+    }
     _, _, error = run("ingest", "--metadata", str(csv), "--dry-run", str(letters))
     assert error is not None and "cannot go with --dry-run" in str(error)
 

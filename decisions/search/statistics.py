@@ -1,0 +1,149 @@
+"""Statistics of a search: its decisions and overturn rate per period, and by facet value.
+
+The result set is the search page's (the same FilterSet and planner), and the counts are
+taken the way the page takes them (`counting`):
+
+- per period, by decision date: one statement grouping the results' dates by period and
+  outcome, from the narrow search entries (their date and combination; a query's matches
+  from the GIN index, facet filters by combination), or from the items when a filter needs
+  them. There is no maintained count by period: a period column in the facet combinations
+  would multiply their number by the number of months, and every count the page reads with
+  them (see BENCHMARKS.md for what the statement costs);
+- by facet value: the page's own summary, every value of every facet of decisions/facets.py
+  rather than the most frequent few, so a facet added there is broken down here too.
+
+As on the page, the item counts follow the outcome filter and the overturn rates ignore it
+(or every rate would read 0% or 100%).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from django import forms
+from django.db import models
+from django.db.models import Count, DateField, F, QuerySet
+from django.db.models.functions import Trunc
+
+from ..facets import FACETS, OUTCOME, Outcome
+from ..models import DisputedItem, SearchEntry
+from .planning import Plan
+
+
+class Period(models.TextChoices):
+    MONTH = "month", "Month"
+    QUARTER = "quarter", "Quarter"
+    YEAR = "year", "Year"
+
+
+# The facets broken down: every one but the outcome, whose overturn rate says nothing.
+BREAKDOWN_FACETS = tuple(facet.name for facet in FACETS if facet is not OUTCOME)
+# The issue's name for the cited-page breakdown, beside the facet's own (its filter's name).
+BY_ALIASES = {"page": "cited_page"}
+
+
+class StatisticsForm(forms.Form):
+    """The statistics' own parameters, beside the search's (the FilterSet's)."""
+
+    period = forms.ChoiceField(choices=Period.choices, required=False, label="Period")
+    by = forms.ChoiceField(
+        choices=[(name, name) for name in (*BREAKDOWN_FACETS, *BY_ALIASES)],
+        required=False,
+        label="Breakdown",
+    )
+
+    def clean_period(self) -> Period:
+        return Period(self.cleaned_data["period"] or Period.QUARTER)
+
+    def clean_by(self) -> str:
+        by = self.cleaned_data["by"]
+        return BY_ALIASES.get(by, by)
+
+
+@dataclass(frozen=True)
+class Counted:
+    """A period's or a facet value's results: `items` as listed (the outcome filter applied),
+    `overturned` of `decided` whatever the outcome filter."""
+
+    label: str
+    items: int
+    overturned: int
+    decided: int
+
+    @property
+    def overturn_rate(self) -> float | None:
+        return self.overturned / self.decided if self.decided else None
+
+
+def period_rows(plan: Plan, period: Period) -> tuple[list[Counted], Counted]:
+    """Every period from the first to the last with results (those without any counted 0),
+    and the results without a decision date; one statement."""
+    counts: dict[datetime.date | None, dict[str, int]] = defaultdict(dict)
+    for row in _period_counts(plan, period):
+        counts[row["start"]][row["result"]] = row["n"]
+    dated = sorted(start for start in counts if start is not None)
+    starts = list(_periods(dated[0], dated[-1], period)) if dated else []
+    rows = [
+        _counted(_label(start, period), counts.get(start, {}), plan.outcome) for start in starts
+    ]
+    return rows, _counted("", counts.get(None, {}), plan.outcome)
+
+
+def breakdown_rows(summary_rows: list[list]) -> dict[str, list[Counted]]:
+    """The summary's rows (counting.Summary.rows, every value) by facet, most results first."""
+    by_facet: dict[str, list[Counted]] = {name: [] for name in BREAKDOWN_FACETS}
+    for facet, value, hits, overturned, decided in summary_rows:
+        if facet in by_facet:
+            by_facet[facet].append(Counted(value, hits, overturned, decided))
+    return by_facet
+
+
+def _period_counts(plan: Plan, period: Period) -> QuerySet:
+    """(start, result, n): the results by period start (None: no date) and outcome."""
+    start = Trunc("decision_date", period.value, output_field=DateField())
+    rows: QuerySet
+    if plan.items_only:
+        items = DisputedItem.objects.filter(*plan.item_conditions())
+        rows = items.values(start=start, result=F("outcome"))
+    else:
+        entries = SearchEntry.objects.all()
+        if plan.matches:
+            entries = entries.filter(plan.entry_conditions())
+        if plan.facet_values:
+            combinations = plan.combinations(with_outcome=False).values("pk")
+            entries = entries.filter(combination__in=combinations)
+        rows = entries.values(start=start, result=F("combination__outcome"))
+    return rows.order_by().annotate(n=Count("*"))
+
+
+def _counted(label: str, by_outcome: dict[str, int], outcome: str) -> Counted:
+    return Counted(
+        label=label,
+        items=sum(n for result, n in by_outcome.items() if outcome in ("", result)),
+        overturned=by_outcome.get(Outcome.OVERTURNED, 0),
+        decided=sum(by_outcome.values()),
+    )
+
+
+MONTHS = {Period.MONTH: 1, Period.QUARTER: 3, Period.YEAR: 12}
+
+
+def _periods(first: datetime.date, last: datetime.date, period: Period) -> Iterator[datetime.date]:
+    """The starts of every period from `first` to `last`, both period starts."""
+    step = MONTHS[period]
+    month = first.year * 12 + first.month - 1
+    while (start := datetime.date(month // 12, month % 12 + 1, 1)) <= last:
+        yield start
+        month += step
+
+
+def _label(start: datetime.date, period: Period) -> str:
+    """YYYY-MM, YYYY-Qn or YYYY."""
+    if period == Period.MONTH:
+        return f"{start:%Y-%m}"
+    if period == Period.QUARTER:
+        return f"{start.year}-Q{(start.month - 1) // 3 + 1}"
+    return str(start.year)
