@@ -757,3 +757,99 @@ def test_a_2013_finding_naming_the_requested_treatment_is_read(finding, block):
     ]
     assert [c.pages for c in parsed.items[0].claims_administrator_basis.citations] == [(30, 31, 32)]
     assert no_warnings(parsed)
+
+
+# --- 7. What the second blind audit left --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "also",
+    [
+        "He/She is also licensed in {states}.",
+        "He/she is also licensed in {states}.",
+        "The reviewer is also licensed to practice in {states}.",
+        "The expert reviewer is also licensed to practice in the State of {states}.",
+    ],
+)
+@pytest.mark.parametrize(
+    ("written", "states"),
+    [("Texas", ("Texas",)), ("Texas and Nevada", ("Texas", "Nevada")), ("NY, Oregon", ("NY", "Oregon"))],
+)
+def test_a_second_sentence_of_licensure_adds_its_states(also, written, states):
+    how = HOW + (
+        " The expert reviewer is Board Certified in Orthopedic Surgery and is licensed to practice"
+        f" in California. {also.format(states=written)} He/she has been in active practice."
+    )
+    reviewer = parse_letter(letter(how=how)).reviewer
+    assert reviewer.licensed_in == ("California", *states)
+    assert reviewer.specialty == "Orthopedic Surgery"
+
+
+@pytest.mark.parametrize("phrase", ["year old", "y/o", "yo", "year-old", "-year-old", " yr old"])
+@pytest.mark.parametrize(("letter_written", "sex"), [("F", "female"), ("M", "male"), ("f", "female")])
+@pytest.mark.parametrize("after", [" with a date of injury of 7/28/2008.", ", injured on 7/28/2008.", "."])
+def test_a_sex_written_as_one_letter_after_the_age_is_read(phrase, letter_written, sex, after):
+    age = f"45{phrase}" if phrase[0] in "- " else f"45 {phrase}"
+    parsed = parse_letter(letter(summary=f"The patient is a {age} {letter_written}{after}"))
+    assert (parsed.patient.age, parsed.patient.sex) == (45, sex)
+    assert no_warnings(parsed)
+
+
+@pytest.mark.parametrize(
+    "summary",
+    ["The patient is a 45 year old f/u visit.", "The patient is a 45 y/o M.D. referral case."],
+)
+def test_a_letter_that_is_no_sex_is_not_read_as_one(summary):
+    assert parse_letter(letter(summary=summary)).patient.sex is None
+
+
+@pytest.mark.parametrize(
+    "phrase",
+    [
+        "dates of injury of {a} and {b}",
+        "dates of injury {a}, {b}",
+        "dates of injury: {a} & {b}",
+        "industrial injuries on {a} and on {b}",
+        "a date of injury of {a} and {b}",
+        "injuries of {a}; {b}",
+    ],
+)
+@pytest.mark.parametrize(("a", "b"), [("5/5/2010", "6/6/2011"), ("May 5, 2010", "June 6, 2011")])
+def test_several_dates_of_injury_are_warned_never_one_taken_in_silence(phrase, a, b):
+    summary = f"The patient is a 45 year old male with {phrase.format(a=a, b=b)}. He has pain."
+    parsed = parse_letter(letter(summary=summary))
+    assert parsed.patient.date_of_injury is None
+    assert _warned(parsed, "date-unread", "patient.date_of_injury")
+
+
+@pytest.mark.parametrize(
+    "written", ["date of injury of 5/5/2010 and a flare-up on 6/6/2011", "date of injury of 5/5/2010."]
+)
+def test_one_date_of_injury_with_another_date_later_is_still_read(written):
+    parsed = parse_letter(letter(summary=f"The patient is a 45 year old male with a {written}"))
+    assert parsed.patient.date_of_injury == date(2010, 5, 5)
+    assert no_warnings(parsed)
+
+
+@pytest.mark.parametrize("treatment", ["MRI of the lumbar spine", "Norco 10/325mg, #120"])
+@pytest.mark.parametrize(
+    ("written", "outcome"),
+    [
+        (f"{separator}{word}{tail}", word.lower())
+        for separator, word, tail in itertools.product(
+            [": ", ":  "],
+            ["Upheld", "Overturned", "UPHELD"],
+            [" (see rationale)", " - see below", " (See Rationale Below)", " \u2013 see below."],
+        )
+    ],
+)
+@pytest.mark.parametrize("position", [0, 1])
+def test_an_outcome_with_a_pointer_to_the_rationale_is_read_loosely(
+    treatment, written, outcome, position
+):
+    items = [item(), item()]
+    items[position] = item(f"{treatment}{written}")
+    parsed = parse_letter(letter(items=items))
+    assert parsed.items[position].treatment == treatment
+    assert parsed.items[position].outcome == outcome
+    assert _warned(parsed, "outcome-loose", f"items[{position}].outcome")
