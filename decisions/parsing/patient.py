@@ -201,9 +201,7 @@ _SENTENCE_BEFORE = 150
 # A second date right after a date of injury ("dates of injury of 5/5/2010 and 6/6/2011",
 # "injuries on 5/5/2010 and on 6/6/2011", "... of 1/1/2009 to 5/5/2010"): several dates of
 # injury, none of which is the one date the field holds.
-_ANOTHER_DATE = re.compile(
-    r"[ ]?(?:,|;|&|-|and\b|to\b|through\b)[ ]?(?:(?:and|on|of)[ ])?" + DATE
-)
+_ANOTHER_DATE = re.compile(r"[ ]?(?:,|;|&|-|and\b|to\b|through\b)[ ]?(?:(?:and|on|of)[ ])?" + DATE)
 _A_DATE = re.compile(DATE)
 
 
@@ -252,7 +250,11 @@ def _age_and_sex(
         if not match["old"]:
             # "42 years of age": the description, if any, came before it.
             return age, None, match.start(), False
-        letter = _SEX_LETTER_AFTER.match(text, match.start("after")) if words[:1] in (["m"], ["f"]) else None
+        letter = (
+            _SEX_LETTER_AFTER.match(text, match.start("after"))
+            if words[:1] in (["m"], ["f"])
+            else None
+        )
         if letter:
             return age, _SEX_LETTERS[letter["letter"]], match.start(), True
         # "a male, 42 years old": no words after the phrase, so the sex is left to the others.
