@@ -8,6 +8,11 @@ description (not one example): every combination must parse right and without wa
    citation, each with its own family.
 4. Wording that moves a little: page references, ages, dates, outcome words.
 5. Extraction damage: words and sentences run together.
+6. Classes found by an independent audit (letters from another writer).
+7. What that audit left: a second licensure sentence, a sex as one letter after the age,
+   several dates of injury (warned), an outcome pointing to the rationale or alone on the next
+   line, a label quoted inside a rationale, a short heading broken by a page break (read
+   across it or warned).
 """
 
 from __future__ import annotations
@@ -759,7 +764,7 @@ def test_a_2013_finding_naming_the_requested_treatment_is_read(finding, block):
     assert no_warnings(parsed)
 
 
-# --- 7. What the second blind audit left --------------------------------------------------
+# --- 7. What the independent audit left ---------------------------------------------------
 
 
 @pytest.mark.parametrize(
