@@ -25,6 +25,7 @@ CODES = {
     "sex-unread": "the patient's description names a sex the parser did not tie to the patient",
     "date-unread": "a phrase that introduces a date, followed by no date the parser can read",
     "outcome-loose": "an item's outcome word recognised only loosely",
+    "heading-uncertain": "the line above an item's heading may be the heading's first line",
     "basis-unread": "words of a basis paragraph in no citation and no known boilerplate",
     "citation-unrecognised": "a citation whose source the parser does not know",
     "citation-mixed": "one citation naming sources of two guideline families",

@@ -79,6 +79,12 @@ _LOOSE_OUTCOMES: dict[str, Outcome] = {
     "overturned": "overturned",
     "overturn": "overturned",
 }
+# An outcome word pointing to the rationale ("Upheld (see rationale)", "Overturned - see
+# below"): read loosely.
+_POINTING_OUTCOME = re.compile(
+    r"(?P<word>upheld|overturned)[^\w]{0,4}see(?: the)?(?: decision)?(?: rationale)?"
+    r"(?: below| above)?[^\w]{0,3}"
+)
 # What a loose reading ignores around an outcome word: spaces and punctuation, not digits.
 _OUTCOME_PUNCTUATION = re.compile(r"[\s.,;:!?()\[\]'\"*_/-]+")
 
@@ -180,14 +186,17 @@ def parse_items(section: str, marked: bool) -> tuple[Item, ...]:
         for number, line in enumerate(lines.text)
         if ":" in line and (match := _LABEL.match(line))
     ]
-    groups = _items_labels(labels)
+    groups = _items_labels(lines, labels)
     if not groups:
         _no_orphan_heading(lines, 0, len(lines.text), 1)
         raise ParseError(f"no items in the {ISSUES!r} section")
     starts: list[int] = []
+    uncertain: list[bool] = []
     for number, group in enumerate(groups, start=1):
         floor = groups[number - 2][-1].line + 1 if number > 1 else 0
         start = _heading_start(lines, number, group[0], floor)
+        start, unsure = _across_a_break(lines, start, group[0].line, floor)
+        uncertain.append(unsure)
         heading = lines.joined(start, group[0].line)
         if number == 1 and not heading:
             raise ParseError(f"{group[0].label!r} paragraph before the first item heading")
@@ -198,9 +207,9 @@ def parse_items(section: str, marked: bool) -> tuple[Item, ...]:
         starts.append(start)
     _no_orphan_heading(lines, 0, starts[0], 1)
     return tuple(
-        _item(lines, number, start, group, end)
-        for number, (start, group, end) in enumerate(
-            zip(starts, groups, [*starts[1:], len(lines.text)], strict=True), start=1
+        _item(lines, number, start, group, end, unsure)
+        for number, (start, group, end, unsure) in enumerate(
+            zip(starts, groups, [*starts[1:], len(lines.text)], uncertain, strict=True), start=1
         )
     )
 
@@ -221,16 +230,36 @@ def _lines(body: str, marked: bool) -> _Lines:
     return _Lines(text, breaks, marked, full)
 
 
-def _items_labels(labels: list[_Label]) -> list[list[_Label]]:
+def _items_labels(lines: _Lines, labels: list[_Label]) -> list[list[_Label]]:
     """The labels grouped by item: a label that does not follow the one before in an item's
-    order (claims administrator, reviewer, rationale) starts the next item."""
+    order (claims administrator, reviewer, rationale) starts the next item.
+
+    A reviewer or rationale label after a rationale, on a line that a line ending in a colon
+    introduces ("... stated the following:" / "Rationale: ...") or that carries on a sentence
+    of its paragraph (no break, no full stop before it), is the rationale quoting one: it
+    starts no item and is kept as rationale text. After a finished sentence or paragraph it
+    starts an item that lost its heading and claims administrator's paragraph, and the letter
+    fails."""
     groups: list[list[_Label]] = []
     for label in labels:
         if groups and _ORDER.index(label.label) > _ORDER.index(groups[-1][-1].label):
             groups[-1].append(label)
+        elif groups and groups[-1][-1].label == RATIONALE and _quoted(lines, label):
+            continue
         else:
             groups.append([label])
     return groups
+
+
+def _quoted(lines: _Lines, label: _Label) -> bool:
+    """Whether a reviewer or rationale label quotes one inside a rationale (see
+    `_items_labels`)."""
+    if label.label == CLAIMS:
+        return False
+    above = lines.text[label.line - 1]
+    if above.endswith(":"):
+        return True
+    return not lines.breaks[label.line] and not lines.closes(label.line - 1)
 
 
 def _heading_start(lines: _Lines, number: int, first: _Label, floor: int) -> int:
@@ -244,13 +273,69 @@ def _heading_start(lines: _Lines, number: int, first: _Label, floor: int) -> int
         start -= 1
         while start > floor and _runs_into_heading(lines, start, first.line, number):
             start -= 1
-            if first.line - start > _HEADING_LINES:
+            if first.line - start > _heading_lines(lines, first.line):
                 raise ParseError(
                     f"item {number}: the heading above its {first.label!r} paragraph runs over"
                     f" more than {_HEADING_LINES} lines: {quoted(lines.joined(start, first.line))}"
                 )
         start = _heading_paragraph_start(lines, start, first.line, floor)
     return start
+
+
+def _across_a_break(lines: _Lines, start: int, end: int, floor: int) -> tuple[int, bool]:
+    """The first line of the heading on lines `start` to `end`, taking the line above it when
+    that line cannot end the paragraph above and must begin the heading, and whether the start
+    is uncertain.
+
+    The line above a heading ends a sentence, a verdict, a line introducing the items or a
+    paragraph the letter marks. When it does none of these (a heading wrapped short of a full
+    line and broken by page-break residue or a form feed after its first line, or in text
+    without paragraph breaks), it begins the heading if it reads as a treatment's first line
+    (no sentence ends in it, it does not start in lower case, it is no label) and the line
+    above it closes as above; otherwise it is left above, and the heading is warned. Above a
+    paragraph mark (the letter's own break) the heading starts at the mark, and is warned
+    when the line above could have been its first.
+    """
+    above = start - 1
+    if above < 0 or above < floor - 1:
+        return start, False
+    line = lines.text[above]
+    if _closing(lines, above):
+        return start, False
+    first_line = (
+        above >= floor
+        and end - above <= _heading_lines(lines, end)
+        and len(line) <= _LONGEST_HEADING_LINE
+        and not line[0].islower()
+        and not _prose(line)
+        and (above == 0 or lines.breaks[above] or _closing(lines, above - 1))
+    )
+    if lines.marked and lines.breaks[start]:
+        # A paragraph mark is the letter's own: the heading starts there, but a line above it
+        # that reads as a treatment's first line may have been one.
+        return start, first_line
+    return (above, False) if first_line else (start, True)
+
+
+def _heading_lines(lines: _Lines, end: int) -> int:
+    """How many lines a heading ending above line `end` may hold: one more when its outcome
+    word stands alone on its last line."""
+    bare = end > 0 and lines.text[end - 1].rstrip(" .").lower() in _OUTCOMES
+    return _HEADING_LINES + bare
+
+
+def _closing(lines: _Lines, index: int) -> bool:
+    """Whether line `index` ends what it says: a sentence, a verdict (which may have wrapped:
+    "... is medically" / "necessary", "Recommend non-" / "certification"), a line introducing
+    the items, a label alone, or a whole heading (not a treatment wrapped after a colon of its
+    own)."""
+    line = lines.text[index]
+    if _ends_sentence(line) or _introduces(line) or _KNOWN_HEADING.search(line.lower()):
+        return True
+    if line.endswith(":") and _LABEL.fullmatch(line) is not None:
+        return True
+    tail = line if len(line) >= 40 or index == 0 else lines.joined(index - 1, index + 1)
+    return _VERDICT_END.search(tail[-40:].lower()) is not None
 
 
 def _heading_paragraph_start(lines: _Lines, start: int, end: int, floor: int) -> int:
@@ -291,7 +376,11 @@ def _runs_into_heading(lines: _Lines, start: int, end: int, number: int) -> bool
         return False
     heading = lines.joined(start, end)
     if not _has_outcome(heading):
-        # The outcome word wrapped onto a line of its own.
+        # The outcome word wrapped onto a line of its own, after a colon or without one
+        # ("MRI of the lumbar spine" / "Upheld"): the line above holds the treatment, unless it
+        # ends a sentence (then the heading lost its treatment, and the letter fails).
+        if heading.rstrip(" .").lower() in _OUTCOMES:
+            return line.endswith(":") or not (_ends_sentence(line) or _prose(line))
         return line.endswith(":")
     if _introduces(line):
         return False  # "The following items were decided:"
@@ -364,7 +453,9 @@ def _named(number: int, treatment: str) -> str:
     return f"item {number} ({quoted(treatment)})" if treatment else f"item {number}"
 
 
-def _item(lines: _Lines, number: int, start: int, group: list[_Label], end: int) -> Item:
+def _item(
+    lines: _Lines, number: int, start: int, group: list[_Label], end: int, unsure: bool
+) -> Item:
     heading = lines.joined(start, group[0].line)
     field = f"items[{number - 1}]"
     treatment, word = _split_heading(heading)
@@ -388,6 +479,16 @@ def _item(lines: _Lines, number: int, start: int, group: list[_Label], end: int)
     treatment = _unnumbered(treatment)
     where = _named(number, treatment)
     warnings = []
+    if unsure:
+        warnings.append(
+            warning(
+                "heading-uncertain",
+                f"{field}.treatment",
+                "the line above the heading neither ends a sentence nor reads as the heading's"
+                " first line: the treatment may have lost words there",
+                f"{lines.text[start - 1]} / {heading}",
+            )
+        )
     if not exact:
         warnings.append(
             warning(
@@ -451,6 +552,8 @@ def _outcome(word: str) -> tuple[Outcome | None, bool]:
     if exact is not None:
         return exact, True
     loose = _LOOSE_OUTCOME.fullmatch(_OUTCOME_PUNCTUATION.sub("", word.lower()))
+    if loose is None:
+        loose = _POINTING_OUTCOME.fullmatch(word.lower())
     return (_LOOSE_OUTCOMES[loose["word"]], False) if loose else (None, False)
 
 

@@ -137,6 +137,9 @@ _SEX_LABELS = tuple(
     for label in (r"sex(?<![a-z]sex)", r"gender(?<![a-z]gender)")
 )
 _SEX_LETTERS: dict[str, Sex] = {"m": "male", "f": "female"}
+# A sex written as one letter right after the age phrase ("45 year old F", "45 y/o M."), not a
+# letter opening a word or an abbreviation ("f/u", "M.D.").
+_SEX_LETTER_AFTER = re.compile(r"[ ]+(?P<letter>[mf])(?![\w/&'-]|\.\w)")
 # A sex word standing alone in the sentence of the age phrase (not "female-owned").
 _SEX_WORD = re.compile(r"(?<![a-z-])(?:man|male|gentleman|woman|female|lady)(?![a-z-])")
 _SENTENCE_WINDOW = 200
@@ -195,6 +198,10 @@ _INJURY_SENTENCES = (
     ),
 )
 _SENTENCE_BEFORE = 150
+# A second date right after a date of injury ("dates of injury of 5/5/2010 and 6/6/2011",
+# "injuries on 5/5/2010 and on 6/6/2011", "... of 1/1/2009 to 5/5/2010"): several dates of
+# injury, none of which is the one date the field holds.
+_ANOTHER_DATE = re.compile(r"[ ]?(?:,|;|&|-|and\b|to\b|through\b)[ ]?(?:(?:and|on|of)[ ])?" + DATE)
 _A_DATE = re.compile(DATE)
 
 
@@ -243,6 +250,13 @@ def _age_and_sex(
         if not match["old"]:
             # "42 years of age": the description, if any, came before it.
             return age, None, match.start(), False
+        letter = (
+            _SEX_LETTER_AFTER.match(text, match.start("after"))
+            if words[:1] in (["m"], ["f"])
+            else None
+        )
+        if letter:
+            return age, _SEX_LETTERS[letter["letter"]], match.start(), True
         # "a male, 42 years old": no words after the phrase, so the sex is left to the others.
         return age, _noun_sex(words), match.start(), bool(words)
     aged = _AGED.search(text)
@@ -302,6 +316,17 @@ def _date_of_injury(summary: str, text: str, warnings: list[ParseWarning]) -> da
     for pattern in _INJURY_DATES:
         for match in pattern.finditer(text):
             found = to_date(match)
+            another = _ANOTHER_DATE.match(text, match.end()) if found is not None else None
+            if another is not None:
+                warnings.append(
+                    warning(
+                        "date-unread",
+                        "patient.date_of_injury",
+                        "several dates of injury: none is read as the date of injury",
+                        summary[match.start() : another.end()],
+                    )
+                )
+                return None
             if found is not None:
                 return found
     for pattern in _INJURY_PHRASES:

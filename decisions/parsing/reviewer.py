@@ -60,6 +60,11 @@ _LICENSED_TO_PRACTICE = re.compile(
 # "is licensed in California": a licensure only when it names a place ("is Licensed in
 # Chiropractic" names a profession).
 _LICENSED_IN = re.compile(rf"licensed in {_PLACE_PREFIX}(?P<value>[^.]+)")
+# A further licensure after the first ("He/she is also licensed in Texas", "The reviewer is also
+# licensed to practice in Nevada"): its places are added.
+_FURTHER_LICENCE = re.compile(
+    rf"licen(?:sed|se) (?:to practice )?in {_PLACE_PREFIX}(?P<value>[^.]+)"
+)
 # The labelled block, read line by line in the document form of the section: "Certification(s)/
 # Specialty:" (or "Specialty:", not "Subspecialty:"), "Subspecialty:", "State(s) of Licensure:".
 # Each is found by its last word, a literal the regex engine finds fast.
@@ -111,11 +116,21 @@ def parse_reviewer(section: str | None) -> tuple[Reviewer, list[ParseWarning]]:
         low = lowered(text)
         specialty_value = _value(text, _between(low, _SPECIALTY, _SPECIALTY_END))
         subspecialty_value = _value(text, _between(low, _SUBSPECIALTY, _SUBSPECIALTY_END))
-        states_value = _value(text, _span(_LICENSED_TO_PRACTICE.search(low)))
-        if states_value is None:
-            states_value = _value(text, _span(_LICENSED_IN.search(low)))
-            if states_value is not None and not _places_only(states_value):
-                states_value = None
+        licence = _LICENSED_TO_PRACTICE.search(low)
+        if licence is None:
+            licence = _LICENSED_IN.search(low)
+            if licence is not None and not _places_only(_value(text, _span(licence)) or ""):
+                licence = None
+        states_value = _value(text, _span(licence))
+        if licence is not None:
+            further = [
+                value
+                for match in _FURTHER_LICENCE.finditer(low, licence.end())
+                if (value := _value(text, _span(match))) is not None
+                and (match[0].startswith(("licensed to", "license to")) or _places_only(value))
+            ]
+            if further:
+                states_value = ", ".join([states_value or "", *further])
         if (
             specialty_value is not None
             and canonical_specialty(specialty_value) is None
@@ -247,6 +262,8 @@ def _states(value: str | None, warnings: list[ParseWarning]) -> tuple[str, ...]:
             continue
         if state[0].islower():
             break
+        if state in states:
+            continue  # named again by a further licensure
         if state.lower() not in _PLACES:
             unknown.append(state)
         states.append(state)
