@@ -28,4 +28,10 @@ QUERIES: list[tuple[str, dict[str, str | int]]] = [
     ("drug=hydrocodone, with facets", {"drug": "hydrocodone"}),
     ("category=injection, overturned", {"category": "injection", "outcome": "overturned"}),
 ]
+# The statistics page (issue 14) of a search: its repetitions cycle through the periods.
+STATISTICS_QUERIES: list[tuple[str, dict[str, str | int]]] = [
+    ("statistics, unfiltered", {}),
+    ("statistics, norco", {"q": "norco"}),
+    ("statistics, specialty", {"specialty": "Orthopaedic Surgery"}),
+]
 EXPORT_PARAMS = {"outcome": "overturned"}

@@ -90,6 +90,17 @@ class Client:
             ],
         )
 
+    def time_statistics(self, label: str, params: dict[str, str | int], repeat: int) -> Timing:
+        """The statistics page, each repetition by the next period (month, quarter, year)."""
+        periods = ("month", "quarter", "year")
+        return Timing(
+            label,
+            [
+                self.fetch(f"{self.base}/stats/?{urlencode({**params, 'period': periods[n % 3]})}")
+                for n in range(repeat)
+            ],
+        )
+
     def time_letters(self, ids: list[int]) -> Timing:
         return Timing(
             "letter detail page", [self.fetch(f"{self.base}/letters/{pk}/") for pk in ids]

@@ -27,7 +27,7 @@ from devtools.benchmark.processes import (
     run_manage,
     start_gunicorn,
 )
-from devtools.benchmark.queries import EXPORT_PARAMS, QUERIES
+from devtools.benchmark.queries import EXPORT_PARAMS, QUERIES, STATISTICS_QUERIES
 from devtools.benchmark.report import render
 from devtools.benchmark.timing import Client, python_milliseconds
 from devtools.parse_quality import check_corpus
@@ -102,6 +102,10 @@ class Command(BaseCommand):
             client.warm_up()
             before = python_milliseconds(), database.count_milliseconds()
             timings = [client.time_query(label, params, repeat) for label, params in QUERIES]
+            timings += [
+                client.time_statistics(label, params, repeat)
+                for label, params in STATISTICS_QUERIES
+            ]
             timings.append(client.time_letters(database.spread_letter_ids(repeat)))
             rows.append(client.time_export(EXPORT_PARAMS, server.pid))
             after = python_milliseconds(), database.count_milliseconds()
