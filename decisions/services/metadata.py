@@ -120,16 +120,19 @@ def load_metadata(
 def apply_stored_metadata(letter_ids: Iterable[int]) -> list[Conflict]:
     """Apply the kept DWC rows to these letters (just stored or re-parsed), if any name them."""
     ids = list(letter_ids)
+    # Ingest calls this for every batch: without any DWC data loaded, one trivial query.
+    if not ids or not DwcCase.objects.exists():
+        return []
     numbers = {
         number
         for number in Letter.objects.filter(pk__in=ids).values_list("case_number", flat=True)
         if number
     }
-    if not numbers or not DwcCase.objects.filter(case_number__in=numbers).exists():
+    cases = DwcCase.objects.in_bulk(list(numbers), field_name="case_number")
+    if not cases:
         return []
     with transaction.atomic():
-        cases = DwcCase.objects.in_bulk(list(numbers), field_name="case_number")
-        return _apply(_letters_of(numbers, ids), cases)[1]
+        return _apply(_letters_of(cases, ids), cases)[1]
 
 
 def _batches(

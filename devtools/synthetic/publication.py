@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
+from decisions.dwc_metadata import COLUMNS
 from decisions.taxonomy import Category, DrugClass, classify
 
 from .vocabulary import CANONICAL_SPECIALTY
@@ -26,16 +27,8 @@ from .vocabulary import CANONICAL_SPECIALTY
 if TYPE_CHECKING:
     from .letter import Letter
 
-METADATA_HEADER = (
-    "case_number",
-    "decision_date",
-    "date_of_injury",
-    "received_date",
-    "specialty",
-    "category",
-    "subcategory",
-    "decision",
-)
+# The file's header: the columns the reader takes (rows below are written in this order).
+METADATA_HEADER = COLUMNS
 
 # The DWC's request categories (its IMR search tool's words) for the project's own.
 DWC_CATEGORIES = {
