@@ -1,7 +1,7 @@
 """No treatment can stall the classifier: its cost grows linearly with the treatment's length.
 
 A treatment is a heading, a line or two; a damaged extraction can merge it with pages of what
-follows, and a hostile file can hold anything. Each case repeats, to 100 KB and to 800 KB,
+follows, and a hostile file can hold anything. Each case repeats, to 50 KB and to 400 KB,
 something some step starts on: phrases cut short before their last word, unknown words of
 the length fuzzy matching looks at, one word as long as the whole text, word endings that name
 a surgery, percent signs, accented letters. Quadratic work would take 64 times as long for
@@ -17,7 +17,7 @@ import pytest
 
 from decisions.taxonomy import Category, classify
 
-SMALL, LARGE = 100_000, 800_000
+SMALL, LARGE = 50_000, 400_000
 GROWTH = 24
 FLOOR = 0.002  # seconds: below this the small run's time is mostly noise
 
@@ -55,6 +55,6 @@ def test_cost_grows_linearly(phrase):
     assert large <= GROWTH * max(small, FLOOR), (small, large)
 
 
-def test_a_100_kb_treatment_is_classified_by_its_words():
+def test_a_50_kb_treatment_is_classified_by_its_words():
     assert classify(repeated("Norco 10/325mg #120 ", SMALL)).category is Category.PHARMACEUTICAL
     assert classify("a" * SMALL).category is Category.OTHER
