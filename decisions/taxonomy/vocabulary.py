@@ -28,6 +28,10 @@ DATA_FILES = ("drugs.toml", "services.toml")
 # alternatives are single character classes, so the scan is linear in the text.
 _WORD = re.compile(r"[a-z]+|[0-9]+")
 
+# Initials written with full stops are one word: "M.R.I." is mri, "T.E.N.S." tens, "p.o." po.
+# Each repetition consumes a full stop and a letter, so the scan is linear too.
+_INITIALS = re.compile(r"\b[a-z](?:\.[a-z])+\b")
+
 # Fuzzy matching (one letter added, dropped, changed, or two neighbours swapped) corrects a
 # word into a drug name of one word and at least this many letters, and only in a request that
 # gives a dose or a quantity (drugs.toml [dosing]): in any other text an English word can be
@@ -75,10 +79,13 @@ Phrase = tuple[str, ...]
 
 
 def words(text: str) -> list[str]:
-    """The words of `text`, lower case, accents dropped ("Flexéril" -> flexeril)."""
+    """The words of `text`, lower case, accents dropped ("Flexéril" -> flexeril), initials
+    joined ("M.R.I." -> mri)."""
     text = text.casefold()
     if not text.isascii():
         text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    if "." in text:
+        text = _INITIALS.sub(lambda initials: initials[0].replace(".", ""), text)
     return _WORD.findall(text)
 
 

@@ -83,6 +83,8 @@ ROWS = [
     drug("Tramadal 50mg #60", "opioid", "tramadol"),
     drug("Nucinta 50mg #60", "opioid", "tapentadol"),
     drug("Oxycotin 20mg #60", "opioid", "oxycodone"),
+    drug("Norcco 10/325mg #180", "opioid", HC),
+    drug("Combunox 5/400mg BID #60", "opioid", "oxycodone/ibuprofen"),
     # Muscle relaxants.
     drug("Flexeril 7.5mg, #60", "muscle_relaxant", "cyclobenzaprine"),
     drug("Flexeril 10mg #90", "muscle_relaxant", "cyclobenzaprine"),
@@ -125,6 +127,7 @@ ROWS = [
     drug("Ketorolac 10mg #20", "nsaid", "ketorolac"),
     drug("Daypro 600mg #60", "nsaid", "oxaprozin"),
     drug("Aspirin 81mg #90", "nsaid", "aspirin"),
+    drug("Retro: IBU 800mg x 2 refills", "nsaid", "ibuprofen"),
     # A combination with a stomach protector is its NSAID's.
     drug("Duexis 800/26.6mg #90", "nsaid", "ibuprofen/famotidine"),
     drug("Vimovo 500/20mg #60", "nsaid", "naproxen/esomeprazole"),
@@ -247,6 +250,14 @@ ROWS = [
     drug("Salonpas patches #20", "topical", "methyl salicylate/menthol"),
     drug("Topical analgesic", "topical"),
     drug("Compound cream 240gm", "topical"),
+    drug(
+        "Prospective request for Dendracin lotion", "topical", "methyl salicylate/menthol/capsaicin"
+    ),
+    drug(
+        "Amitriptyline 4%/Dextromethorphan 10%/Tramadol 20% compound x 1 refill",
+        "topical",
+        "amitriptyline/dextromethorphan/tramadol",
+    ),
     # Other drugs: steroids, triptans, hormones, medical foods, vitamins, the long tail.
     drug("Medrol dose pack #1", "other", "methylprednisolone"),
     drug("Prednisone 10mg #21", "other", "prednisone"),
@@ -271,6 +282,10 @@ ROWS = [
     drug("Medical food: Trepadone #120", "other"),
     drug("Pain medication", "other"),
     drug("Synapryn 10mg/1ml oral suspension 500ml", "opioid", "tramadol/glucosamine"),
+    drug("Aricept 10mg BID #60", "other", "donepezil"),
+    drug("Focalin 10mg, #90", "other", "dexmethylphenidate"),
+    drug("Oxybutynin 5mg #60 x 3 refills", "other", "oxybutynin"),
+    drug("Cosamin DS (retrospective)", "other", "glucosamine/chondroitin"),
     # Drugs given by injection in the office: the route decides.
     shot("Toradol 60mg IM injection", "ketorolac"),
     shot("Retrospective request for Toradol 60mg IM injection (DOS: 3/12/2014)", "ketorolac"),
@@ -341,6 +356,7 @@ ROWS = [
     Row("Cervical Myelography", "imaging"),
     Row("Cervical Epidurogram", "imaging"),
     Row("Fluoroscopic guidance", "imaging"),
+    Row("M.R.I. lumbar spine", "imaging"),
     # Electrodiagnostic tests.
     Row("EMG/NCV bilateral lower extremities", "electrodiagnostic"),
     Row("EMG/NCS of the bilateral upper extremities", "electrodiagnostic"),
@@ -370,6 +386,7 @@ ROWS = [
     Row("Liver function tests", "other_diagnostic"),
     Row("Computerized range of motion testing", "other_diagnostic"),
     Row("Discogram L3-S1", "other_diagnostic"),
+    Row("Retrospective request for Videonystagmography QTY: 1", "other_diagnostic"),
     # Physical therapy, including occupational and aquatic therapy, work conditioning and
     # hardening.
     Row("Physical therapy x 12 sessions", "physical_therapy"),
@@ -395,6 +412,7 @@ ROWS = [
     Row("Work conditioning 3 x 4", "physical_therapy"),
     Row("Home exercise program", "physical_therapy"),
     Row("Iontophoresis x 6", "physical_therapy"),
+    Row("Physical therapy with cervical traction 2x6", "physical_therapy"),
     # Chiropractic.
     Row("Chiropractic treatment 2x4 lumbar spine", "chiropractic"),
     Row("Chiropractic manipulation x 6 sessions", "chiropractic"),
@@ -452,6 +470,7 @@ ROWS = [
     Row("Monitored anesthesia care", "surgery"),
     Row("3 day inpatient stay", "surgery"),
     Row("Inpatient hospital stay x 2 days", "surgery"),
+    Row("Retrospective request for Spinal cord stim trial", "surgery"),
     # Durable medical equipment; TENS, H-wave and interferential units are DME.
     Row("TENS unit", "dme"),
     Row("TENS unit purchase", "dme"),
@@ -483,6 +502,21 @@ ROWS = [
     Row("Power wheelchair", "dme"),
     Row("Four-wheeled walker with seat", "dme"),
     Row("Crutches", "dme"),
+    Row("T.E.N.S. unit", "dme"),
+    Row("Home  cervical traction", "dme"),
+    Row("Saunders cervical traction", "dme"),
+    Row("Paraffin  wax unit (retrospective)", "dme"),
+    Row("Interspec IF II QTY: 1", "dme"),
+    Row("Knee immobilizer", "dme"),
+    Row("Moist heat pack (DOS 5/5/2015)", "dme"),
+    Row("Request  for Custom molded shoes (retrospective)", "dme"),
+    Row("Request for Lumbar corset (DOS 5/5/2015)", "dme"),
+    Row("Shower bench (retrospective)", "dme"),
+    Row("Vascutherm", "dme"),
+    Row("Hearing aids", "dme"),
+    Row("Nebulizer (retrospective)", "dme"),
+    Row("1 Glucometer", "dme"),
+    Row("1 Blood pressure monitor", "dme"),
     # Programs.
     Row("Functional restoration program x 160 hours", "program"),
     Row("HELP functional restoration program x 10 days", "program"),
@@ -531,6 +565,9 @@ ROWS = [
     Row("Housekeeping services 4 hours per week", "home_health"),
     # Other: services outside every category, and what nothing names (never a guess).
     Row("Gym membership x 6 months", "other"),
+    Row("1 Case management ", "other"),
+    Row("Nurse case manager", "other"),
+    Row("Prospective Job site evaluation (DOS 5/5/2015)", "other"),
     Row("Gym membership with pool access", "other"),
     Row("Extracorporeal shockwave therapy right shoulder x 3", "other"),
     Row("ESWT for the plantar fascia", "other"),
