@@ -3,15 +3,18 @@
 Sized for millions of items. A results page costs two statements whatever its length: a
 summary (the exact total, the overturn rate and every facet's top values, `counting`) and the
 page's rows (`paging`), each from the smallest source that can answer the search's plan
-(`planning`). Every statement runs under IMR_SEARCH_STATEMENT_MS (`budget`): when the summary
-runs out of time the page counts the total alone, then nothing; its results are shown either
-way.
+(`planning`). The headline tells a query's requests for the treatment it names apart from
+the decisions that only mention it (`scopes`): scoped to all, the summary counts them in the
+same pass; scoped to the treatment, or filtered by what only the items answer, one more
+statement counts the results in the other scope. Every statement runs under
+IMR_SEARCH_STATEMENT_MS (`budget`): when the summary runs out of time the page counts the
+total alone, then nothing; its results are shown either way.
 
 The modules: `parameters` (the query-string contract, a FilterSet that only validates and
 states conditions), `vocabulary` (text-search configuration, highlight markers, sort orders,
 outcome meanings), `planning`, `phrases` (the n-gram rewrite of phrase queries), `counting`,
-`paging` and `budget`. Outside the package, only this module's names are meant to be used:
-results come from the planner, never from the FilterSet's own queryset.
+`scopes`, `paging` and `budget`. Outside the package, only this module's names are meant to
+be used: results come from the planner, never from the FilterSet's own queryset.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from .counting import UNCOUNTED, Facets, FacetValue
 from .paging import PER_PAGE, CitedRow, Pagination, ResultItem
 from .parameters import ItemFilter
 from .planning import Plan
+from .scopes import ScopeSplit, scope_split
 from .statistics import Counted, Period, StatisticsForm
 from .vocabulary import Sort
 
@@ -42,6 +46,7 @@ __all__ = [
     "Pagination",
     "Period",
     "ResultItem",
+    "ScopeSplit",
     "SearchStatistics",
     "StatisticsForm",
     "item_filterset",
@@ -63,6 +68,9 @@ class ItemSearch:
     # In a date order: how many results have no decision date (they come last); None when
     # not counted (another order, no results, or no time left).
     undated: int | None = None
+    # With a query that matches a treatment requested: its requests apart from the other
+    # matches (`scopes`); None otherwise, or when not counted in time.
+    split: ScopeSplit | None = None
 
 
 def item_filterset(params: QueryDict | dict[str, Any]) -> ItemFilter:
@@ -105,11 +113,14 @@ def item_search(filterset: ItemFilter, *, per_page: int = PER_PAGE) -> ItemSearc
             undated = None
             if facets.total and plan.sort != Sort.RELEVANCE:
                 undated = within_budget(lambda: paging.undated_count(plan))
+            split = scope_split(filterset, plan, summary, facets)
     except OperationalError as error:
         if not out_of_time(error):
             raise
         return ItemSearch(filterset, plan.query, plan.sort, UNCOUNTED, timed_out=True)
-    return ItemSearch(filterset, plan.query, plan.sort, facets, pagination, items, undated=undated)
+    return ItemSearch(
+        filterset, plan.query, plan.sort, facets, pagination, items, undated=undated, split=split
+    )
 
 
 def item_ids(filterset: ItemFilter) -> QuerySet:
@@ -129,6 +140,7 @@ class SearchStatistics:
     periods: list[Counted] | None
     undated: Counted | None
     breakdowns: dict[str, list[Counted]] | None
+    split: ScopeSplit | None = None  # as the search page's (`scopes`)
 
 
 def search_statistics(
@@ -137,13 +149,15 @@ def search_statistics(
     """Per period (`by_period`) and per facet value (`by_value`, with the totals) counts of a
     valid search's results: a statement each, under IMR_SEARCH_STATEMENT_MS."""
     plan = Plan.of(filterset)
-    periods, summary = None, None
+    periods, summary, split = None, None, None
     with search_transaction():
         if by_period:
             periods = within_budget(lambda: statistics.period_rows(plan, period))
         if by_value:
             summary = within_budget(lambda: counting.summary(plan, None, by_value=True, limits={}))
-    facets = counting.facets(filterset, summary.rows, True) if summary else UNCOUNTED
+        facets = counting.facets(filterset, summary.rows, True) if summary else UNCOUNTED
+        if by_value and by_period:  # the page's headline, not a CSV table
+            split = scope_split(filterset, plan, summary, facets)
     return SearchStatistics(
         filterset=filterset,
         period=period,
@@ -151,4 +165,5 @@ def search_statistics(
         periods=periods[0] if periods else None,
         undated=periods[1] if periods else None,
         breakdowns=statistics.breakdown_rows(summary.rows) if summary else None,
+        split=split,
     )

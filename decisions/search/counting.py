@@ -33,7 +33,7 @@ from ..facets import FACETS
 from ..models import DisputedItem, FacetCombination, FacetCount, Outcome, SearchEntry
 from .parameters import ItemFilter
 from .planning import ENTRIES, MATCH_ORDERS, Plan
-from .vocabulary import Sort
+from .vocabulary import Scope, Sort
 
 # SQL and its parameters, as QuerySet.query.sql_with_params() gives them.
 Statement: TypeAlias = tuple[str, Sequence[Any]]
@@ -84,6 +84,10 @@ UNCOUNTED = Facets(total=None, overturned=0, decided=0, by_value=False)
 class Summary:
     rows: list[list]  # [facet, value, hits, overturned, decided], each facet's top values in order
     page_ids: list[int] | None  # the page's items, when counting the matches picked them too
+    # A query's matches anywhere whose treatment matches it too, as outcome rows like `rows`':
+    # the results of its scope=treatment (decisions/search/scopes.py). None when not counted
+    # (no query, another scope, or a source other than the matches).
+    in_treatment: list[list] | None = None
 
 
 def summary(
@@ -168,7 +172,11 @@ def _match_summary(
     entries = SearchEntry.objects.filter(plan.entry_conditions())
     if plan.facet_values:
         entries = entries.filter(combination__in=plan.combinations(with_outcome=False).values("pk"))
-    in_treatment = plan.in_treatment(ENTRIES) if plan.sort == Sort.RELEVANCE else Value(False)
+    # Relevance ranks the treatment's matches first; scoped to all, they are counted too.
+    scoped_all = bool(plan.query) and plan.scope == Scope.ALL
+    in_treatment = (
+        plan.in_treatment(ENTRIES) if plan.sort == Sort.RELEVANCE or scoped_all else Value(False)
+    )
     matches = entries.order_by().values(
         "item_id", "combination_id", "decision_date", in_treatment=in_treatment
     )
@@ -180,8 +188,12 @@ def _match_summary(
     with_sql = f"""
         WITH matches AS MATERIALIZED ({matches_sql}),
         by_combination AS (
-            SELECT k.combination_id, {columns}, k.n
-            FROM (SELECT combination_id, count(*) AS n FROM matches GROUP BY combination_id) AS k
+            SELECT k.combination_id, {columns}, k.n, k.in_treatment
+            FROM (
+                SELECT combination_id, count(*) AS n,
+                       count(*) FILTER (WHERE in_treatment) AS in_treatment
+                FROM matches GROUP BY combination_id
+            ) AS k
             CROSS JOIN LATERAL (SELECT * FROM {table} WHERE id = k.combination_id OFFSET 0) AS c
         )
     """
@@ -191,7 +203,25 @@ def _match_summary(
         limits,
         with_=(with_sql, matches_params),
         page=_match_page(plan, window),
+        also=IN_TREATMENT if scoped_all else NOT_COUNTED,
     )
+
+
+# The matches whose treatment matches the query too (of `_match_summary`'s CTEs), by outcome,
+# as the outcome facet's rows: [facet, value, hits, overturned, decided].
+IN_TREATMENT: Statement = (
+    """(
+        SELECT coalesce(json_agg(json_build_array(
+            'outcome', outcome, n, CASE WHEN outcome = %s THEN n ELSE 0 END, n
+        ) ORDER BY outcome), '[]')
+        FROM (
+            SELECT outcome::text, sum(in_treatment) AS n FROM by_combination GROUP BY outcome
+        ) AS t
+        WHERE n > 0
+    )""",
+    [Outcome.OVERTURNED.value],
+)
+NOT_COUNTED: Statement = ("NULL::json", [])
 
 
 def _match_page(plan: Plan, window: tuple[int, int] | None) -> Statement:
@@ -226,15 +256,18 @@ def _count(
     *,
     with_: Statement = ("", []),
     page: Statement = ("NULL::bigint[]", []),
+    also: Statement = NOT_COUNTED,
 ) -> Summary:
     """Each facet's top values among (facet, value, outcome, n) rows, in one statement.
 
     A value's hits count the chosen outcome only (or both); its overturned and decided counts
     are taken whatever the outcome filter, as is the outcome facet itself, or every rate would
-    read 0% or 100%.
+    read 0% or 100%. `page` and `also` are two more columns of the same row: the page's ids,
+    and the summary's `in_treatment` rows (`IN_TREATMENT`).
     """
     (values_sql, values_params), (with_sql, with_params) = values, with_
     page_sql, page_params = page
+    also_sql, also_params = also
     hit, hit_params = "n", []
     if outcome:
         hit, hit_params = "CASE WHEN facet = 'outcome' OR outcome = %s THEN n ELSE 0 END", [outcome]
@@ -265,13 +298,20 @@ def _count(
                 HAVING sum(hit) > 0
             ) AS counted
             WHERE {within_limits}
-        ), {page_sql}
+        ), {page_sql}, {also_sql}
     """
-    params = [*with_params, Outcome.OVERTURNED.value, *hit_params, *values_params, *page_params]
+    params = [
+        *with_params,
+        Outcome.OVERTURNED.value,
+        *hit_params,
+        *values_params,
+        *page_params,
+        *also_params,
+    ]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        rows, page_ids = cursor.fetchone()
-    return Summary(rows=rows, page_ids=page_ids)
+        rows, page_ids, in_treatment = cursor.fetchone()
+    return Summary(rows=rows, page_ids=page_ids, in_treatment=in_treatment)
 
 
 def facets(filterset: ItemFilter, rows: list[list], by_value: bool) -> Facets:

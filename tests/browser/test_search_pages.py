@@ -69,6 +69,32 @@ def test_search_filter_by_facet_and_open_the_item(page, screenshot, seeds):
     screenshot("letter-norco-desktop")
 
 
+def test_the_headline_tells_the_requests_apart_and_each_part_sets_the_scope(
+    page, screenshot, seeds
+):
+    """q=norco: the Norco request, overturned, and a Flexeril request whose rationale mentions
+    Norco (issue 13)."""
+    page.goto("/?q=Norco")
+    split = page.locator(".scope-split")
+    expect(split).to_have_text(
+        "Requests for “Norco”: 1 decision, 100% overturned; "
+        "1 more decision mentions “Norco” in its rationale."
+    )
+    screenshot("search-norco-split-desktop")
+    split.get_by_role("link", name="Requests for “Norco”: 1 decision, 100% overturned").click()
+    expect(page.get_by_role("heading", name="1 decision matching “Norco”")).to_be_visible()
+    assert "scope=treatment" in page.url and "q=Norco" in page.url
+    expect(page.locator(".result")).to_have_count(1)
+    expect(page.locator(".result").first.get_by_role("heading")).to_have_text(NORCO)
+    requests = split.get_by_role("link", name=re.compile("^Requests for"))
+    expect(requests).to_have_attribute("aria-current", "true")
+    expect(requests).to_have_css("font-weight", "700")
+    screenshot("search-norco-split-treatment-desktop")
+    split.get_by_role("link", name="1 more decision mentions “Norco” in its rationale").click()
+    expect(page.get_by_role("heading", name="2 decisions matching “Norco”")).to_be_visible()
+    assert "scope=all" in page.url
+
+
 def test_removing_a_facet_filter_takes_one_click(page, seeds):
     page.goto("/?specialty=Occupational+Medicine&q=injection")
     expect(page.get_by_role("heading", name="2 decisions matching “injection”")).to_be_visible()
@@ -167,6 +193,7 @@ def test_text_contrast_is_at_least_4_5_to_1(page, seeds):
             "button",
             ".snippet",
             ".rate-line",
+            ".scope-split a",
         ],
         f"{letter.get_absolute_url()}?q=norco": [
             ".letter-facts dt",

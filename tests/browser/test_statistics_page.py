@@ -52,6 +52,14 @@ def test_from_a_search_to_its_statistics_by_month(page, screenshot, three_years)
     expect(page.get_by_role("heading", name="By reviewer specialty")).to_be_visible()
     screenshot("statistics-month-desktop")
 
+    # Every match is a therapy request: the split has no second part; its link sets the scope.
+    split = page.locator(".scope-split")
+    expect(split).to_have_text("Requests for “therapy”: 86 decisions, 9% overturned.")
+    split.get_by_role("link").click()
+    expect(page.get_by_role("heading", name="Statistics of this search")).to_be_visible()
+    assert "/stats/?" in page.url and "scope=treatment" in page.url
+    expect(page.locator(".results-summary")).to_have_text("86 decisions, 9% overturned (8 of 86).")
+
 
 def test_on_a_phone_the_chart_comes_first_and_the_page_does_not_scroll_sideways(
     page, screenshot, three_years

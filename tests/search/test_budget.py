@@ -84,3 +84,25 @@ def test_statements_past_the_budget_are_cancelled_by_postgres(seeds, budget):
     assert results.facets.total is None and results.facets.values == {}
     assert len(results.items) == 10
     assert item_search(item_filterset({})).facets.total == 10  # the next search counts again
+
+
+def test_a_split_over_budget_leaves_todays_headline(client, seeds, budget):
+    """Scoped to the treatment, the split is a count of its own (the second summary): over
+    budget, the page is the same without it. A page that could not count its values in time
+    spends no more on it (no third summary)."""
+    params = {"q": "norco", "scope": "treatment"}
+    assert 'class="scope-split"' in client.get("/", params).content.decode()
+    with overrunning(("summary", 2)):
+        html = client.get("/", params).content.decode()
+    assert "1 decision matching “norco”" in html and html.count('class="result"') == 1
+    assert 'class="scope-split"' not in html and 'class="scope-line"' in html
+    seen: list[str] = []
+
+    def summaries(execute, sql, params, many, context):
+        seen.extend(["summary"] if "json_agg" in sql else [])
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(summaries), overrunning(("summary", 1)):
+        html = client.get("/", params).content.decode()
+    assert "Counts are partial" in html and 'class="scope-split"' not in html
+    assert len(seen) == 2  # by value (over budget), then the total alone
