@@ -225,7 +225,7 @@ def _apply_metadata(upload: Upload) -> None:
         ):
             summary = load_metadata(text, load.source_name, report=_metadata_recorder(load, raw))
     except Exception as exc:
-        _stop(upload, f"applying stopped on an error: {exc}")
+        _stop(upload, f"the file could not be applied: {exc}")
         raise
     _record_metadata(load, summary, load.size)
     Upload.objects.filter(pk=upload.pk).update(state=Upload.State.DONE, finished_at=timezone.now())

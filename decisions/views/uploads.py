@@ -219,6 +219,7 @@ def upload_status(request: HttpRequest, pk: int) -> JsonResponse:
     return JsonResponse(_progress(upload))
 
 
+@never_cache
 @ingest_permission_required
 def upload_bad_rows(request: HttpRequest, pk: int) -> StreamingHttpResponse:
     """Every row of a metadata upload that could not be read, as CSV: line, case number, why."""

@@ -7,6 +7,7 @@ import csv
 import datetime
 import io
 import json
+import threading
 from collections import Counter
 from io import StringIO
 from pathlib import Path
@@ -14,9 +15,12 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
 from django.urls import reverse
 
 from decisions.models import DisputedItem, DwcCase, Letter, MetadataConflict, SearchEntry
+from decisions.services import metadata as metadata_service
+from decisions.services.metadata import load_metadata
 from devtools.synthetic import METADATA_FILE, write_corpus
 from tests.helpers import (
     DWC_CASE,
@@ -299,3 +303,43 @@ def test_the_export_carries_the_dwc_categories_and_defuses_them(stored, tmp_path
     assert {row["decision_date"] for row in exported} == {"2015-03-02"}
     [first, *_] = json.loads(b"".join(client.get("/export.json").streaming_content))
     assert list(first)[-2:] == ["dwc_category", "dwc_subcategory"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_letter_stored_while_its_rows_are_applied_gets_them(tmp_path, monkeypatch):
+    """The race of a load and an ingest: the load has read the stored letters (this one not
+    yet) when ingest stores the letter and looks for its kept rows. Were the rows kept in the
+    transaction that reads the letters, ingest could not see them yet, and neither side would
+    apply them."""
+    path = csv_file(tmp_path, f"{DWC_CASE},03/02/2015,,,,,,\n")
+    letters_read, go_on = threading.Event(), threading.Event()
+    read_letters = metadata_service._letters_of
+
+    def pausing(letters):
+        found = read_letters(letters)
+        if threading.current_thread() is loader:
+            letters_read.set()
+            assert go_on.wait(60)
+        return found
+
+    def load() -> None:
+        try:
+            with open(path, encoding="utf-8") as lines:
+                load_metadata(lines, "dwc.csv")
+        finally:
+            connection.close()  # this thread's
+
+    monkeypatch.setattr(metadata_service, "_letters_of", pausing)
+    loader = threading.Thread(target=load)
+    loader.start()
+    try:
+        assert letters_read.wait(60)
+        letters = tmp_path / "letters"
+        letters.mkdir()
+        letter_file(letters, f"{DWC_CASE}.txt")
+        _, _, error = run("ingest", str(letters), "--workers=1")
+        assert error is None
+    finally:
+        go_on.set()
+        loader.join(60)
+    assert Letter.objects.get().dwc_decision_date == datetime.date(2015, 3, 2)
