@@ -157,7 +157,7 @@ def _form_page(
         "refusal": refusal,
         "metadata_form": metadata_form or MetadataForm(),
         "metadata_refusal": metadata_refusal,
-        "metadata_max_mb": settings.IMR_METADATA_MAX_BYTES / 1_048_576,
+        "metadata_max_bytes": settings.IMR_METADATA_MAX_BYTES,
         "unfinished": unfinished.order_by("pk"),
         "max_files": settings.DATA_UPLOAD_MAX_NUMBER_FILES,
         "max_file_mb": settings.IMR_MAX_FILE_BYTES / 1_048_576,

@@ -116,9 +116,10 @@ def test_a_good_file_is_kept_applied_by_its_job_and_reported(admin_client, admin
 
     page = text_of(admin_client.get(upload.get_absolute_url()))
     assert "DWC metadata upload" in page and "dwc.csv" in page
-    assert f"{items + 1} rows read" in page and "applied to 1 stored letters" in page
-    assert "1 cases kept for letters not stored yet" in page and "0 conflicts" in page
-    assert "Done. 2 cases" in page and "Rows skipped" not in page
+    assert f"{items + 1} rows of 2 cases read" in page and "applied to 1 stored letter " in page
+    assert "1 case kept for letters not stored yet" in page and "0 conflicts" in page
+    assert "Done. The rows filled what 1 stored letter did not state" in page
+    assert "Rows skipped" not in page
     status = json.loads(
         admin_client.get(reverse("decisions:upload-status", args=[upload.pk])).content
     )
@@ -209,7 +210,7 @@ def test_a_file_over_the_limit_is_refused_by_its_size(admin_client, settings):
     ) in text_of(response)
     assert not Upload.objects.exists() and kept_files() == []
     # The page states the limit beside the form.
-    assert "A DWC metadata CSV may be at most 2 MB" in text_of(admin_client.get("/upload/"))
+    assert "A DWC metadata CSV may be at most 2.0 MB" in text_of(admin_client.get("/upload/"))
 
 
 def test_bad_rows_are_listed_by_line_and_all_of_them_download(admin_client, stored, monkeypatch):
@@ -273,7 +274,7 @@ def test_rows_for_a_letter_not_stored_yet_are_kept_and_apply_when_it_is_uploaded
     send_metadata(admin_client, (DWC_HEADER + ROW).encode())
     load = MetadataLoad.objects.get()
     assert (load.cases, load.letters, load.pending) == (1, 0, 1)
-    assert "1 cases kept for letters not stored yet" in text_of(
+    assert "1 case kept for letters not stored yet" in text_of(
         admin_client.get(load.upload.get_absolute_url())
     )
 
