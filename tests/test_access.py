@@ -53,6 +53,14 @@ def run() -> IngestRun:
     return IngestRun.objects.create(origin="command", sources="/data/letters")
 
 
+# Who may post an upload (letters or metadata): anonymous users are sent to log in, others need
+# the ingest permission; an accepted upload redirects to its page.
+POSTING = [
+    ("anonymous", 302),
+    ("user", 403),
+    ("staff-without-permission", 403),
+    ("staff-with-permission", 302),
+]
 GUARDED_PAGES = ["decisions:upload", "decisions:history", "decisions:history-run"]
 
 
@@ -75,15 +83,7 @@ def test_permission_matrix_for_the_admin_pages(make_client, run, page, kind, sta
         assert response["Location"] == f"{reverse('login')}?next={url}"
 
 
-@pytest.mark.parametrize(
-    ("kind", "status"),
-    [
-        ("anonymous", 302),
-        ("user", 403),
-        ("staff-without-permission", 403),
-        ("staff-with-permission", 302),
-    ],
-)
+@pytest.mark.parametrize(("kind", "status"), POSTING)
 def test_only_the_permission_lets_an_upload_change_data(make_client, kind, status):
     letter = ("letter.txt", seed_text(SEED_NAMES[0]).encode())
     response = make_client(kind).post(
@@ -103,15 +103,7 @@ def metadata_file() -> SimpleUploadedFile:
     return SimpleUploadedFile("dwc.csv", METADATA_CSV)
 
 
-@pytest.mark.parametrize(
-    ("kind", "status"),
-    [
-        ("anonymous", 302),
-        ("user", 403),
-        ("staff-without-permission", 403),
-        ("staff-with-permission", 302),
-    ],
-)
+@pytest.mark.parametrize(("kind", "status"), POSTING)
 def test_only_the_ingest_permission_lets_a_metadata_upload_in(make_client, kind, status):
     url = reverse("decisions:upload-metadata")
     response = make_client(kind).post(url, {"file": metadata_file()})
