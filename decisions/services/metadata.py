@@ -165,8 +165,12 @@ def apply_stored_metadata(letter_ids: Iterable[int]) -> list[Conflict]:
     # Ingest calls this for every batch: without any DWC data loaded, one trivial query.
     if not ids or not DwcCase.objects.exists():
         return []
-    kept = DwcCase.objects.values("case_number")
-    return _apply(Letter.objects.filter(pk__in=ids, case_number__in=kept))[1]
+    letters = Letter.objects.filter(pk__in=ids)
+    numbers = list(letters.exclude(case_number=None).values_list("case_number", flat=True))
+    # Looked up by number (an index probe each): as a subquery, Postgres hashed the whole table.
+    kept = DwcCase.objects.filter(case_number__in=numbers).values_list("case_number", flat=True)
+    named = list(kept)
+    return _apply(letters.filter(case_number__in=named))[1] if named else []
 
 
 def _batches(
