@@ -333,3 +333,16 @@ def test_the_same_file_twice_changes_nothing_and_its_conflicts_link_to_the_admin
     ]
     # The first file stands in no conflict now: its link lists none.
     assert list(admin_client.get(first_load.conflicts_url()).context["cl"].result_list) == []
+
+
+def test_the_admin_lists_the_metadata_uploads_and_every_bad_row(admin_client):
+    send_metadata(admin_client, (DWC_HEADER + ROW + ",,,,,,,\n").encode())
+    load = MetadataLoad.objects.get()
+    uploads = admin_client.get(reverse("admin:decisions_metadataload_changelist"))
+    assert uploads.status_code == 200
+    assert f"dwc.csv (upload {load.upload_id})" in uploads.content.decode()
+    assert f'href="{load.upload.get_absolute_url()}"' in uploads.content.decode()
+    bad_rows = admin_client.get(
+        reverse("admin:decisions_metadatabadrow_changelist") + f"?load__id__exact={load.pk}"
+    )
+    assert [row.line for row in bad_rows.context["cl"].result_list] == [3]
