@@ -97,7 +97,10 @@ class MetadataLoad(models.Model):
     while the job runs (decisions/services/metadata.py), so a stopped job says how far it got.
     """
 
-    upload = models.OneToOneField("Upload", on_delete=models.CASCADE, related_name="metadata_load")
+    # Its upload's id: one load per metadata upload, and the upload's page finds it by its own.
+    upload = models.OneToOneField(
+        "Upload", on_delete=models.CASCADE, related_name="metadata_load", primary_key=True
+    )
     file = models.FileField(upload_to=kept_metadata_path, max_length=200)
     sha256 = models.CharField(max_length=64)
     size = models.PositiveBigIntegerField(help_text="The file's size in bytes.")
