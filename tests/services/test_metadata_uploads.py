@@ -343,6 +343,6 @@ def test_the_admin_lists_the_metadata_uploads_and_every_bad_row(admin_client):
     assert f"dwc.csv (upload {load.upload_id})" in uploads.content.decode()
     assert f'href="{load.upload.get_absolute_url()}"' in uploads.content.decode()
     bad_rows = admin_client.get(
-        reverse("admin:decisions_metadatabadrow_changelist") + f"?load__upload__exact={load.pk}"
+        reverse("admin:decisions_metadatabadrow_changelist") + f"?load__pk__exact={load.pk}"
     )
     assert [row.line for row in bad_rows.context["cl"].result_list] == [3]
