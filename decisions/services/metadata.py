@@ -149,7 +149,10 @@ def load_metadata(
 
 
 def _reported(
-    summary: MetadataSummary, report: Report | None, bad_rows: list[BadRow], conflicts: list
+    summary: MetadataSummary,
+    report: Report | None,
+    bad_rows: list[BadRow],
+    conflicts: list[Conflict],
 ) -> None:
     """Count what a batch found and hand it to `report`; `bad_rows` is emptied for the next."""
     summary.skipped += len(bad_rows)

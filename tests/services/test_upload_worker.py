@@ -326,6 +326,11 @@ def test_a_worker_applies_a_queued_metadata_upload(database_queue, admin_client,
     html = admin_client.get(upload.get_absolute_url()).content.decode()
     assert "Waiting for a worker." in html and 'data-status-url="/upload/' in html
     assert status(admin_client, upload)["state"] == "queued"
+    form = admin_client.get(reverse("decisions:upload")).content.decode()
+    assert (
+        f'<a href="{upload.get_absolute_url()}">Upload {upload.pk}</a> (DWC metadata): '
+        "waiting for a worker"
+    ) in form
 
     run_worker()
     upload.refresh_from_db()
