@@ -92,6 +92,10 @@ def _kept_copy(file: UploadedFile) -> tuple[str, str]:
             copy.close()
             os.unlink(copy.name)
             raise
+    # A temporary file is its owner's alone; kept files get the mode Django gives the files it
+    # stores (FILE_UPLOAD_PERMISSIONS), so that a worker running as another user reads them.
+    if settings.FILE_UPLOAD_PERMISSIONS is not None:
+        os.chmod(copy.name, settings.FILE_UPLOAD_PERMISSIONS)
     load = MetadataLoad(sha256=sha256)
     kept = kept_metadata_path(load, "")
     (root / kept).parent.mkdir(parents=True, exist_ok=True)

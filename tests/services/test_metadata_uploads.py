@@ -102,6 +102,7 @@ def test_a_good_file_is_kept_applied_by_its_job_and_reported(admin_client, admin
     assert load.sha256 == hashlib.sha256(data).hexdigest()
     assert kept_files() == [Path(settings.MEDIA_ROOT) / load.file.name]
     assert kept_files()[0].read_bytes() == data
+    assert kept_files()[0].stat().st_mode & 0o777 == settings.FILE_UPLOAD_PERMISSIONS
     assert load.file.name == f"metadata/{load.sha256[:2]}/{load.sha256}.csv"
 
     # Applied as `apply_metadata` applies it, naming the upload as the rows' source.
