@@ -32,9 +32,10 @@ Beside a concurrent ingest (or another file, or a re-parse), each application of
 - locks the letters it applies to, in id order, before it reads their kept rows: two
   applications to one letter take turns (never a deadlock), and the later reads the latest
   rows, so a letter never keeps an older file's values than its case's kept rows;
-- never takes the shared count rows' locks that ingest's batches hold until they commit: it
-  changes dates and DWC categories, which no facet counts, so the item trigger moves search
-  entries in place and counts nothing (decisions/schema.py).
+- changes dates and DWC categories, which no facet counts, so the item trigger moves search
+  entries in place and counts nothing (decisions/schema.py); its look-up of the items'
+  combinations still waits for an uncommitted ingest batch that added to one of them, and
+  then goes on: ingest's batches wait for nothing applying holds, so the two never deadlock.
 """
 
 from __future__ import annotations

@@ -15,13 +15,14 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection
+from django.db import connection, transaction
 from django.urls import reverse
 
 from decisions.models import DisputedItem, DwcCase, Letter, MetadataConflict, SearchEntry
 from decisions.services import metadata as metadata_service
 from decisions.services.metadata import load_metadata
 from devtools.synthetic import METADATA_FILE, write_corpus
+from tests.factories import make_item, make_letter
 from tests.helpers import (
     DWC_CASE,
     DWC_HEADER,
@@ -343,3 +344,63 @@ def test_a_letter_stored_while_its_rows_are_applied_gets_them(tmp_path, monkeypa
         go_on.set()
         loader.join(60)
     assert Letter.objects.get().dwc_decision_date == datetime.date(2015, 3, 2)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_applying_beside_an_uncommitted_ingest_batch_waits_for_it_then_completes(tmp_path):
+    """An ingest batch holds the count rows its items add to until it commits (the item
+    trigger, decisions/schema.py). The DWC's dates and categories count nothing, but the
+    trigger's update still looks up the items' combinations (INSERT ... ON CONFLICT DO
+    NOTHING), and that waits for a batch that added to the same one: the load waits for the
+    batch's commit, holding nothing the batch needs, and then completes."""
+    stored = make_letter(case_number=DWC_CASE)
+    for treatment in ("Norco 10/325mg, #120", "Physical therapy, 6 sessions"):
+        make_item(stored, treatment=treatment)
+    path = csv_file(tmp_path, dwc_rows_agreeing_with(stored))
+    holding, release = threading.Event(), threading.Event()
+    loaded: list = []
+
+    def uncommitted_batch() -> None:
+        try:
+            with transaction.atomic():
+                letter = make_letter()
+                for item in stored.items.order_by("position"):
+                    make_item(letter, treatment=item.treatment)
+                holding.set()
+                assert release.wait(60)
+        finally:
+            connection.close()  # this thread's
+
+    def load() -> None:
+        try:
+            with open(path, encoding="utf-8") as lines:
+                loaded.append(load_metadata(lines, "dwc.csv"))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=uncommitted_batch), threading.Thread(target=load)]
+    threads[0].start()
+    try:
+        assert holding.wait(60)
+        threads[1].start()
+        assert waiting_for_a_lock(), "the load never waited for the batch"
+    finally:
+        release.set()
+        for thread in threads:
+            thread.join(60)
+    assert loaded[0].letters == 1
+    assert set(stored.items.values_list("dwc_category", flat=True)) == {"Category 1", "Category 2"}
+
+
+def waiting_for_a_lock() -> bool:
+    """Whether a session of this database comes to wait for a lock (looked at for up to ~30 s)."""
+    for _ in range(600):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND wait_event_type = 'Lock'"
+            )
+            if cursor.fetchone()[0]:
+                return True
+        threading.Event().wait(0.05)
+    return False
