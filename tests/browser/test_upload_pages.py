@@ -27,6 +27,8 @@ from tests.worker_process import start_worker
 PASSWORD = "a long enough passphrase"
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
 DESKTOP = {"width": 1280, "height": 900}
+# Cases beyond the first batch of a metadata file (decisions/services/metadata.py: 1,000).
+FILLER = 1500
 
 
 @pytest.fixture
@@ -172,7 +174,9 @@ def test_upload_a_metadata_csv_and_follow_it_to_its_outcome(
         DWC_HEADER
         + dwc_rows_agreeing_with(stored)
         + "CM16-0000002,13/45/2016,,,,,,upheld\n"
-        + "CM16-0000003,2016-04-01,,,,Imaging,MRI,upheld\n",
+        + "CM16-0000003,2016-04-01,,,,Imaging,MRI,upheld\n"
+        # Cases of letters not stored yet, enough for a second batch.
+        + "".join(f"CM17-{n:07d},2017-01-01,,,,,,\n" for n in range(FILLER)),
         encoding="utf-8",
     )
 
@@ -192,18 +196,26 @@ def test_upload_a_metadata_csv_and_follow_it_to_its_outcome(
     expect(page.get_by_role("status")).to_contain_text("Waiting for a worker.")
     both_screenshots(page, screenshot, "metadata-waiting")
 
-    worker = start_worker(at="-", action="-")
+    # A worker starts, and stops after the first batch of 1,000 cases until the test lets it go on.
+    go_on = tmp_path / "go-on"
+    worker = start_worker(at=good.name, action=str(go_on))
+    expect(page.get_by_role("status")).to_contain_text("Applying", timeout=20_000)
+    expect(page.locator('.run-summary [data-field="cases"]')).to_have_text("1,000")
+    assert page.locator("progress").evaluate("bar => bar.value > 0 && bar.value < bar.max")
+    both_screenshots(page, screenshot, "metadata-applying")
+
+    go_on.touch()
     _, errors = worker.communicate(timeout=120)
     assert worker.returncode == 0, errors
     # The page reloads by itself once the worker is done.
     expect(page.locator(".upload-progress")).to_have_count(0, timeout=10_000)
     items = stored.items.count()
     expect(page.locator(".run-summary")).to_have_text(
-        f"{items + 1} rows of 2 cases read applied to 1 stored letter 1 case kept for letters "
-        "not stored yet 0 conflicts 1 row skipped"
+        f"{items + 1 + FILLER:,} rows of {2 + FILLER:,} cases read applied to 1 stored letter "
+        f"{1 + FILLER:,} cases kept for letters not stored yet 0 conflicts 1 row skipped"
     )
     expect(page.get_by_role("status")).to_contain_text(
-        "Done. The rows filled what 1 stored letter did not state; the rows of 1 case are kept"
+        "Done. The rows filled what 1 stored letter did not state; the rows of 1,501 cases are"
     )
     expect(page.locator(".bad-rows tbody tr td")).to_have_text(
         [
