@@ -70,6 +70,12 @@ def main(database: str, media: str, at: str, action: str) -> None:
 
     from decisions.services import upload_jobs
 
+    def hook() -> None:
+        if action == DIE:
+            os.kill(os.getpid(), signal.SIGKILL)
+        while not os.path.exists(action):
+            time.sleep(0.05)
+
     inputs = upload_jobs._inputs
 
     def inputs_with_hook(upload_id, waiting):
@@ -77,13 +83,9 @@ def main(database: str, media: str, at: str, action: str) -> None:
         # this process hands FILE to them, so "die" kills the upload's worker itself.
         for file in inputs(upload_id, waiting):
             if file.name == at:
-                if action == DIE:
-                    os.kill(os.getpid(), signal.SIGKILL)
-                while not os.path.exists(action):
-                    time.sleep(0.05)
+                hook()
             yield file
 
-    upload_jobs._inputs = inputs_with_hook
     recorder = upload_jobs._metadata_recorder
 
     def recorder_with_hook(load, raw):
@@ -93,13 +95,11 @@ def main(database: str, media: str, at: str, action: str) -> None:
         def record_then_hook(*found):
             record(*found)
             if load.upload.sources == at:
-                if action == DIE:
-                    os.kill(os.getpid(), signal.SIGKILL)
-                while not os.path.exists(action):
-                    time.sleep(0.05)
+                hook()
 
         return record_then_hook
 
+    upload_jobs._inputs = inputs_with_hook
     upload_jobs._metadata_recorder = recorder_with_hook
     call_command("worker", "--batch", "--no-reload", "--no-startup-delay")
 
