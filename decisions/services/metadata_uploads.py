@@ -160,15 +160,15 @@ def _check_not_binary(start: bytes) -> None:
 
 
 def _not_utf8(chunk: bytes, exc: UnicodeDecodeError, offset: int, lines: int) -> MetadataRefused:
-    # The decoder reports positions in what it was given: this chunk, after a partial
-    # character left over from the last one (at most 3 bytes), so the place is approximate by
-    # those few bytes at a chunk's start, never by a line.
-    start = max(exc.start, 0)
-    bad = chunk[start : start + 1] or b"?"
-    line = lines + chunk.count(b"\n", 0, start) + 1
+    # The decoder reports positions in what it decoded: this chunk without a byte-order mark,
+    # or after the start of a character the last chunk ended in. Either way it ends where the
+    # chunk ends, which places the byte in the file exactly.
+    decoded = bytes(exc.object)
+    in_chunk = len(chunk) - len(decoded) + exc.start
+    line = lines + chunk.count(b"\n", 0, max(in_chunk, 0)) + 1
     return MetadataRefused(
-        f"it is not UTF-8 text: byte {offset + start + 1:,} (line {line:,}) is "
-        f'0x{bad[0]:02X}. Save it as UTF-8 (Excel: "CSV UTF-8"), with or without a '
+        f"it is not UTF-8 text: byte {offset + in_chunk + 1:,} (line {line:,}) is "
+        f'0x{decoded[exc.start]:02X}. Save it as UTF-8 (Excel: "CSV UTF-8"), with or without a '
         "byte-order mark."
     )
 
@@ -189,7 +189,7 @@ def _header(read: list[str], text: str, *, final: bool) -> list[str] | None:
     try:
         checked_header(next(csv.reader([line]), None))
     except MetadataFileError as exc:
-        raise MetadataRefused(f"{str(exc)[0].upper()}{str(exc)[1:]}.") from exc
+        raise MetadataRefused(f"{exc}.") from exc
     return None
 
 

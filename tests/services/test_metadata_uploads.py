@@ -155,15 +155,15 @@ LATIN_E = LATIN.index("é".encode("cp1252")) + 1
         (b"", "dwc.csv: the file is empty. Nothing was stored."),
         (
             b"case,date\nCM15-0000001,03/02/2015\n",
-            "dwc.csv: The header row lacks the column(s) case_number, decision_date, "
+            "dwc.csv: the header row lacks the column(s) case_number, decision_date, "
             "date_of_injury, received_date, specialty, category, subcategory, decision (it "
             "needs case_number,",
         ),
         (
             DWC_HEADER.replace("specialty,", "").encode(),
-            "dwc.csv: The header row lacks the column(s) specialty (it needs",
+            "dwc.csv: the header row lacks the column(s) specialty (it needs",
         ),
-        (b"\n\n", "dwc.csv: There is no header row"),
+        (b"\n\n", "dwc.csv: there is no header row"),
         (
             LATIN,
             f"dwc.csv: it is not UTF-8 text: byte {LATIN_E} (line 2) is 0xE9. "
@@ -171,6 +171,17 @@ LATIN_E = LATIN.index("é".encode("cp1252")) + 1
             "Nothing was stored.",
         ),
         ((DWC_HEADER + ROW).encode("utf-16"), "dwc.csv: it is UTF-16 text, not UTF-8"),
+        (
+            # After a byte-order mark, and in a later chunk than the first, the byte is placed
+            # exactly: the decoder counts from elsewhere.
+            b"\xef\xbb\xbf" + LATIN,
+            f"dwc.csv: it is not UTF-8 text: byte {LATIN_E + 3} (line 2) is 0xE9.",
+        ),
+        (
+            (DWC_HEADER + ROW * 21_000).encode() + "é".encode() + b"\xff",
+            f"dwc.csv: it is not UTF-8 text: byte {len(DWC_HEADER + ROW * 21_000) + 3:,} "
+            "(line 21,002) is 0xFF.",
+        ),
         (
             zip_of({"dwc.csv": (DWC_HEADER + ROW).encode()}),
             "dwc.csv: it is a ZIP archive, not a CSV file: unzip it and upload the CSV.",
