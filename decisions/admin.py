@@ -39,7 +39,9 @@ from .models import (
     IngestFailure,
     IngestRun,
     Letter,
+    MetadataBadRow,
     MetadataConflict,
+    MetadataLoad,
 )
 from .parsing.case_numbers import canonical
 from .selectors.letters import WarningNote, letters_warnings, warning_code_counts
@@ -437,9 +439,18 @@ class CaseNumberSearch:
 @admin.register(MetadataConflict)
 class MetadataConflictAdmin(CaseNumberSearch, ReadOnlyAdminMixin, admin.ModelAdmin):
     """Where the DWC's metadata and a letter disagree (the letter's value stands): the list an
-    admin checks after `apply_metadata`, by field, or by case number."""
+    admin checks after `apply_metadata` or a metadata upload, by field, by case number, or by
+    the file that disagrees (`?source_name=`, which a metadata upload's page links)."""
 
-    list_display = ("case_number", "field", "position", "letter_value", "dwc_value", "letter_link")
+    list_display = (
+        "case_number",
+        "field",
+        "position",
+        "letter_value",
+        "dwc_value",
+        "letter_link",
+        "source_name",
+    )
     list_filter = ("field",)
     search_fields = ("=case_number",)
     show_full_result_count = False
@@ -464,5 +475,43 @@ class DwcCaseAdmin(CaseNumberSearch, ReadOnlyAdminMixin, admin.ModelAdmin):
     """The DWC's rows as loaded, per case, also for letters not stored yet."""
 
     list_display = ("case_number", "decision_date", "received_date", "specialty", "source_name")
+    search_fields = ("=case_number",)
+    show_full_result_count = False
+
+
+@admin.register(MetadataLoad)
+class MetadataLoadAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Uploaded DWC metadata files and what each did; the upload's page has the details."""
+
+    list_display = (
+        "__str__",
+        "state",
+        "rows",
+        "letters",
+        "pending",
+        "conflicts",
+        "skipped",
+        "upload_page",
+    )
+    list_select_related = ("upload",)
+
+    @admin.display(description="State")
+    def state(self, load: MetadataLoad) -> str:
+        return load.upload.get_state_display()
+
+    @admin.display(description="Upload page")
+    def upload_page(self, load: MetadataLoad) -> SafeString:
+        return format_html(
+            '<a href="{}">upload {}</a>', load.upload.get_absolute_url(), load.upload_id
+        )
+
+
+@admin.register(MetadataBadRow)
+class MetadataBadRowAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Every row of an uploaded metadata file that could not be read, by file and line."""
+
+    list_display = ("load", "line", "case_number", "reason")
+    list_filter = ("load",)
+    list_select_related = ("load__upload",)
     search_fields = ("=case_number",)
     show_full_result_count = False

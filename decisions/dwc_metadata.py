@@ -22,7 +22,7 @@ from __future__ import annotations
 import csv
 import datetime
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from .parsing.case_numbers import canonical
@@ -91,14 +91,7 @@ def read_metadata(lines: Iterable[str]) -> Iterator[CaseRows | BadRow]:
     the DWC's rows of one letter should agree, and a reader must see where they do not.
     """
     reader = csv.DictReader(lines)
-    header = [name.strip().lower() for name in reader.fieldnames or ()]
-    missing = [name for name in COLUMNS if name not in header]
-    if missing:
-        raise MetadataFileError(
-            f"the header row lacks the column(s) {', '.join(missing)}"
-            f" (it needs {', '.join(COLUMNS)})"
-        )
-    reader.fieldnames = header
+    reader.fieldnames = checked_header(reader.fieldnames)
     case: CaseRows | None = None
     for row in reader:
         line = reader.line_num
@@ -117,6 +110,22 @@ def read_metadata(lines: Iterable[str]) -> Iterator[CaseRows | BadRow]:
         case.items.append(item)
     if case is not None:
         yield case
+
+
+def checked_header(names: Sequence[str] | None) -> list[str]:
+    """The header row's column names as the rows are read by (any case, spaces around them
+    ignored); MetadataFileError naming the required columns it lacks. The upload page checks
+    a file's header with it before keeping the file, as the reading does."""
+    header = [name.strip().lower() for name in names or ()]
+    if not header:
+        raise MetadataFileError(f"there is no header row (it needs {', '.join(COLUMNS)})")
+    missing = [name for name in COLUMNS if name not in header]
+    if missing:
+        raise MetadataFileError(
+            f"the header row lacks the column(s) {', '.join(missing)}"
+            f" (it needs {', '.join(COLUMNS)})"
+        )
+    return header
 
 
 def _read_row(line: int, row: dict[str, str]) -> tuple[str, dict[str, object], ItemRow] | BadRow:

@@ -91,6 +91,13 @@ def sniff_kind(data: bytes) -> Kind:
     return _sniff(data).kind
 
 
+def sniff_content(data: bytes) -> tuple[Kind, str, str | None]:
+    """What the bytes are (as `sniff_kind`), a binary format's name when known ("PNG image"),
+    and the codec a text decodes with: lets the metadata upload name what a file is instead."""
+    content = _sniff(data)
+    return content.kind, content.format, content.encoding
+
+
 def extract_text(data: bytes, *, max_bytes: int) -> Extracted:
     """The text of a PDF (pages joined by form feeds) or of a text file in any common encoding."""
     content = _letter_content(data, max_bytes=max_bytes)

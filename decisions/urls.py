@@ -20,6 +20,8 @@ urlpatterns = [
     path("upload/", uploads.upload, name="upload"),
     path("upload/<int:pk>/", uploads.upload_job, name="upload-job"),
     path("upload/<int:pk>/status.json", uploads.upload_status, name="upload-status"),
+    path("upload/metadata/", uploads.upload_metadata, name="upload-metadata"),
+    path("upload/<int:pk>/bad-rows.csv", uploads.upload_bad_rows, name="upload-bad-rows"),
     path("ingest-history/", history.history, name="history"),
     path("ingest-history/<int:pk>/", history.history_run, name="history-run"),
 ]

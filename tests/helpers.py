@@ -1,7 +1,7 @@
 """What several test modules share: the fixture letters, decisions with citations, the search
 run the plain way, the statements a request ran with their plans, the search's derived rows
-checked against the items and the entry writes an update causes, and files sent through the
-upload page."""
+checked against the items and the entry writes an update causes, files sent through the
+upload page, and DWC metadata CSVs."""
 
 from __future__ import annotations
 
@@ -287,3 +287,31 @@ def report_rows(response) -> list[tuple[str, str, object]]:
     return [
         (file.name, file.status, file.letter or file.reason) for file in response.context["files"]
     ]
+
+
+# --- The DWC's metadata CSV ------------------------------------------------------------------
+
+
+DWC_HEADER = (
+    "case_number,decision_date,date_of_injury,received_date,specialty,category,subcategory,"
+    "decision\n"
+)
+DWC_CASE = "CM15-0000001"
+
+
+def letter_file(folder: Path, name: str, seed: int = 0) -> Path:
+    """A fixture letter written under `name` (named by a case number, it carries that number)."""
+    path = folder / name
+    path.write_text(seed_text(SEED_NAMES[seed]), encoding="utf-8")
+    return path
+
+
+def dwc_rows_agreeing_with(letter, decision_date: str = "03/02/2015") -> str:
+    """One row per item, agreeing with the letter on everything it states."""
+    injured = letter.date_of_injury.strftime("%m/%d/%Y") if letter.date_of_injury else ""
+    return "".join(
+        f"{letter.case_number},{decision_date},{injured},2015-01-20,"
+        f"{letter.reviewer_specialty or ''},Category {item.position},Sub {item.position},"
+        f"{item.outcome}\n"
+        for item in letter.items.order_by("position")
+    )

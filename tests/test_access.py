@@ -14,9 +14,9 @@ from django.core.management.base import CommandError
 from django.test import Client
 from django.urls import reverse
 
-from decisions.models import IngestRun, Letter, Upload
+from decisions.models import DwcCase, IngestRun, Letter, MetadataLoad, Upload
 from tests.factories import make_item, make_letter
-from tests.helpers import SEED_NAMES, seed_text
+from tests.helpers import DWC_CASE, DWC_HEADER, SEED_NAMES, seed_text
 from tests.pdfs import text_pdf
 
 pytestmark = pytest.mark.django_db
@@ -53,6 +53,14 @@ def run() -> IngestRun:
     return IngestRun.objects.create(origin="command", sources="/data/letters")
 
 
+# Who may post an upload (letters or metadata): anonymous users are sent to log in, others need
+# the ingest permission; an accepted upload redirects to its page.
+POSTING = [
+    ("anonymous", 302),
+    ("user", 403),
+    ("staff-without-permission", 403),
+    ("staff-with-permission", 302),
+]
 GUARDED_PAGES = ["decisions:upload", "decisions:history", "decisions:history-run"]
 
 
@@ -75,15 +83,7 @@ def test_permission_matrix_for_the_admin_pages(make_client, run, page, kind, sta
         assert response["Location"] == f"{reverse('login')}?next={url}"
 
 
-@pytest.mark.parametrize(
-    ("kind", "status"),
-    [
-        ("anonymous", 302),
-        ("user", 403),
-        ("staff-without-permission", 403),
-        ("staff-with-permission", 302),
-    ],
-)
+@pytest.mark.parametrize(("kind", "status"), POSTING)
 def test_only_the_permission_lets_an_upload_change_data(make_client, kind, status):
     letter = ("letter.txt", seed_text(SEED_NAMES[0]).encode())
     response = make_client(kind).post(
@@ -94,6 +94,37 @@ def test_only_the_permission_lets_an_upload_change_data(make_client, kind, statu
     if accepted:
         assert response["Location"] == Upload.objects.get().get_absolute_url()
     assert Upload.objects.count() == Letter.objects.count() == IngestRun.objects.count() == accepted
+
+
+METADATA_CSV = (DWC_HEADER + f"{DWC_CASE},03/02/2015,,,,,,\n" + ",,,,,,,\n").encode()
+
+
+def metadata_file() -> SimpleUploadedFile:
+    return SimpleUploadedFile("dwc.csv", METADATA_CSV)
+
+
+@pytest.mark.parametrize(("kind", "status"), POSTING)
+def test_only_the_ingest_permission_lets_a_metadata_upload_in(make_client, kind, status):
+    url = reverse("decisions:upload-metadata")
+    response = make_client(kind).post(url, {"file": metadata_file()})
+    assert response.status_code == status
+    accepted = kind == "staff-with-permission"
+    if accepted:
+        assert response["Location"] == Upload.objects.get().get_absolute_url()
+    elif kind == "anonymous":
+        assert response["Location"] == f"{reverse('login')}?next={url}"
+    assert Upload.objects.count() == MetadataLoad.objects.count() == DwcCase.objects.count()
+    assert DwcCase.objects.count() == accepted
+
+
+def test_a_metadata_upload_refuses_a_post_without_csrf_token(make_client):
+    client = make_client("staff-with-permission", enforce_csrf_checks=True)
+    url = reverse("decisions:upload-metadata")
+    assert client.post(url, {"file": metadata_file()}).status_code == 403
+    assert not Upload.objects.exists() and not DwcCase.objects.exists()
+    token = client.get(reverse("decisions:upload")).context["csrf_token"]
+    response = client.post(url, {"file": metadata_file(), "csrfmiddlewaretoken": token})
+    assert response.status_code == 302 and DwcCase.objects.count() == 1
 
 
 @pytest.fixture
@@ -313,3 +344,25 @@ def test_demo_admin_is_refused_without_debug(settings, django_user_model):
     with pytest.raises(CommandError, match="DEBUG off"):
         call_command("ensure_demo_admin", stdout=StringIO())
     assert not django_user_model.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "url_name", ["decisions:upload-job", "decisions:upload-status", "decisions:upload-bad-rows"]
+)
+def test_a_metadata_upload_and_its_bad_rows_show_to_its_uploader_and_staff_only(
+    make_client, clerks, url_name
+):
+    clerks["uploader"].post(reverse("decisions:upload-metadata"), {"file": metadata_file()})
+    url = reverse(url_name, args=[Upload.objects.get().pk])
+    assert clerks["uploader"].get(url).status_code == 200
+    assert clerks["staff"].get(url).status_code == 200
+    assert clerks["other clerk"].get(url).status_code == 404
+    assert make_client("staff-without-permission").get(url).status_code == 403
+    assert make_client("anonymous").get(url)["Location"] == f"{reverse('login')}?next={url}"
+
+
+def test_a_letters_upload_has_no_bad_rows_to_download(clerks):
+    letter = SimpleUploadedFile("letter.txt", seed_text(SEED_NAMES[0]).encode())
+    clerks["uploader"].post(reverse("decisions:upload"), {"files": [letter]})
+    url = reverse("decisions:upload-bad-rows", args=[Upload.objects.get().pk])
+    assert clerks["uploader"].get(url).status_code == 404

@@ -25,7 +25,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.urls.resolvers import RoutePattern
 
 from decisions.middleware import QueryControlCharactersMiddleware
-from decisions.models import IngestRun, Letter, Upload
+from decisions.models import IngestRun, Letter, MetadataLoad, Upload
 from decisions.search.parameters import ItemFilter, SearchForm
 from tests.helpers import FIXTURE_LETTERS, SEED_NAMES, seed_text, zip_of
 
@@ -124,9 +124,12 @@ def problems(response, value: str) -> list[str]:
 @pytest.fixture
 def site_objects() -> None:
     """A letter from the fixture letters and its ingest run, through the ingest command, and
-    an upload whose job page staff may follow."""
+    an upload whose job page staff may follow; a metadata upload, with a row it skipped."""
     call_command("ingest", str(FIXTURE_LETTERS / SEED_NAMES[1]), "--workers=1", stdout=StringIO())
     Upload.objects.create(sources=SEED_NAMES[1], run=IngestRun.objects.get())
+    metadata = Upload.objects.create(sources="dwc.csv", kind=Upload.Kind.METADATA)
+    load = MetadataLoad.objects.create(upload=metadata, file="metadata/x.csv", sha256="x", size=1)
+    load.bad_rows.create(line=2, reason="no case number")
 
 
 def real_ids() -> list[int]:

@@ -6,8 +6,9 @@ hook where the job hands its files to the ingest service.
 the process sees what the test wrote, as another server's worker would. It runs this module:
 `python -m tests.worker_process DATABASE MEDIA_ROOT FILE ACTION`, where ACTION is `die` (the
 process kills itself as it reaches FILE, as the kernel's OOM killer would) or a path: the
-worker waits for that path to exist before it hands FILE on to be read, so that a test can
-look at an upload while it is being loaded.
+worker waits for that path to exist before it hands FILE on to be read (or, for a metadata
+upload of FILE, after each batch of it is applied), so that a test can look at an upload while
+it is being loaded.
 
 `start_on_test_database` and `use_test_database` are the two halves any such process needs
 (tests/ingest_process.py runs `manage.py ingest` with them).
@@ -69,6 +70,12 @@ def main(database: str, media: str, at: str, action: str) -> None:
 
     from decisions.services import upload_jobs
 
+    def hook() -> None:
+        if action == DIE:
+            os.kill(os.getpid(), signal.SIGKILL)
+        while not os.path.exists(action):
+            time.sleep(0.05)
+
     inputs = upload_jobs._inputs
 
     def inputs_with_hook(upload_id, waiting):
@@ -76,13 +83,24 @@ def main(database: str, media: str, at: str, action: str) -> None:
         # this process hands FILE to them, so "die" kills the upload's worker itself.
         for file in inputs(upload_id, waiting):
             if file.name == at:
-                if action == DIE:
-                    os.kill(os.getpid(), signal.SIGKILL)
-                while not os.path.exists(action):
-                    time.sleep(0.05)
+                hook()
             yield file
 
+    recorder = upload_jobs._metadata_recorder
+
+    def recorder_with_hook(load, raw):
+        # A metadata upload named FILE: the hook sits after each batch is recorded.
+        record = recorder(load, raw)
+
+        def record_then_hook(*found):
+            record(*found)
+            if load.upload.sources == at:
+                hook()
+
+        return record_then_hook
+
     upload_jobs._inputs = inputs_with_hook
+    upload_jobs._metadata_recorder = recorder_with_hook
     call_command("worker", "--batch", "--no-reload", "--no-startup-delay")
 
 

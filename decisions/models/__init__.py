@@ -17,7 +17,7 @@ from .letters import (
     normalised_treatment,
     original_file_path,
 )
-from .metadata import DwcCase, MetadataConflict
+from .metadata import DwcCase, MetadataBadRow, MetadataConflict, MetadataLoad
 from .runs import IngestDuplicate, IngestFailure, IngestRun, Upload, UploadFile
 from .search import FacetColumns, FacetCombination, FacetCount, PhraseNgrams, SearchEntry
 
@@ -33,7 +33,9 @@ __all__ = [
     "IngestFailure",
     "IngestRun",
     "Letter",
+    "MetadataBadRow",
     "MetadataConflict",
+    "MetadataLoad",
     "Outcome",
     "Party",
     "PhraseNgrams",

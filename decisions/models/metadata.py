@@ -9,7 +9,10 @@ settled in silence (decisions/services/metadata.py).
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 
 
@@ -81,3 +84,82 @@ class MetadataConflict(models.Model):
             f"{self.case_number}: {self.get_field_display()}{where}: the letter says "
             f"{self.letter_value}, the DWC {self.dwc_value}"
         )
+
+
+def kept_metadata_path(load: MetadataLoad, filename: str) -> str:
+    """Kept by content hash, as letters' originals are: the same file is kept once."""
+    return f"metadata/{load.sha256[:2]}/{load.sha256}.csv"
+
+
+class MetadataLoad(models.Model):
+    """What an uploaded DWC metadata file did, and the file itself, kept so that its job can
+    run again after a crash (and the file be read again later). Counts grow batch by batch
+    while the job runs (decisions/services/metadata.py), so a stopped job says how far it got.
+    """
+
+    # Its upload's id: one load per metadata upload, and the upload's page finds it by its own.
+    upload = models.OneToOneField(
+        "Upload", on_delete=models.CASCADE, related_name="metadata_load", primary_key=True
+    )
+    file = models.FileField(upload_to=kept_metadata_path, max_length=200)
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveBigIntegerField(help_text="The file's size in bytes.")
+    bytes_read = models.PositiveBigIntegerField(
+        default=0, help_text="How far the job has read, for its progress bar."
+    )
+    rows = models.PositiveIntegerField(default=0, help_text="Rows read (one per item).")
+    cases = models.PositiveIntegerField(default=0, help_text="Cases read.")
+    letters = models.PositiveIntegerField(
+        default=0, help_text="Stored letters the rows were applied to."
+    )
+    pending = models.PositiveIntegerField(
+        default=0,
+        help_text="Cases with no stored letter yet: kept, applied when the letter is stored.",
+    )
+    conflicts = models.PositiveIntegerField(
+        default=0, help_text="Disagreements with the letters (the letters' values stand)."
+    )
+    skipped = models.PositiveIntegerField(
+        default=0, help_text="Rows that could not be read, each listed as a bad row."
+    )
+
+    class Meta:
+        verbose_name = "DWC metadata upload"
+
+    def __str__(self) -> str:
+        return f"{self.upload.sources} (upload {self.upload_id})"
+
+    @property
+    def source_name(self) -> str:
+        """What the kept cases and the conflicts name as their source: the file and the upload,
+        so that the admin's conflict list can show this upload's alone."""
+        return str(self)
+
+    def conflicts_url(self) -> str:
+        """The admin's list of the conflicts this file's rows stand in now (a later file or
+        ingest applying the same cases again takes them over)."""
+        return (
+            reverse("admin:decisions_metadataconflict_changelist")
+            + "?"
+            + urlencode({"source_name": self.source_name})
+        )
+
+
+class MetadataBadRow(models.Model):
+    """A row of an uploaded metadata file that could not be read, and why (all of them, where
+    the upload's page shows the first few)."""
+
+    # No index of its own: metadata_badrow_load_line_idx (load, line) serves lookups.
+    load = models.ForeignKey(
+        MetadataLoad, on_delete=models.CASCADE, related_name="bad_rows", db_index=False
+    )
+    line = models.PositiveIntegerField()
+    case_number = models.CharField(max_length=200, blank=True)
+    reason = models.TextField()
+
+    class Meta:
+        ordering = ["load", "line"]
+        indexes = [models.Index(fields=["load", "line"], name="metadata_badrow_load_line_idx")]
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.reason}"

@@ -115,7 +115,15 @@ class IngestDuplicate(models.Model):
 
 class Upload(models.Model):
     """One upload from the browser, loaded by a background worker (decisions/services/uploads.py
-    and upload_jobs.py). Its page follows it; the ingest run it becomes is linked once loaded."""
+    and upload_jobs.py). Its page follows it; the ingest run it becomes is linked once loaded.
+
+    Of one of two kinds, loaded by the same job, queue and recovery: letters (its files, an
+    ingest run) or a DWC metadata CSV (decisions/services/metadata_uploads.py; what it did is
+    its `MetadataLoad`)."""
+
+    class Kind(models.TextChoices):
+        LETTERS = "letters", "Letters"
+        METADATA = "metadata", "DWC metadata"
 
     class State(models.TextChoices):
         QUEUED = "queued", "Waiting for a worker"
@@ -128,6 +136,7 @@ class Upload(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.LETTERS)
     sources = models.TextField(help_text="The names of the uploaded files, one a line.")
     created_at = models.DateTimeField(default=timezone.now)
     state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)

@@ -64,6 +64,11 @@ _STORED_COLUMNS = [
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
+def spreadsheet_safe(text: str) -> str:
+    """A CSV cell written in Python with FORMULA_STARTS defused, as `_csv_cell` does in SQL."""
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+
+
 def _csv_cell(expression: str) -> str:
     """SQL for a text cell with FORMULA_STARTS defused (`expression` is ours, never input)."""
     starts = ", ".join(f"chr({ord(c)})" for c in FORMULA_STARTS)

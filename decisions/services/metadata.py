@@ -17,18 +17,36 @@ What a case's rows do to its letters (every stored letter with that case number)
 Conflicts are stored (`MetadataConflict`, one per letter, field and item) and replaced each
 time a letter's rows are applied, so the list always says how the two sources differ now.
 
-Files are read a batch of cases at a time, each batch in a transaction of its own: a file of
-the whole record never sits in memory, and a run that stops leaves whole batches applied.
+Files are read a batch of cases at a time: a file of the whole record never sits in memory,
+and what a batch found (its bad rows and conflicts) goes to the caller's `report` as soon as
+the batch is applied, never kept for the whole file. A run that stops leaves whole batches
+kept and applied; running the file again is harmless (the same rows write nothing new).
+
+Beside a concurrent ingest (or another file, or a re-parse), each application of kept rows:
+- reads the kept rows only after they are committed: a batch's rows are kept in one
+  transaction and applied in the next. Ingest applies the kept rows to each batch of letters
+  after that batch is committed, so of a letter stored while its case's rows are loaded, one
+  side or the other always sees both (the letter's commit comes before ingest reads the rows;
+  the rows' commit comes before the load reads the letters). In one transaction, each side
+  could read before the other's commit, and the letter would never get its rows;
+- locks the letters it applies to, in id order, before it reads their kept rows: two
+  applications to one letter take turns (never a deadlock), and the later reads the latest
+  rows, so a letter never keeps an older file's values than its case's kept rows;
+- changes dates and DWC categories, which no facet counts, so the item trigger moves search
+  entries in place and counts nothing (decisions/schema.py); its look-up of the items'
+  combinations still waits for an uncommitted ingest batch that added to one of them, and
+  then goes on: ingest's batches wait for nothing applying holds, so the two never deadlock.
 """
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 
 from django.db import connection, transaction
+from django.db.models import QuerySet
 
 from ..dwc_metadata import BadRow, CaseRows, read_metadata
 from ..models import DisputedItem, DwcCase, Letter, MetadataConflict
@@ -84,37 +102,65 @@ class MetadataSummary:
     items: int = 0  # rows read (one per item)
     letters: int = 0  # stored letters the rows applied to
     pending: int = 0  # cases with no stored letter yet: kept, applied when one is stored
-    bad_rows: list[BadRow] = field(default_factory=list)
-    conflicts: list[Conflict] = field(default_factory=list)
+    skipped: int = 0  # rows that could not be read (each reported)
+    conflicts: int = 0  # disagreements with the letters (each reported, and stored)
 
     def describe(self) -> str:
         return (
             f"{self.source_name}: {self.cases} cases ({self.items} rows) read, applied to "
             f"{self.letters} stored letters, {self.pending} cases kept for letters not stored "
-            f"yet; {len(self.conflicts)} conflicts, {len(self.bad_rows)} rows skipped"
+            f"yet; {self.conflicts} conflicts, {self.skipped} rows skipped"
         )
 
 
+# What a load reports after each batch: the totals so far, and the batch's bad rows and
+# conflicts (the caller prints or stores them; the service keeps neither).
+Report = Callable[[MetadataSummary, list[BadRow], list[Conflict]], None]
+
+
 def load_metadata(
-    lines: Iterable[str], source_name: str, *, batch_size: int = BATCH_SIZE
+    lines: Iterable[str],
+    source_name: str,
+    *,
+    batch_size: int = BATCH_SIZE,
+    report: Report | None = None,
 ) -> MetadataSummary:
     """Keep a DWC metadata file's cases and apply them to the stored letters they name.
 
     `lines` is the file's text, line by line. Raises dwc_metadata.MetadataFileError when the
-    file as a whole cannot be read (its header lacks a column); bad rows are skipped and
-    listed in the summary.
+    file as a whole cannot be read (its header lacks a column); bad rows are skipped, counted
+    and handed to `report` with the batch they were read in.
     """
     summary = MetadataSummary(source_name)
-    for batch in _batches(read_metadata(lines), batch_size, summary):
+    bad_rows: list[BadRow] = []
+    for batch in _batches(read_metadata(lines), batch_size, bad_rows):
         with transaction.atomic():
-            kept = _keep(batch, source_name)
-            applied, conflicts = _apply(_letters_of(kept), kept)
+            _keep(batch, source_name)
+        # Applied once committed (the module's docstring says why).
+        numbers = {case.case_number for case in batch}
+        applied, conflicts = _apply(Letter.objects.filter(case_number__in=list(numbers)))
         summary.cases += len(batch)
         summary.items += sum(len(case.items) for case in batch)
         summary.letters += len(applied)
-        summary.pending += len({case.case_number for case in batch} - applied)
-        summary.conflicts += conflicts
+        summary.pending += len(numbers - applied)
+        _reported(summary, report, bad_rows, conflicts)
+    if bad_rows:  # rows after the last case
+        _reported(summary, report, bad_rows, [])
     return summary
+
+
+def _reported(
+    summary: MetadataSummary,
+    report: Report | None,
+    bad_rows: list[BadRow],
+    conflicts: list[Conflict],
+) -> None:
+    """Count what a batch found and hand it to `report`; `bad_rows` is emptied for the next."""
+    summary.skipped += len(bad_rows)
+    summary.conflicts += len(conflicts)
+    if report is not None:
+        report(summary, list(bad_rows), conflicts)
+    bad_rows.clear()
 
 
 def apply_stored_metadata(letter_ids: Iterable[int]) -> list[Conflict]:
@@ -123,27 +169,23 @@ def apply_stored_metadata(letter_ids: Iterable[int]) -> list[Conflict]:
     # Ingest calls this for every batch: without any DWC data loaded, one trivial query.
     if not ids or not DwcCase.objects.exists():
         return []
-    numbers = {
-        number
-        for number in Letter.objects.filter(pk__in=ids).values_list("case_number", flat=True)
-        if number
-    }
-    cases = DwcCase.objects.in_bulk(list(numbers), field_name="case_number")
-    if not cases:
-        return []
-    with transaction.atomic():
-        return _apply(_letters_of(cases, ids), cases)[1]
+    letters = Letter.objects.filter(pk__in=ids)
+    numbers = list(letters.exclude(case_number=None).values_list("case_number", flat=True))
+    # Looked up by number (an index probe each): as a subquery, Postgres hashed the whole table.
+    kept = DwcCase.objects.filter(case_number__in=numbers).values_list("case_number", flat=True)
+    named = list(kept)
+    return _apply(letters.filter(case_number__in=named))[1] if named else []
 
 
 def _batches(
-    results: Iterator[CaseRows | BadRow], size: int, summary: MetadataSummary
+    results: Iterator[CaseRows | BadRow], size: int, bad_rows: list[BadRow]
 ) -> Iterator[list[CaseRows]]:
-    """The file's cases in lists of `size`; its bad rows go to the summary as they come."""
+    """The file's cases in lists of `size`; its bad rows go to `bad_rows` as they come."""
 
     def cases() -> Iterator[CaseRows]:
         for result in results:
             if isinstance(result, BadRow):
-                summary.bad_rows.append(result)
+                bad_rows.append(result)
             else:
                 yield result
 
@@ -152,9 +194,8 @@ def _batches(
         yield batch
 
 
-def _keep(batch: list[CaseRows], source_name: str) -> dict[str, DwcCase]:
-    """Store the cases' rows, replacing what an earlier file said of the same cases; the rows
-    by case number."""
+def _keep(batch: list[CaseRows], source_name: str) -> None:
+    """Store the cases' rows, replacing what an earlier file said of the same cases."""
     rows = [
         DwcCase(
             case_number=case.case_number,
@@ -180,7 +221,9 @@ def _keep(batch: list[CaseRows], source_name: str) -> dict[str, DwcCase]:
     # would in a later batch.
     unique = {row.case_number: row for row in rows}
     DwcCase.objects.bulk_create(
-        unique.values(),
+        # In case-number order, so that two files loaded at once lock shared cases in the same
+        # order, and neither waits for the other in a cycle.
+        sorted(unique.values(), key=lambda row: row.case_number),
         update_conflicts=True,
         unique_fields=["case_number"],
         update_fields=[
@@ -194,7 +237,6 @@ def _keep(batch: list[CaseRows], source_name: str) -> dict[str, DwcCase]:
             "loaded_at",
         ],
     )
-    return unique
 
 
 @dataclass
@@ -208,11 +250,11 @@ class _StoredLetter:
     items: list[tuple[int, int, str]] = field(default_factory=list)  # (id, position, outcome)
 
 
-def _letters_of(numbers: Iterable[str], ids: list[int] | None = None) -> list[_StoredLetter]:
-    """The stored letters with these case numbers (and among `ids`, if given), with items."""
-    letters = Letter.objects.filter(case_number__in=list(numbers))
-    if ids is not None:
-        letters = letters.filter(pk__in=ids)
+def _letters_of(letters: QuerySet[Letter]) -> list[_StoredLetter]:
+    """These letters with their items, each letter locked (in id order) until the caller's
+    transaction ends. FOR NO KEY UPDATE: what the DWC dates' update takes anyway, and it lets
+    rows that refer to the letter (its conflicts) be written meanwhile."""
+    letters = letters.select_for_update(no_key=True, of=("self",)).order_by("pk")
     found = {
         pk: _StoredLetter(pk, number or "", decided, injured, specialty, received)
         for pk, number, decided, injured, specialty, received in letters.values_list(
@@ -232,12 +274,20 @@ def _letters_of(numbers: Iterable[str], ids: list[int] | None = None) -> list[_S
     return list(found.values())
 
 
-def _apply(
-    letters: list[_StoredLetter], cases: dict[str, DwcCase]
+def _apply(letters: QuerySet[Letter]) -> tuple[set[str], list[Conflict]]:
+    """Apply their case's kept rows to these letters, in a transaction of its own: the case
+    numbers applied, and the conflicts found. The rows are read once the letters are locked
+    (the module's docstring says why)."""
+    with transaction.atomic():
+        stored = _letters_of(letters)
+        numbers = [letter.case_number for letter in stored]
+        cases = DwcCase.objects.in_bulk(numbers, field_name="case_number") if numbers else {}
+        return _applied([letter for letter in stored if letter.case_number in cases], cases)
+
+
+def _applied(
+    applied: list[_StoredLetter], cases: dict[str, DwcCase]
 ) -> tuple[set[str], list[Conflict]]:
-    """Apply the kept rows (`cases`, by case number) to `letters`: the case numbers applied,
-    and the conflicts found."""
-    applied = [letter for letter in letters if letter.case_number in cases]
     letter_rows: list[tuple] = []
     item_rows: list[tuple] = []
     conflicts: list[Conflict] = []

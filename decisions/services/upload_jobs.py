@@ -16,10 +16,17 @@ worker is gone, without a timeout that a long upload could outlive: unfinished, 
 and its job not waiting in the queue. It queues such an upload again, and the new job loads the
 files still waiting. An upload that has taken its worker down MAX_ATTEMPTS times is stopped,
 its waiting files reported as not loaded: a file in it may be what kills the worker.
+
+An upload of the DWC's metadata (decisions/services/metadata_uploads.py) is the same kind of
+job, queued, locked and recovered the same way: its kept CSV goes through the metadata service,
+`load_metadata`, as `manage.py apply_metadata` does, its counts and its bad rows written batch
+by batch (`MetadataLoad`, `MetadataBadRow`). Run again after a crash, it reads the whole file
+again: applying rows already applied writes nothing new.
 """
 
 from __future__ import annotations
 
+import io
 import shutil
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
@@ -33,9 +40,11 @@ from django.utils import timezone
 from django_tasks import TaskResultStatus, task
 from django_tasks.exceptions import TaskResultDoesNotExist
 
-from ..models import IngestFailure, IngestRun, Upload, UploadFile
+from ..dwc_metadata import BadRow
+from ..models import IngestFailure, IngestRun, MetadataBadRow, MetadataLoad, Upload, UploadFile
 from ..preparation import FileInput
 from .ingest import FileOutcome, ingest_files
+from .metadata import Conflict, MetadataSummary, load_metadata
 
 # Times a worker may start on one upload: the first run and two after a crash.
 MAX_ATTEMPTS = 3
@@ -67,7 +76,10 @@ def queue_upload(upload: Upload) -> None:
     Called in the upload request's transaction, so the upload, its files and its job are
     committed together.
     """
-    if upload.files.filter(status=UploadFile.Status.PENDING).exists():
+    if (
+        upload.kind == Upload.Kind.METADATA
+        or upload.files.filter(status=UploadFile.Status.PENDING).exists()
+    ):
         _enqueue(upload)
     else:
         ingest_upload.call(upload.pk)
@@ -86,7 +98,10 @@ def ingest_upload(upload_id: int) -> None:
         if upload.finished:
             return
         try:
-            _load(upload)
+            if upload.kind == Upload.Kind.METADATA:
+                _apply_metadata(upload)
+            else:
+                _load(upload)
         finally:
             # With DEBUG on (development), Django logs every statement on the connection, and
             # a worker's connection outlives its jobs; the ingest service leaves clearing the
@@ -193,6 +208,60 @@ def _load(upload: Upload) -> None:
     remove_staging(upload.pk)
     Upload.objects.filter(pk=upload.pk).update(
         state=Upload.State.DONE, finished_at=timezone.now(), run=summary.run
+    )
+
+
+def _apply_metadata(upload: Upload) -> None:
+    """The metadata upload's kept file through the metadata service, from its first row."""
+    load = MetadataLoad.objects.get(upload=upload)
+    Upload.objects.filter(pk=upload.pk).update(
+        state=Upload.State.RUNNING, attempts=F("attempts") + 1
+    )
+    load.bad_rows.all().delete()  # a run after a crash reports the whole file again
+    try:
+        with (
+            open(load.file.path, "rb") as raw,
+            io.TextIOWrapper(raw, encoding="utf-8-sig", newline="") as text,
+        ):
+            summary = load_metadata(text, load.source_name, report=_metadata_recorder(load, raw))
+    except Exception as exc:
+        _stop(upload, f"the file could not be applied: {exc}")
+        raise
+    _record_metadata(load, summary, load.size)
+    Upload.objects.filter(pk=upload.pk).update(state=Upload.State.DONE, finished_at=timezone.now())
+
+
+def _metadata_recorder(
+    load: MetadataLoad, raw: io.BufferedReader
+) -> Callable[[MetadataSummary, list[BadRow], list[Conflict]], None]:
+    """Write each batch's bad rows, and the counts so far with how far the file is read (the
+    upload's page shows them while it runs). The conflicts are the service's to store."""
+
+    def record(summary: MetadataSummary, bad_rows: list[BadRow], _: list[Conflict]) -> None:
+        MetadataBadRow.objects.bulk_create(
+            MetadataBadRow(
+                load=load,
+                line=bad.line,
+                case_number=(bad.case_number or "")[:200],
+                reason=bad.reason,
+            )
+            for bad in bad_rows
+        )
+        # The text layer reads ahead of the rows by a chunk: near enough for a progress bar.
+        _record_metadata(load, summary, raw.tell())
+
+    return record
+
+
+def _record_metadata(load: MetadataLoad, summary: MetadataSummary, bytes_read: int) -> None:
+    MetadataLoad.objects.filter(pk=load.pk).update(
+        bytes_read=bytes_read,
+        rows=summary.items,
+        cases=summary.cases,
+        letters=summary.letters,
+        pending=summary.pending,
+        conflicts=summary.conflicts,
+        skipped=summary.skipped,
     )
 
 

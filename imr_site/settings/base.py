@@ -161,6 +161,13 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = min(256 * 1024, IMR_MAX_FILE_BYTES)
 # file's own size, and bound the memory an upload's letters take while they are ingested.
 IMR_ZIP_MAX_ENTRIES = env_int("IMR_ZIP_MAX_ENTRIES", 2000)
 IMR_ZIP_MAX_TOTAL_BYTES = env_int("IMR_ZIP_MAX_TOTAL_BYTES", 200 * 1024 * 1024)
+# A DWC metadata CSV uploaded on the upload page (decisions/services/metadata_uploads.py): the
+# DWC's data of one year (~180,000-300,000 letters, ~0.5 million rows of ~100 bytes) is ~50 MB,
+# the whole record (~2 million letters, ~5 million rows) ~500 MB. 1 GB takes the whole record
+# in one file; the request only streams it to disk while checking it (UTF-8, the header), and
+# the worker reads it a batch of cases at a time, so memory does not grow with it. The proxy's
+# request-size limit (nginx client_max_body_size) must allow as much.
+IMR_METADATA_MAX_BYTES = env_int("IMR_METADATA_MAX_BYTES", 1024 * 1024 * 1024)
 # Uploads are loaded by a worker process (`manage.py worker`), from a queue in the database:
 # django-tasks' API (Django 6's django.tasks), django-tasks-db's table. No other server.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

@@ -7,6 +7,7 @@ import csv
 import datetime
 import io
 import json
+import threading
 from collections import Counter
 from io import StringIO
 from pathlib import Path
@@ -14,19 +15,23 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection, transaction
 from django.urls import reverse
 
 from decisions.models import DisputedItem, DwcCase, Letter, MetadataConflict, SearchEntry
+from decisions.services import metadata as metadata_service
+from decisions.services.metadata import load_metadata
 from devtools.synthetic import METADATA_FILE, write_corpus
-from tests.helpers import SEED_NAMES, assert_derived_rows_match_the_items, seed_text
+from tests.factories import make_item, make_letter
+from tests.helpers import (
+    DWC_CASE,
+    DWC_HEADER,
+    assert_derived_rows_match_the_items,
+    dwc_rows_agreeing_with,
+    letter_file,
+)
 
 pytestmark = pytest.mark.django_db
-
-HEADER = (
-    "case_number,decision_date,date_of_injury,received_date,specialty,category,subcategory,"
-    "decision\n"
-)
-CASE = "CM15-0000001"
 
 
 def run(*args: str) -> tuple[str, str, CommandError | None]:
@@ -38,43 +43,26 @@ def run(*args: str) -> tuple[str, str, CommandError | None]:
     return out.getvalue(), err.getvalue(), None
 
 
-def letter_file(folder: Path, name: str, seed: int = 0) -> Path:
-    path = folder / name
-    path.write_text(seed_text(SEED_NAMES[seed]), encoding="utf-8")
-    return path
-
-
 def csv_file(folder: Path, body: str, name: str = "dwc.csv") -> Path:
     path = folder / name
-    path.write_text(HEADER + body, encoding="utf-8")
+    path.write_text(DWC_HEADER + body, encoding="utf-8")
     return path
-
-
-def rows_agreeing_with(letter: Letter, decision_date: str = "03/02/2015") -> str:
-    """One row per item, agreeing with the letter on everything it states."""
-    injured = letter.date_of_injury.strftime("%m/%d/%Y") if letter.date_of_injury else ""
-    return "".join(
-        f"{letter.case_number},{decision_date},{injured},2015-01-20,"
-        f"{letter.reviewer_specialty or ''},Category {item.position},Sub {item.position},"
-        f"{item.outcome}\n"
-        for item in letter.items.order_by("position")
-    )
 
 
 @pytest.fixture
 def stored(tmp_path) -> Letter:
     """Seed letter 0 (no case number in its text), stored from a file named by its case."""
-    run("ingest", str(letter_file(tmp_path, f"{CASE}_redacted.txt")), "--workers=1")
+    run("ingest", str(letter_file(tmp_path, f"{DWC_CASE}_redacted.txt")), "--workers=1")
     return Letter.objects.get()
 
 
 def test_a_file_named_by_its_case_gives_the_stored_letter_its_number(stored):
-    assert (stored.case_number, stored.case_number_source) == (CASE, "file_name")
+    assert (stored.case_number, stored.case_number_source) == (DWC_CASE, "file_name")
     assert stored.layout == "standard"
 
 
 def test_rows_fill_the_dates_and_categories_the_letter_does_not_state(stored, tmp_path):
-    out, err, error = run("apply_metadata", str(csv_file(tmp_path, rows_agreeing_with(stored))))
+    out, err, error = run("apply_metadata", str(csv_file(tmp_path, dwc_rows_agreeing_with(stored))))
     assert error is None and err == ""
     assert "1 cases" in out and "applied to 1 stored letters" in out and "0 conflicts" in out
     letter = Letter.objects.get()
@@ -98,13 +86,13 @@ def test_rows_fill_the_dates_and_categories_the_letter_does_not_state(stored, tm
 def test_disagreements_are_reported_and_kept_and_the_letter_stands(stored, tmp_path):
     first = stored.items.get(position=1)
     other = "overturned" if first.outcome == "upheld" else "upheld"
-    rows = rows_agreeing_with(stored).splitlines(keepends=True)
+    rows = dwc_rows_agreeing_with(stored).splitlines(keepends=True)
     rows[0] = rows[0].replace(f",{first.outcome}\n", f",{other}\n")
     rows = [row.replace(f",{stored.reviewer_specialty},", ",Dermatology,") for row in rows]
     out, _, error = run("apply_metadata", str(csv_file(tmp_path, "".join(rows))))
     assert error is None
-    assert f"conflict {CASE} item 1: item decision: the letter says {first.outcome}" in out
-    assert f"{CASE}: reviewer specialty: the letter says" in out and "Dermatology" in out
+    assert f"conflict {DWC_CASE} item 1: item decision: the letter says {first.outcome}" in out
+    assert f"{DWC_CASE}: reviewer specialty: the letter says" in out and "Dermatology" in out
     assert DisputedItem.objects.get(pk=first.pk).outcome == first.outcome
     conflicts = set(
         MetadataConflict.objects.values_list("field", "position", "letter_value", "dwc_value")
@@ -116,20 +104,20 @@ def test_disagreements_are_reported_and_kept_and_the_letter_stands(stored, tmp_p
     # The same file again lists each disagreement once; a file that agrees clears them.
     run("apply_metadata", str(csv_file(tmp_path, "".join(rows))))
     assert MetadataConflict.objects.count() == 2
-    run("apply_metadata", str(csv_file(tmp_path, rows_agreeing_with(stored), "fixed.csv")))
+    run("apply_metadata", str(csv_file(tmp_path, dwc_rows_agreeing_with(stored), "fixed.csv")))
     assert MetadataConflict.objects.count() == 0
 
 
 def test_a_specialty_spelled_otherwise_is_no_conflict(stored, tmp_path):
     assert stored.reviewer_specialty_canonical  # the seed's specialty is in the vocabulary
     spelled = stored.reviewer_specialty.upper().replace(" AND ", " & ")
-    rows = rows_agreeing_with(stored).replace(f",{stored.reviewer_specialty},", f",{spelled},")
+    rows = dwc_rows_agreeing_with(stored).replace(f",{stored.reviewer_specialty},", f",{spelled},")
     run("apply_metadata", str(csv_file(tmp_path, rows)))
     assert MetadataConflict.objects.count() == 0
 
 
 def test_rows_that_are_not_as_many_as_the_items_only_give_the_letters_values(stored, tmp_path):
-    rows = rows_agreeing_with(stored) + f"{CASE},,,,,Extra,,upheld\n"
+    rows = dwc_rows_agreeing_with(stored) + f"{DWC_CASE},,,,,Extra,,upheld\n"
     out, _, _ = run("apply_metadata", str(csv_file(tmp_path, rows)))
     items = stored.items.count()
     assert f"number of items: the letter says {items}, the DWC's data {items + 1}" in out
@@ -142,7 +130,7 @@ def test_rows_that_are_not_as_many_as_the_items_only_give_the_letters_values(sto
 
 def test_a_date_of_injury_that_differs_is_a_conflict(stored, tmp_path):
     assert stored.date_of_injury is not None
-    rows = rows_agreeing_with(stored).replace(
+    rows = dwc_rows_agreeing_with(stored).replace(
         stored.date_of_injury.strftime("%m/%d/%Y"), "01/01/1999"
     )
     out, _, _ = run("apply_metadata", str(csv_file(tmp_path, rows)))
@@ -153,7 +141,7 @@ def test_a_date_of_injury_that_differs_is_a_conflict(stored, tmp_path):
 def test_bad_rows_are_reported_by_line_and_the_rest_applies(stored, tmp_path):
     body = (
         ",03/02/2015,,,,,,upheld\n"
-        + rows_agreeing_with(stored)
+        + dwc_rows_agreeing_with(stored)
         + "CM15-0000002,13/45/2015,,,,,,upheld\n"
     )
     path = csv_file(tmp_path, body)
@@ -174,12 +162,12 @@ def test_a_file_without_the_columns_is_refused_naming_them(tmp_path):
 
 
 def test_rows_for_a_letter_not_stored_yet_apply_when_it_is_ingested(tmp_path):
-    csv = csv_file(tmp_path, f"{CASE},03/02/2015,,,,Pharmaceuticals,Opioids,\n" * 3)
+    csv = csv_file(tmp_path, f"{DWC_CASE},03/02/2015,,,,Pharmaceuticals,Opioids,\n" * 3)
     out, _, _ = run("apply_metadata", str(csv))
     assert "applied to 0 stored letters, 1 cases kept" in out
     letters = tmp_path / "letters"
     letters.mkdir()
-    letter_file(letters, f"{CASE}.txt")
+    letter_file(letters, f"{DWC_CASE}.txt")
     run("ingest", str(letters), "--workers=1")
     letter = Letter.objects.get()
     assert letter.dwc_decision_date == datetime.date(2015, 3, 2)
@@ -190,8 +178,8 @@ def test_rows_for_a_letter_not_stored_yet_apply_when_it_is_ingested(tmp_path):
 def test_ingest_with_metadata_applies_the_file_to_the_letters_it_stores(tmp_path):
     letters = tmp_path / "letters"
     letters.mkdir()
-    letter_file(letters, f"{CASE}.txt")
-    csv = csv_file(tmp_path, f"{CASE},2015-03-02,,2015-01-20,,,,\n")
+    letter_file(letters, f"{DWC_CASE}.txt")
+    csv = csv_file(tmp_path, f"{DWC_CASE},2015-03-02,,2015-01-20,,,,\n")
     out, _, error = run("ingest", "--metadata", str(csv), str(letters), "--workers=1")
     assert error is None and "created 1" in out
     assert Letter.objects.get().dwc_decision_date == datetime.date(2015, 3, 2)
@@ -205,46 +193,46 @@ def test_ingest_with_metadata_applies_the_file_to_the_letters_it_stores(tmp_path
 def test_a_later_copy_named_by_its_case_gives_the_stored_letter_its_number(tmp_path):
     run("ingest", str(letter_file(tmp_path, "letter.txt")), "--workers=1")
     assert Letter.objects.get().case_number is None
-    csv = csv_file(tmp_path, f"{CASE},03/02/2015,,,,,,\n")
+    csv = csv_file(tmp_path, f"{DWC_CASE},03/02/2015,,,,,,\n")
     run("apply_metadata", str(csv))
-    out, _, _ = run("ingest", str(letter_file(tmp_path, f"{CASE}.txt")), "--workers=1")
+    out, _, _ = run("ingest", str(letter_file(tmp_path, f"{DWC_CASE}.txt")), "--workers=1")
     assert "duplicates 1" in out
     letter = Letter.objects.get()
-    assert (letter.case_number, letter.case_number_source) == (CASE, "file_name")
+    assert (letter.case_number, letter.case_number_source) == (DWC_CASE, "file_name")
     assert letter.dwc_decision_date == datetime.date(2015, 3, 2)  # its kept rows applied
     # A copy named by another case gives nothing more: the letter keeps its number.
     run("ingest", str(letter_file(tmp_path, "CM15-0000009.txt")), "--workers=1")
-    assert Letter.objects.get().case_number == CASE
+    assert Letter.objects.get().case_number == DWC_CASE
 
 
 def test_a_reparse_keeps_the_dwc_values_and_a_number_a_copy_gave(tmp_path):
     run("ingest", str(letter_file(tmp_path, "letter.txt")), "--workers=1")
-    run("ingest", str(letter_file(tmp_path, f"{CASE}.txt")), "--workers=1")
-    run("apply_metadata", str(csv_file(tmp_path, rows_agreeing_with(Letter.objects.get()))))
+    run("ingest", str(letter_file(tmp_path, f"{DWC_CASE}.txt")), "--workers=1")
+    run("apply_metadata", str(csv_file(tmp_path, dwc_rows_agreeing_with(Letter.objects.get()))))
     _, _, error = run("reparse", "--all")
     assert error is None
     letter = Letter.objects.get()
-    assert (letter.case_number, letter.case_number_source) == (CASE, "file_name")
+    assert (letter.case_number, letter.case_number_source) == (DWC_CASE, "file_name")
     assert set(letter.items.values_list("decision_date", flat=True)) == {datetime.date(2015, 3, 2)}
     assert letter.items.filter(dwc_category__isnull=True).count() == 0
     assert_derived_rows_match_the_items()
-    assert DwcCase.objects.get().case_number == CASE
+    assert DwcCase.objects.get().case_number == DWC_CASE
 
 
 def test_admins_list_the_conflicts_by_field_and_find_a_case_however_typed(
     stored, tmp_path, admin_client, django_assert_max_num_queries
 ):
-    rows = rows_agreeing_with(stored).replace(f",{stored.reviewer_specialty},", ",Dermatology,")
+    rows = dwc_rows_agreeing_with(stored).replace(f",{stored.reviewer_specialty},", ",Dermatology,")
     run("apply_metadata", str(csv_file(tmp_path, rows)))
     conflicts = reverse("admin:decisions_metadataconflict_changelist")
     with django_assert_max_num_queries(8):
         page = admin_client.get(conflicts, {"field": "specialty", "q": "cm150000001"})
     listed = page.context["cl"].result_list
-    assert [(c.case_number, c.dwc_value) for c in listed] == [(CASE, "Dermatology")]
+    assert [(c.case_number, c.dwc_value) for c in listed] == [(DWC_CASE, "Dermatology")]
     assert stored.get_absolute_url() in page.content.decode()
     assert admin_client.get(conflicts, {"field": "decision"}).context["cl"].result_list.count() == 0
     cases = admin_client.get(reverse("admin:decisions_dwccase_changelist"), {"q": "CM150000001"})
-    assert [case.case_number for case in cases.context["cl"].result_list] == [CASE]
+    assert [case.case_number for case in cases.context["cl"].result_list] == [DWC_CASE]
     # Read only, like every record of what was loaded.
     assert admin_client.get(reverse("admin:decisions_metadataconflict_add")).status_code == 403
 
@@ -254,11 +242,11 @@ def test_the_letter_page_says_where_each_value_came_from_and_where_the_dwc_disag
 ):
     first = stored.items.get(position=1)
     other = "overturned" if first.outcome == "upheld" else "upheld"
-    rows = rows_agreeing_with(stored).splitlines(keepends=True)
+    rows = dwc_rows_agreeing_with(stored).splitlines(keepends=True)
     rows[0] = rows[0].replace(f",{first.outcome}\n", f",{other}\n")
     run("apply_metadata", str(csv_file(tmp_path, "".join(rows))))
     html = client.get(stored.get_absolute_url()).content.decode()
-    assert f"IMR final determination {CASE}" in html
+    assert f"IMR final determination {DWC_CASE}" in html
     assert "(from the file's name; the letter's text does not state it)" in html
     assert 'Mar 2, 2015 <span class="provenance">(from the DWC\'s data' in html
     assert "Jan 20, 2015" in html  # received, from the DWC too
@@ -302,7 +290,7 @@ def test_a_generated_corpus_and_its_metadata_report_exactly_the_planted_disagree
 
 
 def test_the_export_carries_the_dwc_categories_and_defuses_them(stored, tmp_path, client):
-    rows = rows_agreeing_with(stored).replace("Category 1,", "=HYPERLINK(1),")
+    rows = dwc_rows_agreeing_with(stored).replace("Category 1,", "=HYPERLINK(1),")
     run("apply_metadata", str(csv_file(tmp_path, rows)))
     exported = list(
         csv.DictReader(io.StringIO(b"".join(client.get("/export.csv").streaming_content).decode()))
@@ -316,3 +304,103 @@ def test_the_export_carries_the_dwc_categories_and_defuses_them(stored, tmp_path
     assert {row["decision_date"] for row in exported} == {"2015-03-02"}
     [first, *_] = json.loads(b"".join(client.get("/export.json").streaming_content))
     assert list(first)[-2:] == ["dwc_category", "dwc_subcategory"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_letter_stored_while_its_rows_are_applied_gets_them(tmp_path, monkeypatch):
+    """The race of a load and an ingest: the load has read the stored letters (this one not
+    yet) when ingest stores the letter and looks for its kept rows. Were the rows kept in the
+    transaction that reads the letters, ingest could not see them yet, and neither side would
+    apply them."""
+    path = csv_file(tmp_path, f"{DWC_CASE},03/02/2015,,,,,,\n")
+    letters_read, go_on = threading.Event(), threading.Event()
+    read_letters = metadata_service._letters_of
+
+    def pausing(letters):
+        found = read_letters(letters)
+        if threading.current_thread() is loader:
+            letters_read.set()
+            assert go_on.wait(60)
+        return found
+
+    def load() -> None:
+        try:
+            with open(path, encoding="utf-8") as lines:
+                load_metadata(lines, "dwc.csv")
+        finally:
+            connection.close()  # this thread's
+
+    monkeypatch.setattr(metadata_service, "_letters_of", pausing)
+    loader = threading.Thread(target=load)
+    loader.start()
+    try:
+        assert letters_read.wait(60)
+        letters = tmp_path / "letters"
+        letters.mkdir()
+        letter_file(letters, f"{DWC_CASE}.txt")
+        _, _, error = run("ingest", str(letters), "--workers=1")
+        assert error is None
+    finally:
+        go_on.set()
+        loader.join(60)
+    assert Letter.objects.get().dwc_decision_date == datetime.date(2015, 3, 2)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_applying_beside_an_uncommitted_ingest_batch_waits_for_it_then_completes(tmp_path):
+    """An ingest batch holds the count rows its items add to until it commits (the item
+    trigger, decisions/schema.py). The DWC's dates and categories count nothing, but the
+    trigger's update still looks up the items' combinations (INSERT ... ON CONFLICT DO
+    NOTHING), and that waits for a batch that added to the same one: the load waits for the
+    batch's commit, holding nothing the batch needs, and then completes."""
+    stored = make_letter(case_number=DWC_CASE)
+    for treatment in ("Norco 10/325mg, #120", "Physical therapy, 6 sessions"):
+        make_item(stored, treatment=treatment)
+    path = csv_file(tmp_path, dwc_rows_agreeing_with(stored))
+    holding, release = threading.Event(), threading.Event()
+    loaded: list = []
+
+    def uncommitted_batch() -> None:
+        try:
+            with transaction.atomic():
+                letter = make_letter()
+                for item in stored.items.order_by("position"):
+                    make_item(letter, treatment=item.treatment)
+                holding.set()
+                assert release.wait(60)
+        finally:
+            connection.close()  # this thread's
+
+    def load() -> None:
+        try:
+            with open(path, encoding="utf-8") as lines:
+                loaded.append(load_metadata(lines, "dwc.csv"))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=uncommitted_batch), threading.Thread(target=load)]
+    threads[0].start()
+    try:
+        assert holding.wait(60)
+        threads[1].start()
+        assert waiting_for_a_lock(), "the load never waited for the batch"
+    finally:
+        release.set()
+        for thread in threads:
+            thread.join(60)
+    assert loaded[0].letters == 1
+    assert set(stored.items.values_list("dwc_category", flat=True)) == {"Category 1", "Category 2"}
+
+
+def waiting_for_a_lock() -> bool:
+    """Whether a session of this database comes to wait for a lock (looked at for up to ~30 s)."""
+    for _ in range(600):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND wait_event_type = 'Lock'"
+            )
+            if cursor.fetchone()[0]:
+                return True
+        threading.Event().wait(0.05)
+    return False

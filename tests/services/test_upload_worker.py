@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import signal
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -19,7 +20,8 @@ from django.db import connections
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
-from decisions.models import IngestRun, Letter, Upload
+from decisions.models import DwcCase, IngestRun, Letter, Upload
+from decisions.services import metadata_uploads, upload_jobs
 from decisions.services.upload_jobs import (
     LOCK_KEY,
     MAX_ATTEMPTS,
@@ -27,7 +29,15 @@ from decisions.services.upload_jobs import (
     staged_path,
     staging_folder,
 )
-from tests.helpers import PNG, SEED_NAMES, as_upload, seed_bytes, seed_text
+from tests.helpers import (
+    DWC_CASE,
+    DWC_HEADER,
+    PNG,
+    SEED_NAMES,
+    as_upload,
+    seed_bytes,
+    seed_text,
+)
 from tests.pdfs import text_pdf
 from tests.worker_process import DIE, start_worker
 
@@ -285,3 +295,90 @@ def test_a_worker_killed_mid_upload_leaves_it_to_the_next_worker(
     # The killed attempt's run never finished; the upload's run is the one that did.
     assert upload.run.finished_at is not None
     assert IngestRun.objects.filter(finished_at=None).count() == 1
+
+
+# --- Uploads of the DWC's metadata: the same queue, worker and recovery -----------------------
+
+
+METADATA_ROWS = (DWC_HEADER + f"{DWC_CASE},03/02/2015,,,,Imaging,MRI,\n" + ",,,,,,,\n").encode()
+
+
+def upload_metadata(client) -> Upload:
+    response = client.post(
+        reverse("decisions:upload-metadata"), {"file": as_upload("dwc.csv", METADATA_ROWS)}
+    )
+    upload = Upload.objects.get()
+    assert response["Location"] == upload.get_absolute_url()
+    return upload
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_applies_a_queued_metadata_upload(database_queue, admin_client, run_worker):
+    upload = upload_metadata(admin_client)
+    [job] = DBTaskResult.objects.all()
+    assert (upload.kind, upload.state, job.task_path, upload.task_id) == (
+        "metadata",
+        "queued",
+        JOB,
+        str(job.id),
+    )
+    assert not DwcCase.objects.exists()  # the request only kept the file
+    html = admin_client.get(upload.get_absolute_url()).content.decode()
+    assert "Waiting for a worker." in html and 'data-status-url="/upload/' in html
+    assert status(admin_client, upload)["state"] == "queued"
+    form = admin_client.get(reverse("decisions:upload")).content.decode()
+    assert (
+        f'<a href="{upload.get_absolute_url()}">Upload {upload.pk}</a> (DWC metadata): '
+        "waiting for a worker"
+    ) in form
+
+    run_worker()
+    upload.refresh_from_db()
+    load = upload.metadata_load
+    assert (upload.state, upload.attempts, load.cases, load.pending, load.skipped) == (
+        "done",
+        1,
+        1,
+        1,
+        1,
+    )
+    assert list(load.bad_rows.values_list("line", "reason")) == [(3, "no case number")]
+    assert DwcCase.objects.get().case_number == DWC_CASE
+    assert DBTaskResult.objects.get().status == "SUCCESSFUL"
+    assert "data-status-url" not in admin_client.get(upload.get_absolute_url()).content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_metadata_upload_whose_worker_died_is_applied_again_whole(
+    database_queue, admin_client, run_worker
+):
+    upload = upload_metadata(admin_client)
+    run_worker()
+    # As if the worker had died before marking it done: its job is left running, its lock free.
+    as_if_a_worker_took_it(upload, attempts=1)
+    assert "its worker died; queued again" in run_worker()
+    upload.refresh_from_db()
+    load = upload.metadata_load
+    assert (upload.state, upload.attempts, load.cases, load.skipped) == ("done", 2, 1, 1)
+    assert load.bad_rows.count() == 1  # reported afresh, not twice
+    assert DwcCase.objects.count() == 1
+
+
+def test_a_metadata_upload_whose_file_is_gone_stops_and_says_why(
+    admin_client, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    """Jobs run at once here (tests/settings.py); the kept file vanishes before the job reads it."""
+    real_queue = upload_jobs.queue_upload
+
+    def file_gone_then_queue(upload: Upload) -> None:
+        Path(settings.MEDIA_ROOT, upload.metadata_load.file.name).unlink()
+        real_queue(upload)
+
+    monkeypatch.setattr(metadata_uploads, "queue_upload", file_gone_then_queue)
+    with django_capture_on_commit_callbacks(execute=True):
+        upload = upload_metadata(admin_client)
+    upload.refresh_from_db()
+    assert upload.state == "stopped"
+    assert upload.error.startswith("the file could not be applied: [Errno 2] No such file")
+    html = admin_client.get(upload.get_absolute_url()).content.decode()
+    assert "Applying stopped: the file could not be applied: [Errno 2]" in html

@@ -27,5 +27,5 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, file: str, **options: Any) -> None:
         summary = apply_metadata_file(file, self)
-        if summary.bad_rows:
-            raise CommandError(f"{len(summary.bad_rows)} rows skipped", returncode=1)
+        if summary.skipped:
+            raise CommandError(f"{summary.skipped} rows skipped", returncode=1)

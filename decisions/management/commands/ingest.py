@@ -152,7 +152,7 @@ class Command(BaseCommand):
             raise CommandError("--metadata writes the DWC's rows: it cannot go with --dry-run")
         skipped_rows = 0
         if metadata is not None:
-            skipped_rows = len(apply_metadata_file(metadata, self).bad_rows)
+            skipped_rows = apply_metadata_file(metadata, self).skipped
         verbosity = options["verbosity"]
         progress = progress_bar(
             sys.stderr, sum(1 for _ in iter_letter_files(paths)) if sys.stderr.isatty() else None
