@@ -75,8 +75,12 @@ class Term:
     by_form: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     def generics_given(self, forms: set[str]) -> tuple[str, ...]:
-        """This product's generics in a request naming `forms` ("Terocin 4% patch")."""
-        return next((named for form, named in self.by_form if form in forms), self.generics)
+        """This product's generics in a request naming `forms`: those of each form named
+        ("Terocin 4% patch": the patch's; "Terocin lotion and patches": both's), else its own."""
+        named = [generics for form, generics in self.by_form if form in forms]
+        if not named:
+            return self.generics
+        return tuple(dict.fromkeys(name for generics in named for name in generics))
 
 
 NEUTRAL = Term(None, Group.DRUGS)

@@ -272,6 +272,11 @@ ROWS = [
         "amitriptyline/dextromethorphan/tramadol",
     ),
     drug("Terocin 4% patch #20", "topical", "lidocaine/menthol"),  # the patch's two
+    drug(
+        "Terocin lotion and Terocin patches",
+        "topical",
+        "lidocaine/menthol/methyl salicylate/capsaicin",  # the patch's, then the lotion's
+    ),
     drug("Kera-Tek gel 4oz", "topical", "methyl salicylate/menthol"),
     # Other drugs: steroids, triptans, hormones, medical foods, vitamins, the long tail.
     drug("Medrol dose pack #1", "other", "methylprednisolone"),
