@@ -70,28 +70,28 @@ def _reading(vocab: Vocabulary, treatment: str) -> _Reading:
     _group, _position, category = min(named)
     if category not in _DRUG_CATEGORIES:
         return _Reading(Classification(category), recognised=True)
-    forms = {term.form for term in terms if term.form}
-    ingredients = (term.generics_given(forms) if term.by_form else term.generics for term in terms)
+    if any(term.by_form for term in terms):  # a product whose ingredients depend on its form
+        forms = {term.form for term in terms if term.form}
+        ingredients = (term.generics_given(forms) for term in terms)
+    else:
+        ingredients = (term.generics for term in terms)
     generics = tuple(dict.fromkeys(name for names in ingredients for name in names))
     if category is Category.INJECTION:
         return _Reading(Classification(category, None, generics), recognised=True)
-    generics += _implied_partner(vocab, treatment, generics)
+    if len(generics) == 1 and generics[0] in vocab.partners:
+        generics += _implied_partner(vocab, treatment, generics[0])
     drug_class = _drug_class(vocab, terms, generics, percent="%" in treatment)
     return _Reading(Classification(category, drug_class, generics), recognised=True)
 
 
-def _implied_partner(
-    vocab: Vocabulary, treatment: str, generics: tuple[str, ...]
-) -> tuple[str, ...]:
+def _implied_partner(vocab: Vocabulary, treatment: str, generic: str) -> tuple[str, ...]:
     """The ingredient a combination's second strength names when the request writes one
-    generic and two strengths: "Hydrocodone 10/325" is hydrocodone with 325 mg of
+    generic (`generic`) and two strengths: "Hydrocodone 10/325" is hydrocodone with 325 mg of
     acetaminophen, as a pharmacist fills it, "Tramadol 37.5/325" Ultracet's two. Only for one
     named generic with a listed partner, and only at a strength the combination is made in
     (drugs.toml [implied_partners]); otherwise nothing is added."""
-    if len(generics) != 1 or generics[0] not in vocab.partners:
-        return ()
     seconds = {match[1] for match in _STRENGTHS.finditer(treatment)}
-    for partner, strengths in vocab.partners[generics[0]]:
+    for partner, strengths in vocab.partners[generic]:
         if not seconds.isdisjoint(strengths):
             return (partner,)
     return ()

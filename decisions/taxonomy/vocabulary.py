@@ -140,7 +140,9 @@ class Vocabulary:
     phrases: dict[str, tuple[tuple[Phrase, Term], ...]]  # first word -> longest first
     known_words: frozenset[str]
     words_alone: frozenset[str]  # the phrases of one word
-    word_starts: frozenset[str]  # their beginnings, two letters or more ("nor" of "norco")
+    # Their beginnings and ends, two letters or more: "nor" and "co" of "norco".
+    word_starts: frozenset[str]
+    word_ends: frozenset[str]
     aliases: dict[str, str]  # misspelt word -> the word meant
     dose_words: frozenset[str]  # words that give a dose or quantity: "mg", "qty"
     dose_marks: tuple[str, ...]  # characters that do: "#", "%"
@@ -223,14 +225,13 @@ class Vocabulary:
                 elif (
                     written[i] in self.word_starts
                     and i + 1 < len(found)
-                    and written[i + 1].isalpha()
+                    and written[i + 1] in self.word_ends
                     and found[i + 1] not in self.words_alone
                     and self.derived(found[i + 1]) is None
+                    and written[i] + written[i + 1] in self.words_alone
                 ):
-                    # No phrase is found[i] alone (one would have matched): try the two as one.
-                    whole = self.correct(written[i] + written[i + 1], fuzzy=False)
-                    if whole in self.words_alone:
-                        found[i + 1] = whole
+                    # No phrase is found[i] alone (one would have matched): the two are one.
+                    found[i + 1] = written[i] + written[i + 1]
                 i += 1
 
 
@@ -440,7 +441,13 @@ def vocabulary() -> Vocabulary:
         known_words=known_words,
         words_alone=frozenset(words_alone),
         word_starts=frozenset(
-            word[:end] for word in words_alone if word.isalpha() for end in range(2, len(word))
+            word[:end] for word in words_alone if word.isalpha() for end in range(2, len(word) - 1)
+        ),
+        word_ends=frozenset(
+            word[start:]
+            for word in words_alone
+            if word.isalpha()
+            for start in range(2, len(word) - 1)
         ),
         aliases=aliases,
         dose_words=frozenset(drugs["dosing"]["words"]),
