@@ -10,6 +10,7 @@ lists the commonest of those, so the tables can grow.
 from __future__ import annotations
 
 import heapq
+import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -26,6 +27,13 @@ _CACHED_LENGTH = 300
 _CACHE_SIZE = 16_384
 
 _DRUG_CATEGORIES = (Category.PHARMACEUTICAL, Category.INJECTION)
+
+# Two strengths of a combination, "10/325", "7.5mg/325mg", "10-325": the second is group 1.
+# The first number cannot start inside another (the look-behind) and each part after it is
+# tried once, so the scan is linear in the text.
+_STRENGTHS = re.compile(
+    r"(?<![\d.])\d+(?:\.\d+)?\s*(?:mg\s*)?[/\-\u2013]\s*(\d+)(?!\.?\d)", re.IGNORECASE
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,11 +70,31 @@ def _reading(vocab: Vocabulary, treatment: str) -> _Reading:
     _group, _position, category = min(named)
     if category not in _DRUG_CATEGORIES:
         return _Reading(Classification(category), recognised=True)
-    generics = tuple(dict.fromkeys(name for term in terms for name in term.generics))
+    if any(term.by_form for term in terms):  # a product whose ingredients depend on its form
+        forms = {term.form for term in terms if term.form}
+        ingredients = (term.generics_given(forms) for term in terms)
+    else:
+        ingredients = (term.generics for term in terms)
+    generics = tuple(dict.fromkeys(name for names in ingredients for name in names))
     if category is Category.INJECTION:
         return _Reading(Classification(category, None, generics), recognised=True)
+    if len(generics) == 1 and generics[0] in vocab.partners:
+        generics += _implied_partner(vocab, treatment, generics[0])
     drug_class = _drug_class(vocab, terms, generics, percent="%" in treatment)
     return _Reading(Classification(category, drug_class, generics), recognised=True)
+
+
+def _implied_partner(vocab: Vocabulary, treatment: str, generic: str) -> tuple[str, ...]:
+    """The ingredient a combination's second strength names when the request writes one
+    generic (`generic`) and two strengths: "Hydrocodone 10/325" is hydrocodone with 325 mg of
+    acetaminophen, as a pharmacist fills it, "Tramadol 37.5/325" Ultracet's two. Only for one
+    named generic with a listed partner, and only at a strength the combination is made in
+    (drugs.toml [implied_partners]); otherwise nothing is added."""
+    seconds = {match[1] for match in _STRENGTHS.finditer(treatment)}
+    for partner, strengths in vocab.partners[generic]:
+        if not seconds.isdisjoint(strengths):
+            return (partner,)
+    return ()
 
 
 def _drug_class(

@@ -70,6 +70,17 @@ class Term:
     topical: bool = False  # applied to the skin: a topical form, or a topical product
     compounded: bool = False  # "compounded": topical unless an oral form is named too
     oral: bool = False
+    form: str = ""  # a form's word ("patch"): a product's ingredients may depend on it
+    # A product whose ingredients depend on its form: (form, that form's generics) pairs.
+    by_form: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    def generics_given(self, forms: set[str]) -> tuple[str, ...]:
+        """This product's generics in a request naming `forms`: those of each form named
+        ("Terocin 4% patch": the patch's; "Terocin lotion and patches": both's), else its own."""
+        named = [generics for form, generics in self.by_form if form in forms]
+        if not named:
+            return self.generics
+        return tuple(dict.fromkeys(name for generics in named for name in generics))
 
 
 NEUTRAL = Term(None, Group.DRUGS)
@@ -78,12 +89,21 @@ SURGERY = Term(Category.SURGERY, Group.PROCEDURES)
 Phrase = tuple[str, ...]
 
 
+def _ascii(char: str) -> str:
+    """A character of a decomposed text as ASCII: an accent is dropped (it belongs to the
+    letter before it), any other character outside ASCII separates words as punctuation does
+    (an en dash in "Hydrocodone–APAP 10–325" is a hyphen, not nothing)."""
+    if char.isascii():
+        return char
+    return "" if unicodedata.combining(char) else " "
+
+
 def words(text: str) -> list[str]:
-    """The words of `text`, lower case, accents dropped ("Flexéril" -> flexeril), initials
-    joined ("M.R.I." -> mri)."""
+    """The words of `text`, lower case, accents dropped ("Flexéril" -> flexeril), other
+    characters outside ASCII read as separators, initials joined ("M.R.I." -> mri)."""
     text = text.casefold()
     if not text.isascii():
-        text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+        text = "".join(map(_ascii, unicodedata.normalize("NFKD", text)))
     if "." in text:
         text = _INITIALS.sub(lambda initials: initials[0].replace(".", ""), text)
     return _WORD.findall(text)
@@ -119,6 +139,10 @@ class Vocabulary:
 
     phrases: dict[str, tuple[tuple[Phrase, Term], ...]]  # first word -> longest first
     known_words: frozenset[str]
+    words_alone: frozenset[str]  # the phrases of one word
+    # Their beginnings and ends, two letters or more: "nor" and "co" of "norco".
+    word_starts: frozenset[str]
+    word_ends: frozenset[str]
     aliases: dict[str, str]  # misspelt word -> the word meant
     dose_words: frozenset[str]  # words that give a dose or quantity: "mg", "qty"
     dose_marks: tuple[str, ...]  # characters that do: "#", "%"
@@ -132,6 +156,9 @@ class Vocabulary:
     precedence: tuple[DrugClass, ...]
     systemic_transdermal: frozenset[str]
     drug_names: dict[Phrase, tuple[str, ...]]  # brand, spelling or generic -> generics
+    # generic -> (its partner, the partner's strengths) pairs: "Hydrocodone 10/325" names
+    # acetaminophen by its 325 (drugs.toml [implied_partners]).
+    partners: dict[str, tuple[tuple[str, frozenset[str]], ...]]
 
     def correct(self, word: str, *, fuzzy: bool) -> str:
         """The known word `word` stands for: itself, a listed misspelling's word, its singular,
@@ -176,7 +203,10 @@ class Vocabulary:
 
     def terms(self, text: str) -> Iterator[Term]:
         """The terms of `text`, in order: at each word the longest phrase starting there, or
-        what the word means by its ending; a word that means nothing is passed over."""
+        what the word means by its ending; a word that means nothing is joined to the next if
+        that means nothing either and the two make a known word as written (an extraction
+        breaks a word where the letter's line did: "Cyclobenza- prine", "Nor co 10/325",
+        "Acupunct ure"), else passed over."""
         written = words(text)
         dosed = any(mark in text for mark in self.dose_marks)
         dosed = dosed or not self.dose_words.isdisjoint(written)
@@ -192,6 +222,16 @@ class Vocabulary:
                 by_ending = self.derived(found[i])
                 if by_ending is not None:
                     yield by_ending
+                elif (
+                    written[i] in self.word_starts
+                    and i + 1 < len(found)
+                    and written[i + 1] in self.word_ends
+                    and found[i + 1] not in self.words_alone
+                    and self.derived(found[i + 1]) is None
+                    and written[i] + written[i + 1] in self.words_alone
+                ):
+                    # No phrase is found[i] alone (one would have matched): the two are one.
+                    found[i + 1] = written[i] + written[i + 1]
                 i += 1
 
 
@@ -246,12 +286,36 @@ def _drug_terms(data: dict[str, Any], builder: _Builder) -> dict[str, DrugClass]
     topical = {_phrase(name, "topical_products") for name in routes["topical_products"]}
     injected = {_phrase(name, "injected_products") for name in routes["injected_products"]}
 
+    forms = data["forms"]
+    form_words = {" ".join(_phrase(written, "[forms]")) for key in forms for written in forms[key]}
+    by_form = {
+        brand: tuple(
+            (
+                _known_form(form, form_words, brand),
+                tuple(_generic(each, classes, f"[brand_forms] {brand}") for each in generics),
+            )
+            for form, generics in named.items()
+        )
+        for brand, named in data["brand_forms"].items()
+    }
+    if set(by_form) - set(data["brands"]):
+        raise ValueError(
+            f"drugs.toml [brand_forms]: {sorted(set(by_form) - set(data['brands']))}"
+            " are not in [brands]"
+        )
+
     def add(name: str, generics: tuple[str, ...], where: str) -> None:
         phrase = _phrase(name, where)
         if phrase in injected:
             term = Term(Category.INJECTION, Group.PROCEDURES, generics)
         else:
-            term = Term(Category.PHARMACEUTICAL, Group.DRUGS, generics, topical=phrase in topical)
+            term = Term(
+                Category.PHARMACEUTICAL,
+                Group.DRUGS,
+                generics,
+                topical=phrase in topical,
+                by_form=by_form.get(name, ()) if where == "[brands]" else (),
+            )
         builder.add(name, term, f"drugs.toml {where}")
 
     for name in classes:
@@ -274,15 +338,38 @@ def _drug_terms(data: dict[str, Any], builder: _Builder) -> dict[str, DrugClass]
         term = Term(Category.PHARMACEUTICAL, Group.DRUGS, drug_classes=(drug_class,))
         for written in phrases:
             builder.add(written, term, "drugs.toml [class_words]")
-    forms = data["forms"]
-    for key, term in (
-        ("topical", Term(Category.PHARMACEUTICAL, Group.DRUGS, topical=True)),
-        ("compounded", Term(Category.PHARMACEUTICAL, Group.DRUGS, compounded=True)),
-        ("oral", Term(Category.PHARMACEUTICAL, Group.DRUGS, oral=True)),
-    ):
+    for key in ("topical", "compounded", "oral"):
         for written in forms[key]:
+            term = Term(
+                Category.PHARMACEUTICAL,
+                Group.DRUGS,
+                topical=key == "topical",
+                compounded=key == "compounded",
+                oral=key == "oral",
+                form=" ".join(_phrase(written, "[forms]")),
+            )
             builder.add(written, term, f"drugs.toml [forms] {key}")
     return classes
+
+
+def _known_form(form: str, form_words: set[str], brand: str) -> str:
+    if form not in form_words:
+        raise ValueError(f"drugs.toml [brand_forms] {brand}: {form!r} is not in [forms]")
+    return form
+
+
+def _partners(
+    data: dict[str, Any], classes: dict[str, DrugClass]
+) -> dict[str, tuple[tuple[str, frozenset[str]], ...]]:
+    found: dict[str, list[tuple[str, frozenset[str]]]] = {}
+    for partner, rule in data["implied_partners"].items():
+        where = f"[implied_partners] {partner}"
+        strengths = frozenset(rule["strengths"])
+        for generic in rule["with"]:
+            found.setdefault(_generic(generic, classes, where), []).append(
+                (_generic(partner, classes, where), strengths)
+            )
+    return {generic: tuple(pairs) for generic, pairs in found.items()}
 
 
 def _service_terms(data: dict[str, Any], builder: _Builder) -> None:
@@ -320,6 +407,7 @@ def vocabulary() -> Vocabulary:
         for first, entries in by_first.items()
     }
     known_words = frozenset(word for phrase in builder.terms for word in phrase)
+    words_alone = {phrase[0] for phrase in builder.terms if len(phrase) == 1}
     drug_names = {
         phrase: term.generics
         for phrase, (term, _where) in builder.terms.items()
@@ -351,6 +439,16 @@ def vocabulary() -> Vocabulary:
     return Vocabulary(
         phrases=phrases,
         known_words=known_words,
+        words_alone=frozenset(words_alone),
+        word_starts=frozenset(
+            word[:end] for word in words_alone if word.isalpha() for end in range(2, len(word) - 1)
+        ),
+        word_ends=frozenset(
+            word[start:]
+            for word in words_alone
+            if word.isalpha()
+            for start in range(2, len(word) - 1)
+        ),
         aliases=aliases,
         dose_words=frozenset(drugs["dosing"]["words"]),
         dose_marks=tuple(drugs["dosing"]["marks"]),
@@ -366,4 +464,5 @@ def vocabulary() -> Vocabulary:
             for name in drugs["routes"]["systemic_transdermal"]
         ),
         drug_names=drug_names,
+        partners=_partners(drugs, classes),
     )

@@ -72,6 +72,14 @@ ROWS = [
     drug("Nucynta ER 100mg #60", "opioid", "tapentadol"),
     drug("Suboxone 8/2mg #60", "opioid", "buprenorphine/naloxone"),
     drug("Buprenorphine 2mg sublingual #60", "opioid", "buprenorphine"),
+    # One generic and two strengths: the second is the partner the combination is made with.
+    drug("Hydrocodone 10/325mg #120", "opioid", HC),
+    drug("Oxycodone 7.5 mg/325 mg #60", "opioid", OC),
+    drug("Tramadol 37.5/325 #90", "opioid", "tramadol/acetaminophen"),
+    drug("Hydrocodone 7.5/200mg #60", "opioid", "hydrocodone/ibuprofen"),
+    drug("Hydrocodone ER 20mg #30", "opioid", "hydrocodone"),
+    drug("Oxycodone 5-10mg every 4 hours #90", "opioid", "oxycodone"),
+    drug("Hydrocodone–APAP 10–325 mg #90", "opioid", HC),  # en dashes separate words
     # A patch that acts on the whole body is its drug's class, not a topical.
     drug("Fentanyl patch 25mcg/hr #10", "opioid", "fentanyl"),
     drug("Duragesic 50mcg/hr patch #15", "opioid", "fentanyl"),
@@ -85,6 +93,11 @@ ROWS = [
     drug("Oxycotin 20mg #60", "opioid", "oxycodone"),
     drug("Norcco 10/325mg #180", "opioid", HC),
     drug("Combunox 5/400mg BID #60", "opioid", "oxycodone/ibuprofen"),
+    # A word broken by the letter's line end, joined when neither half means anything.
+    drug("Nor co 10/325mg #120", "opioid", HC),
+    drug("Cyclobenza- prine 7.5mg #60", "muscle_relaxant", "cyclobenzaprine"),
+    Row("Acupunct ure x6", "acupuncture"),
+    Row("Right knee", "other"),  # two words that mean nothing stay nothing
     # Muscle relaxants.
     drug("Flexeril 7.5mg, #60", "muscle_relaxant", "cyclobenzaprine"),
     drug("Flexeril 10mg #90", "muscle_relaxant", "cyclobenzaprine"),
@@ -258,6 +271,13 @@ ROWS = [
         "topical",
         "amitriptyline/dextromethorphan/tramadol",
     ),
+    drug("Terocin 4% patch #20", "topical", "lidocaine/menthol"),  # the patch's two
+    drug(
+        "Terocin lotion and Terocin patches",
+        "topical",
+        "lidocaine/menthol/methyl salicylate/capsaicin",  # the patch's, then the lotion's
+    ),
+    drug("Kera-Tek gel 4oz", "topical", "methyl salicylate/menthol"),
     # Other drugs: steroids, triptans, hormones, medical foods, vitamins, the long tail.
     drug("Medrol dose pack #1", "other", "methylprednisolone"),
     drug("Prednisone 10mg #21", "other", "prednisone"),
@@ -286,6 +306,11 @@ ROWS = [
     drug("Focalin 10mg, #90", "other", "dexmethylphenidate"),
     drug("Oxybutynin 5mg #60 x 3 refills", "other", "oxybutynin"),
     drug("Cosamin DS (retrospective)", "other", "glucosamine/chondroitin"),
+    drug("Senna-S #60", "gastrointestinal", "senna/docusate"),
+    drug("Namenda 10mg #60", "other", "memantine"),
+    drug("Lithium carbonate 300mg #90", "other", "lithium"),
+    drug("Colchicine 0.6mg #30", "other", "colchicine"),
+    drug("Suboxone film 8mg/2mg #60", "opioid", "buprenorphine/naloxone"),  # no X-ray film
     # Drugs given by injection in the office: the route decides.
     shot("Toradol 60mg IM injection", "ketorolac"),
     shot("Retrospective request for Toradol 60mg IM injection (DOS: 3/12/2014)", "ketorolac"),
@@ -336,6 +361,7 @@ ROWS = [
     shot("PRP injection"),
     shot("Prolotherapy x 3"),
     shot("Percutaneous epidural lysis of adhesions"),
+    Row("Lumbar ESl L4-5", "injection"),  # "I" extracted as "l"
     # Imaging.
     Row("MRI of the lumbar spine without contrast", "imaging"),
     Row("Repeat MRI lumbar spine", "imaging"),
@@ -357,6 +383,11 @@ ROWS = [
     Row("Cervical Epidurogram", "imaging"),
     Row("Fluoroscopic guidance", "imaging"),
     Row("M.R.I. lumbar spine", "imaging"),
+    Row("MRl of the thoracic spine", "imaging"),
+    Row("Flexion and extension views of the lumbar spine", "imaging"),
+    Row("Plain films of the lumbar spine", "imaging"),
+    Row("Videofluoroscopy", "imaging"),
+    Row("Thermography of the upper extremities", "imaging"),
     # Electrodiagnostic tests.
     Row("EMG/NCV bilateral lower extremities", "electrodiagnostic"),
     Row("EMG/NCS of the bilateral upper extremities", "electrodiagnostic"),
@@ -387,6 +418,9 @@ ROWS = [
     Row("Computerized range of motion testing", "other_diagnostic"),
     Row("Discogram L3-S1", "other_diagnostic"),
     Row("Retrospective request for Videonystagmography QTY: 1", "other_diagnostic"),
+    Row("Rheumatoid factor", "other_diagnostic"),
+    Row("CRP and ESR", "other_diagnostic"),
+    Row("Driving evaluation", "other_diagnostic"),  # as an FCE tests fitness to work
     # Physical therapy, including occupational and aquatic therapy, work conditioning and
     # hardening.
     Row("Physical therapy x 12 sessions", "physical_therapy"),
@@ -413,6 +447,7 @@ ROWS = [
     Row("Home exercise program", "physical_therapy"),
     Row("Iontophoresis x 6", "physical_therapy"),
     Row("Physical therapy with cervical traction 2x6", "physical_therapy"),
+    Row("Land-based therapy 2 times per week for 4 weeks", "physical_therapy"),
     # Chiropractic.
     Row("Chiropractic treatment 2x4 lumbar spine", "chiropractic"),
     Row("Chiropractic manipulation x 6 sessions", "chiropractic"),
@@ -471,6 +506,8 @@ ROWS = [
     Row("3 day inpatient stay", "surgery"),
     Row("Inpatient hospital stay x 2 days", "surgery"),
     Row("Retrospective request for Spinal cord stim trial", "surgery"),
+    Row("Left CTR", "surgery"),
+    Row("Spinal cord stimulator trial with psychological clearance", "surgery"),
     # Durable medical equipment; TENS, H-wave and interferential units are DME.
     Row("TENS unit", "dme"),
     Row("TENS unit purchase", "dme"),
@@ -517,6 +554,13 @@ ROWS = [
     Row("Nebulizer (retrospective)", "dme"),
     Row("1 Glucometer", "dme"),
     Row("1 Blood pressure monitor", "dme"),
+    Row("Neuromuscular electrical stimulation (NMES) unit", "dme"),
+    Row("Paraffin wax bath unit", "dme"),
+    Row("Pedal exerciser", "dme"),
+    Row("Dynasplint", "dme"),
+    # A surgery's associated service is what it is.
+    Row("Associated surgical service: cold therapy unit", "dme"),
+    Row("Associated surgical services: front wheeled walker", "dme"),
     # Programs.
     Row("Functional restoration program x 160 hours", "program"),
     Row("HELP functional restoration program x 10 days", "program"),
@@ -563,6 +607,8 @@ ROWS = [
     Row("Home care assistance 8 hours a day", "home_health"),
     Row("In-home caregiver 4 hours per day", "home_health"),
     Row("Housekeeping services 4 hours per week", "home_health"),
+    Row("Skilled nursing home visits", "home_health"),
+    Row("Skilled nursing facility x 10 days", "other"),
     # Other: services outside every category, and what nothing names (never a guess).
     Row("Gym membership x 6 months", "other"),
     Row("1 Case management ", "other"),

@@ -4,9 +4,10 @@ A treatment is a heading, a line or two; a damaged extraction can merge it with 
 follows, and a hostile file can hold anything. Each case repeats, to 50 KB and to 400 KB,
 something some step starts on: phrases cut short before their last word, unknown words of
 the length fuzzy matching looks at, one word as long as the whole text, word endings that name
-a surgery, percent signs, accented letters. Quadratic work would take 64 times as long for
-the larger; the bound allows 24 (CPU time, best of five runs, so a busy machine moves it
-little: at 20 and best of three it failed once on a machine running five test suites).
+a surgery, percent signs, accented letters, words broken in two, a combination's strengths.
+Quadratic work would take 64 times as long for the larger; the bound allows 24 (CPU time, best
+of five runs, so a busy machine moves it little: at 20 and best of three it failed once on a
+machine running five test suites).
 """
 
 from __future__ import annotations
@@ -36,6 +37,9 @@ CASES = {
     "separators": "/-/#%,.;:()",
     "accented letters": "Flexéril café ",
     "digits": "0123456789",
+    "words broken in two": "Cyclobenza prine Nor co Acupunct ure ",
+    "strengths": "Hydrocodone 10/325 7.5 mg/ 325-",
+    "separators outside ASCII": "Hydrocodone–APAP 10–325 “x” ",
 }
 
 
