@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from urllib.parse import urlencode
 from weakref import WeakKeyDictionary
@@ -96,7 +97,7 @@ def local_time(value: datetime) -> SafeString:
 @register.simple_tag(takes_context=True)
 def query_with(context: Context, name: str, value: object) -> str:
     """The current query string with one parameter set, back to page 1 unless it is the page."""
-    params = dict(_parameters(context["request"]))
+    params: dict[str, Sequence[object]] = dict(_parameters(context["request"]))
     params[name] = [value]
     return _query_string(params)
 
@@ -122,7 +123,7 @@ def _parameters(request: HttpRequest) -> dict[str, list[str]]:
     return params
 
 
-def _query_string(params: dict[str, list]) -> str:
+def _query_string(params: Mapping[str, Sequence[object]]) -> str:
     """Only parameters with a value: a submitted form's empty fields do not clutter links."""
     return "?" + urlencode([(k, v) for k, values in params.items() for v in values if v != ""])
 
