@@ -21,7 +21,7 @@ from django.db.models import BooleanField, ExpressionWrapper, F, Func, Q, TextFi
 from django.test.utils import CaptureQueriesContext
 
 from decisions.models import DisputedItem
-from decisions.search import FacetValue, ItemFilter, item_filterset, item_search
+from decisions.search import FacetValue, ItemFilter, counting, item_filterset, item_search
 from decisions.search.counting import FACET_LIMITS
 from decisions.search.vocabulary import Sort, search_query
 from tests.factories import make_letter
@@ -287,8 +287,6 @@ def test_a_query_with_an_outcome_picks_its_page_among_the_matched_combinations(s
         # Counted from the combinations: the summary's own read gives the page its combinations.
         {"specialty": "{specialty}", "outcome": "upheld", "sort": "newest"},
         {"cited_page": "{page}"},
-        # Counted from FacetCount: the summary statement reads the combinations once for the page.
-        {"category": "injection", "outcome": "overturned"},
     ],
 )
 def test_a_page_filtered_by_facet_values_reads_the_combinations_once(synthetic_corpus, params):
@@ -302,3 +300,18 @@ def test_a_page_filtered_by_facet_values_reads_the_combinations_once(synthetic_c
     assert len(statements) == 3, statements  # summary, the page's rows, the undated count
     plans = [plan_of(sql) for sql in statements]
     assert sum(plan.count("on decisions_facetcombination ") for plan in plans) == 1, plans
+
+
+def test_a_page_allowing_many_combinations_reads_them_again_instead_of_listing_them(
+    synthetic_corpus, monkeypatch
+):
+    """Past LISTED_IDS_MAX ids, Postgres would take longer to plan against the list than to
+    read the combinations again: the page's statements read them themselves."""
+    monkeypatch.setattr(counting, "LISTED_IDS_MAX", 1)
+    params = filled({"specialty": "{specialty}", "sort": "newest"}, synthetic_corpus)
+    with CaptureQueriesContext(connection) as captured:
+        results = item_search(item_filterset(params), per_page=PER_PAGE)
+    assert results.items and results.undated is not None
+    plans = [plan_of(sql) for sql in reads(captured)]
+    assert sum(plan.count("on decisions_facetcombination ") for plan in plans) == 3, plans
+    assert [r.item.pk for r in results.items] == reference(params)[4]
