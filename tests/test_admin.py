@@ -184,6 +184,7 @@ def test_reparse_action_updates_letters_in_place_and_reports(admin_client, seede
     assert messages == [
         f"letter {first.pk}: fields reviewer_specialty",
         "Re-parsed 3 letters: changed 1, unchanged 2, failed 0; "
+        "0 emptied facet combinations deleted; "
         "warnings: 0 letters before, 0 after; cleared 0, newly warned 0.",
     ]
     assert Letter.objects.get(pk=first.pk).reviewer_specialty == "Neurology"
@@ -196,6 +197,7 @@ def test_reparse_action_reports_letters_that_no_longer_parse(admin_client, seede
     assert messages[0].startswith(f"letter {seeded[2].pk}: left unchanged, it no longer parses:")
     assert messages[1] == (
         "Re-parsed 3 letters: changed 0, unchanged 2, failed 1; "
+        "0 emptied facet combinations deleted; "
         "warnings: 0 letters before, 0 after; cleared 0, newly warned 0."
     )
 

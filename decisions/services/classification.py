@@ -23,6 +23,7 @@ from django.db import connection, transaction
 
 from ..models import DisputedItem
 from ..taxonomy import Category, Unclassified, classify, unclassified
+from .combinations import empty_combinations_prune
 
 # Items per batch: one read of five narrow columns, and at most one UPDATE, whose trigger moves
 # the changed items' search entries and counts (about 1 ms per changed item at 100,000 letters).
@@ -50,12 +51,14 @@ class ReclassifySummary:
     moves: Counter[tuple[str, str]] = field(default_factory=Counter)
     # The commonest treatments the taxonomy does not know, when asked for (`unclassified`).
     unknown: list[Unclassified] = field(default_factory=list)
+    pruned: int = 0  # combinations left without items, deleted (decisions/services/combinations.py)
 
     def describe(self) -> str:
         written = " (dry run: nothing written)" if self.dry_run else ""
         return (
             f"items {self.items} read, {self.changed} changed: category {self.categories}, "
-            f"drug class {self.drug_classes}, generic names {self.generic_names}{written}"
+            f"drug class {self.drug_classes}, generic names {self.generic_names}{written}; "
+            f"{self.pruned} emptied facet combinations deleted"
         )
 
 
@@ -99,6 +102,8 @@ def items_reclassify(
         if changes and not dry_run:
             with transaction.atomic(), connection.cursor() as cursor:
                 cursor.execute(_WRITE, [json.dumps(changes)])
+    if not dry_run:  # also what the runs before this one emptied
+        summary.pruned = empty_combinations_prune()
     if unknown:
         summary.unknown = unclassified(others, limit=unknown)
     return summary

@@ -30,6 +30,7 @@ from django.db.models import QuerySet
 from ..fingerprint import content_fingerprint
 from ..models import Letter
 from ..parsing import ParseError, parse_letter
+from .combinations import empty_combinations_prune
 from .duplicates import fingerprint_replace
 from .letters import letter_fields, letter_replace_parse, refusal, with_kept_case_number
 from .metadata import apply_stored_metadata
@@ -87,6 +88,7 @@ class ReparseSummary:
     warned_after: int = 0
     cleared: int = 0  # letters with warnings before and none after
     newly_warned: int = 0  # the other way round
+    pruned: int = 0  # combinations left without items, deleted (decisions/services/combinations.py)
 
     def add(self, result: ReparseResult) -> None:
         setattr(self, result.status, getattr(self, result.status) + 1)
@@ -97,7 +99,10 @@ class ReparseSummary:
 
     def describe(self) -> str:
         written = " (dry run: nothing written)" if self.dry_run else ""
-        return f"changed {self.changed}, unchanged {self.unchanged}, failed {self.failed}{written}"
+        return (
+            f"changed {self.changed}, unchanged {self.unchanged}, failed {self.failed}{written}; "
+            f"{self.pruned} emptied facet combinations deleted"
+        )
 
     def describe_warnings(self) -> str:
         return (
@@ -122,6 +127,8 @@ def letters_reparse(
         summary.add(result)
         if on_result is not None:
             on_result(result)
+    if summary.changed and not dry_run:
+        summary.pruned = empty_combinations_prune()
     return summary
 
 

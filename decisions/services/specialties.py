@@ -23,6 +23,7 @@ from django.db import connection, transaction
 
 from ..models import Letter
 from ..specialties import grouping_name_of
+from .combinations import empty_combinations_prune
 
 # Letters per batch: one read, and at most one transaction of two statements (the letters,
 # then their items, whose trigger moves the items' search entries and counts).
@@ -58,12 +59,13 @@ class RegroupSummary:
     items: int = 0  # items moved to another name (none counted in a dry run)
     # (what, old name, new name) -> letters: what is "specialty" or "subspecialty"
     changes: Counter[tuple[str, str | None, str | None]] = field(default_factory=Counter)
+    pruned: int = 0  # combinations left without items, deleted (decisions/services/combinations.py)
 
     def describe(self) -> str:
         written = " (dry run: nothing written)" if self.dry_run else ""
         return (
             f"letters {self.letters} read, {self.regrouped} regrouped, "
-            f"{self.items} items moved{written}"
+            f"{self.items} items moved{written}; {self.pruned} emptied facet combinations deleted"
         )
 
 
@@ -106,6 +108,8 @@ def letters_regroup(*, batch_size: int = BATCH_SIZE, dry_run: bool = False) -> R
             summary.items += items
         elif regrouped:
             summary.regrouped += len(regrouped)
+    if summary.items:
+        summary.pruned = empty_combinations_prune()
     return summary
 
 

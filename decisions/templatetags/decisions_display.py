@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from urllib.parse import urlencode
+from weakref import WeakKeyDictionary
 
 from django import template
-from django.http import QueryDict
+from django.http import HttpRequest
 from django.template import Context
 from django.urls import reverse
 from django.utils import timezone
@@ -95,23 +97,35 @@ def local_time(value: datetime) -> SafeString:
 @register.simple_tag(takes_context=True)
 def query_with(context: Context, name: str, value: object) -> str:
     """The current query string with one parameter set, back to page 1 unless it is the page."""
-    params = context["request"].GET.copy()
-    params.pop("page", None)
-    params[name] = value
+    params: dict[str, Sequence[object]] = dict(_parameters(context["request"]))
+    params[name] = [value]
     return _query_string(params)
 
 
 @register.simple_tag(takes_context=True)
 def query_without(context: Context, *names: str) -> str:
-    params = context["request"].GET.copy()
-    for name in ("page", *names):
-        params.pop(name, None)
+    params = {k: v for k, v in _parameters(context["request"]).items() if k not in names}
     return _query_string(params)
 
 
-def _query_string(params: QueryDict) -> str:
+# Each request's parameters but the page, read once: a results page makes some 60 links from
+# them, and copying the request's QueryDict for each (a deep copy) cost more than the rest of
+# the link.
+_PARAMETERS: WeakKeyDictionary[HttpRequest, dict[str, list[str]]] = WeakKeyDictionary()
+
+
+def _parameters(request: HttpRequest) -> dict[str, list[str]]:
+    """The request's parameters but the page, in their order; not to be changed in place."""
+    params = _PARAMETERS.get(request)
+    if params is None:
+        params = {k: v for k, v in request.GET.lists() if k != "page"}
+        _PARAMETERS[request] = params
+    return params
+
+
+def _query_string(params: Mapping[str, Sequence[object]]) -> str:
     """Only parameters with a value: a submitted form's empty fields do not clutter links."""
-    return "?" + urlencode([(k, v) for k, values in params.lists() for v in values if v != ""])
+    return "?" + urlencode([(k, v) for k, values in params.items() for v in values if v != ""])
 
 
 @register.simple_tag

@@ -8,6 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.db import connection
+from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 
 from decisions.models import DisputedItem
@@ -188,3 +189,15 @@ def test_a_results_page_costs_the_same_statements_whatever_its_length(
 def test_bad_parameters_cost_no_queries(client, django_assert_num_queries):
     with django_assert_num_queries(0):
         assert client.get("/", {"age_min": "x"}).status_code == 200
+
+
+def test_the_page_reads_the_request_parameters_once_for_all_its_links(client, seeds, monkeypatch):
+    """A results page makes some 60 links from the request's parameters (facets, order,
+    pages, filters to remove): copying the request's QueryDict for each, a deep copy, cost
+    more than the rest of the link."""
+    copies = []
+    original = QueryDict.copy
+    monkeypatch.setattr(QueryDict, "copy", lambda self: copies.append(1) or original(self))
+    html = client.get("/", {"q": "Norco", "guideline": "MTUS", "page": "1"}).content.decode()
+    assert len(links(html)) > 20
+    assert copies == []

@@ -8,7 +8,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from decisions.models import DisputedItem
+from decisions.models import DisputedItem, FacetCombination
 from tests.factories import make_item, make_letter
 from tests.helpers import assert_derived_rows_match_the_items, entry_writes_of
 
@@ -85,6 +85,10 @@ def test_reclassify_writes_only_what_changed_and_rebuilds_only_renamed_entries(s
     # combination in place.
     assert writes == {"deleted": 3, "inserted": 3, "updated": 1}
     assert_derived_rows_match_the_items()
+    # The combinations the moved items left are deleted, not kept at 0 (the pages that read
+    # the combination table read every row: decisions/services/combinations.py).
+    assert "; 1 emptied facet combinations deleted" in out.getvalue()
+    assert not FacetCombination.objects.filter(items=0).exists()
     assert requested() == {
         "Norco 10/325mg, #120": FIXTURE_ITEMS["Norco 10/325mg, #120"],
         "Cervical ESI C5-6": ("injection", None, ()),

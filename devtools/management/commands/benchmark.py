@@ -62,6 +62,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--port", type=int, default=0, help="gunicorn port (default: a free one)."
         )
+        parser.add_argument(
+            "--database",
+            default="",
+            help="Name of the benchmark's database (default imr_bench_<letters>_s<seed>); "
+            "several people benchmarking on one server each need their own.",
+        )
 
     def handle(
         self,
@@ -73,42 +79,43 @@ class Command(BaseCommand):
         out: str,
         reuse: bool,
         port: int,
+        database: str,
         **options: Any,
     ) -> None:
         out_dir = Path(out).resolve()
         corpus = out_dir / f"corpus-{letters}-s{seed}"
-        database = BenchmarkDatabase(f"imr_bench_{letters}_s{seed}")
-        env = production_environment(database.url(), out_dir / "media")
+        bench_db = BenchmarkDatabase(database or f"imr_bench_{letters}_s{seed}")
+        env = production_environment(bench_db.url(), out_dir / "media")
         rows = [ensure_corpus(corpus, letters, seed, workers)]
 
-        if reuse and database.letters() == letters:
+        if reuse and bench_db.letters() == letters:
             # The loaded database may predate the code's migrations (derived search tables).
             run_manage(env, "migrate", "--no-input", "-v0")
             rows.append(("ingest", "skipped (--reuse: database already loaded, then migrated)"))
         else:
-            database.recreate()
+            bench_db.recreate()
             run_manage(env, "migrate", "--no-input", "-v0")
             rows += ingest(env, corpus).rows()
             rows.append(apply_metadata(env, corpus / METADATA_FILE))
             run_manage(env, "collectstatic", "--no-input", "-v0")
         quality = check_corpus(corpus, letters, workers)
         rows.append(quality_row(quality))
-        counts = database.stats()
+        counts = bench_db.stats()
 
         port = port or free_port()
         server = start_gunicorn(env, port)
         try:
             client = Client(f"http://127.0.0.1:{port}", self.warn)
             client.warm_up()
-            before = python_milliseconds(), database.count_milliseconds()
+            before = python_milliseconds(), bench_db.count_milliseconds()
             timings = [client.time_query(label, params, repeat) for label, params in QUERIES]
             timings += [
                 client.time_statistics(label, params, repeat)
                 for label, params in STATISTICS_QUERIES
             ]
-            timings.append(client.time_letters(database.spread_letter_ids(repeat)))
+            timings.append(client.time_letters(bench_db.spread_letter_ids(repeat)))
             rows.append(client.time_export(EXPORT_PARAMS, server.pid))
-            after = python_milliseconds(), database.count_milliseconds()
+            after = python_milliseconds(), bench_db.count_milliseconds()
         finally:
             server.terminate()
             server.wait(timeout=30)
