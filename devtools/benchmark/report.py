@@ -6,11 +6,14 @@ from __future__ import annotations
 
 import os
 import platform
+import sqlite3
+from importlib import metadata
 
 import psutil
 
 from devtools.parse_quality import QualityReport
 
+from .peer import ARRAY_FACETS, FACETS
 from .processes import mb
 from .timing import Timing, percentile
 
@@ -48,6 +51,7 @@ def render(
         "exact counts and all facets on every page:",
         "",
         *_timing_table(timings),
+        *_peer_setup(timings),
         "",
         "Results each query counts (items): the app's total, Datasette's "
         "(`filtered_table_rows_count`) and the generator's truth (its expected parses, "
@@ -93,6 +97,27 @@ def _timing_table(timings: list[Timing]) -> list[str]:
         ratio = t.peer_note or f"{p50 / t.percentile(50):,.2f}"
         lines.append(f"{app} | {_ms(p50)} | {_ms(percentile(t.peer, 95))} | {ratio} |")
     return lines
+
+
+def _peer_setup(timings: list[Timing]) -> list[str]:
+    """How Datasette was asked, under a table that has its columns."""
+    if all(timing.peer is None for timing in timings):
+        return []
+    return [
+        "",
+        f"Datasette {_version('datasette')} over the SQLite copy (sqlite-utils "
+        f"{_version('sqlite-utils')}, SQLite {sqlite3.sqlite_version}): immutable, table counts "
+        "from `datasette inspect`, facet suggestions off, time limits raised so that every count "
+        "and facet is computed; the JSON of 20 rows with the total; the queries with facets ask "
+        f"`_facet` for {', '.join(FACETS)} and `_facet_array` for {', '.join(ARRAY_FACETS)} "
+        "(the app's eight; the app also splits each value by outcome); no ranking (its table "
+        "view lists matches by id). Each request right after the app's. Mapping and reasons: "
+        "devtools/benchmark/peer.py.",
+    ]
+
+
+def _version(package: str) -> str:
+    return metadata.version(package)
 
 
 def _ms(seconds: float) -> str:
