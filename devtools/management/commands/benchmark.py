@@ -140,7 +140,8 @@ class Command(BaseCommand):
             ids = database.spread_letter_ids(repeat)
             timings.append(
                 client.time_urls(
-                    "letter detail page (Datasette: the letter's row)",
+                    "letter detail page"
+                    + ("" if site is None else " (Datasette: the letter's row)"),
                     client.letter_urls(ids),
                     None if site is None else site.letter_urls(ids),
                 )
@@ -152,7 +153,7 @@ class Command(BaseCommand):
             counts_by_query: dict[str, Counts] = {
                 query.label: (
                     client.total(query),
-                    None if site is None else site.total(query),
+                    "not asked (--no-peer)" if site is None else site.total(query),
                     truth[query.label],
                 )
                 for query in QUERIES
