@@ -1,4 +1,6 @@
-"""Timing the served pages over HTTP, as a browser would ask for them.
+"""Timing the served pages over HTTP, as a browser would ask for them, and the peer's answers
+to the same queries (devtools/benchmark/peer.py) request for request: app, peer, app, peer,
+so that both see the machine as it is at that moment.
 
 Repetitions of a query vary its `page` (or letter id), so no cache keyed on the request can
 answer a repeat; each request still computes the exact total and every facet.
@@ -8,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import threading
 import time
 import urllib.error
@@ -20,16 +23,27 @@ import psutil
 from django.core.management.base import CommandError
 
 from .processes import mb
+from .queries import Query
+
+# The search page's total (templates/decisions/search.html): "<h2 ...>1,234 decisions".
+_TOTAL = re.compile(rb'id="results-heading">([\d,]+) decision')
+
+
+def percentile(samples: list[float], p: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
 @dataclass
 class Timing:
     label: str
     samples: list[float]  # seconds
+    # The peer's samples, request for request (None: not asked; `peer_note` says why).
+    peer: list[float] | None = None
+    peer_note: str = ""
 
     def percentile(self, p: float) -> float:
-        ordered = sorted(self.samples)
-        return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+        return percentile(self.samples, p)
 
 
 def python_milliseconds() -> float:
@@ -79,32 +93,39 @@ class Client:
             self.warn(f"note: {url} reported partial facet counts")
         return elapsed
 
-    def time_query(self, label: str, params: dict[str, str | int], repeat: int) -> Timing:
-        page_base = int(params.get("page_base", 1))
-        fixed = {k: v for k, v in params.items() if k != "page_base"}
-        return Timing(
-            label,
-            [
-                self.fetch(f"{self.base}/?{urlencode({**fixed, 'page': page_base + n})}")
-                for n in range(repeat)
-            ],
-        )
+    def query_urls(self, query: Query, repeat: int) -> list[str]:
+        """The search page of `query`, a page further each repetition."""
+        page_base = int(query.params.get("page_base", 1))
+        fixed = {k: v for k, v in query.params.items() if k != "page_base"}
+        return [
+            f"{self.base}/?{urlencode({**fixed, 'page': page_base + n})}" for n in range(repeat)
+        ]
 
-    def time_statistics(self, label: str, params: dict[str, str | int], repeat: int) -> Timing:
+    def time_urls(self, label: str, urls: list[str], peer: list[str] | None = None) -> Timing:
+        """Each URL timed, each followed by the peer's request of the same index when given."""
+        samples, peer_samples = [], []
+        for n, url in enumerate(urls):
+            samples.append(self.fetch(url))
+            if peer is not None:
+                peer_samples.append(self.fetch(peer[n]))
+        return Timing(label, samples, peer_samples if peer is not None else None)
+
+    def statistics_urls(self, query: Query, repeat: int) -> list[str]:
         """The statistics page, each repetition by the next period (month, quarter, year)."""
         periods = ("month", "quarter", "year")
-        return Timing(
-            label,
-            [
-                self.fetch(f"{self.base}/stats/?{urlencode({**params, 'period': periods[n % 3]})}")
-                for n in range(repeat)
-            ],
-        )
+        return [
+            f"{self.base}/stats/?{urlencode({**query.params, 'period': periods[n % 3]})}"
+            for n in range(repeat)
+        ]
 
-    def time_letters(self, ids: list[int]) -> Timing:
-        return Timing(
-            "letter detail page", [self.fetch(f"{self.base}/letters/{pk}/") for pk in ids]
-        )
+    def letter_urls(self, ids: list[int]) -> list[str]:
+        return [f"{self.base}/letters/{pk}/" for pk in ids]
+
+    def total(self, query: Query) -> int | None:
+        """The total the search page states for `query` (None when it did not count)."""
+        with urllib.request.urlopen(self.query_urls(query, 1)[0], timeout=600) as response:
+            found = _TOTAL.search(response.read())
+        return None if found is None else int(found.group(1).replace(b",", b""))
 
     def time_export(self, params: dict[str, str], server_pid: int) -> tuple[str, str]:
         """One CSV export: rows per second and how much a gunicorn worker's memory grew."""

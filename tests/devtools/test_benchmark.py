@@ -4,7 +4,9 @@ runs for minutes: see BENCHMARKS.md)."""
 from __future__ import annotations
 
 from devtools.benchmark.processes import production_environment
+from devtools.benchmark.report import render
 from devtools.benchmark.timing import Timing, count_records
+from devtools.parse_quality import QualityReport
 
 from .helpers import django_process
 
@@ -37,3 +39,39 @@ def test_the_servers_it_starts_run_the_production_settings(tmp_path):
     """,
     )
     assert settings == [False, True, str(tmp_path / "media")]
+
+
+def test_the_report_puts_the_peer_beside_the_app_and_says_why_where_it_is_absent():
+    timings = [
+        Timing("norco", [0.040] * 20, peer=[0.990] * 20),
+        Timing("statistics", [0.080] * 20, peer_note="no Datasette equivalent"),
+    ]
+    report = render(
+        letters=10,
+        seed=1,
+        counts={"server": "18", "letters": "10"},
+        rows=[],
+        timings=timings,
+        repeat=20,
+        quality=QualityReport(),
+        counts_by_query={"norco": (12, 12, 12), "deep": (30, "the copy has no page 500", None)},
+    )
+    assert "| norco | 40 | 40 | 40 | 990 | 990 | 24.75 |" in report
+    assert "| statistics | 80 | 80 | 80 | - | - | no Datasette equivalent |" in report
+    assert "| deep | 30 | the copy has no page 500 | n/a |" in report
+    assert "`_facet_array` for guidelines, documents, cited_pages" in report
+
+
+def test_without_the_peer_the_report_keeps_its_columns():
+    report = render(
+        letters=10,
+        seed=1,
+        counts={"server": "18"},
+        rows=[],
+        timings=[Timing("norco", [0.040] * 20)],
+        repeat=20,
+        quality=QualityReport(),
+        counts_by_query={"norco": (12, None, 12)},
+    )
+    assert "| norco | 40 | 40 | 40 |\n" in report
+    assert "Datasette 0" not in report

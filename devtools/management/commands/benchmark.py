@@ -5,8 +5,12 @@ Why a command: the numbers in BENCHMARKS.md must be reproducible by anyone with 
 It builds a synthetic corpus with each letter's expected parse (devtools/synthetic/), loads it
 into a database of its own with the real `ingest` command, applies the corpus's DWC metadata
 with `apply_metadata`, reports how well the parser read it, serves the real views with
-gunicorn (not the development server), drives them over HTTP and prints a table. The steps
-live in devtools/benchmark/; this module only orders them.
+gunicorn (not the development server), drives them over HTTP and prints a table. Unless
+`--no-peer`, it also copies the loaded corpus into SQLite FTS5 and serves that with Datasette
+(devtools/benchmark/peer.py), asks it every query the app is asked, alternating requests,
+and reports both (issue 15); each query's count is also held against the generator's truth
+(devtools/benchmark/truth.py). The steps live in devtools/benchmark/; this module only orders
+them.
 """
 
 from __future__ import annotations
@@ -17,19 +21,23 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from devtools.benchmark import peer
 from devtools.benchmark.corpus import ensure_corpus, quality_row
-from devtools.benchmark.database import BenchmarkDatabase
+from devtools.benchmark.database import BenchmarkDatabase, value
 from devtools.benchmark.processes import (
+    PeakRss,
     apply_metadata,
     free_port,
     ingest,
+    mb,
     production_environment,
     run_manage,
     start_gunicorn,
 )
-from devtools.benchmark.queries import EXPORT_PARAMS, QUERIES, STATISTICS_QUERIES
-from devtools.benchmark.report import render
-from devtools.benchmark.timing import Client, python_milliseconds
+from devtools.benchmark.queries import EXPORT_PARAMS, QUERIES, STATISTICS_QUERIES, Query
+from devtools.benchmark.report import Counts, render
+from devtools.benchmark.timing import Client, Timing, python_milliseconds
+from devtools.benchmark.truth import truth_counts
 from devtools.parse_quality import check_corpus
 from devtools.synthetic import METADATA_FILE
 
@@ -64,9 +72,15 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--database",
+            dest="database_name",
             default="",
-            help="Name of the benchmark's database (default imr_bench_<letters>_s<seed>); "
-            "several people benchmarking on one server each need their own.",
+            help="The benchmark database's name (default: imr_bench_<letters>_s<seed>); it is "
+            "dropped and created again unless --reuse finds it loaded.",
+        )
+        parser.add_argument(
+            "--no-peer",
+            action="store_true",
+            help="Do not build, serve and time the Datasette (SQLite FTS5) copy beside the app.",
         )
 
     def handle(
@@ -79,45 +93,75 @@ class Command(BaseCommand):
         out: str,
         reuse: bool,
         port: int,
-        database: str,
+        database_name: str,
+        no_peer: bool,
         **options: Any,
     ) -> None:
         out_dir = Path(out).resolve()
         corpus = out_dir / f"corpus-{letters}-s{seed}"
-        bench_db = BenchmarkDatabase(database or f"imr_bench_{letters}_s{seed}")
-        env = production_environment(bench_db.url(), out_dir / "media")
+        database = BenchmarkDatabase(database_name or f"imr_bench_{letters}_s{seed}")
+        env = production_environment(database.url(), out_dir / "media")
         rows = [ensure_corpus(corpus, letters, seed, workers)]
 
-        if reuse and bench_db.letters() == letters:
+        if reuse and database.letters() == letters:
             # The loaded database may predate the code's migrations (derived search tables).
             run_manage(env, "migrate", "--no-input", "-v0")
             rows.append(("ingest", "skipped (--reuse: database already loaded, then migrated)"))
         else:
-            bench_db.recreate()
+            database.recreate()
             run_manage(env, "migrate", "--no-input", "-v0")
             rows += ingest(env, corpus).rows()
             rows.append(apply_metadata(env, corpus / METADATA_FILE))
             run_manage(env, "collectstatic", "--no-input", "-v0")
         quality = check_corpus(corpus, letters, workers)
         rows.append(quality_row(quality))
-        counts = bench_db.stats()
+        truth = truth_counts(corpus, letters, QUERIES, workers)
+        counts = database.stats()
+        copy = None
+        if not no_peer:
+            copy, row = self.peer_copy(database, out_dir / f"peer-{letters}-s{seed}.db")
+            rows.append(row)
 
         port = port or free_port()
         server = start_gunicorn(env, port)
+        site = None
         try:
+            site = None if copy is None else peer.serve(copy, free_port())
             client = Client(f"http://127.0.0.1:{port}", self.warn)
             client.warm_up()
-            before = python_milliseconds(), bench_db.count_milliseconds()
-            timings = [client.time_query(label, params, repeat) for label, params in QUERIES]
-            timings += [
-                client.time_statistics(label, params, repeat)
-                for label, params in STATISTICS_QUERIES
-            ]
-            timings.append(client.time_letters(bench_db.spread_letter_ids(repeat)))
+            if site is not None:
+                site.warm_up()
+            before = python_milliseconds(), database.count_milliseconds()
+            timings = [self.time_query(client, query, repeat, site) for query in QUERIES]
+            for query in STATISTICS_QUERIES:
+                timings.append(client.time_urls(query.label, client.statistics_urls(query, repeat)))
+                if site is not None:
+                    timings[-1].peer_note = "no Datasette equivalent"
+            ids = database.spread_letter_ids(repeat)
+            timings.append(
+                client.time_urls(
+                    "letter detail page"
+                    + ("" if site is None else " (Datasette: the letter's row)"),
+                    client.letter_urls(ids),
+                    None if site is None else site.letter_urls(ids),
+                )
+            )
+            if site is not None:
+                timings[-1].peer_note = "- (one row: not the page's work)"
             rows.append(client.time_export(EXPORT_PARAMS, server.pid))
-            after = python_milliseconds(), bench_db.count_milliseconds()
+            after = python_milliseconds(), database.count_milliseconds()
+            counts_by_query: dict[str, Counts] = {
+                query.label: (
+                    client.total(query),
+                    "not asked (--no-peer)" if site is None else site.total(query),
+                    truth[query.label],
+                )
+                for query in QUERIES
+            }
         finally:
             server.terminate()
+            if site is not None:
+                site.stop()
             server.wait(timeout=30)
         rows.append(
             (
@@ -134,9 +178,38 @@ class Command(BaseCommand):
             timings=timings,
             repeat=repeat,
             quality=quality,
+            counts_by_query=counts_by_query,
         )
         self.stdout.write(report)
         (out_dir / f"results-{letters}-s{seed}.md").write_text(report)
+
+    def peer_copy(
+        self, database: BenchmarkDatabase, path: Path
+    ) -> tuple[peer.PeerCopy, tuple[str, str]]:
+        """The SQLite copy of the loaded database (the one an earlier run left, when it holds
+        as many items, else a new one) and its report row, with this process's peak memory
+        while it was built."""
+        with database.connect() as conn:
+            items = value(conn, "SELECT count(*) FROM decisions_disputeditem")
+            reused = peer.reused_copy(path, items)
+            if reused is not None:
+                return reused, reused.row()
+            rss = PeakRss(os.getpid())
+            copy = peer.build_copy(conn, path)
+            rss.stop()
+            what, result = copy.row()
+            return copy, (what, f"{result}; peak RSS {mb(rss.peak_main)}")
+
+    @staticmethod
+    def time_query(client: Client, query: Query, repeat: int, site: peer.Peer | None) -> Timing:
+        """The app's pages of `query`, each followed by Datasette's request of the same."""
+        urls = client.query_urls(query, repeat)
+        if site is None:
+            return client.time_urls(query.label, urls)
+        peer_urls, reason = site.requests(query, repeat)
+        timing = client.time_urls(query.label, urls, peer_urls)
+        timing.peer_note = reason
+        return timing
 
     def warn(self, message: str) -> None:
         self.stderr.write(message)
