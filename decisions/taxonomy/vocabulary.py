@@ -2,10 +2,10 @@
 
 The data files say what each phrase means; this module turns them into the indexes the
 classifier reads: phrases by their first word (longest first), the words that correct a
-misspelt drug name, the endings that name a surgery or a drug class. Everything is built once
-per process, on first use (`vocabulary()`), and checked as it is built: a phrase given two
-meanings, a generic name without a class or an unknown category stops the load with the file
-and phrase to fix, so that a mistake in the data never classifies quietly.
+misspelt drug or service word, the endings that name a surgery or a drug class. Everything is
+built once per process, on first use (`vocabulary()`), and checked as it is built: a phrase
+given two meanings, a generic name without a class or an unknown category stops the load with
+the file and phrase to fix, so that a mistake in the data never classifies quietly.
 """
 
 from __future__ import annotations
@@ -37,6 +37,17 @@ _INITIALS = re.compile(r"\b[a-z](?:\.[a-z])+\b")
 # gives a dose or a quantity (drugs.toml [dosing]): in any other text an English word can be
 # one letter from a drug ("ability", Abilify).
 _FUZZY_MIN_LENGTH = 6
+# A word of services.toml is corrected to in any request ("Physical therpay", "Pyschotherapy"),
+# with a dose or without: one of at least _FUZZY_MIN_LENGTH letters by any one edit, one of
+# this many by a swap of two neighbouring letters only ("blcok"), which turns no English word
+# into another as often as a changed letter does ("black"). The first letter must be the one
+# written: a typist rarely misses it, and most English words a letter from a service word
+# differ there ("dollar", collar; "fraction", traction; "teacher", reacher). A letter added at
+# the end is an English ending, not a slip ("evaluated", "officer").
+_SWAP_MIN_LENGTH = 5
+# Words whose fuzzy matches are kept (Vocabulary._near); the cache is emptied when full. Each
+# is at most a target's length and a letter, so the memory is bounded.
+_NEAR_CACHE_SIZE = 16_384
 
 
 class Group(IntEnum):
@@ -143,12 +154,22 @@ class Vocabulary:
     # Their beginnings and ends, two letters or more: "nor" and "co" of "norco".
     word_starts: frozenset[str]
     word_ends: frozenset[str]
+    # The words of longer phrases, 6 letters or more, that an extraction may break in two
+    # ("thera- py"), and their beginnings and ends, two letters or more.
+    split_words: frozenset[str]
+    split_starts: frozenset[str]
+    split_ends: frozenset[str]
     aliases: dict[str, str]  # misspelt word -> the word meant
+    spelt_right: frozenset[str]  # English words a letter from a known word: never corrected
     dose_words: frozenset[str]  # words that give a dose or quantity: "mg", "qty"
     dose_marks: tuple[str, ...]  # characters that do: "#", "%"
-    drug_words: frozenset[str]  # one-word drug names, 6 letters or more: fuzzy matching's targets
-    drug_deletions: dict[str, frozenset[str]]  # a drug word less one letter -> the drug words
-    longest_drug_word: int
+    # Fuzzy matching's targets: one-word drug names, 6 letters or more (in a request giving
+    # a dose), and the words of services.toml, 5 letters or more (in any request).
+    drug_words: frozenset[str]
+    service_words: frozenset[str]
+    fuzzy_words: frozenset[str]  # both
+    fuzzy_deletions: dict[str, frozenset[str]]  # a target less one letter -> the targets
+    longest_fuzzy_word: int
     # Word endings -> the drug class of an unlisted generic name, or None: a surgery.
     endings: tuple[tuple[str, DrugClass | None], ...]
     any_ending: tuple[str, ...]
@@ -159,29 +180,50 @@ class Vocabulary:
     # generic -> (its partner, the partner's strengths) pairs: "Hydrocodone 10/325" names
     # acetaminophen by its 325 (drugs.toml [implied_partners]).
     partners: dict[str, tuple[tuple[str, frozenset[str]], ...]]
+    # Unknown words -> the targets one edit away: the words of headings repeat far more than
+    # the headings do ("lumbar", "retrospective"), and the search is most of a heading's cost.
+    _near: dict[str, list[str]] = field(default_factory=dict, compare=False, repr=False)
 
-    def correct(self, word: str, *, fuzzy: bool) -> str:
+    def correct(self, word: str, *, dosed: bool) -> str:
         """The known word `word` stands for: itself, a listed misspelling's word, its singular,
-        or (with `fuzzy`) the one drug name a letter away from it; else `word` unchanged."""
+        or the one word a letter away from it: a word of services.toml (same first letter,
+        see _SWAP_MIN_LENGTH; not for a word known by its ending, "trapeziectomy") or, in a
+        request giving a dose (`dosed`), a drug name; else `word` unchanged. A word a letter
+        from two meanings stays unknown: which was meant would be a guess; so does an English
+        word listed as spelt right (services.toml [spelt_right]: "infection")."""
         word = self.aliases.get(word, word)
         if word in self.known_words:
             return word
         for plural in ("s", "es"):
             if word.endswith(plural) and word[: -len(plural)] in self.known_words:
                 return word[: -len(plural)]
-        if fuzzy and _FUZZY_MIN_LENGTH <= len(word) <= self.longest_drug_word + 1:
-            # Words sharing a deletion are at most two edits apart: keep those one edit away.
-            candidates = set(self.drug_deletions.get(word, ()))
-            for i in range(len(word)):
-                shorter = word[:i] + word[i + 1 :]
-                if shorter in self.drug_words:
-                    candidates.add(shorter)
-                candidates.update(self.drug_deletions.get(shorter, ()))
-            meant = sorted(candidate for candidate in candidates if _one_edit(word, candidate))
-            # Names a letter apart may mean one drug ("gabapenten" is listed as gabapentin).
-            if meant and len({self.drug_names[(name,)] for name in meant}) == 1:
-                return meant[0]
-        return word
+        if len(word) < _SWAP_MIN_LENGTH or not word.isalpha() or word in self.spelt_right:
+            return word
+        near = self._near.get(word)
+        if near is None:
+            if len(self._near) >= _NEAR_CACHE_SIZE:
+                self._near.clear()
+            near = _near(word, self.fuzzy_words, self.fuzzy_deletions, self.longest_fuzzy_word)
+            self._near[word] = near
+        if not near:  # nearly every word
+            return word
+        services = [
+            meant
+            for meant in near
+            if meant in self.service_words
+            and meant[0] == word[0]
+            and not word.startswith(meant)  # an ending added: "evaluated", "officer"
+            and (len(meant) >= _FUZZY_MIN_LENGTH or _swapped(word, meant))
+        ]
+        drugs = [meant for meant in near if meant in self.drug_words]
+        # Names a letter apart may mean one drug ("gabapenten" is listed as gabapentin); a
+        # service word means itself (no generic name is "").
+        meanings = {self.drug_names.get((meant,), ("", meant)) for meant in services + drugs}
+        if len(meanings) != 1:
+            return word
+        if services:
+            return word if self.derived(word) is not None else services[0]
+        return drugs[0] if dosed and len(word) >= _FUZZY_MIN_LENGTH else word
 
     def derived(self, word: str) -> Term | None:
         """What an unlisted word means by its ending: a surgical procedure ("trapeziectomy")
@@ -206,11 +248,14 @@ class Vocabulary:
         what the word means by its ending; a word that means nothing is joined to the next if
         that means nothing either and the two make a known word as written (an extraction
         breaks a word where the letter's line did: "Cyclobenza- prine", "Nor co 10/325",
-        "Acupunct ure"), else passed over."""
+        "Acupunct ure"), else passed over. A word of a longer phrase is joined so too ("thera-
+        py"), before phrases are read, so that "Physical thera- py" is physical therapy."""
         written = words(text)
         dosed = any(mark in text for mark in self.dose_marks)
         dosed = dosed or not self.dose_words.isdisjoint(written)
-        found = [self.correct(word, fuzzy=dosed) for word in written]
+        written, found = self._joined(
+            written, [self.correct(word, dosed=dosed) for word in written]
+        )
         i = 0
         while i < len(found):
             for phrase, term in self.phrases.get(found[i], ()):
@@ -233,6 +278,65 @@ class Vocabulary:
                     # No phrase is found[i] alone (one would have matched): the two are one.
                     found[i + 1] = written[i] + written[i + 1]
                 i += 1
+
+    def _joined(self, written: list[str], found: list[str]) -> tuple[list[str], list[str]]:
+        """`written` and `found` with each two neighbouring unknown words that make a word of
+        a longer phrase as written made one ("thera py": therapy); a word of a phrase of its
+        own is joined as the phrases are read (`terms`)."""
+        if not any(word in self.split_starts for word in written):  # nearly every request
+            return written, found
+        joined_written: list[str] = []
+        joined_found: list[str] = []
+        i = 0
+        while i < len(found):
+            if (
+                i + 1 < len(found)
+                and written[i] in self.split_starts
+                and written[i + 1] in self.split_ends
+                and written[i] + written[i + 1] in self.split_words
+                and not self._means(found[i])
+                and not self._means(found[i + 1])
+            ):
+                joined_written.append(written[i] + written[i + 1])
+                joined_found.append(written[i] + written[i + 1])
+                i += 2
+            else:
+                joined_written.append(written[i])
+                joined_found.append(found[i])
+                i += 1
+        return joined_written, joined_found
+
+    def _means(self, word: str) -> bool:
+        return word in self.known_words or self.derived(word) is not None
+
+
+def _near(
+    word: str, targets: frozenset[str], deletions: dict[str, frozenset[str]], longest: int
+) -> list[str]:
+    """The words of `targets` one edit from `word` (see _one_edit), in alphabetical order;
+    `deletions` maps each target less one letter to the targets, `longest` is the longest
+    target (a longer word is none's: its cost is bounded, whatever its length)."""
+    if len(word) > longest + 1:
+        return []
+    # Words sharing a deletion are at most two edits apart: keep those one edit away.
+    candidates = set(deletions.get(word, ()))
+    for i in range(len(word)):
+        shorter = word[:i] + word[i + 1 :]
+        if shorter in targets:
+            candidates.add(shorter)
+        candidates.update(deletions.get(shorter, ()))
+    return sorted(candidate for candidate in candidates if _one_edit(word, candidate))
+
+
+def _swapped(word: str, other: str) -> bool:
+    """Whether `other` is `word` with two neighbouring letters swapped."""
+    differ = [i for i, (a, b) in enumerate(zip(word, other, strict=False)) if a != b]
+    return (
+        len(word) == len(other)
+        and len(differ) == 2
+        and differ[1] == differ[0] + 1
+        and word[differ[0]] == other[differ[1]]
+    )
 
 
 def _one_edit(word: str, other: str) -> bool:
@@ -372,7 +476,8 @@ def _partners(
     return {generic: tuple(pairs) for generic, pairs in found.items()}
 
 
-def _service_terms(data: dict[str, Any], builder: _Builder) -> None:
+def _service_terms(data: dict[str, Any], builder: _Builder) -> frozenset[str]:
+    """Adds the phrases of services.toml; returns their words of 5 letters or more."""
     for table, group in _SERVICE_GROUPS.items():
         for category_name, phrases in data[table].items():
             where = f"services.toml [{table}] {category_name}"
@@ -381,11 +486,20 @@ def _service_terms(data: dict[str, Any], builder: _Builder) -> None:
                 builder.add(written, term, where)
     for written in data["neutral"]["phrases"]:
         builder.add(written, NEUTRAL, "services.toml neutral")
+    written = [data[table][name] for table in _SERVICE_GROUPS for name in data[table]]
+    written.append(data["neutral"]["phrases"])
+    return frozenset(
+        word
+        for phrases in written
+        for phrase in phrases
+        for word in words(phrase)
+        if len(word) >= _SWAP_MIN_LENGTH and word.isalpha()
+    )
 
 
-def _deletions(drug_words: Iterable[str]) -> dict[str, frozenset[str]]:
+def _deletions(targets: Iterable[str]) -> dict[str, frozenset[str]]:
     found: dict[str, set[str]] = {}
-    for word in drug_words:
+    for word in targets:
         for i in range(len(word)):
             found.setdefault(word[:i] + word[i + 1 :], set()).add(word)
     return {shorter: frozenset(longer) for shorter, longer in found.items()}
@@ -397,7 +511,7 @@ def vocabulary() -> Vocabulary:
     drugs, services = (_read(name) for name in DATA_FILES)
     builder = _Builder()
     classes = _drug_terms(drugs, builder)
-    _service_terms(services, builder)
+    service_words = _service_terms(services, builder)
 
     by_first: dict[str, list[tuple[Phrase, Term]]] = {}
     for phrase, (term, _where) in builder.terms.items():
@@ -408,6 +522,11 @@ def vocabulary() -> Vocabulary:
     }
     known_words = frozenset(word for phrase in builder.terms for word in phrase)
     words_alone = {phrase[0] for phrase in builder.terms if len(phrase) == 1}
+    split_words = frozenset(
+        word
+        for word in known_words - words_alone
+        if len(word) >= _FUZZY_MIN_LENGTH and word.isalpha()
+    )
     drug_names = {
         phrase: term.generics
         for phrase, (term, _where) in builder.terms.items()
@@ -449,12 +568,22 @@ def vocabulary() -> Vocabulary:
             if word.isalpha()
             for start in range(2, len(word) - 1)
         ),
+        split_words=split_words,
+        split_starts=frozenset(
+            word[:end] for word in split_words for end in range(2, len(word) - 1)
+        ),
+        split_ends=frozenset(
+            word[start:] for word in split_words for start in range(2, len(word) - 1)
+        ),
         aliases=aliases,
+        spelt_right=frozenset(services["spelt_right"]["words"]),
         dose_words=frozenset(drugs["dosing"]["words"]),
         dose_marks=tuple(drugs["dosing"]["marks"]),
         drug_words=drug_words,
-        drug_deletions=_deletions(drug_words),
-        longest_drug_word=max(map(len, drug_words)),
+        service_words=service_words,
+        fuzzy_words=drug_words | service_words,
+        fuzzy_deletions=_deletions(drug_words | service_words),
+        longest_fuzzy_word=max(map(len, drug_words | service_words)),
         endings=tuple(endings),
         any_ending=tuple(ending for ending, _class in endings),
         classes=classes,

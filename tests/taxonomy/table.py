@@ -97,7 +97,15 @@ ROWS = [
     drug("Nor co 10/325mg #120", "opioid", HC),
     drug("Cyclobenza- prine 7.5mg #60", "muscle_relaxant", "cyclobenzaprine"),
     Row("Acupunct ure x6", "acupuncture"),
+    Row("Physical thera- py 2x4 lumbar", "physical_therapy"),  # a word of a longer phrase
     Row("Right knee", "other"),  # two words that mean nothing stay nothing
+    # A misspelt service word, with no dose: a letter dropped, two letters swapped.
+    Row("Functional restortion program", "program"),
+    Row("Home heath care", "home_health"),
+    Row("Physical therpay 2x6", "physical_therapy"),
+    Row("Pyschotherapy x6", "behavioral_health"),
+    Row("Medial branch blcok L4-5", "injection"),
+    Row("Antibiotics for infection", "other"),  # an English word, spelt right: no injection
     # Muscle relaxants.
     drug("Flexeril 7.5mg, #60", "muscle_relaxant", "cyclobenzaprine"),
     drug("Flexeril 10mg #90", "muscle_relaxant", "cyclobenzaprine"),
@@ -278,6 +286,8 @@ ROWS = [
         "lidocaine/menthol/methyl salicylate/capsaicin",  # the patch's, then the lotion's
     ),
     drug("Kera-Tek gel 4oz", "topical", "methyl salicylate/menthol"),
+    drug("Ben-Gay cream", "topical", "methyl salicylate/menthol"),
+    drug("Ben-Gay ultra strength cream", "topical", "camphor/menthol/methyl salicylate"),
     # Other drugs: steroids, triptans, hormones, medical foods, vitamins, the long tail.
     drug("Medrol dose pack #1", "other", "methylprednisolone"),
     drug("Prednisone 10mg #21", "other", "prednisone"),
@@ -290,6 +300,11 @@ ROWS = [
     drug("Viagra 100mg #10", "other", "sildenafil"),
     drug("Lisinopril 10mg #30", "other", "lisinopril"),
     drug("Metformin 500mg #60", "other", "metformin"),
+    drug("Atenolol 25mg", "other", "atenolol"),
+    drug("Toprol XL 50mg #30", "other", "metoprolol"),
+    drug("Crestor 10mg", "other", "rosuvastatin"),
+    drug("Jardiance 10mg #30", "other", "empagliflozin"),
+    drug("Quinapril 20mg #30", "other", "quinapril"),  # unlisted: an ACE inhibitor's stem
     drug("Provigil 200mg #30", "other", "modafinil"),
     drug("Narcan nasal spray #2", "other", "naloxone"),
     drug("Keflex 500mg #28", "other", "cephalexin"),
@@ -415,6 +430,8 @@ ROWS = [
     Row("Serum testosterone level", "other_diagnostic"),
     Row("Hepatic function panel", "other_diagnostic"),
     Row("Liver function tests", "other_diagnostic"),
+    Row("HbA1c", "other_diagnostic"),
+    Row("TSH and lipid panel", "other_diagnostic"),
     Row("Computerized range of motion testing", "other_diagnostic"),
     Row("Discogram L3-S1", "other_diagnostic"),
     Row("Retrospective request for Videonystagmography QTY: 1", "other_diagnostic"),
@@ -560,6 +577,7 @@ ROWS = [
     Row("Dynasplint", "dme"),
     # A surgery's associated service is what it is.
     Row("Associated surgical service: cold therapy unit", "dme"),
+    Row("Associated surgical service: Treadmill stress test", "other_diagnostic"),
     Row("Associated surgical services: front wheeled walker", "dme"),
     # Programs.
     Row("Functional restoration program x 160 hours", "program"),

@@ -3,8 +3,9 @@
 A treatment is a heading, a line or two; a damaged extraction can merge it with pages of what
 follows, and a hostile file can hold anything. Each case repeats, to 50 KB and to 400 KB,
 something some step starts on: phrases cut short before their last word, unknown words of
-the length fuzzy matching looks at, one word as long as the whole text, word endings that name
-a surgery, percent signs, accented letters, words broken in two, a combination's strengths.
+the length fuzzy matching looks at, misspelt service words (corrected in any request), one
+word as long as the whole text, word endings that name a surgery, percent signs, accented
+letters, words broken in two, a combination's strengths.
 Quadratic work would take 64 times as long for the larger; the bound allows 24 (CPU time, best
 of five runs, so a busy machine moves it little: at 20 and best of three it failed once on a
 machine running five test suites).
@@ -38,6 +39,8 @@ CASES = {
     "accented letters": "Flexéril café ",
     "digits": "0123456789",
     "words broken in two": "Cyclobenza prine Nor co Acupunct ure ",
+    "service words broken in two": "Physical thera- py func tional ",
+    "misspelt service words": "Physical therpay Pyschotherapy blcok restortion heading ",
     "strengths": "Hydrocodone 10/325 7.5 mg/ 325-",
     "separators outside ASCII": "Hydrocodone–APAP 10–325 “x” ",
 }

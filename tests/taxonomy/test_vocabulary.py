@@ -101,13 +101,20 @@ def _prose_words() -> set[str]:
 
 
 def _unknown_prose() -> set[str]:
-    """The words of that prose the vocabulary holds in no form (plurals like "patches" are
-    its words)."""
+    """The words of that prose the vocabulary holds in no form (plurals like "patches" and
+    listed misspellings are its words)."""
     vocab = vocabulary()
+
+    def held(word: str) -> bool:
+        return any(
+            word.endswith(ending) and word[: len(word) - len(ending)] in vocab.known_words
+            for ending in ("", "s", "es")
+        )
+
     return {
         word
         for word in _prose_words()
-        if word.isalpha() and vocab.correct(word, fuzzy=False) not in vocab.known_words
+        if word.isalpha() and not held(word) and word not in vocab.aliases
     }
 
 
@@ -123,17 +130,48 @@ def test_the_english_words_a_dose_would_correct_into_a_drug_are_known():
     """With a dose ("Abilify 5mg #30"), the one English word of that prose one letter from a
     one-word drug name is "ability"; a data change that adds another shows here."""
     vocab = vocabulary()
-    corrected = {word: vocab.correct(word, fuzzy=True) for word in _unknown_prose()}
+    corrected = {word: vocab.correct(word, dosed=True) for word in _unknown_prose()}
+    drugs = {word: meant for word, meant in corrected.items() if meant in vocab.drug_words}
+    assert drugs == {"ability": "abilify"}
+
+
+def test_no_english_word_is_corrected_into_a_service_word():
+    """Service words are corrected in any request ("Physical therpay"): of the prose's words,
+    only the British spelling "orthopaedic" is, into the word it means. A data change that
+    adds a service word an English word is a letter from shows here: list that English word
+    in services.toml [spelt_right] ("infection" is no injection)."""
+    vocab = vocabulary()
+    corrected = {word: vocab.correct(word, dosed=False) for word in _unknown_prose()}
     assert {word: meant for word, meant in corrected.items() if meant != word} == {
-        "ability": "abilify"
+        "orthopaedic": "orthopedic"
     }
+
+
+def test_every_word_listed_as_spelt_right_would_be_corrected_otherwise(data):
+    """So the list holds no word the corrections would leave alone anyway."""
+    listed = data["services.toml"]["spelt_right"]["words"]
+    data["services.toml"]["spelt_right"]["words"] = []
+    vocab = vocabulary()
+    assert [word for word in listed if vocab.correct(word, dosed=False) == word] == []
+
+
+def test_a_service_word_is_corrected_only_when_one_is_a_letter_away():
+    vocab = vocabulary()
+    assert vocab.correct("therpay", dosed=False) == "therapy"  # two letters swapped
+    assert vocab.correct("restortion", dosed=False) == "restoration"  # a letter dropped
+    assert vocab.correct("blcok", dosed=False) == "block"  # five letters: a swap only
+    assert vocab.correct("black", dosed=False) == "black"  # a changed letter: English
+    assert vocab.correct("dollar", dosed=False) == "dollar"  # collar but for its first letter
+    assert vocab.correct("officer", dosed=False) == "officer"  # an ending, no slip
+    # A letter from "hearing" and from "heating": which one was meant is a guess.
+    assert vocab.correct("heading", dosed=False) == "heading"
 
 
 def test_one_letter_away_means_one_edit():
     vocab = vocabulary()
 
-    def meant(word: str, *, fuzzy: bool = True) -> tuple[str, ...] | None:
-        return vocab.drug_names.get((vocab.correct(word, fuzzy=fuzzy),))
+    def meant(word: str, *, dosed: bool = True) -> tuple[str, ...] | None:
+        return vocab.drug_names.get((vocab.correct(word, dosed=dosed),))
 
     assert meant("relfan") is None  # two edits from Reglan and from Relafen
     assert meant("tramdaol") == ("tramadol",)  # two letters swapped
@@ -141,7 +179,7 @@ def test_one_letter_away_means_one_edit():
     assert meant("gabapntin") == ("gabapentin",)
     # One letter from gabapentin and from its listed misspelling gabapenten: one drug meant.
     assert meant("gabapentan") == ("gabapentin",)
-    assert meant("gabapentan", fuzzy=False) is None
+    assert meant("gabapentan", dosed=False) is None
 
 
 @pytest.mark.parametrize(
