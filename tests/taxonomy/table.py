@@ -301,6 +301,13 @@ ROWS = [
     drug("Lisinopril 10mg #30", "other", "lisinopril"),
     drug("Metformin 500mg #60", "other", "metformin"),
     drug("Atenolol 25mg", "other", "atenolol"),
+    drug("Requip 0.5mg #30", "other", "ropinirole"),
+    drug("Pramipexole 0.25mg #30", "other", "pramipexole"),
+    drug("Terbinafine 250mg #30", "other", "terbinafine"),
+    drug("Prazosin 1mg at bedtime", "other", "prazosin"),
+    drug("Tobradex eye drops", "other", "tobramycin/dexamethasone"),
+    drug("Mupirocin 2% ointment", "topical", "mupirocin"),
+    drug("Nicoderm CQ 21mg patch #14", "other", "nicotine"),  # a whole-body patch
     drug("Toprol XL 50mg #30", "other", "metoprolol"),
     drug("Crestor 10mg", "other", "rosuvastatin"),
     drug("Jardiance 10mg #30", "other", "empagliflozin"),

@@ -41,6 +41,7 @@ REVIEWED = {
     "depo medrol": "the generic is the base; the package names the ester (acetate)",
     "solumedrol": "the generic is the base; the package names the ester (hemisuccinate)",
     "adderall": "salts of dextroamphetamine and amphetamine; the package names amphetamine",
+    "tobradex": "the package leaves out the tobramycin (0.3%) beside the dexamethasone (0.1%)",
 }
 
 
