@@ -65,16 +65,30 @@ from ..taxonomy import generic_names_of
 from .vocabulary import OUTCOME_MEANINGS, Scope, Sort, page_label, search_query
 
 
+class Select(forms.Select):
+    """Django's select with its options written out in the select's own template, where
+    Django includes a template for each option and another for its attributes: the search
+    form's selects hold some 45 options, rendered on every results page. A Select's option
+    has no attribute but `selected` (`option_inherits_attrs` is False), which the template
+    writes; the HTML is Django's."""
+
+    template_name = "decisions/widgets/select.html"
+
+
 class SearchForm(forms.Form):
     """Fields beside the filters: result order and page, and checks that span two fields."""
 
     scope = forms.ChoiceField(
         choices=[("", "Anywhere in the decision"), *Scope.choices],
+        widget=Select,
         required=False,
         label="Search in",
     )
     sort = forms.ChoiceField(
-        choices=[("", "Best match, or newest"), *Sort.choices], required=False, label="Order"
+        choices=[("", "Best match, or newest"), *Sort.choices],
+        widget=Select,
+        required=False,
+        label="Order",
     )
     page = forms.IntegerField(min_value=1, required=False, label="Page")
 
@@ -106,7 +120,14 @@ class TextCondition(ConditionFilter, django_filters.CharFilter):
     pass
 
 
-class ChoiceCondition(ConditionFilter, django_filters.ChoiceFilter):
+class SelectFilter(django_filters.ChoiceFilter):
+    """A choice filter shown as the cheaper `Select`."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, widget=Select, **kwargs)
+
+
+class ChoiceCondition(ConditionFilter, SelectFilter):
     pass
 
 
@@ -141,7 +162,7 @@ class ArrayCondition(ConditionFilter):
         return Q(**{f"{self.field_name}__contains": [value]})
 
 
-class ArrayChoiceCondition(ArrayCondition, django_filters.ChoiceFilter):
+class ArrayChoiceCondition(ArrayCondition, SelectFilter):
     pass
 
 

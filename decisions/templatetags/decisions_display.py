@@ -82,6 +82,16 @@ def percent(rate: float | None) -> str:
     return f"{rate:.0%}"
 
 
+@register.simple_tag
+def patient(age: int | None, sex: str | None) -> str:
+    """A patient's age and sex, each "not stated" when the letter does not state it: a tag
+    rather than an included template, for it is shown on each result of a page."""
+    if age is None and not sex:
+        return "not stated"
+    shown_age = "age not stated" if age is None else f"{age} years"
+    return f"{shown_age}, {sex or 'sex not stated'}"
+
+
 @register.filter
 def local_time(value: datetime) -> SafeString:
     """A stored time as the site shows times: local, with its zone ("Dec 6, 2026, 6:30 a.m.
