@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from urllib.parse import urlencode
 from weakref import WeakKeyDictionary
 
 from django import template
 from django.http import HttpRequest
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.template import Context
 from django.urls import reverse
 from django.utils import timezone
@@ -58,12 +59,10 @@ def guideline_label(code: str) -> str:
     return GUIDELINE_LABELS.get(code, code)
 
 
-@register.filter
 def category_label(value: str) -> str:
     return CATEGORY_LABELS.get(value, value)
 
 
-@register.filter
 def drug_class_label(value: str) -> str:
     return DRUG_CLASS_LABELS.get(value, value)
 
@@ -71,6 +70,38 @@ def drug_class_label(value: str) -> str:
 @register.filter
 def cited_page(key: str) -> str:
     return page_label(key)
+
+
+_FACET_LABELS: dict[str, Callable[[str], str]] = {
+    "outcome": outcome_meaning,
+    "guideline": guideline_label,
+    "cited_page": cited_page,
+    "category": category_label,
+    "drug_class": drug_class_label,
+    "mismatch": lambda value: (
+        "IMR reviewer relied on a different guideline than the claims administrator"
+    ),
+}
+
+
+@register.filter
+def facet_label(value: str, name: str) -> str:
+    """A value of the facet `name` as its list shows it (a facet not named here: the value).
+    One filter rather than the template comparing the name to each facet's: a page lists up to
+    70 values."""
+    label = _FACET_LABELS.get(name)
+    return value if label is None else label(value)
+
+
+@register.filter(is_safe=True)
+def thousands(value: object) -> str:
+    """A count with its thousands separated, as Django's `intcomma` writes it in the site's one
+    locale (en-us: commas, groups of three). An integer is formatted here: `intcomma` goes
+    through the locale machinery, some twenty calls a number, and a results page writes up to
+    250 counts (its facets: three a value). Anything else is left to `intcomma`."""
+    if type(value) is int:
+        return f"{value:,}"
+    return intcomma(value)
 
 
 @register.filter
