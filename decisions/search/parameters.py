@@ -63,16 +63,7 @@ from ..parsing import case_numbers
 from ..specialties import grouping_name_of
 from ..taxonomy import generic_names_of
 from .vocabulary import OUTCOME_MEANINGS, Scope, Sort, page_label, search_query
-
-
-class Select(forms.Select):
-    """Django's select written by one template (Django's attributes template inlined), where
-    Django includes a template for each option and another for each one's attributes: the
-    search form's selects hold some 45 options, rendered on every results page. The HTML is
-    Django's: a Select's option has no attribute but `selected` (`option_inherits_attrs` is
-    False), and the choices' values are strings, written as they are."""
-
-    template_name = "decisions/widgets/select.html"
+from .widgets import DATE_INPUT, Select
 
 
 class SearchForm(forms.Form):
@@ -104,11 +95,6 @@ class SearchForm(forms.Form):
             if data.get(low) is not None and data.get(high) is not None and data[low] > data[high]:
                 self.add_error(high, f"The {what} are the wrong way round.")
         return data
-
-
-# Django's date.html only includes input.html: a level less for six fields a page.
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-DATE_INPUT.template_name = "django/forms/widgets/input.html"
 
 
 class ConditionFilter(django_filters.Filter):

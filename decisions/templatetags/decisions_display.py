@@ -9,8 +9,8 @@ from urllib.parse import urlencode
 from weakref import WeakKeyDictionary
 
 from django import template
-from django.http import HttpRequest
 from django.contrib.humanize.templatetags.humanize import intcomma
+from django.http import HttpRequest
 from django.template import Context
 from django.urls import reverse
 from django.utils import timezone
