@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from urllib.parse import urlencode
 from weakref import WeakKeyDictionary
@@ -138,35 +138,41 @@ def local_time(value: datetime) -> SafeString:
 @register.simple_tag(takes_context=True)
 def query_with(context: Context, name: str, value: object) -> str:
     """The current query string with one parameter set, back to page 1 unless it is the page."""
-    params: dict[str, Sequence[object]] = dict(_parameters(context["request"]))
-    params[name] = [value]
-    return _query_string(params)
+    parts = dict(_encoded_parameters(context["request"]))
+    parts[name] = _encoded(name, [value])
+    return _query_string(parts.values())
 
 
 @register.simple_tag(takes_context=True)
 def query_without(context: Context, *names: str) -> str:
-    params = {k: v for k, v in _parameters(context["request"]).items() if k not in names}
-    return _query_string(params)
+    parts = _encoded_parameters(context["request"])
+    return _query_string(part for name, part in parts.items() if name not in names)
 
 
-# Each request's parameters but the page, read once: a results page makes some 60 links from
-# them, and copying the request's QueryDict for each (a deep copy) cost more than the rest of
-# the link.
-_PARAMETERS: WeakKeyDictionary[HttpRequest, dict[str, list[str]]] = WeakKeyDictionary()
+# Each request's parameters but the page, encoded once: a results page makes some 60 links
+# from them (a facet's each value, the orders, the pages, the filters to remove), each
+# changing one parameter. Copying the request's QueryDict for each (a deep copy) cost more
+# than the rest of the link, and encoding every parameter again for each half of it.
+_ENCODED: WeakKeyDictionary[HttpRequest, dict[str, str]] = WeakKeyDictionary()
 
 
-def _parameters(request: HttpRequest) -> dict[str, list[str]]:
-    """The request's parameters but the page, in their order; not to be changed in place."""
-    params = _PARAMETERS.get(request)
-    if params is None:
-        params = {k: v for k, v in request.GET.lists() if k != "page"}
-        _PARAMETERS[request] = params
-    return params
+def _encoded_parameters(request: HttpRequest) -> dict[str, str]:
+    """Each of the request's parameters but the page, in their order, as its part of a query
+    string ("" when it has no value); not to be changed in place."""
+    parts = _ENCODED.get(request)
+    if parts is None:
+        parts = {k: _encoded(k, v) for k, v in request.GET.lists() if k != "page"}
+        _ENCODED[request] = parts
+    return parts
 
 
-def _query_string(params: Mapping[str, Sequence[object]]) -> str:
-    """Only parameters with a value: a submitted form's empty fields do not clutter links."""
-    return "?" + urlencode([(k, v) for k, values in params.items() for v in values if v != ""])
+def _encoded(name: str, values: Sequence[object]) -> str:
+    """Only values that are not empty: a submitted form's empty fields do not clutter links."""
+    return urlencode([(name, v) for v in values if v != ""])
+
+
+def _query_string(parts: Iterable[str]) -> str:
+    return "?" + "&".join(part for part in parts if part)
 
 
 @register.simple_tag
