@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 from weakref import WeakKeyDictionary
 
@@ -21,6 +22,9 @@ from django.utils.safestring import SafeString, mark_safe
 from ..facets import BY_NAME
 from ..models import Guideline
 from ..search.vocabulary import HIGHLIGHT_START, HIGHLIGHT_STOP, OUTCOME_MEANINGS, page_label
+
+if TYPE_CHECKING:
+    from ..search.counting import FacetValue
 
 register = template.Library()
 
@@ -84,15 +88,6 @@ _FACET_LABELS: dict[str, Callable[[str], str]] = {
 }
 
 
-@register.filter
-def facet_label(value: str, name: str) -> str:
-    """A value of the facet `name` as its list shows it (a facet not named here: the value).
-    One filter rather than the template comparing the name to each facet's: a page lists up to
-    70 values."""
-    label = _FACET_LABELS.get(name)
-    return value if label is None else label(value)
-
-
 @register.filter(is_safe=True)
 def thousands(value: object) -> str:
     """A count with its thousands separated, as Django's `intcomma` writes it in the site's one
@@ -147,6 +142,33 @@ def query_with(context: Context, name: str, value: object) -> str:
 def query_without(context: Context, *names: str) -> str:
     parts = _encoded_parameters(context["request"])
     return _query_string(part for name, part in parts.items() if name not in names)
+
+
+@register.simple_tag(takes_context=True)
+def facet_links(
+    context: Context, name: str, values: Iterable[FacetValue]
+) -> list[dict[str, object]]:
+    """The values of the facet `name` as its list shows them: the label, the counts as
+    written, and the link that chooses the value (the chosen one's removes it). Composed here,
+    once a value, rather than by five filters and a tag in the template: a page lists up to
+    70 values."""
+    label = _FACET_LABELS.get(name)
+    return [
+        {
+            "active": value.active,
+            "href": (
+                query_without(context, name)
+                if value.active
+                else query_with(context, name, value.value)
+            ),
+            "label": value.value if label is None else label(value.value),
+            "hits": thousands(value.hits),
+            "overturned": thousands(value.overturned),
+            "decided": thousands(value.decided),
+            "overturn_rate": percent(value.overturn_rate),
+        }
+        for value in values
+    ]
 
 
 # Each request's parameters but the page, encoded once: a results page makes some 60 links
