@@ -16,7 +16,7 @@ from django.template import Context
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.html import escape, format_html
+from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 from ..facets import BY_NAME
@@ -25,6 +25,7 @@ from ..search.vocabulary import HIGHLIGHT_START, HIGHLIGHT_STOP, OUTCOME_MEANING
 
 if TYPE_CHECKING:
     from ..search.counting import FacetValue
+    from ..selectors.letters import WarningNote
 
 register = template.Library()
 
@@ -51,6 +52,25 @@ def paragraphs(text: str | None) -> SafeString:
     """Text stored as paragraphs separated by a blank line, as <p> elements, highlights kept."""
     parts = (part.strip() for part in _PARAGRAPH_BREAK.split(text or ""))
     return mark_safe("".join(f"<p>{marked(part)}</p>" for part in parts if part))
+
+
+@register.filter
+def parse_notes(notes: Iterable[WarningNote]) -> SafeString:
+    """The parser's notes on a value, a paragraph each. A filter, not an included template: a
+    letter page has some thirty places for notes, most of them with none."""
+    return format_html_join(
+        "",
+        '<p class="parse-note"><span class="parse-note__badge">Parser unsure</span> {}{}</p>',
+        (
+            (
+                note.message,
+                format_html(' It read: <q class="parse-note__quote">{}</q>', note.quote)
+                if note.quote
+                else "",
+            )
+            for note in notes
+        ),
+    )
 
 
 @register.filter
