@@ -3,7 +3,7 @@
 The search page renders its whole form on every results page: some 25 fields, seven of them
 selects with 45 options between them. Django renders a widget through templates, a select
 including one for each option and one more for each option's attributes; that was a tenth of
-a results page's Python time (BENCHMARKS.md, session 7).
+a results page's Python time (BENCHMARKS.md, session 6).
 """
 
 from __future__ import annotations
