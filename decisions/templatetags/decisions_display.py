@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, SupportsInt
 from urllib.parse import urlencode
 from weakref import WeakKeyDictionary
 
@@ -109,7 +109,7 @@ _FACET_LABELS: dict[str, Callable[[str], str]] = {
 
 
 @register.filter(is_safe=True)
-def thousands(value: object) -> str:
+def thousands(value: str | SupportsInt | None) -> str:
     """A count with its thousands separated, as Django's `intcomma` writes it in the site's one
     locale (en-us: commas, groups of three). An integer is formatted here: `intcomma` goes
     through the locale machinery, some twenty calls a number, and a results page writes up to
