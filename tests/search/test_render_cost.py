@@ -1,7 +1,8 @@
 """What a results page costs in Python beyond its queries (issue 15, "page overhead"): the
-templates it renders do not grow with the results it lists, and the form's selects, the
-same on every page, are rendered once. Counted, not timed: each template rendered is a context
-and a render of its own, the cost that a per-result `{% include %}` multiplies by twenty."""
+templates it renders do not grow with the results it lists, and the form's selects, the same
+on every page, are rendered once; the cheaper helpers write what Django's did. Counted, not
+timed: each template rendered is a context and a render of its own, the cost that a
+per-result `{% include %}` multiplies by twenty."""
 
 from __future__ import annotations
 
@@ -9,9 +10,11 @@ import datetime
 from collections import Counter
 
 import pytest
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.template.base import Template
 
 from decisions.search import widgets
+from decisions.templatetags.decisions_display import thousands
 from tests.factories import make_letter
 from tests.helpers import CHRONIC_PAIN, make_decision
 
@@ -85,3 +88,8 @@ def test_the_form_selects_are_rendered_once_for_each_value(
     assert '<option value="upheld" selected>' in html
     client.get("/", {"q": "norco", "outcome": "overturned"})
     assert rendered[SELECT] == 1  # the outcome's, for its new value
+
+
+@pytest.mark.parametrize("value", [0, 7, 999, 1000, 1234567, -4321, None, "12345", 2.5])
+def test_thousands_writes_counts_as_intcomma_does(value):
+    assert thousands(value) == intcomma(value)
