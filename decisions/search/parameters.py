@@ -63,6 +63,7 @@ from ..parsing import case_numbers
 from ..specialties import grouping_name_of
 from ..taxonomy import generic_names_of
 from .vocabulary import OUTCOME_MEANINGS, Scope, Sort, page_label, search_query
+from .widgets import DATE_INPUT, Select
 
 
 class SearchForm(forms.Form):
@@ -70,11 +71,15 @@ class SearchForm(forms.Form):
 
     scope = forms.ChoiceField(
         choices=[("", "Anywhere in the decision"), *Scope.choices],
+        widget=Select,
         required=False,
         label="Search in",
     )
     sort = forms.ChoiceField(
-        choices=[("", "Best match, or newest"), *Sort.choices], required=False, label="Order"
+        choices=[("", "Best match, or newest"), *Sort.choices],
+        widget=Select,
+        required=False,
+        label="Order",
     )
     page = forms.IntegerField(min_value=1, required=False, label="Page")
 
@@ -92,9 +97,6 @@ class SearchForm(forms.Form):
         return data
 
 
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
 class ConditionFilter(django_filters.Filter):
     """A filter whose whole effect is one `Q` (applied by the planner, `planning.Plan`)."""
 
@@ -106,7 +108,14 @@ class TextCondition(ConditionFilter, django_filters.CharFilter):
     pass
 
 
-class ChoiceCondition(ConditionFilter, django_filters.ChoiceFilter):
+class SelectFilter(django_filters.ChoiceFilter):
+    """A choice filter shown as the cheaper `Select`."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, widget=Select, **kwargs)
+
+
+class ChoiceCondition(ConditionFilter, SelectFilter):
     pass
 
 
@@ -141,7 +150,7 @@ class ArrayCondition(ConditionFilter):
         return Q(**{f"{self.field_name}__contains": [value]})
 
 
-class ArrayChoiceCondition(ArrayCondition, django_filters.ChoiceFilter):
+class ArrayChoiceCondition(ArrayCondition, SelectFilter):
     pass
 
 

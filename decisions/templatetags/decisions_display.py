@@ -3,23 +3,29 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
+from typing import TYPE_CHECKING, SupportsInt
 from urllib.parse import urlencode
 from weakref import WeakKeyDictionary
 
 from django import template
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.http import HttpRequest
 from django.template import Context
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.html import escape, format_html
+from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 from ..facets import BY_NAME
 from ..models import Guideline
 from ..search.vocabulary import HIGHLIGHT_START, HIGHLIGHT_STOP, OUTCOME_MEANINGS, page_label
+
+if TYPE_CHECKING:
+    from ..search.counting import FacetValue
+    from ..selectors.letters import WarningNote
 
 register = template.Library()
 
@@ -49,6 +55,25 @@ def paragraphs(text: str | None) -> SafeString:
 
 
 @register.filter
+def parse_notes(notes: Iterable[WarningNote]) -> SafeString:
+    """The parser's notes on a value, a paragraph each. A filter, not an included template: a
+    letter page has some thirty places for notes, most of them with none."""
+    return format_html_join(
+        "",
+        '<p class="parse-note"><span class="parse-note__badge">Parser unsure</span> {}{}</p>',
+        (
+            (
+                note.message,
+                format_html(' It read: <q class="parse-note__quote">{}</q>', note.quote)
+                if note.quote
+                else "",
+            )
+            for note in notes
+        ),
+    )
+
+
+@register.filter
 def outcome_meaning(outcome: str) -> str:
     return OUTCOME_MEANINGS.get(outcome, outcome)
 
@@ -58,12 +83,10 @@ def guideline_label(code: str) -> str:
     return GUIDELINE_LABELS.get(code, code)
 
 
-@register.filter
 def category_label(value: str) -> str:
     return CATEGORY_LABELS.get(value, value)
 
 
-@register.filter
 def drug_class_label(value: str) -> str:
     return DRUG_CLASS_LABELS.get(value, value)
 
@@ -73,6 +96,29 @@ def cited_page(key: str) -> str:
     return page_label(key)
 
 
+_FACET_LABELS: dict[str, Callable[[str], str]] = {
+    "outcome": outcome_meaning,
+    "guideline": guideline_label,
+    "cited_page": cited_page,
+    "category": category_label,
+    "drug_class": drug_class_label,
+    "mismatch": lambda value: (
+        "IMR reviewer relied on a different guideline than the claims administrator"
+    ),
+}
+
+
+@register.filter(is_safe=True)
+def thousands(value: str | SupportsInt | None) -> str:
+    """A count with its thousands separated, as Django's `intcomma` writes it in the site's one
+    locale (en-us: commas, groups of three). An integer is formatted here: `intcomma` goes
+    through the locale machinery, some twenty calls a number, and a results page writes up to
+    250 counts (its facets: three a value). Anything else is left to `intcomma`."""
+    if type(value) is int:
+        return f"{value:,}"
+    return intcomma(value)
+
+
 @register.filter
 def percent(rate: float | None) -> str:
     if rate is None:
@@ -80,6 +126,16 @@ def percent(rate: float | None) -> str:
     if 0 < rate < 0.01:
         return "under 1%"
     return f"{rate:.0%}"
+
+
+@register.simple_tag
+def patient(age: int | None, sex: str | None) -> str:
+    """A patient's age and sex, each "not stated" when the letter does not state it: a tag
+    rather than an included template, for it is shown on each result of a page."""
+    if age is None and not sex:
+        return "not stated"
+    shown_age = "age not stated" if age is None else f"{age} years"
+    return f"{shown_age}, {sex or 'sex not stated'}"
 
 
 @register.filter
@@ -97,35 +153,68 @@ def local_time(value: datetime) -> SafeString:
 @register.simple_tag(takes_context=True)
 def query_with(context: Context, name: str, value: object) -> str:
     """The current query string with one parameter set, back to page 1 unless it is the page."""
-    params: dict[str, Sequence[object]] = dict(_parameters(context["request"]))
-    params[name] = [value]
-    return _query_string(params)
+    parts = dict(_encoded_parameters(context["request"]))
+    parts[name] = _encoded(name, [value])
+    return _query_string(parts.values())
 
 
 @register.simple_tag(takes_context=True)
 def query_without(context: Context, *names: str) -> str:
-    params = {k: v for k, v in _parameters(context["request"]).items() if k not in names}
-    return _query_string(params)
+    parts = _encoded_parameters(context["request"])
+    return _query_string(part for name, part in parts.items() if name not in names)
 
 
-# Each request's parameters but the page, read once: a results page makes some 60 links from
-# them, and copying the request's QueryDict for each (a deep copy) cost more than the rest of
-# the link.
-_PARAMETERS: WeakKeyDictionary[HttpRequest, dict[str, list[str]]] = WeakKeyDictionary()
+@register.simple_tag(takes_context=True)
+def facet_links(
+    context: Context, name: str, values: Iterable[FacetValue]
+) -> list[dict[str, object]]:
+    """The values of the facet `name` as its list shows them: the label, the counts as
+    written, and the link that chooses the value (the chosen one's removes it). Composed here,
+    once a value, rather than by five filters and a tag in the template: a page lists up to
+    70 values."""
+    label = _FACET_LABELS.get(name)
+    return [
+        {
+            "active": value.active,
+            "href": (
+                query_without(context, name)
+                if value.active
+                else query_with(context, name, value.value)
+            ),
+            "label": value.value if label is None else label(value.value),
+            "hits": thousands(value.hits),
+            "overturned": thousands(value.overturned),
+            "decided": thousands(value.decided),
+            "overturn_rate": percent(value.overturn_rate),
+        }
+        for value in values
+    ]
 
 
-def _parameters(request: HttpRequest) -> dict[str, list[str]]:
-    """The request's parameters but the page, in their order; not to be changed in place."""
-    params = _PARAMETERS.get(request)
-    if params is None:
-        params = {k: v for k, v in request.GET.lists() if k != "page"}
-        _PARAMETERS[request] = params
-    return params
+# Each request's parameters but the page, encoded once: a results page makes some 60 links
+# from them (a facet's each value, the orders, the pages, the filters to remove), each
+# changing one parameter. Copying the request's QueryDict for each (a deep copy) cost more
+# than the rest of the link, and encoding every parameter again for each half of it.
+_ENCODED: WeakKeyDictionary[HttpRequest, dict[str, str]] = WeakKeyDictionary()
 
 
-def _query_string(params: Mapping[str, Sequence[object]]) -> str:
-    """Only parameters with a value: a submitted form's empty fields do not clutter links."""
-    return "?" + urlencode([(k, v) for k, values in params.items() for v in values if v != ""])
+def _encoded_parameters(request: HttpRequest) -> dict[str, str]:
+    """Each of the request's parameters but the page, in their order, as its part of a query
+    string ("" when it has no value); not to be changed in place."""
+    parts = _ENCODED.get(request)
+    if parts is None:
+        parts = {k: _encoded(k, v) for k, v in request.GET.lists() if k != "page"}
+        _ENCODED[request] = parts
+    return parts
+
+
+def _encoded(name: str, values: Sequence[object]) -> str:
+    """Only values that are not empty: a submitted form's empty fields do not clutter links."""
+    return urlencode([(name, v) for v in values if v != ""])
+
+
+def _query_string(parts: Iterable[str]) -> str:
+    return "?" + "&".join(part for part in parts if part)
 
 
 @register.simple_tag

@@ -1,0 +1,95 @@
+"""What a results page costs in Python beyond its queries (issue 15, "page overhead"): the
+templates it renders do not grow with the results it lists, and the form's selects, the same
+on every page, are rendered once; the cheaper helpers write what Django's did. Counted, not
+timed: each template rendered is a context and a render of its own, the cost that a
+per-result `{% include %}` multiplies by twenty."""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter
+
+import pytest
+from django.contrib.humanize.templatetags.humanize import intcomma
+from django.template.base import Template
+
+from decisions.search import widgets
+from decisions.templatetags.decisions_display import thousands
+from tests.factories import make_letter
+from tests.helpers import CHRONIC_PAIN, make_decision
+
+pytestmark = pytest.mark.django_db
+
+SELECT = widgets.Select.template_name
+
+
+@pytest.fixture
+def rendered(monkeypatch):
+    """The templates rendered since the fixture began, by name."""
+    counted: Counter[str] = Counter()
+    original = Template.render
+
+    def counting(self, context):
+        counted[self.name] += 1
+        return original(self, context)
+
+    monkeypatch.setattr(Template, "render", counting)
+    return counted
+
+
+@pytest.fixture
+def twenty_decisions(db):
+    """Twenty decisions on Norco and one on tramadol, each showing everything a result can:
+    citations of both parties (a guideline mismatch), a drug with its class and generic
+    names, a patient, dates."""
+    for n in range(21):
+        letter = make_letter(
+            patient_age=40 + n,
+            patient_sex="female",
+            date_of_injury=datetime.date(2010, 1, 1 + n),
+            decision_date=datetime.date(2015, 1, 1 + n),
+        )
+        make_decision(
+            letter,
+            treatment="Tramadol 50mg, #60" if n == 0 else "Norco 10/325mg, #120",
+            outcome="overturned" if n % 2 else "upheld",
+            cites=[("MTUS", CHRONIC_PAIN, [91 + n % 3])],
+            claims_cites=[("ODG", "Pain Chapter", [])],
+        )
+
+
+def page_renders(client, rendered: Counter[str], params: dict[str, str]) -> Counter[str]:
+    client.get("/", params)  # the selects of these parameters rendered, and kept
+    rendered.clear()
+    html = client.get("/", params).content.decode()
+    assert html.count('class="result"') == (1 if params["q"] == "tramadol" else 20)
+    return Counter(rendered)
+
+
+def test_a_page_of_twenty_results_renders_the_templates_of_a_page_of_one(
+    client, rendered, twenty_decisions
+):
+    one = page_renders(client, rendered, {"q": "tramadol"})
+    twenty = page_renders(client, rendered, {"q": "norco"})
+    assert twenty == one
+    # The page, its parts and the form's widgets; with a template per result and per option, 230.
+    assert sum(twenty.values()) < 80
+
+
+def test_the_form_selects_are_rendered_once_for_each_value(
+    client, rendered, twenty_decisions, monkeypatch
+):
+    monkeypatch.setattr(widgets, "_RENDERED_SELECTS", {})  # none kept from other tests
+    client.get("/", {"q": "norco", "outcome": "upheld"})
+    assert rendered[SELECT] == 7  # outcome, guideline, sex, category, drug class, scope, order
+    rendered.clear()
+    html = client.get("/", {"q": "norco", "outcome": "upheld"}).content.decode()
+    assert rendered[SELECT] == 0
+    assert '<option value="upheld" selected>' in html
+    client.get("/", {"q": "norco", "outcome": "overturned"})
+    assert rendered[SELECT] == 1  # the outcome's, for its new value
+
+
+@pytest.mark.parametrize("value", [0, 7, 999, 1000, 1234567, -4321, None, "12345", 2.5])
+def test_thousands_writes_counts_as_intcomma_does(value):
+    assert thousands(value) == intcomma(value)
