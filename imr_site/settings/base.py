@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",  # its widget templates, for the form renderer below
     "django.contrib.postgres",
     "django_filters",
     "django_tasks",
@@ -95,6 +96,10 @@ TEMPLATES = [
         },
     },
 ]
+
+# Forms render their widgets through the project's template settings, so the widget templates
+# the project overrides (templates/decisions/widgets/) live with the other templates.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 if os.environ.get("DATABASE_URL"):
     DATABASES = {"default": database_from_url(os.environ["DATABASE_URL"])}
