@@ -23,6 +23,7 @@ from decisions.models import (
     FacetCombination,
     FacetCount,
     Party,
+    PeriodCount,
     SearchEntry,
     Upload,
 )
@@ -196,8 +197,28 @@ TREATMENT = (
 )
 
 
+def expected_period_counts() -> Counter:
+    """PeriodCount's rows recomputed from the items: (first day of the month or None, outcome)."""
+    return Counter(
+        (decided and decided.replace(day=1), outcome)
+        for decided, outcome in DisputedItem.objects.values_list("decision_date", "outcome")
+    )
+
+
+def stored_period_counts() -> Counter:
+    return Counter(
+        {
+            (month, outcome): items
+            for month, outcome, items in PeriodCount.objects.exclude(items=0).values_list(
+                "month", "outcome", "items"
+            )
+        }
+    )
+
+
 def assert_derived_rows_match_the_items() -> None:
     assert stored_counts() == expected_counts()
+    assert stored_period_counts() == expected_period_counts()
     assert SearchEntry.objects.count() == DisputedItem.objects.count()
     with connection.cursor() as cursor:
         # Each entry: its item's date and combination, and the vector the search always used.
@@ -217,23 +238,25 @@ def assert_derived_rows_match_the_items() -> None:
         assert cursor.fetchone()[0] == DisputedItem.objects.count()
 
 
-def entry_writes() -> Counter:
-    """Search entries inserted, updated and deleted so far in this transaction."""
+def row_writes(table: str = "decisions_searchentry") -> Counter:
+    """Rows of `table` (search entries) inserted, updated and deleted so far in this
+    transaction."""
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT n_tup_ins, n_tup_upd, n_tup_del FROM pg_stat_xact_user_tables"
-            " WHERE relid = 'decisions_searchentry'::regclass"
+            " WHERE relid = %s::regclass",
+            [table],
         )
         return Counter(
             dict(zip(("inserted", "updated", "deleted"), cursor.fetchone(), strict=True))
         )
 
 
-def entry_writes_of(update) -> dict[str, int]:
-    """The entry writes `update` (a callable) caused."""
-    before = entry_writes()
+def entry_writes_of(update, table: str = "decisions_searchentry") -> dict[str, int]:
+    """The writes of `table` (search entries) `update` (a callable) caused."""
+    before = row_writes(table)
     update()
-    return dict(entry_writes() - before)
+    return dict(row_writes(table) - before)
 
 
 # --- Files sent through the upload page -----------------------------------------------------
