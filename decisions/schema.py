@@ -295,28 +295,43 @@ CREATE OR REPLACE TRIGGER item_search_update AFTER UPDATE ON decisions_disputedi
     FOR EACH STATEMENT EXECUTE FUNCTION decisions_item_search_sync();
 """
 
-# PeriodCount's rows: the items by month of decision (null: no date) and outcome, for the
-# statistics' trend (decisions/search/statistics.py). `changed` is a query of the changed items'
-# decision dates and outcomes with a `sign`, like count_changes'. A function and triggers of
-# their own beside the search's, so a change to either is installed on its own.
-PERIOD_ADDED = f"SELECT decision_date, {OUTCOME.column}, 1 AS sign FROM new_items"
-PERIOD_REMOVED = f"SELECT decision_date, {OUTCOME.column}, -1 AS sign FROM old_items"
+# PeriodCount's rows: the items by month of decision (null: no date) and outcome, among all
+# items (given facet '') and among the items with each value of the `given` facets, as
+# FacetCount's; for the statistics' trend (decisions/search/statistics.py). `changed` is a query
+# of the changed items' decision dates and facet columns with a `sign`, like count_changes'. A
+# function and triggers of their own beside the search's, so a change to either is installed
+# on its own.
+PERIOD_ADDED = f"SELECT decision_date, {COLUMNS}, 1 AS sign FROM new_items"
+PERIOD_REMOVED = f"SELECT decision_date, {COLUMNS}, -1 AS sign FROM old_items"
 
 
 def count_periods(changed: str) -> str:
     """Add `changed` to the month counts, upserted in key order as count_changes does (the
     same row locks held to the commit, taken in the same order by every writer). An update
-    that moves no date and no outcome nets to nothing and locks no row; one that does moves
-    the item from its old month's count to its new one's. Every insert already locks the
-    unfiltered outcome rows of FacetCount, so these add no wait between writers."""
+    that moves no date, outcome or given value nets to nothing and locks no row; one that
+    does moves the item from its old month's counts to its new one's. Every insert already
+    locks the unfiltered outcome rows of FacetCount, so these add no wait between writers."""
     return f"""\
-INSERT INTO decisions_periodcount AS p (month, outcome, items)
-SELECT date_trunc('month', decision_date::timestamp)::date, {OUTCOME.column}, sum(sign)
-FROM ({changed}) AS changed
-GROUP BY 1, 2
-HAVING sum(sign) <> 0
-ORDER BY 1, 2
-ON CONFLICT (month, outcome) DO UPDATE SET items = p.items + excluded.items"""
+WITH changed AS ({changed}),
+delta AS (
+    SELECT date_trunc('month', decision_date::timestamp)::date AS month, {COLUMNS}, sum(sign) AS n
+    FROM changed
+    GROUP BY 1, {COLUMNS}
+    HAVING sum(sign) <> 0
+)
+INSERT INTO decisions_periodcount AS p (given_facet, given_value, month, outcome, items)
+SELECT g.facet, g.value, d.month, d.{OUTCOME.column}, sum(d.n)
+FROM delta AS d
+CROSS JOIN LATERAL (
+    SELECT '', ''
+    UNION ALL
+    SELECT * FROM {facet_values_call("d")} WHERE facet IN ({_GIVEN})
+) AS g (facet, value)
+GROUP BY 1, 2, 3, 4
+HAVING sum(d.n) <> 0
+ORDER BY 1, 2, 3, 4
+ON CONFLICT (given_facet, given_value, month, outcome)
+DO UPDATE SET items = p.items + excluded.items"""
 
 
 ITEM_PERIOD_SYNC = f"""

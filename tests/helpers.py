@@ -158,18 +158,29 @@ def expected_counts() -> tuple[Counter, Counter]:
     for row in DisputedItem.objects.values(*COLUMNS):
         combinations[combination(row.values())] += 1
         outcome = row[OUTCOME.column]
-        values = [
-            (facet.name, as_text(value))
-            for facet in FACETS
-            if facet is not OUTCOME
-            for value in (row[facet.column] if facet.array else [row[facet.column]])
-            if value is not None
-        ]
-        for given in [("", ""), *(v for v in values if v[0] in FacetCount.GIVEN_FACETS)]:
+        values = facet_values(row)
+        for given in givens(values):
             for facet, value in [("outcome", outcome), *values]:
                 if given[0] != facet:
                     counts[(*given, facet, value, outcome)] += 1
     return combinations, counts
+
+
+def facet_values(row: dict) -> list[tuple[str, str]]:
+    """An item's (facet, value) pairs but the outcome's, as Postgres spells them."""
+    return [
+        (facet.name, as_text(value))
+        for facet in FACETS
+        if facet is not OUTCOME
+        for value in (row[facet.column] if facet.array else [row[facet.column]])
+        if value is not None
+    ]
+
+
+def givens(values: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The count rows' given (facet, value) pairs an item is counted under: none, and each of
+    its values of a given facet."""
+    return [("", ""), *(v for v in values if v[0] in FacetCount.GIVEN_FACETS)]
 
 
 def stored_counts() -> tuple[Counter, Counter]:
@@ -198,19 +209,22 @@ TREATMENT = (
 
 
 def expected_period_counts() -> Counter:
-    """PeriodCount's rows recomputed from the items: (first day of the month or None, outcome)."""
-    return Counter(
-        (decided and decided.replace(day=1), outcome)
-        for decided, outcome in DisputedItem.objects.values_list("decision_date", "outcome")
-    )
+    """PeriodCount's rows recomputed from the items: (given facet, given value, first day of
+    the month or None, outcome)."""
+    counts: Counter = Counter()
+    for row in DisputedItem.objects.values("decision_date", *COLUMNS):
+        decided = row["decision_date"]
+        for given in givens(facet_values(row)):
+            counts[(*given, decided and decided.replace(day=1), row[OUTCOME.column])] += 1
+    return counts
 
 
 def stored_period_counts() -> Counter:
     return Counter(
         {
-            (month, outcome): items
-            for month, outcome, items in PeriodCount.objects.exclude(items=0).values_list(
-                "month", "outcome", "items"
+            row[:-1]: row[-1]
+            for row in PeriodCount.objects.exclude(items=0).values_list(
+                "given_facet", "given_value", "month", "outcome", "items"
             )
         }
     )

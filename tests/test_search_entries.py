@@ -165,11 +165,12 @@ def test_an_update_rebuilds_the_entries_of_changed_words_only():
 
 @pytest.mark.django_db
 def test_a_new_date_or_outcome_moves_the_item_between_month_counts():
-    """PeriodCount follows every item's month and outcome: an update moves the item from its
-    old month's count to the new one's (dated, undated and back), a delete takes it away,
-    and an update that keeps the month and outcome writes no count row at all."""
+    """PeriodCount follows every item's month, outcome and given values: an update moves the
+    item from its old month's counts to the new one's (dated, undated and back), a delete
+    takes it away, and an update that keeps them all writes no count row at all."""
     letter = make_letter()
-    items = [make_item(letter, decision_date=day) for day in ("2019-01-05", "2019-01-31", None)]
+    days = ("2019-01-05", "2019-01-31", None)
+    items = [make_item(letter, decision_date=day, reviewer_guidelines=["MTUS"]) for day in days]
     dated = DisputedItem.objects.filter(pk__in=[item.pk for item in items[:2]])
     undated = DisputedItem.objects.filter(pk=items[2].pk)
     assert_derived_rows_match_the_items()
@@ -183,12 +184,16 @@ def test_a_new_date_or_outcome_moves_the_item_between_month_counts():
     dated.filter(pk=items[1].pk).update(decision_date=None)
     undated.update(decision_date="2019-02-14")
     assert_derived_rows_match_the_items()
-    assert stored_period_counts() == {
+    unfiltered = {key[2:]: n for key, n in stored_period_counts().items() if key[:2] == ("", "")}
+    assert unfiltered == {
         (date(2020, 3, 1), "overturned"): 1,
         (None, "upheld"): 1,
         (date(2019, 2, 1), "upheld"): 1,
     }
 
+    # A given facet's new value moves the item between that facet's month counts.
+    undated.update(reviewer_guidelines=["ODG"])
+    assert_derived_rows_match_the_items()
     DisputedItem.objects.filter(pk=items[0].pk).delete()
     assert_derived_rows_match_the_items()
     letter.delete()

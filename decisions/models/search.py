@@ -101,12 +101,16 @@ class FacetCount(models.Model):
 
 class PeriodCount(models.Model):
     """How many items of an outcome were decided in a month (`month` its first day; null: no
-    decision date). Maintained like `FacetCount`, by a trigger of its own on the item table
-    (decisions/schema.py); it answers the statistics' trend of the unfiltered search and of
-    an outcome filter alone (decisions/search/statistics.py) in a read of a few hundred rows
-    instead of a pass over every search entry. Only those: the facet combinations stay
-    without a period (a period column would multiply their number by the months')."""
+    decision date): among all items (no `given_facet`), or among the items that have one
+    value of a FacetCount.GIVEN_FACETS facet. Maintained like `FacetCount`, by a trigger of
+    its own on the item table (decisions/schema.py); it answers the statistics' trend of the
+    searches FacetCount answers (no filter, or one such facet filter; the outcome apart) in a
+    read of a few hundred rows instead of a pass over their search entries
+    (decisions/search/statistics.py). The facet combinations stay without a period: a period
+    column would multiply their number by the months'."""
 
+    given_facet = models.CharField(max_length=20, blank=True)
+    given_value = models.CharField(max_length=320, blank=True)
     month = models.DateField(null=True)
     outcome = models.CharField(max_length=10, choices=Outcome.choices)
     items = models.BigIntegerField()
@@ -115,7 +119,9 @@ class PeriodCount(models.Model):
         constraints = [
             # One undated row per outcome too: the trigger's upsert finds it.
             models.UniqueConstraint(
-                fields=["month", "outcome"], name="periodcount_uniq", nulls_distinct=False
+                fields=["given_facet", "given_value", "month", "outcome"],
+                name="periodcount_uniq",
+                nulls_distinct=False,
             )
         ]
 

@@ -106,10 +106,18 @@ def test_every_facet_but_the_outcome_is_broken_down(client, dated):
         assert client.get("/stats.csv", {"by": facet}).status_code == 200
 
 
-@pytest.mark.parametrize("params", [{}, {"outcome": "upheld"}])
-def test_without_a_filter_but_the_outcome_the_trend_reads_the_month_counts(client, dated, params):
-    """Not every search entry's date: the maintained month counts, whatever the period (their
-    counts are held against the export's by test_the_periods_count_what_the_export_lists)."""
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"outcome": "upheld"},
+        {"guideline": "MTUS"},
+        {"document": CHRONIC_PAIN, "outcome": "upheld"},
+    ],
+)
+def test_where_the_page_reads_facet_counts_the_trend_reads_the_month_counts(client, dated, params):
+    """Not the results' search entries: the maintained month counts, whatever the period
+    (their counts are held against the export's by test_the_periods_count_what_the_export_lists)."""
     for period in ("month", "quarter", "year"):
         with CaptureQueriesContext(connection) as captured:
             csv_rows(client.get("/stats.csv", {**params, "period": period}))
