@@ -1,12 +1,12 @@
 """The search's database-side code as it is now: the SQL Postgres runs, in one place.
 
 The search reads rows Postgres derives from the items (decisions/models/search.py: SearchEntry,
-FacetCombination, FacetCount). Statement-level triggers on the item table see every row an
-INSERT, COPY, UPDATE or DELETE changed (its transition tables) and apply the change to the
-derived rows in the same transaction, so the counts are exact at every commit whichever code
-path wrote the items (ingest's COPY, the ORM, a cascade). Beside the trigger function:
-`decisions_facet_key` and `decisions_facet_values`, which the search's own SQL calls too, and
-`decisions_phrase_ngrams`, the expression of the phrase index.
+FacetCombination, FacetCount; the statistics, PeriodCount). Statement-level triggers on the
+item table see every row an INSERT, COPY, UPDATE or DELETE changed (its transition tables)
+and apply the change to the derived rows in the same transaction, so the counts are exact at
+every commit whichever code path wrote the items (ingest's COPY, the ORM, a cascade). Beside
+the trigger functions: `decisions_facet_key` and `decisions_facet_values`, which the search's
+own SQL calls too, and `decisions_phrase_ngrams`, the expression of the phrase index.
 
 The SQL is rendered from decisions/facets.py, so each facet column is named in one place.
 Migrations never import this module: each holds a frozen copy of the SQL it installs, so a
@@ -295,5 +295,82 @@ CREATE OR REPLACE TRIGGER item_search_update AFTER UPDATE ON decisions_disputedi
     FOR EACH STATEMENT EXECUTE FUNCTION decisions_item_search_sync();
 """
 
+# PeriodCount's rows: the items by month of decision (null: no date) and outcome, among all
+# items (given facet '') and among the items with each value of the `given` facets, as
+# FacetCount's; for the statistics' trend (decisions/search/statistics.py). `changed` is a query
+# of the changed items' decision dates and facet columns with a `sign`, like count_changes'. A
+# function and triggers of their own beside the search's, so a change to either is installed
+# on its own.
+PERIOD_ADDED = f"SELECT decision_date, {COLUMNS}, 1 AS sign FROM new_items"
+PERIOD_REMOVED = f"SELECT decision_date, {COLUMNS}, -1 AS sign FROM old_items"
+
+
+def count_periods(changed: str) -> str:
+    """Add `changed` to the month counts, upserted in key order as count_changes does (the
+    same row locks held to the commit, taken in the same order by every writer). An update
+    that moves no date, outcome or given value nets to nothing and locks no row; one that
+    does moves the item from its old month's counts to its new one's. Every insert already
+    locks the unfiltered outcome rows of FacetCount, so these add no wait between writers."""
+    return f"""\
+WITH changed AS ({changed}),
+delta AS (
+    SELECT date_trunc('month', decision_date::timestamp)::date AS month, {COLUMNS}, sum(sign) AS n
+    FROM changed
+    GROUP BY 1, {COLUMNS}
+    HAVING sum(sign) <> 0
+)
+INSERT INTO decisions_periodcount AS p (given_facet, given_value, month, outcome, items)
+SELECT g.facet, g.value, d.month, d.{OUTCOME.column}, sum(d.n)
+FROM delta AS d
+CROSS JOIN LATERAL (
+    SELECT '', ''
+    UNION ALL
+    SELECT * FROM {facet_values_call("d")} WHERE facet IN ({_GIVEN})
+) AS g (facet, value)
+GROUP BY 1, 2, 3, 4
+HAVING sum(d.n) <> 0
+ORDER BY 1, 2, 3, 4
+ON CONFLICT (given_facet, given_value, month, outcome)
+DO UPDATE SET items = p.items + excluded.items"""
+
+
+ITEM_PERIOD_SYNC = f"""
+CREATE OR REPLACE FUNCTION decisions_item_period_sync() RETURNS trigger LANGUAGE plpgsql AS $$
+-- Keeps the month counts equal to the items; rendered by decisions/schema.py.
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+{_steps(count_periods(PERIOD_ADDED))}
+    ELSIF TG_OP = 'DELETE' THEN
+{_steps(count_periods(PERIOD_REMOVED))}
+    ELSE
+{_steps(count_periods(f"{PERIOD_REMOVED} UNION ALL {PERIOD_ADDED}"))}
+    END IF;
+    RETURN NULL;
+END
+$$;
+"""
+
+# Postgres fires a statement's triggers in the order of their names: item_search_* first, so
+# these count rows are locked last, after FacetCount's, by every writer alike.
+PERIOD_TRIGGERS = """
+CREATE OR REPLACE TRIGGER item_stats_insert AFTER INSERT ON decisions_disputeditem
+    REFERENCING NEW TABLE AS new_items
+    FOR EACH STATEMENT EXECUTE FUNCTION decisions_item_period_sync();
+CREATE OR REPLACE TRIGGER item_stats_delete AFTER DELETE ON decisions_disputeditem
+    REFERENCING OLD TABLE AS old_items
+    FOR EACH STATEMENT EXECUTE FUNCTION decisions_item_period_sync();
+CREATE OR REPLACE TRIGGER item_stats_update AFTER UPDATE ON decisions_disputeditem
+    REFERENCING OLD TABLE AS old_items NEW TABLE AS new_items
+    FOR EACH STATEMENT EXECUTE FUNCTION decisions_item_period_sync();
+"""
+
 # Everything, in the order it can be created: for `manage.py schema_sql` and the tests.
-SQL = FACET_KEY + FACET_VALUES + PHRASE_NGRAMS + ITEM_SEARCH_SYNC + TRIGGERS
+SQL = (
+    FACET_KEY
+    + FACET_VALUES
+    + PHRASE_NGRAMS
+    + ITEM_SEARCH_SYNC
+    + TRIGGERS
+    + ITEM_PERIOD_SYNC
+    + PERIOD_TRIGGERS
+)

@@ -23,6 +23,7 @@ from decisions.models import (
     FacetCombination,
     FacetCount,
     Party,
+    PeriodCount,
     SearchEntry,
     Upload,
 )
@@ -157,18 +158,29 @@ def expected_counts() -> tuple[Counter, Counter]:
     for row in DisputedItem.objects.values(*COLUMNS):
         combinations[combination(row.values())] += 1
         outcome = row[OUTCOME.column]
-        values = [
-            (facet.name, as_text(value))
-            for facet in FACETS
-            if facet is not OUTCOME
-            for value in (row[facet.column] if facet.array else [row[facet.column]])
-            if value is not None
-        ]
-        for given in [("", ""), *(v for v in values if v[0] in FacetCount.GIVEN_FACETS)]:
+        values = facet_values(row)
+        for given in givens(values):
             for facet, value in [("outcome", outcome), *values]:
                 if given[0] != facet:
                     counts[(*given, facet, value, outcome)] += 1
     return combinations, counts
+
+
+def facet_values(row: dict) -> list[tuple[str, str]]:
+    """An item's (facet, value) pairs but the outcome's, as Postgres spells them."""
+    return [
+        (facet.name, as_text(value))
+        for facet in FACETS
+        if facet is not OUTCOME
+        for value in (row[facet.column] if facet.array else [row[facet.column]])
+        if value is not None
+    ]
+
+
+def givens(values: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The count rows' given (facet, value) pairs an item is counted under: none, and each of
+    its values of a given facet."""
+    return [("", ""), *(v for v in values if v[0] in FacetCount.GIVEN_FACETS)]
 
 
 def stored_counts() -> tuple[Counter, Counter]:
@@ -196,8 +208,31 @@ TREATMENT = (
 )
 
 
+def expected_period_counts() -> Counter:
+    """PeriodCount's rows recomputed from the items: (given facet, given value, first day of
+    the month or None, outcome)."""
+    counts: Counter = Counter()
+    for row in DisputedItem.objects.values("decision_date", *COLUMNS):
+        decided = row["decision_date"]
+        for given in givens(facet_values(row)):
+            counts[(*given, decided and decided.replace(day=1), row[OUTCOME.column])] += 1
+    return counts
+
+
+def stored_period_counts() -> Counter:
+    return Counter(
+        {
+            row[:-1]: row[-1]
+            for row in PeriodCount.objects.exclude(items=0).values_list(
+                "given_facet", "given_value", "month", "outcome", "items"
+            )
+        }
+    )
+
+
 def assert_derived_rows_match_the_items() -> None:
     assert stored_counts() == expected_counts()
+    assert stored_period_counts() == expected_period_counts()
     assert SearchEntry.objects.count() == DisputedItem.objects.count()
     with connection.cursor() as cursor:
         # Each entry: its item's date and combination, and the vector the search always used.
@@ -217,23 +252,25 @@ def assert_derived_rows_match_the_items() -> None:
         assert cursor.fetchone()[0] == DisputedItem.objects.count()
 
 
-def entry_writes() -> Counter:
-    """Search entries inserted, updated and deleted so far in this transaction."""
+def row_writes(table: str = "decisions_searchentry") -> Counter:
+    """Rows of `table` (search entries) inserted, updated and deleted so far in this
+    transaction."""
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT n_tup_ins, n_tup_upd, n_tup_del FROM pg_stat_xact_user_tables"
-            " WHERE relid = 'decisions_searchentry'::regclass"
+            " WHERE relid = %s::regclass",
+            [table],
         )
         return Counter(
             dict(zip(("inserted", "updated", "deleted"), cursor.fetchone(), strict=True))
         )
 
 
-def entry_writes_of(update) -> dict[str, int]:
-    """The entry writes `update` (a callable) caused."""
-    before = entry_writes()
+def entry_writes_of(update, table: str = "decisions_searchentry") -> dict[str, int]:
+    """The writes of `table` (search entries) `update` (a callable) caused."""
+    before = row_writes(table)
     update()
-    return dict(entry_writes() - before)
+    return dict(row_writes(table) - before)
 
 
 # --- Files sent through the upload page -----------------------------------------------------

@@ -1,14 +1,15 @@
 """Postgres keeps the search's derived rows equal to the items, whatever writes them.
 
-Search entries, FacetCombination and FacetCount are written by triggers on the item table
-(decisions/schema.py). After every kind of write (ingest's COPY, ORM inserts and updates, deletes,
-a re-parse) they must equal what the items say, recomputed here in Python; two writers at
-once must not lose a count.
+Search entries, FacetCombination, FacetCount and PeriodCount are written by triggers on the
+item table (decisions/schema.py). After every kind of write (ingest's COPY, ORM inserts and
+updates, deletes, a re-parse) they must equal what the items say, recomputed here in Python;
+two writers at once must not lose a count.
 """
 
 from __future__ import annotations
 
 import threading
+from datetime import date
 from io import StringIO
 
 import pytest
@@ -28,6 +29,7 @@ from tests.helpers import (
     entry_writes_of,
     seed_text,
     stored_counts,
+    stored_period_counts,
 )
 
 
@@ -62,17 +64,19 @@ def test_a_rebuild_from_the_items_writes_what_the_triggers_write(letters_dir):
     call_command("ingest", str(letters_dir), "--workers=1", stdout=StringIO())
     unusual = make_letter(reviewer_specialty=None)
     make_item(unusual, reviewer_pages=["X:1", "X:2"], outcome="overturned")
-    written = stored_counts()
+    written, months = stored_counts(), stored_period_counts()
     items = "decisions_disputeditem"
     every_item = schema.ADDED.replace("new_items", items)
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM decisions_searchentry")
         cursor.execute("DELETE FROM decisions_facetcount")
         cursor.execute("DELETE FROM decisions_facetcombination")
+        cursor.execute("DELETE FROM decisions_periodcount")
         cursor.execute(schema.new_combinations(every_item))
         cursor.execute(schema.insert_entries(items))
         cursor.execute(schema.count_changes(every_item))
-    assert stored_counts() == written
+        cursor.execute(schema.count_periods(schema.PERIOD_ADDED.replace("new_items", items)))
+    assert (stored_counts(), stored_period_counts()) == (written, months)
     assert_derived_rows_match_the_items()
 
 
@@ -157,3 +161,40 @@ def test_an_update_rebuilds_the_entries_of_changed_words_only():
     assert reworded == {"inserted": 1, "deleted": 1, "updated": 2}
     assert_derived_rows_match_the_items()
     assert SearchEntry.objects.filter(search_vector="word", item=first).exists()
+
+
+@pytest.mark.django_db
+def test_a_new_date_or_outcome_moves_the_item_between_month_counts():
+    """PeriodCount follows every item's month, outcome and given values: an update moves the
+    item from its old month's counts to the new one's (dated, undated and back), a delete
+    takes it away, and an update that keeps them all writes no count row at all."""
+    letter = make_letter()
+    days = ("2019-01-05", "2019-01-31", None)
+    items = [make_item(letter, decision_date=day, reviewer_guidelines=["MTUS"]) for day in days]
+    dated = DisputedItem.objects.filter(pk__in=[item.pk for item in items[:2]])
+    undated = DisputedItem.objects.filter(pk=items[2].pk)
+    assert_derived_rows_match_the_items()
+
+    same_month = entry_writes_of(
+        lambda: dated.update(decision_date="2019-01-20"), "decisions_periodcount"
+    )
+    assert same_month == {}
+    dated.filter(pk=items[0].pk).update(decision_date="2020-03-01", outcome="overturned")
+    assert_derived_rows_match_the_items()
+    dated.filter(pk=items[1].pk).update(decision_date=None)
+    undated.update(decision_date="2019-02-14")
+    assert_derived_rows_match_the_items()
+    unfiltered = {key[2:]: n for key, n in stored_period_counts().items() if key[:2] == ("", "")}
+    assert unfiltered == {
+        (date(2020, 3, 1), "overturned"): 1,
+        (None, "upheld"): 1,
+        (date(2019, 2, 1), "upheld"): 1,
+    }
+
+    # A given facet's new value moves the item between that facet's month counts.
+    undated.update(reviewer_guidelines=["ODG"])
+    assert_derived_rows_match_the_items()
+    DisputedItem.objects.filter(pk=items[0].pk).delete()
+    assert_derived_rows_match_the_items()
+    letter.delete()
+    assert stored_period_counts() == {}

@@ -19,7 +19,14 @@ from .letters import (
 )
 from .metadata import DwcCase, MetadataBadRow, MetadataConflict, MetadataLoad
 from .runs import IngestDuplicate, IngestFailure, IngestRun, Upload, UploadFile
-from .search import FacetColumns, FacetCombination, FacetCount, PhraseNgrams, SearchEntry
+from .search import (
+    FacetColumns,
+    FacetCombination,
+    FacetCount,
+    PeriodCount,
+    PhraseNgrams,
+    SearchEntry,
+)
 
 __all__ = [
     "Citation",
@@ -38,6 +45,7 @@ __all__ = [
     "MetadataLoad",
     "Outcome",
     "Party",
+    "PeriodCount",
     "PhraseNgrams",
     "SearchEntry",
     "Sex",

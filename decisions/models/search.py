@@ -1,7 +1,7 @@
 """The rows the search reads, which Postgres derives from the items in the same transaction
 (decisions/schema.py): a search entry per item (`SearchEntry`, with the full-text vector) and
-item counts by facet values (`FacetCombination`, `FacetCount`), and the facet columns items
-and combinations share (`FacetColumns`)."""
+item counts by facet values (`FacetCombination`, `FacetCount`) and by month of decision
+(`PeriodCount`), and the facet columns items and combinations share (`FacetColumns`)."""
 
 from __future__ import annotations
 
@@ -97,6 +97,36 @@ class FacetCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.facet}={self.value} ({self.outcome}): {self.items}"
+
+
+class PeriodCount(models.Model):
+    """How many items of an outcome were decided in a month (`month` its first day; null: no
+    decision date): among all items (no `given_facet`), or among the items that have one
+    value of a FacetCount.GIVEN_FACETS facet. Maintained like `FacetCount`, by a trigger of
+    its own on the item table (decisions/schema.py); it answers the statistics' trend of the
+    searches FacetCount answers (no filter, or one such facet filter; the outcome apart) in a
+    read of a few hundred rows instead of a pass over their search entries
+    (decisions/search/statistics.py). The facet combinations stay without a period: a period
+    column would multiply their number by the months'."""
+
+    given_facet = models.CharField(max_length=20, blank=True)
+    given_value = models.CharField(max_length=320, blank=True)
+    month = models.DateField(null=True)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices)
+    items = models.BigIntegerField()
+
+    class Meta:
+        constraints = [
+            # One undated row per outcome too: the trigger's upsert finds it.
+            models.UniqueConstraint(
+                fields=["given_facet", "given_value", "month", "outcome"],
+                name="periodcount_uniq",
+                nulls_distinct=False,
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month or 'undated'} ({self.outcome}): {self.items}"
 
 
 class PhraseNgrams(models.Func):

@@ -104,7 +104,7 @@ def summary(
     source that can answer the plan (see the module docstring). `window` is the page whose
     ids a query's count picks too (None: no page); `limits`, how many values of each facet
     (the statistics want them all)."""
-    given = _single_given(plan)
+    given = single_given(plan)
     if given is not None:
         return _count(_given_counts(given, by_value), plan.outcome, limits)
     if plan.items_only:
@@ -154,9 +154,10 @@ def _combination_summary(
     )
 
 
-def _single_given(plan: Plan) -> tuple[str, str] | None:
-    """The FacetCount key of a plan it can answer: ("", "") without facet filters, (facet,
-    value) with one of FacetCount.GIVEN_FACETS (the outcome apart), None otherwise."""
+def single_given(plan: Plan) -> tuple[str, str] | None:
+    """The FacetCount (and PeriodCount) key of a plan they can answer: ("", "") without facet
+    filters, (facet, value) with one of FacetCount.GIVEN_FACETS (the outcome apart), None
+    otherwise."""
     if plan.matches or plan.items_only or len(plan.facet_values) > 1:
         return None
     given = next(iter(plan.facet_values.items()), ("", ""))

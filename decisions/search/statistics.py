@@ -3,12 +3,15 @@
 The result set is the search page's (the same FilterSet and planner), and the counts are
 taken the way the page takes them (`counting`):
 
-- per period, by decision date: one statement grouping the results' dates by period and
+- per period, by decision date: one statement. Where the page reads the maintained facet
+  counts (no filter, or one on a facet whose values most items share; the outcome apart, as
+  its rates count every outcome anyway), it sums the maintained month counts (`PeriodCount`,
+  a few rows a month) by period. Otherwise it groups the results' dates by period and
   outcome, from the narrow search entries (their date and combination; a query's matches
   from the GIN index, facet filters by combination), or from the items when a filter needs
-  them. There is no maintained count by period: a period column in the facet combinations
-  would multiply their number by the number of months, and every count the page reads with
-  them (see BENCHMARKS.md for what the statement costs);
+  them. The facet combinations have no period: a period column would multiply
+  their number by the number of months, and every count the page reads with them (see
+  BENCHMARKS.md for what the statements cost);
 - by facet value: the page's own summary, every value of every facet of decisions/facets.py
   rather than the most frequent few, so a facet added there is broken down here too.
 
@@ -25,11 +28,12 @@ from dataclasses import dataclass
 
 from django import forms
 from django.db import models
-from django.db.models import Count, DateField, F, QuerySet
+from django.db.models import Count, DateField, F, QuerySet, Sum
 from django.db.models.functions import Trunc
 
 from ..facets import FACETS, OUTCOME, Outcome
-from ..models import DisputedItem, SearchEntry
+from ..models import DisputedItem, PeriodCount, SearchEntry
+from .counting import single_given
 from .planning import Plan
 
 
@@ -102,9 +106,15 @@ def breakdown_rows(summary_rows: list[list]) -> dict[str, list[Counted]]:
 
 
 def _period_counts(plan: Plan, period: Period) -> QuerySet:
-    """(start, result, n): the results by period start (None: no date) and outcome."""
-    start = Trunc("decision_date", period.value, output_field=DateField())
+    """(start, result, n): the results by period start (None: no date) and outcome. Months
+    whose count fell to 0 are skipped, or they would stretch the first-to-last range."""
     rows: QuerySet
+    given = single_given(plan)
+    if given is not None:
+        months = PeriodCount.objects.filter(given_facet=given[0], given_value=given[1], items__gt=0)
+        start = Trunc("month", period.value, output_field=DateField())
+        return months.values(start=start, result=F("outcome")).order_by().annotate(n=Sum("items"))
+    start = Trunc("decision_date", period.value, output_field=DateField())
     if plan.items_only:
         items = DisputedItem.objects.filter(*plan.item_conditions())
         rows = items.values(start=start, result=F("outcome"))

@@ -84,7 +84,9 @@ ENTRY_DATES = ["entry_oldest_idx", "entry_newest_idx"]
         # (A query's matches come from the GIN index at 100,000 letters, BENCHMARKS.md; on this
         # small corpus the planner may as well scan the combination index, so it is not
         # asserted here.)
-        ({}, ENTRY_DATES),  # every entry's date and combination
+        # Without a filter (or one FacetCount answers): the month counts, by their key.
+        ({}, ["periodcount_uniq"]),
+        ({"guideline": "MTUS", "outcome": "upheld"}, ["periodcount_uniq"]),
         # Each combination's entries (at 100,000 letters), or all of them by date (small).
         ({"specialty": "{specialty}"}, ["entry_combination_idx", *ENTRY_DATES]),
         # A filter only items answer: the items, by its index.

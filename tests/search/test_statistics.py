@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 
 from decisions.charts import bar_chart
 from decisions.facets import FACETS, OUTCOME
+from decisions.models import DisputedItem
 from decisions.search import Period, item_filterset, item_search, search_statistics
 from tests.factories import make_item, make_letter
 from tests.helpers import CHRONIC_PAIN, filled, make_decision, reads
@@ -106,6 +107,34 @@ def test_every_facet_but_the_outcome_is_broken_down(client, dated):
 
 
 @pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"outcome": "upheld"},
+        {"guideline": "MTUS"},
+        {"document": CHRONIC_PAIN, "outcome": "upheld"},
+    ],
+)
+def test_where_the_page_reads_facet_counts_the_trend_reads_the_month_counts(client, dated, params):
+    """Not the results' search entries: the maintained month counts, whatever the period
+    (their counts are held against the export's by test_the_periods_count_what_the_export_lists)."""
+    for period in ("month", "quarter", "year"):
+        with CaptureQueriesContext(connection) as captured:
+            csv_rows(client.get("/stats.csv", {**params, "period": period}))
+        (statement,) = reads(captured)
+        assert "decisions_periodcount" in statement
+        assert "decisions_searchentry" not in statement
+        assert "decisions_disputeditem" not in statement
+
+
+def test_a_month_whose_items_are_gone_leaves_the_range(client, dated):
+    """Its count rows stay at 0: they must not stretch the first-to-last periods."""
+    DisputedItem.objects.filter(decision_date__month=1).delete()
+    rows = csv_rows(client.get("/stats.csv", {"period": "month"}))
+    assert [row["period"] for row in rows] == ["2020-04", ""]
+
+
+@pytest.mark.parametrize(
     "query", ["period=week", "by=outcome", "decided_from=2020-02-30", "outcome=maybe"]
 )
 def test_bad_parameters_are_a_400_for_the_csv_and_errors_on_the_page(client, dated, query):
@@ -117,6 +146,7 @@ def test_bad_parameters_are_a_400_for_the_csv_and_errors_on_the_page(client, dat
 
 PARAMETER_SETS = [
     {},
+    {"outcome": "upheld"},
     {"q": "{treatment_word}"},
     {"specialty": "{specialty}"},
     {"guideline": "MTUS"},
