@@ -389,11 +389,14 @@ def _letter_row(spec: NewLetter, run: IngestRun) -> Letter:
 
 
 def letter_replace_parse(letter: Letter, parsed: ParsedLetter) -> None:
-    """Apply a new parse to a stored letter in place: its id and URL stay, items are rebuilt."""
+    """Apply a new parse to a stored letter in place: its id and URL stay, items are rebuilt,
+    with what its case's kept DWC rows give them (written once, as ingest writes them)."""
     with transaction.atomic():
         for name, value in letter_fields(parsed).items():
             setattr(letter, name, value)
         letter.parsed_at = timezone.now()
+        dwc, conflicts = give_kept_values([(letter, [item.outcome for item in parsed.items])])
         letter.save()
         letter.items.all().delete()
-        items_create([(letter, parsed)])
+        items_create([(letter, parsed)], dwc)
+        write_conflicts(conflicts, [letter.pk])

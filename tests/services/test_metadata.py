@@ -285,8 +285,12 @@ def test_a_reparse_keeps_the_dwc_values_and_a_number_a_copy_gave(tmp_path):
     run("ingest", str(letter_file(tmp_path, "letter.txt")), "--workers=1")
     run("ingest", str(letter_file(tmp_path, f"{DWC_CASE}.txt")), "--workers=1")
     run("apply_metadata", str(csv_file(tmp_path, dwc_rows_agreeing_with(Letter.objects.get()))))
+    before = rows_updated()
     _, _, error = run("reparse", "--all")
     assert error is None
+    # The new items are written with their DWC values, not updated after.
+    for table in ("decisions_disputeditem", "decisions_searchentry"):
+        assert rows_updated()[table] == before[table]
     letter = Letter.objects.get()
     assert (letter.case_number, letter.case_number_source) == (DWC_CASE, "file_name")
     assert set(letter.items.values_list("decision_date", flat=True)) == {datetime.date(2015, 3, 2)}
