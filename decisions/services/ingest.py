@@ -405,7 +405,12 @@ def _store_batch(batch: list[Prepared | Rejected], *, run: IngestRun | None) -> 
 
 def _complete_stored(batch: list[Prepared | Rejected], outcomes: list[FileOutcome]) -> None:
     """What other files say of the batch's letters: a copy named by a case number gives it to
-    a stored letter that has none, and the DWC's kept rows apply to the letters they name."""
+    a stored letter that has none, and the DWC's kept rows apply to the letters they name.
+
+    Letters whose rows were kept before their batch was written went in with their values
+    (letters_create); applying the rows again once the batch is committed writes nothing for
+    them, only what rows kept meanwhile change (decisions/services/metadata.py says why that
+    second look is needed)."""
     named = {
         outcome.letter_id: prepared.letter.case_number
         for prepared, outcome in zip(batch, outcomes, strict=True)

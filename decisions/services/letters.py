@@ -31,6 +31,7 @@ from ..parsing.model import Citation as ParsedCitation
 from ..specialties import grouping_name
 from ..taxonomy import classify
 from .bulk import allocate_ids, copy_instances, copy_rows
+from .metadata import give_kept_values, write_conflicts
 
 
 def refusal(exc: DatabaseError) -> str | None:
@@ -139,8 +140,11 @@ def _families(basis: Basis | None) -> frozenset[str]:
     return frozenset(c.guideline for c in basis.citations) if basis else frozenset()
 
 
-def _item_values(letter: Letter, position: int, item: Item) -> dict:
-    """An item row's stored values, by attribute name (the id is assigned by the caller)."""
+def _item_values(
+    letter: Letter, position: int, item: Item, dwc: tuple[str | None, str | None]
+) -> dict:
+    """An item row's stored values, by attribute name (the id is assigned by the caller);
+    `dwc` is the DWC's category and sub-category of the item, if its case's rows give them."""
     return {
         "letter_id": letter.pk,
         "position": position,
@@ -155,6 +159,8 @@ def _item_values(letter: Letter, position: int, item: Item) -> dict:
         "decision_date": letter.decision_date or letter.dwc_decision_date,
         "generic_names": list(classify(item.treatment).generic_names),
         "received_date": letter.application_received or letter.dwc_received_date,
+        "dwc_category": dwc[0],
+        "dwc_subcategory": dwc[1],
         **_facet_values(letter, item),
     }
 
@@ -252,16 +258,24 @@ def _citation_values(item_id: int, item: Item) -> Iterator[dict]:
             }
 
 
-def items_create(pairs: list[tuple[Letter, ParsedLetter]]) -> None:
+def items_create(
+    pairs: list[tuple[Letter, ParsedLetter]],
+    dwc: dict[int, list[tuple[str | None, str | None]]] | None = None,
+) -> None:
     """Insert the items and citations of stored letters: three statements for any number.
+
+    `dwc` gives, by letter id, its items' DWC categories in position order (see
+    metadata.give_kept_values); other letters' items have none.
 
     Rows go to COPY as plain values: building model instances for them cost more than
     Postgres spends storing them. The items go last (the citations' foreign key is checked at
     commit): their statement's trigger locks the shared count rows (decisions/schema.py), and
     a concurrent writer waits for those locks until this transaction ends.
     """
+    given = dwc or {}
+    no_dwc = (None, None)
     parsed_items = [
-        (letter, position, item)
+        (letter, position, item, given[letter.pk][position - 1] if letter.pk in given else no_dwc)
         for letter, parsed in pairs
         for position, item in enumerate(parsed.items, start=1)
     ]
@@ -270,15 +284,15 @@ def items_create(pairs: list[tuple[Letter, ParsedLetter]]) -> None:
         Citation,
         (
             values
-            for pk, (_, _, item) in zip(ids, parsed_items, strict=True)
+            for pk, (_, _, item, _) in zip(ids, parsed_items, strict=True)
             for values in _citation_values(pk, item)
         ),
     )
     copy_rows(
         DisputedItem,
         (
-            {"id": pk, **_item_values(letter, position, item)}
-            for pk, (letter, position, item) in zip(ids, parsed_items, strict=True)
+            {"id": pk, **_item_values(letter, position, item, given_dwc)}
+            for pk, (letter, position, item, given_dwc) in zip(ids, parsed_items, strict=True)
         ),
     )
 
@@ -310,14 +324,24 @@ def letters_create(
     records (the run's count) commits with them or not at all. It is called last, after the
     item triggers have locked the shared count rows: every writer then takes the run's row after
     those, in the same order, so two writers never wait for each other in a cycle.
+
+    Letters whose case's DWC rows are already kept are written with their values
+    (metadata.give_kept_values), not updated after.
     """
     rows = [_letter_row(spec, run) for spec in new]
     combinations_create([(row, spec.parsed) for row, spec in zip(rows, new, strict=True)])
     with transaction.atomic():
         for row, pk in zip(rows, allocate_ids(Letter, len(rows)), strict=True):
             row.pk = pk
+        dwc, conflicts = give_kept_values(
+            [
+                (row, [i.outcome for i in spec.parsed.items])
+                for row, spec in zip(rows, new, strict=True)
+            ]
+        )
         copy_instances(Letter, rows)
-        items_create([(row, spec.parsed) for row, spec in zip(rows, new, strict=True)])
+        items_create([(row, spec.parsed) for row, spec in zip(rows, new, strict=True)], dwc)
+        write_conflicts(conflicts, [])
         if on_stored is not None:
             on_stored(len(rows))
     return {row.sha256: row.pk for row in rows}
@@ -365,11 +389,14 @@ def _letter_row(spec: NewLetter, run: IngestRun) -> Letter:
 
 
 def letter_replace_parse(letter: Letter, parsed: ParsedLetter) -> None:
-    """Apply a new parse to a stored letter in place: its id and URL stay, items are rebuilt."""
+    """Apply a new parse to a stored letter in place: its id and URL stay, items are rebuilt,
+    with what its case's kept DWC rows give them (written once, as ingest writes them)."""
     with transaction.atomic():
         for name, value in letter_fields(parsed).items():
             setattr(letter, name, value)
         letter.parsed_at = timezone.now()
+        dwc, conflicts = give_kept_values([(letter, [item.outcome for item in parsed.items])])
         letter.save()
         letter.items.all().delete()
-        items_create([(letter, parsed)])
+        items_create([(letter, parsed)], dwc)
+        write_conflicts(conflicts, [letter.pk])

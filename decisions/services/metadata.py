@@ -24,11 +24,14 @@ kept and applied; running the file again is harmless (the same rows write nothin
 
 Beside a concurrent ingest (or another file, or a re-parse), each application of kept rows:
 - reads the kept rows only after they are committed: a batch's rows are kept in one
-  transaction and applied in the next. Ingest applies the kept rows to each batch of letters
-  after that batch is committed, so of a letter stored while its case's rows are loaded, one
-  side or the other always sees both (the letter's commit comes before ingest reads the rows;
-  the rows' commit comes before the load reads the letters). In one transaction, each side
-  could read before the other's commit, and the letter would never get its rows;
+  transaction and applied in the next. Ingest writes a batch's letters with the values of the
+  rows committed before it (`give_kept_values`: written once, not inserted then updated), and
+  applies the kept rows again after that batch is committed, so of a letter stored while its
+  case's rows are loaded, one side or the other always sees both (the letter's commit comes
+  before ingest reads the rows again; the rows' commit comes before the load reads the
+  letters). In one transaction, each side could read before the other's commit, and the
+  letter would never get its rows. The second application writes only what changed: for the
+  usual load (metadata first), nothing;
 - locks the letters it applies to, in id order, before it reads their kept rows: two
   applications to one letter take turns (never a deadlock), and the later reads the latest
   rows, so a letter never keeps an older file's values than its case's kept rows;
@@ -175,6 +178,42 @@ def apply_stored_metadata(letter_ids: Iterable[int]) -> list[Conflict]:
     kept = DwcCase.objects.filter(case_number__in=numbers).values_list("case_number", flat=True)
     named = list(kept)
     return _apply(letters.filter(case_number__in=named))[1] if named else []
+
+
+def give_kept_values(
+    letters: list[tuple[Letter, list[str]]],
+) -> tuple[dict[int, list[tuple[str | None, str | None]]], list[Conflict]]:
+    """Give letters about to be stored (ids assigned, not written yet) what their case's kept
+    rows say, by the same rules as applying them to stored letters; `letters` pairs each
+    with its items' outcomes, in position order.
+
+    Sets each letter's DWC dates (its items' dates follow from them, decisions/services/
+    letters.py); returns each letter's items' (category, sub-category) by position, and the
+    conflicts, for the caller to write with the rows. Rows written with their values are
+    written once: applied afterwards, each letter and item, and its search entry, would be
+    written twice, and a load with its metadata first would double both tables.
+    """
+    numbers = [letter.case_number for letter, _ in letters if letter.case_number]
+    cases = DwcCase.objects.in_bulk(numbers, field_name="case_number") if numbers else {}
+    categories: dict[int, list[tuple[str | None, str | None]]] = {}
+    conflicts: list[Conflict] = []
+    for letter, outcomes in letters:
+        case = cases.get(letter.case_number or "")
+        if case is None:
+            continue
+        new = _StoredLetter(
+            letter.pk,
+            case.case_number,
+            letter.decision_date,
+            letter.date_of_injury,
+            letter.reviewer_specialty_canonical,
+            letter.application_received,
+            [(0, position, outcome) for position, outcome in enumerate(outcomes, start=1)],
+        )
+        letter.dwc_decision_date, letter.dwc_received_date = case.decision_date, case.received_date
+        categories[letter.pk] = [row[3:] for row in _item_rows(new, case)]
+        conflicts += _conflicts(new, case)
+    return categories, conflicts
 
 
 def _batches(
@@ -353,23 +392,43 @@ def _write(
         cursor.execute(_LETTERS, [list(column) for column in zip(*letter_rows, strict=True)])
         if item_rows:
             cursor.execute(_ITEMS, [list(column) for column in zip(*item_rows, strict=True)])
-    MetadataConflict.objects.filter(letter_id__in=letter_ids).delete()
+    write_conflicts(conflicts, letter_ids)
+
+
+def write_conflicts(conflicts: list[Conflict], letter_ids: list[int]) -> None:
+    """Make these letters' stored conflicts the ones given: only those that are new or
+    changed are written, and those no longer found deleted, so applying the same rows again
+    writes nothing."""
+    wanted = {(c.letter_id, c.field.value, c.position): _conflict_row(c) for c in conflicts}
+    stored = {
+        (row.letter_id, row.field, row.position): row
+        for row in MetadataConflict.objects.filter(letter_id__in=letter_ids)
+    }
+    gone = [row.pk for key, row in stored.items() if key not in wanted]
+    if gone:
+        MetadataConflict.objects.filter(pk__in=gone).delete()
     MetadataConflict.objects.bulk_create(
-        [
-            MetadataConflict(
-                letter_id=c.letter_id,
-                case_number=c.case_number,
-                field=c.field,
-                position=c.position,
-                letter_value=c.letter_value[:200],
-                dwc_value=c.dwc_value[:200],
-                source_name=c.source_name,
-            )
-            for c in conflicts
-        ],
+        [row for key, row in wanted.items() if _differs(stored.get(key), row)],
         # Another transaction applying the same case at once (an ingest beside apply_metadata)
         # may have listed the same disagreement meanwhile: one row stays, with the latest values.
         update_conflicts=True,
         unique_fields=["letter", "field", "position"],
         update_fields=["case_number", "letter_value", "dwc_value", "source_name", "found_at"],
     )
+
+
+def _conflict_row(c: Conflict) -> MetadataConflict:
+    return MetadataConflict(
+        letter_id=c.letter_id,
+        case_number=c.case_number,
+        field=c.field,
+        position=c.position,
+        letter_value=c.letter_value[:200],
+        dwc_value=c.dwc_value[:200],
+        source_name=c.source_name,
+    )
+
+
+def _differs(stored: MetadataConflict | None, wanted: MetadataConflict) -> bool:
+    said = ("case_number", "letter_value", "dwc_value", "source_name")
+    return stored is None or any(getattr(stored, a) != getattr(wanted, a) for a in said)

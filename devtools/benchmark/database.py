@@ -82,6 +82,12 @@ class BenchmarkDatabase:
                 "letters": f"{value(conn, 'SELECT count(*) FROM decisions_letter'):,}",
                 "items": f"{value(conn, 'SELECT count(*) FROM decisions_disputeditem'):,}",
                 "citations": f"{value(conn, 'SELECT count(*) FROM decisions_citation'):,}",
+                # Rows written twice (inserted, then updated) would show here as doubled tables.
+                "items / search entries tables": value(
+                    conn,
+                    "SELECT pg_size_pretty(pg_relation_size('decisions_disputeditem')) || ' / '"
+                    " || pg_size_pretty(pg_relation_size('decisions_searchentry'))",
+                ),
                 "database size": value(
                     conn, "SELECT pg_size_pretty(pg_database_size(current_database()))"
                 ),

@@ -190,6 +190,82 @@ def test_ingest_with_metadata_applies_the_file_to_the_letters_it_stores(tmp_path
     assert error is not None and "cannot go with --dry-run" in str(error)
 
 
+def disagreeing_rows(letter: Letter) -> str:
+    """Rows for `letter` that give it dates and categories and disagree on item 1's decision,
+    the specialty and the date of injury."""
+    first = letter.items.get(position=1)
+    other = "overturned" if first.outcome == "upheld" else "upheld"
+    rows = dwc_rows_agreeing_with(letter).splitlines(keepends=True)
+    rows[0] = rows[0].replace(f",{first.outcome}\n", f",{other}\n")
+    return "".join(
+        row.replace(f",{letter.reviewer_specialty},", ",Dermatology,").replace(
+            f"{letter.case_number},03/02/2015,,", f"{letter.case_number},03/02/2015,01/01/2001,"
+        )
+        for row in rows
+    )
+
+
+def dwc_values_stored() -> tuple:
+    """Everything the DWC's rows gave the one stored letter, without its ids."""
+    letter = Letter.objects.get()
+    return (
+        letter.dwc_decision_date,
+        letter.dwc_received_date,
+        list(
+            letter.items.order_by("position").values_list(
+                "position", "decision_date", "received_date", "dwc_category", "dwc_subcategory"
+            )
+        ),
+        sorted(
+            MetadataConflict.objects.values_list(
+                "case_number", "field", "position", "letter_value", "dwc_value", "source_name"
+            ),
+            key=str,
+        ),
+    )
+
+
+def test_rows_kept_before_a_letter_give_it_what_applying_them_after_gives(stored, tmp_path):
+    csv = csv_file(tmp_path, disagreeing_rows(stored))
+    run("apply_metadata", str(csv))  # after the letter: its rows are updated
+    applied_after = dwc_values_stored()
+    assert applied_after[0] is not None and len(applied_after[3]) >= 2  # something to compare
+    Letter.objects.all().delete()
+    run("ingest", str(letter_file(tmp_path, f"{DWC_CASE}_redacted.txt")), "--workers=1")
+    assert dwc_values_stored() == applied_after  # the kept rows, written with the letter
+    assert_derived_rows_match_the_items()
+
+
+def rows_updated() -> dict[str, int]:
+    """Rows this transaction updated in the letters, items and search entries tables (the item
+    trigger's updates of the entries included)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname, n_tup_upd FROM pg_stat_xact_user_tables WHERE relname IN "
+            "('decisions_letter', 'decisions_disputeditem', 'decisions_searchentry')"
+        )
+        return dict(cursor.fetchall())
+
+
+def test_a_letter_whose_rows_are_kept_is_written_once_with_its_values(stored, tmp_path):
+    rows = disagreeing_rows(stored)
+    Letter.objects.all().delete()
+    run("apply_metadata", str(csv_file(tmp_path, rows)))
+    before = rows_updated()
+    run("ingest", str(letter_file(tmp_path, f"{DWC_CASE}_redacted.txt")), "--workers=1")
+    assert rows_updated() == before
+    assert Letter.objects.get().dwc_decision_date == datetime.date(2015, 3, 2)
+    assert MetadataConflict.objects.count() >= 2
+    # Applying the same rows again writes nothing either, conflicts included...
+    conflicts = list(MetadataConflict.objects.values_list("pk", "found_at"))
+    run("apply_metadata", str(csv_file(tmp_path, rows)))
+    assert rows_updated() == before
+    assert list(MetadataConflict.objects.values_list("pk", "found_at")) == conflicts
+    # ...while rows that say otherwise are written (so the count above can see updates).
+    run("apply_metadata", str(csv_file(tmp_path, rows.replace("03/02/2015", "04/02/2015"))))
+    assert rows_updated()["decisions_disputeditem"] > before["decisions_disputeditem"]
+
+
 def test_a_later_copy_named_by_its_case_gives_the_stored_letter_its_number(tmp_path):
     run("ingest", str(letter_file(tmp_path, "letter.txt")), "--workers=1")
     assert Letter.objects.get().case_number is None
@@ -209,8 +285,12 @@ def test_a_reparse_keeps_the_dwc_values_and_a_number_a_copy_gave(tmp_path):
     run("ingest", str(letter_file(tmp_path, "letter.txt")), "--workers=1")
     run("ingest", str(letter_file(tmp_path, f"{DWC_CASE}.txt")), "--workers=1")
     run("apply_metadata", str(csv_file(tmp_path, dwc_rows_agreeing_with(Letter.objects.get()))))
+    before = rows_updated()
     _, _, error = run("reparse", "--all")
     assert error is None
+    # The new items are written with their DWC values, not updated after.
+    for table in ("decisions_disputeditem", "decisions_searchentry"):
+        assert rows_updated()[table] == before[table]
     letter = Letter.objects.get()
     assert (letter.case_number, letter.case_number_source) == (DWC_CASE, "file_name")
     assert set(letter.items.values_list("decision_date", flat=True)) == {datetime.date(2015, 3, 2)}
