@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from decisions.selectors.letters import letter_detail
+from tests.factories import make_item, make_letter
 from tests.helpers import CHRONIC_PAIN, make_decision
 
 pytestmark = pytest.mark.django_db
@@ -41,3 +44,24 @@ def test_similar_decisions_on_the_same_generic_drugs_whatever_the_brand(six_deci
     html = client.get(f"/letters/{norco.letter_id}/").content.decode()
     assert "Same generic drugs: hydrocodone, acetaminophen" in html
     assert '<a href="/?drug=hydrocodone">All requests for hydrocodone</a>' in html
+
+
+def test_each_item_lists_the_newest_three_of_each_kind():
+    """Newest decision first, undated last, the later-stored first on a date; each item of the
+    letter its own lists, whatever their number."""
+    letter = make_letter()
+    norco = make_item(letter, treatment="Norco 10/325mg, #120", reviewer_pages=["Doc:1"])
+    gabapentin = make_item(letter, treatment="Gabapentin 600mg #90", reviewer_pages=["Doc:2"])
+    dates = [date(2020, 1, 1), date(2020, 3, 1), None, date(2020, 3, 1), date(2020, 2, 1)]
+    others = [
+        make_item(treatment="NORCO 10/325 mg #120", decision_date=day, reviewer_pages=["Doc:1"])
+        for day in dates
+    ]
+    newest = [others[3].pk, others[1].pk, others[4].pk]
+    make_item(treatment="Gabapentin 600mg #90", reviewer_pages=["Doc:3"])
+    shown = {i.item.pk: i for i in letter_detail(pk=letter.pk).items}
+    for kind in ("similar_treatment", "similar_drug", "similar_citation"):
+        assert [o["id"] for o in getattr(shown[norco.pk], kind)] == newest
+    assert len(shown[gabapentin.pk].similar_treatment) == 1
+    assert len(shown[gabapentin.pk].similar_drug) == 1
+    assert shown[gabapentin.pk].similar_citation == []
