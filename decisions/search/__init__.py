@@ -99,7 +99,6 @@ def item_search(filterset: ItemFilter, *, per_page: int = PER_PAGE) -> ItemSearc
             if summary is None:
                 summary = within_budget(lambda: counting.summary(plan, window, by_value=False))
             facets = counting.facets(filterset, summary.rows, by_value) if summary else UNCOUNTED
-            listed = summary.combination_ids if summary else None
             pagination = Pagination(number=number, per_page=per_page, total=facets.total)
             items: list[ResultItem] = []
             if summary and summary.page_ids is not None:
@@ -110,10 +109,12 @@ def item_search(filterset: ItemFilter, *, per_page: int = PER_PAGE) -> ItemSearc
                 pagination = Pagination(number, per_page, None, has_more=len(items) > per_page)
                 items = items[:per_page]
             elif pagination.offset < facets.total:
-                items = paging.page_items(paging.page_ids(plan, window, listed), plan)
+                items = paging.page_items(paging.page_ids(plan, window), plan)
             undated = None
             if facets.total and plan.sort != Sort.RELEVANCE:
-                undated = within_budget(lambda: paging.undated_count(plan, listed))
+                undated = summary.undated if summary else None  # counted with the page's ids
+                if undated is None:
+                    undated = within_budget(lambda: paging.undated_count(plan))
             split = scope_split(filterset, plan, summary, facets)
     except OperationalError as error:
         if not out_of_time(error):

@@ -88,9 +88,9 @@ class Summary:
     # the results of its scope=treatment (decisions/search/scopes.py). None when not counted
     # (no query, another scope, or a source other than the matches).
     in_treatment: list[list] | None = None
-    # The combinations the page lists entries of (`paging.listed_ids`), when counting read
-    # them anyway and they are at most LISTED_IDS_MAX; else None.
-    combination_ids: list[int] | None = None
+    # How many results have no decision date, when counting read the page too (by facet
+    # values, `_combination_summary`); else None (`paging.undated_count`).
+    undated: int | None = None
 
 
 def summary(
@@ -112,46 +112,101 @@ def summary(
         combinations = items.values(*COMBINATION_COLUMNS).annotate(n=Count("pk"))
         return _count(_combination_values(combinations, by_value), plan.outcome, limits)
     if not plan.matches:
-        return _combination_summary(plan, by_value, limits, listed=window is not None)
+        return _combination_summary(plan, window, by_value, limits)
     return _match_summary(plan, window, by_value, limits)
 
 
-# The most combination ids a summary hands the page (Summary.combination_ids). Postgres plans
-# `combination_id = ANY(<ids>)` in time that grows faster than the list (at 100,000 letters:
-# 1.2 ms for 1,000 ids, 1.7 for 2,000, 2.9 for 4,000, 9.9 for 8,000), and the page's rows and
-# its undated count each plan it once; past this, reading the combinations again is cheaper.
-LISTED_IDS_MAX = 2000
-
-
 def _combination_summary(
-    plan: Plan, by_value: bool, limits: dict[str, int | None], *, listed: bool
+    plan: Plan, window: tuple[int, int] | None, by_value: bool, limits: dict[str, int | None]
 ) -> Summary:
-    """The combinations the facet filters allow, read once: counted by value, and (`listed`)
-    the ids of those with the chosen outcome returned for the page (`paging.listed_ids`), so
-    that the page's rows and its undated count do not each read the combination table again
-    (a walk of the whole table, since the search plans without sequential scans: 7-20 ms at
-    100,000 letters). Only here, where the facet filters are the selective ones (a specialty,
-    a document, a page): the given facets' values are shared by most combinations."""
+    """The combinations the facet filters allow, read once: counted by value, and (with a
+    `window`) the page's ids and the undated results' count, among the entries of those with
+    the chosen outcome, in the same statement (`_listed_entries`). Read again by a statement
+    for the page's rows and one for the undated count, the combinations cost a walk of the
+    table each (the search plans without sequential scans); passed to them as a list of ids,
+    Postgres planned the list twice (0.5-0.7 ms each for 1,100 ids at 100,000 letters)."""
     combinations = plan.combinations(with_outcome=False).filter(items__gt=0).order_by()
     sql, params = combinations.values(
         "id", *COMBINATION_COLUMNS, n=F("items")
     ).query.sql_with_params()
-    ids: Statement = ("NULL::integer[]", [])
-    if listed:
-        chosen, chosen_params = ("WHERE outcome = %s", [plan.outcome]) if plan.outcome else ("", [])
-        # NULL past LISTED_IDS_MAX (and without any: the page then lists nothing).
-        ids = (
-            f"(SELECT array_agg(id) FROM (SELECT id FROM m {chosen} LIMIT %s) AS l"
-            " HAVING count(*) <= %s)",
-            [*chosen_params, LISTED_IDS_MAX + 1, LISTED_IDS_MAX],
-        )
+    route: Statement = ("", [])
+    page: Statement = ("NULL::bigint[]", [])
+    undated: Statement = ("NULL::bigint", [])
+    if window is not None:
+        route, page, undated = _listed_entries(plan, window)
     return _count(
         _combination_values(("SELECT * FROM m", []), by_value),
         plan.outcome,
         limits,
-        with_=(f"WITH m AS MATERIALIZED ({sql})", [*params]),
-        combination_ids=ids,
+        with_=(f"WITH m AS MATERIALIZED ({sql}){route[0]}", [*params, *route[1]]),
+        page=page,
+        undated=undated,
     )
+
+
+def _listed_entries(plan: Plan, window: tuple[int, int]) -> tuple[Statement, Statement, Statement]:
+    """The page's ids and the undated results' count, among the entries of `m`'s combinations
+    with the chosen outcome (of `_combination_summary`'s CTE), each by the cheaper of two
+    routes, which the counts tell apart before either runs (a CTE `route`, one more of the
+    statement's, returned first; a one-time filter on each route):
+
+    - few listed entries: each listed combination's entries by key (entry_combination_idx),
+      then sorted;
+    - many: walk an entry date index (the page from its start, the undated count its end),
+      probing each entry's combination in a hash of the listed ids. The walk reads about
+      (offset + limit) * all entries / listed entries of them, and an entry read by key
+      costs about two walked past (page 300 of "Orthopaedic Surgery" at 100,000 letters:
+      43,572 by key and sorted, 13 ms; 45,000 walked, 7.5 ms), so the walk is the cheaper
+      route when twice the listed entries squared exceed (offset + limit) * all entries.
+      `IS TRUE` keeps the hash: Postgres would make the IN a join, planned from its guess of
+      the CTE's outcome filter (1 row in 200), and look every combination up by key (28,914
+      entries sorted for a page of 20 of "Orthopaedic Surgery", upheld: 22 ms against 0.5;
+      a cited page with 50 entries: 1.7 ms by key against 6 by the walk).
+    """
+    table, counts = SearchEntry._meta.db_table, FacetCount._meta.db_table
+    chosen, chosen_params = ("WHERE outcome = %s", [plan.outcome]) if plan.outcome else ("", [])
+    offset, limit = window
+    route = (
+        f""",
+        route AS MATERIALIZED (
+            SELECT 2 * (SELECT coalesce(sum(n), 0) FROM m {chosen}) ^ 2 <= %s * (
+                SELECT sum(items) FROM {counts}
+                WHERE given_facet = '' AND given_value = '' AND facet = 'outcome'
+            ) AS by_key
+        )""",
+        [*chosen_params, offset + limit],
+    )
+    by_key = f"(SELECT by_key FROM route) AND combination_id IN (SELECT id FROM m {chosen})"
+    walked = (
+        "NOT (SELECT by_key FROM route)"
+        f" AND (combination_id IN (SELECT id FROM m {chosen})) IS TRUE"
+    )
+    params = [*chosen_params]
+    order = MATCH_ORDERS[plan.sort]
+    page = (
+        f"""(
+        SELECT coalesce(array_agg(item_id ORDER BY {order}), '{{}}')
+        FROM (
+            (SELECT item_id, decision_date FROM {table} WHERE {by_key}
+             ORDER BY {order} LIMIT %s OFFSET %s)
+            UNION ALL
+            (SELECT item_id, decision_date FROM {table} WHERE {walked}
+             ORDER BY {order} LIMIT %s OFFSET %s)
+        ) AS page
+    )""",
+        [*params, limit, offset, *params, limit, offset],
+    )
+    undated = (
+        f"""(
+        SELECT count(*) FROM (
+            SELECT 1 FROM {table} WHERE decision_date IS NULL AND {by_key}
+            UNION ALL
+            SELECT 1 FROM {table} WHERE decision_date IS NULL AND {walked}
+        ) AS undated
+    )""",
+        [*params, *params],
+    )
+    return route, page, undated
 
 
 def single_given(plan: Plan) -> tuple[str, str] | None:
@@ -297,17 +352,17 @@ def _count(
     with_: Statement = ("", []),
     page: Statement = ("NULL::bigint[]", []),
     also: Statement = NOT_COUNTED,
-    combination_ids: Statement = ("NULL::integer[]", []),
+    undated: Statement = ("NULL::bigint", []),
 ) -> Summary:
     """Each facet's top values among (facet, value, outcome, n) rows, in one statement.
 
     A value's hits count the chosen outcome only (or both); its overturned and decided counts
     are taken whatever the outcome filter, as is the outcome facet itself, or every rate would
-    read 0% or 100%. `page` and `also` are two more columns of the same row: the page's ids,
-    and the summary's `in_treatment` rows (`IN_TREATMENT`).
+    read 0% or 100%. `page`, `also` and `undated` are more columns of the same row: the page's
+    ids, the summary's `in_treatment` rows (`IN_TREATMENT`) and the undated results' count.
     """
     (values_sql, values_params), (with_sql, with_params) = values, with_
-    (page_sql, page_params), (ids_sql, ids_params) = page, combination_ids
+    (page_sql, page_params), (undated_sql, undated_params) = page, undated
     also_sql, also_params = also
     hit, hit_params = "n", []
     if outcome:
@@ -339,23 +394,23 @@ def _count(
                 HAVING sum(hit) > 0
             ) AS counted
             WHERE {within_limits}
-        ), {page_sql}, {also_sql},
-        -- the listed combinations
-        {ids_sql}
+        ), {also_sql},
+        -- the page's ids and the undated count
+        {page_sql}, {undated_sql}
     """
     params = [
         *with_params,
         Outcome.OVERTURNED.value,
         *hit_params,
         *values_params,
-        *page_params,
         *also_params,
-        *ids_params,
+        *page_params,
+        *undated_params,
     ]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        rows, page_ids, in_treatment, ids = cursor.fetchone()
-    return Summary(rows=rows, page_ids=page_ids, in_treatment=in_treatment, combination_ids=ids)
+        rows, in_treatment, page_ids, undated_count = cursor.fetchone()
+    return Summary(rows, page_ids, in_treatment, undated_count)
 
 
 def facets(filterset: ItemFilter, rows: list[list], by_value: bool) -> Facets:

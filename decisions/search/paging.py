@@ -11,17 +11,12 @@ from dataclasses import dataclass
 from typing import TypedDict
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.contrib.postgres.fields import ArrayField
 from django.db.models import (
-    BooleanField,
     Expression,
     F,
-    Func,
-    IntegerField,
     OuterRef,
     QuerySet,
 )
-from django.db.models.expressions import RawSQL
 from django.db.models.functions import JSONObject, Left
 
 from ..models import Citation, DisputedItem, Party, SearchEntry
@@ -143,19 +138,16 @@ class Pagination:
         return None if self.total is None else min(self.offset + self.per_page, self.total)
 
 
-def page_ids(
-    plan: Plan, window: tuple[int, int], combination_ids: list[int] | None = None
-) -> QuerySet:
+def page_ids(plan: Plan, window: tuple[int, int]) -> QuerySet:
     """The page's item ids in order, as a subquery."""
     offset, limit = window
-    return listed_ids(plan, combination_ids)[offset : offset + limit]
+    return listed_ids(plan)[offset : offset + limit]
 
 
-def listed_ids(plan: Plan, combination_ids: list[int] | None = None) -> QuerySet:
+def listed_ids(plan: Plan) -> QuerySet:
     """The results' item ids in order: from the search entries (their date indexes check the
     facet filters, a query's matches come from the GIN index), or from the items when a
-    filter needs them. `combination_ids`: the combinations the filters allow, when the
-    summary has read them (counting.Summary), else they are read here."""
+    filter needs them."""
     if plan.items_only:
         items = DisputedItem.objects.filter(*plan.item_conditions())
         if plan.outcome:
@@ -164,35 +156,15 @@ def listed_ids(plan: Plan, combination_ids: list[int] | None = None) -> QuerySet
     entries = SearchEntry.objects.all()
     if plan.matches:
         entries = entries.filter(plan.entry_conditions())
-    if combination_ids is not None:
-        ids = RawSQL("%s::integer[]", [_array_literal(combination_ids)], output_field=_ID_ARRAY)
-        entries = entries.filter(_AnyOf(F("combination_id"), ids))
-    elif plan.facet_values or plan.outcome:
+    if plan.facet_values or plan.outcome:
         entries = entries.filter(combination__in=plan.combinations(with_outcome=True).values("pk"))
     return entries.order_by(*plan.order(ENTRIES)).values_list("item_id", flat=True)
 
 
-def undated_count(plan: Plan, combination_ids: list[int] | None = None) -> int:
+def undated_count(plan: Plan) -> int:
     """How many results have no decision date, which the date orders put last. Items and
     entries both name the date `decision_date`; the undated ones end both date indexes."""
-    return listed_ids(plan, combination_ids).filter(decision_date__isnull=True).order_by().count()
-
-
-_ID_ARRAY = ArrayField(IntegerField())
-
-
-def _array_literal(ids: list[int]) -> str:
-    """Ids as one array literal: ArrayField, or psycopg's list adapter, would prepare each id
-    in Python (a thousand ids cost 20,000 calls a statement)."""
-    return "{" + ",".join(map(str, ids)) + "}"
-
-
-class _AnyOf(Func):
-    """column = ANY(array)."""
-
-    arg_joiner = " = ANY("
-    template = "(%(expressions)s))"
-    output_field = BooleanField()
+    return listed_ids(plan).filter(decision_date__isnull=True).order_by().count()
 
 
 def page_items(ids: list[int] | QuerySet, plan: Plan) -> list[ResultItem]:

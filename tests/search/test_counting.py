@@ -21,7 +21,7 @@ from django.db.models import BooleanField, ExpressionWrapper, F, Func, Q, TextFi
 from django.test.utils import CaptureQueriesContext
 
 from decisions.models import DisputedItem
-from decisions.search import FacetValue, ItemFilter, counting, item_filterset, item_search
+from decisions.search import FacetValue, ItemFilter, item_filterset, item_search
 from decisions.search.counting import FACET_LIMITS
 from decisions.search.vocabulary import Sort, search_query
 from tests.factories import make_letter
@@ -255,9 +255,9 @@ def test_every_path_gives_what_the_reference_gives(synthetic_corpus):
         assert (facets.total, facets.overturned, facets.decided) == (total, overturned, decided)
         assert facets.values == values, params
         assert [result.item.pk for result in results.items] == ids, params
-        # What the counts read: the listed combinations' ids, which a page filtered by a
+        # What the counts read: the page's ids and undated count, which a page filtered by a
         # combination's values gets from the same statement, come after them.
-        summary = summary_statement(captured).split("-- the listed combinations")[0]
+        summary = summary_statement(captured).split("-- the page's ids")[0]
         tables = ("facetcount", "facetcombination", "searchentry", "disputeditem")
         read = [t for t in tables if f"decisions_{t}" in summary]
         assert read[-1] == source, (params, read)  # the widest table it reads
@@ -282,36 +282,63 @@ def test_a_query_with_an_outcome_picks_its_page_among_the_matched_combinations(s
 
 
 @pytest.mark.parametrize(
-    "params",
+    ("params", "index"),
     [
-        # Counted from the combinations: the summary's own read gives the page its combinations.
-        {"specialty": "{specialty}", "outcome": "upheld", "sort": "newest"},
-        {"cited_page": "{page}"},
+        # Counted from the combinations, which the filter's index finds: the same statement
+        # picks the page and counts the undated results among their entries.
+        (
+            {"specialty": "{specialty}", "outcome": "upheld", "sort": "newest"},
+            "combination_specialty_idx",
+        ),
+        ({"cited_page": "{page}"}, "combination_pages_idx"),
     ],
 )
-def test_a_page_filtered_by_facet_values_reads_the_combinations_once(synthetic_corpus, params):
-    """The page's rows and its undated count take the combinations the summary read, instead
-    of each reading the combination table again (the search plans without sequential scans,
-    so each read is a walk of the whole table: 7-20 ms at 100,000 letters)."""
-    with CaptureQueriesContext(connection) as captured:
-        results = item_search(item_filterset(filled(params, synthetic_corpus)))
-    assert results.items and results.undated is not None
-    statements = reads(captured)
-    assert len(statements) == 3, statements  # summary, the page's rows, the undated count
-    plans = [plan_of(sql) for sql in statements]
-    assert sum(plan.count("on decisions_facetcombination ") for plan in plans) == 1, plans
-
-
-def test_a_page_allowing_many_combinations_reads_them_again_instead_of_listing_them(
-    synthetic_corpus, monkeypatch
+def test_a_page_filtered_by_facet_values_reads_the_combinations_once(
+    synthetic_corpus, params, index
 ):
-    """Past LISTED_IDS_MAX ids, Postgres would take longer to plan against the list than to
-    read the combinations again: the page's statements read them themselves."""
-    monkeypatch.setattr(counting, "LISTED_IDS_MAX", 1)
-    params = filled({"specialty": "{specialty}", "sort": "newest"}, synthetic_corpus)
+    """The summary finds the combinations through the filter's index (a walk of the whole
+    table otherwise: the search plans without sequential scans, 2,338 pages at 100,000
+    letters) and, in the same statement, the page's ids and the undated count, by one of two
+    routes (`counting._listed_entries`): each listed combination's entries by key, or a walk
+    of an entry date index probing a hash of the listed ids. Not a statement each that reads
+    the combinations again."""
+    params = filled(params, synthetic_corpus)
     with CaptureQueriesContext(connection) as captured:
         results = item_search(item_filterset(params), per_page=PER_PAGE)
     assert results.items and results.undated is not None
-    plans = [plan_of(sql) for sql in reads(captured)]
-    assert sum(plan.count("on decisions_facetcombination ") for plan in plans) == 3, plans
     assert [r.item.pk for r in results.items] == reference(params)[4]
+    statements = reads(captured)
+    assert len(statements) == 2, statements  # the summary, the page's rows by key
+    summary, rows = (plan_of(sql) for sql in statements)
+    assert summary.count("on decisions_facetcombination") == 1, summary
+    assert index in summary, summary
+    # The walks keep their hash (a join here would look every combination up by key and sort
+    # all their entries: 28,914 for a page of 20 at 100,000 letters).
+    assert summary.count("(hashed SubPlan") == 2, summary  # the page, the undated count
+    assert "decisions_disputeditem_pkey" in rows and "decisions_facetcombination" not in rows
+
+
+@pytest.mark.parametrize(("per_page", "walked"), [(1, True), (1000, False)])
+def test_a_page_by_facet_values_walks_the_date_index_only_when_its_entries_are_many(
+    synthetic_corpus, per_page, walked
+):
+    """The walk reads about (offset + limit) * all entries / listed entries of them: taken
+    when the listed entries, squared, exceed (offset + limit) * all entries; else each listed
+    combination's entries by key (a rare cited page: 50 entries by key, where the walk would
+    read thousands)."""
+    params = filled({"specialty": "{specialty}", "outcome": "upheld"}, synthetic_corpus)
+    total = reference(params)[0]
+    with CaptureQueriesContext(connection) as captured:
+        results = item_search(item_filterset(params), per_page=per_page)
+    listed = [r.item.pk for r in results.items]
+    assert listed[:1] == reference(params)[4][:1] and len(listed) == min(per_page, total)
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_seqscan = off")
+        cursor.execute(f"EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) {reads(captured)[0]}")
+        plan = [row[0] for row in cursor.fetchall()]
+        cursor.execute("RESET enable_seqscan")
+    # The page's walk: the scan its hash filters (the other route is the planner's choice).
+    probe = next(n for n, line in enumerate(plan) if "(hashed SubPlan" in line)
+    walk = next(line for line in reversed(plan[:probe]) if "Scan" in line)
+    assert ("never executed" not in walk) == walked, "\n".join(plan)
+    assert "entry_newest_idx" in walk or not walked, "\n".join(plan)

@@ -158,7 +158,8 @@ def test_untrusted_letter_text_is_escaped_around_the_highlights(client):
     [
         ({}, 3),
         ({"q": "opioids", "outcome": "upheld", "guideline": "MTUS"}, 2),
-        ({"guideline": "MTUS", "specialty": "Occupational Medicine", "sort": "oldest"}, 3),
+        # the page's ids and the undated count picked with the counts
+        ({"guideline": "MTUS", "specialty": "Occupational Medicine", "sort": "oldest"}, 2),
         ({"sex": "female"}, 3),
         ({"drug": "hydrocodone", "category": "pharmaceutical"}, 3),
     ],

@@ -50,9 +50,11 @@ UNDATED = ["entry_newest_idx", "entry_oldest_idx", "entry_combination_idx"]
             {"document": CHRONIC_PAIN, "outcome": "upheld"},
             [["facetcount_uniq"], ["entry_newest_idx", "entry_combination_idx"], UNDATED],
         ),
+        # Filtered by facet values: the combinations by the filter's index, and in the same
+        # statement the page and the undated count (tests/search/test_counting.py).
         (
             {"guideline": "MTUS", "cited_page": "{page}"},
-            [["facetcombination"], ["entry_newest_idx", "entry_combination_idx"], UNDATED],
+            [["combination_pages_idx"], ["decisions_disputeditem_pkey"]],
         ),
         # A query: its matches from the GIN index, the page's rows by primary key.
         ({"q": "norco"}, [["entry_search_vector_idx"], ["decisions_disputeditem_pkey"]]),
