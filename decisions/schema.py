@@ -283,17 +283,24 @@ END
 $$;
 """
 
-TRIGGERS = """
-CREATE OR REPLACE TRIGGER item_search_insert AFTER INSERT ON decisions_disputeditem
+
+def _statement_triggers(prefix: str, function: str) -> str:
+    """A function run once per statement that inserts, deletes or updates items, with the rows
+    it changed (transition tables `new_items`, `old_items`)."""
+    return f"""
+CREATE OR REPLACE TRIGGER {prefix}_insert AFTER INSERT ON decisions_disputeditem
     REFERENCING NEW TABLE AS new_items
-    FOR EACH STATEMENT EXECUTE FUNCTION decisions_item_search_sync();
-CREATE OR REPLACE TRIGGER item_search_delete AFTER DELETE ON decisions_disputeditem
+    FOR EACH STATEMENT EXECUTE FUNCTION {function}();
+CREATE OR REPLACE TRIGGER {prefix}_delete AFTER DELETE ON decisions_disputeditem
     REFERENCING OLD TABLE AS old_items
-    FOR EACH STATEMENT EXECUTE FUNCTION decisions_item_search_sync();
-CREATE OR REPLACE TRIGGER item_search_update AFTER UPDATE ON decisions_disputeditem
+    FOR EACH STATEMENT EXECUTE FUNCTION {function}();
+CREATE OR REPLACE TRIGGER {prefix}_update AFTER UPDATE ON decisions_disputeditem
     REFERENCING OLD TABLE AS old_items NEW TABLE AS new_items
-    FOR EACH STATEMENT EXECUTE FUNCTION decisions_item_search_sync();
+    FOR EACH STATEMENT EXECUTE FUNCTION {function}();
 """
+
+
+TRIGGERS = _statement_triggers("item_search", "decisions_item_search_sync")
 
 # PeriodCount's rows: the items by month of decision (null: no date) and outcome, among all
 # items (given facet '') and among the items with each value of the `given` facets, as
@@ -352,17 +359,7 @@ $$;
 
 # Postgres fires a statement's triggers in the order of their names: item_search_* first, so
 # these count rows are locked last, after FacetCount's, by every writer alike.
-PERIOD_TRIGGERS = """
-CREATE OR REPLACE TRIGGER item_stats_insert AFTER INSERT ON decisions_disputeditem
-    REFERENCING NEW TABLE AS new_items
-    FOR EACH STATEMENT EXECUTE FUNCTION decisions_item_period_sync();
-CREATE OR REPLACE TRIGGER item_stats_delete AFTER DELETE ON decisions_disputeditem
-    REFERENCING OLD TABLE AS old_items
-    FOR EACH STATEMENT EXECUTE FUNCTION decisions_item_period_sync();
-CREATE OR REPLACE TRIGGER item_stats_update AFTER UPDATE ON decisions_disputeditem
-    REFERENCING OLD TABLE AS old_items NEW TABLE AS new_items
-    FOR EACH STATEMENT EXECUTE FUNCTION decisions_item_period_sync();
-"""
+PERIOD_TRIGGERS = _statement_triggers("item_stats", "decisions_item_period_sync")
 
 # Everything, in the order it can be created: for `manage.py schema_sql` and the tests.
 SQL = (
