@@ -108,6 +108,17 @@ _FACET_LABELS: dict[str, Callable[[str], str]] = {
 }
 
 
+@register.filter
+def breakdown_label(value: str, facet: str) -> str:
+    """A facet value as a statistics table's row names it: the search page's label (a
+    category's or drug class's name, a guideline's, a cited page's), and for the guideline
+    disagreement, whether the reviewer relied on another guideline: yes or no."""
+    if facet == "mismatch":
+        return "yes" if value == "true" else "no"
+    label = _FACET_LABELS.get(facet)
+    return label(value) if label else value
+
+
 @register.filter(is_safe=True)
 def thousands(value: str | SupportsInt | None) -> str:
     """A count with its thousands separated, as Django's `intcomma` writes it in the site's one

@@ -242,6 +242,15 @@ def test_the_page_shows_the_chart_the_tables_and_links(client, dated):
     assert 'href="/?guideline=MTUS"' in html  # back to the results
 
 
+def test_the_breakdowns_name_values_as_the_search_page_does(client):
+    make_decision(make_letter(), treatment="Norco 10/325mg #120", outcome="overturned")
+    make_decision(make_letter(), treatment="Physical therapy x6", outcome="upheld")
+    html = client.get("/stats/").content.decode()
+    for label in ("Pharmaceutical", "Physical therapy", "Opioid"):
+        assert f'<th scope="row">{label}</th>' in html
+    assert "physical_therapy" not in html.replace("by=", "")
+
+
 def test_the_search_page_links_to_the_statistics_of_the_same_search(client, dated):
     html = client.get("/", {"guideline": "MTUS", "page": "1", "sort": "oldest"}).content.decode()
     assert 'href="/stats/?guideline=MTUS"' in html
