@@ -181,7 +181,9 @@ def letter_reparse(letter_id: int, *, dry_run: bool = False) -> ReparseResult | 
                 warned_before=warned,
                 warned_after=warned,
             )
-        apply_stored_metadata([letter.pk])  # the new items' DWC categories and dates
+        # The new items went in with the kept DWC rows' values (letters.py); applying them
+        # again writes only what rows kept since then change (metadata.py: the second look).
+        apply_stored_metadata([letter.pk])
         items_after = _item_signatures(letter)
         same_content_as = fingerprint_replace(letter, content_fingerprint(parsed))
         if dry_run:
