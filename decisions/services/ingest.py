@@ -405,12 +405,11 @@ def _store_batch(batch: list[Prepared | Rejected], *, run: IngestRun | None) -> 
 
 def _complete_stored(batch: list[Prepared | Rejected], outcomes: list[FileOutcome]) -> None:
     """What other files say of the batch's letters: a copy named by a case number gives it to
-    a stored letter that has none, and the DWC's kept rows apply to the letters they name.
+    a stored letter that has none, and then its case's kept DWC rows apply to that letter.
 
-    Letters whose rows were kept before their batch was written went in with their values
-    (letters_create); applying the rows again once the batch is committed writes nothing for
-    them, only what rows kept meanwhile change (decisions/services/metadata.py says why that
-    second look is needed)."""
+    The letters the batch created need no such step: they went in with the values of their
+    case's kept rows, and rows kept since are applied to them by their own load
+    (decisions/services/metadata.py, KEPT_ROWS_LOCK)."""
     named = {
         outcome.letter_id: prepared.letter.case_number
         for prepared, outcome in zip(batch, outcomes, strict=True)
@@ -418,9 +417,7 @@ def _complete_stored(batch: list[Prepared | Rejected], outcomes: list[FileOutcom
         and isinstance(prepared, Prepared)
         and prepared.letter.case_number_source == "file_name"
     }
-    given = letters_give_case_numbers(named)
-    created = [outcome.letter_id for outcome in outcomes if outcome.created]
-    apply_stored_metadata([pk for pk in (*created, *given) if pk is not None])
+    apply_stored_metadata(letters_give_case_numbers(named))
 
 
 def _store_new(new: list[tuple[int, Prepared]], run: IngestRun) -> dict[int, FileOutcome]:

@@ -33,7 +33,6 @@ from ..parsing import ParseError, parse_letter
 from .combinations import empty_combinations_prune
 from .duplicates import fingerprint_replace
 from .letters import letter_fields, letter_replace_parse, refusal, with_kept_case_number
-from .metadata import apply_stored_metadata
 
 
 class ReparseStatus(StrEnum):
@@ -181,9 +180,6 @@ def letter_reparse(letter_id: int, *, dry_run: bool = False) -> ReparseResult | 
                 warned_before=warned,
                 warned_after=warned,
             )
-        # The new items went in with the kept DWC rows' values (letters.py); applying them
-        # again writes only what rows kept since then change (metadata.py: the second look).
-        apply_stored_metadata([letter.pk])
         items_after = _item_signatures(letter)
         same_content_as = fingerprint_replace(letter, content_fingerprint(parsed))
         if dry_run:

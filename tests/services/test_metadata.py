@@ -19,6 +19,7 @@ from django.db import connection, transaction
 from django.urls import reverse
 
 from decisions.models import DisputedItem, DwcCase, Letter, MetadataConflict, SearchEntry
+from decisions.services import letters as letters_service
 from decisions.services import metadata as metadata_service
 from decisions.services.metadata import load_metadata
 from devtools.synthetic import METADATA_FILE, write_corpus
@@ -423,6 +424,52 @@ def test_a_letter_stored_while_its_rows_are_applied_gets_them(tmp_path, monkeypa
     finally:
         go_on.set()
         loader.join(60)
+    assert Letter.objects.get().dwc_decision_date == datetime.date(2015, 3, 2)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_rows_kept_while_a_letter_is_written_reach_it(tmp_path, monkeypatch):
+    """The other race: ingest has looked for the letter's kept rows (there are none yet) and
+    not committed it when a load keeps the rows and applies them to the letters it can see.
+    Keeping waits for the letter's transaction (KEPT_ROWS_LOCK), so the load's application
+    finds the letter; without the wait neither side would apply the rows."""
+    path = csv_file(tmp_path, f"{DWC_CASE},03/02/2015,,,,,,\n")
+    looked, go_on = threading.Event(), threading.Event()
+    give = letters_service.give_kept_values
+
+    def pausing(letters):
+        given = give(letters)
+        looked.set()
+        assert go_on.wait(60)
+        return given
+
+    def ingest() -> None:
+        try:
+            letters = tmp_path / "letters"
+            letters.mkdir()
+            letter_file(letters, f"{DWC_CASE}.txt")
+            assert run("ingest", str(letters), "--workers=1", "--writers=1")[2] is None
+        finally:
+            connection.close()  # this thread's
+
+    def load() -> None:
+        try:
+            with open(path, encoding="utf-8") as lines:
+                load_metadata(lines, "dwc.csv")
+        finally:
+            connection.close()
+
+    monkeypatch.setattr(letters_service, "give_kept_values", pausing)
+    threads = [threading.Thread(target=ingest), threading.Thread(target=load)]
+    threads[0].start()
+    try:
+        assert looked.wait(60)
+        threads[1].start()
+        assert waiting_for_a_lock(), "keeping the rows never waited for the letter"
+    finally:
+        go_on.set()
+        for thread in threads:
+            thread.join(60)
     assert Letter.objects.get().dwc_decision_date == datetime.date(2015, 3, 2)
 
 
