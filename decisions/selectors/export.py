@@ -106,9 +106,11 @@ _CSV_CELLS = {
     "rationale": _csv_cell("i.rationale"),
     # The codes of the parser's warnings about the row's values: the letter's and the item's.
     # (Codes are the parser's own words, never letter text.) In code point order, as Python
-    # sorts the JSON's.
-    "warnings": "array_to_string(ARRAY(SELECT DISTINCT w ->> 'code' COLLATE \"C\""
-    " FROM jsonb_array_elements(l.warnings || i.warnings) AS w ORDER BY 1), '; ')",
+    # sorts the JSON's. Most rows have none, and for them the list's subquery was a quarter of
+    # the whole export's time: they are told apart first.
+    "warnings": "CASE WHEN l.warnings = '[]' AND i.warnings = '[]' THEN ''"
+    " ELSE array_to_string(ARRAY(SELECT DISTINCT w ->> 'code' COLLATE \"C\""
+    " FROM jsonb_array_elements(l.warnings || i.warnings) AS w ORDER BY 1), '; ') END",
     # The taxonomy's own words, never letter text: nothing to defuse. Empty for non-drugs.
     "category": "i.category",
     "drug_class": "i.drug_class",
