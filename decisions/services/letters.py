@@ -354,20 +354,18 @@ def letter_create(
     (fingerprint) is already stored.
 
     `on_stored` as for `letters_create`: called in the letter's transaction when it is stored.
+    Its case's kept DWC rows give it their values as `letters_create` gives them.
     """
     row = _letter_row(spec, run)
     with transaction.atomic():
+        row.pk = allocate_ids(Letter, 1)[0]
+        dwc, conflicts = give_kept_values([(row, [i.outcome for i in spec.parsed.items])])
         Letter.objects.bulk_create([row], ignore_conflicts=True)
-        # ON CONFLICT DO NOTHING returns no id; the row is ours if it carries this run.
-        pk = (
-            Letter.objects.filter(sha256=spec.sha256, ingest_run=run)
-            .values_list("id", flat=True)
-            .first()
-        )
-        if pk is None:
+        # ON CONFLICT DO NOTHING says nothing of what it did: the row is there if it was ours.
+        if not Letter.objects.filter(pk=row.pk).exists():
             return None
-        row.pk = pk
-        items_create([(row, spec.parsed)])
+        items_create([(row, spec.parsed)], dwc)
+        write_conflicts(conflicts, [])
         if on_stored is not None:
             on_stored(1)
     return row

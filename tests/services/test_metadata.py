@@ -30,6 +30,7 @@ from tests.helpers import (
     assert_derived_rows_match_the_items,
     dwc_rows_agreeing_with,
     letter_file,
+    seed_variant,
 )
 
 pytestmark = pytest.mark.django_db
@@ -174,6 +175,25 @@ def test_rows_for_a_letter_not_stored_yet_apply_when_it_is_ingested(tmp_path):
     assert letter.dwc_decision_date == datetime.date(2015, 3, 2)
     if letter.items.count() == 3:
         assert set(letter.items.values_list("dwc_category", flat=True)) == {"Pharmaceuticals"}
+
+
+def test_a_letter_stored_on_its_own_after_its_batch_failed_gets_its_kept_rows(tmp_path):
+    """A letter the database refuses sends its batch's letters through one transaction each
+    (decisions/services/ingest.py); those letters are written with their kept rows too."""
+    run("apply_metadata", str(csv_file(tmp_path, f"{DWC_CASE},03/02/2015,,2015-01-20,,,,\n")))
+    letters = tmp_path / "letters"
+    letters.mkdir()
+    letter_file(letters, f"{DWC_CASE}.txt")
+    refused = seed_variant(3).replace("Neurology", "Neurology " + "and Neurology " * 30, 1)
+    (letters / "long_specialty.txt").write_text(refused, encoding="utf-8")
+    out, _, error = run("ingest", str(letters), "--workers=1")
+    assert error is not None and "created 1, duplicates 0, failed 1" in out
+    letter = Letter.objects.get()
+    assert (letter.dwc_decision_date, letter.dwc_received_date) == (
+        datetime.date(2015, 3, 2),
+        datetime.date(2015, 1, 20),
+    )
+    assert set(letter.items.values_list("decision_date", flat=True)) == {datetime.date(2015, 3, 2)}
 
 
 def test_ingest_with_metadata_applies_the_file_to_the_letters_it_stores(tmp_path):
