@@ -34,7 +34,7 @@ from devtools.benchmark.processes import (
     run_manage,
     start_gunicorn,
 )
-from devtools.benchmark.queries import EXPORT_PARAMS, QUERIES, STATISTICS_QUERIES, Query
+from devtools.benchmark.queries import EXPORTS, QUERIES, STATISTICS_QUERIES, Query
 from devtools.benchmark.report import Counts, render
 from devtools.benchmark.timing import Client, Timing, python_milliseconds
 from devtools.benchmark.truth import truth_counts
@@ -150,7 +150,7 @@ class Command(BaseCommand):
             )
             if site is not None:
                 timings[-1].peer_note = "- (one row: not the page's work)"
-            rows.append(client.time_export(EXPORT_PARAMS, server.pid))
+            rows += [client.time_export(params, server.pid) for params in EXPORTS]
             after = python_milliseconds(), database.count_milliseconds()
             counts_by_query: dict[str, Counts] = {
                 query.label: (
