@@ -2,7 +2,8 @@
 
 A page's rows cost one statement whatever its length: the ids first (from the summary, when
 counting a query's matches picked them, or from the search entries' date indexes), then the
-rows with their snippets and citations by primary key.
+rows with their snippets and citations by primary key. A page reached by a link reads its ids
+past the key the link carries (decisions/search/keys.py), one typed by number by OFFSET.
 """
 
 from __future__ import annotations
@@ -20,8 +21,9 @@ from django.db.models import (
 from django.db.models.functions import JSONObject, Left
 
 from ..models import Citation, DisputedItem, Party, SearchEntry
-from .planning import ENTRIES, ITEMS, Plan
-from .vocabulary import headline, search_query
+from .keys import Direction, PageKey, reading_order
+from .planning import ENTRIES, ITEMS, Columns, Plan
+from .vocabulary import Sort, headline, search_query
 
 PER_PAGE = 20
 
@@ -69,6 +71,8 @@ class ResultItem:
     treatment_marked: str
     reviewer_cited: list[CitedRow]
     claims_cited: list[CitedRow]
+    # Ordered by relevance: whether the query matches the treatment (for the page keys).
+    in_treatment: bool | None = None
 
     @property
     def claims_guidelines(self) -> list[str]:
@@ -88,6 +92,11 @@ class ResultItem:
             text = f"{text} ({', '.join(item.generic_names)})"
         return text
 
+    def key(self, direction: Direction) -> PageKey:
+        """The row's place in the order, for the link to the page after (or before) it."""
+        item = self.item
+        return PageKey(direction, item.decision_date, item.pk, self.in_treatment)
+
 
 @dataclass(frozen=True)
 class Pagination:
@@ -97,6 +106,9 @@ class Pagination:
     per_page: int
     total: int | None
     has_more: bool = False  # with no total: whether a next page has results
+    # The signed keys the next and previous links carry (decisions/search/keys.py), if any.
+    next_key: str = ""
+    previous_key: str = ""
 
     @property
     def num_pages(self) -> int | None:
@@ -138,27 +150,41 @@ class Pagination:
         return None if self.total is None else min(self.offset + self.per_page, self.total)
 
 
-def page_ids(plan: Plan, window: tuple[int, int]) -> QuerySet:
-    """The page's item ids in order, as a subquery."""
+def page_ids(plan: Plan, window: tuple[int, int], key: PageKey | None = None) -> QuerySet:
+    """The page's item ids, as a subquery: by OFFSET, in order, or past a page key, the first
+    `limit` of each range the key's rows span, read along the order's index (`page_items`
+    puts them in order and keeps the page's)."""
     offset, limit = window
-    return listed_ids(plan)[offset : offset + limit]
+    listed, columns = _listed(plan)
+    if key is None:
+        return listed.order_by(*plan.order(columns))[offset : offset + limit]
+    order = reading_order(plan.order(columns), key)
+    ranges = [listed.filter(part).order_by(*order)[:limit] for part in plan.past(key, columns)]
+    first, *rest = ranges
+    return first.union(*rest, all=True) if rest else first
 
 
 def listed_ids(plan: Plan) -> QuerySet:
     """The results' item ids in order: from the search entries (their date indexes check the
     facet filters, a query's matches come from the GIN index), or from the items when a
     filter needs them."""
+    listed, columns = _listed(plan)
+    return listed.order_by(*plan.order(columns))
+
+
+def _listed(plan: Plan) -> tuple[QuerySet, Columns]:
+    """The results' item ids unordered, and the columns their order reads."""
     if plan.items_only:
         items = DisputedItem.objects.filter(*plan.item_conditions())
         if plan.outcome:
             items = items.filter(outcome=plan.outcome)
-        return items.order_by(*plan.order(ITEMS)).values_list("pk", flat=True)
+        return items.values_list("pk", flat=True), ITEMS
     entries = SearchEntry.objects.all()
     if plan.matches:
         entries = entries.filter(plan.entry_conditions())
     if plan.facet_values or plan.outcome:
         entries = entries.filter(combination__in=plan.combinations(with_outcome=True).values("pk"))
-    return entries.order_by(*plan.order(ENTRIES)).values_list("item_id", flat=True)
+    return entries.values_list("item_id", flat=True), ENTRIES
 
 
 def undated_count(plan: Plan) -> int:
@@ -167,12 +193,15 @@ def undated_count(plan: Plan) -> int:
     return listed_ids(plan).filter(decision_date__isnull=True).order_by().count()
 
 
-def page_items(ids: list[int] | QuerySet, plan: Plan) -> list[ResultItem]:
+def page_items(
+    ids: list[int] | QuerySet, plan: Plan, past: tuple[PageKey, int] | None = None
+) -> list[ResultItem]:
     """The page's items with a snippet and their citations, in one statement.
 
     `ids` is the page's ids in order, or a subquery giving them: the ids first, then the
     columns, because Postgres computes a row's output (headlines, citations) before OFFSET
-    discards it, so a deep page would pay for every skipped row.
+    discards it, so a deep page would pay for every skipped row. `past` is the key and page
+    length of a subquery read past a key (`page_ids`): its first rows in the reading order.
     """
     if isinstance(ids, list) and not ids:
         return []
@@ -212,11 +241,18 @@ def page_items(ids: list[int] | QuerySet, plan: Plan) -> list[ResultItem]:
             snippet=snippet, treatment_marked=treatment_marked, cited=ArraySubquery(citations)
         )
     )
+    if plan.sort == Sort.RELEVANCE:  # for the page keys
+        rows = rows.annotate(in_treatment=plan.in_treatment(ITEMS))
     if isinstance(ids, list):
         place = {pk: n for n, pk in enumerate(ids)}
         items = sorted(rows, key=lambda item: place[item.pk])
-    else:
+    elif past is None:
         items = list(rows.order_by(*plan.order(ITEMS)))
+    else:
+        key, limit = past
+        items = list(rows.order_by(*reading_order(plan.order(ITEMS), key))[:limit])
+        if not key.forward:
+            items.reverse()
     return [
         ResultItem(
             item=item,
@@ -224,6 +260,7 @@ def page_items(ids: list[int] | QuerySet, plan: Plan) -> list[ResultItem]:
             treatment_marked=item.treatment_marked,
             reviewer_cited=[c for c in item.cited if c["party"] == Party.REVIEWER],
             claims_cited=[c for c in item.cited if c["party"] == Party.CLAIMS_ADMINISTRATOR],
+            in_treatment=getattr(item, "in_treatment", None),
         )
         for item in items
     ]
