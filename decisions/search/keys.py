@@ -7,10 +7,10 @@ then reads its rows past that row along the order's index (a range condition on 
 search entries' or the items' date indexes), where `?page=500` by OFFSET walks 9,980 index
 entries first. The page number stays in the address, so the page still says where it is.
 
-A key is signed (Django's signing, the site's SECRET_KEY) together with the sort, the page
-number and the filters of the search it was written for: a key altered by hand, or carried
-into another search, page or order, is not read, and the page is found by its number
-(OFFSET) as if there were no key. A key never makes an error page.
+A key is signed (Django's signing, the site's SECRET_KEY) together with its direction, the
+sort, the page number and the filters of the search it was written for: a key altered by
+hand, or carried into another search, page, order or direction, is not read, and the page
+is found by its number (OFFSET) as if there were no key. A key never makes an error page.
 
 The date orders put undated rows last (NULLS LAST), which no single range of an index can
 express: the rows past a dated key are the dated ones past it, then every undated one
@@ -69,14 +69,14 @@ class PageKey:
         values = [self.date.isoformat() if self.date else _UNDATED, str(self.item_id)]
         if self.in_treatment is not None:
             values.insert(0, "t" if self.in_treatment else "f")
-        return _signer(context).sign(_SEPARATOR.join(values))
+        return _signer(context, self.direction).sign(_SEPARATOR.join(values))
 
     @classmethod
     def read(cls, direction: Direction, signed: str, context: str) -> PageKey | None:
         """The key a link carried, or None when it was not written for this context (then
         the page is found by its number)."""
         try:
-            *rank, date, item_id = _signer(context).unsign(signed).split(_SEPARATOR)
+            *rank, date, item_id = _signer(context, direction).unsign(signed).split(_SEPARATOR)
             return cls(
                 direction=direction,
                 date=None if date == _UNDATED else datetime.date.fromisoformat(date),
@@ -140,8 +140,9 @@ def context_of(sort: Sort, number: int, cleaned: dict[str, Any]) -> str:
     return repr((str(sort), number, filters))
 
 
-def _signer(context: str) -> signing.Signer:
-    return signing.Signer(salt=f"{_SIGNER_SALT}:{context}", sep=".")
+def _signer(context: str, direction: Direction) -> signing.Signer:
+    """Signs for one context and direction: a next link's key read as `before` is not valid."""
+    return signing.Signer(salt=f"{_SIGNER_SALT}:{direction}:{context}", sep=".")
 
 
 class _RowComparison(Func):

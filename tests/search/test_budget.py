@@ -58,9 +58,11 @@ def test_a_total_over_budget_leaves_the_results_and_the_next_page(client, budget
         first = client.get("/").content.decode()
     assert "Not counted" in first and "decisions</h2>" not in first
     assert first.count('class="result"') == 20
-    assert "?page=2" in links(first) and "Page 1" in first
+    assert "Page 1" in first
+    # The next page's link carries the last row's key (decisions/search/keys.py).
+    (next_page,) = [href for href in links(first) if href.startswith("?page=2&after=")]
     with overrunning(("summary", 1), ("summary", 2)):
-        second = client.get("/", {"page": "2"}).content.decode()
+        second = client.get(f"/{next_page}").content.decode()
     assert second.count('class="result"') == 5
     assert "?page=1" in links(second) and "?page=3" not in links(second)
     with overrunning(("summary", 1), ("summary", 2)):
