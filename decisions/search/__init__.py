@@ -108,12 +108,15 @@ def item_search(filterset: ItemFilter, *, per_page: int = PER_PAGE) -> ItemSearc
             if summary and summary.page_ids is not None:
                 items = paging.page_items(summary.page_ids, plan)
             elif facets.total is None:
-                # One row past the page tells whether there is a next one.
+                # One row past the page tells whether there is a next one (read back from a
+                # previous page's key, the row before the page: there is a next one, the key's).
                 longer = (window[0], per_page + 1)
                 ids = paging.page_ids(plan, longer, key)
                 items = paging.page_items(ids, plan, (key, per_page + 1) if key else None)
-                pagination = Pagination(number, per_page, None, has_more=len(items) > per_page)
-                items = items[:per_page]
+                back = key is not None and not key.forward
+                more = back or len(items) > per_page
+                pagination = Pagination(number, per_page, None, has_more=more)
+                items = items[-per_page:] if back else items[:per_page]
             elif pagination.offset < facets.total:
                 ids = paging.page_ids(plan, window, key)
                 items = paging.page_items(ids, plan, (key, per_page) if key else None)

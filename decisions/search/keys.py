@@ -130,14 +130,14 @@ def reading_order(order: tuple[OrderBy, ...], key: PageKey) -> tuple[OrderBy, ..
 
 
 def context_of(sort: Sort, number: int, cleaned: dict[str, Any]) -> str:
-    """What a key is valid for: the sort, the page it leads to, and the search's filters as
-    cleaned (so any spelling of the same search reads the same key)."""
-    filters = sorted(
+    """What a key is valid for: the order, the page it leads to, and every other parameter
+    as cleaned (so any spelling of the same search reads the same key)."""
+    others = sorted(
         (name, repr(value))
         for name, value in cleaned.items()
-        if name not in PAGING_PARAMETERS and name != "sort" and value not in (None, "", [], False)
+        if name not in (*PAGING_PARAMETERS, "sort")
     )
-    return repr((str(sort), number, filters))
+    return repr((str(sort), number, others))
 
 
 def _signer(context: str, direction: Direction) -> signing.Signer:

@@ -3,8 +3,10 @@ with what it could count and read in time, and says what it left out."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from contextlib import contextmanager
+from html import unescape
 
 import pytest
 from django.db import connection
@@ -68,6 +70,28 @@ def test_a_total_over_budget_leaves_the_results_and_the_next_page(client, budget
     with overrunning(("summary", 1), ("summary", 2)):
         past = client.get("/", {"page": "9"}).content.decode()
     assert "There are no results on page 9" in past
+
+
+def test_uncounted_pages_by_their_links_forwards_and_back(client, budget):
+    letter = make_letter()
+    for n in range(45):
+        make_item(letter, treatment=f"Norco {n}")
+
+    def visit(url: str) -> tuple[list[str], dict[str, str]]:
+        with overrunning(("summary", 1), ("summary", 2)):
+            html = client.get(url).content.decode()
+        assert "Not counted" in html
+        pages = dict(re.findall(r'<a href="\?([^"]*)" rel="(next|prev)"', html))
+        return re.findall(r'#item-(\d+)"', html), {rel: unescape(q) for q, rel in pages.items()}
+
+    first, links_1 = visit("/")
+    second, links_2 = visit(f"/?{links_1['next']}")
+    third, links_3 = visit(f"/?{links_2['next']}")
+    assert [len(set(shown)) for shown in (first, second, third)] == [20, 20, 5]
+    assert "after=" in links_2["next"] and "next" not in links_3
+    back, links_back = visit(f"/?{links_3['prev']}")
+    assert "before=" in links_3["prev"] and back == second
+    assert "after=" in links_back["next"] and links_back["prev"] == "page=1"
 
 
 def test_rows_over_budget_give_a_page_that_says_so(client, seeds, budget):

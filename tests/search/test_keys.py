@@ -112,7 +112,7 @@ def test_following_the_links_gives_the_pages_by_number(keyed, given_keys, params
 
 def test_the_key_is_the_boundary_rows_sort_values(keyed):
     first = page({}, page=1)
-    context = context_of(Sort.NEWEST, 2, {})
+    context = context_of(Sort.NEWEST, 2, first.filterset.form.cleaned_data)
     key = PageKey.read(Direction.AFTER, first.pagination.next_key, context)
     last = first.items[-1].item
     assert key == PageKey(Direction.AFTER, last.decision_date, last.pk)
