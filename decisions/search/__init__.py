@@ -112,14 +112,13 @@ def item_search(filterset: ItemFilter, *, per_page: int = PER_PAGE) -> ItemSearc
                 # previous page's key, the row before the page: there is a next one, the key's).
                 longer = (window[0], per_page + 1)
                 ids = paging.page_ids(plan, longer, key)
-                items = paging.page_items(ids, plan, (key, per_page + 1) if key else None)
+                items = paging.page_items(ids, plan)
                 back = key is not None and not key.forward
                 more = back or len(items) > per_page
                 pagination = Pagination(number, per_page, None, has_more=more)
                 items = items[-per_page:] if back else items[:per_page]
             elif pagination.offset < facets.total:
-                ids = paging.page_ids(plan, window, key)
-                items = paging.page_items(ids, plan, (key, per_page) if key else None)
+                items = paging.page_items(paging.page_ids(plan, window, key), plan)
             pagination = _with_keys(pagination, items, filterset, plan)
             undated = None
             if facets.total and plan.sort != Sort.RELEVANCE:

@@ -9,7 +9,7 @@ past the key the link carries (decisions/search/keys.py), one typed by number by
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TypedDict
+from typing import TypeAlias, TypedDict
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import (
@@ -18,14 +18,18 @@ from django.db.models import (
     OuterRef,
     QuerySet,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import JSONObject, Left
 
 from ..models import Citation, DisputedItem, Party, SearchEntry
 from .keys import Direction, PageKey, reading_order
-from .planning import ENTRIES, ITEMS, Columns, Plan
+from .planning import ENTRIES, ITEMS, Columns, Plan, match_order
 from .vocabulary import Sort, headline, search_query
 
 PER_PAGE = 20
+
+# A page's ids as a subquery: by OFFSET, or past a page key (`page_ids`).
+Ids: TypeAlias = QuerySet | RawSQL
 
 # What a results page shows of an item; rationale is only read inside Postgres for the snippet.
 PAGE_COLUMNS = (
@@ -150,18 +154,34 @@ class Pagination:
         return None if self.total is None else min(self.offset + self.per_page, self.total)
 
 
-def page_ids(plan: Plan, window: tuple[int, int], key: PageKey | None = None) -> QuerySet:
-    """The page's item ids, as a subquery: by OFFSET, in order, or past a page key, the first
-    `limit` of each range the key's rows span, read along the order's index (`page_items`
-    puts them in order and keeps the page's)."""
+def page_ids(plan: Plan, window: tuple[int, int], key: PageKey | None = None) -> Ids:
+    """The page's item ids, as a subquery: past an OFFSET, or past a page key (then the first
+    of the ranges of the order's index the rows past it span, `Plan.past`, each read from the
+    key on: Postgres merges them, and reads a later range only as far as the page needs)."""
     offset, limit = window
-    listed, columns = _listed(plan)
     if key is None:
-        return listed.order_by(*plan.order(columns))[offset : offset + limit]
-    order = reading_order(plan.order(columns), key)
-    ranges = [listed.filter(part).order_by(*order)[:limit] for part in plan.past(key, columns)]
-    first, *rest = ranges
-    return first.union(*rest, all=True) if rest else first
+        return listed_ids(plan)[offset : offset + limit]
+    listed, columns = _listed(plan)
+    # Each range's rows with their sort values, named as `match_order` names them.
+    fields = ["decision_date", columns.item_id]
+    named: dict[str, F | Expression] = {}
+    if columns.item_id != "item_id":  # the items' id, named as the entries name theirs
+        fields, named = ["decision_date"], {"item_id": F(columns.item_id)}
+    if plan.sort == Sort.RELEVANCE:
+        named["in_treatment"] = plan.in_treatment(columns)
+    reading = reading_order(plan.order(columns), key)
+    statements = [
+        listed.filter(part)
+        .order_by(*reading)
+        .values(*fields, **named)[:limit]
+        .query.sql_with_params()
+        for part in plan.past(key, columns)
+    ]
+    union = " UNION ALL ".join(f"({sql})" for sql, _ in statements)
+    params = [param for _, range_params in statements for param in range_params]
+    order = match_order(plan.sort, forward=key.forward)
+    sql = f"SELECT item_id FROM ({union}) AS ranges ORDER BY {order} LIMIT %s"
+    return RawSQL(sql, [*params, limit])
 
 
 def listed_ids(plan: Plan) -> QuerySet:
@@ -169,22 +189,22 @@ def listed_ids(plan: Plan) -> QuerySet:
     facet filters, a query's matches come from the GIN index), or from the items when a
     filter needs them."""
     listed, columns = _listed(plan)
-    return listed.order_by(*plan.order(columns))
+    return listed.order_by(*plan.order(columns)).values_list(columns.item_id, flat=True)
 
 
 def _listed(plan: Plan) -> tuple[QuerySet, Columns]:
-    """The results' item ids unordered, and the columns their order reads."""
+    """The results unordered (items or search entries), and the columns their order reads."""
     if plan.items_only:
         items = DisputedItem.objects.filter(*plan.item_conditions())
         if plan.outcome:
             items = items.filter(outcome=plan.outcome)
-        return items.values_list("pk", flat=True), ITEMS
+        return items, ITEMS
     entries = SearchEntry.objects.all()
     if plan.matches:
         entries = entries.filter(plan.entry_conditions())
     if plan.facet_values or plan.outcome:
         entries = entries.filter(combination__in=plan.combinations(with_outcome=True).values("pk"))
-    return entries.values_list("item_id", flat=True), ENTRIES
+    return entries, ENTRIES
 
 
 def undated_count(plan: Plan) -> int:
@@ -193,15 +213,12 @@ def undated_count(plan: Plan) -> int:
     return listed_ids(plan).filter(decision_date__isnull=True).order_by().count()
 
 
-def page_items(
-    ids: list[int] | QuerySet, plan: Plan, past: tuple[PageKey, int] | None = None
-) -> list[ResultItem]:
+def page_items(ids: list[int] | Ids, plan: Plan) -> list[ResultItem]:
     """The page's items with a snippet and their citations, in one statement.
 
     `ids` is the page's ids in order, or a subquery giving them: the ids first, then the
     columns, because Postgres computes a row's output (headlines, citations) before OFFSET
-    discards it, so a deep page would pay for every skipped row. `past` is the key and page
-    length of a subquery read past a key (`page_ids`): its first rows in the reading order.
+    discards it, so a deep page would pay for every skipped row.
     """
     if isinstance(ids, list) and not ids:
         return []
@@ -246,13 +263,8 @@ def page_items(
     if isinstance(ids, list):
         place = {pk: n for n, pk in enumerate(ids)}
         items = sorted(rows, key=lambda item: place[item.pk])
-    elif past is None:
-        items = list(rows.order_by(*plan.order(ITEMS)))
     else:
-        key, limit = past
-        items = list(rows.order_by(*reading_order(plan.order(ITEMS), key))[:limit])
-        if not key.forward:
-            items.reverse()
+        items = list(rows.order_by(*plan.order(ITEMS)))
     return [
         ResultItem(
             item=item,
