@@ -14,7 +14,10 @@ is found by its number (OFFSET) as if there were no key. A key never makes an er
 
 The date orders put undated rows last (NULLS LAST), which no single range of an index can
 express: the rows past a dated key are the dated ones past it, then every undated one
-(`PageKey.parts`, each a range of the index, read in turn).
+(`PageKey.parts`, each a range of the index). The page merges the ranges in order under one
+LIMIT, so Postgres reads the undated range only as far as the page reaches into it (at 20,000
+letters, page 300 newest first: 21 index entries and 8 buffers for its ids, against 6,000
+entries walked past by OFFSET).
 """
 
 from __future__ import annotations
