@@ -223,3 +223,14 @@ def test_no_key_makes_an_error_page(client, keyed, key):
     for direction in Direction:
         response = client.get("/", {"page": "2", direction: key})
         assert response.status_code == 200
+
+
+def test_the_export_and_the_statistics_ignore_a_key(client, keyed):
+    key = page({}, page=1).pagination.next_key
+    for path in ("/export.csv", "/stats/"):
+        plain = client.get(path)
+        keyed_response = client.get(path, {"page": "2", "after": key})
+        assert keyed_response.status_code == plain.status_code == 200
+        # (The login link returns to the address as given.)
+        login = re.compile(rb'"/accounts/login/[^"]*"')
+        assert login.sub(b"", b"".join(keyed_response)) == login.sub(b"", b"".join(plain))
