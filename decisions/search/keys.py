@@ -98,13 +98,13 @@ class PageKey:
         (None in a date order), `descending` whether the order lists the newest first.
         """
         # Read backwards (a previous page), the comparisons flip and the undated come first.
-        before_key = "lt" if descending == self.forward else "gt"
+        past = "lt" if descending == self.forward else "gt"
         dated, undated = Q(**{f"{date}__isnull": False}), Q(**{f"{date}__isnull": True})
         if self.date is None:
-            own = undated & Q(**{f"{item_id}__{before_key}": self.item_id})
+            own = undated & Q(**{f"{item_id}__{past}": self.item_id})
             later = [] if self.forward else [dated]
         else:
-            own = Q(_RowComparison(F(date), F(item_id), self.date, self.item_id, before_key))
+            own = Q(_RowComparison(F(date), F(item_id), self.date, self.item_id, past))
             later = [undated] if self.forward else []
         if in_treatment is None:
             return [own, *later]
