@@ -19,7 +19,7 @@ be used: results come from the planner, never from the FilterSet's own queryset.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.db import OperationalError
@@ -29,6 +29,7 @@ from django.http import QueryDict
 from . import counting, paging, statistics
 from .budget import out_of_time, search_transaction, within_budget
 from .counting import UNCOUNTED, Facets, FacetValue
+from .keys import Direction, PageKey, context_of
 from .paging import PER_PAGE, CitedRow, Pagination, ResultItem
 from .parameters import ItemFilter
 from .planning import Plan
@@ -92,24 +93,33 @@ def item_search(filterset: ItemFilter, *, per_page: int = PER_PAGE) -> ItemSearc
     plan = Plan.of(filterset)
     number = filterset.form.cleaned_data["page"] or 1
     window = ((number - 1) * per_page, per_page)
+    key = _given_key(filterset, plan, number)
     try:
         with search_transaction():
-            summary = within_budget(lambda: counting.summary(plan, window, by_value=True))
+            summary = within_budget(lambda: counting.summary(plan, window, by_value=True, key=key))
             by_value = summary is not None
             if summary is None:
-                summary = within_budget(lambda: counting.summary(plan, window, by_value=False))
+                summary = within_budget(
+                    lambda: counting.summary(plan, window, by_value=False, key=key)
+                )
             facets = counting.facets(filterset, summary.rows, by_value) if summary else UNCOUNTED
             pagination = Pagination(number=number, per_page=per_page, total=facets.total)
             items: list[ResultItem] = []
             if summary and summary.page_ids is not None:
                 items = paging.page_items(summary.page_ids, plan)
             elif facets.total is None:
-                # One row past the page tells whether there is a next one.
-                items = paging.page_items(paging.page_ids(plan, (window[0], per_page + 1)), plan)
-                pagination = Pagination(number, per_page, None, has_more=len(items) > per_page)
-                items = items[:per_page]
+                # One row past the page tells whether there is a next one (read back from a
+                # previous page's key, the row before the page: there is a next one, the key's).
+                longer = (window[0], per_page + 1)
+                ids = paging.page_ids(plan, longer, key)
+                items = paging.page_items(ids, plan)
+                back = key is not None and not key.forward
+                more = back or len(items) > per_page
+                pagination = Pagination(number, per_page, None, has_more=more)
+                items = items[-per_page:] if back else items[:per_page]
             elif pagination.offset < facets.total:
-                items = paging.page_items(paging.page_ids(plan, window), plan)
+                items = paging.page_items(paging.page_ids(plan, window, key), plan)
+            pagination = _with_keys(pagination, items, filterset, plan)
             undated = None
             if facets.total and plan.sort != Sort.RELEVANCE:
                 undated = summary.undated if summary else None  # counted with the page's ids
@@ -123,6 +133,34 @@ def item_search(filterset: ItemFilter, *, per_page: int = PER_PAGE) -> ItemSearc
     return ItemSearch(
         filterset, plan.query, plan.sort, facets, pagination, items, undated=undated, split=split
     )
+
+
+def _given_key(filterset: ItemFilter, plan: Plan, number: int) -> PageKey | None:
+    """The page key the link carried (`keys`), if it was written for this search and page."""
+    data = filterset.form.cleaned_data
+    context = context_of(plan.sort, number, data)
+    for direction in Direction:
+        if data[direction]:
+            return PageKey.read(direction, data[direction], context)
+    return None
+
+
+def _with_keys(
+    pagination: Pagination, items: list[ResultItem], filterset: ItemFilter, plan: Plan
+) -> Pagination:
+    """The pagination with the keys its next and previous links carry: the last and the
+    first row shown. The first page's link goes by number (no rows to skip)."""
+    if not items:
+        return pagination
+    data = filterset.form.cleaned_data
+    next_key, previous_key = "", ""
+    if pagination.has_next:
+        after = context_of(plan.sort, pagination.next_number, data)
+        next_key = items[-1].key(Direction.AFTER).sign(after)
+    if pagination.has_previous and pagination.previous_number > 1:
+        before = context_of(plan.sort, pagination.previous_number, data)
+        previous_key = items[0].key(Direction.BEFORE).sign(before)
+    return replace(pagination, next_key=next_key, previous_key=previous_key)
 
 
 def item_ids(filterset: ItemFilter) -> QuerySet:

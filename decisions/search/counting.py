@@ -22,17 +22,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import reduce
+from operator import or_
 from textwrap import indent
 from typing import Any, TypeAlias
 
 from django.db import connection
-from django.db.models import Count, F, QuerySet, Value
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, QuerySet, Value
 
 from .. import schema
 from ..facets import FACETS
 from ..models import DisputedItem, FacetCombination, FacetCount, Outcome, SearchEntry
+from .keys import PageKey
 from .parameters import ItemFilter
-from .planning import ENTRIES, MATCH_ORDERS, Plan
+from .planning import ENTRIES, Plan, match_order
 from .vocabulary import Scope, Sort
 
 # SQL and its parameters, as QuerySet.query.sql_with_params() gives them.
@@ -99,11 +102,13 @@ def summary(
     *,
     by_value: bool,
     limits: dict[str, int | None] = FACET_LIMITS,
+    key: PageKey | None = None,
 ) -> Summary:
     """Count the results by facet value (only by outcome unless `by_value`), from the smallest
     source that can answer the plan (see the module docstring). `window` is the page whose
-    ids a query's count picks too (None: no page); `limits`, how many values of each facet
-    (the statistics want them all)."""
+    ids a query's count picks too (None: no page), past `key` when given (instead of its
+    offset, decisions/search/keys.py); `limits`, how many values of each facet (the
+    statistics want them all)."""
     given = single_given(plan)
     if given is not None:
         return _count(_given_counts(given, by_value), plan.outcome, limits)
@@ -112,12 +117,16 @@ def summary(
         combinations = items.values(*COMBINATION_COLUMNS).annotate(n=Count("pk"))
         return _count(_combination_values(combinations, by_value), plan.outcome, limits)
     if not plan.matches:
-        return _combination_summary(plan, window, by_value, limits)
-    return _match_summary(plan, window, by_value, limits)
+        return _combination_summary(plan, window, by_value, limits, key)
+    return _match_summary(plan, window, by_value, limits, key)
 
 
 def _combination_summary(
-    plan: Plan, window: tuple[int, int] | None, by_value: bool, limits: dict[str, int | None]
+    plan: Plan,
+    window: tuple[int, int] | None,
+    by_value: bool,
+    limits: dict[str, int | None],
+    key: PageKey | None,
 ) -> Summary:
     """The combinations the facet filters allow, read once: counted by value, and (with a
     `window`) the page's ids and the undated results' count, among the entries of those with
@@ -133,7 +142,7 @@ def _combination_summary(
     page: Statement = ("NULL::bigint[]", [])
     undated: Statement = ("NULL::bigint", [])
     if window is not None:
-        route, page, undated = _listed_entries(plan, window)
+        route, page, undated = _listed_entries(plan, window, key)
     return _count(
         _combination_values(("SELECT * FROM m", []), by_value),
         plan.outcome,
@@ -144,7 +153,9 @@ def _combination_summary(
     )
 
 
-def _listed_entries(plan: Plan, window: tuple[int, int]) -> tuple[Statement, Statement, Statement]:
+def _listed_entries(
+    plan: Plan, window: tuple[int, int], key: PageKey | None
+) -> tuple[Statement, Statement, Statement]:
     """The page's ids and the undated results' count, among the entries of `m`'s combinations
     with the chosen outcome (of `_combination_summary`'s CTE), each by the cheaper of two
     routes, which the counts tell apart before either runs (a CTE `route`, one more of the
@@ -162,6 +173,9 @@ def _listed_entries(plan: Plan, window: tuple[int, int]) -> tuple[Statement, Sta
       the CTE's outcome filter (1 row in 200), and look every combination up by key (28,914
       entries sorted for a page of 20 of "Orthopaedic Surgery", upheld: 22 ms against 0.5;
       a cited page with 50 entries: 1.7 ms by key against 6 by the walk).
+
+    Past a page `key`, each route reads each range of the key's rows (`Plan.past`) from the
+    key on, instead of from its start past an OFFSET, and the page is their first rows.
     """
     table, counts = SearchEntry._meta.db_table, FacetCount._meta.db_table
     chosen, chosen_params = ("WHERE outcome = %s", [plan.outcome]) if plan.outcome else ("", [])
@@ -174,7 +188,7 @@ def _listed_entries(plan: Plan, window: tuple[int, int]) -> tuple[Statement, Sta
                 WHERE given_facet = '' AND given_value = '' AND facet = 'outcome'
             ) AS by_key
         )""",
-        [*chosen_params, offset + limit],
+        [*chosen_params, (offset if key is None else 0) + limit],
     )
     by_key = f"(SELECT by_key FROM route) AND combination_id IN (SELECT id FROM m {chosen})"
     walked = (
@@ -182,19 +196,29 @@ def _listed_entries(plan: Plan, window: tuple[int, int]) -> tuple[Statement, Sta
         f" AND (combination_id IN (SELECT id FROM m {chosen})) IS TRUE"
     )
     params = [*chosen_params]
-    order = MATCH_ORDERS[plan.sort]
+    order = match_order(plan.sort)
+    reading = order if key is None else match_order(plan.sort, forward=key.forward)
+    parts = [("true", [])] if key is None else [_entry_sql(p) for p in plan.past(key, ENTRIES)]
+    skipped = offset if key is None else 0
+    selects, select_params = [], []
+    for where in (by_key, walked):
+        for part, part_params in parts:
+            selects.append(
+                f"""(SELECT item_id, decision_date FROM {table} WHERE {where} AND {part}
+             ORDER BY {reading} LIMIT %s OFFSET %s)"""
+            )
+            select_params += [*params, *part_params, limit, skipped]
+    union = "\n            UNION ALL\n            ".join(selects)
     page = (
         f"""(
         SELECT coalesce(array_agg(item_id ORDER BY {order}), '{{}}')
         FROM (
-            (SELECT item_id, decision_date FROM {table} WHERE {by_key}
-             ORDER BY {order} LIMIT %s OFFSET %s)
-            UNION ALL
-            (SELECT item_id, decision_date FROM {table} WHERE {walked}
-             ORDER BY {order} LIMIT %s OFFSET %s)
+            SELECT * FROM (
+            {union}
+            ) AS parts ORDER BY {reading} LIMIT %s
         ) AS page
     )""",
-        [*params, limit, offset, *params, limit, offset],
+        [*select_params, limit],
     )
     undated = (
         f"""(
@@ -207,6 +231,14 @@ def _listed_entries(plan: Plan, window: tuple[int, int]) -> tuple[Statement, Sta
         [*params, *params],
     )
     return route, page, undated
+
+
+def _entry_sql(condition: Q) -> Statement:
+    """A condition on search entries as SQL, its columns named by the table's own name (as
+    `_listed_entries` reads it)."""
+    query = SearchEntry.objects.filter(condition).query
+    sql, params = query.get_compiler(connection=connection).compile(query.where)
+    return sql, list(params)
 
 
 def single_given(plan: Plan) -> tuple[str, str] | None:
@@ -256,13 +288,14 @@ def _match_summary(
     window: tuple[int, int] | None,
     by_value: bool,
     limits: dict[str, int | None],
+    key: PageKey | None,
 ) -> Summary:
     """A query's (or a drug's) matches counted by combination, and the page picked among them,
     in one pass.
 
     Every match must be visited anyway (the total is exact, and relevance ranks them all), so
     the matches are read once into a CTE: their combination for the counts, their date and
-    whether the treatment matches for the page.
+    whether the treatment matches for the page (and whether they are past the page's key).
     """
     entries = SearchEntry.objects.filter(plan.entry_conditions())
     if plan.facet_values:
@@ -272,8 +305,13 @@ def _match_summary(
     in_treatment = (
         plan.in_treatment(ENTRIES) if plan.sort == Sort.RELEVANCE or scoped_all else Value(False)
     )
+    past_key: Value | ExpressionWrapper = Value(True)
+    if key is not None:
+        past_key = ExpressionWrapper(
+            reduce(or_, plan.past(key, ENTRIES)), output_field=BooleanField()
+        )
     matches = entries.order_by().values(
-        "item_id", "combination_id", "decision_date", in_treatment=in_treatment
+        "item_id", "combination_id", "decision_date", in_treatment=in_treatment, past_key=past_key
     )
     matches_sql, matches_params = matches.query.sql_with_params()
     table = FacetCombination._meta.db_table
@@ -297,7 +335,7 @@ def _match_summary(
         plan.outcome,
         limits,
         with_=(with_sql, matches_params),
-        page=_match_page(plan, window),
+        page=_match_page(plan, window, key),
         also=IN_TREATMENT if scoped_all else NOT_COUNTED,
     )
 
@@ -319,8 +357,9 @@ IN_TREATMENT: Statement = (
 NOT_COUNTED: Statement = ("NULL::json", [])
 
 
-def _match_page(plan: Plan, window: tuple[int, int] | None) -> Statement:
-    """The page's ids among the matches (of `_match_summary`'s CTEs), or none without a page.
+def _match_page(plan: Plan, window: tuple[int, int] | None, key: PageKey | None) -> Statement:
+    """The page's ids among the matches (of `_match_summary`'s CTEs), or none without a page;
+    past a page key, the first past it (instead of past an OFFSET).
 
     The outcome filter picks the page among the matches of the matched combinations with
     that outcome: a hash of a few hundred ids. Against the combination table, Postgres could
@@ -329,19 +368,20 @@ def _match_page(plan: Plan, window: tuple[int, int] | None) -> Statement:
     """
     if window is None:
         return "NULL::bigint[]", []
-    listed, page_params = "", []
+    listed, page_params = "past_key", []
     if plan.outcome:
-        listed = (
-            "WHERE combination_id IN (SELECT combination_id FROM by_combination WHERE outcome = %s)"
+        listed += (
+            " AND combination_id IN (SELECT combination_id FROM by_combination WHERE outcome = %s)"
         )
         page_params.append(plan.outcome)
-    order = MATCH_ORDERS[plan.sort]
+    order = match_order(plan.sort)
+    reading = order if key is None else match_order(plan.sort, forward=key.forward)
     page_sql = f"""(
         SELECT coalesce(array_agg(item_id ORDER BY {order}), '{{}}')
-        FROM (SELECT * FROM matches {listed} ORDER BY {order} LIMIT %s OFFSET %s) AS page
+        FROM (SELECT * FROM matches WHERE {listed} ORDER BY {reading} LIMIT %s OFFSET %s) AS page
     )"""
     offset, limit = window
-    return page_sql, [*page_params, limit, offset]
+    return page_sql, [*page_params, limit, 0 if key else offset]
 
 
 def _count(

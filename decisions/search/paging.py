@@ -2,13 +2,14 @@
 
 A page's rows cost one statement whatever its length: the ids first (from the summary, when
 counting a query's matches picked them, or from the search entries' date indexes), then the
-rows with their snippets and citations by primary key.
+rows with their snippets and citations by primary key. A page reached by a link reads its ids
+past the key the link carries (decisions/search/keys.py), one typed by number by OFFSET.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TypedDict
+from typing import TypeAlias, TypedDict
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import (
@@ -17,13 +18,18 @@ from django.db.models import (
     OuterRef,
     QuerySet,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import JSONObject, Left
 
 from ..models import Citation, DisputedItem, Party, SearchEntry
-from .planning import ENTRIES, ITEMS, Plan
-from .vocabulary import headline, search_query
+from .keys import Direction, PageKey, reading_order
+from .planning import ENTRIES, ITEMS, Columns, Plan, match_order
+from .vocabulary import Sort, headline, search_query
 
 PER_PAGE = 20
+
+# A page's ids as a subquery: by OFFSET, or past a page key (`page_ids`).
+Ids: TypeAlias = QuerySet | RawSQL
 
 # What a results page shows of an item; rationale is only read inside Postgres for the snippet.
 PAGE_COLUMNS = (
@@ -69,6 +75,8 @@ class ResultItem:
     treatment_marked: str
     reviewer_cited: list[CitedRow]
     claims_cited: list[CitedRow]
+    # Ordered by relevance: whether the query matches the treatment (for the page keys).
+    in_treatment: bool | None = None
 
     @property
     def claims_guidelines(self) -> list[str]:
@@ -88,6 +96,11 @@ class ResultItem:
             text = f"{text} ({', '.join(item.generic_names)})"
         return text
 
+    def key(self, direction: Direction) -> PageKey:
+        """The row's place in the order, for the link to the page after (or before) it."""
+        item = self.item
+        return PageKey(direction, item.decision_date, item.pk, self.in_treatment)
+
 
 @dataclass(frozen=True)
 class Pagination:
@@ -97,6 +110,9 @@ class Pagination:
     per_page: int
     total: int | None
     has_more: bool = False  # with no total: whether a next page has results
+    # The signed keys the next and previous links carry (decisions/search/keys.py), if any.
+    next_key: str = ""
+    previous_key: str = ""
 
     @property
     def num_pages(self) -> int | None:
@@ -138,27 +154,57 @@ class Pagination:
         return None if self.total is None else min(self.offset + self.per_page, self.total)
 
 
-def page_ids(plan: Plan, window: tuple[int, int]) -> QuerySet:
-    """The page's item ids in order, as a subquery."""
+def page_ids(plan: Plan, window: tuple[int, int], key: PageKey | None = None) -> Ids:
+    """The page's item ids, as a subquery: past an OFFSET, or past a page key (then the first
+    of the ranges of the order's index the rows past it span, `Plan.past`, each read from the
+    key on: Postgres merges them, and reads a later range only as far as the page needs)."""
     offset, limit = window
-    return listed_ids(plan)[offset : offset + limit]
+    if key is None:
+        return listed_ids(plan)[offset : offset + limit]
+    listed, columns = _listed(plan)
+    # Each range's rows with their sort values, named as `match_order` names them.
+    fields = ["decision_date", columns.item_id]
+    named: dict[str, F | Expression] = {}
+    if columns.item_id != "item_id":  # the items' id, named as the entries name theirs
+        fields, named = ["decision_date"], {"item_id": F(columns.item_id)}
+    if plan.sort == Sort.RELEVANCE:
+        named["in_treatment"] = plan.in_treatment(columns)
+    reading = reading_order(plan.order(columns), key)
+    statements = [
+        listed.filter(part)
+        .order_by(*reading)
+        .values(*fields, **named)[:limit]
+        .query.sql_with_params()
+        for part in plan.past(key, columns)
+    ]
+    union = " UNION ALL ".join(f"({sql})" for sql, _ in statements)
+    params = [param for _, range_params in statements for param in range_params]
+    order = match_order(plan.sort, forward=key.forward)
+    sql = f"SELECT item_id FROM ({union}) AS ranges ORDER BY {order} LIMIT %s"
+    return RawSQL(sql, [*params, limit])
 
 
 def listed_ids(plan: Plan) -> QuerySet:
     """The results' item ids in order: from the search entries (their date indexes check the
     facet filters, a query's matches come from the GIN index), or from the items when a
     filter needs them."""
+    listed, columns = _listed(plan)
+    return listed.order_by(*plan.order(columns)).values_list(columns.item_id, flat=True)
+
+
+def _listed(plan: Plan) -> tuple[QuerySet, Columns]:
+    """The results unordered (items or search entries), and the columns their order reads."""
     if plan.items_only:
         items = DisputedItem.objects.filter(*plan.item_conditions())
         if plan.outcome:
             items = items.filter(outcome=plan.outcome)
-        return items.order_by(*plan.order(ITEMS)).values_list("pk", flat=True)
+        return items, ITEMS
     entries = SearchEntry.objects.all()
     if plan.matches:
         entries = entries.filter(plan.entry_conditions())
     if plan.facet_values or plan.outcome:
         entries = entries.filter(combination__in=plan.combinations(with_outcome=True).values("pk"))
-    return entries.order_by(*plan.order(ENTRIES)).values_list("item_id", flat=True)
+    return entries, ENTRIES
 
 
 def undated_count(plan: Plan) -> int:
@@ -167,7 +213,7 @@ def undated_count(plan: Plan) -> int:
     return listed_ids(plan).filter(decision_date__isnull=True).order_by().count()
 
 
-def page_items(ids: list[int] | QuerySet, plan: Plan) -> list[ResultItem]:
+def page_items(ids: list[int] | Ids, plan: Plan) -> list[ResultItem]:
     """The page's items with a snippet and their citations, in one statement.
 
     `ids` is the page's ids in order, or a subquery giving them: the ids first, then the
@@ -212,6 +258,8 @@ def page_items(ids: list[int] | QuerySet, plan: Plan) -> list[ResultItem]:
             snippet=snippet, treatment_marked=treatment_marked, cited=ArraySubquery(citations)
         )
     )
+    if plan.sort == Sort.RELEVANCE:  # for the page keys
+        rows = rows.annotate(in_treatment=plan.in_treatment(ITEMS))
     if isinstance(ids, list):
         place = {pk: n for n, pk in enumerate(ids)}
         items = sorted(rows, key=lambda item: place[item.pk])
@@ -224,6 +272,7 @@ def page_items(ids: list[int] | QuerySet, plan: Plan) -> list[ResultItem]:
             treatment_marked=item.treatment_marked,
             reviewer_cited=[c for c in item.cited if c["party"] == Party.REVIEWER],
             claims_cited=[c for c in item.cited if c["party"] == Party.CLAIMS_ADMINISTRATOR],
+            in_treatment=getattr(item, "in_treatment", None),
         )
         for item in items
     ]

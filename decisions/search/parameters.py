@@ -35,6 +35,9 @@ Parameters (all optional, freely combined; the export takes the same ones):
                 DWC's), inclusive
   sort          relevance (the default with q) | newest (the default without) | oldest
   page          1-based result page
+  after, before a page key: the next (previous) page's link carries the key of the row it
+                follows (precedes), so the page reads from there (decisions/search/keys.py);
+                one not written for this search and page is ignored (the page number stands)
 
 The citation filters mean the IMR reviewer's citations, the basis of the decision, copied onto
 the item row at ingest. Each filter states its condition as a `Q` (`ConditionFilter.condition`),
@@ -82,6 +85,9 @@ class SearchForm(forms.Form):
         label="Order",
     )
     page = forms.IntegerField(min_value=1, required=False, label="Page")
+    # Never shown: the page links set them, a submitted form starts again from page 1.
+    after = forms.CharField(required=False)
+    before = forms.CharField(required=False)
 
     def clean(self) -> dict[str, Any]:
         super().clean()

@@ -19,16 +19,28 @@ from django.db.models.functions import Cast
 
 from ..models import FacetCombination, PhraseNgrams
 from . import phrases
+from .keys import PageKey
 from .parameters import ItemFilter
 from .vocabulary import SEARCH_CONFIG, Scope, Sort, search_query
 
-# The result orders in SQL, over a query's matches (see counting's match summary and
-# `Plan.order`).
+# The result orders in SQL over search entries' columns, as (column, descending) terms (see
+# counting's summaries and `Plan.order`); the date's nulls come last.
 MATCH_ORDERS = {
-    Sort.RELEVANCE: "in_treatment DESC, decision_date DESC NULLS LAST, item_id DESC",
-    Sort.NEWEST: "decision_date DESC NULLS LAST, item_id DESC",
-    Sort.OLDEST: "decision_date ASC NULLS LAST, item_id ASC",
+    Sort.RELEVANCE: (("in_treatment", True), ("decision_date", True), ("item_id", True)),
+    Sort.NEWEST: (("decision_date", True), ("item_id", True)),
+    Sort.OLDEST: (("decision_date", False), ("item_id", False)),
 }
+
+
+def match_order(sort: Sort, *, forward: bool = True) -> str:
+    """A result order in SQL (`MATCH_ORDERS`), or reversed (`forward` False: a previous page
+    read back from its key, decisions/search/keys.py), where the undated rows come first."""
+    terms = []
+    for column, descending in MATCH_ORDERS[sort]:
+        direction = "DESC" if descending == forward else "ASC"
+        nulls = (" NULLS LAST" if forward else " NULLS FIRST") if column == "decision_date" else ""
+        terms.append(f"{column} {direction}{nulls}")
+    return ", ".join(terms)
 
 
 # The filters search entries answer as well as items: the query (their vectors) and the drug
@@ -156,10 +168,23 @@ class Plan:
             return dates
         return (self.in_treatment(columns).desc(), *dates)
 
+    def past(self, key: PageKey, columns: Columns) -> list[Q]:
+        """The results past a page key, as ranges of the order's index read in turn (see
+        decisions/search/keys.py)."""
+        return key.parts(
+            columns.date,
+            columns.item_id,
+            self.treatment_match(columns) if self.sort == Sort.RELEVANCE else None,
+            descending=self.sort != Sort.OLDEST,
+        )
+
     def in_treatment(self, columns: Columns) -> ExpressionWrapper:
         """Whether the query matches the treatment: relevance ranks these matches first."""
-        match = Q(**{columns.treatment_vector: search_query(self.query)})
-        return ExpressionWrapper(match, output_field=BooleanField())
+        return ExpressionWrapper(self.treatment_match(columns), output_field=BooleanField())
+
+    def treatment_match(self, columns: Columns) -> Q:
+        """The condition that the query matches the treatment."""
+        return Q(**{columns.treatment_vector: search_query(self.query)})
 
 
 # Characters that can make websearch_to_tsquery write a phrase: quotes, and the punctuation

@@ -21,6 +21,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from ..facets import BY_NAME
 from ..models import Guideline
+from ..search.keys import PAGING_PARAMETERS
 from ..search.vocabulary import HIGHLIGHT_START, HIGHLIGHT_STOP, OUTCOME_MEANINGS, page_label
 
 if TYPE_CHECKING:
@@ -170,6 +171,17 @@ def query_with(context: Context, name: str, value: object) -> str:
 
 
 @register.simple_tag(takes_context=True)
+def page_query(context: Context, number: int, direction: str = "", key: str = "") -> str:
+    """The current query string at page `number`, with the page key its link carries (the
+    parameter `direction`, decisions/search/keys.py) when there is one."""
+    parts = dict(_encoded_parameters(context["request"]))
+    parts["page"] = _encoded("page", [number])
+    if key:
+        parts[direction] = _encoded(direction, [key])
+    return _query_string(parts.values())
+
+
+@register.simple_tag(takes_context=True)
 def query_without(context: Context, *names: str) -> str:
     parts = _encoded_parameters(context["request"])
     return _query_string(part for name, part in parts.items() if name not in names)
@@ -210,11 +222,11 @@ _ENCODED: WeakKeyDictionary[HttpRequest, dict[str, str]] = WeakKeyDictionary()
 
 
 def _encoded_parameters(request: HttpRequest) -> dict[str, str]:
-    """Each of the request's parameters but the page, in their order, as its part of a query
-    string ("" when it has no value); not to be changed in place."""
+    """Each of the request's parameters but the page and its key, in their order, as its
+    part of a query string ("" when it has no value); not to be changed in place."""
     parts = _ENCODED.get(request)
     if parts is None:
-        parts = {k: _encoded(k, v) for k, v in request.GET.lists() if k != "page"}
+        parts = {k: _encoded(k, v) for k, v in request.GET.lists() if k not in PAGING_PARAMETERS}
         _ENCODED[request] = parts
     return parts
 

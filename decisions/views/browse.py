@@ -34,7 +34,7 @@ def _case_lookup(request: HttpRequest, number: str) -> HttpResponse:
     if len(letters) == 1:
         return redirect("decisions:letter-detail", pk=letters[0])
     query = request.GET.copy()
-    for name in ("q", "page", "sort"):
+    for name in ("q", "page", "after", "before", "sort"):
         query.pop(name, None)
     query["case_number"] = number
     return redirect(f"{request.path}?{query.urlencode()}")

@@ -2,8 +2,10 @@
 to the same queries (devtools/benchmark/peer.py) request for request: app, peer, app, peer,
 so that both see the machine as it is at that moment.
 
-Repetitions of a query vary its `page` (or letter id), so no cache keyed on the request can
-answer a repeat; each request still computes the exact total and every facet.
+Repetitions of a query ask its next page (or letter id), so no cache keyed on the request can
+answer a repeat; each request still computes the exact total and every facet. A next page is
+asked as a reader asks it: by the "next" link of the page before, which carries its last
+row's key (decisions/search/keys.py).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from html import unescape
 from urllib.parse import urlencode
 
 import psutil
@@ -28,6 +31,8 @@ from .queries import Query
 
 # The search page's total (templates/decisions/search.html): "<h2 ...>1,234 decisions".
 _TOTAL = re.compile(rb'id="results-heading">([\d,]+) decision')
+# The search page's "next" link (templates/decisions/_pagination.html): "?...&page=2&after=...".
+_NEXT = re.compile(rb'<a href="\?([^"]*)" rel="next"')
 
 
 def percentile(samples: list[float], p: float) -> float:
@@ -64,6 +69,7 @@ class Client:
     def __init__(self, base: str, warn: Callable[[str], None]):
         self.base = base
         self.warn = warn
+        self.last_page = b""  # the last page of this site fetched, for its "next" link
 
     def warm_up(self) -> None:
         """Give every gunicorn worker its first requests before the timed ones.
@@ -90,19 +96,36 @@ class Client:
             if response.status != 200:
                 raise CommandError(f"{url} answered {response.status}")
         elapsed = time.perf_counter() - started
+        if url.startswith(f"{self.base}/"):
+            self.last_page = body
         if b"counts are partial" in body.lower():
             self.warn(f"note: {url} reported partial facet counts")
         return elapsed
 
-    def query_urls(self, query: Query, repeat: int) -> list[str]:
-        """The search page of `query`, a page further each repetition."""
+    def query_urls(self, query: Query, repeat: int) -> Iterator[str]:
+        """The search page of `query`, a page further each repetition, from page `page_base`
+        (1 unless the query says): each by the "next" link of the page fetched last (the one
+        before it), the first past page 1 by the link of the page before it, fetched untimed.
+        Where a page has no next link (past the end), by number."""
         page_base = int(query.params.get("page_base", 1))
         fixed = {k: v for k, v in query.params.items() if k != "page_base"}
-        return [
-            f"{self.base}/?{urlencode({**fixed, 'page': page_base + n})}" for n in range(repeat)
-        ]
 
-    def time_urls(self, label: str, urls: list[str], peer: list[str] | None = None) -> Timing:
+        def by_number(page: int) -> str:
+            return f"{self.base}/?{urlencode({**fixed, 'page': page})}"
+
+        url = by_number(page_base)
+        if page_base > 1:
+            self.fetch(by_number(page_base - 1))
+            url = self._next_link() or url
+        for n in range(1, repeat + 1):
+            yield url
+            url = self._next_link() or by_number(page_base + n)
+
+    def _next_link(self) -> str | None:
+        found = _NEXT.search(self.last_page)
+        return None if found is None else f"{self.base}/?{unescape(found.group(1).decode())}"
+
+    def time_urls(self, label: str, urls: Iterable[str], peer: list[str] | None = None) -> Timing:
         """Each URL timed, each followed by the peer's request of the same index when given."""
         samples, peer_samples = [], []
         for n, url in enumerate(urls):
@@ -124,7 +147,7 @@ class Client:
 
     def total(self, query: Query) -> int | None:
         """The total the search page states for `query` (None when it did not count)."""
-        with urllib.request.urlopen(self.query_urls(query, 1)[0], timeout=600) as response:
+        with urllib.request.urlopen(next(self.query_urls(query, 1)), timeout=600) as response:
             found = _TOTAL.search(response.read())
         return None if found is None else int(found.group(1).replace(b",", b""))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 
 import pytest
@@ -10,6 +11,7 @@ from playwright.sync_api import expect
 
 from decisions.models import DisputedItem
 from tests.browser.helpers import ARTIFACTS
+from tests.factories import make_item, make_letter
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -101,6 +103,22 @@ def test_removing_a_facet_filter_takes_one_click(page, seeds):
     page.get_by_role("link", name="Remove filter Reviewer specialty: Occupational Medicine").click()
     expect(page.get_by_role("heading", name="8 decisions matching “injection”")).to_be_visible()
     assert "specialty" not in page.url
+
+
+def test_next_twice_then_previous(page):
+    """The page links carry their key (decisions/search/keys.py) and still say where they are."""
+    letter = make_letter(decision_date=datetime.date(2020, 1, 1))
+    for n in range(45):
+        make_item(letter, treatment=f"Norco {n}", position=n + 1)
+    page.goto("/?q=Norco")
+    pages = page.get_by_role("navigation", name="Result pages")
+    for shown in ("Results 21–40 of 45", "Results 41–45 of 45"):
+        pages.get_by_role("link", name="Next →").click()
+        expect(pages).to_contain_text(shown)
+    assert re.search(r"page=3&after=t_2020-01-01_\d+\.", page.url)
+    pages.get_by_role("link", name="← Previous").click()
+    expect(pages).to_contain_text("Results 21–40 of 45 · page 2 of 3")
+    assert "page=2&before=" in page.url
 
 
 def test_bad_parameters_show_a_readable_error(page, screenshot, seeds):

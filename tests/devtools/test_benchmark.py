@@ -3,9 +3,12 @@ runs for minutes: see BENCHMARKS.md)."""
 
 from __future__ import annotations
 
+from urllib.parse import parse_qs, urlsplit
+
 from devtools.benchmark.processes import production_environment
+from devtools.benchmark.queries import Query
 from devtools.benchmark.report import render
-from devtools.benchmark.timing import Timing, count_records
+from devtools.benchmark.timing import Client, Timing, count_records
 from devtools.parse_quality import QualityReport
 
 from .helpers import django_process
@@ -75,3 +78,31 @@ def test_without_the_peer_the_report_keeps_its_columns():
     )
     assert "| norco | 40 | 40 | 40 |\n" in report
     assert "Datasette 0" not in report
+
+
+class _Pages(Client):
+    """Search pages 1 to 4 of a site, each with its "next" link, as the app writes it; fetched
+    without a server."""
+
+    def __init__(self) -> None:
+        super().__init__("http://app", print)
+        self.asked: list[str] = []
+
+    def fetch(self, url: str) -> float:
+        self.asked.append(url)
+        page = int(parse_qs(urlsplit(url).query)["page"][0])
+        link = f'<a href="?q=x&amp;page={page + 1}&amp;after=k{page}" rel="next">Next</a>'
+        self.last_page = link.encode() if page < 4 else b""
+        return 0.0
+
+
+def test_the_next_pages_are_asked_by_their_links():
+    site = _Pages()
+    urls = site.query_urls(Query("paging", {"q": "x", "page_base": 2}), 4)
+    assert [(url, site.fetch(url))[0] for url in urls] == [
+        "http://app/?q=x&page=2&after=k1",
+        "http://app/?q=x&page=3&after=k2",
+        "http://app/?q=x&page=4&after=k3",
+        "http://app/?q=x&page=5",  # past the end: no link, by number
+    ]
+    assert site.asked[0] == "http://app/?q=x&page=1"  # untimed, for its link
