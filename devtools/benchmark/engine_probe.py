@@ -1,0 +1,394 @@
+"""A design probe for issue 15: a query's exact count by facet combination from an embedded
+search library's posting lists (Tantivy, via tantivy-py) beside Postgres' own count.
+
+Dev-only and not wired into the app: `manage.py probe_engine` builds the index from a
+loaded database, asks it the benchmark's text queries and holds every answer to Postgres'.
+
+The index has one document per search entry (`decisions_searchentry`):
+- `lexemes`: the entry's own search vector, lexeme by lexeme at its Postgres position
+  (read in the vector's text form and split here, `tokens_of`), given to Tantivy
+  pre-tokenized: no tokenizer runs, nothing is lowercased or stemmed again, and no
+  placeholder fills the gaps stop words leave, since each token carries its position.
+  Positions are kept as they are, gaps (stop words) and repeats included: Postgres clamps
+  positions past 16,383 to 16,383, so several lexemes may share it, and keeps at most 256
+  positions of a lexeme; the index sees the same. A lexeme without positions (none in a
+  vector made by to_tsvector) is placed far past any phrase's reach, each apart;
+- `combination_id`: the entry's facet combination, a fast field (counted by a terms
+  aggregation) and indexed (the outcome filter is a set of combinations, as in the app);
+- `newest`: the app's "newest first" order in one fast u64, the decision date's day in the
+  high 32 bits and the item id in the low ones, an undated entry below every dated one:
+  ordered descending, it is Postgres' `decision_date DESC NULLS LAST, item_id DESC`, ties
+  included, and it carries the item id.
+
+Queries are parsed by Postgres (`websearch_to_tsquery('english', q)::text`) and mapped to
+Tantivy by devtools/benchmark/tantivy_query.py, so both sides match the same lexemes.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import re
+import shutil
+import statistics
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import psycopg
+import tantivy
+
+from decisions.search import phrases
+
+from .queries import QUERIES
+from .tantivy_query import TEXT, Unconvertible, from_tsquery
+from .timing import percentile
+
+BATCH = 2_000  # entries per fetch from the server-side cursor
+WRITER_HEAP = 256_000_000  # bytes the index writer buffers before it writes a segment
+# Where lexemes without positions go: past any position Postgres stores (16,383) and each
+# further apart than the widest phrase (<16384>), so no PhraseQuery can join them.
+POSITIONLESS_START = 1_000_000
+POSITIONLESS_GAP = 20_000
+_ITEM_BITS = 32
+# Days before 1970 stay positive in the high bits.
+_DAY_OFFSET = 1 << 20
+_EPOCH = datetime.date(1970, 1, 1)
+PAGE = 20
+# Tantivy refuses an aggregation of more buckets than this (its default limit).
+MAX_BUCKETS = 65_000
+
+# The entries with their vectors in text form ('lexeme':3A,17B ...): Postgres writes it six to
+# ten times faster than it unnests a vector into (lexeme, position) rows (20,000 entries of
+# the 100,000-letter corpus: 0.4 s against 2.3-3.7 s), and the server is the shared part.
+_ENTRIES = """
+SELECT item_id, combination_id, decision_date, search_vector::text
+FROM decisions_searchentry
+"""
+# A lexeme of a vector's text form: quoted, a quote doubled and a backslash escaped, then its
+# positions, each with an optional weight letter.
+_LEXEME = re.compile(r"'([^']*(?:''[^']*)*)'(?::([0-9A-D,]+))?")
+_ESCAPED = re.compile(r"''|\\(.)")
+_WEIGHTS = re.compile("[A-D]")
+# The planner settings the search runs with (decisions/search/budget.py), one core.
+PLANNER = (
+    "SET jit = off; SET work_mem = '64MB'; SET enable_seqscan = off;"
+    " SET max_parallel_workers_per_gather = 0"
+)
+_MATCHES = "search_vector @@ websearch_to_tsquery('english', %s)"
+_COUNT = "SELECT combination_id, count(*) FROM decisions_searchentry WHERE {} GROUP BY 1"
+# The count by combination as the definition reads: the word index (GIN) on the whole vector.
+COUNTS = _COUNT.format(_MATCHES)
+
+
+def schema() -> tantivy.Schema:
+    builder = tantivy.SchemaBuilder()
+    builder.add_text_field(TEXT, tokenizer_name="raw", index_option="position")
+    builder.add_unsigned_field("combination_id", indexed=True, fast=True)
+    builder.add_unsigned_field("newest", fast=True)
+    return builder.build()
+
+
+def newest_key(item_id: int, decision_date: datetime.date | None) -> int:
+    """The `newest` field's value (see the module docstring)."""
+    if item_id >> _ITEM_BITS:
+        raise ValueError(f"item id {item_id} does not fit in {_ITEM_BITS} bits")
+    if decision_date is None:
+        return item_id
+    return ((decision_date - _EPOCH).days + _DAY_OFFSET) << _ITEM_BITS | item_id
+
+
+def item_of(key: int) -> int:
+    return key & ((1 << _ITEM_BITS) - 1)
+
+
+@dataclass(frozen=True)
+class Build:
+    entries: int
+    tokens: int
+    positionless: int  # lexemes without positions, placed apart (see POSITIONLESS_START)
+    seconds: float | None  # None: an index an earlier run built, reused
+    bytes: int
+    # This process's CPU time (the writer's thread included): on a busy machine the wall time
+    # says more about the machine than about the index.
+    cpu_seconds: float = 0.0
+
+
+def build_index(source: psycopg.Connection, folder: Path) -> Build:
+    """Write the index of `source`'s search entries to `folder` (replacing it), one writer
+    thread, from a server-side cursor (memory stays flat at a million letters)."""
+    started, cpu = time.monotonic(), time.process_time()
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    index = tantivy.Index(schema(), path=str(folder))
+    writer = index.writer(heap_size=WRITER_HEAP, num_threads=1)
+    entries = tokens = positionless = 0
+    with source.transaction(), source.cursor(name="engine_probe") as cursor:
+        cursor.itersize = BATCH
+        cursor.execute(_ENTRIES)
+        for item_id, combination_id, decision_date, vector in cursor:
+            document = tantivy.Document()
+            document.add_unsigned("combination_id", combination_id)
+            document.add_unsigned("newest", newest_key(item_id, decision_date))
+            placed, apart = tokens_of(vector)
+            document.add_pre_tokenized_text(TEXT, tantivy.PreTokenizedString("", placed))
+            writer.add_document(document)
+            entries += 1
+            tokens += len(placed)
+            positionless += apart
+    writer.commit()
+    writer.wait_merging_threads()
+    seconds = time.monotonic() - started
+    return Build(
+        entries, tokens, positionless, seconds, folder_bytes(folder), time.process_time() - cpu
+    )
+
+
+def tokens_of(vector: str) -> tuple[list[tantivy.Token], int]:
+    """A vector's text form as Tantivy tokens at its positions, and how many lexemes had
+    none. Lexeme by lexeme, each one's positions ascending, as Tantivy's postings need them;
+    the tokens need not be in position order."""
+    placed = []
+    apart = 0
+    for quoted, positions in _LEXEME.findall(vector):
+        lexeme = (
+            _ESCAPED.sub(lambda m: m.group(1) or "'", quoted)
+            if "'" in quoted or "\\" in quoted
+            else quoted
+        )
+        if not positions:
+            placed.append(
+                tantivy.Token(lexeme, POSITIONLESS_START + apart * POSITIONLESS_GAP, 0, 0)
+            )
+            apart += 1
+            continue
+        placed += [
+            tantivy.Token(lexeme, int(position), 0, 0)
+            for position in _WEIGHTS.sub("", positions).split(",")
+        ]
+    return placed, apart
+
+
+def folder_bytes(folder: Path) -> int:
+    return sum(path.stat().st_size for path in folder.rglob("*") if path.is_file())
+
+
+def open_index(folder: Path, entries: int) -> tuple[tantivy.Index, Build] | None:
+    """The index an earlier run left in `folder`, when it holds `entries` documents."""
+    if not tantivy.Index.exists(str(folder)):
+        return None
+    index = tantivy.Index.open(str(folder))
+    if index.searcher().num_docs != entries:
+        return None
+    return index, Build(entries, 0, 0, None, folder_bytes(folder))
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A query's counts by combination, and its page (item ids, newest first)."""
+
+    counts: dict[int, int]
+    page: list[int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+@dataclass
+class Probe:
+    label: str
+    q: str
+    tsquery: str
+    postgres: Answer
+    plain_ms: list[float]  # Postgres' count by combination from the word index (COUNTS)
+    postgres_ms: list[float]  # the same, the matches found as the app finds them (app_counts)
+    tantivy: Answer | None  # None: the query could not be converted (`note` says why)
+    tantivy_ms: list[float]
+    note: str = ""
+
+    @property
+    def equal(self) -> bool:
+        return self.tantivy == self.postgres
+
+
+class Uncounted(Exception):
+    """Tantivy's answer would leave combinations out (more than MAX_BUCKETS matched)."""
+
+
+class Searcher:
+    """The index asked as the app asks Postgres: counts by combination of all matches (the
+    facets count whatever the outcome filter), and the page among the matches of the chosen
+    outcome's combinations, newest first."""
+
+    def __init__(self, index: tantivy.Index, outcomes: dict[int, str]):
+        index.reload()
+        self.schema = index.schema
+        self.searcher = index.searcher()
+        self.by_outcome: dict[str, list[int]] = {}
+        for pk, outcome in outcomes.items():
+            self.by_outcome.setdefault(outcome, []).append(pk)
+        self.buckets = min(len(outcomes) + 1, MAX_BUCKETS)
+
+    def answer(self, tsquery: str, outcome: str) -> Answer:
+        query = from_tsquery(self.schema, tsquery)
+        terms = {"terms": {"field": "combination_id", "size": self.buckets}}
+        terms["terms"]["segment_size"] = self.buckets  # every bucket of every segment: exact
+        counted = self.searcher.aggregate(query, {"by_combination": terms})["by_combination"]
+        if counted["sum_other_doc_count"]:
+            raise Uncounted(f"more than {self.buckets:,} combinations matched")
+        counts = {int(bucket["key"]): bucket["doc_count"] for bucket in counted["buckets"]}
+        listed = query
+        if outcome:
+            chosen = self.by_outcome.get(outcome, [])
+            listed = tantivy.Query.boolean_query(
+                [
+                    (tantivy.Occur.Must, query),
+                    (
+                        tantivy.Occur.Must,
+                        tantivy.Query.term_set_query(self.schema, "combination_id", chosen),
+                    ),
+                ]
+            )
+        hits = self.searcher.search(
+            listed, limit=PAGE, count=False, order_by_field="newest", order=tantivy.Order.Desc
+        ).hits
+        return Answer(counts, [item_of(key) for key, _ in hits])
+
+
+def postgres_answer(conn: psycopg.Connection, q: str, outcome: str) -> Answer:
+    counts: dict[int, int] = dict(conn.execute(COUNTS, [q]).fetchall())
+    listed, params = "", [q]
+    if outcome:
+        listed = (
+            " AND combination_id IN (SELECT id FROM decisions_facetcombination WHERE outcome = %s)"
+        )
+        params.append(outcome)
+    page = conn.execute(
+        f"SELECT item_id FROM decisions_searchentry WHERE {_MATCHES}{listed}"
+        " ORDER BY decision_date DESC NULLS LAST, item_id DESC LIMIT %s",
+        [*params, PAGE],
+    ).fetchall()
+    return Answer(counts, [row[0] for row in page])
+
+
+def app_counts(q: str, tsquery: str) -> tuple[str, list[str]]:
+    """The count by combination with the matches found as the app finds them: a phrase in
+    the n-gram index (decisions/search/phrases.py, as decisions/search/planning.py asks it),
+    any other query in the word index (COUNTS)."""
+    rewrite = phrases.rewrite(tsquery)
+    if rewrite is None:
+        return COUNTS, [q]
+    conditions = ["decisions_phrase_ngrams(search_vector) @@ %s::tsquery"]
+    params = [rewrite.ngram_query]
+    if not rewrite.exact:
+        conditions.append(_MATCHES)
+        params.append(q)
+    elif rewrite.words:
+        conditions.append("search_vector @@ %s::tsquery")
+        params.append(rewrite.words)
+    return _COUNT.format(" AND ".join(conditions)), params
+
+
+def milliseconds(run: Callable[[], object], times: int) -> list[float]:
+    """`run()` timed `times` times, after one untimed call (caches warm on both sides)."""
+    run()
+    samples = []
+    for _ in range(times):
+        started = time.perf_counter()
+        run()
+        samples.append((time.perf_counter() - started) * 1000)
+    return samples
+
+
+@contextmanager
+def one_core() -> Iterator[None]:
+    """This process pinned to one core while Tantivy is timed (its searcher could use more)."""
+    cores = os.sched_getaffinity(0)
+    os.sched_setaffinity(0, {min(cores)})
+    try:
+        yield
+    finally:
+        os.sched_setaffinity(0, cores)
+
+
+def probe(
+    conn: psycopg.Connection,
+    searcher: Searcher,
+    q: str,
+    outcome: str,
+    label: str,
+    *,
+    repeat: int,
+    postgres_repeat: int,
+) -> Probe:
+    """One query asked of both, timed and compared."""
+    tsquery = conn.execute("SELECT websearch_to_tsquery('english', %s)::text", [q]).fetchone()
+    assert tsquery is not None
+    postgres = postgres_answer(conn, q, outcome)
+    plain_ms = milliseconds(lambda: conn.execute(COUNTS, [q]).fetchall(), postgres_repeat)
+    app = app_counts(q, tsquery[0])
+    postgres_ms = plain_ms
+    if app[0] != COUNTS:
+        if dict(conn.execute(*app).fetchall()) != postgres.counts:
+            raise AssertionError(f"the n-gram index counts {q!r} otherwise than the word index")
+        postgres_ms = milliseconds(lambda: conn.execute(*app).fetchall(), postgres_repeat)
+    timed = Probe(label, q, tsquery[0], postgres, plain_ms, postgres_ms, None, [])
+    try:
+        with one_core():
+            timed.tantivy_ms = milliseconds(lambda: searcher.answer(tsquery[0], outcome), repeat)
+        timed.tantivy = searcher.answer(tsquery[0], outcome)
+    except (Unconvertible, Uncounted) as reason:
+        timed.note = str(reason)
+    return timed
+
+
+def benchmark_queries() -> list[tuple[str, str, str]]:
+    """The benchmark's queries with a text query: (label, q, outcome)."""
+    return [
+        (query.label, str(query.params["q"]), str(query.params.get("outcome", "")))
+        for query in QUERIES
+        if "q" in query.params
+    ]
+
+
+def outcomes(conn: psycopg.Connection) -> dict[int, str]:
+    """Every combination's outcome: a small table, read once, as an ingest service would
+    keep it."""
+    return dict(conn.execute("SELECT id, outcome FROM decisions_facetcombination").fetchall())
+
+
+def table(probes: list[Probe]) -> list[str]:
+    """The report's lines: per query, matches, both times and whether the answers agree."""
+    lines = [
+        f"{'':54} {'Postgres p50 ms':>17} {'Tantivy ms':>17}",
+        f"{'query':44} {'matches':>9} {'GIN':>8} {'as app':>8} {'p50':>8} {'p95':>8}  equal",
+    ]
+    for found in probes:
+        if found.tantivy is None:
+            times, equal = f"{'-':>8} {'-':>8}", f"no ({found.note})"
+        else:
+            times = f"{_p(found.tantivy_ms, 50):>8} {_p(found.tantivy_ms, 95):>8}"
+            equal = "yes" if found.equal else _difference(found)
+        postgres = f"{statistics.median(found.plain_ms):>8.1f}"
+        postgres += f" {statistics.median(found.postgres_ms):>8.1f}"
+        lines.append(
+            f"{found.label[:44]:44} {found.postgres.total:>9,} {postgres} {times}  {equal}"
+        )
+    return lines
+
+
+def _p(samples: list[float], p: float) -> str:
+    return f"{percentile(samples, p):.1f}"
+
+
+def _difference(found: Probe) -> str:
+    assert found.tantivy is not None
+    parts = []
+    if found.tantivy.counts != found.postgres.counts:
+        parts.append(f"counts differ (total {found.tantivy.total:,})")
+    if found.tantivy.page != found.postgres.page:
+        parts.append("pages differ")
+    return "NO: " + ", ".join(parts)
