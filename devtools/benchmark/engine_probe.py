@@ -13,6 +13,7 @@ The index has one document per search entry (`decisions_searchentry`):
   positions past 16,383 to 16,383, so several lexemes may share it, and keeps at most 256
   positions of a lexeme; the index sees the same. A lexeme without positions (none in a
   vector made by to_tsvector) is placed far past any phrase's reach, each apart;
+- `item_id`: indexed, so that an entry's document can be replaced (deleted by its term);
 - `combination_id`: the entry's facet combination, a fast field (counted by a terms
   aggregation) and indexed (the outcome filter is a set of combinations, as in the app);
 - `newest`: the app's "newest first" order in one fast u64, the decision date's day in the
@@ -86,6 +87,7 @@ COUNTS = _COUNT.format(_MATCHES)
 def schema() -> tantivy.Schema:
     builder = tantivy.SchemaBuilder()
     builder.add_text_field(TEXT, tokenizer_name="raw", index_option="position")
+    builder.add_unsigned_field("item_id", indexed=True)
     builder.add_unsigned_field("combination_id", indexed=True, fast=True)
     builder.add_unsigned_field("newest", fast=True)
     return builder.build()
@@ -128,15 +130,11 @@ def build_index(source: psycopg.Connection, folder: Path) -> Build:
     with source.transaction(), source.cursor(name="engine_probe") as cursor:
         cursor.itersize = BATCH
         cursor.execute(_ENTRIES)
-        for item_id, combination_id, decision_date, vector in cursor:
-            document = tantivy.Document()
-            document.add_unsigned("combination_id", combination_id)
-            document.add_unsigned("newest", newest_key(item_id, decision_date))
-            placed, apart = tokens_of(vector)
-            document.add_pre_tokenized_text(TEXT, tantivy.PreTokenizedString("", placed))
+        for row in cursor:
+            document, placed, apart = _document(*row)
             writer.add_document(document)
             entries += 1
-            tokens += len(placed)
+            tokens += placed
             positionless += apart
     writer.commit()
     writer.wait_merging_threads()
@@ -144,6 +142,40 @@ def build_index(source: psycopg.Connection, folder: Path) -> Build:
     return Build(
         entries, tokens, positionless, seconds, folder_bytes(folder), time.process_time() - cpu
     )
+
+
+def _document(
+    item_id: int, combination_id: int, decision_date: datetime.date | None, vector: str
+) -> tuple[tantivy.Document, int, int]:
+    """An entry's document, its tokens and how many of its lexemes had no position."""
+    document = tantivy.Document()
+    document.add_unsigned("item_id", item_id)
+    document.add_unsigned("combination_id", combination_id)
+    document.add_unsigned("newest", newest_key(item_id, decision_date))
+    placed, apart = tokens_of(vector)
+    document.add_pre_tokenized_text(TEXT, tantivy.PreTokenizedString("", placed))
+    return document, len(placed), apart
+
+
+def refresh_seconds(source: psycopg.Connection, index: tantivy.Index, how_many: int) -> float:
+    """What keeping the index in step would cost per batch: the newest `how_many` entries (a
+    reparse of the last letters loaded) read again and their documents replaced (deleted by
+    item id, added), committed, merged as Tantivy's policy asks and made visible to new
+    searchers. The documents are the same, so the answers must be too."""
+    started = time.monotonic()
+    rows = source.execute(f"{_ENTRIES} ORDER BY item_id DESC LIMIT %s", [how_many]).fetchall()
+    writer = index.writer(heap_size=50_000_000, num_threads=1)
+    # One delete for the batch, by query: tantivy-py 0.27's delete_documents_by_term deletes
+    # nothing on an unsigned field (it makes the value a signed term).
+    writer.delete_documents_by_query(
+        tantivy.Query.term_set_query(index.schema, "item_id", [row[0] for row in rows])
+    )
+    for row in rows:
+        writer.add_document(_document(*row)[0])
+    writer.commit()
+    writer.wait_merging_threads()
+    index.reload()
+    return time.monotonic() - started
 
 
 def tokens_of(vector: str) -> tuple[list[tantivy.Token], int]:
@@ -345,13 +377,22 @@ def probe(
     return timed
 
 
-def benchmark_queries() -> list[tuple[str, str, str]]:
-    """The benchmark's queries with a text query: (label, q, outcome)."""
-    return [
+# Beyond the benchmark's queries: the operators it does not ask, at scale.
+OPERATOR_QUERIES = [
+    ("OR: norco or percocet", "norco or percocet", ""),
+    ("NOT: mri -lumbar", "mri -lumbar", ""),
+    ('phrase over a stop word: "range of motion"', '"range of motion"', ""),
+]
+
+
+def probe_queries() -> list[tuple[str, str, str]]:
+    """The benchmark's queries with a text query, then OPERATOR_QUERIES: (label, q, outcome)."""
+    benchmark = [
         (query.label, str(query.params["q"]), str(query.params.get("outcome", "")))
         for query in QUERIES
         if "q" in query.params
     ]
+    return benchmark + OPERATOR_QUERIES
 
 
 def outcomes(conn: psycopg.Connection) -> dict[int, str]:

@@ -43,6 +43,12 @@ class Command(BaseCommand):
             "--postgres-repeat", type=int, default=5, help="Postgres runs per query."
         )
         parser.add_argument(
+            "--refresh",
+            type=int,
+            default=1_000,
+            help="Entries whose documents are replaced (and timed) before the queries; 0: none.",
+        )
+        parser.add_argument(
             "--reuse",
             action="store_true",
             help="Keep the index in --out if it holds as many documents as the database has "
@@ -56,6 +62,7 @@ class Command(BaseCommand):
         out: str,
         repeat: int,
         postgres_repeat: int,
+        refresh: int,
         reuse: bool,
         **options: Any,
     ) -> None:
@@ -72,6 +79,12 @@ class Command(BaseCommand):
             else:
                 index, build = reused
             self.stdout.write(_build_line(build))
+            if refresh:
+                seconds = engine_probe.refresh_seconds(conn, index, refresh)
+                self.stdout.write(
+                    f"replaced {refresh:,} entries' documents (read, delete, add, commit, "
+                    f"reload): {seconds * 1000:,.0f} ms"
+                )
             searcher = engine_probe.Searcher(index, engine_probe.outcomes(conn))
             probes = [
                 engine_probe.probe(
@@ -83,7 +96,7 @@ class Command(BaseCommand):
                     repeat=repeat,
                     postgres_repeat=postgres_repeat,
                 )
-                for label, q, outcome in engine_probe.benchmark_queries()
+                for label, q, outcome in engine_probe.probe_queries()
             ]
         self.stdout.write("\n".join(engine_probe.table(probes)))
         for found in probes:
