@@ -85,7 +85,9 @@ class Command(BaseCommand):
                     f"replaced {refresh:,} entries' documents (read, delete, add, commit, "
                     f"reload): {seconds * 1000:,.0f} ms"
                 )
-            searcher = engine_probe.Searcher(index, engine_probe.outcomes(conn))
+            searcher = engine_probe.Searcher(
+                index, value(conn, "SELECT count(*) FROM decisions_facetcombination")
+            )
             probes = [
                 engine_probe.probe(
                     conn,
