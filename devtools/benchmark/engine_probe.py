@@ -5,14 +5,18 @@ Dev-only and not wired into the app: `manage.py probe_engine` builds the index f
 loaded database, asks it the benchmark's text queries and holds every answer to Postgres'.
 
 The index has one document per search entry (`decisions_searchentry`):
-- `lexemes`: the entry's own search vector, lexeme by lexeme at its Postgres position
-  (read in the vector's text form and split here, `tokens_of`), given to Tantivy
-  pre-tokenized: no tokenizer runs, nothing is lowercased or stemmed again, and no
-  placeholder fills the gaps stop words leave, since each token carries its position.
-  Positions are kept as they are, gaps (stop words) and repeats included: Postgres clamps
-  positions past 16,383 to 16,383, so several lexemes may share it, and keeps at most 256
-  positions of a lexeme; the index sees the same. A lexeme without positions (none in a
-  vector made by to_tsvector) is placed far past any phrase's reach, each apart;
+- `lexemes`: the entry's own search vector, lexeme by lexeme at its Postgres position (read
+  in the vector's text form and split here, `lexemes_of`), nothing lowercased or stemmed
+  again. Positions are kept as they are, gaps (stop words) included, so phrases match as
+  Postgres matches them. Given as text: the lexemes in position order, separated by spaces,
+  a placeholder in each gap, split by Tantivy's whitespace tokenizer, whose stop-word filter
+  drops the placeholders and keeps the gaps (`ANALYZER`). That cannot say everything a
+  vector can: Postgres clamps positions past 16,383 to 16,383, so several lexemes may share
+  one, and a lexeme without positions has none to place (none in a vector made by
+  to_tsvector); a lexeme could hold a space or be the placeholder. Such a vector is given
+  pre-tokenized instead (each token with its position; a lexeme without positions far past
+  any phrase's reach, each apart), which says all of it but costs 60% more of this
+  process's time per entry (Python makes an object per token);
 - `item_id`: indexed, so that an entry's document can be replaced (deleted by its term);
 - `combination_id`: the entry's facet combination, a fast field (counted by a terms
   aggregation);
@@ -88,9 +92,27 @@ _COUNT = "SELECT combination_id, count(*) FROM decisions_searchentry WHERE {} GR
 COUNTS = _COUNT.format(_MATCHES)
 
 
+# The text field's analyzer: split on (ASCII) whitespace, drop the placeholders, nothing else.
+ANALYZER_NAME = "postgres_lexemes"
+PLACEHOLDER = "_"
+ANALYZER = (
+    tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.whitespace())
+    .filter(tantivy.Filter.custom_stopword([PLACEHOLDER]))
+    .build()
+)
+
+
+def new_index(folder: Path) -> tantivy.Index:
+    """The index in `folder` (an empty one if there is none), ready to write: Tantivy keeps
+    no analyzer but its own, so ours is registered on each opening."""
+    index = tantivy.Index(schema(), path=str(folder))
+    index.register_tokenizer(ANALYZER_NAME, ANALYZER)
+    return index
+
+
 def schema() -> tantivy.Schema:
     builder = tantivy.SchemaBuilder()
-    builder.add_text_field(TEXT, tokenizer_name="raw", index_option="position")
+    builder.add_text_field(TEXT, tokenizer_name=ANALYZER_NAME, index_option="position")
     builder.add_unsigned_field("item_id", indexed=True)
     builder.add_text_field("outcome", tokenizer_name="raw", index_option="basic")
     builder.add_unsigned_field("combination_id", fast=True)
@@ -116,6 +138,7 @@ class Build:
     entries: int
     tokens: int
     positionless: int  # lexemes without positions, placed apart (see POSITIONLESS_START)
+    pretokenized: int  # entries whose vector the text form could not say
     seconds: float | None  # None: an index an earlier run built, reused
     bytes: int
     # This process's CPU time (the writer's thread included): on a busy machine the wall time
@@ -130,23 +153,28 @@ def build_index(source: psycopg.Connection, folder: Path) -> Build:
     outcomes = combination_outcomes(source)
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
-    index = tantivy.Index(schema(), path=str(folder))
-    writer = index.writer(heap_size=WRITER_HEAP, num_threads=1)
-    entries = tokens = positionless = 0
+    writer = new_index(folder).writer(heap_size=WRITER_HEAP, num_threads=1)
+    entries = tokens = positionless = pretokenized = 0
     with source.transaction(), source.cursor(name="engine_probe") as cursor:
         cursor.itersize = BATCH
         cursor.execute(_ENTRIES)
         for row in cursor:
-            document, placed, apart = _document(outcomes, *row)
+            document, lexemes, as_text = _document(outcomes, *row)
             writer.add_document(document)
             entries += 1
-            tokens += placed
-            positionless += apart
+            tokens += len(lexemes)
+            positionless += sum(1 for position, _ in lexemes if position is None)
+            pretokenized += not as_text
     writer.commit()
     writer.wait_merging_threads()
-    seconds = time.monotonic() - started
     return Build(
-        entries, tokens, positionless, seconds, folder_bytes(folder), time.process_time() - cpu
+        entries,
+        tokens,
+        positionless,
+        pretokenized,
+        time.monotonic() - started,
+        folder_bytes(folder),
+        time.process_time() - cpu,
     )
 
 
@@ -156,16 +184,20 @@ def _document(
     combination_id: int,
     decision_date: datetime.date | None,
     vector: str,
-) -> tuple[tantivy.Document, int, int]:
-    """An entry's document, its tokens and how many of its lexemes had no position."""
+) -> tuple[tantivy.Document, list[tuple[int | None, str]], bool]:
+    """An entry's document, its lexemes, and whether they were given as text."""
     document = tantivy.Document()
     document.add_unsigned("item_id", item_id)
     document.add_unsigned("combination_id", combination_id)
     document.add_text("outcome", outcomes[combination_id])
     document.add_unsigned("newest", newest_key(item_id, decision_date))
-    placed, apart = tokens_of(vector)
-    document.add_pre_tokenized_text(TEXT, tantivy.PreTokenizedString("", placed))
-    return document, len(placed), apart
+    lexemes = lexemes_of(vector)
+    text = as_text(lexemes)
+    if text is None:
+        document.add_pre_tokenized_text(TEXT, tantivy.PreTokenizedString("", tokens(lexemes)))
+    else:
+        document.add_text(TEXT, text)
+    return document, lexemes, text is not None
 
 
 def refresh_seconds(source: psycopg.Connection, index: tantivy.Index, how_many: int) -> float:
@@ -176,6 +208,7 @@ def refresh_seconds(source: psycopg.Connection, index: tantivy.Index, how_many: 
     started = time.monotonic()
     outcomes = combination_outcomes(source)
     rows = source.execute(f"{_ENTRIES} ORDER BY item_id DESC LIMIT %s", [how_many]).fetchall()
+    index.register_tokenizer(ANALYZER_NAME, ANALYZER)
     writer = index.writer(heap_size=50_000_000, num_threads=1)
     # One delete for the batch, by query: tantivy-py 0.27's delete_documents_by_term deletes
     # nothing on an unsigned field (it makes the value a signed term).
@@ -190,29 +223,50 @@ def refresh_seconds(source: psycopg.Connection, index: tantivy.Index, how_many: 
     return time.monotonic() - started
 
 
-def tokens_of(vector: str) -> tuple[list[tantivy.Token], int]:
-    """A vector's text form as Tantivy tokens at its positions, and how many lexemes had
-    none. Lexeme by lexeme, each one's positions ascending, as Tantivy's postings need them;
-    the tokens need not be in position order."""
-    placed = []
-    apart = 0
+def lexemes_of(vector: str) -> list[tuple[int | None, str]]:
+    """A vector's text form as (position, lexeme) pairs, lexeme by lexeme, each one's
+    positions ascending; a lexeme without positions once, with None."""
+    pairs: list[tuple[int | None, str]] = []
     for quoted, positions in _LEXEME.findall(vector):
         lexeme = (
             _ESCAPED.sub(lambda m: m.group(1) or "'", quoted)
             if "'" in quoted or "\\" in quoted
             else quoted
         )
-        if not positions:
-            placed.append(
-                tantivy.Token(lexeme, POSITIONLESS_START + apart * POSITIONLESS_GAP, 0, 0)
-            )
+        if positions:
+            pairs += [(int(p), lexeme) for p in _WEIGHTS.sub("", positions).split(",")]
+        else:
+            pairs.append((None, lexeme))
+    return pairs
+
+
+def as_text(lexemes: list[tuple[int | None, str]]) -> str | None:
+    """The lexemes in position order, a PLACEHOLDER in each gap, separated by spaces; None
+    when that text would not say them (see the module docstring)."""
+    if any(position is None for position, _ in lexemes):
+        return None
+    slots = [PLACEHOLDER] * max((position or 0 for position, _ in lexemes), default=0)
+    for position, lexeme in lexemes:
+        slots[(position or 0) - 1] = lexeme
+    text = " ".join(slots)
+    # A shared position, or a lexeme that is the placeholder, leaves fewer lexemes than
+    # slots filled; one with whitespace in it splits into more words.
+    if len(slots) - slots.count(PLACEHOLDER) != len(lexemes) or len(text.split()) != len(slots):
+        return None
+    return text
+
+
+def tokens(lexemes: list[tuple[int | None, str]]) -> list[tantivy.Token]:
+    """The lexemes as Tantivy tokens at their positions; those without one far apart (see
+    POSITIONLESS_START). The tokens need not be in position order, only each lexeme's."""
+    placed = []
+    apart = 0
+    for position, lexeme in lexemes:
+        if position is None:
+            position = POSITIONLESS_START + apart * POSITIONLESS_GAP
             apart += 1
-            continue
-        placed += [
-            tantivy.Token(lexeme, int(position), 0, 0)
-            for position in _WEIGHTS.sub("", positions).split(",")
-        ]
-    return placed, apart
+        placed.append(tantivy.Token(lexeme, position, 0, 0))
+    return placed
 
 
 def folder_bytes(folder: Path) -> int:
@@ -226,7 +280,7 @@ def open_index(folder: Path, entries: int) -> tuple[tantivy.Index, Build] | None
     index = tantivy.Index.open(str(folder))
     if index.searcher().num_docs != entries:
         return None
-    return index, Build(entries, 0, 0, None, folder_bytes(folder))
+    return index, Build(entries, 0, 0, 0, None, folder_bytes(folder))
 
 
 @dataclass(frozen=True)

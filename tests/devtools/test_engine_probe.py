@@ -67,15 +67,35 @@ def test_the_command_builds_reuses_and_reports(loaded, tmp_path):
 
 
 def test_a_vector_text_is_read_lexeme_by_lexeme():
-    tokens, apart = engine_probe.tokens_of(r"'a\\b' 'it''s':3 'x':1A,16383B 'y':16383")
-    assert [(t.text, t.position) for t in tokens] == [
-        ("a\\b", engine_probe.POSITIONLESS_START),
-        ("it's", 3),
-        ("x", 1),
-        ("x", 16383),
-        ("y", 16383),
+    lexemes = engine_probe.lexemes_of(r"'a\\b':2 'it''s':5 'x':1A,4B")
+    assert lexemes == [(2, "a\\b"), (5, "it's"), (1, "x"), (4, "x")]
+    # Gaps (stop words) are placeholders the analyzer drops, keeping the positions.
+    text = engine_probe.as_text(lexemes)
+    assert text == "x a\\b _ x it's"
+    assert [(t.text, t.position) for t in engine_probe.ANALYZER.pre_tokenize(text).tokens] == [
+        ("x", 0),
+        ("a\\b", 1),
+        ("x", 3),
+        ("it's", 4),
     ]
-    assert apart == 1
+
+
+@pytest.mark.parametrize(
+    "vector",
+    [
+        "'a':16383 'b':16383",  # positions clamped by Postgres: shared
+        "'a' 'b':1",  # a lexeme without positions
+        "'_':1",  # the placeholder
+        "'a b':1",  # a space in a lexeme
+    ],
+)
+def test_what_text_cannot_say_is_given_pretokenized(vector):
+    lexemes = engine_probe.lexemes_of(vector)
+    assert engine_probe.as_text(lexemes) is None
+    tokens = engine_probe.tokens(lexemes)
+    assert len(tokens) == len(lexemes)
+    if lexemes[0][0] is None:
+        assert tokens[0].position == engine_probe.POSITIONLESS_START
 
 
 def test_newest_first_is_one_descending_key():

@@ -112,7 +112,8 @@ def _build_line(build: engine_probe.Build) -> str:
     rate = build.entries / max(build.seconds, 1e-9)
     return (
         f"index: {build.entries:,} entries ({build.tokens:,} positions, "
-        f"{build.positionless:,} lexemes without one) in {build.seconds:,.1f} s "
+        f"{build.positionless:,} lexemes without one, {build.pretokenized:,} entries "
+        f"pre-tokenized) in {build.seconds:,.1f} s "
         f"({rate:,.0f} entries/s, one writer thread; {build.cpu_seconds:,.1f} s of this "
         f"process's CPU); {size}"
     )
