@@ -43,12 +43,13 @@ import statistics
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import psycopg
 import tantivy
 
+from decisions import schema as search_schema
 from decisions.search import phrases
 
 from .queries import QUERIES
@@ -90,6 +91,27 @@ _MATCHES = "search_vector @@ websearch_to_tsquery('english', %s)"
 _COUNT = "SELECT combination_id, count(*) FROM decisions_searchentry WHERE {} GROUP BY 1"
 # The count by combination as the definition reads: the word index (GIN) on the whole vector.
 COUNTS = _COUNT.format(_MATCHES)
+# Counts by combination (two arrays: ids, counts) as counts by facet value, what the page
+# shows: the step Postgres would still take after an engine counted the combinations.
+BY_VALUE = f"""
+SELECT x.facet, x.value, sum(k.n)
+FROM unnest(%s::int[], %s::bigint[]) AS k (id, n)
+JOIN decisions_facetcombination AS c ON c.id = k.id
+CROSS JOIN LATERAL (
+{search_schema.facet_rows("c")}
+) AS x (facet, value)
+WHERE x.value IS NOT NULL
+GROUP BY 1, 2
+"""
+# Every combination's facet values, to count them in memory instead.
+VALUES = f"""
+SELECT c.id, x.facet, x.value
+FROM decisions_facetcombination AS c
+CROSS JOIN LATERAL (
+{search_schema.facet_rows("c")}
+) AS x (facet, value)
+WHERE x.value IS NOT NULL
+"""
 
 
 # The text field's analyzer: split on (ASCII) whitespace, drop the placeholders, nothing else.
@@ -306,6 +328,8 @@ class Probe:
     tantivy: Answer | None  # None: the query could not be converted (`note` says why)
     tantivy_ms: list[float]
     note: str = ""
+    by_value_ms: list[float] = field(default_factory=list)  # BY_VALUE on Tantivy's counts
+    in_memory_ms: list[float] = field(default_factory=list)  # the same with `by_value`
 
     @property
     def equal(self) -> bool:
@@ -319,14 +343,15 @@ class Uncounted(Exception):
 class Searcher:
     """The index asked as the app asks Postgres: counts by combination of all matches (the
     facets count whatever the outcome filter), and the page among the matches with the chosen
-    outcome, newest first. `combinations`: how many there are (the most buckets an answer
-    can have)."""
+    outcome, newest first. `values`: each combination's facet values
+    (combination_values); their number is the most buckets an answer can have."""
 
-    def __init__(self, index: tantivy.Index, combinations: int):
+    def __init__(self, index: tantivy.Index, values: dict[int, list[tuple[str, str]]]):
         index.reload()
         self.schema = index.schema
         self.searcher = index.searcher()
-        self.buckets = min(combinations + 1, MAX_BUCKETS)
+        self.values = values
+        self.buckets = min(len(values) + 1, MAX_BUCKETS)
 
     def answer(self, tsquery: str, outcome: str) -> Answer:
         query = from_tsquery(self.schema, tsquery)
@@ -434,7 +459,13 @@ def probe(
     try:
         with one_core():
             timed.tantivy_ms = milliseconds(lambda: searcher.answer(tsquery[0], outcome), repeat)
-        timed.tantivy = searcher.answer(tsquery[0], outcome)
+        found = timed.tantivy = searcher.answer(tsquery[0], outcome)
+        counted = [list(timed.tantivy.counts), list(timed.tantivy.counts.values())]
+        timed.by_value_ms = milliseconds(
+            lambda: conn.execute(BY_VALUE, counted).fetchall(), postgres_repeat
+        )
+        values = searcher.values
+        timed.in_memory_ms = milliseconds(lambda: by_value(values, found.counts), repeat)
     except (Unconvertible, Uncounted) as reason:
         timed.note = str(reason)
     return timed
@@ -458,6 +489,26 @@ def probe_queries() -> list[tuple[str, str, str]]:
     return benchmark + OPERATOR_QUERIES
 
 
+def combination_values(conn: psycopg.Connection) -> dict[int, list[tuple[str, str]]]:
+    """Every combination's (facet, value) pairs: what an engine's service would keep in
+    memory to turn counts by combination into the page's counts by value."""
+    values: dict[int, list[tuple[str, str]]] = {}
+    for pk, facet, value in conn.execute(VALUES):
+        values.setdefault(pk, []).append((facet, value))
+    return values
+
+
+def by_value(
+    values: dict[int, list[tuple[str, str]]], counts: dict[int, int]
+) -> dict[tuple[str, str], int]:
+    """Counts by combination as counts by (facet, value), in memory."""
+    counted: dict[tuple[str, str], int] = {}
+    for pk, n in counts.items():
+        for pair in values[pk]:
+            counted[pair] = counted.get(pair, 0) + n
+    return counted
+
+
 def combination_outcomes(conn: psycopg.Connection) -> dict[int, str]:
     """Every combination's outcome: a small table, read once, as an ingest service would
     keep it."""
@@ -467,14 +518,18 @@ def combination_outcomes(conn: psycopg.Connection) -> dict[int, str]:
 def table(probes: list[Probe]) -> list[str]:
     """The report's lines: per query, matches, both times and whether the answers agree."""
     lines = [
-        f"{'':54} {'Postgres p50 ms':>17} {'Tantivy ms':>17}",
-        f"{'query':44} {'matches':>9} {'GIN':>8} {'as app':>8} {'p50':>8} {'p95':>8}  equal",
+        f"{'':54} {'Postgres p50 ms':>17} {'Tantivy ms':>17} {'by value p50 ms':>17}",
+        f"{'query':44} {'matches':>9} {'GIN':>8} {'as app':>8} {'p50':>8} {'p95':>8}"
+        f" {'Postgres':>8} {'memory':>8} {'combos':>7}  equal",
     ]
     for found in probes:
         if found.tantivy is None:
-            times, equal = f"{'-':>8} {'-':>8}", f"no ({found.note})"
+            times = f"{'-':>8} {'-':>8} {'-':>8} {'-':>8} {'-':>7}"
+            equal = f"no ({found.note})"
         else:
             times = f"{_p(found.tantivy_ms, 50):>8} {_p(found.tantivy_ms, 95):>8}"
+            times += f" {_p(found.by_value_ms, 50):>8} {_p(found.in_memory_ms, 50):>8}"
+            times += f" {len(found.tantivy.counts):>7,}"
             equal = "yes" if found.equal else _difference(found)
         postgres = f"{statistics.median(found.plain_ms):>8.1f}"
         postgres += f" {statistics.median(found.postgres_ms):>8.1f}"

@@ -12,7 +12,7 @@ import tantivy
 from django.core.management import call_command
 from django.db import connection
 
-from decisions.models import FacetCombination, SearchEntry
+from decisions.models import SearchEntry
 from devtools.benchmark import engine_probe
 from devtools.benchmark.tantivy_query import Unconvertible, from_tsquery
 from tests.helpers import FIXTURE_LETTERS
@@ -40,7 +40,7 @@ def test_tantivy_counts_and_pages_what_postgres_does(loaded, tmp_path):
     build = engine_probe.build_index(conn, tmp_path / "index")
     assert build.entries == SearchEntry.objects.count() and build.positionless == 0
     searcher = engine_probe.Searcher(
-        tantivy.Index.open(str(tmp_path / "index")), FacetCombination.objects.count()
+        tantivy.Index.open(str(tmp_path / "index")), engine_probe.combination_values(conn)
     )
     for what, q in QUERIES.items():
         for outcome in ("", "overturned"):
@@ -49,6 +49,12 @@ def test_tantivy_counts_and_pages_what_postgres_does(loaded, tmp_path):
             )
             assert 0 < found.postgres.total < build.entries, what
             assert found.tantivy == found.postgres, what
+            # Counted by value, in memory as in Postgres.
+            counts = found.tantivy.counts
+            in_postgres = conn.execute(engine_probe.BY_VALUE, [list(counts), list(counts.values())])
+            assert engine_probe.by_value(searcher.values, counts) == {
+                (facet, value): n for facet, value, n in in_postgres
+            }
     rows = engine_probe.table([found])
     assert rows[-1].endswith("yes")
 
@@ -128,9 +134,29 @@ def test_what_has_no_tantivy_equivalent_is_said():
 def test_the_table_says_where_the_answers_differ():
     postgres = engine_probe.Answer({1: 2, 3: 4}, [9, 8])
     probes = [
-        engine_probe.Probe("same", "q", "'q'", postgres, [1.0], [1.0], postgres, [0.5]),
         engine_probe.Probe(
-            "other", "q", "'q'", postgres, [1.0], [1.0], engine_probe.Answer({1: 2}, [8]), [0.5]
+            "same",
+            "q",
+            "'q'",
+            postgres,
+            [1.0],
+            [1.0],
+            postgres,
+            [0.5],
+            by_value_ms=[0.3],
+            in_memory_ms=[0.1],
+        ),
+        engine_probe.Probe(
+            "other",
+            "q",
+            "'q'",
+            postgres,
+            [1.0],
+            [1.0],
+            engine_probe.Answer({1: 2}, [8]),
+            [0.5],
+            by_value_ms=[0.3],
+            in_memory_ms=[0.1],
         ),
         engine_probe.Probe("none", "q", "'q'", postgres, [1.0], [1.0], None, [], "why not"),
     ]

@@ -85,9 +85,7 @@ class Command(BaseCommand):
                     f"replaced {refresh:,} entries' documents (read, delete, add, commit, "
                     f"reload): {seconds * 1000:,.0f} ms"
                 )
-            searcher = engine_probe.Searcher(
-                index, value(conn, "SELECT count(*) FROM decisions_facetcombination")
-            )
+            searcher = engine_probe.Searcher(index, engine_probe.combination_values(conn))
             probes = [
                 engine_probe.probe(
                     conn,
