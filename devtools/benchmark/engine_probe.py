@@ -17,7 +17,8 @@ The index has one document per search entry (`decisions_searchentry`):
   pre-tokenized instead (each token with its position; a lexeme without positions far past
   any phrase's reach, each apart), which says all of it but costs 60% more of this
   process's time per entry (Python makes an object per token);
-- `item_id`: indexed, so that an entry's document can be replaced (deleted by its term);
+- `item_id`: indexed, so that an entry's document can be replaced (`refresh_seconds`); its
+  value for the page comes from `newest`;
 - `combination_id`: the entry's facet combination, a fast field (counted by a terms
   aggregation);
 - `outcome`: its combination's outcome, indexed as one term: the outcome filter, which
