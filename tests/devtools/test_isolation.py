@@ -15,7 +15,7 @@ from devtools.management.commands.benchmark import production_environment
 from .helpers import ROOT, django_process
 
 PRODUCTION_PACKAGES = ("decisions", "imr_site")
-DEVTOOLS_COMMANDS = {"generate_corpus", "benchmark"}
+DEVTOOLS_COMMANDS = {"generate_corpus", "benchmark", "probe_engine"}
 
 # What a process loads with every URL, the WSGI application and every management command.
 LOAD_EVERYTHING = """

@@ -1,0 +1,96 @@
+"""A query Postgres has parsed (the text form of `websearch_to_tsquery`) as a Tantivy query
+over the engine probe's index (devtools/benchmark/engine_probe.py).
+
+Why from Postgres' parse: the probe's index holds each entry's own lexemes at their own
+positions, so a query that names the same lexemes with the same operators matches exactly
+the entries Postgres matches. Stemming, stop words and websearch's syntax stay Postgres'
+(one `SELECT websearch_to_tsquery(...)::text`); this module only maps the operators, through
+the tree decisions/search/phrases.py already reads:
+
+- a lexeme: a TermQuery (the text field is indexed as given, nothing lowercased or stemmed);
+- `&`: a BooleanQuery of Must clauses, a negated operand a MustNot clause;
+- `|`: Should clauses;
+- `!x` standing alone: everything (AllQuery) but x; Tantivy matches nothing from MustNot
+  clauses alone;
+- `<N>` chains of lexemes: a PhraseQuery with explicit offsets. Postgres matches `A <N> B`
+  when B starts N positions after A ends (a group's width counts), so nested chains
+  flatten to offsets: the right side starts at the left side's end + N. Offsets may repeat
+  (`<0>`), as Tantivy allows.
+
+Not converted (`Unconvertible`): a phrase with an operand other than a lexeme or a chain of
+lexemes (`'a' <-> !'b'`, `'a' <-> ('b' | 'c')`), and prefix or weight-restricted lexemes
+(`:*`, `:AB`). websearch_to_tsquery yields none of them with the english configuration.
+"""
+
+from __future__ import annotations
+
+import tantivy
+
+from decisions.search.phrases import And, Node, Not, Phrase, Word, parse
+
+# The probe index's text field: each entry's lexemes at their Postgres positions.
+TEXT = "lexemes"
+
+
+class Unconvertible(ValueError):
+    """A tsquery this mapping does not express exactly; the message says which part."""
+
+
+def from_tsquery(schema: tantivy.Schema, tsquery: str) -> tantivy.Query:
+    """The Tantivy query matching exactly the entries the tsquery text matches."""
+    tree = parse(tsquery)
+    if tree is None:  # only stop words: Postgres matches nothing
+        return tantivy.Query.empty_query()
+    return _query(schema, tree)
+
+
+def _query(schema: tantivy.Schema, node: Node) -> tantivy.Query:
+    if isinstance(node, Word):
+        return tantivy.Query.term_query(schema, TEXT, _lexeme(node))
+    if isinstance(node, Phrase):
+        terms, _ = _chain(node)
+        return tantivy.Query.phrase_query(schema, TEXT, sorted(terms))
+    if isinstance(node, Not):
+        return _boolean([(tantivy.Occur.MustNot, _query(schema, node.operand))])
+    if isinstance(node, And):
+        return _boolean(
+            [
+                (tantivy.Occur.MustNot, _query(schema, operand.operand))
+                if isinstance(operand, Not)
+                else (tantivy.Occur.Must, _query(schema, operand))
+                for operand in node.operands
+            ]
+        )
+    return tantivy.Query.boolean_query(  # an Or
+        [(tantivy.Occur.Should, _query(schema, operand)) for operand in node.operands]
+    )
+
+
+def _boolean(clauses: list[tuple[tantivy.Occur, tantivy.Query]]) -> tantivy.Query:
+    """A conjunction; with only negated clauses, of everything else (as Postgres' `!`)."""
+    if all(occur == tantivy.Occur.MustNot for occur, _ in clauses):
+        clauses = [(tantivy.Occur.Must, tantivy.Query.all_query()), *clauses]
+    return tantivy.Query.boolean_query(clauses)
+
+
+def _chain(node: Node) -> tuple[list[tuple[int, str]], int]:
+    """A phrase's lexemes with their offsets from its first position, and its last
+    position's offset (its width)."""
+    if isinstance(node, Word):
+        return [(0, _lexeme(node))], 0
+    if not isinstance(node, Phrase):
+        kind = "a negation" if isinstance(node, Not) else "an alternative or a conjunction"
+        raise Unconvertible(f"a phrase with {kind} inside has no PhraseQuery equivalent")
+    terms, end = _chain(node.operands[0])
+    for operand, distance in zip(node.operands[1:], node.distances, strict=True):
+        right, width = _chain(operand)
+        start = end + distance
+        terms += [(start + offset, lexeme) for offset, lexeme in right]
+        end = start + width
+    return terms, end
+
+
+def _lexeme(word: Word) -> str:
+    if not word.plain:
+        raise Unconvertible(f"{word.lexeme!r} is a prefix or weight-restricted lexeme")
+    return word.lexeme
