@@ -176,9 +176,11 @@ def _reported(
 
 
 def apply_stored_metadata(letter_ids: Iterable[int]) -> list[Conflict]:
-    """Apply the kept DWC rows to these letters (just stored or re-parsed), if any name them."""
+    """Apply the kept DWC rows to these stored letters, if any name them: letters that a later
+    copy's file name has just given a case number (letters written with their case's kept rows
+    get them as they are written: `give_kept_values`)."""
     ids = list(letter_ids)
-    # Ingest calls this for every batch: without any DWC data loaded, one trivial query.
+    # Without any DWC data loaded, one trivial query.
     if not ids or not DwcCase.objects.exists():
         return []
     letters = Letter.objects.filter(pk__in=ids)
