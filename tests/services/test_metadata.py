@@ -9,6 +9,7 @@ import io
 import json
 import threading
 from collections import Counter
+from collections.abc import Callable
 from io import StringIO
 from pathlib import Path
 
@@ -472,24 +473,9 @@ def test_rows_kept_while_a_letter_is_written_reach_it(tmp_path, monkeypatch):
         finally:
             connection.close()  # this thread's
 
-    def load() -> None:
-        try:
-            with open(path, encoding="utf-8") as lines:
-                load_metadata(lines, "dwc.csv")
-        finally:
-            connection.close()
-
     monkeypatch.setattr(letters_service, "give_kept_values", pausing)
-    threads = [threading.Thread(target=ingest), threading.Thread(target=load)]
-    threads[0].start()
-    try:
-        assert looked.wait(60)
-        threads[1].start()
-        assert waiting_for_a_lock(), "keeping the rows never waited for the letter"
-    finally:
-        go_on.set()
-        for thread in threads:
-            thread.join(60)
+    waited = second_waits_for_a_lock(ingest, looked, loading(path, []), go_on)
+    assert waited, "keeping the rows never waited for the letter"
     assert Letter.objects.get().dwc_decision_date == datetime.date(2015, 3, 2)
 
 
@@ -518,25 +504,43 @@ def test_applying_beside_an_uncommitted_ingest_batch_waits_for_it_then_completes
         finally:
             connection.close()  # this thread's
 
+    waited = second_waits_for_a_lock(uncommitted_batch, holding, loading(path, loaded), release)
+    assert waited, "the load never waited for the batch"
+    assert loaded[0].letters == 1
+    assert set(stored.items.values_list("dwc_category", flat=True)) == {"Category 1", "Category 2"}
+
+
+def loading(path: Path, loaded: list) -> Callable[[], None]:
+    """A thread's target that loads the metadata file at `path` into `loaded`."""
+
     def load() -> None:
         try:
             with open(path, encoding="utf-8") as lines:
                 loaded.append(load_metadata(lines, "dwc.csv"))
         finally:
-            connection.close()
+            connection.close()  # this thread's
 
-    threads = [threading.Thread(target=uncommitted_batch), threading.Thread(target=load)]
+    return load
+
+
+def second_waits_for_a_lock(
+    first: Callable[[], None],
+    reached: threading.Event,
+    second: Callable[[], None],
+    release: threading.Event,
+) -> bool:
+    """Run `first` in a thread until it sets `reached`, then `second` beside it: whether
+    `second` came to wait for a lock before `release` let `first` go on (both then end)."""
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
     threads[0].start()
     try:
-        assert holding.wait(60)
+        assert reached.wait(60)
         threads[1].start()
-        assert waiting_for_a_lock(), "the load never waited for the batch"
+        return waiting_for_a_lock()
     finally:
         release.set()
         for thread in threads:
             thread.join(60)
-    assert loaded[0].letters == 1
-    assert set(stored.items.values_list("dwc_category", flat=True)) == {"Category 1", "Category 2"}
 
 
 def waiting_for_a_lock() -> bool:
