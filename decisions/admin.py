@@ -515,3 +515,10 @@ class MetadataBadRowAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_select_related = ("load__upload",)
     search_fields = ("=case_number",)
     show_full_result_count = False
+
+    def lookup_allowed(self, lookup: str, value: str, request: HttpRequest) -> bool:
+        """Let the "By load" filter's own links through. A load's key is its upload (a one-to-one
+        primary key), so the filter writes `load__upload__exact`, which Django's check takes for
+        a lookup across two relations and refuses with a 400.
+        """
+        return lookup == "load__upload__exact" or super().lookup_allowed(lookup, value, request)

@@ -354,7 +354,15 @@ def test_the_admin_lists_the_metadata_uploads_and_every_bad_row(admin_client):
     assert uploads.status_code == 200
     assert f"dwc.csv (upload {load.upload_id})" in uploads.content.decode()
     assert f'href="{load.upload.get_absolute_url()}"' in uploads.content.decode()
-    bad_rows = admin_client.get(
-        reverse("admin:decisions_metadatabadrow_changelist") + f"?load__pk__exact={load.pk}"
-    )
+
+    # A second file, so that the bad rows' "By load" filter has two loads to offer: follow the
+    # link the filter itself writes for the first one.
+    send_metadata(admin_client, (DWC_HEADER + ",,,,,,,\n,,,,,,,\n").encode(), name="second.csv")
+    all_bad_rows = reverse("admin:decisions_metadatabadrow_changelist")
+    listed = admin_client.get(all_bad_rows)
+    assert [row.line for row in listed.context["cl"].result_list] == [3, 2, 3]
+    (by_load,) = [f for f in listed.context["cl"].filter_specs if f.title == "load"]
+    (first_load,) = [c for c in by_load.choices(listed.context["cl"]) if c["display"] == str(load)]
+    bad_rows = admin_client.get(all_bad_rows + first_load["query_string"])
+    assert bad_rows.status_code == 200
     assert [row.line for row in bad_rows.context["cl"].result_list] == [3]
