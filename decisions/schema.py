@@ -208,6 +208,8 @@ WHERE e.item_id = n.id
 # FacetCount's rows: every value among all items (given facet ''), and among the items with
 # one value of each facet marked `given` (but the given facet's own values).
 _GIVEN = ", ".join(f"'{facet.name}'" for facet in FACETS if facet.given)
+# PeriodCount's: those of the facets whose months are given (`Facet.months_given`).
+_GIVEN_MONTHS = ", ".join(f"'{facet.name}'" for facet in FACETS if facet.months_given)
 
 
 def count_changes(changed: str) -> str:
@@ -303,11 +305,11 @@ CREATE OR REPLACE TRIGGER {prefix}_update AFTER UPDATE ON decisions_disputeditem
 TRIGGERS = _statement_triggers("item_search", "decisions_item_search_sync")
 
 # PeriodCount's rows: the items by month of decision (null: no date) and outcome, among all
-# items (given facet '') and among the items with each value of the `given` facets, as
-# FacetCount's; for the statistics' trend (decisions/search/statistics.py). `changed` is a query
-# of the changed items' decision dates and facet columns with a `sign`, like count_changes'. A
-# function and triggers of their own beside the search's, so a change to either is installed
-# on its own.
+# items (given facet '') and among the items with each value of the facets whose months are
+# given (`Facet.months_given`: FacetCount's given facets and a few more); for the statistics'
+# trend (decisions/search/statistics.py). `changed` is a query of the changed items' decision
+# dates and facet columns with a `sign`, like count_changes'. A function and triggers of
+# their own beside the search's, so a change to either is installed on its own.
 PERIOD_ADDED = f"SELECT decision_date, {COLUMNS}, 1 AS sign FROM new_items"
 PERIOD_REMOVED = f"SELECT decision_date, {COLUMNS}, -1 AS sign FROM old_items"
 
@@ -332,7 +334,7 @@ FROM delta AS d
 CROSS JOIN LATERAL (
     SELECT '', ''
     UNION ALL
-    SELECT * FROM {facet_values_call("d")} WHERE facet IN ({_GIVEN})
+    SELECT * FROM {facet_values_call("d")} WHERE facet IN ({_GIVEN_MONTHS})
 ) AS g (facet, value)
 GROUP BY 1, 2, 3, 4
 HAVING sum(d.n) <> 0

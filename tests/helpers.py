@@ -177,10 +177,12 @@ def facet_values(row: dict) -> list[tuple[str, str]]:
     ]
 
 
-def givens(values: list[tuple[str, str]]) -> list[tuple[str, str]]:
+def givens(
+    values: list[tuple[str, str]], given_facets: tuple[str, ...] = FacetCount.GIVEN_FACETS
+) -> list[tuple[str, str]]:
     """The count rows' given (facet, value) pairs an item is counted under: none, and each of
-    its values of a given facet."""
-    return [("", ""), *(v for v in values if v[0] in FacetCount.GIVEN_FACETS)]
+    its values of a given facet (FacetCount's, or PeriodCount's)."""
+    return [("", ""), *(v for v in values if v[0] in given_facets)]
 
 
 def stored_counts() -> tuple[Counter, Counter]:
@@ -214,7 +216,7 @@ def expected_period_counts() -> Counter:
     counts: Counter = Counter()
     for row in DisputedItem.objects.values("decision_date", *COLUMNS):
         decided = row["decision_date"]
-        for given in givens(facet_values(row)):
+        for given in givens(facet_values(row), PeriodCount.GIVEN_FACETS):
             counts[(*given, decided and decided.replace(day=1), row[OUTCOME.column])] += 1
     return counts
 

@@ -18,7 +18,14 @@ from django.db import connection, transaction
 from django.db.models import Case, F, TextField, Value, When
 
 from decisions import schema
-from decisions.models import DisputedItem, FacetCombination, FacetCount, Letter, SearchEntry
+from decisions.models import (
+    DisputedItem,
+    FacetCombination,
+    FacetCount,
+    Letter,
+    PeriodCount,
+    SearchEntry,
+)
 from decisions.parsing import parse_letter
 from decisions.services.letters import combinations_create
 from tests.factories import make_item, make_letter
@@ -164,6 +171,31 @@ def test_an_update_rebuilds_the_entries_of_changed_words_only():
 
 
 @pytest.mark.django_db
+def test_migration_0021_counts_the_months_of_the_specialties_stored_before_it():
+    """Items stored before the specialty's months were counted get their month rows from the
+    migration, as the trigger would have written them."""
+    from importlib import import_module
+
+    migration = import_module("decisions.migrations.0021_specialty_period_counts")
+    letter = make_letter()
+    for day, specialty in [
+        ("2019-01-05", "Psychiatry"),
+        ("2019-01-31", "Psychiatry"),
+        (None, "Internal Medicine"),
+        ("2020-03-01", None),
+    ]:
+        make_item(letter, decision_date=day, reviewer_specialty_canonical=specialty)
+    PeriodCount.objects.filter(given_facet="specialty").delete()
+    with connection.cursor() as cursor:
+        cursor.execute(migration.COUNTS)
+    assert_derived_rows_match_the_items()
+    assert {k: n for k, n in stored_period_counts().items() if k[0] == "specialty"} == {
+        ("specialty", "Psychiatry", date(2019, 1, 1), "upheld"): 2,
+        ("specialty", "Internal Medicine", None, "upheld"): 1,
+    }
+
+
+@pytest.mark.django_db
 def test_a_new_date_or_outcome_moves_the_item_between_month_counts():
     """PeriodCount follows every item's month, outcome and given values: an update moves the
     item from its old month's counts to the new one's (dated, undated and back), a delete
@@ -191,9 +223,13 @@ def test_a_new_date_or_outcome_moves_the_item_between_month_counts():
         (date(2019, 2, 1), "upheld"): 1,
     }
 
-    # A given facet's new value moves the item between that facet's month counts.
+    # A given facet's new value moves the item between that facet's month counts, and so
+    # does a new specialty (its months are counted, though FacetCount does not give it).
     undated.update(reviewer_guidelines=["ODG"])
     assert_derived_rows_match_the_items()
+    undated.update(reviewer_specialty_canonical="Psychiatry")
+    assert_derived_rows_match_the_items()
+    assert stored_period_counts()[("specialty", "Psychiatry", date(2019, 2, 1), "upheld")] == 1
     DisputedItem.objects.filter(pk=items[0].pk).delete()
     assert_derived_rows_match_the_items()
     letter.delete()

@@ -110,12 +110,14 @@ class FacetCount(models.Model):
 class PeriodCount(models.Model):
     """How many items of an outcome were decided in a month (`month` its first day; null: no
     decision date): among all items (no `given_facet`), or among the items that have one
-    value of a FacetCount.GIVEN_FACETS facet. Maintained like `FacetCount`, by a trigger of
-    its own on the item table (decisions/schema.py); it answers the statistics' trend of the
-    searches FacetCount answers (no filter, or one such facet filter; the outcome apart) in a
-    read of a few hundred rows instead of a pass over their search entries
-    (decisions/search/statistics.py). The facet combinations stay without a period: a period
-    column would multiply their number by the months'."""
+    value of a GIVEN_FACETS facet (FacetCount's and a few more, `Facet.months_given`).
+    Maintained like `FacetCount`, by a trigger of its own on the item table
+    (decisions/schema.py); it answers the statistics' trend of the searches with no filter or
+    one such facet filter (the outcome apart) in a read of a few hundred rows instead of a
+    pass over their search entries (decisions/search/statistics.py). The facet combinations
+    stay without a period: a period column would multiply their number by the months'."""
+
+    GIVEN_FACETS = tuple(facet.name for facet in FACETS if facet.months_given)
 
     given_facet = models.CharField(max_length=20, blank=True)
     given_value = models.CharField(max_length=320, blank=True)

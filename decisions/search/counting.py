@@ -241,14 +241,16 @@ def _entry_sql(condition: Q) -> Statement:
     return sql, list(params)
 
 
-def single_given(plan: Plan) -> tuple[str, str] | None:
-    """The FacetCount (and PeriodCount) key of a plan they can answer: ("", "") without facet
-    filters, (facet, value) with one of FacetCount.GIVEN_FACETS (the outcome apart), None
-    otherwise."""
+def single_given(
+    plan: Plan, given_facets: tuple[str, ...] = FacetCount.GIVEN_FACETS
+) -> tuple[str, str] | None:
+    """The FacetCount key of a plan it can answer (or PeriodCount's, given its
+    `given_facets`): ("", "") without facet filters, (facet, value) with one of the given
+    facets (the outcome apart), None otherwise."""
     if plan.matches or plan.items_only or len(plan.facet_values) > 1:
         return None
     given = next(iter(plan.facet_values.items()), ("", ""))
-    return given if given[0] in ("", *FacetCount.GIVEN_FACETS) else None
+    return given if given[0] in ("", *given_facets) else None
 
 
 def _given_counts(given: tuple[str, str], by_value: bool) -> Statement:

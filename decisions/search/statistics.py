@@ -3,15 +3,15 @@
 The result set is the search page's (the same FilterSet and planner), and the counts are
 taken the way the page takes them (`counting`):
 
-- per period, by decision date: one statement. Where the page reads the maintained facet
-  counts (no filter, or one on a facet whose values most items share; the outcome apart, as
-  its rates count every outcome anyway), it sums the maintained month counts (`PeriodCount`,
-  a few rows a month) by period. Otherwise it groups the results' dates by period and
-  outcome, from the narrow search entries (their date and combination; a query's matches
-  from the GIN index, facet filters by combination), or from the items when a filter needs
-  them. The facet combinations have no period: a period column would multiply
-  their number by the number of months, and every count the page reads with them (see
-  BENCHMARKS.md for what the statements cost);
+- per period, by decision date: one statement. With no filter, or one on a facet whose month
+  counts are kept (`Facet.months_given`: those whose values most items share, and the
+  specialty; the outcome apart, as its rates count every outcome anyway), it sums the
+  maintained month counts (`PeriodCount`, a few rows a month) by period. Otherwise it
+  groups the results' dates by period and outcome, from the narrow search entries (their
+  date and combination; a query's matches from the GIN index, facet filters by combination),
+  or from the items when a filter needs them. The facet combinations have no period: a
+  period column would multiply their number by the number of months, and every count the
+  page reads with them (see BENCHMARKS.md for what the statements cost);
 - by facet value: the page's own summary, every value of every facet of decisions/facets.py
   rather than the most frequent few, so a facet added there is broken down here too.
 
@@ -109,7 +109,7 @@ def _period_counts(plan: Plan, period: Period) -> QuerySet:
     """(start, result, n): the results by period start (None: no date) and outcome. Months
     whose count fell to 0 are skipped, or they would stretch the first-to-last range."""
     rows: QuerySet
-    given = single_given(plan)
+    given = single_given(plan, PeriodCount.GIVEN_FACETS)
     if given is not None:
         months = PeriodCount.objects.filter(given_facet=given[0], given_value=given[1], items__gt=0)
         start = Trunc("month", period.value, output_field=DateField())

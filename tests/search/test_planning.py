@@ -86,11 +86,16 @@ ENTRY_DATES = ["entry_oldest_idx", "entry_newest_idx"]
         # (A query's matches come from the GIN index at 100,000 letters, BENCHMARKS.md; on this
         # small corpus the planner may as well scan the combination index, so it is not
         # asserted here.)
-        # Without a filter (or one FacetCount answers): the month counts, by their key.
+        # Without a filter (or one whose month counts are kept): the month counts, by their key.
         ({}, ["periodcount_uniq"]),
         ({"guideline": "MTUS", "outcome": "upheld"}, ["periodcount_uniq"]),
+        ({"specialty": "{specialty}"}, ["periodcount_uniq"]),
         # Each combination's entries (at 100,000 letters), or all of them by date (small).
-        ({"specialty": "{specialty}"}, ["entry_combination_idx", *ENTRY_DATES]),
+        ({"cited_page": "{page}"}, ["entry_combination_idx", *ENTRY_DATES]),
+        (
+            {"specialty": "{specialty}", "guideline": "MTUS"},
+            ["entry_combination_idx", *ENTRY_DATES],
+        ),
         # A filter only items answer: the items, by its index.
         ({"decided_from": "2015-01-01"}, ["item_newest_idx", "item_oldest_idx"]),
     ],
