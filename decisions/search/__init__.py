@@ -187,14 +187,20 @@ def search_statistics(
     filterset: ItemFilter, period: Period, *, by_period: bool = True, by_value: bool = True
 ) -> SearchStatistics:
     """Per period (`by_period`) and per facet value (`by_value`, with the totals) counts of a
-    valid search's results: a statement each, under IMR_SEARCH_STATEMENT_MS."""
+    valid search's results: a statement each, under IMR_SEARCH_STATEMENT_MS, or one for both
+    where the counts read a query's matches (they count the periods in the same pass)."""
     plan = Plan.of(filterset)
     periods, summary, split = None, None, None
+    unit = period.value if by_period else None
     with search_transaction():
-        if by_period:
-            periods = within_budget(lambda: statistics.period_rows(plan, period))
         if by_value:
-            summary = within_budget(lambda: counting.summary(plan, None, by_value=True, limits={}))
+            summary = within_budget(
+                lambda: counting.summary(plan, None, by_value=True, limits={}, period=unit)
+            )
+        if summary is not None and summary.periods is not None:
+            periods = statistics.matched_period_rows(summary.periods, period, plan.outcome)
+        elif by_period:
+            periods = within_budget(lambda: statistics.period_rows(plan, period))
         facets = counting.facets(filterset, summary.rows, True) if summary else UNCOUNTED
         if by_value and by_period:  # the page's headline, not a CSV table
             split = scope_split(filterset, plan, summary, facets)

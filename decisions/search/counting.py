@@ -94,6 +94,10 @@ class Summary:
     # How many results have no decision date, when counting read the page too (by facet
     # values, `_combination_summary`); else None (`paging.undated_count`).
     undated: int | None = None
+    # The results by period of decision and outcome, as [first day (ISO, or None: no date),
+    # outcome, n] rows, when a `summary` asked for a period counted a query's matches (the
+    # statistics' trend, from the matches the counts read); else None.
+    periods: list[list] | None = None
 
 
 def summary(
@@ -103,12 +107,15 @@ def summary(
     by_value: bool,
     limits: dict[str, int | None] = FACET_LIMITS,
     key: PageKey | None = None,
+    period: str | None = None,
 ) -> Summary:
     """Count the results by facet value (only by outcome unless `by_value`), from the smallest
     source that can answer the plan (see the module docstring). `window` is the page whose
     ids a query's count picks too (None: no page), past `key` when given (instead of its
     offset, decisions/search/keys.py); `limits`, how many values of each facet (the
-    statistics want them all)."""
+    statistics want them all). With a `period` ("month", "quarter" or "year"), a query's
+    matches are counted by period too (`Summary.periods`): read once for both, they cost the
+    statistics one pass over the index instead of two."""
     given = single_given(plan)
     if given is not None:
         return _count(_given_counts(given, by_value), plan.outcome, limits)
@@ -118,7 +125,7 @@ def summary(
         return _count(_combination_values(combinations, by_value), plan.outcome, limits)
     if not plan.matches:
         return _combination_summary(plan, window, by_value, limits, key)
-    return _match_summary(plan, window, by_value, limits, key)
+    return _match_summary(plan, window, by_value, limits, key, period)
 
 
 def _combination_summary(
@@ -291,9 +298,10 @@ def _match_summary(
     by_value: bool,
     limits: dict[str, int | None],
     key: PageKey | None,
+    period: str | None,
 ) -> Summary:
-    """A query's (or a drug's) matches counted by combination, and the page picked among them,
-    in one pass.
+    """A query's (or a drug's) matches counted by combination, and the page picked among them
+    (or the matches counted by `period`), in one pass.
 
     Every match must be visited anyway (the total is exact, and relevance ranks them all), so
     the matches are read once into a CTE: their combination for the counts, their date and
@@ -339,6 +347,7 @@ def _match_summary(
         with_=(with_sql, matches_params),
         page=_match_page(plan, window, key),
         also=IN_TREATMENT if scoped_all else NOT_COUNTED,
+        periods=_match_periods(period),
     )
 
 
@@ -357,6 +366,27 @@ IN_TREATMENT: Statement = (
     [Outcome.OVERTURNED.value],
 )
 NOT_COUNTED: Statement = ("NULL::json", [])
+
+
+def _match_periods(period: str | None) -> Statement:
+    """The matches by period of decision and outcome, as `Summary.periods` rows (of
+    `_match_summary`'s CTEs: the matches already read, each with its combination's outcome),
+    or none without a `period`. The date is truncated as a timestamp without a time zone, as
+    the month counts' trigger does (decisions/schema.py), so no session setting moves it."""
+    if period is None:
+        return NOT_COUNTED
+    return (
+        """(
+        SELECT coalesce(json_agg(json_build_array(start, outcome, n)), '[]')
+        FROM (
+            SELECT date_trunc(%s, m.decision_date::timestamp)::date AS start,
+                   b.outcome::text, count(*) AS n
+            FROM matches AS m JOIN by_combination AS b USING (combination_id)
+            GROUP BY 1, 2
+        ) AS p
+    )""",
+        [period],
+    )
 
 
 def _match_page(plan: Plan, window: tuple[int, int] | None, key: PageKey | None) -> Statement:
@@ -395,17 +425,19 @@ def _count(
     page: Statement = ("NULL::bigint[]", []),
     also: Statement = NOT_COUNTED,
     undated: Statement = ("NULL::bigint", []),
+    periods: Statement = NOT_COUNTED,
 ) -> Summary:
     """Each facet's top values among (facet, value, outcome, n) rows, in one statement.
 
     A value's hits count the chosen outcome only (or both); its overturned and decided counts
     are taken whatever the outcome filter, as is the outcome facet itself, or every rate would
-    read 0% or 100%. `page`, `also` and `undated` are more columns of the same row: the page's
-    ids, the summary's `in_treatment` rows (`IN_TREATMENT`) and the undated results' count.
+    read 0% or 100%. `page`, `also`, `undated` and `periods` are more columns of the same row:
+    the page's ids, the summary's `in_treatment` rows (`IN_TREATMENT`), the undated results'
+    count and the results by period (`_match_periods`).
     """
     (values_sql, values_params), (with_sql, with_params) = values, with_
     (page_sql, page_params), (undated_sql, undated_params) = page, undated
-    also_sql, also_params = also
+    (also_sql, also_params), (periods_sql, periods_params) = also, periods
     hit, hit_params = "n", []
     if outcome:
         hit, hit_params = "CASE WHEN facet = 'outcome' OR outcome = %s THEN n ELSE 0 END", [outcome]
@@ -437,8 +469,8 @@ def _count(
             ) AS counted
             WHERE {within_limits}
         ), {also_sql},
-        -- the page's ids and the undated count
-        {page_sql}, {undated_sql}
+        -- the page's ids, the undated count, the results by period
+        {page_sql}, {undated_sql}, {periods_sql}
     """
     params = [
         *with_params,
@@ -448,11 +480,12 @@ def _count(
         *also_params,
         *page_params,
         *undated_params,
+        *periods_params,
     ]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        rows, in_treatment, page_ids, undated_count = cursor.fetchone()
-    return Summary(rows, page_ids, in_treatment, undated_count)
+        rows, in_treatment, page_ids, undated_count, by_period = cursor.fetchone()
+    return Summary(rows, page_ids, in_treatment, undated_count, by_period)
 
 
 def facets(filterset: ItemFilter, rows: list[list], by_value: bool) -> Facets:

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from django import forms
@@ -85,15 +85,33 @@ class Counted:
 def period_rows(plan: Plan, period: Period) -> tuple[list[Counted], Counted]:
     """Every period from the first to the last with results (those without any counted 0),
     and the results without a decision date; one statement."""
+    counted = ((row["start"], row["result"], row["n"]) for row in _period_counts(plan, period))
+    return periods_of(counted, period, plan.outcome)
+
+
+def matched_period_rows(
+    summary_periods: list[list], period: Period, outcome: str
+) -> tuple[list[Counted], Counted]:
+    """`period_rows` from the periods a summary counted among a query's matches
+    (counting.Summary.periods)."""
+    counted = (
+        (start and datetime.date.fromisoformat(start), result, n)
+        for start, result, n in summary_periods
+    )
+    return periods_of(counted, period, outcome)
+
+
+def periods_of(
+    counted: Iterable[tuple[datetime.date | None, str, int]], period: Period, outcome: str
+) -> tuple[list[Counted], Counted]:
+    """`period_rows` from the results counted by (period start, outcome)."""
     counts: dict[datetime.date | None, dict[str, int]] = defaultdict(dict)
-    for row in _period_counts(plan, period):
-        counts[row["start"]][row["result"]] = row["n"]
+    for start, result, n in counted:
+        counts[start][result] = n
     dated = sorted(start for start in counts if start is not None)
     starts = list(_periods(dated[0], dated[-1], period)) if dated else []
-    rows = [
-        _counted(_label(start, period), counts.get(start, {}), plan.outcome) for start in starts
-    ]
-    return rows, _counted("", counts.get(None, {}), plan.outcome)
+    rows = [_counted(_label(start, period), counts.get(start, {}), outcome) for start in starts]
+    return rows, _counted("", counts.get(None, {}), outcome)
 
 
 def breakdown_rows(summary_rows: list[list]) -> dict[str, list[Counted]]:

@@ -132,3 +132,15 @@ def test_a_split_over_budget_leaves_todays_headline(client, seeds, budget):
         html = client.get("/", params).content.decode()
     assert "Counts are partial" in html and 'class="scope-split"' not in html
     assert len(seen) == 2  # by value (over budget), then the total alone
+
+
+def test_statistics_over_budget_still_count_the_trend(client, budget):
+    """A query's statistics count its matches by period in the statement that counts them by
+    value; when that one runs past the budget, the periods are counted on their own."""
+    for month in (1, 5):
+        make_item(make_letter(decision_date=f"2020-{month:02}-01"), treatment="Injection")
+    with overrunning(("summary", 1)):
+        html = client.get("/stats/", {"q": "injection"}).content.decode()
+    assert "counting these decisions by value took longer" in html
+    assert "counting these decisions by date took longer" not in html
+    assert "<svg" in html and '<th scope="row">2020-Q2</th>' in html
