@@ -205,6 +205,28 @@ WHERE e.item_id = n.id
   AND EXISTS (SELECT FROM old_items AS o WHERE {SAME_WORDS})
   AND (e.combination_id, e.decision_date) IS DISTINCT FROM (c.id, n.decision_date)"""
 
+
+# The change log of the search index beside Postgres (decisions/engine, SearchChange): the
+# items whose entries a statement added, rebuilt, moved or deleted, appended in the writer's
+# transaction. An update logs the items whose entry's sources changed: the words (treatment,
+# rationale, generic names), the date or any facet column (the combination); an update of
+# anything else leaves the entry as it was and logs nothing.
+def log_changes(items: str) -> str:
+    """Log the items of `items` (a query with an `id` column) as changed."""
+    return f"INSERT INTO decisions_searchchange (item_id)\nSELECT id FROM {items}"
+
+
+LOG_INSERTED = log_changes("new_items")
+LOG_DELETED = log_changes("old_items")
+_ENTRY_SOURCES = ("treatment", "rationale", "generic_names", "decision_date")
+LOG_UPDATED = log_changes(
+    "new_items AS n\nWHERE EXISTS (\n    SELECT FROM old_items AS o WHERE o.id = n.id AND ("
+    + ", ".join(f"o.{column}" for column in _ENTRY_SOURCES)
+    + f", {columns('o')})\n    IS DISTINCT FROM ("
+    + ", ".join(f"n.{column}" for column in _ENTRY_SOURCES)
+    + f", {columns('n')})\n)"
+)
+
 # FacetCount's rows: every value among all items (given facet ''), and among the items with
 # one value of each facet marked `given` (but the given facet's own values).
 _GIVEN = ", ".join(f"'{facet.name}'" for facet in FACETS if facet.given)
@@ -266,9 +288,9 @@ CREATE OR REPLACE FUNCTION decisions_item_search_sync() RETURNS trigger LANGUAGE
 -- Keeps the search's rows equal to the items; rendered by decisions/schema.py.
 BEGIN
     IF TG_OP = 'INSERT' THEN
-{_steps(new_combinations(ADDED), insert_entries(), count_changes(ADDED))}
+{_steps(new_combinations(ADDED), insert_entries(), count_changes(ADDED), LOG_INSERTED)}
     ELSIF TG_OP = 'DELETE' THEN
-{_steps(DELETE_ENTRIES, count_changes(REMOVED))}
+{_steps(DELETE_ENTRIES, count_changes(REMOVED), LOG_DELETED)}
     ELSE
 {
     _steps(
@@ -277,6 +299,7 @@ BEGIN
         INSERT_REWORDED_ENTRIES,
         MOVE_ENTRIES,
         count_changes(f"{REMOVED} UNION ALL {ADDED}"),
+        LOG_UPDATED,
     )
 }
     END IF;

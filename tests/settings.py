@@ -26,6 +26,8 @@ STORAGES = {
 # WhiteNoise warns on every request handler the tests build.
 WHITENOISE_USE_FINDERS = True
 STATIC_ROOT = Path(tempfile.mkdtemp(prefix="imr-test-static-"))
+# The search index's root: tests that build one point it at their own folder.
+IMR_SEARCH_INDEX_DIR = Path(tempfile.mkdtemp(prefix="imr-test-search-index-"))
 # Queued jobs run at once, inside the request that queues them; tests of the worker itself
 # switch to the database queue (tests/services/test_upload_worker.py).
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -25,6 +25,7 @@ from .search import (
     FacetCount,
     PeriodCount,
     PhraseNgrams,
+    SearchChange,
     SearchEntry,
 )
 
@@ -47,6 +48,7 @@ __all__ = [
     "Party",
     "PeriodCount",
     "PhraseNgrams",
+    "SearchChange",
     "SearchEntry",
     "Sex",
     "Upload",

@@ -226,3 +226,21 @@ class SearchEntry(models.Model):
 
     def __str__(self) -> str:
         return f"Search entry of item {self.item_id}"
+
+
+class SearchChange(models.Model):
+    """An item whose search entry changed (added, replaced, moved, deleted), logged by the
+    trigger that changes the entry, in the same transaction (decisions/schema.py).
+
+    The search index beside Postgres (decisions/engine) cannot join the item writer's
+    transaction; it reads this log after the commit instead, rereads the logged items'
+    entries and deletes the rows it applied. No row visible means the index holds every
+    entry as the search's snapshot sees it. Not a foreign key: a deleted item's change is
+    what tells the index to drop its document.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    item_id = models.BigIntegerField()
+
+    def __str__(self) -> str:
+        return f"Search entry change {self.id} of item {self.item_id}"

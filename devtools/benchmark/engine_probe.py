@@ -5,18 +5,9 @@ Dev-only and not wired into the app: `manage.py probe_engine` builds the index f
 loaded database, asks it the benchmark's text queries and holds every answer to Postgres'.
 
 The index has one document per search entry (`decisions_searchentry`):
-- `lexemes`: the entry's own search vector, lexeme by lexeme at its Postgres position (read
-  in the vector's text form and split here, `lexemes_of`), nothing lowercased or stemmed
-  again. Positions are kept as they are, gaps (stop words) included, so phrases match as
-  Postgres matches them. Given as text: the lexemes in position order, separated by spaces,
-  a placeholder in each gap, split by Tantivy's whitespace tokenizer, whose stop-word filter
-  drops the placeholders and keeps the gaps (`ANALYZER`). That cannot say everything a
-  vector can: Postgres clamps positions past 16,383 to 16,383, so several lexemes may share
-  one, and a lexeme without positions has none to place (none in a vector made by
-  to_tsvector); a lexeme could hold a space or be the placeholder. Such a vector is given
-  pre-tokenized instead (each token with its position; a lexeme without positions far past
-  any phrase's reach, each apart), which says all of it but costs 60% more of this
-  process's time per entry (Python makes an object per token);
+- `lexemes`: the entry's own search vector, lexeme by lexeme at its Postgres position, as
+  the product's index holds it (decisions/engine/documents.py says how, and why some vectors
+  go in pre-tokenized);
 - `item_id`: indexed, so that an entry's document can be replaced (`refresh_seconds`); its
   value for the page comes from `newest`;
 - `combination_id`: the entry's facet combination, a fast field (counted by a terms
@@ -31,14 +22,14 @@ The index has one document per search entry (`decisions_searchentry`):
   included, and it carries the item id.
 
 Queries are parsed by Postgres (`websearch_to_tsquery('english', q)::text`) and mapped to
-Tantivy by devtools/benchmark/tantivy_query.py, so both sides match the same lexemes.
+Tantivy by decisions/engine/queries.py (the product's mapping), so both sides match the same
+lexemes.
 """
 
 from __future__ import annotations
 
 import datetime
 import os
-import re
 import shutil
 import statistics
 import time
@@ -51,22 +42,24 @@ import psycopg
 import tantivy
 
 from decisions import schema as search_schema
+from decisions.engine.documents import (
+    ANALYZER,
+    ANALYZER_NAME,
+    LEXEMES,
+    as_text,
+    item_of,
+    lexemes_of,
+    newest_key,
+    tokens,
+)
+from decisions.engine.queries import Unconvertible, from_tsquery
 from decisions.search import phrases
 
 from .queries import QUERIES
-from .tantivy_query import TEXT, Unconvertible, from_tsquery
 from .timing import percentile
 
 BATCH = 2_000  # entries per fetch from the server-side cursor
 WRITER_HEAP = 256_000_000  # bytes the index writer buffers before it writes a segment
-# Where lexemes without positions go: past any position Postgres stores (16,383) and each
-# further apart than the widest phrase (<16384>), so no PhraseQuery can join them.
-POSITIONLESS_START = 1_000_000
-POSITIONLESS_GAP = 20_000
-_ITEM_BITS = 32
-# Days before 1970 stay positive in the high bits.
-_DAY_OFFSET = 1 << 20
-_EPOCH = datetime.date(1970, 1, 1)
 PAGE = 20
 # Tantivy refuses an aggregation of more buckets than this (its default limit).
 MAX_BUCKETS = 65_000
@@ -78,11 +71,6 @@ _ENTRIES = """
 SELECT item_id, combination_id, decision_date, search_vector::text
 FROM decisions_searchentry
 """
-# A lexeme of a vector's text form: quoted, a quote doubled and a backslash escaped, then its
-# positions, each with an optional weight letter.
-_LEXEME = re.compile(r"'([^']*(?:''[^']*)*)'(?::([0-9A-D,]+))?")
-_ESCAPED = re.compile(r"''|\\(.)")
-_WEIGHTS = re.compile("[A-D]")
 # The planner settings the search runs with (decisions/search/budget.py), one core.
 PLANNER = (
     "SET jit = off; SET work_mem = '64MB'; SET enable_seqscan = off;"
@@ -115,16 +103,6 @@ WHERE x.value IS NOT NULL
 """
 
 
-# The text field's analyzer: split on (ASCII) whitespace, drop the placeholders, nothing else.
-ANALYZER_NAME = "postgres_lexemes"
-PLACEHOLDER = "_"
-ANALYZER = (
-    tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.whitespace())
-    .filter(tantivy.Filter.custom_stopword([PLACEHOLDER]))
-    .build()
-)
-
-
 def new_index(folder: Path) -> tantivy.Index:
     """The index in `folder` (an empty one if there is none), ready to write: Tantivy keeps
     no analyzer but its own, so ours is registered on each opening."""
@@ -135,25 +113,12 @@ def new_index(folder: Path) -> tantivy.Index:
 
 def schema() -> tantivy.Schema:
     builder = tantivy.SchemaBuilder()
-    builder.add_text_field(TEXT, tokenizer_name=ANALYZER_NAME, index_option="position")
+    builder.add_text_field(LEXEMES, tokenizer_name=ANALYZER_NAME, index_option="position")
     builder.add_unsigned_field("item_id", indexed=True)
     builder.add_text_field("outcome", tokenizer_name="raw", index_option="basic")
     builder.add_unsigned_field("combination_id", fast=True)
     builder.add_unsigned_field("newest", fast=True)
     return builder.build()
-
-
-def newest_key(item_id: int, decision_date: datetime.date | None) -> int:
-    """The `newest` field's value (see the module docstring)."""
-    if item_id >> _ITEM_BITS:
-        raise ValueError(f"item id {item_id} does not fit in {_ITEM_BITS} bits")
-    if decision_date is None:
-        return item_id
-    return ((decision_date - _EPOCH).days + _DAY_OFFSET) << _ITEM_BITS | item_id
-
-
-def item_of(key: int) -> int:
-    return key & ((1 << _ITEM_BITS) - 1)
 
 
 @dataclass(frozen=True)
@@ -182,12 +147,12 @@ def build_index(source: psycopg.Connection, folder: Path) -> Build:
         cursor.itersize = BATCH
         cursor.execute(_ENTRIES)
         for row in cursor:
-            document, lexemes, as_text = _document(outcomes, *row)
+            document, lexemes, in_text = _document(outcomes, *row)
             writer.add_document(document)
             entries += 1
             tokens += len(lexemes)
             positionless += sum(1 for position, _ in lexemes if position is None)
-            pretokenized += not as_text
+            pretokenized += not in_text
     writer.commit()
     writer.wait_merging_threads()
     return Build(
@@ -217,9 +182,9 @@ def _document(
     lexemes = lexemes_of(vector)
     text = as_text(lexemes)
     if text is None:
-        document.add_pre_tokenized_text(TEXT, tantivy.PreTokenizedString("", tokens(lexemes)))
+        document.add_pre_tokenized_text(LEXEMES, tantivy.PreTokenizedString("", tokens(lexemes)))
     else:
-        document.add_text(TEXT, text)
+        document.add_text(LEXEMES, text)
     return document, lexemes, text is not None
 
 
@@ -244,52 +209,6 @@ def refresh_seconds(source: psycopg.Connection, index: tantivy.Index, how_many: 
     writer.wait_merging_threads()
     index.reload()
     return time.monotonic() - started
-
-
-def lexemes_of(vector: str) -> list[tuple[int | None, str]]:
-    """A vector's text form as (position, lexeme) pairs, lexeme by lexeme, each one's
-    positions ascending; a lexeme without positions once, with None."""
-    pairs: list[tuple[int | None, str]] = []
-    for quoted, positions in _LEXEME.findall(vector):
-        lexeme = (
-            _ESCAPED.sub(lambda m: m.group(1) or "'", quoted)
-            if "'" in quoted or "\\" in quoted
-            else quoted
-        )
-        if positions:
-            pairs += [(int(p), lexeme) for p in _WEIGHTS.sub("", positions).split(",")]
-        else:
-            pairs.append((None, lexeme))
-    return pairs
-
-
-def as_text(lexemes: list[tuple[int | None, str]]) -> str | None:
-    """The lexemes in position order, a PLACEHOLDER in each gap, separated by spaces; None
-    when that text would not say them (see the module docstring)."""
-    if any(position is None for position, _ in lexemes):
-        return None
-    slots = [PLACEHOLDER] * max((position or 0 for position, _ in lexemes), default=0)
-    for position, lexeme in lexemes:
-        slots[(position or 0) - 1] = lexeme
-    text = " ".join(slots)
-    # A shared position, or a lexeme that is the placeholder, leaves fewer lexemes than
-    # slots filled; one with whitespace in it splits into more words.
-    if len(slots) - slots.count(PLACEHOLDER) != len(lexemes) or len(text.split()) != len(slots):
-        return None
-    return text
-
-
-def tokens(lexemes: list[tuple[int | None, str]]) -> list[tantivy.Token]:
-    """The lexemes as Tantivy tokens at their positions; those without one far apart (see
-    POSITIONLESS_START). The tokens need not be in position order, only each lexeme's."""
-    placed = []
-    apart = 0
-    for position, lexeme in lexemes:
-        if position is None:
-            position = POSITIONLESS_START + apart * POSITIONLESS_GAP
-            apart += 1
-        placed.append(tantivy.Token(lexeme, position, 0, 0))
-    return placed
 
 
 def folder_bytes(folder: Path) -> int:
@@ -355,7 +274,7 @@ class Searcher:
         self.buckets = min(len(values) + 1, MAX_BUCKETS)
 
     def answer(self, tsquery: str, outcome: str) -> Answer:
-        query = from_tsquery(self.schema, tsquery)
+        query = from_tsquery(self.schema, LEXEMES, tsquery)
         terms = {"terms": {"field": "combination_id", "size": self.buckets}}
         terms["terms"]["segment_size"] = self.buckets  # every bucket of every segment: exact
         counted = self.searcher.aggregate(query, {"by_combination": terms})["by_combination"]

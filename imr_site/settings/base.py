@@ -150,6 +150,11 @@ if IMR_FILE_SECONDS < 1:
 # (decisions/search/budget.py).
 IMR_SEARCH_STATEMENT_MS = env_int("IMR_SEARCH_STATEMENT_MS", 2000)
 
+# Where the search index beside Postgres lives (decisions/engine: Tantivy's files, one folder
+# per build and a `current` link). Files of this machine, rebuilt from Postgres at will
+# (`manage.py search_index build`), so not in the database's backups.
+IMR_SEARCH_INDEX_DIR = Path(os.environ.get("IMR_SEARCH_INDEX_DIR", BASE_DIR / ".search-index"))
+
 # --- Access and uploads (decisions/middleware.py, decisions/services/uploads.py) ---
 # Browsing is public (the letters are public, redacted records) unless this is on.
 IMR_LOGIN_REQUIRED = env_bool("IMR_LOGIN_REQUIRED", False)

@@ -1,13 +1,13 @@
-"""A query Postgres has parsed (the text form of `websearch_to_tsquery`) as a Tantivy query
-over the engine probe's index (devtools/benchmark/engine_probe.py).
+"""A query Postgres has parsed (the text form of `websearch_to_tsquery`) as a Tantivy query over
+one of the index's lexeme fields (decisions/engine/documents.py).
 
-Why from Postgres' parse: the probe's index holds each entry's own lexemes at their own
-positions, so a query that names the same lexemes with the same operators matches exactly
-the entries Postgres matches. Stemming, stop words and websearch's syntax stay Postgres'
-(one `SELECT websearch_to_tsquery(...)::text`); this module only maps the operators, through
-the tree decisions/search/phrases.py already reads:
+Why from Postgres' parse: the index holds each entry's own lexemes at their own positions, so
+a query that names the same lexemes with the same operators matches exactly the entries
+Postgres matches. Stemming, stop words and websearch's syntax stay Postgres' (one `SELECT
+websearch_to_tsquery(...)::text`); this module only maps the operators, through the tree
+decisions/search/phrases.py already reads:
 
-- a lexeme: a TermQuery (the text field is indexed as given, nothing lowercased or stemmed);
+- a lexeme: a TermQuery (the field is indexed as given, nothing lowercased or stemmed);
 - `&`: a BooleanQuery of Must clauses, a negated operand a MustNot clause;
 - `|`: Should clauses;
 - `!x` standing alone: everything (AllQuery) but x; Tantivy matches nothing from MustNot
@@ -19,7 +19,8 @@ the tree decisions/search/phrases.py already reads:
 
 Not converted (`Unconvertible`): a phrase with an operand other than a lexeme or a chain of
 lexemes (`'a' <-> !'b'`, `'a' <-> ('b' | 'c')`), and prefix or weight-restricted lexemes
-(`:*`, `:AB`). websearch_to_tsquery yields none of them with the english configuration.
+(`:*`, `:AB`). websearch_to_tsquery yields none of them with the english configuration; a
+caller given one counts in Postgres instead. Pure Python: no database, no Django.
 """
 
 from __future__ import annotations
@@ -28,41 +29,39 @@ import tantivy
 
 from decisions.search.phrases import And, Node, Not, Phrase, Word, parse
 
-# The probe index's text field: each entry's lexemes at their Postgres positions.
-TEXT = "lexemes"
-
 
 class Unconvertible(ValueError):
     """A tsquery this mapping does not express exactly; the message says which part."""
 
 
-def from_tsquery(schema: tantivy.Schema, tsquery: str) -> tantivy.Query:
-    """The Tantivy query matching exactly the entries the tsquery text matches."""
+def from_tsquery(schema: tantivy.Schema, field: str, tsquery: str) -> tantivy.Query:
+    """The Tantivy query matching exactly the documents whose `field` the tsquery text
+    matches."""
     tree = parse(tsquery)
     if tree is None:  # only stop words: Postgres matches nothing
         return tantivy.Query.empty_query()
-    return _query(schema, tree)
+    return _query(schema, field, tree)
 
 
-def _query(schema: tantivy.Schema, node: Node) -> tantivy.Query:
+def _query(schema: tantivy.Schema, field: str, node: Node) -> tantivy.Query:
     if isinstance(node, Word):
-        return tantivy.Query.term_query(schema, TEXT, _lexeme(node))
+        return tantivy.Query.term_query(schema, field, _lexeme(node))
     if isinstance(node, Phrase):
         terms, _ = _chain(node)
-        return tantivy.Query.phrase_query(schema, TEXT, sorted(terms))
+        return tantivy.Query.phrase_query(schema, field, sorted(terms))
     if isinstance(node, Not):
-        return _boolean([(tantivy.Occur.MustNot, _query(schema, node.operand))])
+        return _boolean([(tantivy.Occur.MustNot, _query(schema, field, node.operand))])
     if isinstance(node, And):
         return _boolean(
             [
-                (tantivy.Occur.MustNot, _query(schema, operand.operand))
+                (tantivy.Occur.MustNot, _query(schema, field, operand.operand))
                 if isinstance(operand, Not)
-                else (tantivy.Occur.Must, _query(schema, operand))
+                else (tantivy.Occur.Must, _query(schema, field, operand))
                 for operand in node.operands
             ]
         )
     return tantivy.Query.boolean_query(  # an Or
-        [(tantivy.Occur.Should, _query(schema, operand)) for operand in node.operands]
+        [(tantivy.Occur.Should, _query(schema, field, operand)) for operand in node.operands]
     )
 
 

@@ -1,0 +1,28 @@
+"""A search index beside Postgres (Tantivy, in-process): a query's matches counted by facet
+combination from posting lists instead of by visiting every matching row (issue 15).
+
+Postgres stays the system of record; the index holds, per search entry, the lexemes Postgres
+stored (at their positions), its combination, outcome, date keys and generic names, and is
+asked Postgres' own parse of the query, so its counts equal Postgres' by construction.
+
+- `queries`: a parsed tsquery as a Tantivy query (pure Python);
+- `documents`: the schema, and an entry's columns as a document (pure Python);
+- `index`: `SearchIndex`, what the counting code asks: counts by combination, page ids
+  (pure Python);
+- `sync`: the index kept equal to Postgres: `build`, `apply_changes` (the change log the
+  search trigger writes), `status`, and `FRESH`, the statement that says whether the index
+  answers a search.
+"""
+
+from .index import MAX_BUCKETS, Counts, NoIndex, Order, SearchIndex, Uncounted
+from .queries import Unconvertible
+
+__all__ = [
+    "MAX_BUCKETS",
+    "Counts",
+    "NoIndex",
+    "Order",
+    "SearchIndex",
+    "Unconvertible",
+    "Uncounted",
+]

@@ -1,0 +1,197 @@
+"""The search index as the counting code asks it: a query's matches counted by facet
+combination, and a page of their item ids, with the semantics of decisions/search/counting.py
+(`_match_summary`, `_match_page`) over the same entries. Pure Python: no database, no Django.
+
+A query is given as Postgres parsed it (`websearch_to_tsquery('english', q)::text`), so both
+match the same lexemes (decisions/engine/queries.py); None means no query (a drug filter
+alone). The matches are what counting's `SearchEntry` rows are: the query on the search
+vector, also on the treatment vector with `treatment_only` (scope=treatment), and any of the
+`drugs` groups (each group's generic names all named by the entry, decisions/search/
+parameters.py `drug_groups`).
+
+What the index cannot say (a tsquery `queries.Unconvertible` names, more combinations than
+an aggregation returns) raises; the caller counts in Postgres instead. Whether the index is
+as fresh as the caller's snapshot is Postgres' to say (decisions/engine/sync.py `FRESH`): ask
+that first, then `refresh()` the reader, then count, in that order (the applier commits the
+index before it deletes the change rows it applied).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from enum import StrEnum
+from pathlib import Path
+
+import tantivy
+
+from . import documents
+from .queries import from_tsquery
+
+# Tantivy refuses an aggregation of more buckets than this (its default limit); the 1M corpus
+# has ~35,000 combinations, and a broad query matched at most ~4,200 of them.
+MAX_BUCKETS = 65_000
+
+
+class Order(StrEnum):
+    """The result orders, spelled as decisions/search/vocabulary.py's Sort (`Order(sort)`)."""
+
+    RELEVANCE = "relevance"  # the query matches the treatment first, then newest
+    NEWEST = "newest"
+    OLDEST = "oldest"
+
+
+class NoIndex(Exception):
+    """There is no index where one was looked for (it has not been built)."""
+
+
+class Uncounted(Exception):
+    """The answer would leave combinations out (more than MAX_BUCKETS matched)."""
+
+
+# A match's counts: (matches, of which the treatment matches the query too).
+Counts = dict[int, tuple[int, int]]
+
+
+class SearchIndex:
+    """An index opened for reading (`open`). Its searcher stays at the commit it last loaded
+    until `refresh()`, so one search reads one state of it."""
+
+    def __init__(self, index: tantivy.Index, folder: Path):
+        self._index = index
+        self.folder = folder
+        self.schema = index.schema
+
+    @classmethod
+    def open(cls, folder: Path) -> SearchIndex:
+        if not tantivy.Index.exists(str(folder)):
+            raise NoIndex(f"no search index in {folder}")
+        index = tantivy.Index.open(str(folder))
+        index.config_reader(reload_policy="Manual")
+        return cls(index, folder)
+
+    def refresh(self) -> None:
+        """Load the index's last commit."""
+        self._index.reload()
+
+    @property
+    def documents(self) -> int:
+        return self._index.searcher().num_docs
+
+    def counts(
+        self,
+        tsquery: str | None,
+        *,
+        treatment_only: bool = False,
+        drugs: Sequence[Collection[str]] = (),
+    ) -> Counts:
+        """The matches by combination: {combination id: (n, n_in_treatment)}, exact. Without a
+        query no match's treatment matches it (0); scoped to the treatment, every one does."""
+        searcher = self._index.searcher()
+        matches = self._matches(tsquery, treatment_only, drugs)
+        counts = _by_combination(searcher, matches)
+        if tsquery is None or treatment_only:
+            return {pk: (n, 0 if tsquery is None else n) for pk, n in counts.items()}
+        in_treatment = _by_combination(searcher, _both(matches, self._treatment(tsquery)))
+        return {pk: (n, in_treatment.get(pk, 0)) for pk, n in counts.items()}
+
+    def page_ids(
+        self,
+        tsquery: str | None,
+        *,
+        treatment_only: bool = False,
+        drugs: Sequence[Collection[str]] = (),
+        combinations: Collection[int] | None = None,
+        outcome: str = "",
+        order: Order = Order.NEWEST,
+        offset: int = 0,
+        limit: int = 20,
+    ) -> list[int]:
+        """The page's item ids among the matches listed: those in `combinations` (the ones the
+        facet filters and the outcome allow) when given, and with `outcome` when given, in
+        `order`, `limit` of them past `offset`."""
+        listed = self._matches(tsquery, treatment_only, drugs)
+        if combinations is not None:
+            chosen = [*combinations]
+            listed = _both(listed, self._terms(documents.COMBINATION, chosen))
+        if outcome:
+            listed = _both(listed, self._terms(documents.OUTCOME, [outcome]))
+        if order == Order.OLDEST:
+            return self._search(listed, documents.OLDEST, offset, limit)[0]
+        if order == Order.NEWEST or tsquery is None:
+            return self._search(listed, documents.NEWEST, offset, limit)[0]
+        # Relevance: the matches whose treatment matches first (counted on the way), then the
+        # others, each newest first.
+        treatment = self._treatment(tsquery)
+        first, ranked = self._search(
+            _both(listed, treatment), documents.NEWEST, offset, limit, count=True
+        )
+        if len(first) == limit:
+            return first
+        rest = tantivy.Query.boolean_query(
+            [(tantivy.Occur.Must, listed), (tantivy.Occur.MustNot, treatment)]
+        )
+        skipped = max(0, offset - ranked)
+        return first + self._search(rest, documents.NEWEST, skipped, limit - len(first))[0]
+
+    def _search(
+        self, query: tantivy.Query, field: str, offset: int, limit: int, *, count: bool = False
+    ) -> tuple[list[int], int]:
+        """Item ids by `field` (descending `newest`, ascending `oldest`) and, if asked, how
+        many matched in all."""
+        if limit <= 0 and not count:
+            return [], 0
+        order = tantivy.Order.Asc if field == documents.OLDEST else tantivy.Order.Desc
+        # tantivy-py 0.27 panics on limit=0: a count alone asks for one hit and drops it.
+        found = self._index.searcher().search(query, max(limit, 1), count, field, offset, order)
+        ids = [documents.item_of(key) for key, _ in found.hits][: max(limit, 0)]
+        return ids, found.count or 0
+
+    def _terms(self, field: str, values: list) -> tantivy.Query:
+        return tantivy.Query.term_set_query(self.schema, field, values)
+
+    def _matches(
+        self, tsquery: str | None, treatment_only: bool, drugs: Sequence[Collection[str]]
+    ) -> tantivy.Query:
+        clauses = []
+        if tsquery is not None:
+            clauses.append(from_tsquery(self.schema, documents.LEXEMES, tsquery))
+            if treatment_only:
+                clauses.append(self._treatment(tsquery))
+        if drugs:
+            clauses.append(self._drugs(drugs))
+        if not clauses:
+            return tantivy.Query.all_query()
+        return tantivy.Query.boolean_query([(tantivy.Occur.Must, clause) for clause in clauses])
+
+    def _treatment(self, tsquery: str) -> tantivy.Query:
+        return from_tsquery(self.schema, documents.TREATMENT, tsquery)
+
+    def _drugs(self, drugs: Sequence[Collection[str]]) -> tantivy.Query:
+        """Any of the groups, each with all its names (the drug filter's condition)."""
+        groups = [
+            tantivy.Query.boolean_query(
+                [
+                    (
+                        tantivy.Occur.Must,
+                        tantivy.Query.term_query(self.schema, documents.GENERIC_NAMES, name),
+                    )
+                    for name in group
+                ]
+            )
+            for group in drugs
+        ]
+        return tantivy.Query.boolean_query([(tantivy.Occur.Should, group) for group in groups])
+
+
+def _both(left: tantivy.Query, right: tantivy.Query) -> tantivy.Query:
+    return tantivy.Query.boolean_query([(tantivy.Occur.Must, left), (tantivy.Occur.Must, right)])
+
+
+def _by_combination(searcher: tantivy.Searcher, query: tantivy.Query) -> dict[int, int]:
+    """The query's matches counted by combination: every bucket of every segment, or an
+    error."""
+    terms = {"field": documents.COMBINATION, "size": MAX_BUCKETS, "segment_size": MAX_BUCKETS}
+    counted = searcher.aggregate(query, {"c": {"terms": terms}})["c"]
+    if counted["sum_other_doc_count"]:
+        raise Uncounted(f"more than {MAX_BUCKETS:,} combinations matched")
+    return {int(bucket["key"]): bucket["doc_count"] for bucket in counted["buckets"]}

@@ -1,0 +1,290 @@
+"""Keeping the search index equal to Postgres' search entries: build it whole, apply the
+change log, say how it stands.
+
+Postgres stays the system of record. Its search trigger logs every item whose entry changed
+in `decisions_searchchange`, in the writer's transaction (decisions/schema.py, SearchChange).
+The index learns of them here, after the commit:
+
+- `apply_changes`: in one snapshot, the logged changes and those items' current entries (an
+  item without one was deleted); their documents are replaced (deleted by item id, added),
+  the index committed, then exactly the change rows applied are deleted. Re-applying is
+  harmless (a replacement by item id gives the same document), so a crash between the
+  index's commit and Postgres' leaves rows that the next run applies again.
+- `build`: every entry, in one snapshot, into a NEW folder, which then becomes the current one
+  by the atomic replacement of a symbolic link (`current`): readers that opened the old
+  folder keep reading it (it is kept until the build after next). The change rows the
+  build's snapshot saw are deleted after the swap; later ones stay for the applier.
+
+One writer at a time: both take an advisory lock before their snapshot and
+refuse to start without it (`IndexBusy`), so an applier cannot apply a change the build's
+snapshot did not see to the old folder and delete its row before the swap. During a build the
+log therefore grows; searches fall back to Postgres meanwhile.
+
+Whether the index answers a search: `FRESH`, one statement, true when no change row is
+visible (the search's first statement can carry it).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import tantivy
+from django.conf import settings
+from django.db import connection, transaction
+
+from . import documents
+from .index import NoIndex, SearchIndex
+
+# The advisory lock of the index's one writer: pg_try_advisory_lock(key, 0), the key "IMRi" in
+# ASCII, so that it cannot be mistaken for any other advisory lock on the database. A session
+# lock: a writer that dies releases it with its connection.
+LOCK_KEY = int.from_bytes(b"IMRi", "big")
+_LOCK = "SELECT pg_try_advisory_lock(%s::integer, 0)"
+_UNLOCK = "SELECT pg_advisory_unlock(%s::integer, 0)"
+
+# True when the index holds every change the snapshot sees. An index scan of the primary key
+# (sequential scans are off in the search): its first live entry ends it.
+FRESH = "SELECT NOT EXISTS (SELECT FROM decisions_searchchange)"
+
+# The entries with their vectors in text form ('lexeme':3A,17B ...): Postgres writes it six to
+# ten times faster than it unnests a vector into (lexeme, position) rows.
+_ENTRIES = """
+SELECT e.item_id, e.combination_id, c.outcome, e.decision_date,
+       e.search_vector::text, e.treatment_vector::text, e.generic_names
+FROM decisions_searchentry AS e
+JOIN decisions_facetcombination AS c ON c.id = e.combination_id
+"""
+BATCH = 2_000  # entries per fetch of the build's server-side cursor
+BUILD_HEAP = 256_000_000  # bytes the build's writer buffers before it writes a segment
+APPLY_HEAP = 50_000_000
+
+CURRENT = "current"  # the link to the current generation's folder, in the index's root
+_STATE = "engine.json"  # per generation: when it was built, the changes applied since
+
+
+class IndexBusy(Exception):
+    """Another process is writing the index (a build or an applier holds the lock)."""
+
+
+@dataclass(frozen=True)
+class Built:
+    folder: Path
+    documents: int
+    changes_cleared: int  # change rows the build's snapshot saw, deleted after the swap
+    seconds: float
+    bytes: int
+
+
+@dataclass(frozen=True)
+class Applied:
+    changes: int  # change rows applied and deleted
+    items: int  # distinct items among them
+    replaced: int  # of which have an entry now (the others' documents were deleted)
+    seconds: float
+
+
+@dataclass(frozen=True)
+class Status:
+    root: Path
+    folder: Path | None  # the current generation, None before the first build
+    documents: int
+    bytes: int
+    built_at: str
+    changes_applied: int  # since the build
+    pending: int  # change rows not applied yet
+
+
+def root() -> Path:
+    return Path(settings.IMR_SEARCH_INDEX_DIR)
+
+
+def current_folder(base: Path | None = None) -> Path:
+    """The current generation's folder, or NoIndex."""
+    link = (base or root()) / CURRENT
+    if not link.is_symlink():
+        raise NoIndex(f"no search index in {base or root()}: run `manage.py search_index build`")
+    return link.resolve()
+
+
+def open_index(base: Path | None = None) -> SearchIndex:
+    """The current index, opened for reading."""
+    return SearchIndex.open(current_folder(base))
+
+
+def build(base: Path | None = None, *, progress: Callable[[int], None] | None = None) -> Built:
+    """Build the whole index from Postgres into a new folder and make it the current one."""
+    base = base or root()
+    base.mkdir(parents=True, exist_ok=True)
+    started = time.monotonic()
+    folder = base / f"generation-{time.time_ns()}"
+    with _writing():
+        seen = _change_ids()
+        writer = documents.ready(tantivy.Index(documents.schema(), path=_fresh(folder))).writer(
+            heap_size=BUILD_HEAP, num_threads=1
+        )
+        count = 0
+        for entry in _entries(None):
+            writer.add_document(documents.document(entry))
+            count += 1
+            if progress and count % 100_000 == 0:
+                progress(count)
+        writer.commit()
+        writer.wait_merging_threads()
+        _write_state(folder, {"built_at": time.strftime("%Y-%m-%d %H:%M:%S"), "applied": 0})
+        previous = _swap(base, folder)
+        _delete_changes(seen)
+    _prune(base, keep={folder.resolve(), previous})
+    return Built(folder, count, len(seen), time.monotonic() - started, folder_bytes(folder))
+
+
+def apply_changes(base: Path | None = None) -> Applied:
+    """Apply the committed changes to the current index (see the module docstring)."""
+    started = time.monotonic()
+    folder = current_folder(base)
+    with _writing():
+        changes = _changes()
+        items = sorted({item for _, item in changes})
+        if items:
+            index = documents.ready(tantivy.Index.open(str(folder)))
+            writer = _writer(index)
+            writer.delete_documents_by_query(
+                # By query: tantivy-py 0.27's delete_documents_by_term deletes nothing on an
+                # unsigned field (it makes the value a signed term).
+                tantivy.Query.term_set_query(index.schema, documents.ITEM_ID, items)
+            )
+            replaced = 0
+            for replaced, entry in enumerate(_entries(items), 1):
+                writer.add_document(documents.document(entry))
+            writer.commit()
+            writer.wait_merging_threads()
+            state = _read_state(folder)
+            _write_state(folder, {**state, "applied": state["applied"] + len(changes)})
+            _delete_changes([pk for pk, _ in changes])
+        else:
+            replaced = 0
+    return Applied(len(changes), len(items), replaced, time.monotonic() - started)
+
+
+def status(base: Path | None = None) -> Status:
+    base = base or root()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM decisions_searchchange")
+        (pending,) = cursor.fetchone()
+    try:
+        folder = current_folder(base)
+    except NoIndex:
+        return Status(base, None, 0, 0, "", 0, pending)
+    state = _read_state(folder)
+    return Status(
+        base,
+        folder,
+        SearchIndex.open(folder).documents,
+        folder_bytes(folder),
+        state["built_at"],
+        state["applied"],
+        pending,
+    )
+
+
+def folder_bytes(folder: Path) -> int:
+    return sum(path.stat().st_size for path in folder.rglob("*") if path.is_file())
+
+
+@contextmanager
+def _writing() -> Iterator[None]:
+    """The writer's lock (a session lock, taken before the transaction), then a REPEATABLE
+    READ transaction: every read in it sees one snapshot, taken once the lock is held (a
+    snapshot taken before would see change rows the last writer deleted since)."""
+    if connection.in_atomic_block:
+        raise RuntimeError("the search index is written outside any transaction of the caller's")
+    with connection.cursor() as cursor:
+        cursor.execute(_LOCK, [LOCK_KEY])
+        (locked,) = cursor.fetchone()
+    if not locked:
+        raise IndexBusy("the search index is being written by another process (a build or apply)")
+    try:
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(_UNLOCK, [LOCK_KEY])
+
+
+def _writer(index: tantivy.Index) -> tantivy.IndexWriter:
+    try:
+        return index.writer(heap_size=APPLY_HEAP, num_threads=1)
+    except ValueError as error:  # Tantivy's own lock file: a writer outside this protocol
+        raise IndexBusy(f"the search index is locked by another writer: {error}") from error
+
+
+def _change_ids() -> list[int]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT id FROM decisions_searchchange")
+        return [pk for (pk,) in cursor.fetchall()]
+
+
+def _changes() -> list[tuple[int, int]]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT id, item_id FROM decisions_searchchange")
+        return cursor.fetchall()
+
+
+def _delete_changes(ids: list[int]) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM decisions_searchchange WHERE id = ANY(%s)", [ids])
+
+
+def _entries(items: list[int] | None) -> Iterable[documents.Entry]:
+    """The entries (all, or those of `items`), streamed from a server-side cursor."""
+    sql, params = _ENTRIES, []
+    if items is not None:
+        sql, params = f"{_ENTRIES} WHERE e.item_id = ANY(%s)", [items]
+    with connection.chunked_cursor() as cursor:
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(BATCH):
+            for row in rows:
+                yield documents.Entry(*row)
+
+
+def _fresh(folder: Path) -> str:
+    folder.mkdir(parents=True)
+    return str(folder)
+
+
+def _swap(base: Path, folder: Path) -> Path | None:
+    """Make `folder` the current generation (an atomic rename of a new link over the old);
+    the previous one's folder, if any."""
+    link = base / CURRENT
+    previous = link.resolve() if link.is_symlink() else None
+    staged = base / f"{CURRENT}.{os.getpid()}"
+    staged.unlink(missing_ok=True)
+    staged.symlink_to(folder.name)
+    staged.replace(link)
+    return previous
+
+
+def _prune(base: Path, keep: set[Path | None]) -> None:
+    """Delete the generations but `keep` (the current one and the one before: a reader may
+    still hold that open)."""
+    for folder in base.glob("generation-*"):
+        if folder.resolve() not in keep:
+            shutil.rmtree(folder)
+
+
+def _read_state(folder: Path) -> dict:
+    return json.loads((folder / _STATE).read_text())
+
+
+def _write_state(folder: Path, state: dict) -> None:
+    staged = folder / f"{_STATE}.new"
+    staged.write_text(json.dumps(state))
+    staged.replace(folder / _STATE)

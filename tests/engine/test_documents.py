@@ -1,0 +1,87 @@
+"""The index's pure parts: an entry's vectors as Tantivy tokens at Postgres' positions, the
+order keys, and what a tsquery has no Tantivy equivalent for."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+import tantivy
+
+from decisions.engine import documents
+from decisions.engine.queries import Unconvertible, from_tsquery
+
+
+def test_a_vector_text_is_read_lexeme_by_lexeme():
+    lexemes = documents.lexemes_of(r"'a\\b':2 'it''s':5 'x':1A,4B")
+    assert lexemes == [(2, "a\\b"), (5, "it's"), (1, "x"), (4, "x")]
+    # Gaps (stop words) are placeholders the analyzer drops, keeping the positions.
+    text = documents.as_text(lexemes)
+    assert text == "x a\\b _ x it's"
+    assert [(t.text, t.position) for t in documents.ANALYZER.pre_tokenize(text).tokens] == [
+        ("x", 0),
+        ("a\\b", 1),
+        ("x", 3),
+        ("it's", 4),
+    ]
+
+
+@pytest.mark.parametrize(
+    "vector",
+    [
+        "'a':16383 'b':16383",  # positions clamped by Postgres: shared
+        "'a' 'b':1",  # a lexeme without positions
+        "'_':1",  # the placeholder
+        "'a b':1",  # a space in a lexeme
+    ],
+)
+def test_what_text_cannot_say_is_given_pretokenized(vector):
+    lexemes = documents.lexemes_of(vector)
+    assert documents.as_text(lexemes) is None
+    tokens = documents.tokens(lexemes)
+    assert len(tokens) == len(lexemes)
+    if lexemes[0][0] is None:
+        assert tokens[0].position == documents.POSITIONLESS_START
+
+
+def test_newest_first_is_one_descending_key():
+    day = datetime.date(2015, 3, 1)
+    keys = [
+        documents.newest_key(7, day),
+        documents.newest_key(9, day),
+        documents.newest_key(3, day + datetime.timedelta(days=1)),
+        documents.newest_key(5, None),
+        documents.newest_key(8, datetime.date(1960, 1, 1)),
+    ]
+    ordered = [documents.item_of(key) for key in sorted(keys, reverse=True)]
+    assert ordered == [3, 9, 7, 8, 5]  # date descending, nulls last, item id descending
+    with pytest.raises(ValueError, match="32 bits"):
+        documents.newest_key(1 << 32, day)
+
+
+def test_oldest_first_is_one_ascending_key():
+    day = datetime.date(2015, 3, 1)
+    keys = [
+        documents.oldest_key(7, day),
+        documents.oldest_key(9, day),
+        documents.oldest_key(3, day + datetime.timedelta(days=1)),
+        documents.oldest_key(5, None),
+        documents.oldest_key(4, None),
+        documents.oldest_key(8, datetime.date(1960, 1, 1)),
+    ]
+    ordered = [documents.item_of(key) for key in sorted(keys)]
+    assert ordered == [8, 7, 9, 3, 4, 5]  # date ascending, nulls last, item id ascending
+
+
+def test_what_has_no_tantivy_equivalent_is_said():
+    schema = documents.schema()
+    for tsquery, reason in [
+        ("'a' <-> !'b'", "negation"),
+        ("'a' <-> ( 'b' | 'c' )", "alternative"),
+        ("'a':*", "prefix"),
+    ]:
+        with pytest.raises(Unconvertible, match=reason):
+            from_tsquery(schema, documents.LEXEMES, tsquery)
+    assert isinstance(
+        from_tsquery(schema, documents.LEXEMES, ""), tantivy.Query
+    )  # only stop words: nothing
