@@ -144,7 +144,8 @@ class SearchIndex:
         # tantivy-py 0.27 panics on limit=0: a count alone asks for one hit and drops it.
         found = self._index.searcher().search(query, max(limit, 1), count, field, offset, order)
         ids = [documents.item_of(key) for key, _ in found.hits][: max(limit, 0)]
-        return ids, found.count or 0
+        # tantivy-py 0.27's type stub leaves out SearchResult.count (None unless counted).
+        return ids, found.count or 0  # type: ignore[attr-defined]
 
     def _terms(self, field: str, values: list) -> tantivy.Query:
         return tantivy.Query.term_set_query(self.schema, field, values)

@@ -64,6 +64,7 @@ JOIN decisions_facetcombination AS c ON c.id = e.combination_id
 BATCH = 2_000  # entries per fetch of the build's server-side cursor
 BUILD_HEAP = 256_000_000  # bytes the build's writer buffers before it writes a segment
 APPLY_HEAP = 50_000_000
+PROGRESS = 100_000  # entries between a build's progress reports
 
 CURRENT = "current"  # the link to the current generation's folder, in the index's root
 _STATE = "engine.json"  # per generation: when it was built, the changes applied since
@@ -129,12 +130,7 @@ def build(base: Path | None = None, *, progress: Callable[[int], None] | None = 
         writer = documents.ready(tantivy.Index(documents.schema(), path=_fresh(folder))).writer(
             heap_size=BUILD_HEAP, num_threads=1
         )
-        count = 0
-        for entry in _entries(None):
-            writer.add_document(documents.document(entry))
-            count += 1
-            if progress and count % 100_000 == 0:
-                progress(count)
+        count = _add(writer, _entries(None), progress)
         writer.commit()
         writer.wait_merging_threads()
         _write_state(folder, {"built_at": time.strftime("%Y-%m-%d %H:%M:%S"), "applied": 0})
@@ -159,9 +155,7 @@ def apply_changes(base: Path | None = None) -> Applied:
                 # unsigned field (it makes the value a signed term).
                 tantivy.Query.term_set_query(index.schema, documents.ITEM_ID, items)
             )
-            replaced = 0
-            for replaced, entry in enumerate(_entries(items), 1):
-                writer.add_document(documents.document(entry))
+            replaced = _add(writer, _entries(items))
             writer.commit()
             writer.wait_merging_threads()
             state = _read_state(folder)
@@ -224,6 +218,20 @@ def _writer(index: tantivy.Index) -> tantivy.IndexWriter:
         return index.writer(heap_size=APPLY_HEAP, num_threads=1)
     except ValueError as error:  # Tantivy's own lock file: a writer outside this protocol
         raise IndexBusy(f"the search index is locked by another writer: {error}") from error
+
+
+def _add(
+    writer: tantivy.IndexWriter,
+    entries: Iterable[documents.Entry],
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """Add the entries' documents; how many. `progress` is told every PROGRESS of them."""
+    count = 0
+    for count, entry in enumerate(entries, 1):
+        writer.add_document(documents.document(entry))
+        if progress is not None and count % PROGRESS == 0:
+            progress(count)
+    return count
 
 
 def _change_ids() -> list[int]:
