@@ -223,10 +223,16 @@ class DrugCondition(ConditionFilter):
 
     def condition(self, value: list[str]) -> Q:
         either = Q()
-        for name in value:
-            generics = generic_names_of(name) or (name.lower(),)
+        for generics in drug_groups(value):
             either |= Q(**{f"{self.field_name}__contains": list(generics)})
         return either
+
+
+def drug_groups(names: list[str]) -> list[tuple[str, ...]]:
+    """The `drug` filter's names as the generic names an item must all name, one group per
+    name given (an item matches any group): what `DrugCondition` asks of the items and the
+    search index (decisions/engine) of its documents."""
+    return [generic_names_of(name) or (name.lower(),) for name in names]
 
 
 class CaseNumberField(forms.CharField):

@@ -1,0 +1,254 @@
+"""The search index beside Postgres (decisions/engine) answers as the search's own SQL does,
+after a build and after every kind of change the items see, each applied from the change log
+the search trigger writes; the log holds exactly the changed items; a change committed during
+a build is kept for the applier; one writer at a time.
+
+The oracle is the counting code itself: the matches' counts by combination from the plan's
+own conditions on the search entries, and the page from `counting.summary`.
+"""
+
+from __future__ import annotations
+
+import datetime
+from io import StringIO
+
+import psycopg
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.db.models import Count, Q
+
+from decisions.engine import NoIndex, Order, SearchIndex, sync
+from decisions.models import DisputedItem, FacetCombination, Letter, SearchChange, SearchEntry
+from decisions.search import counting, item_filterset
+from decisions.search.parameters import drug_groups
+from decisions.search.planning import ENTRIES, Plan
+from decisions.search.vocabulary import SEARCH_CONFIG, Scope
+from decisions.services.reparse import letter_reparse
+from devtools.synthetic import generate_letter
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+# What the search asks of its query's matches: a word, AND, OR, NOT, phrases (one over a stop
+# word), a drug (a brand: all its generic names), the treatment scope, each order, an outcome,
+# a facet filter (the page among its combinations).
+QUERIES = [
+    {"q": "norco"},
+    {"q": "pain injection"},
+    {"q": "norco or tramadol"},
+    {"q": "pain -opioids"},
+    {"q": '"functional restoration program"'},
+    {"q": '"moderate to severe"'},
+    {"drug": "norco"},
+    {"q": "pain", "drug": "hydrocodone"},
+    {"q": "norco", "scope": "treatment"},
+    {"q": "pain", "sort": "relevance"},
+    {"q": "pain", "sort": "newest"},
+    {"q": "pain", "sort": "oldest"},
+    {"q": "pain", "outcome": "overturned"},
+    {"q": "pain", "outcome": "upheld", "specialty": "{specialty}"},
+]
+# The pages compared: the first, and one that crosses relevance's two ranks for "pain".
+WINDOWS = [(0, 20), (40, 25)]
+
+
+def plan_of(params: dict) -> Plan:
+    filterset = item_filterset(params)
+    assert filterset.is_valid(), filterset.errors
+    return Plan.of(filterset)
+
+
+def tsquery_of(plan: Plan) -> str | None:
+    if not plan.query:
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT websearch_to_tsquery(%s, %s)::text", [SEARCH_CONFIG, plan.query])
+        return cursor.fetchone()[0]
+
+
+def postgres_counts(plan: Plan) -> dict[int, tuple[int, int]]:
+    in_treatment = plan.treatment_match(ENTRIES) if plan.query else Q(pk__in=[])
+    rows = (
+        SearchEntry.objects.filter(plan.entry_conditions())
+        .values("combination_id")
+        .annotate(n=Count("pk"), t=Count("pk", filter=in_treatment))
+    )
+    return {row["combination_id"]: (row["n"], row["t"]) for row in rows}
+
+
+def engine_answer(index: SearchIndex, params: dict, window: tuple[int, int]) -> tuple:
+    """The index asked as the counting code would: counts by combination (those the facet
+    filters allow), and the page."""
+    plan = plan_of(params)
+    tsquery = tsquery_of(plan)
+    asked = {
+        "treatment_only": plan.scope == Scope.TREATMENT,
+        "drugs": drug_groups([params["drug"]]) if "drug" in params else (),
+    }
+    counts = index.counts(tsquery, **asked)
+    listed: dict = {"outcome": plan.outcome}
+    if plan.facet_values:
+        allowed = set(plan.combinations(with_outcome=False).values_list("pk", flat=True))
+        counts = {pk: n for pk, n in counts.items() if pk in allowed}
+        listed = {"combinations": plan.combinations(with_outcome=True).values_list("pk", flat=True)}
+    page = index.page_ids(
+        tsquery, **asked, **listed, order=Order(plan.sort), offset=window[0], limit=window[1]
+    )
+    return counts, page
+
+
+def postgres_answer(params: dict, window: tuple[int, int]) -> tuple:
+    plan = plan_of(params)
+    counts = postgres_counts(plan)
+    if plan.facet_values:
+        allowed = set(plan.combinations(with_outcome=False).values_list("pk", flat=True))
+        counts = {pk: n for pk, n in counts.items() if pk in allowed}
+    return counts, counting.summary(plan, window, by_value=False).page_ids
+
+
+def assert_equal_answers(index: SearchIndex, corpus: dict[str, str]) -> None:
+    index.refresh()
+    assert index.documents == SearchEntry.objects.count()
+    for query in QUERIES:
+        params = {name: value.format(**corpus) for name, value in query.items()}
+        for window in WINDOWS:
+            expected = postgres_answer(params, window)
+            assert expected[0], params  # every query matches something
+            assert engine_answer(index, params, window) == expected, (params, window)
+
+
+def logged() -> set[int]:
+    return set(SearchChange.objects.values_list("item_id", flat=True))
+
+
+def items_of(letters) -> set[int]:
+    return set(DisputedItem.objects.filter(letter__in=letters).values_list("pk", flat=True))
+
+
+def test_the_index_answers_as_postgres_after_a_build_and_each_applied_change(
+    synthetic_corpus, tmp_path, settings
+):
+    settings.IMR_SEARCH_INDEX_DIR = tmp_path / "index"
+    assert len(logged()) == DisputedItem.objects.count()  # ingest logged every item
+    built = sync.build()
+    assert built.documents == SearchEntry.objects.count() and not logged()
+    index = sync.open_index()
+    assert_equal_answers(index, synthetic_corpus)
+    with connection.cursor() as cursor:
+        cursor.execute(sync.FRESH)
+        assert cursor.fetchone() == (True,)
+
+    # Inserts: more letters.
+    more = tmp_path / "more"
+    more.mkdir()
+    for number in range(150, 165):
+        (more / f"{number}.txt").write_text(generate_letter(5, number)[0], encoding="utf-8")
+    before = set(DisputedItem.objects.values_list("pk", flat=True))
+    call_command("ingest", str(more), "--workers=1", stdout=StringIO())
+    assert logged() == set(DisputedItem.objects.values_list("pk", flat=True)) - before
+    with connection.cursor() as cursor:
+        cursor.execute(sync.FRESH)
+        assert cursor.fetchone() == (False,)
+    applied = sync.apply_changes()
+    assert (
+        applied.changes
+        == applied.items
+        == applied.replaced
+        == len(DisputedItem.objects.all()) - len(before)
+    )
+    assert not logged()
+    assert_equal_answers(index, synthetic_corpus)
+
+    # A reparse: the letters' items replaced (old ids deleted, new ones inserted).
+    letters = list(Letter.objects.order_by("pk")[:5])
+    old = items_of(letters)
+    for letter in letters:
+        letter_reparse(letter.pk)
+    assert logged() == old | items_of(letters)
+    sync.apply_changes()
+    assert_equal_answers(index, synthetic_corpus)
+
+    # An update that moves entries to other combinations (a specialty renamed) and one that
+    # changes no entry (nothing logged).
+    renamed = DisputedItem.objects.filter(
+        reviewer_specialty_canonical=synthetic_corpus["specialty"]
+    )
+    moved = set(renamed.values_list("pk", flat=True))
+    DisputedItem.objects.filter(pk__in=moved).update(reviewer_specialty_canonical="Renamed")
+    assert logged() == moved
+    DisputedItem.objects.filter(pk__in=moved).update(patient_age=None)
+    assert logged() == moved
+    sync.apply_changes()
+    corpus = {**synthetic_corpus, "specialty": "Renamed"}
+    assert_equal_answers(index, corpus)
+
+    # Deletes.
+    gone = list(Letter.objects.order_by("-pk")[:10])
+    deleted = items_of(gone)
+    Letter.objects.filter(pk__in=[letter.pk for letter in gone]).delete()
+    assert logged() == deleted
+    applied = sync.apply_changes()
+    assert (applied.items, applied.replaced) == (len(deleted), 0)
+    assert_equal_answers(index, corpus)
+
+    # A second build swaps in a new folder; the reader of the old one keeps reading it.
+    documents = index.documents
+    rebuilt = sync.build()
+    assert rebuilt.folder != built.folder and sync.current_folder() == rebuilt.folder
+    assert index.documents == documents and index.counts("'pain'")
+    assert_equal_answers(sync.open_index(), corpus)
+
+
+def test_a_change_committed_during_a_build_is_applied_after_it(
+    synthetic_corpus, tmp_path, monkeypatch
+):
+    """The build reads one snapshot; an item written meanwhile keeps its change row, which
+    the applier then applies to the new index."""
+    item = DisputedItem.objects.filter(decision_date__isnull=False).order_by("pk").first()
+    add = sync._add
+
+    def add_while_another_writes(writer, entries, progress=None):
+        with psycopg.connect(**connection.get_connection_params(), autocommit=True) as other:
+            other.execute(
+                "UPDATE decisions_disputeditem SET decision_date = %s WHERE id = %s",
+                [datetime.date(1999, 1, 1), item.pk],
+            )
+        return add(writer, entries, progress)
+
+    monkeypatch.setattr(sync, "_add", add_while_another_writes)
+    sync.build(tmp_path)
+    monkeypatch.undo()
+    assert logged() == {item.pk}
+    index = sync.open_index(tmp_path)
+    oldest = {"order": Order.OLDEST, "limit": 1}
+    assert index.page_ids("'pain'", **oldest) != [item.pk]  # the build's snapshot: before
+    sync.apply_changes(tmp_path)
+    index.refresh()
+    assert_equal_answers(index, synthetic_corpus)
+    assert not logged()
+
+
+def test_one_writer_at_a_time_and_clear_errors(db, tmp_path, settings):
+    settings.IMR_SEARCH_INDEX_DIR = tmp_path
+    with pytest.raises(NoIndex):
+        sync.apply_changes()
+    with pytest.raises(CommandError, match=r"no search index .* search_index build"):
+        call_command("search_index", "apply")
+    out = StringIO()
+    call_command("search_index", "status", stdout=out)
+    assert "No search index" in out.getvalue()
+
+    call_command("search_index", "build", stdout=StringIO())
+    with psycopg.connect(**connection.get_connection_params(), autocommit=True) as other:
+        other.execute("SELECT pg_advisory_lock(%s::integer, 0)", [sync.LOCK_KEY])
+        with pytest.raises(sync.IndexBusy):
+            sync.apply_changes()
+        with pytest.raises(CommandError, match="being written by another process"):
+            call_command("search_index", "build")
+        other.execute("SELECT pg_advisory_unlock(%s::integer, 0)", [sync.LOCK_KEY])
+    out = StringIO()
+    call_command("search_index", "apply", stdout=out)
+    assert "up to date" in out.getvalue()
+    call_command("search_index", "status", stdout=out)
+    assert "documents: 0" in out.getvalue()
+    assert FacetCombination.objects.count() == 0
