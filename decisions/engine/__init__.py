@@ -14,12 +14,13 @@ asked Postgres' own parse of the query, so its counts equal Postgres' by constru
   answers a search.
 """
 
-from .index import MAX_BUCKETS, Counts, NoIndex, Order, SearchIndex, Uncounted
+from .index import MAX_BUCKETS, Counts, Key, NoIndex, Order, SearchIndex, Uncounted
 from .queries import Unconvertible
 
 __all__ = [
     "MAX_BUCKETS",
     "Counts",
+    "Key",
     "NoIndex",
     "Order",
     "SearchIndex",

@@ -18,7 +18,9 @@ index before it deletes the change rows it applied).
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
@@ -50,6 +52,23 @@ class Uncounted(Exception):
 
 # A match's counts: (matches, of which the treatment matches the query too).
 Counts = dict[int, tuple[int, int]]
+
+
+@dataclass(frozen=True)
+class Key:
+    """A page key as the index reads it (decisions/search/keys.py's PageKey): a result row's
+    values in the order, and whether the page lists the rows after it (`forward`) or before."""
+
+    item_id: int
+    decision_date: datetime.date | None
+    in_treatment: bool | None = None  # relevance only
+    forward: bool = True
+
+
+def _key_value(field: str, key: Key) -> int:
+    if field == documents.OLDEST:
+        return documents.oldest_key(key.item_id, key.decision_date)
+    return documents.newest_key(key.item_id, key.decision_date)
 
 
 class SearchIndex:
@@ -105,47 +124,95 @@ class SearchIndex:
         order: Order = Order.NEWEST,
         offset: int = 0,
         limit: int = 20,
+        key: Key | None = None,
     ) -> list[int]:
         """The page's item ids among the matches listed: those in `combinations` (the ones the
         facet filters and the outcome allow) when given, and with `outcome` when given, in
-        `order`, `limit` of them past `offset`."""
+        `order`: `limit` of them past `offset`, or, with a page `key`, the first `limit` after
+        it (or the last before it), in the order either way."""
         listed = self._matches(tsquery, treatment_only, drugs)
         if combinations is not None:
-            chosen = [*combinations]
-            listed = _both(listed, self._terms(documents.COMBINATION, chosen))
+            listed = _both(listed, self._terms(documents.COMBINATION, [*combinations]))
         if outcome:
             listed = _both(listed, self._terms(documents.OUTCOME, [outcome]))
-        if order == Order.OLDEST:
-            return self._search(listed, documents.OLDEST, offset, limit)[0]
-        if order == Order.NEWEST or tsquery is None:
-            return self._search(listed, documents.NEWEST, offset, limit)[0]
-        # Relevance: the matches whose treatment matches first (counted on the way), then the
-        # others, each newest first.
-        treatment = self._treatment(tsquery)
-        first, ranked = self._search(
-            _both(listed, treatment), documents.NEWEST, offset, limit, count=True
-        )
-        if len(first) == limit:
-            return first
-        rest = tantivy.Query.boolean_query(
-            [(tantivy.Occur.Must, listed), (tantivy.Occur.MustNot, treatment)]
-        )
-        skipped = max(0, offset - ranked)
-        return first + self._search(rest, documents.NEWEST, skipped, limit - len(first))[0]
+        field = documents.OLDEST if order == Order.OLDEST else documents.NEWEST
+        # The order's ranks, in order, each one read along `field`: relevance puts the matches
+        # whose treatment matches first.
+        ranks: list[tuple[bool | None, tantivy.Query]] = [(None, listed)]
+        if order == Order.RELEVANCE and tsquery is not None:
+            treatment = self._treatment(tsquery)
+            others = [(tantivy.Occur.Must, listed), (tantivy.Occur.MustNot, treatment)]
+            ranks = [(True, _both(listed, treatment)), (False, tantivy.Query.boolean_query(others))]
+        if key is None:
+            return self._read([query for _, query in ranks], field, True, offset, limit)
+        value = _key_value(field, key)
+        past = []
+        for in_treatment, query in ranks if key.forward else reversed(ranks):
+            if in_treatment is None or in_treatment == key.in_treatment:
+                past.append(_both(query, self._beyond(field, value, key.forward)))
+            elif (in_treatment is False) == key.forward:  # a rank wholly past the key's
+                past.append(query)
+        page = self._read(past, field, key.forward, 0, limit)
+        return page if key.forward else page[::-1]
+
+    def _read(
+        self, ranks: list[tantivy.Query], field: str, forward: bool, offset: int, limit: int
+    ) -> list[int]:
+        """`limit` item ids past `offset` of the ranks read one after the other, each along
+        `field` in the order's direction (`forward`) or against it."""
+        ids: list[int] = []
+        for place, query in enumerate(ranks):
+            last = place == len(ranks) - 1
+            found, matched = self._search(
+                query, field, forward, offset, limit - len(ids), count=not last
+            )
+            ids += found
+            if len(ids) >= limit or last:
+                break
+            offset = max(0, offset - matched)
+        return ids
 
     def _search(
-        self, query: tantivy.Query, field: str, offset: int, limit: int, *, count: bool = False
+        self,
+        query: tantivy.Query,
+        field: str,
+        forward: bool,
+        offset: int,
+        limit: int,
+        *,
+        count: bool = False,
     ) -> tuple[list[int], int]:
-        """Item ids by `field` (descending `newest`, ascending `oldest`) and, if asked, how
-        many matched in all."""
+        """Item ids along `field` (`newest` descending, `oldest` ascending; the other way when
+        not `forward`) and, if asked, how many matched in all."""
         if limit <= 0 and not count:
             return [], 0
-        order = tantivy.Order.Asc if field == documents.OLDEST else tantivy.Order.Desc
+        ascending = (field == documents.OLDEST) == forward
         # tantivy-py 0.27 panics on limit=0: a count alone asks for one hit and drops it.
-        found = self._index.searcher().search(query, max(limit, 1), count, field, offset, order)
+        found = self._index.searcher().search(
+            query,
+            limit=max(limit, 1),
+            count=count,
+            order_by_field=field,
+            offset=offset,
+            order=tantivy.Order.Asc if ascending else tantivy.Order.Desc,
+        )
         ids = [documents.item_of(key) for key, _ in found.hits][: max(limit, 0)]
         # tantivy-py 0.27's type stub leaves out SearchResult.count (None unless counted).
         return ids, found.count or 0  # type: ignore[attr-defined]
+
+    def _beyond(self, field: str, value: int, forward: bool) -> tantivy.Query:
+        """The documents past `value` along `field` in the order (or before it)."""
+        above = (field == documents.OLDEST) == forward
+        lower, upper = (value, None) if above else (None, value)
+        return tantivy.Query.range_query(
+            self.schema,
+            field,
+            tantivy.FieldType.Unsigned,
+            lower,
+            upper,
+            include_lower=lower is None,
+            include_upper=upper is None,
+        )
 
     def _terms(self, field: str, values: list) -> tantivy.Query:
         return tantivy.Query.term_set_query(self.schema, field, values)

@@ -18,12 +18,13 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.db.models import Count, Q
 
-from decisions.engine import NoIndex, Order, SearchIndex, sync
+from decisions.engine import Key, NoIndex, Order, SearchIndex, sync
 from decisions.models import DisputedItem, FacetCombination, Letter, SearchChange, SearchEntry
 from decisions.search import counting, item_filterset
+from decisions.search.keys import Direction, PageKey
 from decisions.search.parameters import drug_groups
 from decisions.search.planning import ENTRIES, Plan
-from decisions.search.vocabulary import SEARCH_CONFIG, Scope
+from decisions.search.vocabulary import SEARCH_CONFIG, Scope, Sort
 from decisions.services.reparse import letter_reparse
 from devtools.synthetic import generate_letter
 
@@ -76,7 +77,9 @@ def postgres_counts(plan: Plan) -> dict[int, tuple[int, int]]:
     return {row["combination_id"]: (row["n"], row["t"]) for row in rows}
 
 
-def engine_answer(index: SearchIndex, params: dict, window: tuple[int, int]) -> tuple:
+def engine_answer(
+    index: SearchIndex, params: dict, window: tuple[int, int], key: Key | None = None
+) -> tuple:
     """The index asked as the counting code would: counts by combination (those the facet
     filters allow), and the page."""
     plan = plan_of(params)
@@ -92,7 +95,13 @@ def engine_answer(index: SearchIndex, params: dict, window: tuple[int, int]) -> 
         counts = {pk: n for pk, n in counts.items() if pk in allowed}
         listed = {"combinations": plan.combinations(with_outcome=True).values_list("pk", flat=True)}
     page = index.page_ids(
-        tsquery, **asked, **listed, order=Order(plan.sort), offset=window[0], limit=window[1]
+        tsquery,
+        **asked,
+        **listed,
+        order=Order(plan.sort),
+        offset=window[0],
+        limit=window[1],
+        key=key,
     )
     return counts, page
 
@@ -106,6 +115,25 @@ def postgres_answer(params: dict, window: tuple[int, int]) -> tuple:
     return counts, counting.summary(plan, window, by_value=False).page_ids
 
 
+def keyed_pages(index: SearchIndex, params: dict, row: int) -> tuple[list, list]:
+    """The pages after and before the first page's `row`-th row, by its page key: the
+    index's and the counting code's."""
+    plan = plan_of(params)
+    first = counting.summary(plan, (0, 20), by_value=False).page_ids
+    entry = SearchEntry.objects.get(item_id=first[min(row, len(first) - 1)])
+    in_treatment = None
+    if plan.sort == Sort.RELEVANCE:
+        matching = SearchEntry.objects.filter(plan.treatment_match(ENTRIES), pk=entry.pk)
+        in_treatment = matching.exists()
+    ours, theirs = [], []
+    for direction in Direction:
+        key = Key(entry.item_id, entry.decision_date, in_treatment, direction == Direction.AFTER)
+        page_key = PageKey(direction, entry.decision_date, entry.item_id, in_treatment)
+        ours.append(engine_answer(index, params, (0, 10), key)[1])
+        theirs.append(counting.summary(plan, (0, 10), by_value=False, key=page_key).page_ids)
+    return ours, theirs
+
+
 def assert_equal_answers(index: SearchIndex, corpus: dict[str, str]) -> None:
     index.refresh()
     assert index.documents == SearchEntry.objects.count()
@@ -115,6 +143,9 @@ def assert_equal_answers(index: SearchIndex, corpus: dict[str, str]) -> None:
             expected = postgres_answer(params, window)
             assert expected[0], params  # every query matches something
             assert engine_answer(index, params, window) == expected, (params, window)
+        for row in (3, 19):  # for "norco" by relevance, the last row is the other rank's
+            ours, theirs = keyed_pages(index, params, row)
+            assert ours == theirs, (params, row)
 
 
 def logged() -> set[int]:
@@ -126,9 +157,10 @@ def items_of(letters) -> set[int]:
 
 
 def test_the_index_answers_as_postgres_after_a_build_and_each_applied_change(
-    synthetic_corpus, tmp_path, settings
+    synthetic_corpus, tmp_path, settings, monkeypatch
 ):
     settings.IMR_SEARCH_INDEX_DIR = tmp_path / "index"
+    monkeypatch.setattr(sync, "VACUUM_AFTER", 100)  # the log vacuumed after the first build
     assert len(logged()) == DisputedItem.objects.count()  # ingest logged every item
     built = sync.build()
     assert built.documents == SearchEntry.objects.count() and not logged()
