@@ -4,7 +4,9 @@ the search trigger writes; the log holds exactly the changed items; a change com
 a build is kept for the applier; one writer at a time.
 
 The oracle is the counting code itself: the matches' counts by combination from the plan's
-own conditions on the search entries, and the page from `counting.summary`.
+own conditions on the search entries, and the page from `counting.summary`
+(devtools/benchmark/engine_timing.py: `postgres_answer`, and `ask_index`, the index asked
+as the counting code would ask it).
 """
 
 from __future__ import annotations
@@ -16,16 +18,15 @@ import psycopg
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
-from django.db.models import Count, Q
 
 from decisions.engine import Key, NoIndex, Order, SearchIndex, sync
 from decisions.models import DisputedItem, FacetCombination, Letter, SearchChange, SearchEntry
-from decisions.search import counting, item_filterset
+from decisions.search import counting
 from decisions.search.keys import Direction, PageKey
-from decisions.search.parameters import drug_groups
-from decisions.search.planning import ENTRIES, Plan
-from decisions.search.vocabulary import SEARCH_CONFIG, Scope, Sort
+from decisions.search.planning import ENTRIES
+from decisions.search.vocabulary import Sort
 from decisions.services.reparse import letter_reparse
+from devtools.benchmark.engine_timing import ask_index, plan_of, postgres_answer
 from devtools.synthetic import generate_letter
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -53,68 +54,6 @@ QUERIES = [
 WINDOWS = [(0, 20), (40, 25)]
 
 
-def plan_of(params: dict) -> Plan:
-    filterset = item_filterset(params)
-    assert filterset.is_valid(), filterset.errors
-    return Plan.of(filterset)
-
-
-def tsquery_of(plan: Plan) -> str | None:
-    if not plan.query:
-        return None
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT websearch_to_tsquery(%s, %s)::text", [SEARCH_CONFIG, plan.query])
-        return cursor.fetchone()[0]
-
-
-def postgres_counts(plan: Plan) -> dict[int, tuple[int, int]]:
-    in_treatment = plan.treatment_match(ENTRIES) if plan.query else Q(pk__in=[])
-    rows = (
-        SearchEntry.objects.filter(plan.entry_conditions())
-        .values("combination_id")
-        .annotate(n=Count("pk"), t=Count("pk", filter=in_treatment))
-    )
-    return {row["combination_id"]: (row["n"], row["t"]) for row in rows}
-
-
-def engine_answer(
-    index: SearchIndex, params: dict, window: tuple[int, int], key: Key | None = None
-) -> tuple:
-    """The index asked as the counting code would: counts by combination (those the facet
-    filters allow), and the page."""
-    plan = plan_of(params)
-    tsquery = tsquery_of(plan)
-    asked = {
-        "treatment_only": plan.scope == Scope.TREATMENT,
-        "drugs": drug_groups([params["drug"]]) if "drug" in params else (),
-    }
-    counts = index.counts(tsquery, **asked)
-    listed: dict = {"outcome": plan.outcome}
-    if plan.facet_values:
-        allowed = set(plan.combinations(with_outcome=False).values_list("pk", flat=True))
-        counts = {pk: n for pk, n in counts.items() if pk in allowed}
-        listed = {"combinations": plan.combinations(with_outcome=True).values_list("pk", flat=True)}
-    page = index.page_ids(
-        tsquery,
-        **asked,
-        **listed,
-        order=Order(plan.sort),
-        offset=window[0],
-        limit=window[1],
-        key=key,
-    )
-    return counts, page
-
-
-def postgres_answer(params: dict, window: tuple[int, int]) -> tuple:
-    plan = plan_of(params)
-    counts = postgres_counts(plan)
-    if plan.facet_values:
-        allowed = set(plan.combinations(with_outcome=False).values_list("pk", flat=True))
-        counts = {pk: n for pk, n in counts.items() if pk in allowed}
-    return counts, counting.summary(plan, window, by_value=False).page_ids
-
-
 def keyed_pages(index: SearchIndex, params: dict, row: int) -> tuple[list, list]:
     """The pages after and before the first page's `row`-th row, by its page key: the
     index's and the counting code's."""
@@ -129,7 +68,7 @@ def keyed_pages(index: SearchIndex, params: dict, row: int) -> tuple[list, list]
     for direction in Direction:
         key = Key(entry.item_id, entry.decision_date, in_treatment, direction == Direction.AFTER)
         page_key = PageKey(direction, entry.decision_date, entry.item_id, in_treatment)
-        ours.append(engine_answer(index, params, (0, 10), key)[1])
+        ours.append(ask_index(index, params, (0, 10), key)[1])
         theirs.append(counting.summary(plan, (0, 10), by_value=False, key=page_key).page_ids)
     return ours, theirs
 
@@ -142,7 +81,7 @@ def assert_equal_answers(index: SearchIndex, corpus: dict[str, str]) -> None:
         for window in WINDOWS:
             expected = postgres_answer(params, window)
             assert expected[0], params  # every query matches something
-            assert engine_answer(index, params, window) == expected, (params, window)
+            assert ask_index(index, params, window) == expected, (params, window)
         for row in (3, 19):  # for "norco" by relevance, the last row is the other rank's
             ours, theirs = keyed_pages(index, params, row)
             assert ours == theirs, (params, row)

@@ -1,0 +1,181 @@
+"""The product's search index (decisions/engine) timed beside the search's own counting, on
+the database and index the settings name (`manage.py time_engine`), and checked equal to it.
+
+Per query of the benchmark with a text query or a drug (devtools/benchmark/queries.py) and
+the probe's operator queries: the search's summary statement as the page runs it today
+(`counting.summary`, counts by facet value and the page, under the search's planner
+settings), and the index's answer as the counting code would ask it (`ask_index`: Postgres'
+parse, one statement, then the counts by combination and the page), alternated run by run;
+then whether the index's counts by combination and page equal Postgres' (`postgres_answer`).
+The index's counts are by combination: turning them into counts by facet value is not
+timed here (in memory, 1-9 ms at a million letters: the probe's figures, BENCHMARKS.md).
+
+`ask_index` is what the counting code will do when it is wired: the plan's query, scope,
+drug and facet filters as the index's arguments. The tests use it and `postgres_answer`
+(tests/engine/test_sync.py).
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models import Count, Q
+
+from decisions.engine import Key, Order, SearchIndex
+from decisions.models import SearchEntry
+from decisions.search import counting, item_filterset
+from decisions.search.budget import search_transaction
+from decisions.search.parameters import drug_groups
+from decisions.search.planning import ENTRIES, Plan
+from decisions.search.vocabulary import SEARCH_CONFIG, Scope
+
+from .engine_probe import OPERATOR_QUERIES
+from .queries import QUERIES
+
+# A query's answer: its counts by combination ({id: (matches, in treatment)}) and its page.
+Answer = tuple[dict[int, tuple[int, int]], list[int]]
+
+
+def plan_of(params: dict) -> Plan:
+    filterset = item_filterset(params)
+    if not filterset.is_valid():
+        raise ValueError(f"invalid search parameters {params}: {filterset.errors}")
+    return Plan.of(filterset)
+
+
+def ask_index(
+    index: SearchIndex,
+    params: dict,
+    window: tuple[int, int] = (0, 20),
+    key: Key | None = None,
+) -> Answer:
+    """The index asked as the counting code would: the matches' counts by the combinations
+    the facet filters allow, and the page among those with the chosen outcome."""
+    plan = plan_of(params)
+    tsquery = None
+    if plan.query:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT websearch_to_tsquery(%s::regconfig, %s)::text", [SEARCH_CONFIG, plan.query]
+            )
+            (tsquery,) = cursor.fetchone()
+    named = params.get("drug")
+    drugs = drug_groups([named] if isinstance(named, str) else named) if named else []
+    treatment_only = plan.scope == Scope.TREATMENT
+    counts = index.counts(tsquery, treatment_only=treatment_only, drugs=drugs)
+    combinations = None
+    if plan.facet_values:
+        counts = _allowed(plan, counts)
+        combinations = plan.combinations(with_outcome=True).values_list("pk", flat=True)
+    offset, limit = window
+    page = index.page_ids(
+        tsquery,
+        treatment_only=treatment_only,
+        drugs=drugs,
+        combinations=combinations,
+        outcome="" if combinations is not None else plan.outcome,
+        order=Order(plan.sort),
+        offset=offset,
+        limit=limit,
+        key=key,
+    )
+    return counts, page
+
+
+def postgres_answer(params: dict, window: tuple[int, int] = (0, 20)) -> Answer:
+    """The same from Postgres: the matches the plan's own conditions find, counted by
+    combination, and the page the counting code picks."""
+    plan = plan_of(params)
+    in_treatment = plan.treatment_match(ENTRIES) if plan.query else Q(pk__in=[])
+    rows = (
+        SearchEntry.objects.filter(plan.entry_conditions())
+        .values("combination_id")
+        .annotate(n=Count("pk"), t=Count("pk", filter=in_treatment))
+    )
+    counts = {row["combination_id"]: (row["n"], row["t"]) for row in rows}
+    if plan.facet_values:
+        counts = _allowed(plan, counts)
+    return counts, counting.summary(plan, window, by_value=False).page_ids or []
+
+
+def _allowed(plan: Plan, counts: dict[int, tuple[int, int]]) -> dict[int, tuple[int, int]]:
+    allowed = set(plan.combinations(with_outcome=False).values_list("pk", flat=True))
+    return {pk: n for pk, n in counts.items() if pk in allowed}
+
+
+@dataclass(frozen=True)
+class Timed:
+    label: str
+    matches: int
+    combinations: int
+    summary_ms: float  # the search's summary statement today (p50)
+    index_ms: float  # the index: the parse statement, counts and page (p50)
+    equal: bool
+
+
+def timed_queries() -> list[tuple[str, dict]]:
+    """(label, params): the benchmark's queries with a text query or a drug, then the probe's
+    operator queries."""
+    benchmark = [
+        (query.label, {k: v for k, v in query.params.items() if k != "page_base"})
+        for query in QUERIES
+        if "q" in query.params or "drug" in query.params
+    ]
+    operators = [
+        (label, {"q": q, **({"outcome": outcome} if outcome else {})})
+        for label, q, outcome in OPERATOR_QUERIES
+    ]
+    return benchmark + operators
+
+
+def time_query(index: SearchIndex, label: str, params: dict, repeat: int) -> Timed:
+    """One query, the two ways alternated `repeat` times after one untimed run of each."""
+    plan = plan_of(params)
+
+    def summary() -> object:
+        with search_transaction():
+            return counting.summary(plan, (0, 20), by_value=True)
+
+    def indexed() -> object:
+        return ask_index(index, params)
+
+    summary_ms, index_ms = [], []
+    summary(), indexed()
+    for _ in range(repeat):
+        summary_ms.append(_milliseconds(summary))
+        index_ms.append(_milliseconds(indexed))
+    ours = ask_index(index, params)
+    counts = ours[0]
+    return Timed(
+        label,
+        sum(n for n, _ in counts.values()),
+        len(counts),
+        statistics.median(summary_ms),
+        statistics.median(index_ms),
+        ours == postgres_answer(params),
+    )
+
+
+def _milliseconds(run: Callable[[], object]) -> float:
+    started = time.perf_counter()
+    run()
+    return (time.perf_counter() - started) * 1000
+
+
+def table(rows: list[Timed]) -> list[str]:
+    lines = [
+        f"{'query':44} {'matches':>9} {'combos':>7} {'summary p50':>12} {'index p50':>10}"
+        f" {'ratio':>6}  equal"
+    ]
+    for row in rows:
+        ratio = row.summary_ms / row.index_ms if row.index_ms else 0
+        lines.append(
+            f"{row.label[:44]:44} {row.matches:>9,} {row.combinations:>7,}"
+            f" {row.summary_ms:>12.1f} {row.index_ms:>10.1f} {ratio:>6.1f}"
+            f"  {'yes' if row.equal else 'NO'}"
+        )
+    return lines
