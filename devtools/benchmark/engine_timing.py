@@ -55,7 +55,17 @@ def ask_index(
 ) -> Answer:
     """The index asked as the counting code would: the matches' counts by the combinations
     the facet filters allow, and the page among those with the chosen outcome."""
-    plan = plan_of(params)
+    return answer(index, plan_of(params), params.get("drug"), window, key)
+
+
+def answer(
+    index: SearchIndex,
+    plan: Plan,
+    named: str | list[str] | None,
+    window: tuple[int, int] = (0, 20),
+    key: Key | None = None,
+) -> Answer:
+    """`ask_index` for a plan made already, its `drug` parameter as given (`named`)."""
     tsquery = None
     if plan.query:
         with connection.cursor() as cursor:
@@ -63,7 +73,6 @@ def ask_index(
                 "SELECT websearch_to_tsquery(%s::regconfig, %s)::text", [SEARCH_CONFIG, plan.query]
             )
             (tsquery,) = cursor.fetchone()
-    named = params.get("drug")
     drugs = drug_groups([named] if isinstance(named, str) else named) if named else []
     treatment_only = plan.scope == Scope.TREATMENT
     counts = index.counts(tsquery, treatment_only=treatment_only, drugs=drugs)
@@ -133,7 +142,8 @@ def timed_queries() -> list[tuple[str, dict]]:
 
 
 def time_query(index: SearchIndex, label: str, params: dict, repeat: int) -> Timed:
-    """One query, the two ways alternated `repeat` times after one untimed run of each."""
+    """One query, the two ways alternated `repeat` times after one untimed run of each, the
+    plan made once for both (the page makes it before either)."""
     plan = plan_of(params)
 
     def summary() -> object:
@@ -141,7 +151,7 @@ def time_query(index: SearchIndex, label: str, params: dict, repeat: int) -> Tim
             return counting.summary(plan, (0, 20), by_value=True)
 
     def indexed() -> object:
-        return ask_index(index, params)
+        return answer(index, plan, params.get("drug"))
 
     summary_ms, index_ms = [], []
     summary(), indexed()
