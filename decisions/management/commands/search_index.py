@@ -13,8 +13,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from decisions.engine import NoIndex
-from decisions.engine import sync
+from decisions.engine import NoIndex, sync
 
 
 class Command(BaseCommand):
