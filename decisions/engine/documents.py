@@ -70,6 +70,8 @@ _ITEM_BITS = 32
 # every real day's.
 _DAY_OFFSET = 1 << 20
 _UNDATED_OLDEST = (1 << 32) - 1
+# Every dated entry's `newest` key is at least this; every undated one's below it.
+FIRST_DATED = 1 << _ITEM_BITS
 _EPOCH = datetime.date(1970, 1, 1)
 
 # A lexeme of a vector's text form: quoted, a quote doubled and a backslash escaped, then its

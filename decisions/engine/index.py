@@ -130,11 +130,7 @@ class SearchIndex:
         facet filters and the outcome allow) when given, and with `outcome` when given, in
         `order`: `limit` of them past `offset`, or, with a page `key`, the first `limit` after
         it (or the last before it), in the order either way."""
-        listed = self._matches(tsquery, treatment_only, drugs)
-        if combinations is not None:
-            listed = _both(listed, self._terms(documents.COMBINATION, [*combinations]))
-        if outcome:
-            listed = _both(listed, self._terms(documents.OUTCOME, [outcome]))
+        listed = self._listed(tsquery, treatment_only, drugs, combinations, outcome)
         field = documents.OLDEST if order == Order.OLDEST else documents.NEWEST
         # The order's ranks, in order, each one read along `field`: relevance puts the matches
         # whose treatment matches first.
@@ -154,6 +150,42 @@ class SearchIndex:
                 past.append(query)
         page = self._read(past, field, key.forward, 0, limit)
         return page if key.forward else page[::-1]
+
+    def undated(
+        self,
+        tsquery: str | None,
+        *,
+        treatment_only: bool = False,
+        drugs: Sequence[Collection[str]] = (),
+        combinations: Collection[int] | None = None,
+        outcome: str = "",
+    ) -> int:
+        """How many of the matches listed (as `page_ids` lists them) have no decision date:
+        their `newest` key is the item id alone, below every dated one's."""
+        listed = self._listed(tsquery, treatment_only, drugs, combinations, outcome)
+        return self._search(
+            _both(listed, self._beyond(documents.NEWEST, documents.FIRST_DATED, forward=True)),
+            documents.NEWEST,
+            True,
+            0,
+            0,
+            count=True,
+        )[1]
+
+    def _listed(
+        self,
+        tsquery: str | None,
+        treatment_only: bool,
+        drugs: Sequence[Collection[str]],
+        combinations: Collection[int] | None,
+        outcome: str,
+    ) -> tantivy.Query:
+        listed = self._matches(tsquery, treatment_only, drugs)
+        if combinations is not None:
+            listed = _both(listed, self._terms(documents.COMBINATION, [*combinations]))
+        if outcome:
+            listed = _both(listed, self._terms(documents.OUTCOME, [outcome]))
+        return listed
 
     def _read(
         self, ranks: list[tantivy.Query], field: str, forward: bool, offset: int, limit: int

@@ -27,7 +27,7 @@ from django.db.models import Count, Q
 
 from decisions.engine import Key, Order, SearchIndex
 from decisions.models import SearchEntry
-from decisions.search import counting, item_filterset
+from decisions.search import counting, item_filterset, paging
 from decisions.search.budget import search_transaction
 from decisions.search.parameters import drug_groups
 from decisions.search.planning import ENTRIES, Plan
@@ -36,8 +36,9 @@ from decisions.search.vocabulary import SEARCH_CONFIG, Scope
 from .engine_probe import OPERATOR_QUERIES
 from .queries import QUERIES
 
-# A query's answer: its counts by combination ({id: (matches, in treatment)}) and its page.
-Answer = tuple[dict[int, tuple[int, int]], list[int]]
+# A query's answer: its counts by combination ({id: (matches, in treatment)}), its page and
+# how many of its results are undated (what a date order's page says).
+Answer = tuple[dict[int, tuple[int, int]], list[int], int]
 
 
 def plan_of(params: dict) -> Plan:
@@ -81,18 +82,26 @@ def answer(
         counts = _allowed(plan, counts)
         combinations = plan.combinations(with_outcome=True).values_list("pk", flat=True)
     offset, limit = window
+    outcome = "" if combinations is not None else plan.outcome
     page = index.page_ids(
         tsquery,
         treatment_only=treatment_only,
         drugs=drugs,
         combinations=combinations,
-        outcome="" if combinations is not None else plan.outcome,
+        outcome=outcome,
         order=Order(plan.sort),
         offset=offset,
         limit=limit,
         key=key,
     )
-    return counts, page
+    undated = index.undated(
+        tsquery,
+        treatment_only=treatment_only,
+        drugs=drugs,
+        combinations=combinations,
+        outcome=outcome,
+    )
+    return counts, page, undated
 
 
 def postgres_answer(params: dict, window: tuple[int, int] = (0, 20)) -> Answer:
@@ -108,7 +117,8 @@ def postgres_answer(params: dict, window: tuple[int, int] = (0, 20)) -> Answer:
     counts = {row["combination_id"]: (row["n"], row["t"]) for row in rows}
     if plan.facet_values:
         counts = _allowed(plan, counts)
-    return counts, counting.summary(plan, window, by_value=False).page_ids or []
+    page = counting.summary(plan, window, by_value=False).page_ids or []
+    return counts, page, paging.undated_count(plan)
 
 
 def _allowed(plan: Plan, counts: dict[int, tuple[int, int]]) -> dict[int, tuple[int, int]]:
