@@ -26,6 +26,7 @@ visible (the search's first statement can carry it).
 
 from __future__ import annotations
 
+import datetime
 import json
 import os
 import shutil
@@ -127,7 +128,7 @@ def build(base: Path | None = None, *, progress: Callable[[int], None] | None = 
     base = base or root()
     base.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
-    folder = base / f"generation-{time.time_ns()}"
+    folder = (base / f"generation-{time.time_ns()}").resolve()
     with _writing():
         seen = _change_ids()
         writer = documents.ready(tantivy.Index(documents.schema(), path=_fresh(folder))).writer(
@@ -136,19 +137,21 @@ def build(base: Path | None = None, *, progress: Callable[[int], None] | None = 
         count = _add(writer, _entries(None), progress)
         writer.commit()
         writer.wait_merging_threads()
-        _write_state(folder, {"built_at": time.strftime("%Y-%m-%d %H:%M:%S"), "applied": 0})
+        built_at = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
+        _write_state(folder, {"built_at": built_at, "applied": 0})
         previous = _swap(base, folder)
         _delete_changes(seen)
     _vacuum(len(seen))
-    _prune(base, keep={folder.resolve(), previous})
+    _prune(base, keep={folder, previous})
     return Built(folder, count, len(seen), time.monotonic() - started, folder_bytes(folder))
 
 
 def apply_changes(base: Path | None = None) -> Applied:
     """Apply the committed changes to the current index (see the module docstring)."""
     started = time.monotonic()
-    folder = current_folder(base)
     with _writing():
+        # Under the lock: a build that swapped a new folder in meanwhile is the one to write.
+        folder = current_folder(base)
         changes = _changes()
         items = sorted({item for _, item in changes})
         if items:
