@@ -9,11 +9,17 @@ vector, also on the treatment vector with `treatment_only` (scope=treatment), an
 `drugs` groups (each group's generic names all named by the entry, decisions/search/
 parameters.py `drug_groups`).
 
+Facet filters: the counts are by combination, so the combinations a filter allows are the
+caller's to keep (counting's `plan.combinations(with_outcome=False)`); the page takes them as
+`combinations` (with the outcome's: `with_outcome=True`), or the `outcome` alone.
+
 What the index cannot say (a tsquery `queries.Unconvertible` names, more combinations than
 an aggregation returns) raises; the caller counts in Postgres instead. Whether the index is
 as fresh as the caller's snapshot is Postgres' to say (decisions/engine/sync.py `FRESH`): ask
 that first, then `refresh()` the reader, then count, in that order (the applier commits the
-index before it deletes the change rows it applied).
+index before it deletes the change rows it applied). A build puts a new folder in place;
+a process keeping a `SearchIndex` open reopens it when `sync.current_folder()` is no longer
+its `folder` (the old folder is deleted by the build after next).
 """
 
 from __future__ import annotations
