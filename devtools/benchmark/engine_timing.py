@@ -5,7 +5,8 @@ Per query of the benchmark with a text query or a drug (devtools/benchmark/queri
 the probe's operator queries: the search's summary statement as the page runs it today
 (`counting.summary`, counts by facet value and the page, under the search's planner
 settings), and the index's answer as the counting code would ask it (`ask_index`: Postgres'
-parse, one statement, then the counts by combination and the page), alternated run by run;
+parse, one statement, then the counts by combination and the page, and in a date order
+the undated count the page shows), alternated run by run;
 then whether the index's counts by combination and page equal Postgres' (`postgres_answer`).
 The index's counts are by combination: turning them into counts by facet value is not
 timed here (in memory, 1-9 ms at a million letters: the probe's figures, BENCHMARKS.md).
@@ -31,14 +32,14 @@ from decisions.search import counting, item_filterset, paging
 from decisions.search.budget import search_transaction
 from decisions.search.parameters import drug_groups
 from decisions.search.planning import ENTRIES, Plan
-from decisions.search.vocabulary import SEARCH_CONFIG, Scope
+from decisions.search.vocabulary import SEARCH_CONFIG, Scope, Sort
 
 from .engine_probe import OPERATOR_QUERIES
 from .queries import QUERIES
 
 # A query's answer: its counts by combination ({id: (matches, in treatment)}), its page and
-# how many of its results are undated (what a date order's page says).
-Answer = tuple[dict[int, tuple[int, int]], list[int], int]
+# how many of its results are undated (what a date order's page says; None by relevance).
+Answer = tuple[dict[int, tuple[int, int]], list[int], int | None]
 
 
 def plan_of(params: dict) -> Plan:
@@ -94,6 +95,8 @@ def answer(
         limit=limit,
         key=key,
     )
+    if plan.sort == Sort.RELEVANCE:  # the page says how many are undated in date orders only
+        return counts, page, None
     undated = index.undated(
         tsquery,
         treatment_only=treatment_only,
@@ -118,7 +121,7 @@ def postgres_answer(params: dict, window: tuple[int, int] = (0, 20)) -> Answer:
     if plan.facet_values:
         counts = _allowed(plan, counts)
     page = counting.summary(plan, window, by_value=False).page_ids or []
-    return counts, page, paging.undated_count(plan)
+    return counts, page, None if plan.sort == Sort.RELEVANCE else paging.undated_count(plan)
 
 
 def _allowed(plan: Plan, counts: dict[int, tuple[int, int]]) -> dict[int, tuple[int, int]]:
