@@ -6,7 +6,9 @@ item table see every row an INSERT, COPY, UPDATE or DELETE changed (its transiti
 and apply the change to the derived rows in the same transaction, so the counts are exact at
 every commit whichever code path wrote the items (ingest's COPY, the ORM, a cascade). Beside
 the trigger functions: `decisions_facet_key` and `decisions_facet_values`, which the search's
-own SQL calls too, and `decisions_phrase_ngrams`, the expression of the phrase index.
+own SQL calls too, and `decisions_phrase_ngrams`, the expression of the phrase index. The
+search trigger also logs the items whose entries it changed (`decisions_searchchange`), for
+the search index beside Postgres (decisions/engine), which applies them after the commit.
 
 The SQL is rendered from decisions/facets.py, so each facet column is named in one place.
 Migrations never import this module: each holds a frozen copy of the SQL it installs, so a
