@@ -132,6 +132,7 @@ def test_the_index_answers_as_postgres_after_a_build_and_each_applied_change(
         == len(DisputedItem.objects.all()) - len(before)
     )
     assert not logged()
+    assert index.documents == built.documents  # the reader sees the commit once refreshed
     assert_equal_answers(index, synthetic_corpus)
 
     # A reparse: the letters' items replaced (old ids deleted, new ones inserted).
