@@ -88,9 +88,11 @@ class Facet:
     # item here would double what maintaining the counts costs an ingest.
     given: bool = False
     # PeriodCount counts the months among the items with each value of every `given` facet,
-    # and of these too: a single-valued facet (a few rows a value and month) whose statistics'
-    # trend would otherwise group every matching search entry's date (a specialty at a million
-    # letters: 142 ms against the page's 46, BENCHMARKS.md "Session 8").
+    # and of these too, so that every search filtered by one facet value reads its statistics'
+    # trend from a few rows a month instead of grouping every matching search entry's date (a
+    # specialty at a million letters: 142 ms against the page's 46; a cited page 71 against
+    # 20; BENCHMARKS.md "Session 8"). A month row per value is cheap where a FacetCount row
+    # per value and other facet's value is not.
     given_months: bool = False
 
     @property
@@ -173,6 +175,7 @@ FACETS: tuple[Facet, ...] = (
             help_text='"<document>:<page>" for every page the reviewer cited (see page_key).',
         ),
         limit=10,
+        given_months=True,
     ),
     # What the item requests (decisions/taxonomy), classified at ingest and by `manage.py
     # reclassify`. Combination columns because a treatment's category and class go with the

@@ -171,28 +171,42 @@ def test_an_update_rebuilds_the_entries_of_changed_words_only():
 
 
 @pytest.mark.django_db
-def test_migration_0021_counts_the_months_of_the_specialties_stored_before_it():
-    """Items stored before the specialty's months were counted get their month rows from the
-    migration, as the trigger would have written them."""
+@pytest.mark.parametrize(
+    ("migration", "facet", "expected"),
+    [
+        (
+            "0021_specialty_period_counts",
+            "specialty",
+            {("Psychiatry", date(2019, 1, 1)): 2, ("Internal Medicine", None): 1},
+        ),
+        (
+            "0023_cited_page_period_counts",
+            "cited_page",
+            {("A:1", date(2019, 1, 1)): 2, ("A:2", date(2019, 1, 1)): 1, ("B:9", None): 1},
+        ),
+    ],
+)
+def test_migrations_count_the_months_of_the_values_stored_before_them(migration, facet, expected):
+    """Items stored before a facet's months were counted get their month rows from the
+    migration that starts counting them, as the trigger would have written them."""
     from importlib import import_module
 
-    migration = import_module("decisions.migrations.0021_specialty_period_counts")
+    counts = import_module(f"decisions.migrations.{migration}").COUNTS
     letter = make_letter()
-    for day, specialty in [
-        ("2019-01-05", "Psychiatry"),
-        ("2019-01-31", "Psychiatry"),
-        (None, "Internal Medicine"),
-        ("2020-03-01", None),
+    for day, specialty, pages in [
+        ("2019-01-05", "Psychiatry", ["A:1", "A:2"]),
+        ("2019-01-31", "Psychiatry", ["A:1"]),
+        (None, "Internal Medicine", ["B:9"]),
+        ("2020-03-01", None, []),
     ]:
-        make_item(letter, decision_date=day, reviewer_specialty_canonical=specialty)
-    PeriodCount.objects.filter(given_facet="specialty").delete()
+        make_item(
+            letter, decision_date=day, reviewer_specialty_canonical=specialty, reviewer_pages=pages
+        )
+    PeriodCount.objects.filter(given_facet=facet).delete()
     with connection.cursor() as cursor:
-        cursor.execute(migration.COUNTS)
+        cursor.execute(counts)
     assert_derived_rows_match_the_items()
-    assert {k: n for k, n in stored_period_counts().items() if k[0] == "specialty"} == {
-        ("specialty", "Psychiatry", date(2019, 1, 1), "upheld"): 2,
-        ("specialty", "Internal Medicine", None, "upheld"): 1,
-    }
+    assert {k[1:3]: n for k, n in stored_period_counts().items() if k[0] == facet} == expected
 
 
 @pytest.mark.django_db

@@ -90,8 +90,8 @@ ENTRY_DATES = ["entry_oldest_idx", "entry_newest_idx"]
         ({}, ["periodcount_uniq"]),
         ({"guideline": "MTUS", "outcome": "upheld"}, ["periodcount_uniq"]),
         ({"specialty": "{specialty}"}, ["periodcount_uniq"]),
+        ({"cited_page": "{page}"}, ["periodcount_uniq"]),
         # Each combination's entries (at 100,000 letters), or all of them by date (small).
-        ({"cited_page": "{page}"}, ["entry_combination_idx", *ENTRY_DATES]),
         (
             {"specialty": "{specialty}", "guideline": "MTUS"},
             ["entry_combination_idx", *ENTRY_DATES],

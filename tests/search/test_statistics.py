@@ -113,8 +113,9 @@ def test_every_facet_but_the_outcome_is_broken_down(client, dated):
         {"outcome": "upheld"},
         {"guideline": "MTUS"},
         {"document": CHRONIC_PAIN, "outcome": "upheld"},
-        # FacetCount does not give the specialty, but its months are counted.
+        # FacetCount gives neither the specialty nor a cited page, but their months are counted.
         {"specialty": "Occupational Medicine"},
+        {"cited_page": f"{CHRONIC_PAIN}:46", "outcome": "overturned"},
     ],
 )
 def test_where_the_page_reads_facet_counts_the_trend_reads_the_month_counts(client, dated, params):
