@@ -19,8 +19,8 @@ from django.utils.formats import date_format
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
-from ..facets import BY_NAME
-from ..models import Guideline
+from .. import display
+from ..display import category_label, drug_class_label, guideline_label
 from ..search.keys import PAGING_PARAMETERS
 from ..search.vocabulary import HIGHLIGHT_START, HIGHLIGHT_STOP, OUTCOME_MEANINGS, page_label
 
@@ -32,9 +32,6 @@ register = template.Library()
 
 _MARKED = re.compile(f"{HIGHLIGHT_START}(.*?){HIGHLIGHT_STOP}", re.DOTALL)
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
-GUIDELINE_LABELS = dict(Guideline.choices)
-CATEGORY_LABELS = dict(BY_NAME["category"].field.choices or ())
-DRUG_CLASS_LABELS = dict(BY_NAME["drug_class"].field.choices or ())
 
 
 @register.filter
@@ -79,17 +76,7 @@ def outcome_meaning(outcome: str) -> str:
     return OUTCOME_MEANINGS.get(outcome, outcome)
 
 
-@register.filter
-def guideline_label(code: str) -> str:
-    return GUIDELINE_LABELS.get(code, code)
-
-
-def category_label(value: str) -> str:
-    return CATEGORY_LABELS.get(value, value)
-
-
-def drug_class_label(value: str) -> str:
-    return DRUG_CLASS_LABELS.get(value, value)
+register.filter(guideline_label)
 
 
 @register.filter
@@ -140,14 +127,7 @@ def percent(rate: float | None) -> str:
     return f"{rate:.0%}"
 
 
-@register.simple_tag
-def patient(age: int | None, sex: str | None) -> str:
-    """A patient's age and sex, each "not stated" when the letter does not state it: a tag
-    rather than an included template, for it is shown on each result of a page."""
-    if age is None and not sex:
-        return "not stated"
-    shown_age = "age not stated" if age is None else f"{age} years"
-    return f"{shown_age}, {sex or 'sex not stated'}"
+register.simple_tag(display.patient)
 
 
 @register.filter
