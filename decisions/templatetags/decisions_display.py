@@ -5,14 +5,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, SupportsInt
+from typing import TYPE_CHECKING, Any, SupportsInt, cast
 from urllib.parse import urlencode
 from weakref import WeakKeyDictionary
 
 from django import template
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.http import HttpRequest
-from django.template import Context
+from django.template import Context, engines
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -226,3 +226,12 @@ def item_url(letter_id: int, position: int, query: str = "") -> str:
     path = reverse("decisions:letter-detail", args=[letter_id])
     search = "?" + urlencode({"q": query}) if query else ""
     return f"{path}{search}#item-{position}"
+
+
+@register.simple_tag(takes_context=True)
+def jinja(context: Context, name: str) -> SafeString:
+    """The Jinja2 fragment `name` (decisions/jinja.py) rendered with this template's context:
+    where a page's loops are, the values Django's template language would resolve one by one."""
+    template = engines["jinja2"].get_template(name)
+    values = cast(dict[str, Any], context.flatten())
+    return mark_safe(template.render(values, context.get("request")))

@@ -1,8 +1,9 @@
 """What a results page costs in Python beyond its queries (issue 15, "page overhead"): the
-templates it renders do not grow with the results it lists, and the form's selects, the same
-on every page, are rendered once; the cheaper helpers write what Django's did. Counted, not
-timed: each template rendered is a context and a render of its own, the cost that a
-per-result `{% include %}` multiplies by twenty."""
+templates it renders do not grow with the results it lists, its loops are Jinja2 fragments
+rendered once a page (decisions/jinja.py), and the form's selects, the same on every page, are
+rendered once; the cheaper helpers write what Django's did. Counted, not timed: each template
+rendered is a context and a render of its own, the cost that a per-result `{% include %}`
+multiplies by twenty."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from collections import Counter
 
 import pytest
 from django.contrib.humanize.templatetags.humanize import intcomma
+from django.template.backends.jinja2 import Template as JinjaTemplate
 from django.template.base import Template
 
 from decisions.search import widgets
@@ -33,7 +35,14 @@ def rendered(monkeypatch):
         counted[self.name] += 1
         return original(self, context)
 
+    original_fragment = JinjaTemplate.render
+
+    def counting_fragment(self, context=None, request=None):
+        counted[f"fragment {self.template.name}"] += 1
+        return original_fragment(self, context, request)
+
     monkeypatch.setattr(Template, "render", counting)
+    monkeypatch.setattr(JinjaTemplate, "render", counting_fragment)
     return counted
 
 
@@ -74,6 +83,19 @@ def test_a_page_of_twenty_results_renders_the_templates_of_a_page_of_one(
     assert twenty == one
     # The page, its parts and the form's widgets; with a template per result and per option, 230.
     assert sum(twenty.values()) < 80
+    # The results and the facets' values: a fragment each, once.
+    assert twenty["fragment decisions/results.html"] == 1
+    assert twenty["fragment decisions/facets.html"] == 1
+
+
+def test_a_letter_page_renders_its_items_in_one_fragment(client, rendered):
+    letter = make_letter()
+    for n in range(4):
+        make_decision(letter, treatment=f"Norco {n}", cites=[("MTUS", CHRONIC_PAIN, [91])])
+    html = client.get(letter.get_absolute_url()).content.decode()
+    assert html.count('class="item"') == 4
+    assert rendered["fragment decisions/letter_items.html"] == 1
+    assert not [name for name in rendered if name.startswith("decisions/_")]  # no include
 
 
 def test_the_form_selects_are_rendered_once_for_each_value(
