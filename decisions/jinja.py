@@ -1,11 +1,14 @@
 """The Jinja2 environment of the pages' hot fragments (settings.TEMPLATES, `fragments/`).
 
-A page's loops (a results page's twenty results and its facets' values, a letter's items, a
-statistics page's charts and tables) are rendered by Jinja2, which compiles a template to
-Python: each value shown costs a fraction of what Django's template language spends resolving
-and escaping it, the largest part of a page's Python time (BENCHMARKS.md, session 8). The page
-around them, with the site's layout, forms and account links, stays a Django template and
-includes a fragment with the `jinja` tag (decisions/templatetags/decisions_display.py).
+The busiest pages' bodies are rendered by Jinja2, which compiles a template to Python: each
+value shown costs a fraction of what Django's template language spends resolving and escaping
+it, which was most of a page's Python time (BENCHMARKS.md, session 8). They are a results
+page's body (its form, results, facets and pages), a statistics page's body (its charts and
+tables) and a letter page's items (their citations and similar decisions). The site's layout
+(templates/base.html, with the account links) and the other pages stay Django templates; a
+page includes its Jinja2 body with the `jinja` tag (decisions/templatetags/decisions_display.py).
+Form widgets are still rendered by Django's templates (the form renderer, and
+decisions/search/widgets.py).
 
 The filters and functions are the Django templates' own (the same Python functions, named
 alike), and every value is escaped as Django escapes it (`escaped`): letter text is untrusted,

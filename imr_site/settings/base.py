@@ -95,7 +95,7 @@ TEMPLATES = [
             ],
         },
     },
-    # The pages' hot fragments (decisions/jinja.py), included by the Django templates with
+    # The busiest pages' bodies (decisions/jinja.py), included by their Django templates with
     # the `jinja` tag; `fragments/` holds them.
     {
         "BACKEND": "django.template.backends.jinja2.Jinja2",

@@ -11,8 +11,8 @@ import datetime
 from collections import Counter
 
 import pytest
+from jinja2 import Environment
 from django.contrib.humanize.templatetags.humanize import intcomma
-from django.template.backends.jinja2 import Template as JinjaTemplate
 from django.template.base import Template
 
 from decisions.search import widgets
@@ -35,14 +35,16 @@ def rendered(monkeypatch):
         counted[self.name] += 1
         return original(self, context)
 
-    original_fragment = JinjaTemplate.render
+    # A Jinja2 fragment is counted where it is loaded: by the `jinja` tag, and by each
+    # `{% include %}` run inside one.
+    original_fragment = Environment.get_template
 
-    def counting_fragment(self, context=None, request=None):
-        counted[f"fragment {self.template.name}"] += 1
-        return original_fragment(self, context, request)
+    def counting_fragment(self, name, *args, **kwargs):
+        counted[f"fragment {name}"] += 1
+        return original_fragment(self, name, *args, **kwargs)
 
     monkeypatch.setattr(Template, "render", counting)
-    monkeypatch.setattr(JinjaTemplate, "render", counting_fragment)
+    monkeypatch.setattr(Environment, "get_template", counting_fragment)
     return counted
 
 
@@ -83,7 +85,8 @@ def test_a_page_of_twenty_results_renders_the_templates_of_a_page_of_one(
     assert twenty == one
     # The page, its parts and the form's widgets; with a template per result and per option, 230.
     assert sum(twenty.values()) < 80
-    # The results and the facets' values: a fragment each, once.
+    # The page's body, its results and its facets' values: a fragment each, once.
+    assert twenty["fragment decisions/search_page.html"] == 1
     assert twenty["fragment decisions/results.html"] == 1
     assert twenty["fragment decisions/facets.html"] == 1
 
