@@ -11,9 +11,9 @@ import datetime
 from collections import Counter
 
 import pytest
-from jinja2 import Environment
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.template.base import Template
+from jinja2 import Environment
 
 from decisions.search import widgets
 from decisions.templatetags.decisions_display import thousands
