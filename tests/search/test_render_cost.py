@@ -23,6 +23,7 @@ from tests.helpers import CHRONIC_PAIN, make_decision
 pytestmark = pytest.mark.django_db
 
 SELECT = widgets.Select.template_name
+INPUT = "django/forms/widgets/input.html"
 
 
 @pytest.fixture
@@ -101,18 +102,21 @@ def test_a_letter_page_renders_its_items_in_one_fragment(client, rendered):
     assert not [name for name in rendered if name.startswith("decisions/_")]  # no include
 
 
-def test_the_form_selects_are_rendered_once_for_each_value(
+def test_the_form_widgets_are_rendered_once_for_each_value(
     client, rendered, twenty_decisions, monkeypatch
 ):
-    monkeypatch.setattr(widgets, "_RENDERED_SELECTS", {})  # none kept from other tests
-    client.get("/", {"q": "norco", "outcome": "upheld"})
+    monkeypatch.setattr(widgets, "_RENDERED", {})  # none kept from other tests
+    client.get("/", {"q": "norco", "outcome": "upheld", "age_min": "40"})
     assert rendered[SELECT] == 7  # outcome, guideline, sex, category, drug class, scope, order
+    assert rendered[INPUT] == 10  # the query, six dates, two ages, the checkbox
     rendered.clear()
-    html = client.get("/", {"q": "norco", "outcome": "upheld"}).content.decode()
-    assert rendered[SELECT] == 0
+    html = client.get("/", {"q": "norco", "outcome": "upheld", "age_min": "40"}).content.decode()
+    assert rendered[SELECT] == rendered[INPUT] == 0
     assert '<option value="upheld" selected>' in html
-    client.get("/", {"q": "norco", "outcome": "overturned"})
+    assert 'name="age_min" value="40"' in html
+    client.get("/", {"q": "norco", "outcome": "overturned", "age_min": "40"})
     assert rendered[SELECT] == 1  # the outcome's, for its new value
+    assert rendered[INPUT] == 0
 
 
 @pytest.mark.parametrize("value", [0, 7, 999, 1000, 1234567, -4321, None, "12345", 2.5])
