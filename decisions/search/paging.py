@@ -9,6 +9,7 @@ past the key the link carries (decisions/search/keys.py), one typed by number by
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import TypeAlias, TypedDict
 
 from django.contrib.postgres.expressions import ArraySubquery
@@ -21,10 +22,11 @@ from django.db.models import (
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import JSONObject, Left
 
+from .. import display
 from ..models import Citation, DisputedItem, Party, SearchEntry
 from .keys import Direction, PageKey, reading_order
 from .planning import ENTRIES, ITEMS, Columns, Plan, match_order
-from .vocabulary import Sort, headline, search_query
+from .vocabulary import OUTCOME_MEANINGS, Sort, headline, search_query
 
 PER_PAGE = 20
 
@@ -62,15 +64,38 @@ class CitedRow(TypedDict):
 
 
 @dataclass(frozen=True)
-class ResultItem:
-    """An item as a results page shows it.
+class ItemRow:
+    """An item's PAGE_COLUMNS as read (`id` as `pk`): a row, not a model instance, for a page
+    builds twenty and shows them once."""
 
-    `item` has PAGE_COLUMNS only. With a query, `snippet` holds the best rationale fragments
-    and `treatment_marked` the treatment, both with highlight sentinels; without one, `snippet`
-    is the rationale's start and `treatment_marked` the treatment.
+    pk: int
+    letter_id: int
+    position: int
+    treatment: str
+    outcome: str
+    reviewer_specialty_canonical: str
+    patient_age: int | None
+    patient_sex: str | None
+    date_of_injury: date | None
+    decision_date: date | None
+    guideline_mismatch: bool
+    reviewer_guidelines: list[str]
+    category: str
+    drug_class: str
+    generic_names: list[str]
+
+
+@dataclass(frozen=True)
+class ResultItem:
+    """An item as a results page shows it, its text composed here once (decisions/display.py)
+    rather than by the template's lookups and filters, for twenty rows a page.
+
+    With a query, `snippet` holds the best rationale fragments and `treatment_marked` the
+    treatment, both with highlight sentinels; without one, `snippet` is the rationale's start
+    and `treatment_marked` the treatment.
     """
 
-    item: DisputedItem
+    item: ItemRow
     snippet: str
     treatment_marked: str
     reviewer_cited: list[CitedRow]
@@ -79,19 +104,50 @@ class ResultItem:
     in_treatment: bool | None = None
 
     @property
+    def outcome_meaning(self) -> str:
+        return OUTCOME_MEANINGS.get(self.item.outcome, self.item.outcome)
+
+    @property
+    def reviewer(self) -> str:
+        return self.item.reviewer_specialty_canonical or "not stated"
+
+    @property
+    def reviewer_citations(self) -> list[str]:
+        return [display.citation(cited) for cited in self.reviewer_cited]
+
+    @property
+    def injured(self) -> str:
+        return display.day(self.item.date_of_injury) or "not stated"
+
+    @property
+    def decided(self) -> str:
+        return display.day(self.item.decision_date)
+
+    @property
+    def patient(self) -> str:
+        return display.patient(self.item.patient_age, self.item.patient_sex)
+
+    @property
     def claims_guidelines(self) -> list[str]:
         """The families the claims administrator cited, for the mismatch note."""
         return sorted({c["guideline"] for c in self.claims_cited})
 
     @property
+    def claims_guideline_names(self) -> str:
+        return display.guideline_labels(self.claims_guidelines)
+
+    @property
+    def reviewer_guideline_names(self) -> str:
+        return display.guideline_labels(self.item.reviewer_guidelines)
+
+    @property
     def requested(self) -> str:
         """What the item requests, as the taxonomy classified it: the category, then for a
-        drug its class and generic names. Composed here, once a row, rather than in the
-        template, where each part is a lookup and a filter call on twenty rows a page."""
+        drug its class and generic names."""
         item = self.item
-        text = item.get_category_display()
+        text = display.category_label(item.category)
         if item.drug_class:
-            text = f"{text}: {item.get_drug_class_display().lower()}"
+            text = f"{text}: {display.drug_class_label(item.drug_class).lower()}"
         if item.generic_names:
             text = f"{text} ({', '.join(item.generic_names)})"
         return text
@@ -250,29 +306,38 @@ def page_items(ids: list[int] | Ids, plan: Plan) -> list[ResultItem]:
             )
         )
     )
+    keyed: dict[str, Expression] = {}
+    if plan.sort == Sort.RELEVANCE:  # for the page keys
+        keyed["in_treatment"] = plan.in_treatment(ITEMS)
     rows = (
         DisputedItem.objects.filter(pk__in=ids)
         .order_by()
-        .only(*PAGE_COLUMNS)
         .annotate(
-            snippet=snippet, treatment_marked=treatment_marked, cited=ArraySubquery(citations)
+            snippet=snippet,
+            treatment_marked=treatment_marked,
+            cited=ArraySubquery(citations),
+            **keyed,
         )
+        .values_list(*PAGE_COLUMNS, "snippet", "treatment_marked", "cited", *keyed)
     )
-    if plan.sort == Sort.RELEVANCE:  # for the page keys
-        rows = rows.annotate(in_treatment=plan.in_treatment(ITEMS))
     if isinstance(ids, list):
         place = {pk: n for n, pk in enumerate(ids)}
-        items = sorted(rows, key=lambda item: place[item.pk])
+        read = sorted(rows, key=lambda row: place[row[0]])
     else:
-        items = list(rows.order_by(*plan.order(ITEMS)))
-    return [
-        ResultItem(
-            item=item,
-            snippet=item.snippet,
-            treatment_marked=item.treatment_marked,
-            reviewer_cited=[c for c in item.cited if c["party"] == Party.REVIEWER],
-            claims_cited=[c for c in item.cited if c["party"] == Party.CLAIMS_ADMINISTRATOR],
-            in_treatment=getattr(item, "in_treatment", None),
-        )
-        for item in items
-    ]
+        read = list(rows.order_by(*plan.order(ITEMS)))
+    return [_result(row) for row in read]
+
+
+def _result(row: tuple) -> ResultItem:
+    """A row of `page_items`: PAGE_COLUMNS, the snippet, the treatment marked, the citations
+    and, ordered by relevance, whether the query matches the treatment."""
+    columns = len(PAGE_COLUMNS)
+    snippet, treatment_marked, cited, *in_treatment = row[columns:]
+    return ResultItem(
+        item=ItemRow(*row[:columns]),
+        snippet=snippet,
+        treatment_marked=treatment_marked,
+        reviewer_cited=[c for c in cited if c["party"] == Party.REVIEWER],
+        claims_cited=[c for c in cited if c["party"] == Party.CLAIMS_ADMINISTRATOR],
+        in_treatment=in_treatment[0] if in_treatment else None,
+    )

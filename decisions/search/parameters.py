@@ -66,7 +66,14 @@ from ..parsing import case_numbers
 from ..specialties import grouping_name_of
 from ..taxonomy import generic_names_of
 from .vocabulary import OUTCOME_MEANINGS, Scope, Sort, page_label, search_query
-from .widgets import DATE_INPUT, Select
+from .widgets import (
+    DATE_INPUT,
+    CheckboxInput,
+    MultipleHiddenInput,
+    NumberInput,
+    SearchInput,
+    Select,
+)
 
 
 class SearchForm(forms.Form):
@@ -148,6 +155,9 @@ class DateCondition(ConditionFilter, django_filters.DateFilter):
 class IntegerCondition(ConditionFilter):
     field_class = forms.IntegerField
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, widget=NumberInput, **kwargs)
+
 
 class ArrayCondition(ConditionFilter):
     """Items whose array column holds the value: `@>`, answered by the column's GIN index."""
@@ -197,7 +207,7 @@ class DrugField(forms.Field):
     """Generic drug names, each as a link gives it: repeated parameters, any case. Carried
     through the form as hidden fields (a facet or a letter page sets them)."""
 
-    widget = forms.MultipleHiddenInput
+    widget = MultipleHiddenInput
     MAX_NAMES = 20
     MAX_LENGTH = 100
 
@@ -276,7 +286,7 @@ class FlagCondition(ConditionFilter, django_filters.BooleanFilter):
     """A checkbox: ticked keeps the matching items, unticked filters nothing."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, widget=forms.CheckboxInput, **kwargs)
+        super().__init__(*args, widget=CheckboxInput, **kwargs)
 
 
 class ItemFilter(django_filters.FilterSet):
@@ -288,7 +298,7 @@ class ItemFilter(django_filters.FilterSet):
     q = SearchCondition(
         label="Search treatments and rationales",
         max_length=500,
-        widget=forms.SearchInput(attrs={"aria-describedby": "q-hint"}),
+        widget=SearchInput(attrs={"aria-describedby": "q-hint"}),
     )
     outcome = ChoiceCondition(
         field_name=facets.BY_NAME["outcome"].column,

@@ -5,22 +5,22 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, SupportsInt
+from typing import TYPE_CHECKING, Any, SupportsInt, cast
 from urllib.parse import urlencode
 from weakref import WeakKeyDictionary
 
 from django import template
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.http import HttpRequest
-from django.template import Context
+from django.template import Context, engines
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
-from ..facets import BY_NAME
-from ..models import Guideline
+from .. import display
+from ..display import category_label, drug_class_label, guideline_label
 from ..search.keys import PAGING_PARAMETERS
 from ..search.vocabulary import HIGHLIGHT_START, HIGHLIGHT_STOP, OUTCOME_MEANINGS, page_label
 
@@ -32,9 +32,6 @@ register = template.Library()
 
 _MARKED = re.compile(f"{HIGHLIGHT_START}(.*?){HIGHLIGHT_STOP}", re.DOTALL)
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
-GUIDELINE_LABELS = dict(Guideline.choices)
-CATEGORY_LABELS = dict(BY_NAME["category"].field.choices or ())
-DRUG_CLASS_LABELS = dict(BY_NAME["drug_class"].field.choices or ())
 
 
 @register.filter
@@ -79,17 +76,7 @@ def outcome_meaning(outcome: str) -> str:
     return OUTCOME_MEANINGS.get(outcome, outcome)
 
 
-@register.filter
-def guideline_label(code: str) -> str:
-    return GUIDELINE_LABELS.get(code, code)
-
-
-def category_label(value: str) -> str:
-    return CATEGORY_LABELS.get(value, value)
-
-
-def drug_class_label(value: str) -> str:
-    return DRUG_CLASS_LABELS.get(value, value)
+register.filter(guideline_label)
 
 
 @register.filter
@@ -140,14 +127,7 @@ def percent(rate: float | None) -> str:
     return f"{rate:.0%}"
 
 
-@register.simple_tag
-def patient(age: int | None, sex: str | None) -> str:
-    """A patient's age and sex, each "not stated" when the letter does not state it: a tag
-    rather than an included template, for it is shown on each result of a page."""
-    if age is None and not sex:
-        return "not stated"
-    shown_age = "age not stated" if age is None else f"{age} years"
-    return f"{shown_age}, {sex or 'sex not stated'}"
+register.simple_tag(display.patient)
 
 
 @register.filter
@@ -246,3 +226,12 @@ def item_url(letter_id: int, position: int, query: str = "") -> str:
     path = reverse("decisions:letter-detail", args=[letter_id])
     search = "?" + urlencode({"q": query}) if query else ""
     return f"{path}{search}#item-{position}"
+
+
+@register.simple_tag(takes_context=True)
+def jinja(context: Context, name: str) -> SafeString:
+    """The Jinja2 fragment `name` (decisions/jinja.py) rendered with this template's context:
+    where a page's loops are, the values Django's template language would resolve one by one."""
+    template = engines["jinja2"].get_template(name)
+    values = cast(dict[str, Any], context.flatten())
+    return mark_safe(template.render(values, context.get("request")))

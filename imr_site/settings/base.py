@@ -95,6 +95,14 @@ TEMPLATES = [
             ],
         },
     },
+    # The busiest pages' bodies (decisions/jinja.py), included by their Django templates with
+    # the `jinja` tag; `fragments/` holds them.
+    {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "fragments"],
+        "APP_DIRS": False,
+        "OPTIONS": {"environment": "decisions.jinja.environment"},
+    },
 ]
 
 # Forms render their widgets through the project's template settings, so the widget templates

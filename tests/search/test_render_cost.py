@@ -1,8 +1,9 @@
 """What a results page costs in Python beyond its queries (issue 15, "page overhead"): the
-templates it renders do not grow with the results it lists, and the form's selects, the same
-on every page, are rendered once; the cheaper helpers write what Django's did. Counted, not
-timed: each template rendered is a context and a render of its own, the cost that a
-per-result `{% include %}` multiplies by twenty."""
+templates it renders do not grow with the results it lists, its loops are Jinja2 fragments
+rendered once a page (decisions/jinja.py), and the form's selects, the same on every page, are
+rendered once; the cheaper helpers write what Django's did. Counted, not timed: each template
+rendered is a context and a render of its own, the cost that a per-result `{% include %}`
+multiplies by twenty."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from collections import Counter
 import pytest
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.template.base import Template
+from jinja2 import Environment
 
 from decisions.search import widgets
 from decisions.templatetags.decisions_display import thousands
@@ -21,6 +23,7 @@ from tests.helpers import CHRONIC_PAIN, make_decision
 pytestmark = pytest.mark.django_db
 
 SELECT = widgets.Select.template_name
+INPUT = "django/forms/widgets/input.html"
 
 
 @pytest.fixture
@@ -33,7 +36,16 @@ def rendered(monkeypatch):
         counted[self.name] += 1
         return original(self, context)
 
+    # A Jinja2 fragment is counted where it is loaded: by the `jinja` tag, and by each
+    # `{% include %}` run inside one.
+    original_fragment = Environment.get_template
+
+    def counting_fragment(self, name, *args, **kwargs):
+        counted[f"fragment {name}"] += 1
+        return original_fragment(self, name, *args, **kwargs)
+
     monkeypatch.setattr(Template, "render", counting)
+    monkeypatch.setattr(Environment, "get_template", counting_fragment)
     return counted
 
 
@@ -74,20 +86,37 @@ def test_a_page_of_twenty_results_renders_the_templates_of_a_page_of_one(
     assert twenty == one
     # The page, its parts and the form's widgets; with a template per result and per option, 230.
     assert sum(twenty.values()) < 80
+    # The page's body, its results and its facets' values: a fragment each, once.
+    assert twenty["fragment decisions/search_page.html"] == 1
+    assert twenty["fragment decisions/results.html"] == 1
+    assert twenty["fragment decisions/facets.html"] == 1
 
 
-def test_the_form_selects_are_rendered_once_for_each_value(
+def test_a_letter_page_renders_its_items_in_one_fragment(client, rendered):
+    letter = make_letter()
+    for n in range(4):
+        make_decision(letter, treatment=f"Norco {n}", cites=[("MTUS", CHRONIC_PAIN, [91])])
+    html = client.get(letter.get_absolute_url()).content.decode()
+    assert html.count('class="item"') == 4
+    assert rendered["fragment decisions/letter_items.html"] == 1
+    assert not [name for name in rendered if name.startswith("decisions/_")]  # no include
+
+
+def test_the_form_widgets_are_rendered_once_for_each_value(
     client, rendered, twenty_decisions, monkeypatch
 ):
-    monkeypatch.setattr(widgets, "_RENDERED_SELECTS", {})  # none kept from other tests
-    client.get("/", {"q": "norco", "outcome": "upheld"})
+    monkeypatch.setattr(widgets, "_RENDERED", {})  # none kept from other tests
+    client.get("/", {"q": "norco", "outcome": "upheld", "age_min": "40"})
     assert rendered[SELECT] == 7  # outcome, guideline, sex, category, drug class, scope, order
+    assert rendered[INPUT] == 10  # the query, six dates, two ages, the checkbox
     rendered.clear()
-    html = client.get("/", {"q": "norco", "outcome": "upheld"}).content.decode()
-    assert rendered[SELECT] == 0
+    html = client.get("/", {"q": "norco", "outcome": "upheld", "age_min": "40"}).content.decode()
+    assert rendered[SELECT] == rendered[INPUT] == 0
     assert '<option value="upheld" selected>' in html
-    client.get("/", {"q": "norco", "outcome": "overturned"})
+    assert 'name="age_min" value="40"' in html
+    client.get("/", {"q": "norco", "outcome": "overturned", "age_min": "40"})
     assert rendered[SELECT] == 1  # the outcome's, for its new value
+    assert rendered[INPUT] == 0
 
 
 @pytest.mark.parametrize("value", [0, 7, 999, 1000, 1234567, -4321, None, "12345", 2.5])
