@@ -96,10 +96,10 @@ TEMPLATES = [
         },
     },
     # The busiest pages' bodies (decisions/jinja.py), included by their Django templates with
-    # the `jinja` tag; `fragments/` holds them.
+    # the `jinja` tag; `templates/fragments/` holds them.
     {
         "BACKEND": "django.template.backends.jinja2.Jinja2",
-        "DIRS": [BASE_DIR / "fragments"],
+        "DIRS": [BASE_DIR / "templates" / "fragments"],
         "APP_DIRS": False,
         "OPTIONS": {"environment": "decisions.jinja.environment"},
     },
