@@ -1,4 +1,4 @@
-"""The Jinja2 environment of the pages' hot fragments (settings.TEMPLATES, `fragments/`).
+"""The Jinja2 environment of the pages' hot fragments (settings.TEMPLATES, `templates/fragments/`).
 
 The busiest pages' bodies are rendered by Jinja2, which compiles a template to Python: each
 value shown costs a fraction of what Django's template language spends resolving and escaping
@@ -25,7 +25,7 @@ from django.urls import reverse
 from django.utils.safestring import SafeString
 from jinja2 import Environment, pass_context
 
-from . import display
+from . import display, labels, links
 from .templatetags import decisions_display as tags
 
 
@@ -53,12 +53,12 @@ def environment(**options: Any) -> Environment:
             "marked": tags.marked,
             "paragraphs": tags.paragraphs,
             "parse_notes": tags.parse_notes,
-            "outcome_meaning": tags.outcome_meaning,
+            "outcome_meaning": labels.outcome_meaning,
             "guideline_label": display.guideline_label,
-            "cited_page": tags.cited_page,
-            "breakdown_label": tags.breakdown_label,
-            "thousands": tags.thousands,
-            "percent": tags.percent,
+            "cited_page": labels.cited_page,
+            "breakdown_label": labels.breakdown_label,
+            "thousands": labels.thousands,
+            "percent": labels.percent,
             # Django's, for their escaping and their words.
             "capfirst": capfirst,
             "join": join,
@@ -70,12 +70,12 @@ def environment(**options: Any) -> Environment:
     env.globals.update(
         {
             "url": lambda name, *args: reverse(name, args=args),
-            "item_url": tags.item_url,
+            "item_url": links.item_url,
             "patient": display.patient,
-            "query_with": _with_request(tags.query_with),
-            "query_without": _with_request(tags.query_without),
-            "page_query": _with_request(tags.page_query),
-            "facet_links": _with_request(tags.facet_links),
+            "query_with": _with_request(links.query_with),
+            "query_without": _with_request(links.query_without),
+            "page_query": _with_request(links.page_query),
+            "facet_links": _with_request(links.facet_links),
         }
     )
     return env

@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from ..charts import BarChart, bar_chart
+from ..labels import percent
 from ..search import (
     Counted,
     Period,
@@ -16,7 +17,6 @@ from ..search import (
     item_filterset,
     search_statistics,
 )
-from ..templatetags.decisions_display import percent
 from .export import invalid_parameters
 
 # What a breakdown is by ("By reviewer specialty"), by facet; a facet missing here is named

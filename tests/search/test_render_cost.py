@@ -15,8 +15,8 @@ from django.contrib.humanize.templatetags.humanize import intcomma
 from django.template.base import Template
 from jinja2 import Environment
 
+from decisions.labels import thousands
 from decisions.search import widgets
-from decisions.templatetags.decisions_display import thousands
 from tests.factories import make_letter
 from tests.helpers import CHRONIC_PAIN, make_decision
 
