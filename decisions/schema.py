@@ -210,23 +210,32 @@ WHERE e.item_id = n.id
 
 # The change log of the search index beside Postgres (decisions/engine, SearchChange): the
 # items whose entries a statement added, rebuilt, moved or deleted, appended in the writer's
-# transaction. An update logs the items whose entry's sources changed: the words (treatment,
-# rationale, generic names), the date or any facet column (the combination); an update of
-# anything else leaves the entry as it was and logs nothing.
-def log_changes(items: str) -> str:
-    """Log the items of `items` (a query with an `id` column) as changed."""
-    return f"INSERT INTO decisions_searchchange (item_id)\nSELECT id FROM {items}"
+# transaction, once an index is kept (SearchIndexRegistration: without one, nothing would read
+# the log, so nothing is logged). An update logs the items whose entry's sources changed: the
+# words (treatment, rationale, generic names), the date or any facet column (the combination);
+# an update of anything else leaves the entry as it was and logs nothing.
+_REGISTERED = "EXISTS (SELECT FROM decisions_searchindexregistration)"
+
+
+def log_changes(items: str, where: str = "") -> str:
+    """Log the items of `items` (a query with an `id` column) as changed, those `where` says
+    (a condition, if any), while an index is registered."""
+    condition = f"{where} AND {_REGISTERED}" if where else _REGISTERED
+    return (
+        f"INSERT INTO decisions_searchchange (item_id)\nSELECT id FROM {items}\nWHERE {condition}"
+    )
 
 
 LOG_INSERTED = log_changes("new_items")
 LOG_DELETED = log_changes("old_items")
 _ENTRY_SOURCES = ("treatment", "rationale", "generic_names", "decision_date")
 LOG_UPDATED = log_changes(
-    "new_items AS n\nWHERE EXISTS (\n    SELECT FROM old_items AS o WHERE o.id = n.id AND ("
+    "new_items AS n",
+    "EXISTS (\n    SELECT FROM old_items AS o WHERE o.id = n.id AND ("
     + ", ".join(f"o.{column}" for column in _ENTRY_SOURCES)
     + f", {columns('o')})\n    IS DISTINCT FROM ("
     + ", ".join(f"n.{column}" for column in _ENTRY_SOURCES)
-    + f", {columns('n')})\n)"
+    + f", {columns('n')})\n)",
 )
 
 # FacetCount's rows: every value among all items (given facet ''), and among the items with

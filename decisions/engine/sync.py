@@ -22,6 +22,11 @@ log therefore grows; searches fall back to Postgres meanwhile.
 
 Whether the index answers a search: `FRESH`, one statement, true when no change row is
 visible (the search's first statement can carry it).
+
+The trigger logs only while an index is registered (SearchIndexRegistration): a database
+without one grows no log. The first build registers it, then waits for every writer that may
+have written items without logging them (`_register`), so that its snapshot sees their items
+and every later change is logged; `drop` removes the registration, the log and the folders.
 """
 
 from __future__ import annotations
@@ -49,6 +54,16 @@ from .index import NoIndex, SearchIndex
 LOCK_KEY = int.from_bytes(b"IMRi", "big")
 _LOCK = "SELECT pg_try_advisory_lock(%s::integer, 0)"
 _UNLOCK = "SELECT pg_advisory_unlock(%s::integer, 0)"
+
+# Registering the index, then waiting for the writers that began before the registration was
+# committed (they may have written items without logging them): a SHARE lock on the item table
+# waits for each of them to end, and holds new writers back only for that moment. Writers run
+# in READ COMMITTED, so every statement after the commit sees the registration.
+_REGISTER = """
+INSERT INTO decisions_searchindexregistration (id, registered_at) VALUES (1, now())
+ON CONFLICT (id) DO NOTHING
+"""
+_WAIT_FOR_WRITERS = "LOCK TABLE decisions_disputeditem IN SHARE MODE"
 
 # True when the index holds every change the snapshot sees: the first live row of the log
 # ends the scan. Rows deleted but not vacuumed yet are visited one by one (a million of them:
@@ -129,7 +144,7 @@ def build(base: Path | None = None, *, progress: Callable[[int], None] | None = 
     base.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
     folder = (base / f"generation-{time.time_ns()}").resolve()
-    with _writing():
+    with _writing(before=_register):
         seen = _change_ids()
         writer = documents.ready(tantivy.Index(documents.schema(), path=_fresh(folder))).writer(
             heap_size=BUILD_HEAP, num_threads=1
@@ -174,6 +189,20 @@ def apply_changes(base: Path | None = None) -> Applied:
     return Applied(len(changes), len(items), replaced, time.monotonic() - started)
 
 
+def drop(base: Path | None = None) -> int:
+    """Stop keeping an index: the registration and the log deleted (the trigger logs no more),
+    then the index's folders. How many change rows were deleted."""
+    base = base or root()
+    with _writing(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM decisions_searchindexregistration")
+        cursor.execute("DELETE FROM decisions_searchchange")
+        deleted = cursor.rowcount
+    _vacuum(deleted)
+    (base / CURRENT).unlink(missing_ok=True)
+    _prune(base, keep=set())
+    return deleted
+
+
 def status(base: Path | None = None) -> Status:
     base = base or root()
     with connection.cursor() as cursor:
@@ -200,10 +229,11 @@ def folder_bytes(folder: Path) -> int:
 
 
 @contextmanager
-def _writing() -> Iterator[None]:
-    """The writer's lock (a session lock, taken before the transaction), then a REPEATABLE
-    READ transaction: every read in it sees one snapshot, taken once the lock is held (a
-    snapshot taken before would see change rows the last writer deleted since)."""
+def _writing(before: Callable[[], None] | None = None) -> Iterator[None]:
+    """The writer's lock (a session lock, taken before the transaction), `before` (in
+    transactions of its own), then a REPEATABLE READ transaction: every read in it sees one
+    snapshot, taken once the lock is held (a snapshot taken before would see change rows the
+    last writer deleted since)."""
     if connection.in_atomic_block:
         raise RuntimeError("the search index is written outside any transaction of the caller's")
     with connection.cursor() as cursor:
@@ -212,6 +242,8 @@ def _writing() -> Iterator[None]:
     if not locked:
         raise IndexBusy("the search index is being written by another process (a build or apply)")
     try:
+        if before is not None:
+            before()
         with transaction.atomic():
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
@@ -219,6 +251,17 @@ def _writing() -> Iterator[None]:
     finally:
         with connection.cursor() as cursor:
             cursor.execute(_UNLOCK, [LOCK_KEY])
+
+
+def _register() -> None:
+    """Register the index, committed; the first time, wait for the writers that began before
+    (`_WAIT_FOR_WRITERS`), in a transaction that ends once they have."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(_REGISTER)
+        registered = cursor.rowcount == 1
+    if registered:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(_WAIT_FOR_WRITERS)
 
 
 def _writer(index: tantivy.Index) -> tantivy.IndexWriter:

@@ -1,9 +1,11 @@
 """The search index beside Postgres (decisions/engine) learns which items' search entries
 changed from a log Postgres writes in the item writer's transaction: the search trigger also
 appends the changed items' ids to `decisions_searchchange` on an insert, a delete, and an update
-that changes an entry's sources (its words, generic names, date or facet combination). The
-function is decisions/schema.py's as it rendered it when this migration was written, frozen;
-PREVIOUS is 0016's. Going back restores it and drops the log."""
+that changes an entry's sources (its words, generic names, date or facet combination), while
+an index is registered (`decisions_searchindexregistration`, one row: without an index nothing
+would read the log). The function is decisions/schema.py's as it rendered it when this
+migration was written, frozen; PREVIOUS is 0016's. Going back restores it and drops the log
+and the registration."""
 
 from importlib import import_module
 
@@ -62,7 +64,8 @@ BEGIN
         ON CONFLICT (given_facet, given_value, facet, value, outcome)
         DO UPDATE SET items = f.items + excluded.items;
         INSERT INTO decisions_searchchange (item_id)
-        SELECT id FROM new_items;
+        SELECT id FROM new_items
+        WHERE EXISTS (SELECT FROM decisions_searchindexregistration);
     ELSIF TG_OP = 'DELETE' THEN
         DELETE FROM decisions_searchentry AS e USING old_items AS o WHERE e.item_id = o.id;
         WITH changed AS (SELECT outcome, reviewer_specialty_canonical, guideline_mismatch, reviewer_guidelines, reviewer_documents, reviewer_pages, category, drug_class, -1 AS sign FROM old_items),
@@ -96,7 +99,8 @@ BEGIN
         ON CONFLICT (given_facet, given_value, facet, value, outcome)
         DO UPDATE SET items = f.items + excluded.items;
         INSERT INTO decisions_searchchange (item_id)
-        SELECT id FROM old_items;
+        SELECT id FROM old_items
+        WHERE EXISTS (SELECT FROM decisions_searchindexregistration);
     ELSE
         WITH changed AS (SELECT outcome, reviewer_specialty_canonical, guideline_mismatch, reviewer_guidelines, reviewer_documents, reviewer_pages, category, drug_class, 1 AS sign FROM new_items)
         INSERT INTO decisions_facetcombination (key, outcome, reviewer_specialty_canonical, guideline_mismatch, reviewer_guidelines, reviewer_documents, reviewer_pages, category, drug_class, items)
@@ -161,7 +165,7 @@ BEGIN
         WHERE EXISTS (
             SELECT FROM old_items AS o WHERE o.id = n.id AND (o.treatment, o.rationale, o.generic_names, o.decision_date, o.outcome, o.reviewer_specialty_canonical, o.guideline_mismatch, o.reviewer_guidelines, o.reviewer_documents, o.reviewer_pages, o.category, o.drug_class)
             IS DISTINCT FROM (n.treatment, n.rationale, n.generic_names, n.decision_date, n.outcome, n.reviewer_specialty_canonical, n.guideline_mismatch, n.reviewer_guidelines, n.reviewer_documents, n.reviewer_pages, n.category, n.drug_class)
-        );
+        ) AND EXISTS (SELECT FROM decisions_searchindexregistration);
     END IF;
     RETURN NULL;
 END
@@ -183,6 +187,18 @@ class Migration(migrations.Migration):
                 ("id", models.BigAutoField(primary_key=True, serialize=False)),
                 ("item_id", models.BigIntegerField()),
             ],
+        ),
+        migrations.CreateModel(
+            name="SearchIndexRegistration",
+            fields=[
+                ("id", models.SmallIntegerField(default=1, primary_key=True, serialize=False)),
+                ("registered_at", models.DateTimeField(auto_now_add=True)),
+            ],
+            options={
+                "constraints": [
+                    models.CheckConstraint(condition=models.Q(("id", 1)), name="one_search_index")
+                ],
+            },
         ),
         migrations.RunSQL(TRIGGER_FUNCTION, reverse_sql=PREVIOUS),
     ]

@@ -27,6 +27,7 @@ from .search import (
     PhraseNgrams,
     SearchChange,
     SearchEntry,
+    SearchIndexRegistration,
 )
 
 __all__ = [
@@ -50,6 +51,7 @@ __all__ = [
     "PhraseNgrams",
     "SearchChange",
     "SearchEntry",
+    "SearchIndexRegistration",
     "Sex",
     "Upload",
     "UploadFile",

@@ -244,3 +244,20 @@ class SearchChange(models.Model):
 
     def __str__(self) -> str:
         return f"Search entry change {self.id} of item {self.item_id}"
+
+
+class SearchIndexRegistration(models.Model):
+    """One row while a search index is kept beside Postgres (decisions/engine): only then does
+    the search trigger log changed items (SearchChange), so that a database without an index
+    grows no log nobody reads. `search_index build` registers the index (and waits for the
+    writers that may not have logged, decisions/engine/sync.py); `search_index drop` removes
+    the row with the log."""
+
+    id = models.SmallIntegerField(primary_key=True, default=1)
+    registered_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=models.Q(id=1), name="one_search_index")]
+
+    def __str__(self) -> str:
+        return f"Search index registered at {self.registered_at}"

@@ -12,6 +12,7 @@ as the counting code would ask it).
 from __future__ import annotations
 
 import datetime
+import threading
 from io import StringIO
 
 import psycopg
@@ -104,7 +105,7 @@ def test_the_index_answers_as_postgres_after_a_build_and_each_applied_change(
 ):
     settings.IMR_SEARCH_INDEX_DIR = tmp_path / "index"
     monkeypatch.setattr(sync, "VACUUM_AFTER", 100)  # the log vacuumed after the first build
-    assert len(logged()) == DisputedItem.objects.count()  # ingest logged every item
+    assert not logged()  # no index kept yet: the trigger logs nothing
     built = sync.build()
     assert built.documents == SearchEntry.objects.count() and not logged()
     index = sync.open_index()
@@ -236,3 +237,39 @@ def test_one_writer_at_a_time_and_clear_errors(db, tmp_path, settings):
     call_command("search_index", "status", stdout=out)
     assert "documents: 0" in out.getvalue()
     assert FacetCombination.objects.count() == 0
+
+
+def test_the_first_build_waits_for_a_writer_that_began_before_the_log(tmp_path):
+    """An item written before the index was registered (so not logged) by a transaction that
+    commits after: the first build waits for that writer, so its snapshot holds the item."""
+    call_command("ingest", str(FIXTURE_LETTERS), "--workers=1", stdout=StringIO())
+    item = DisputedItem.objects.order_by("pk").first()
+    with psycopg.connect(**connection.get_connection_params()) as writer:
+        writer.execute(
+            "UPDATE decisions_disputeditem SET decision_date = %s WHERE id = %s",
+            [datetime.date(1999, 1, 1), item.pk],
+        )
+        assert not logged()  # written unlogged, not committed yet
+        built: list[sync.Built] = []
+        build = threading.Thread(target=lambda: built.append(sync.build(tmp_path)))
+        build.start()
+        build.join(timeout=1)
+        assert build.is_alive() and not built  # waiting for the writer
+        writer.commit()
+    build.join(timeout=60)
+    index = sync.open_index(tmp_path)
+    assert index.page_ids(None, order=Order.OLDEST, limit=1) == [item.pk]
+    assert not logged()
+
+
+def test_dropping_the_index_stops_the_log(tmp_path):
+    call_command("ingest", str(FIXTURE_LETTERS), "--workers=1", stdout=StringIO())
+    sync.build(tmp_path)
+    DisputedItem.objects.update(decision_date=datetime.date(2001, 2, 3))
+    assert logged() == set(DisputedItem.objects.values_list("pk", flat=True))
+    assert sync.drop(tmp_path) == DisputedItem.objects.count()
+    assert not logged() and not list(tmp_path.iterdir())
+    with pytest.raises(NoIndex):
+        sync.open_index(tmp_path)
+    DisputedItem.objects.update(decision_date=None)
+    assert not logged()

@@ -3,7 +3,8 @@
 `build` writes the whole index from the search entries into a new folder and swaps it in;
 `apply` applies the changes the search trigger logged since (run it after a load, or from a
 timer); `status` says where the index is, how many documents it holds and how many changes
-wait. Postgres stays the system of record: the index can be rebuilt from it at any time. The
+wait; `drop` stops keeping it (the trigger logs no more changes; its folders are deleted).
+Postgres stays the system of record: the index can be rebuilt from it at any time. The
 work is in decisions/engine/sync.py; this command only reports.
 """
 
@@ -22,9 +23,10 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "action",
-            choices=("build", "apply", "status"),
-            help="build: the whole index, swapped in when done; apply: the changes logged "
-            "since; status: documents, pending changes, size, path.",
+            choices=("build", "apply", "status", "drop"),
+            help="build: the whole index, swapped in when done (the first build starts the "
+            "change log); apply: the changes logged since; status: documents, pending changes, "
+            "size, path; drop: stop keeping the index (log and folders deleted).",
         )
 
     def handle(self, *args: Any, action: str, **options: Any) -> None:
@@ -57,6 +59,15 @@ class Command(BaseCommand):
                 f"Applied {applied.changes:,} changes ({applied.items:,} items: "
                 f"{applied.replaced:,} replaced, {applied.items - applied.replaced:,} deleted) "
                 f"in {applied.seconds * 1000:,.0f} ms."
+            )
+        )
+
+    def _drop(self) -> None:
+        deleted = sync.drop()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"The search index in {sync.root()} is no longer kept: its folders and "
+                f"{deleted:,} logged changes deleted; changes are no longer logged."
             )
         )
 
