@@ -259,6 +259,15 @@ class DisputedItem(FacetColumns):
                 models.F("id").desc(),
                 name="item_treatment_key_idx",
             ),
+            # "Same drugs" lookups, newest first (decisions/schema.py DRUG_SET). A plain Func,
+            # as the migration writes it (Django compares an index expression by its class).
+            models.Index(
+                models.Func(models.F("generic_names"), function="decisions_drug_set"),
+                models.F("decision_date").desc(nulls_last=True),
+                models.F("id").desc(),
+                name="item_drug_set_idx",
+                condition=~models.Q(generic_names=[]),
+            ),
             models.Index(fields=["reviewer_specialty_canonical"], name="item_specialty_idx"),
             models.Index(fields=["date_of_injury"], name="item_date_of_injury_idx"),
             models.Index(fields=["received_date"], name="item_received_date_idx"),

@@ -27,17 +27,22 @@ class SimilarRow(TypedDict):
 # The columns of a SimilarRow, in its order.
 FIELDS = tuple(SimilarRow.__annotations__)
 
-# What each kind matches on, the item's value as the one parameter. The arrays are cast to the
-# columns' type, so that Postgres can use their GIN indexes.
+# What each kind matches on, the item's value as the one parameter. The same drugs: the same
+# set of generic names, read from its index in newest order (decisions/schema.py DRUG_SET;
+# its condition repeated, so that Postgres can use the partial index). A cited page: the
+# array cast to the column's type, so that Postgres can use its GIN index.
 MATCHES = {
     "treatment": "treatment_key = %s",
-    "drug": "generic_names @> %s::varchar[]",
+    "drug": (
+        "generic_names <> '{}'"
+        " AND decisions_drug_set(generic_names) = decisions_drug_set(%s::varchar[])"
+    ),
     "citation": "reviewer_pages && %s::varchar[]",
 }
 
 # One part per item and kind: the newest items of other letters that match, a LIMIT over an
-# index: the treatment-key B-tree (already in newest order), the generic-names and
-# reviewer-pages GIN indexes, or the newest-first index for a value many items share. Every
+# index: the treatment-key and drug-set B-trees (already in newest order), the reviewer-pages
+# GIN index, or the newest-first index for a page many items cite. Every
 # part is planned with its own values, so Postgres picks the cheaper for each. The first
 # column numbers the part. Written as SQL, not built by the ORM: the ORM compiled each part
 # afresh, about 2 ms of Python per letter, most of the letter page's cost.
@@ -51,8 +56,9 @@ PARTS = {kind: PART.format(match=match) for kind, match in MATCHES.items()}
 
 def item_similar(items: list[DisputedItem]) -> dict[tuple[int, str], list[SimilarRow]]:
     """Recent decisions in other letters on the same treatment wording, requesting the same
-    generic drugs (all of the item's: a Norco request's are hydrocodone and acetaminophen),
-    and citing a page the reviewer cited, newest first, keyed by (item id, "treatment" |
+    generic drugs (the same set: a Norco request's are hydrocodone and acetaminophen, as a
+    Vicodin request's; hydrocodone alone is another request), and citing a page the reviewer
+    cited, newest first, keyed by (item id, "treatment" |
     "drug" | "citation"); one statement (PARTS, in UNION ALL) for all items.
     """
     keys: list[tuple[int, str]] = []  # what each part is about, by its number

@@ -110,7 +110,7 @@ def test_letter_page_costs_five_queries_whatever_its_size(client, django_assert_
 
 
 def test_the_letter_page_reads_by_index(synthetic_corpus):
-    letter = DisputedItem.objects.order_by("-letter_id").first().letter
+    letter = DisputedItem.objects.exclude(generic_names=[]).order_by("-letter_id").first().letter
     with CaptureQueriesContext(connection) as captured:
         letter_detail(pk=letter.pk, query="pain")
     plans = [plan_of(sql) for sql in reads(captured)]
@@ -121,6 +121,7 @@ def test_the_letter_page_reads_by_index(synthetic_corpus):
     # Similar decisions: a LIMIT over the treatment-key index, and over the pages' GIN index or
     # (a page many items cite) the date index, whichever Postgres finds cheaper.
     assert "item_treatment_key_idx" in plans[3]
+    assert "item_drug_set_idx" in plans[3]  # the same drugs: in newest order already
     assert "item_reviewer_pages_idx" in plans[3] or "item_newest_idx" in plans[3]
     assert "metadata_conflict" in plans[4]  # the letter's conflicts, by its index
 

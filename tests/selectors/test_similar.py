@@ -41,6 +41,15 @@ def test_similar_decisions_on_the_same_generic_drugs_whatever_the_brand(six_deci
     ]
     esi = letter_detail(pk=six_decisions["esi"].letter_id).items[0]
     assert esi.similar_drug == []
+    # The same set of names, whatever their order or repetition; a request for more drugs
+    # (a compound that adds one) is another request.
+    reordered = make_item(
+        treatment="APAP/hydrocodone", generic_names=["acetaminophen", "hydrocodone", "hydrocodone"]
+    )
+    make_item(treatment="Compound", generic_names=["hydrocodone", "acetaminophen", "caffeine"])
+    shown = next(i for i in letter_detail(pk=norco.letter_id).items if i.item.pk == norco.pk)
+    assert [o["id"] for o in shown.similar_drug][:1] == [reordered.pk]
+    assert "Compound" not in [o["treatment"] for o in shown.similar_drug]
     html = client.get(f"/letters/{norco.letter_id}/").content.decode()
     assert "Same generic drugs: hydrocodone, acetaminophen" in html
     assert '<a href="/?drug=hydrocodone">All requests for hydrocodone</a>' in html
