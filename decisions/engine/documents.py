@@ -121,20 +121,25 @@ def document(entry: Entry) -> tantivy.Document:
     doc.add_text(OUTCOME, entry.outcome)
     doc.add_unsigned(NEWEST, newest_key(entry.item_id, entry.decision_date))
     doc.add_unsigned(OLDEST, oldest_key(entry.item_id, entry.decision_date))
-    _add_vector(doc, LEXEMES, entry.search_vector)
-    _add_vector(doc, TREATMENT, entry.treatment_vector)
+    add_vector(doc, LEXEMES, entry.search_vector)
+    add_vector(doc, TREATMENT, entry.treatment_vector)
     for name in entry.generic_names or ():
         doc.add_text(GENERIC_NAMES, name)
     return doc
 
 
-def _add_vector(doc: tantivy.Document, field: str, vector: str) -> None:
+def add_vector(
+    doc: tantivy.Document, field: str, vector: str
+) -> tuple[list[tuple[int | None, str]], bool]:
+    """Add a vector (in its text form) to `field`: as text when it can say it, else
+    pre-tokenized (see the module docstring). Its lexemes, and whether they went as text."""
     lexemes = lexemes_of(vector)
     text = as_text(lexemes)
     if text is None:
         doc.add_pre_tokenized_text(field, tantivy.PreTokenizedString("", tokens(lexemes)))
     else:
         doc.add_text(field, text)
+    return lexemes, text is not None
 
 
 def newest_key(item_id: int, decision_date: datetime.date | None) -> int:

@@ -22,11 +22,11 @@ from django.db.models import (
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import JSONObject, Left
 
-from .. import display
+from .. import display, labels
 from ..models import Citation, DisputedItem, Party, SearchEntry
 from .keys import Direction, PageKey, reading_order
 from .planning import ENTRIES, ITEMS, Columns, Plan, match_order
-from .vocabulary import OUTCOME_MEANINGS, Sort, headline, search_query
+from .vocabulary import Sort, headline, search_query
 
 PER_PAGE = 20
 
@@ -105,7 +105,7 @@ class ResultItem:
 
     @property
     def outcome_meaning(self) -> str:
-        return OUTCOME_MEANINGS.get(self.item.outcome, self.item.outcome)
+        return labels.outcome_meaning(self.item.outcome)
 
     @property
     def reviewer(self) -> str:

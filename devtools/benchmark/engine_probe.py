@@ -46,11 +46,9 @@ from decisions.engine.documents import (
     ANALYZER,
     ANALYZER_NAME,
     LEXEMES,
-    as_text,
+    add_vector,
     item_of,
-    lexemes_of,
     newest_key,
-    tokens,
 )
 from decisions.engine.queries import Unconvertible, from_tsquery
 from decisions.search import phrases
@@ -179,13 +177,8 @@ def _document(
     document.add_unsigned("combination_id", combination_id)
     document.add_text("outcome", outcomes[combination_id])
     document.add_unsigned("newest", newest_key(item_id, decision_date))
-    lexemes = lexemes_of(vector)
-    text = as_text(lexemes)
-    if text is None:
-        document.add_pre_tokenized_text(LEXEMES, tantivy.PreTokenizedString("", tokens(lexemes)))
-    else:
-        document.add_text(LEXEMES, text)
-    return document, lexemes, text is not None
+    lexemes, in_text = add_vector(document, LEXEMES, vector)
+    return document, lexemes, in_text
 
 
 def refresh_seconds(source: psycopg.Connection, index: tantivy.Index, how_many: int) -> float:
