@@ -19,6 +19,7 @@ import json
 import re
 import signal
 import subprocess
+import sys
 import time
 import urllib.request
 from datetime import timedelta
@@ -49,7 +50,7 @@ from tests.helpers import (
 )
 from tests.ingest_process import start_ingest, wait_for
 from tests.pdfs import scanned_pdf, text_pdf
-from tests.worker_process import start_worker
+from tests.worker_process import ROOT, start_worker
 
 LETTERS = 240
 FOLDERS = 4  # as a release comes: folders of letters, walked in order
@@ -111,6 +112,48 @@ def processes():
                 child.kill()
             process.kill()
             process.communicate(timeout=PROCESS_SECONDS)
+
+
+# A process that starts a sleeper the way the tests start their processes, prints its pid and
+# ends at once, as a test run killed mid-way ends: its children are orphaned.
+ORPHANING = """
+import subprocess, sys
+from tests.worker_process import start_bound_to_parent
+start = start_bound_to_parent if sys.argv[1] == "bound" else subprocess.Popen
+sleeper = [sys.executable, "-c", "import time; time.sleep(60)"]
+quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+print(start(sleeper, **quiet).pid, flush=True)
+"""
+
+
+def _orphan(how: str) -> psutil.Process:
+    done = subprocess.run(
+        [sys.executable, "-c", ORPHANING, how], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    return psutil.Process(int(done.stdout))
+
+
+def _ended(process: psutil.Process, *, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if process.status() == psutil.STATUS_ZOMBIE:  # dead, waiting for a reaper
+                return True
+        except psutil.NoSuchProcess:
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_a_process_a_test_starts_does_not_outlive_the_run_that_started_it():
+    """A test run killed mid-way leaves no process behind: an orphan would go on writing, and
+    a later run in a checkout at the same path reaches the same socket and test database."""
+    assert _ended(_orphan("bound"), seconds=PROCESS_SECONDS)
+    unbound = _orphan("plain")  # the same without the binding: the sleeper lives on
+    try:
+        assert not _ended(unbound, seconds=0.5)
+    finally:
+        unbound.kill()
 
 
 @pytest.mark.timeout(4 * PROCESS_SECONDS)

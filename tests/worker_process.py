@@ -11,11 +11,14 @@ upload of FILE, after each batch of it is applied), so that a test can look at a
 it is being loaded.
 
 `start_on_test_database` and `use_test_database` are the two halves any such process needs
-(tests/ingest_process.py runs `manage.py ingest` with them).
+(tests/ingest_process.py runs `manage.py ingest` with them). Such a process dies with the test
+run that started it (`_die_with_parent`): an orphan of a killed run would go on writing, and a
+later run in a checkout at the same path reaches the same socket and test database by name.
 """
 
 from __future__ import annotations
 
+import ctypes
 import os
 import signal
 import subprocess
@@ -26,6 +29,21 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 DIE = "die"
 
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def _die_with_parent() -> None:
+    """Run in the child before it executes: the kernel kills it when the process that started
+    it ends, however that ends (SIGKILL included, where no cleanup of the parent's runs)."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL) != 0:
+        raise OSError(ctypes.get_errno(), "prctl(PR_SET_PDEATHSIG)")
+
+
+def start_bound_to_parent(args: list[str], **options) -> subprocess.Popen:
+    """`subprocess.Popen` of a process that cannot outlive the one starting it (Linux)."""
+    return subprocess.Popen(args, preexec_fn=_die_with_parent, **options)
+
 
 def start_on_test_database(module: str, *args: str) -> subprocess.Popen:
     """`python -m MODULE DATABASE MEDIA_ROOT ARGS...`, its output kept for the test to read.
@@ -34,7 +52,7 @@ def start_on_test_database(module: str, *args: str) -> subprocess.Popen:
     from django.db import connection
 
     database, media = connection.settings_dict["NAME"], str(settings.MEDIA_ROOT)
-    return subprocess.Popen(
+    return start_bound_to_parent(
         [sys.executable, "-m", module, database, media, *args],
         cwd=ROOT,
         env={**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings"},
