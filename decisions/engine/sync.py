@@ -126,11 +126,19 @@ def root() -> Path:
 
 
 def current_folder(base: Path | None = None) -> Path:
-    """The current generation's folder, or NoIndex."""
+    """The current generation's folder, or NoIndex: none built, or one of another format
+    (documents.FORMAT), which this code would misread or write wrong; a build replaces it."""
     link = (base or root()) / CURRENT
     if not link.is_symlink():
         raise NoIndex(f"no search index in {base or root()}: run `manage.py search_index build`")
-    return link.resolve()
+    folder = link.resolve()
+    built = _read_state(folder).get("format", 1)
+    if built != documents.FORMAT:
+        raise NoIndex(
+            f"the search index in {folder} has format {built}, this code reads "
+            f"{documents.FORMAT}: run `manage.py search_index build`"
+        )
+    return folder
 
 
 def open_index(base: Path | None = None) -> SearchIndex:
@@ -153,7 +161,7 @@ def build(base: Path | None = None, *, progress: Callable[[int], None] | None = 
         writer.commit()
         writer.wait_merging_threads()
         built_at = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
-        _write_state(folder, {"built_at": built_at, "applied": 0})
+        _write_state(folder, {"built_at": built_at, "applied": 0, "format": documents.FORMAT})
         previous = _swap(base, folder)
         _delete_changes(seen)
     _vacuum(len(seen))

@@ -6,7 +6,7 @@ a build is kept for the applier; one writer at a time.
 The oracle is the counting code itself: the matches' counts by combination from the plan's
 own conditions on the search entries, and the page from `counting.summary`
 (devtools/benchmark/engine_timing.py: `postgres_answer`, and `ask_index`, the index asked
-as the counting code would ask it).
+as the search asks it, decisions/search/indexed.py).
 """
 
 from __future__ import annotations
@@ -21,9 +21,8 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.db.models import F
 
-from decisions.engine import Key, NoIndex, Order, SearchIndex, sync
+from decisions.engine import NoIndex, Order, SearchIndex, sync
 from decisions.models import DisputedItem, FacetCombination, Letter, SearchChange, SearchEntry
-from decisions.search import counting
 from decisions.search.keys import Direction, PageKey
 from decisions.search.planning import ENTRIES
 from decisions.search.vocabulary import Sort, search_query
@@ -61,9 +60,9 @@ WINDOWS = [(0, 20), (40, 25)]
 
 def keyed_pages(index: SearchIndex, params: dict, row: int) -> tuple[list, list]:
     """The pages after and before the first page's `row`-th row, by its page key: the
-    index's and the counting code's."""
+    index's and Postgres'."""
     plan = plan_of(params)
-    first = counting.summary(plan, (0, 20), by_value=False).page_ids
+    first = postgres_answer(params, (0, 20))[1]
     entry = SearchEntry.objects.get(item_id=first[min(row, len(first) - 1)])
     in_treatment = None
     if plan.sort == Sort.RELEVANCE:
@@ -71,10 +70,9 @@ def keyed_pages(index: SearchIndex, params: dict, row: int) -> tuple[list, list]
         in_treatment = matching.exists()
     ours, theirs = [], []
     for direction in Direction:
-        key = Key(entry.item_id, entry.decision_date, in_treatment, direction == Direction.AFTER)
         page_key = PageKey(direction, entry.decision_date, entry.item_id, in_treatment)
-        ours.append(ask_index(index, params, (0, 10), key)[1])
-        theirs.append(counting.summary(plan, (0, 10), by_value=False, key=page_key).page_ids)
+        ours.append(ask_index(index, params, (0, 10), page_key)[1])
+        theirs.append(postgres_answer(params, (0, 10), page_key)[1])
     return ours, theirs
 
 

@@ -1,0 +1,193 @@
+"""A query's (or a drug's) matches read from the search index (decisions/engine), when one is
+kept and as fresh as the search's snapshot: counted by combination from posting lists, the
+page's ids and the undated count read along the index's order keys, the statistics' months
+from a fast field, instead of visiting every match in Postgres (issue 15).
+
+Counting (`counting._match_summary`) asks `answer` first and counts in Postgres, exactly as
+without an index, whenever it says None:
+
+- no index is kept in IMR_SEARCH_INDEX_DIR, or one of another format (`sync.current_folder`);
+- the index is not as fresh as the search's snapshot: a change row is visible (`sync.FRESH`,
+  asked in the statement that parses the query, before the reader loads the index's last
+  commit, in that order: the applier commits the index before it deletes the change rows);
+- the index cannot say the answer exactly (`Unconvertible`, `Uncounted`).
+
+The index may be AHEAD of the snapshot (an item committed and applied after the statement
+that asked FRESH): counting then finds a combination or a page id its statement does not
+know, raises `IndexAhead` and counts in Postgres too. Never a wrong number.
+
+One reader per process (`reader`): opened on first use, reopened when a build has swapped
+another folder in. Tantivy's reads are not under the search's statement budget
+(decisions/search/budget.py); they take milliseconds where the statement took tens or
+hundreds.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connection
+from django.db.models.expressions import RawSQL
+
+from ..engine import (
+    Counts,
+    Key,
+    NoIndex,
+    Order,
+    SearchIndex,
+    Unconvertible,
+    Uncounted,
+    documents,
+    sync,
+)
+from ..facets import Outcome
+from .keys import Direction, PageKey
+from .planning import Plan
+from .vocabulary import SEARCH_CONFIG, Scope, Sort
+
+logger = logging.getLogger(__name__)
+
+
+class IndexAhead(Exception):
+    """The index holds a combination or an item the search's snapshot does not."""
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The index's answer to a plan, as counting's summary statement takes it."""
+
+    counts: Counts  # {combination id: (n, n_in_treatment)}, the facet filters applied
+    page_ids: list[int] | None  # None without a page
+    undated: int | None  # in a date order with a page; None otherwise
+    periods: list[list] | None  # [month's first day or None, outcome, n] rows, when asked
+
+
+# The query as Postgres parses it for its word index: the index matches the same lexemes.
+_PARSED = "websearch_to_tsquery(%s::regconfig, %s)::text"
+
+_lock = threading.Lock()
+_reader: SearchIndex | None = None
+
+
+def reader() -> SearchIndex | None:
+    """The process' reader of the current index, or None when none is kept. Reopened when a
+    build swapped another folder in (the old one's readers keep it: it outlives one build)."""
+    global _reader
+    try:
+        folder = sync.current_folder()
+    except NoIndex:
+        return None
+    with _lock:
+        if _reader is None or _reader.folder != folder:
+            try:
+                _reader = SearchIndex.open(folder)
+            except NoIndex:
+                return None
+        return _reader
+
+
+def answer(
+    plan: Plan,
+    window: tuple[int, int] | None,
+    key: PageKey | None,
+    *,
+    by_period: bool = False,
+) -> Answer | None:
+    """The index's answer for a plan with a query or a drug (see the module docstring), or
+    None: count in Postgres. `by_period`: the matches by month and outcome too."""
+    if reader() is None:
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT ({sync.FRESH}), {_PARSED}", [SEARCH_CONFIG, plan.query])
+        fresh, parsed = cursor.fetchone()
+    index = reader()  # after FRESH: a build swapped in meanwhile is the one to read
+    if not fresh or index is None:
+        return None
+    index.refresh()
+    try:
+        return ask(index, plan, parsed if plan.query else None, window, key, by_period=by_period)
+    except (Unconvertible, Uncounted) as error:
+        logger.info("the search index does not answer %r: %s", plan.query, error)
+        return None
+
+
+def tsquery_of(plan: Plan) -> str | None:
+    """Postgres' parse of the plan's query, as the index is asked it (None: no query)."""
+    if not plan.query:
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {_PARSED}", [SEARCH_CONFIG, plan.query])
+        return cursor.fetchone()[0]
+
+
+def ask(
+    index: SearchIndex,
+    plan: Plan,
+    tsquery: str | None,
+    window: tuple[int, int] | None,
+    key: PageKey | None = None,
+    *,
+    by_period: bool = False,
+) -> Answer:
+    """The index asked for a plan whose query Postgres parsed (`tsquery`): the counts by the
+    combinations the facet filters allow, the page among those with the chosen outcome, its
+    undated count in a date order, and the matches by month and outcome if asked."""
+    # The index's arguments: which matches (the query's, where, the drugs), which listed.
+    matches: dict[str, Any] = {"treatment_only": plan.scope == Scope.TREATMENT, "drugs": plan.drugs}
+    counts = index.counts(tsquery, **matches)
+    allowed: dict[int, str] | None = None
+    if plan.facet_values:
+        allowed = _allowed(plan, counts)
+        counts = {pk: n for pk, n in counts.items() if pk in allowed}
+
+    def among(outcome: str) -> dict[str, Any]:
+        """The matches the facet filters allow with `outcome` ("": either), as the index's
+        listing arguments: by the outcome's term, or by the allowed combinations."""
+        if allowed is None:
+            return {"combinations": None, "outcome": outcome}
+        chosen = [pk for pk, value in allowed.items() if outcome in ("", value)]
+        return {"combinations": chosen, "outcome": ""}
+
+    page_ids, undated = None, None
+    if window is not None:
+        offset, limit = window
+        page_ids = index.page_ids(
+            tsquery,
+            **matches,
+            **among(plan.outcome),
+            order=Order(plan.sort),
+            offset=0 if key else offset,
+            limit=limit,
+            key=None if key is None else _key(key),
+        )
+        if plan.sort != Sort.RELEVANCE:
+            undated = index.undated(tsquery, **matches, **among(plan.outcome))
+    periods = None
+    if by_period:
+        # By month, as `counting.Summary.periods` rows (the statistics fold them by period).
+        periods = [
+            [_first_day(month), outcome, n]
+            for outcome in Outcome.values
+            for month, n in index.months(tsquery, **matches, **among(outcome)).items()
+        ]
+    return Answer(counts, page_ids, undated, periods)
+
+
+def _first_day(month: int) -> str | None:
+    start = documents.month_start(month)
+    return None if start is None else start.isoformat()
+
+
+def _allowed(plan: Plan, counts: Counts) -> dict[int, str]:
+    """The matched combinations the facet filters allow, with their outcomes: one statement
+    (the combinations' values are Postgres')."""
+    matched = RawSQL("SELECT unnest(%s::bigint[])", [list(counts)])
+    allowed = plan.combinations(with_outcome=False).filter(pk__in=matched)
+    return dict(allowed.values_list("pk", "outcome"))
+
+
+def _key(key: PageKey) -> Key:
+    return Key(key.item_id, key.date, key.in_treatment, key.direction == Direction.AFTER)
