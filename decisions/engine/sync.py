@@ -149,24 +149,33 @@ def open_index(base: Path | None = None) -> SearchIndex:
 def build(base: Path | None = None, *, progress: Callable[[int], None] | None = None) -> Built:
     """Build the whole index from Postgres into a new folder and make it the current one."""
     base = base or root()
-    base.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
-    folder = (base / f"generation-{time.time_ns()}").resolve()
     with _writing(before=_register):
         seen = _change_ids()
-        writer = documents.ready(tantivy.Index(documents.schema(), path=_fresh(folder))).writer(
-            heap_size=BUILD_HEAP, num_threads=1
-        )
-        count = _add(writer, _entries(None), progress)
-        writer.commit()
-        writer.wait_merging_threads()
-        built_at = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
-        _write_state(folder, {"built_at": built_at, "applied": 0, "format": documents.FORMAT})
-        previous = _swap(base, folder)
+        folder, count = write_generation(base, progress)
+        previous = make_current(base, folder)
         _delete_changes(seen)
     _vacuum(len(seen))
     _prune(base, keep={folder, previous})
     return Built(folder, count, len(seen), time.monotonic() - started, folder_bytes(folder))
+
+
+def write_generation(base: Path, progress: Callable[[int], None] | None = None) -> tuple[Path, int]:
+    """Every entry the connection sees, written into a new generation's folder in `base`
+    (not made current): the folder and its number of documents. Only `build` calls it in
+    the product, under the writer's lock and snapshot; tests call it in their own
+    transaction (then `make_current`), where a build cannot run."""
+    base.mkdir(parents=True, exist_ok=True)
+    folder = (base / f"generation-{time.time_ns()}").resolve()
+    writer = documents.ready(tantivy.Index(documents.schema(), path=_fresh(folder))).writer(
+        heap_size=BUILD_HEAP, num_threads=1
+    )
+    count = _add(writer, _entries(None), progress)
+    writer.commit()
+    writer.wait_merging_threads()
+    built_at = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
+    _write_state(folder, {"built_at": built_at, "applied": 0, "format": documents.FORMAT})
+    return folder, count
 
 
 def apply_changes(base: Path | None = None) -> Applied:
@@ -335,7 +344,7 @@ def _fresh(folder: Path) -> str:
     return str(folder)
 
 
-def _swap(base: Path, folder: Path) -> Path | None:
+def make_current(base: Path, folder: Path) -> Path | None:
     """Make `folder` the current generation (an atomic rename of a new link over the old);
     the previous one's folder, if any."""
     link = base / CURRENT
