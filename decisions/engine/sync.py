@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import logging
 import os
 import shutil
 import time
@@ -47,6 +48,8 @@ from django.db import connection, transaction
 
 from . import documents
 from .index import NoIndex, SearchIndex
+
+logger = logging.getLogger(__name__)
 
 # The advisory lock of the index's one writer: pg_try_advisory_lock(key, 0), the key "IMRi" in
 # ASCII, so that it cannot be mistaken for any other advisory lock on the database. A session
@@ -204,6 +207,21 @@ def apply_changes(base: Path | None = None) -> Applied:
             replaced = 0
     _vacuum(len(changes))
     return Applied(len(changes), len(items), replaced, time.monotonic() - started)
+
+
+def apply_if_kept(base: Path | None = None) -> Applied | None:
+    """`apply_changes` after a write the search trigger logged (a load, a reparse, a
+    reclassification), when an index is kept here; None when none is, or when another writer
+    holds it (IndexBusy: that one or the next apply takes the changes; the searches count in
+    Postgres meanwhile, as `FRESH` says)."""
+    try:
+        current_folder(base)
+        return apply_changes(base)
+    except NoIndex:
+        return None
+    except IndexBusy as error:
+        logger.warning("search index changes left for the next apply: %s", error)
+        return None
 
 
 def drop(base: Path | None = None) -> int:

@@ -118,12 +118,20 @@ def test_the_index_answers_as_postgres_after_a_build_and_each_applied_change(
     for number in range(150, 165):
         (more / f"{number}.txt").write_text(generate_letter(5, number)[0], encoding="utf-8")
     before = set(DisputedItem.objects.values_list("pk", flat=True))
+    applied_by_ingest: list[sync.Applied | None] = []
+    apply_if_kept = sync.apply_if_kept
+
+    def spy() -> sync.Applied | None:
+        assert logged() == set(DisputedItem.objects.values_list("pk", flat=True)) - before
+        applied_by_ingest.append(apply_if_kept())
+        return applied_by_ingest[-1]
+
+    monkeypatch.setattr(sync, "apply_if_kept", spy)
     call_command("ingest", str(more), "--workers=1", stdout=StringIO())
-    assert logged() == set(DisputedItem.objects.values_list("pk", flat=True)) - before
-    with connection.cursor() as cursor:
-        cursor.execute(sync.FRESH)
-        assert cursor.fetchone() == (False,)
-    applied = sync.apply_changes()
+    monkeypatch.setattr(sync, "apply_if_kept", apply_if_kept)
+    # The ingest applied what it logged, once it was committed.
+    (applied,) = applied_by_ingest
+    assert applied is not None
     assert (
         applied.changes
         == applied.items
@@ -131,6 +139,9 @@ def test_the_index_answers_as_postgres_after_a_build_and_each_applied_change(
         == len(DisputedItem.objects.all()) - len(before)
     )
     assert not logged()
+    with connection.cursor() as cursor:
+        cursor.execute(sync.FRESH)
+        assert cursor.fetchone() == (True,)
     assert index.documents == built.documents  # the reader sees the commit once refreshed
     assert_equal_answers(index, synthetic_corpus)
 
@@ -271,3 +282,26 @@ def test_dropping_the_index_stops_the_log(tmp_path):
         sync.open_index(tmp_path)
     DisputedItem.objects.update(decision_date=None)
     assert not logged()
+
+
+def test_a_load_while_another_writer_holds_the_index_leaves_its_changes_logged(
+    tmp_path, settings, caplog
+):
+    """The ingest applies its changes when an index is kept; when another writer holds the
+    index, it leaves them (said in the log) for the next apply, and the searches count in
+    Postgres meanwhile (FRESH is false)."""
+    settings.IMR_SEARCH_INDEX_DIR = tmp_path
+    sync.build()
+    with psycopg.connect(**connection.get_connection_params(), autocommit=True) as other:
+        other.execute("SELECT pg_advisory_lock(%s::integer, 0)", [sync.LOCK_KEY])
+        call_command("ingest", str(FIXTURE_LETTERS), "--workers=1", stdout=StringIO())
+        other.execute("SELECT pg_advisory_unlock(%s::integer, 0)", [sync.LOCK_KEY])
+    assert logged() == set(DisputedItem.objects.values_list("pk", flat=True))
+    assert "left for the next apply" in caplog.text
+    with connection.cursor() as cursor:
+        cursor.execute(sync.FRESH)
+        assert cursor.fetchone() == (False,)
+    items = DisputedItem.objects.count()
+    applied = sync.apply_if_kept()
+    assert applied is not None and applied.items == items
+    assert not logged() and sync.open_index().documents == SearchEntry.objects.count()
