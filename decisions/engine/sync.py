@@ -73,6 +73,14 @@ _WAIT_FOR_WRITERS = "LOCK TABLE decisions_disputeditem IN SHARE MODE"
 # 300-400 ms), so the writers vacuum the log after deleting VACUUM_AFTER rows or more
 # (`_vacuum`); vacuumed, the statement takes ~0.01 ms.
 FRESH = "SELECT NOT EXISTS (SELECT FROM decisions_searchchange)"
+# The registration the database holds, as a number (microseconds since 1970; NULL without
+# one), written beside each index built (`registration_of`): an index whose number is not the
+# database's was built from another database (one dropped and created again under the same
+# name, a test's) and is not read, though no change row says so.
+REGISTRATION = (
+    "(SELECT (extract(epoch FROM registered_at) * 1000000)::bigint"
+    " FROM decisions_searchindexregistration)"
+)
 VACUUM_AFTER = 1_000
 
 # The entries with their vectors in text form ('lexeme':3A,17B ...): Postgres writes it six to
@@ -177,7 +185,16 @@ def write_generation(base: Path, progress: Callable[[int], None] | None = None) 
     writer.commit()
     writer.wait_merging_threads()
     built_at = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
-    _write_state(folder, {"built_at": built_at, "applied": 0, "format": documents.FORMAT})
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {REGISTRATION}")
+        (registration,) = cursor.fetchone()
+    state = {
+        "built_at": built_at,
+        "applied": 0,
+        "format": documents.FORMAT,
+        "registration": registration,
+    }
+    _write_state(folder, state)
     return folder, count
 
 
@@ -257,6 +274,12 @@ def status(base: Path | None = None) -> Status:
         state["applied"],
         pending,
     )
+
+
+def registration_of(folder: Path) -> int | None:
+    """The registration (`REGISTRATION`) of the database an index was built from."""
+    registration: int | None = _read_state(folder).get("registration")
+    return registration
 
 
 def folder_bytes(folder: Path) -> int:

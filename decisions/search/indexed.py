@@ -10,6 +10,8 @@ without an index, whenever it says None:
 - the index is not as fresh as the search's snapshot: a change row is visible (`sync.FRESH`,
   asked in the statement that parses the query, before the reader loads the index's last
   commit, in that order: the applier commits the index before it deletes the change rows);
+- the index was built from another database than this one (`sync.REGISTRATION`: one created
+  again under the same name keeps no change row that would say so);
 - the index cannot say the answer exactly (`Unconvertible`, `Uncounted`).
 
 The index may be AHEAD of the snapshot (an item committed and applied after the statement
@@ -68,22 +70,34 @@ class Answer:
 # The query as Postgres parses it for its word index: the index matches the same lexemes.
 _PARSED = "websearch_to_tsquery(%s::regconfig, %s)::text"
 
+
+@dataclass(frozen=True)
+class _Reader:
+    index: SearchIndex
+    registration: int | None  # of the database it was built from (`sync.REGISTRATION`)
+
+
 _lock = threading.Lock()
-_reader: SearchIndex | None = None
+_reader: _Reader | None = None
 
 
 def reader() -> SearchIndex | None:
     """The process' reader of the current index, or None when none is kept. Reopened when a
     build swapped another folder in (the old one's readers keep it: it outlives one build)."""
+    opened = _opened()
+    return None if opened is None else opened.index
+
+
+def _opened() -> _Reader | None:
     global _reader
     try:
         folder = sync.current_folder()
     except NoIndex:
         return None
     with _lock:
-        if _reader is None or _reader.folder != folder:
+        if _reader is None or _reader.index.folder != folder:
             try:
-                _reader = SearchIndex.open(folder)
+                _reader = _Reader(SearchIndex.open(folder), sync.registration_of(folder))
             except NoIndex:
                 return None
         return _reader
@@ -98,14 +112,17 @@ def answer(
 ) -> Answer | None:
     """The index's answer for a plan with a query or a drug (see the module docstring), or
     None: count in Postgres. `by_period`: the matches by month and outcome too."""
-    if reader() is None:
+    if _opened() is None:
         return None
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT ({sync.FRESH}), {_PARSED}", [SEARCH_CONFIG, plan.query])
-        fresh, parsed = cursor.fetchone()
-    index = reader()  # after FRESH: a build swapped in meanwhile is the one to read
-    if not fresh or index is None:
+        cursor.execute(
+            f"SELECT ({sync.FRESH}), {sync.REGISTRATION}, {_PARSED}", [SEARCH_CONFIG, plan.query]
+        )
+        fresh, registration, parsed = cursor.fetchone()
+    opened = _opened()  # after FRESH: a build swapped in meanwhile is the one to read
+    if not fresh or opened is None or opened.registration != registration:
         return None
+    index = opened.index
     index.refresh()
     try:
         return ask(index, plan, parsed if plan.query else None, window, key, by_period=by_period)

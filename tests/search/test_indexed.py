@@ -97,6 +97,10 @@ def test_a_stale_index_is_not_read(kept, answers, settings, tmp_path):
     """A change row visible (the index has not applied it): Postgres counts, and the page
     shows the change the index does not know."""
     SearchIndexRegistration.objects.create()  # the trigger logs changes from now on
+    folder, _ = sync.write_generation(settings.IMR_SEARCH_INDEX_DIR)  # of the registered
+    sync.make_current(settings.IMR_SEARCH_INDEX_DIR, folder)
+    searched(NORCO)
+    assert answers[-1] is not None  # fresh: read
     DisputedItem.objects.get(pk=first_listed()).letter.delete()
     answers.clear()
     assert SearchChange.objects.exists()
@@ -105,6 +109,16 @@ def test_a_stale_index_is_not_read(kept, answers, settings, tmp_path):
         assert cursor.fetchone() == (False,)
     assert searched(NORCO) == without_index(NORCO, settings, tmp_path, answers)
     assert answers == [None]
+
+
+def test_an_index_of_another_database_is_not_read(kept, answers, settings, tmp_path):
+    """The index was written before the database was registered (as by a build on a database
+    since dropped and created again under the same name): its registration is not this
+    database's, and no change row would say so."""
+    expected = without_index(NORCO, settings, tmp_path, answers)
+    SearchIndexRegistration.objects.create()
+    assert sync.registration_of(kept) is None
+    assert searched(NORCO) == expected and answers == [None]
 
 
 def test_no_index_and_an_index_of_another_format_are_not_read(kept, answers, settings, tmp_path):
