@@ -226,6 +226,24 @@ def apply_changes(base: Path | None = None) -> Applied:
     return Applied(len(changes), len(items), replaced, time.monotonic() - started)
 
 
+def ensure(
+    base: Path | None = None, *, progress: Callable[[int], None] | None = None
+) -> Built | Applied:
+    """An index this database's searches read: built when none is kept here (or one of
+    another format, or built from another database: `REGISTRATION`), else the logged changes
+    applied (`make run`, the benchmark)."""
+    try:
+        folder = current_folder(base)
+    except NoIndex:
+        return build(base, progress=progress)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {REGISTRATION}")
+        (registration,) = cursor.fetchone()
+    if registration is None or registration != registration_of(folder):
+        return build(base, progress=progress)
+    return apply_changes(base)
+
+
 def apply_if_kept(base: Path | None = None) -> Applied | None:
     """`apply_changes` after a write the search trigger logged (a load, a reparse, a
     reclassification), when an index is kept here; None when none is, or when another writer

@@ -22,7 +22,14 @@ from django.db import connection
 from django.db.models import F
 
 from decisions.engine import NoIndex, Order, SearchIndex, sync
-from decisions.models import DisputedItem, FacetCombination, Letter, SearchChange, SearchEntry
+from decisions.models import (
+    DisputedItem,
+    FacetCombination,
+    Letter,
+    SearchChange,
+    SearchEntry,
+    SearchIndexRegistration,
+)
 from decisions.search.keys import Direction, PageKey
 from decisions.search.planning import ENTRIES
 from decisions.search.vocabulary import Sort, search_query
@@ -305,3 +312,21 @@ def test_a_load_while_another_writer_holds_the_index_leaves_its_changes_logged(
     applied = sync.apply_if_kept()
     assert applied is not None and applied.items == items
     assert not logged() and sync.open_index().documents == SearchEntry.objects.count()
+
+
+def test_ensure_builds_an_index_of_this_database_and_applies_to_it(tmp_path, settings):
+    """`search_index ensure` (`make run`, the benchmark): a build when no index is kept, or
+    one of another database (its registration is not this one's); else an apply."""
+    settings.IMR_SEARCH_INDEX_DIR = tmp_path
+    call_command("ingest", str(FIXTURE_LETTERS), "--workers=1", stdout=StringIO())
+    assert isinstance(sync.ensure(), sync.Built)
+    DisputedItem.objects.update(decision_date=datetime.date(2001, 2, 3))
+    applied = sync.ensure()
+    assert isinstance(applied, sync.Applied) and applied.items == DisputedItem.objects.count()
+    first = sync.current_folder()
+    # As if the database were created again under its name: registered anew by the build.
+    SearchIndexRegistration.objects.all().delete()
+    out = StringIO()
+    call_command("search_index", "ensure", stdout=out)
+    assert "Built" in out.getvalue() and sync.current_folder() != first
+    assert sync.registration_of(sync.current_folder()) is not None
