@@ -8,8 +8,10 @@ without an index, whenever it says None:
 
 - no index is kept in IMR_SEARCH_INDEX_DIR, or one of another format (`sync.current_folder`);
 - the index is not as fresh as the search's snapshot: a change row is visible (`sync.FRESH`,
-  asked in the statement that parses the query, before the reader loads the index's last
-  commit, in that order: the applier commits the index before it deletes the change rows);
+  asked by the search transaction's first statement, decisions/search/budget.py, before the
+  reader resolves the current folder and loads its last commit, in that order: the applier
+  commits the index before it deletes the change rows, a build swaps its folder in before it
+  deletes the rows its snapshot saw);
 - the index was built from another database than this one (`sync.REGISTRATION`: one created
   again under the same name keeps no change row that would say so);
 - the index cannot say the answer exactly (`Unconvertible`, `Uncounted`).
@@ -46,6 +48,7 @@ from ..engine import (
     sync,
 )
 from ..facets import Outcome
+from . import budget
 from .keys import Direction, PageKey
 from .planning import Plan
 from .vocabulary import SEARCH_CONFIG, Scope, Sort
@@ -65,10 +68,6 @@ class Answer:
     page_ids: list[int] | None  # None without a page
     undated: int | None  # in a date order with a page; None otherwise
     periods: list[list] | None  # [month's first day or None, outcome, n] rows, when asked
-
-
-# The query as Postgres parses it for its word index: the index matches the same lexemes.
-_PARSED = "websearch_to_tsquery(%s::regconfig, %s)::text"
 
 
 @dataclass(frozen=True)
@@ -111,21 +110,19 @@ def answer(
     by_period: bool = False,
 ) -> Answer | None:
     """The index's answer for a plan with a query or a drug (see the module docstring), or
-    None: count in Postgres. `by_period`: the matches by month and outcome too."""
-    if _opened() is None:
+    None: count in Postgres. Only in a search transaction of the plan's query, whose first
+    statement asked FRESH (`budget.Opening`): the reader resolves the current folder and loads
+    its last commit after it. `by_period`: the matches by month and outcome too."""
+    opened = budget.opening()
+    if opened is None or opened.query != plan.query or not opened.fresh:
         return None
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT ({sync.FRESH}), {sync.REGISTRATION}, {_PARSED}", [SEARCH_CONFIG, plan.query]
-        )
-        fresh, registration, parsed = cursor.fetchone()
-    opened = _opened()  # after FRESH: a build swapped in meanwhile is the one to read
-    if not fresh or opened is None or opened.registration != registration:
+    reading = _opened()
+    if reading is None or reading.registration != opened.registration:
         return None
-    index = opened.index
+    index = reading.index
     index.refresh()
     try:
-        return ask(index, plan, parsed if plan.query else None, window, key, by_period=by_period)
+        return ask(index, plan, opened.tsquery, window, key, by_period=by_period)
     except (Unconvertible, Uncounted) as error:
         logger.info("the search index does not answer %r: %s", plan.query, error)
         return None
@@ -136,7 +133,7 @@ def tsquery_of(plan: Plan) -> str | None:
     if not plan.query:
         return None
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {_PARSED}", [SEARCH_CONFIG, plan.query])
+        cursor.execute(f"SELECT {budget.PARSED}", [SEARCH_CONFIG, plan.query])
         return cursor.fetchone()[0]
 
 

@@ -92,7 +92,7 @@ def postgres_answer(
     if isinstance(ids, QuerySet):
         sql, page_params = ids.query.sql_with_params()
     else:
-        sql, page_params = ids.sql, ids.params
+        sql, page_params = ids.sql, tuple(ids.params)
     with connection.cursor() as cursor:
         cursor.execute(sql, page_params)
         page = [pk for (pk,) in cursor.fetchall()]
@@ -137,7 +137,7 @@ def time_query(index: SearchIndex, label: str, params: dict, repeat: int) -> Tim
     plan = plan_of(params)
 
     def summary() -> object:
-        with search_transaction():
+        with search_transaction(plan.query):
             return counting.summary(plan, (0, 20), by_value=True)
 
     def from_index() -> object:

@@ -23,7 +23,7 @@ from decisions.models import (
     SearchChange,
     SearchIndexRegistration,
 )
-from decisions.search import indexed, item_filterset, item_search
+from decisions.search import budget, indexed, item_filterset, item_search
 from tests.helpers import reads
 
 pytestmark = pytest.mark.django_db
@@ -80,17 +80,20 @@ def first_listed() -> int:
 
 
 def test_the_index_answers_a_fresh_search_with_fewer_statements(kept, answers):
-    """With the index, a query's page costs the statement that asks FRESH and parses the
-    query, the summary (the counts given as arrays) and the page's rows; no statement visits
-    the query's matches (`@@`), and the undated count comes with the index's answer."""
+    """With the index, a query's page in a date order costs two statements, as a page
+    without a query does: the summary (the counts given as arrays) and the page's rows. The
+    search's settings statement asks FRESH and parses the query; no statement visits the
+    query's matches (`@@`); the undated count comes with the index's answer (without the
+    index, a statement of its own)."""
     with CaptureQueriesContext(connection) as captured:
         results = item_search(item_filterset(NORCO))
     assert answers and answers[0] is not None and results.undated is not None
     statements = reads(captured)
-    assert len(statements) == 3, statements
-    assert "decisions_searchchange" in statements[0] and "websearch_to_tsquery" in statements[0]
-    assert "unnest(" in statements[1]
+    assert len(statements) == 2, statements
+    assert "unnest(" in statements[0]
     assert not [sql for sql in statements if "@@" in sql], statements
+    (settings,) = [q["sql"] for q in captured if "set_config" in q["sql"]]
+    assert "decisions_searchchange" in settings and "websearch_to_tsquery" in settings
 
 
 def test_a_stale_index_is_not_read(kept, answers, settings, tmp_path):
@@ -167,7 +170,7 @@ def test_a_query_the_index_cannot_express_is_counted_in_postgres(
 ):
     """A prefix lexeme (websearch_to_tsquery writes none; to_tsquery does): Unconvertible."""
     expected = without_index(NORCO, settings, tmp_path, answers)
-    monkeypatch.setattr(indexed, "_PARSED", "to_tsquery(%s::regconfig, %s || ':*')::text")
+    monkeypatch.setattr(budget, "PARSED", "to_tsquery(%s::regconfig, %s || ':*')::text")
     assert searched(NORCO) == expected and answers == [None]
 
 
