@@ -33,7 +33,6 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection
 from django.db.models.expressions import RawSQL
 
 from ..engine import (
@@ -51,7 +50,7 @@ from ..facets import Outcome
 from . import budget
 from .keys import Direction, PageKey
 from .planning import Plan
-from .vocabulary import SEARCH_CONFIG, Scope, Sort
+from .vocabulary import Scope, Sort
 
 logger = logging.getLogger(__name__)
 
@@ -71,23 +70,24 @@ class Answer:
 
 
 @dataclass(frozen=True)
-class _Reader:
+class Reader:
+    """The process' reader of one generation of the index (`reader`)."""
+
     index: SearchIndex
     registration: int | None  # of the database it was built from (`sync.REGISTRATION`)
 
 
-_lock = threading.Lock()
-_reader: _Reader | None = None
+_lock = threading.Lock()  # the reader's opening
+# One answer at a time per process: a search reads one commit of the index from its refresh
+# to its last read, which another thread's refresh would move (gunicorn's sync workers serve
+# one request at a time; a threaded server's searches wait milliseconds for each other here).
+_reading = threading.Lock()
+_reader: Reader | None = None
 
 
-def reader() -> SearchIndex | None:
+def reader() -> Reader | None:
     """The process' reader of the current index, or None when none is kept. Reopened when a
     build swapped another folder in (the old one's readers keep it: it outlives one build)."""
-    opened = _opened()
-    return None if opened is None else opened.index
-
-
-def _opened() -> _Reader | None:
     global _reader
     try:
         folder = sync.current_folder()
@@ -96,7 +96,7 @@ def _opened() -> _Reader | None:
     with _lock:
         if _reader is None or _reader.index.folder != folder:
             try:
-                _reader = _Reader(SearchIndex.open(folder), sync.registration_of(folder))
+                _reader = Reader(SearchIndex.open(folder), sync.registration_of(folder))
             except NoIndex:
                 return None
         return _reader
@@ -116,25 +116,16 @@ def answer(
     opened = budget.opening()
     if opened is None or opened.query != plan.query or not opened.fresh:
         return None
-    reading = _opened()
+    reading = reader()
     if reading is None or reading.registration != opened.registration:
         return None
-    index = reading.index
-    index.refresh()
     try:
-        return ask(index, plan, opened.tsquery, window, key, by_period=by_period)
+        with _reading:
+            reading.index.refresh()
+            return ask(reading.index, plan, opened.tsquery, window, key, by_period=by_period)
     except (Unconvertible, Uncounted) as error:
         logger.info("the search index does not answer %r: %s", plan.query, error)
         return None
-
-
-def tsquery_of(plan: Plan) -> str | None:
-    """Postgres' parse of the plan's query, as the index is asked it (None: no query)."""
-    if not plan.query:
-        return None
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {budget.PARSED}", [SEARCH_CONFIG, plan.query])
-        return cursor.fetchone()[0]
 
 
 def ask(

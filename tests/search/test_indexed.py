@@ -140,7 +140,7 @@ def test_a_running_process_reads_the_folder_a_build_swaps_in(kept, answers, sett
     """The process' reader is reopened when the current link names another folder: here a
     generation written after a letter was deleted (no change row: nothing registered)."""
     first = indexed.reader()
-    assert first is not None and first.folder == kept
+    assert first is not None and first.index.folder == kept
     deleted = first_listed()
     DisputedItem.objects.get(pk=deleted).letter.delete()
     searched(NORCO)
@@ -149,7 +149,8 @@ def test_a_running_process_reads_the_folder_a_build_swaps_in(kept, answers, sett
     sync.make_current(settings.IMR_SEARCH_INDEX_DIR, folder)
     swapped = searched(NORCO)
     reopened = indexed.reader()
-    assert reopened is not None and reopened is not first and reopened.folder == folder
+    assert reopened is not None and reopened.index is not first.index
+    assert reopened.index.folder == folder
     assert answers[-1] is not None and deleted not in answers[-1].page_ids
     assert swapped == without_index(NORCO, settings, tmp_path, answers)
 
