@@ -321,7 +321,7 @@ def _indexed_summary(
     of the matches, joined to the combinations for their values. The statement also checks
     that it knows every combination and page id the index gave (`IndexAhead` otherwise)."""
     table = FacetCombination._meta.db_table
-    counted = sorted((pk, n, t) for pk, (n, t) in answered.counts.items())
+    counted = [(pk, n, t) for pk, (n, t) in answered.counts.items()]
     ids, ns, in_treatment = [list(column) for column in zip(*counted, strict=True)] or [[], [], []]
     # Each given combination by its key (OFFSET 0 keeps the lookup a nested loop, as in
     # `_postgres_match_summary`).

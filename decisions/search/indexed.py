@@ -33,6 +33,7 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.db.models.expressions import RawSQL
 
 from ..engine import (
@@ -47,6 +48,7 @@ from ..engine import (
     sync,
 )
 from ..facets import Outcome
+from ..models import FacetCombination
 from . import budget
 from .keys import Direction, PageKey
 from .planning import Plan
@@ -123,7 +125,7 @@ def answer(
         with _reading:
             reading.index.refresh()
             return ask(reading.index, plan, opened.tsquery, window, key, by_period=by_period)
-    except (Unconvertible, Uncounted) as error:
+    except (Unconvertible, Uncounted, IndexAhead) as error:
         logger.info("the search index does not answer %r: %s", plan.query, error)
         return None
 
@@ -188,10 +190,14 @@ def _first_day(month: int) -> str | None:
 
 def _allowed(plan: Plan, counts: Counts) -> dict[int, str]:
     """The matched combinations the facet filters allow, with their outcomes: one statement
-    (the combinations' values are Postgres')."""
-    matched = RawSQL("SELECT unnest(%s::bigint[])", [list(counts)])
-    allowed = plan.combinations(with_outcome=False).filter(pk__in=matched)
-    return dict(allowed.values_list("pk", "outcome"))
+    (the combinations' values are Postgres'). `IndexAhead` when one of them is unknown."""
+    given = RawSQL("SELECT unnest(%s::bigint[])", [list(counts)])
+    allows = ExpressionWrapper(Q(*plan.facet_conditions()), output_field=BooleanField())
+    matched = FacetCombination.objects.filter(pk__in=given).annotate(allowed=allows)
+    rows = list(matched.values_list("pk", "outcome", "allowed"))
+    if len(rows) != len(counts):
+        raise IndexAhead("the search index names combinations the snapshot does not hold")
+    return {pk: outcome for pk, outcome, allowed in rows if allowed}
 
 
 def _key(key: PageKey) -> Key:

@@ -155,9 +155,13 @@ class Plan:
             conditions["q"] = self.entry_match("search__")
         return list(conditions.values())
 
+    def facet_conditions(self) -> list[Q]:
+        """The facet filters' conditions (but the outcome's), on combinations."""
+        return [self.conditions[name] for name in self.facet_values]
+
     def combinations(self, *, with_outcome: bool) -> QuerySet[FacetCombination]:
         """The combinations of facet values the facet filters allow (and the outcome, if asked)."""
-        conditions = [self.conditions[name] for name in self.facet_values]
+        conditions = self.facet_conditions()
         if with_outcome and self.outcome:
             conditions.append(Q(outcome=self.outcome))
         return FacetCombination.objects.filter(*conditions)

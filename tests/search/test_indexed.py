@@ -20,10 +20,14 @@ from django.test.utils import CaptureQueriesContext
 from decisions.engine import documents, index, sync
 from decisions.models import (
     DisputedItem,
+    FacetCombination,
+    Letter,
     SearchChange,
+    SearchEntry,
     SearchIndexRegistration,
 )
 from decisions.search import budget, indexed, item_filterset, item_search
+from decisions.services.combinations import empty_combinations_prune
 from tests.helpers import reads
 
 pytestmark = pytest.mark.django_db
@@ -182,3 +186,20 @@ def test_more_combinations_than_an_aggregation_returns_are_counted_in_postgres(
     expected = without_index(NORCO, settings, tmp_path, answers)
     monkeypatch.setattr(index, "MAX_BUCKETS", 1)
     assert searched(NORCO) == expected and answers == [None]
+
+
+def test_a_combination_the_snapshot_does_not_hold_counts_in_postgres(
+    kept, answers, settings, tmp_path
+):
+    """With a facet filter, the index's matched combinations are looked up first (which the
+    filter allows): one the snapshot does not hold (here: emptied and pruned after the index
+    was written, without a log) means the index is ahead, and Postgres counts."""
+    params = {**NORCO, "guideline": "MTUS"}
+    first = SearchEntry.objects.get(item_id=first_listed())
+    emptied = DisputedItem.objects.filter(search__combination_id=first.combination_id)
+    Letter.objects.filter(pk__in=emptied.values("letter_id")).delete()
+    empty_combinations_prune()
+    assert not FacetCombination.objects.filter(pk=first.combination_id).exists()
+    answers.clear()
+    assert searched(params) == without_index(params, settings, tmp_path, answers)
+    assert answers == [None]
