@@ -244,13 +244,20 @@ def ensure(
     return apply_changes(base)
 
 
-def apply_if_kept(base: Path | None = None) -> Applied | None:
-    """`apply_changes` after a write the search trigger logged (a load, a reparse, a
-    reclassification), when an index is kept here; None when none is, or when another writer
-    holds it (IndexBusy: that one or the next apply takes the changes; the searches count in
-    Postgres meanwhile, as `FRESH` says)."""
+def apply_if_kept(base: Path | None = None) -> Built | Applied | None:
+    """The logged changes taken in after a write the search trigger logged (a load, a
+    reparse, a reclassification), when an index is kept here: applied, or, when they are more
+    than the index's documents (a bulk load), a build instead, which streams the entries
+    where an apply holds every change row and item id in memory at once. None when no index
+    is kept, or when another writer holds it (IndexBusy: that one or the next apply takes the
+    changes; the searches count in Postgres meanwhile, as `FRESH` says)."""
     try:
-        current_folder(base)
+        folder = current_folder(base)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM decisions_searchchange")
+            (pending,) = cursor.fetchone()
+        if pending > SearchIndex.open(folder).documents:
+            return build(base)
         return apply_changes(base)
     except NoIndex:
         return None

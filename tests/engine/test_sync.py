@@ -125,10 +125,10 @@ def test_the_index_answers_as_postgres_after_a_build_and_each_applied_change(
     for number in range(150, 165):
         (more / f"{number}.txt").write_text(generate_letter(5, number)[0], encoding="utf-8")
     before = set(DisputedItem.objects.values_list("pk", flat=True))
-    applied_by_ingest: list[sync.Applied | None] = []
+    applied_by_ingest: list[sync.Built | sync.Applied | None] = []
     apply_if_kept = sync.apply_if_kept
 
-    def spy() -> sync.Applied | None:
+    def spy() -> sync.Built | sync.Applied | None:
         assert logged() == set(DisputedItem.objects.values_list("pk", flat=True)) - before
         applied_by_ingest.append(apply_if_kept())
         return applied_by_ingest[-1]
@@ -138,7 +138,7 @@ def test_the_index_answers_as_postgres_after_a_build_and_each_applied_change(
     monkeypatch.setattr(sync, "apply_if_kept", apply_if_kept)
     # The ingest applied what it logged, once it was committed.
     (applied,) = applied_by_ingest
-    assert applied is not None
+    assert isinstance(applied, sync.Applied)
     assert (
         applied.changes
         == applied.items
@@ -309,8 +309,8 @@ def test_a_load_while_another_writer_holds_the_index_leaves_its_changes_logged(
         cursor.execute(sync.FRESH)
         assert cursor.fetchone() == (False,)
     items = DisputedItem.objects.count()
-    applied = sync.apply_if_kept()
-    assert applied is not None and applied.items == items
+    applied = sync.apply_changes()
+    assert applied.items == items
     assert not logged() and sync.open_index().documents == SearchEntry.objects.count()
 
 
@@ -330,3 +330,13 @@ def test_ensure_builds_an_index_of_this_database_and_applies_to_it(tmp_path, set
     call_command("search_index", "ensure", stdout=out)
     assert "Built" in out.getvalue() and sync.current_folder() != first
     assert sync.registration_of(sync.current_folder()) is not None
+
+
+def test_a_load_larger_than_the_index_builds_it_again(tmp_path, settings):
+    """More changes logged than the index holds documents (a bulk load): the ingest builds
+    the index (streamed) instead of applying them (every change row in memory at once)."""
+    settings.IMR_SEARCH_INDEX_DIR = tmp_path
+    first = sync.build().folder  # of an empty database
+    call_command("ingest", str(FIXTURE_LETTERS), "--workers=1", stdout=StringIO())
+    assert sync.current_folder() != first and not logged()
+    assert sync.open_index().documents == SearchEntry.objects.count() > 0
