@@ -21,6 +21,7 @@ setup: $(VENV)/.installed
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py ensure_demo_admin
 	$(PY) manage.py ingest --skip-stored fixtures/letters
+	$(PY) manage.py search_index ensure
 
 # Set up everything, load the fixture letters, serve the app at http://$(HOST):$(PORT)/
 # (manage.py's default settings are the development ones: DEBUG on, a dev-only key), with the

@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime
 import shutil
 from collections import Counter
+from collections.abc import Iterator
 from io import StringIO
 from pathlib import Path
 
@@ -10,7 +11,9 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
+from decisions.engine import sync
 from decisions.models import DisputedItem, Letter
+from decisions.search import indexed
 from decisions.services import ingest as ingest_service
 from devtools.synthetic import generate_letter
 from tests.factories import make_letter
@@ -121,3 +124,30 @@ def synthetic_corpus(db, tmp_path) -> dict[str, str]:
         "rare_page": pages.most_common()[-1][0],
         "treatment": treatments.most_common(1)[0][0],
     }
+
+
+@pytest.fixture(params=["postgres", "index"])
+def both_ways(request, settings, tmp_path, monkeypatch) -> Iterator[str]:
+    """A search test run both ways: counted in Postgres (no index kept), and read from a
+    search index of the entries the test's transaction holds when this fixture is set up
+    (request it AFTER the fixtures that write the corpus), written in that transaction (a
+    build takes the writer's lock and its own snapshot, so it cannot run inside one). After
+    the test: the index answered every query it was asked (none fell back), or, without an
+    index, none; so that neither way passes by taking the other."""
+    settings.IMR_SEARCH_INDEX_DIR = tmp_path / "search-index"
+    if request.param == "index":
+        folder, _ = sync.write_generation(settings.IMR_SEARCH_INDEX_DIR)
+        sync.make_current(settings.IMR_SEARCH_INDEX_DIR, folder)
+    answers: list[indexed.Answer | None] = []
+    answer = indexed.answer
+
+    def spy(*args, **kwargs):
+        answers.append(answer(*args, **kwargs))
+        return answers[-1]
+
+    monkeypatch.setattr(indexed, "answer", spy)
+    yield request.param
+    if request.param == "index":
+        assert None not in answers, "the index did not answer every query asked of it"
+    else:
+        assert not any(answers), "the index answered where none is kept"

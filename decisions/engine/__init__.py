@@ -7,12 +7,12 @@ asked Postgres' own parse of the query, so its counts equal Postgres' by constru
 
 - `queries`: a parsed tsquery as a Tantivy query (pure Python);
 - `documents`: the schema, and an entry's columns as a document (pure Python);
-- `index`: `SearchIndex`, what the counting code asks: counts by combination (with how many
-  match in the treatment), page ids (by offset or past a page `Key`), the undated count
-  (pure Python);
+- `index`: `SearchIndex`, what the search asks (decisions/search/indexed.py): counts by
+  combination (with how many match in the treatment), page ids (by offset or past a page
+  `Key`), the undated count, the matches by month (pure Python);
 - `sync`: the index kept equal to Postgres: `build`, `apply_changes` (the change log the
-  search trigger writes), `status`, and `FRESH`, the statement that says whether the index
-  answers a search.
+  search trigger writes), `apply_if_kept` (after the services' writes), `ensure`, `status`,
+  and `FRESH` and `REGISTRATION`, what says whether the index answers a search.
 """
 
 from .index import MAX_BUCKETS, Counts, Key, NoIndex, Order, SearchIndex, Uncounted

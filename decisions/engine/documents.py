@@ -14,6 +14,8 @@ One document per search entry:
   DESC NULLS LAST, item_id DESC` (an undated entry below every dated one); ascending,
   `oldest` is `decision_date ASC NULLS LAST, item_id ASC` (an undated entry above every dated
   one). Either key carries the item id;
+- `month`: the decision's month as a fast u64 (`month_of`: year * 12 + month, 0 undated), so
+  that the statistics' periods are counted by a terms aggregation, as the combinations are;
 - `lexemes`: the entry's search vector, lexeme by lexeme at its Postgres position (read in
   the vector's text form and split here, `lexemes_of`), nothing lowercased or stemmed again;
 - `treatment`: the same for the treatment vector, so that "the query matches the treatment"
@@ -30,6 +32,10 @@ made by to_tsvector); a lexeme could hold a space or be the placeholder. Such a 
 given pre-tokenized instead (each token with its position; a lexeme without positions far
 past any phrase's reach, each apart), which says all of it but costs 60% more time per entry
 (Python makes an object per token).
+
+The schema's version is FORMAT, written beside each index it builds (decisions/engine/
+sync.py): an index of another format is not read (the search counts in Postgres) nor written
+until it is built again, never misread.
 """
 
 from __future__ import annotations
@@ -46,9 +52,13 @@ COMBINATION = "combination_id"
 OUTCOME = "outcome"
 NEWEST = "newest"
 OLDEST = "oldest"
+MONTH = "month"
 LEXEMES = "lexemes"
 TREATMENT = "treatment"
 GENERIC_NAMES = "generic_names"
+
+# The schema's version: 2 added `month`. Bump it with any change to the fields or their values.
+FORMAT = 2
 
 # The lexeme fields' analyzer: split on (ASCII) whitespace, drop the placeholders, nothing else.
 # Tantivy keeps no analyzer but its own, so a writer registers it on each opening (`ready`).
@@ -88,6 +98,7 @@ def schema() -> tantivy.Schema:
     builder.add_text_field(OUTCOME, tokenizer_name="raw", index_option="basic")
     builder.add_unsigned_field(NEWEST, fast=True)
     builder.add_unsigned_field(OLDEST, fast=True)
+    builder.add_unsigned_field(MONTH, fast=True)
     builder.add_text_field(LEXEMES, tokenizer_name=ANALYZER_NAME, index_option="position")
     builder.add_text_field(TREATMENT, tokenizer_name=ANALYZER_NAME, index_option="position")
     builder.add_text_field(GENERIC_NAMES, tokenizer_name="raw", index_option="basic")
@@ -121,6 +132,7 @@ def document(entry: Entry) -> tantivy.Document:
     doc.add_text(OUTCOME, entry.outcome)
     doc.add_unsigned(NEWEST, newest_key(entry.item_id, entry.decision_date))
     doc.add_unsigned(OLDEST, oldest_key(entry.item_id, entry.decision_date))
+    doc.add_unsigned(MONTH, month_of(entry.decision_date))
     add_vector(doc, LEXEMES, entry.search_vector)
     add_vector(doc, TREATMENT, entry.treatment_vector)
     for name in entry.generic_names or ():
@@ -155,6 +167,19 @@ def oldest_key(item_id: int, decision_date: datetime.date | None) -> int:
     _check(item_id)
     day = _UNDATED_OLDEST if decision_date is None else _day(decision_date)
     return day << _ITEM_BITS | item_id
+
+
+def month_of(decision_date: datetime.date | None) -> int:
+    """The `month` field's value: year * 12 + month (1-12), or 0 without a date."""
+    return 0 if decision_date is None else decision_date.year * 12 + decision_date.month
+
+
+def month_start(month: int) -> datetime.date | None:
+    """The first day of a `month` value's month; None for an undated one (0)."""
+    if month == 0:
+        return None
+    year, month_index = divmod(month - 1, 12)
+    return datetime.date(year, month_index + 1, 1)
 
 
 def item_of(key: int) -> int:

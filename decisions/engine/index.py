@@ -113,10 +113,12 @@ class SearchIndex:
         query no match's treatment matches it (0); scoped to the treatment, every one does."""
         searcher = self._index.searcher()
         matches = self._matches(tsquery, treatment_only, drugs)
-        counts = _by_combination(searcher, matches)
+        counts = _by_field(searcher, matches, documents.COMBINATION)
         if tsquery is None or treatment_only:
             return {pk: (n, 0 if tsquery is None else n) for pk, n in counts.items()}
-        in_treatment = _by_combination(searcher, _both(matches, self._treatment(tsquery)))
+        in_treatment = _by_field(
+            searcher, _both(matches, self._treatment(tsquery)), documents.COMBINATION
+        )
         return {pk: (n, in_treatment.get(pk, 0)) for pk, n in counts.items()}
 
     def page_ids(
@@ -177,6 +179,20 @@ class SearchIndex:
             0,
             count=True,
         )[1]
+
+    def months(
+        self,
+        tsquery: str | None,
+        *,
+        treatment_only: bool = False,
+        drugs: Sequence[Collection[str]] = (),
+        combinations: Collection[int] | None = None,
+        outcome: str = "",
+    ) -> dict[int, int]:
+        """The matches listed (as `page_ids` lists them) by decision month: {`month` value
+        (documents.month_of, 0 undated): n}, exact (the statistics' periods)."""
+        listed = self._listed(tsquery, treatment_only, drugs, combinations, outcome)
+        return _by_field(self._index.searcher(), listed, documents.MONTH)
 
     def _listed(
         self,
@@ -293,11 +309,11 @@ def _both(left: tantivy.Query, right: tantivy.Query) -> tantivy.Query:
     return tantivy.Query.boolean_query([(tantivy.Occur.Must, left), (tantivy.Occur.Must, right)])
 
 
-def _by_combination(searcher: tantivy.Searcher, query: tantivy.Query) -> dict[int, int]:
-    """The query's matches counted by combination: every bucket of every segment, or an
-    error."""
-    terms = {"field": documents.COMBINATION, "size": MAX_BUCKETS, "segment_size": MAX_BUCKETS}
+def _by_field(searcher: tantivy.Searcher, query: tantivy.Query, field: str) -> dict[int, int]:
+    """The query's matches counted by a fast u64 field's value: every bucket of every
+    segment, or an error."""
+    terms = {"field": field, "size": MAX_BUCKETS, "segment_size": MAX_BUCKETS}
     counted = searcher.aggregate(query, {"c": {"terms": terms}})["c"]
     if counted["sum_other_doc_count"]:
-        raise Uncounted(f"more than {MAX_BUCKETS:,} combinations matched")
+        raise Uncounted(f"more than {MAX_BUCKETS:,} values of {field} matched")
     return {int(bucket["key"]): bucket["doc_count"] for bucket in counted["buckets"]}

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import logging
 import os
 import shutil
 import time
@@ -47,6 +48,8 @@ from django.db import connection, transaction
 
 from . import documents
 from .index import NoIndex, SearchIndex
+
+logger = logging.getLogger(__name__)
 
 # The advisory lock of the index's one writer: pg_try_advisory_lock(key, 0), the key "IMRi" in
 # ASCII, so that it cannot be mistaken for any other advisory lock on the database. A session
@@ -70,6 +73,14 @@ _WAIT_FOR_WRITERS = "LOCK TABLE decisions_disputeditem IN SHARE MODE"
 # 300-400 ms), so the writers vacuum the log after deleting VACUUM_AFTER rows or more
 # (`_vacuum`); vacuumed, the statement takes ~0.01 ms.
 FRESH = "SELECT NOT EXISTS (SELECT FROM decisions_searchchange)"
+# The registration the database holds, as a number (microseconds since 1970; NULL without
+# one), written beside each index built (`registration_of`): an index whose number is not the
+# database's was built from another database (one dropped and created again under the same
+# name, a test's) and is not read, though no change row says so.
+REGISTRATION = (
+    "(SELECT (extract(epoch FROM registered_at) * 1000000)::bigint"
+    " FROM decisions_searchindexregistration)"
+)
 VACUUM_AFTER = 1_000
 
 # The entries with their vectors in text form ('lexeme':3A,17B ...): Postgres writes it six to
@@ -126,11 +137,19 @@ def root() -> Path:
 
 
 def current_folder(base: Path | None = None) -> Path:
-    """The current generation's folder, or NoIndex."""
+    """The current generation's folder, or NoIndex: none built, or one of another format
+    (documents.FORMAT), which this code would misread or write wrong; a build replaces it."""
     link = (base or root()) / CURRENT
     if not link.is_symlink():
         raise NoIndex(f"no search index in {base or root()}: run `manage.py search_index build`")
-    return link.resolve()
+    folder = link.resolve()
+    built = _read_state(folder).get("format", 1)
+    if built != documents.FORMAT:
+        raise NoIndex(
+            f"the search index in {folder} has format {built}, this code reads "
+            f"{documents.FORMAT}: run `manage.py search_index build`"
+        )
+    return folder
 
 
 def open_index(base: Path | None = None) -> SearchIndex:
@@ -141,24 +160,42 @@ def open_index(base: Path | None = None) -> SearchIndex:
 def build(base: Path | None = None, *, progress: Callable[[int], None] | None = None) -> Built:
     """Build the whole index from Postgres into a new folder and make it the current one."""
     base = base or root()
-    base.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
-    folder = (base / f"generation-{time.time_ns()}").resolve()
     with _writing(before=_register):
         seen = _change_ids()
-        writer = documents.ready(tantivy.Index(documents.schema(), path=_fresh(folder))).writer(
-            heap_size=BUILD_HEAP, num_threads=1
-        )
-        count = _add(writer, _entries(None), progress)
-        writer.commit()
-        writer.wait_merging_threads()
-        built_at = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
-        _write_state(folder, {"built_at": built_at, "applied": 0})
-        previous = _swap(base, folder)
+        folder, count = write_generation(base, progress)
+        previous = make_current(base, folder)
         _delete_changes(seen)
     _vacuum(len(seen))
     _prune(base, keep={folder, previous})
     return Built(folder, count, len(seen), time.monotonic() - started, folder_bytes(folder))
+
+
+def write_generation(base: Path, progress: Callable[[int], None] | None = None) -> tuple[Path, int]:
+    """Every entry the connection sees, written into a new generation's folder in `base`
+    (not made current): the folder and its number of documents. Only `build` calls it in
+    the product, under the writer's lock and snapshot; tests call it in their own
+    transaction (then `make_current`), where a build cannot run."""
+    base.mkdir(parents=True, exist_ok=True)
+    folder = (base / f"generation-{time.time_ns()}").resolve()
+    writer = documents.ready(tantivy.Index(documents.schema(), path=_fresh(folder))).writer(
+        heap_size=BUILD_HEAP, num_threads=1
+    )
+    count = _add(writer, _entries(None), progress)
+    writer.commit()
+    writer.wait_merging_threads()
+    built_at = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {REGISTRATION}")
+        (registration,) = cursor.fetchone()
+    state = {
+        "built_at": built_at,
+        "applied": 0,
+        "format": documents.FORMAT,
+        "registration": registration,
+    }
+    _write_state(folder, state)
+    return folder, count
 
 
 def apply_changes(base: Path | None = None) -> Applied:
@@ -187,6 +224,46 @@ def apply_changes(base: Path | None = None) -> Applied:
             replaced = 0
     _vacuum(len(changes))
     return Applied(len(changes), len(items), replaced, time.monotonic() - started)
+
+
+def ensure(
+    base: Path | None = None, *, progress: Callable[[int], None] | None = None
+) -> Built | Applied:
+    """An index this database's searches read: built when none is kept here (or one of
+    another format, or built from another database: `REGISTRATION`), else the logged changes
+    applied (`make run`, the benchmark)."""
+    try:
+        folder = current_folder(base)
+    except NoIndex:
+        return build(base, progress=progress)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {REGISTRATION}")
+        (registration,) = cursor.fetchone()
+    if registration is None or registration != registration_of(folder):
+        return build(base, progress=progress)
+    return apply_changes(base)
+
+
+def apply_if_kept(base: Path | None = None) -> Built | Applied | None:
+    """The logged changes taken in after a write the search trigger logged (a load, a
+    reparse, a reclassification), when an index is kept here: applied, or, when they are more
+    than the index's documents (a bulk load), a build instead, which streams the entries
+    where an apply holds every change row and item id in memory at once. None when no index
+    is kept, or when another writer holds it (IndexBusy: that one or the next apply takes the
+    changes; the searches count in Postgres meanwhile, as `FRESH` says)."""
+    try:
+        folder = current_folder(base)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM decisions_searchchange")
+            (pending,) = cursor.fetchone()
+        if pending > SearchIndex.open(folder).documents:
+            return build(base)
+        return apply_changes(base)
+    except NoIndex:
+        return None
+    except IndexBusy as error:
+        logger.warning("search index changes left for the next apply: %s", error)
+        return None
 
 
 def drop(base: Path | None = None) -> int:
@@ -222,6 +299,12 @@ def status(base: Path | None = None) -> Status:
         state["applied"],
         pending,
     )
+
+
+def registration_of(folder: Path) -> int | None:
+    """The registration (`REGISTRATION`) of the database an index was built from."""
+    registration: int | None = _read_state(folder).get("registration")
+    return registration
 
 
 def folder_bytes(folder: Path) -> int:
@@ -327,7 +410,7 @@ def _fresh(folder: Path) -> str:
     return str(folder)
 
 
-def _swap(base: Path, folder: Path) -> Path | None:
+def make_current(base: Path, folder: Path) -> Path | None:
     """Make `folder` the current generation (an atomic rename of a new link over the old);
     the previous one's folder, if any."""
     link = base / CURRENT

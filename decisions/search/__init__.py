@@ -95,7 +95,7 @@ def item_search(filterset: ItemFilter, *, per_page: int = PER_PAGE) -> ItemSearc
     window = ((number - 1) * per_page, per_page)
     key = _given_key(filterset, plan, number)
     try:
-        with search_transaction():
+        with search_transaction(plan.query):
             summary = within_budget(lambda: counting.summary(plan, window, by_value=True, key=key))
             by_value = summary is not None
             if summary is None:
@@ -192,7 +192,7 @@ def search_statistics(
     plan = Plan.of(filterset)
     periods, summary, split = None, None, None
     unit = period.value if by_period else None
-    with search_transaction():
+    with search_transaction(plan.query):
         if by_value:
             summary = within_budget(
                 lambda: counting.summary(plan, None, by_value=True, limits={}, period=unit)

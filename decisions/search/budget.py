@@ -11,18 +11,50 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import TypeVar
 
 from django.conf import settings
 from django.db import OperationalError, connection, transaction
 from psycopg.errors import QueryCanceled
 
+from ..engine import sync
+from .vocabulary import SEARCH_CONFIG
+
 T = TypeVar("T")
+
+# A query as Postgres parses it for its word index (the search index is asked the same
+# lexemes, decisions/search/indexed.py).
+PARSED = "websearch_to_tsquery(%s::regconfig, %s)::text"
+
+
+@dataclass(frozen=True)
+class Opening:
+    """What a search transaction's first statement read for the search index
+    (decisions/search/indexed.py), in the transaction's first snapshot: whether the index
+    holds every change it sees (`sync.FRESH`), the database's registration, and the query as
+    Postgres parses it (None without one)."""
+
+    query: str
+    fresh: bool
+    registration: int | None
+    tsquery: str | None
+
+
+_opening: ContextVar[Opening | None] = ContextVar("search_opening", default=None)
+
+
+def opening() -> Opening | None:
+    """The current search transaction's `Opening`; None outside one."""
+    return _opening.get()
 
 
 @contextmanager
-def search_transaction() -> Iterator[None]:
-    """A transaction whose statements may each run IMR_SEARCH_STATEMENT_MS, planned for search.
+def search_transaction(query: str = "") -> Iterator[None]:
+    """A transaction whose statements may each run IMR_SEARCH_STATEMENT_MS, planned for search,
+    searching `query` (its `Opening`: what the search index needs to know, read in the same
+    statement as the settings rather than one more).
 
     JIT is off (compiling a plan costs 50-200 ms, more than these statements gain from it);
     work_mem is large enough that a query's matches, their bitmaps and hash tables stay in
@@ -36,10 +68,16 @@ def search_transaction() -> Iterator[None]:
         cursor.execute(
             "SELECT set_config('statement_timeout', %s, true), set_config('jit', 'off', true), "
             "set_config('work_mem', '64MB', true), set_config('enable_seqscan', 'off', true), "
-            "set_config('max_parallel_workers_per_gather', '0', true)",
-            [f"{settings.IMR_SEARCH_STATEMENT_MS}ms"],
+            "set_config('max_parallel_workers_per_gather', '0', true), "
+            f"({sync.FRESH}), {sync.REGISTRATION}, CASE WHEN %s <> '' THEN {PARSED} END",
+            [f"{settings.IMR_SEARCH_STATEMENT_MS}ms", query, SEARCH_CONFIG, query],
         )
-        yield
+        *_, fresh, registration, tsquery = cursor.fetchone()
+        opened = _opening.set(Opening(query, fresh, registration, tsquery))
+        try:
+            yield
+        finally:
+            _opening.reset(opened)
 
 
 def within_budget(read: Callable[[], T]) -> T | None:

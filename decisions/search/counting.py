@@ -21,7 +21,7 @@ The four count the same thing (tests compare them with each other and a plain OR
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import reduce
 from operator import or_
 from textwrap import indent
@@ -33,6 +33,7 @@ from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, Query
 from .. import schema
 from ..facets import FACETS
 from ..models import DisputedItem, FacetCombination, FacetCount, Outcome, SearchEntry
+from . import indexed
 from .keys import PageKey
 from .parameters import ItemFilter
 from .planning import ENTRIES, Plan, match_order
@@ -301,7 +302,68 @@ def _match_summary(
     period: str | None,
 ) -> Summary:
     """A query's (or a drug's) matches counted by combination, and the page picked among them
-    (or the matches counted by `period`), in one pass.
+    (or the matches counted by `period`): from the search index when it answers
+    (decisions/search/indexed.py), else from Postgres in one pass (`_postgres_match_summary`)."""
+    answered = indexed.answer(plan, window, key, by_period=period is not None)
+    if answered is not None:
+        try:
+            return _indexed_summary(plan, answered, by_value, limits)
+        except indexed.IndexAhead:
+            pass  # counted in Postgres, in the statement's snapshot
+    return _postgres_match_summary(plan, window, by_value, limits, key, period)
+
+
+def _indexed_summary(
+    plan: Plan, answered: indexed.Answer, by_value: bool, limits: dict[str, int | None]
+) -> Summary:
+    """The index's counts by combination counted by facet value, as `_postgres_match_summary`
+    counts its own: the (combination, n, n in the treatment) triples given as arrays in place
+    of the matches, joined to the combinations for their values. The statement also checks
+    that it knows every combination and page id the index gave (`IndexAhead` otherwise)."""
+    table = FacetCombination._meta.db_table
+    counted = [(pk, n, t) for pk, (n, t) in answered.counts.items()]
+    ids, ns, in_treatment = [list(column) for column in zip(*counted, strict=True)] or [[], [], []]
+    # Each given combination by its key (OFFSET 0 keeps the lookup a nested loop, as in
+    # `_postgres_match_summary`).
+    with_sql = f"""
+        WITH by_combination AS MATERIALIZED (
+            SELECT k.combination_id, {schema.columns("c")}, k.n, k.in_treatment
+            FROM unnest(%s::bigint[], %s::bigint[], %s::bigint[])
+                AS k (combination_id, n, in_treatment)
+            CROSS JOIN LATERAL (SELECT * FROM {table} WHERE id = k.combination_id OFFSET 0) AS c
+        )
+    """
+    page_ids = answered.page_ids
+    known: Statement = (
+        f"""(SELECT count(*) FROM by_combination) = %s AND (
+            SELECT count(*) FROM {SearchEntry._meta.db_table} WHERE item_id = ANY(%s::bigint[])
+        ) = %s""",
+        [len(ids), page_ids or [], len(page_ids or [])],
+    )
+    scoped_all = bool(plan.query) and plan.scope == Scope.ALL
+    counted_summary = _count(
+        _combination_values(("SELECT * FROM by_combination", []), by_value),
+        plan.outcome,
+        limits,
+        with_=(with_sql, [ids, ns, in_treatment]),
+        also=IN_TREATMENT if scoped_all else NOT_COUNTED,
+        known=known,
+    )
+    return replace(
+        counted_summary, page_ids=page_ids, undated=answered.undated, periods=answered.periods
+    )
+
+
+def _postgres_match_summary(
+    plan: Plan,
+    window: tuple[int, int] | None,
+    by_value: bool,
+    limits: dict[str, int | None],
+    key: PageKey | None,
+    period: str | None,
+) -> Summary:
+    """A query's (or a drug's) matches counted by combination in Postgres, and the page picked
+    among them (or the matches counted by `period`), in one pass.
 
     Every match must be visited anyway (the total is exact, and relevance ranks them all), so
     the matches are read once into a CTE: their combination for the counts, their date and
@@ -426,6 +488,7 @@ def _count(
     also: Statement = NOT_COUNTED,
     undated: Statement = ("NULL::bigint", []),
     periods: Statement = NOT_COUNTED,
+    known: Statement = ("true", []),
 ) -> Summary:
     """Each facet's top values among (facet, value, outcome, n) rows, in one statement.
 
@@ -433,11 +496,13 @@ def _count(
     are taken whatever the outcome filter, as is the outcome facet itself, or every rate would
     read 0% or 100%. `page`, `also`, `undated` and `periods` are more columns of the same row:
     the page's ids, the summary's `in_treatment` rows (`IN_TREATMENT`), the undated results'
-    count and the results by period (`_match_periods`).
+    count and the results by period (`_match_periods`). `known` is false when the rows name
+    what the snapshot does not hold (`_indexed_summary`): `indexed.IndexAhead`.
     """
     (values_sql, values_params), (with_sql, with_params) = values, with_
     (page_sql, page_params), (undated_sql, undated_params) = page, undated
     (also_sql, also_params), (periods_sql, periods_params) = also, periods
+    known_sql, known_params = known
     hit, hit_params = "n", []
     if outcome:
         hit, hit_params = "CASE WHEN facet = 'outcome' OR outcome = %s THEN n ELSE 0 END", [outcome]
@@ -470,7 +535,7 @@ def _count(
             WHERE {within_limits}
         ), {also_sql},
         -- the page's ids, the undated count, the results by period
-        {page_sql}, {undated_sql}, {periods_sql}
+        {page_sql}, {undated_sql}, {periods_sql}, {known_sql}
     """
     params = [
         *with_params,
@@ -481,10 +546,13 @@ def _count(
         *page_params,
         *undated_params,
         *periods_params,
+        *known_params,
     ]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        rows, in_treatment, page_ids, undated_count, by_period = cursor.fetchone()
+        rows, in_treatment, page_ids, undated_count, by_period, all_known = cursor.fetchone()
+    if not all_known:
+        raise indexed.IndexAhead("the search index names combinations or items not found")
     return Summary(rows, page_ids, in_treatment, undated_count, by_period)
 
 

@@ -20,7 +20,7 @@ from django.db.models.functions import Cast
 from ..models import FacetCombination, PhraseNgrams
 from . import phrases
 from .keys import PageKey
-from .parameters import ItemFilter
+from .parameters import ItemFilter, drug_groups
 from .vocabulary import SEARCH_CONFIG, Scope, Sort, search_query
 
 # The result orders in SQL over search entries' columns, as (column, descending) terms (see
@@ -79,6 +79,9 @@ class Plan:
     facet_values: dict[str, str]  # chosen facet filters but the outcome, spelled as facet values
     rewrite: phrases.Rewrite | None = None  # how the n-gram index answers the query's phrases
     scope: Scope = Scope.ALL  # where the query must match
+    # The drug filter's generic names, a group per name given (`parameters.drug_groups`): the
+    # search index asks them of its documents (decisions/search/indexed.py).
+    drugs: tuple[tuple[str, ...], ...] = ()
 
     @classmethod
     def of(cls, filterset: ItemFilter) -> Plan:
@@ -99,6 +102,7 @@ class Plan:
             },
             rewrite=_phrase_rewrite(query),
             scope=Scope(data["scope"] or Scope.ALL),
+            drugs=tuple(drug_groups(data["drug"] or [])),
         )
 
     @property
@@ -151,9 +155,13 @@ class Plan:
             conditions["q"] = self.entry_match("search__")
         return list(conditions.values())
 
+    def facet_conditions(self) -> list[Q]:
+        """The facet filters' conditions (but the outcome's), on combinations."""
+        return [self.conditions[name] for name in self.facet_values]
+
     def combinations(self, *, with_outcome: bool) -> QuerySet[FacetCombination]:
         """The combinations of facet values the facet filters allow (and the outcome, if asked)."""
-        conditions = [self.conditions[name] for name in self.facet_values]
+        conditions = self.facet_conditions()
         if with_outcome and self.outcome:
             conditions.append(Q(outcome=self.outcome))
         return FacetCombination.objects.filter(*conditions)

@@ -93,9 +93,9 @@ def matched_period_rows(
     summary_periods: list[list], period: Period, outcome: str
 ) -> tuple[list[Counted], Counted]:
     """`period_rows` from the periods a summary counted among a query's matches
-    (counting.Summary.periods)."""
+    (counting.Summary.periods), or from their months (the search index counts by month)."""
     counted = (
-        (start and datetime.date.fromisoformat(start), result, n)
+        (start and _period_start(datetime.date.fromisoformat(start), period), result, n)
         for start, result, n in summary_periods
     )
     return periods_of(counted, period, outcome)
@@ -107,7 +107,7 @@ def periods_of(
     """`period_rows` from the results counted by (period start, outcome)."""
     counts: dict[datetime.date | None, dict[str, int]] = defaultdict(dict)
     for start, result, n in counted:
-        counts[start][result] = n
+        counts[start][result] = counts[start].get(result, 0) + n
     dated = sorted(start for start in counts if start is not None)
     starts = list(_periods(dated[0], dated[-1], period)) if dated else []
     rows = [_counted(_label(start, period), counts.get(start, {}), outcome) for start in starts]
@@ -166,6 +166,12 @@ def _periods(first: datetime.date, last: datetime.date, period: Period) -> Itera
     while (start := datetime.date(month // 12, month % 12 + 1, 1)) <= last:
         yield start
         month += step
+
+
+def _period_start(day: datetime.date, period: Period) -> datetime.date:
+    """The first day of the period `day` falls in."""
+    month = day.month - (day.month - 1) % MONTHS[period]
+    return datetime.date(day.year, month, 1)
 
 
 def _label(start: datetime.date, period: Period) -> str:

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 from django.db import connection, transaction
 
+from ..engine import sync
 from ..models import DisputedItem
 from ..taxonomy import Category, Unclassified, classify, unclassified
 from .combinations import empty_combinations_prune
@@ -104,6 +105,7 @@ def items_reclassify(
                 cursor.execute(_WRITE, [json.dumps(changes)])
     if not dry_run:  # also what the runs before this one emptied
         summary.pruned = empty_combinations_prune()
+        sync.apply_if_kept()  # the moved items' documents, if an index is kept
     if unknown:
         summary.unknown = unclassified(others, limit=unknown)
     return summary

@@ -44,6 +44,7 @@ from django.db import (
 from django.db.models import F
 from django.utils import timezone
 
+from ..engine import sync
 from ..models import IngestDuplicate, IngestFailure, IngestRun, Letter, original_file_path
 from ..preparation import FileInput, Prepared, Rejected, prepare
 from ..workers import prepared_in_workers
@@ -182,6 +183,9 @@ def ingest_files(
                 "failed",
             ]
         )
+        # The search index (if one is kept) learns of the letters now, not at the next apply:
+        # until then every search counts in Postgres (decisions/engine/sync.py).
+        sync.apply_if_kept()
     return summary
 
 

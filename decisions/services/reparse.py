@@ -27,6 +27,7 @@ from enum import StrEnum
 from django.db import DatabaseError, transaction
 from django.db.models import QuerySet
 
+from ..engine import sync
 from ..fingerprint import content_fingerprint
 from ..models import Letter
 from ..parsing import ParseError, parse_letter
@@ -128,6 +129,7 @@ def letters_reparse(
             on_result(result)
     if summary.changed and not dry_run:
         summary.pruned = empty_combinations_prune()
+        sync.apply_if_kept()  # the replaced items' documents, if an index is kept
     return summary
 
 

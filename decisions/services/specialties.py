@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 from django.db import connection, transaction
 
+from ..engine import sync
 from ..models import Letter
 from ..specialties import grouping_name_of
 from .combinations import empty_combinations_prune
@@ -110,6 +111,7 @@ def letters_regroup(*, batch_size: int = BATCH_SIZE, dry_run: bool = False) -> R
             summary.regrouped += len(regrouped)
     if summary.items:
         summary.pruned = empty_combinations_prune()
+        sync.apply_if_kept()  # the regrouped items' documents, if an index is kept
     return summary
 
 

@@ -4,15 +4,14 @@ the database and index the settings name (`manage.py time_engine`), and checked 
 Per query of the benchmark with a text query or a drug (devtools/benchmark/queries.py) and
 the probe's operator queries: the search's summary statement as the page runs it today
 (`counting.summary`, counts by facet value and the page, under the search's planner
-settings), and the index's answer as the counting code would ask it (`ask_index`: Postgres'
-parse, one statement, then the counts by combination and the page, and in a date order
-the undated count the page shows), alternated run by run;
+settings), and the index's answer as the search asks it (decisions/search/indexed.py:
+Postgres' parse, one statement, then the counts by combination and the page, and in a date
+order the undated count the page shows), alternated run by run;
 then whether the index's counts by combination and page equal Postgres' (`postgres_answer`).
 The index's counts are by combination: turning them into counts by facet value is not
 timed here (in memory, 1-9 ms at a million letters: the probe's figures, BENCHMARKS.md).
 
-`ask_index` is what the counting code will do when it is wired: the plan's query, scope,
-drug and facet filters as the index's arguments. The tests use it and `postgres_answer`
+`ask_index` (the product's `indexed.ask`) and `postgres_answer` are what the tests compare
 (tests/engine/test_sync.py).
 """
 
@@ -24,15 +23,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 
-from decisions.engine import Key, Order, SearchIndex
+from decisions.engine import SearchIndex
 from decisions.models import SearchEntry
-from decisions.search import counting, item_filterset, paging
-from decisions.search.budget import search_transaction
-from decisions.search.parameters import drug_groups
+from decisions.search import counting, indexed, item_filterset, paging
+from decisions.search.budget import PARSED, search_transaction
+from decisions.search.keys import Direction, PageKey
 from decisions.search.planning import ENTRIES, Plan
-from decisions.search.vocabulary import SEARCH_CONFIG, Scope, Sort
+from decisions.search.vocabulary import SEARCH_CONFIG, Sort
 
 from .engine_probe import OPERATOR_QUERIES
 from .queries import QUERIES
@@ -53,63 +52,43 @@ def ask_index(
     index: SearchIndex,
     params: dict,
     window: tuple[int, int] = (0, 20),
-    key: Key | None = None,
+    key: PageKey | None = None,
 ) -> Answer:
-    """The index asked as the counting code would: the matches' counts by the combinations
-    the facet filters allow, and the page among those with the chosen outcome."""
-    return answer(index, plan_of(params), params.get("drug"), window, key)
+    """The index asked as the search asks it (decisions/search/indexed.py): the matches'
+    counts by the combinations the facet filters allow, and the page among those with the
+    chosen outcome."""
+    plan = plan_of(params)
+    return _answer(index, plan, tsquery_of(plan), window, key)
 
 
-def answer(
+def tsquery_of(plan: Plan) -> str | None:
+    """Postgres' parse of the plan's query, as the search transaction's first statement gives
+    it to the index (None: no query)."""
+    if not plan.query:
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {PARSED}", [SEARCH_CONFIG, plan.query])
+        parsed: str = cursor.fetchone()[0]
+        return parsed
+
+
+def _answer(
     index: SearchIndex,
     plan: Plan,
-    named: str | list[str] | None,
+    tsquery: str | None,
     window: tuple[int, int] = (0, 20),
-    key: Key | None = None,
+    key: PageKey | None = None,
 ) -> Answer:
-    """`ask_index` for a plan made already, its `drug` parameter as given (`named`)."""
-    tsquery = None
-    if plan.query:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT websearch_to_tsquery(%s::regconfig, %s)::text", [SEARCH_CONFIG, plan.query]
-            )
-            (tsquery,) = cursor.fetchone()
-    drugs = drug_groups([named] if isinstance(named, str) else named) if named else []
-    treatment_only = plan.scope == Scope.TREATMENT
-    counts = index.counts(tsquery, treatment_only=treatment_only, drugs=drugs)
-    combinations = None
-    if plan.facet_values:
-        counts = _allowed(plan, counts)
-        combinations = plan.combinations(with_outcome=True).values_list("pk", flat=True)
-    offset, limit = window
-    outcome = "" if combinations is not None else plan.outcome
-    page = index.page_ids(
-        tsquery,
-        treatment_only=treatment_only,
-        drugs=drugs,
-        combinations=combinations,
-        outcome=outcome,
-        order=Order(plan.sort),
-        offset=offset,
-        limit=limit,
-        key=key,
-    )
-    if plan.sort == Sort.RELEVANCE:  # the page says how many are undated in date orders only
-        return counts, page, None
-    undated = index.undated(
-        tsquery,
-        treatment_only=treatment_only,
-        drugs=drugs,
-        combinations=combinations,
-        outcome=outcome,
-    )
-    return counts, page, undated
+    answered = indexed.ask(index, plan, tsquery, window, key)
+    return answered.counts, answered.page_ids or [], answered.undated
 
 
-def postgres_answer(params: dict, window: tuple[int, int] = (0, 20)) -> Answer:
+def postgres_answer(
+    params: dict, window: tuple[int, int] = (0, 20), key: PageKey | None = None
+) -> Answer:
     """The same from Postgres: the matches the plan's own conditions find, counted by
-    combination, and the page the counting code picks."""
+    combination, and the page as the search reads it without counting (`paging.page_ids`,
+    by offset or past a `key`), whether or not an index is kept."""
     plan = plan_of(params)
     in_treatment = plan.treatment_match(ENTRIES) if plan.query else Q(pk__in=[])
     rows = (
@@ -120,7 +99,16 @@ def postgres_answer(params: dict, window: tuple[int, int] = (0, 20)) -> Answer:
     counts = {row["combination_id"]: (row["n"], row["t"]) for row in rows}
     if plan.facet_values:
         counts = _allowed(plan, counts)
-    page = counting.summary(plan, window, by_value=False).page_ids or []
+    ids = paging.page_ids(plan, window, key)
+    if isinstance(ids, QuerySet):
+        sql, page_params = ids.query.sql_with_params()
+    else:
+        sql, page_params = ids.sql, tuple(ids.params)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, page_params)
+        page = [pk for (pk,) in cursor.fetchall()]
+    if key is not None and key.direction == Direction.BEFORE:  # read back from the key
+        page.reverse()
     return counts, page, None if plan.sort == Sort.RELEVANCE else paging.undated_count(plan)
 
 
@@ -160,17 +148,17 @@ def time_query(index: SearchIndex, label: str, params: dict, repeat: int) -> Tim
     plan = plan_of(params)
 
     def summary() -> object:
-        with search_transaction():
+        with search_transaction(plan.query):
             return counting.summary(plan, (0, 20), by_value=True)
 
-    def indexed() -> object:
-        return answer(index, plan, params.get("drug"))
+    def from_index() -> object:
+        return _answer(index, plan, tsquery_of(plan))
 
     summary_ms, index_ms = [], []
-    summary(), indexed()
+    summary(), from_index()
     for _ in range(repeat):
         summary_ms.append(_milliseconds(summary))
-        index_ms.append(_milliseconds(indexed))
+        index_ms.append(_milliseconds(from_index))
     ours = ask_index(index, params)
     counts = ours[0]
     return Timed(

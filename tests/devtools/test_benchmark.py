@@ -32,16 +32,23 @@ def test_percentiles_pick_a_sample():
 
 def test_the_servers_it_starts_run_the_production_settings(tmp_path):
     env = production_environment(
-        "postgres://postgres@127.0.0.1:5432/imr_never_connected", tmp_path / "media"
+        "postgres://postgres@127.0.0.1:5432/imr_never_connected",
+        tmp_path / "media",
+        tmp_path / "index",
     )
     settings = django_process(
         env,
         """
         from django.conf import settings
-        result = [settings.DEBUG, settings.SESSION_COOKIE_SECURE, str(settings.MEDIA_ROOT)]
+        result = [
+            settings.DEBUG,
+            settings.SESSION_COOKIE_SECURE,
+            str(settings.MEDIA_ROOT),
+            str(settings.IMR_SEARCH_INDEX_DIR),
+        ]
     """,
     )
-    assert settings == [False, True, str(tmp_path / "media")]
+    assert settings == [False, True, str(tmp_path / "media"), str(tmp_path / "index")]
 
 
 def test_the_report_puts_the_peer_beside_the_app_and_says_why_where_it_is_absent():

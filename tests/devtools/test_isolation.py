@@ -54,7 +54,7 @@ def test_no_production_module_imports_devtools():
 
 def test_production_loads_no_devtools_module(tmp_path: Path):
     production = production_environment(
-        "postgres://postgres@127.0.0.1:5432/imr_never_connected", tmp_path
+        "postgres://postgres@127.0.0.1:5432/imr_never_connected", tmp_path, tmp_path / "index"
     )
     loaded = django_process(production, LOAD_EVERYTHING)
     assert loaded["devtools_modules"] == []

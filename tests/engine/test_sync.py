@@ -6,7 +6,7 @@ a build is kept for the applier; one writer at a time.
 The oracle is the counting code itself: the matches' counts by combination from the plan's
 own conditions on the search entries, and the page from `counting.summary`
 (devtools/benchmark/engine_timing.py: `postgres_answer`, and `ask_index`, the index asked
-as the counting code would ask it).
+as the search asks it, decisions/search/indexed.py).
 """
 
 from __future__ import annotations
@@ -21,9 +21,15 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.db.models import F
 
-from decisions.engine import Key, NoIndex, Order, SearchIndex, sync
-from decisions.models import DisputedItem, FacetCombination, Letter, SearchChange, SearchEntry
-from decisions.search import counting
+from decisions.engine import NoIndex, Order, SearchIndex, sync
+from decisions.models import (
+    DisputedItem,
+    FacetCombination,
+    Letter,
+    SearchChange,
+    SearchEntry,
+    SearchIndexRegistration,
+)
 from decisions.search.keys import Direction, PageKey
 from decisions.search.planning import ENTRIES
 from decisions.search.vocabulary import Sort, search_query
@@ -61,9 +67,9 @@ WINDOWS = [(0, 20), (40, 25)]
 
 def keyed_pages(index: SearchIndex, params: dict, row: int) -> tuple[list, list]:
     """The pages after and before the first page's `row`-th row, by its page key: the
-    index's and the counting code's."""
+    index's and Postgres'."""
     plan = plan_of(params)
-    first = counting.summary(plan, (0, 20), by_value=False).page_ids
+    first = postgres_answer(params, (0, 20))[1]
     entry = SearchEntry.objects.get(item_id=first[min(row, len(first) - 1)])
     in_treatment = None
     if plan.sort == Sort.RELEVANCE:
@@ -71,10 +77,9 @@ def keyed_pages(index: SearchIndex, params: dict, row: int) -> tuple[list, list]
         in_treatment = matching.exists()
     ours, theirs = [], []
     for direction in Direction:
-        key = Key(entry.item_id, entry.decision_date, in_treatment, direction == Direction.AFTER)
         page_key = PageKey(direction, entry.decision_date, entry.item_id, in_treatment)
-        ours.append(ask_index(index, params, (0, 10), key)[1])
-        theirs.append(counting.summary(plan, (0, 10), by_value=False, key=page_key).page_ids)
+        ours.append(ask_index(index, params, (0, 10), page_key)[1])
+        theirs.append(postgres_answer(params, (0, 10), page_key)[1])
     return ours, theirs
 
 
@@ -120,12 +125,20 @@ def test_the_index_answers_as_postgres_after_a_build_and_each_applied_change(
     for number in range(150, 165):
         (more / f"{number}.txt").write_text(generate_letter(5, number)[0], encoding="utf-8")
     before = set(DisputedItem.objects.values_list("pk", flat=True))
+    applied_by_ingest: list[sync.Built | sync.Applied | None] = []
+    apply_if_kept = sync.apply_if_kept
+
+    def spy() -> sync.Built | sync.Applied | None:
+        assert logged() == set(DisputedItem.objects.values_list("pk", flat=True)) - before
+        applied_by_ingest.append(apply_if_kept())
+        return applied_by_ingest[-1]
+
+    monkeypatch.setattr(sync, "apply_if_kept", spy)
     call_command("ingest", str(more), "--workers=1", stdout=StringIO())
-    assert logged() == set(DisputedItem.objects.values_list("pk", flat=True)) - before
-    with connection.cursor() as cursor:
-        cursor.execute(sync.FRESH)
-        assert cursor.fetchone() == (False,)
-    applied = sync.apply_changes()
+    monkeypatch.setattr(sync, "apply_if_kept", apply_if_kept)
+    # The ingest applied what it logged, once it was committed.
+    (applied,) = applied_by_ingest
+    assert isinstance(applied, sync.Applied)
     assert (
         applied.changes
         == applied.items
@@ -133,6 +146,9 @@ def test_the_index_answers_as_postgres_after_a_build_and_each_applied_change(
         == len(DisputedItem.objects.all()) - len(before)
     )
     assert not logged()
+    with connection.cursor() as cursor:
+        cursor.execute(sync.FRESH)
+        assert cursor.fetchone() == (True,)
     assert index.documents == built.documents  # the reader sees the commit once refreshed
     assert_equal_answers(index, synthetic_corpus)
 
@@ -273,3 +289,54 @@ def test_dropping_the_index_stops_the_log(tmp_path):
         sync.open_index(tmp_path)
     DisputedItem.objects.update(decision_date=None)
     assert not logged()
+
+
+def test_a_load_while_another_writer_holds_the_index_leaves_its_changes_logged(
+    tmp_path, settings, caplog
+):
+    """The ingest applies its changes when an index is kept; when another writer holds the
+    index, it leaves them (said in the log) for the next apply, and the searches count in
+    Postgres meanwhile (FRESH is false)."""
+    settings.IMR_SEARCH_INDEX_DIR = tmp_path
+    sync.build()
+    with psycopg.connect(**connection.get_connection_params(), autocommit=True) as other:
+        other.execute("SELECT pg_advisory_lock(%s::integer, 0)", [sync.LOCK_KEY])
+        call_command("ingest", str(FIXTURE_LETTERS), "--workers=1", stdout=StringIO())
+        other.execute("SELECT pg_advisory_unlock(%s::integer, 0)", [sync.LOCK_KEY])
+    assert logged() == set(DisputedItem.objects.values_list("pk", flat=True))
+    assert "left for the next apply" in caplog.text
+    with connection.cursor() as cursor:
+        cursor.execute(sync.FRESH)
+        assert cursor.fetchone() == (False,)
+    items = DisputedItem.objects.count()
+    applied = sync.apply_changes()
+    assert applied.items == items
+    assert not logged() and sync.open_index().documents == SearchEntry.objects.count()
+
+
+def test_ensure_builds_an_index_of_this_database_and_applies_to_it(tmp_path, settings):
+    """`search_index ensure` (`make run`, the benchmark): a build when no index is kept, or
+    one of another database (its registration is not this one's); else an apply."""
+    settings.IMR_SEARCH_INDEX_DIR = tmp_path
+    call_command("ingest", str(FIXTURE_LETTERS), "--workers=1", stdout=StringIO())
+    assert isinstance(sync.ensure(), sync.Built)
+    DisputedItem.objects.update(decision_date=datetime.date(2001, 2, 3))
+    applied = sync.ensure()
+    assert isinstance(applied, sync.Applied) and applied.items == DisputedItem.objects.count()
+    first = sync.current_folder()
+    # As if the database were created again under its name: registered anew by the build.
+    SearchIndexRegistration.objects.all().delete()
+    out = StringIO()
+    call_command("search_index", "ensure", stdout=out)
+    assert "Built" in out.getvalue() and sync.current_folder() != first
+    assert sync.registration_of(sync.current_folder()) is not None
+
+
+def test_a_load_larger_than_the_index_builds_it_again(tmp_path, settings):
+    """More changes logged than the index holds documents (a bulk load): the ingest builds
+    the index (streamed) instead of applying them (every change row in memory at once)."""
+    settings.IMR_SEARCH_INDEX_DIR = tmp_path
+    first = sync.build().folder  # of an empty database
+    call_command("ingest", str(FIXTURE_LETTERS), "--workers=1", stdout=StringIO())
+    assert sync.current_folder() != first and not logged()
+    assert sync.open_index().documents == SearchEntry.objects.count() > 0

@@ -82,7 +82,7 @@ def given_keys(monkeypatch) -> list:
 
 
 @pytest.mark.parametrize("params", SEARCHES)
-def test_following_the_links_gives_the_pages_by_number(keyed, given_keys, params):
+def test_following_the_links_gives_the_pages_by_number(keyed, both_ways, given_keys, params):
     results, followed = page(params, page=1), []
     pages = results.pagination.num_pages
     assert pages >= 3

@@ -69,7 +69,7 @@ def reference(q: str, params: dict, *, in_treatment: bool) -> DisputedItem:
     return items
 
 
-def test_the_split_is_what_each_scope_lists(synthetic_corpus):
+def test_the_split_is_what_each_scope_lists(synthetic_corpus, both_ways):
     """On 150 generated letters: the requests' counts are scope=treatment's total and rate, the
     more decisions are scope=all's total less scope=treatment's, and both are a plain query's."""
     checked = 0

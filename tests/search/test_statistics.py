@@ -166,7 +166,7 @@ PARAMETER_SETS = [
 
 
 @pytest.mark.parametrize("params", PARAMETER_SETS)
-def test_the_periods_count_what_the_export_lists(client, synthetic_corpus, params):
+def test_the_periods_count_what_the_export_lists(client, synthetic_corpus, both_ways, params):
     """By month, the finest period (the coarser ones are sums of months: the tests above)."""
     period = "month"
     corpus = {**synthetic_corpus, "treatment_word": synthetic_corpus["treatment"].split()[0]}
@@ -189,7 +189,9 @@ def test_the_periods_count_what_the_export_lists(client, synthetic_corpus, param
 
 
 @pytest.mark.parametrize("params", PARAMETER_SETS)
-def test_the_breakdowns_count_what_the_search_page_counts(client, synthetic_corpus, params):
+def test_the_breakdowns_count_what_the_search_page_counts(
+    client, synthetic_corpus, both_ways, params
+):
     corpus = {**synthetic_corpus, "treatment_word": synthetic_corpus["treatment"].split()[0]}
     filterset = _valid(filled(params, corpus))
     page = item_search(filterset)

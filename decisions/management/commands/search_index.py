@@ -1,9 +1,12 @@
 """Build, update and inspect the search index beside Postgres (decisions/engine).
 
 `build` writes the whole index from the search entries into a new folder and swaps it in;
-`apply` applies the changes the search trigger logged since (run it after a load, or from a
-timer); `status` says where the index is, how many documents it holds and how many changes
-wait; `drop` stops keeping it (the trigger logs no more changes; its folders are deleted).
+`apply` applies the changes the search trigger logged since (the ingest, reparse,
+reclassify and regroup services apply theirs; run it from a timer for other writers);
+`ensure` builds when no index of this database is kept here, else applies (`make run`, the
+benchmark); `status` says where the index is, how many documents it holds and how many
+changes wait; `drop` stops keeping it (the trigger logs no more changes; its folders are
+deleted).
 Postgres stays the system of record: the index can be rebuilt from it at any time. The
 work is in decisions/engine/sync.py; this command only reports.
 """
@@ -23,10 +26,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "action",
-            choices=("build", "apply", "status", "drop"),
+            choices=("build", "apply", "ensure", "status", "drop"),
             help="build: the whole index, swapped in when done (the first build starts the "
-            "change log); apply: the changes logged since; status: documents, pending changes, "
-            "size, path; drop: stop keeping the index (log and folders deleted).",
+            "change log); apply: the changes logged since; ensure: build when no index of "
+            "this database is kept, else apply; status: documents, pending changes, size, "
+            "path; drop: stop keeping the index (log and folders deleted).",
         )
 
     def handle(self, *args: Any, action: str, **options: Any) -> None:
@@ -39,7 +43,19 @@ class Command(BaseCommand):
 
     def _build(self) -> None:
         self.stdout.write(f"Building the search index in {sync.root()} ...")
-        built = sync.build(progress=lambda n: self.stdout.write(f"  {n:,} entries"))
+        self._built(sync.build(progress=self._progress))
+
+    def _ensure(self) -> None:
+        done = sync.ensure(progress=self._progress)
+        if isinstance(done, sync.Built):
+            self._built(done)
+        else:
+            self._applied(done)
+
+    def _progress(self, entries: int) -> None:
+        self.stdout.write(f"  {entries:,} entries")
+
+    def _built(self, built: sync.Built) -> None:
         rate = built.documents / built.seconds if built.seconds else 0
         self.stdout.write(
             self.style.SUCCESS(
@@ -50,7 +66,9 @@ class Command(BaseCommand):
         )
 
     def _apply(self) -> None:
-        applied = sync.apply_changes()
+        self._applied(sync.apply_changes())
+
+    def _applied(self, applied: sync.Applied) -> None:
         if not applied.changes:
             self.stdout.write("No changes to apply: the index is up to date.")
             return
