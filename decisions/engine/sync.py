@@ -204,6 +204,7 @@ def apply_changes(base: Path | None = None) -> Applied:
     with _writing():
         # Under the lock: a build that swapped a new folder in meanwhile is the one to write.
         folder = current_folder(base)
+        _check_registration(folder)
         changes = _changes()
         items = sorted({item for _, item in changes})
         if items:
@@ -233,15 +234,9 @@ def ensure(
     another format, or built from another database: `REGISTRATION`), else the logged changes
     applied (`make run`, the benchmark)."""
     try:
-        folder = current_folder(base)
-    except NoIndex:
+        return apply_changes(base)
+    except NoIndex:  # none, of another format, or of another database
         return build(base, progress=progress)
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {REGISTRATION}")
-        (registration,) = cursor.fetchone()
-    if registration is None or registration != registration_of(folder):
-        return build(base, progress=progress)
-    return apply_changes(base)
 
 
 def apply_if_kept(base: Path | None = None) -> Built | Applied | None:
@@ -299,6 +294,20 @@ def status(base: Path | None = None) -> Status:
         state["applied"],
         pending,
     )
+
+
+def _check_registration(folder: Path) -> None:
+    """NoIndex unless the index in `folder` was built from this database: another database's
+    changes applied to it would make it answer that database's searches with a mix of both
+    (its own stamp still matches), and delete this one's change rows for nothing."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {REGISTRATION}")
+        (registration,) = cursor.fetchone()
+    if registration is None or registration != registration_of(folder):
+        raise NoIndex(
+            f"the search index in {folder} was not built from this database: "
+            "run `manage.py search_index build`"
+        )
 
 
 def registration_of(folder: Path) -> int | None:

@@ -332,6 +332,27 @@ def test_ensure_builds_an_index_of_this_database_and_applies_to_it(tmp_path, set
     assert sync.registration_of(sync.current_folder()) is not None
 
 
+def test_an_index_of_another_database_is_never_applied_to(tmp_path, settings):
+    """Changes are applied only to an index built from their database: this database
+    registered anew (as if dropped and created again under its name, or another database
+    pointed at the same folder) leaves the index and the change rows as they were."""
+    settings.IMR_SEARCH_INDEX_DIR = tmp_path
+    call_command("ingest", str(FIXTURE_LETTERS), "--workers=1", stdout=StringIO())
+    built = sync.build().folder
+    documents_before = sync.open_index().documents
+    SearchIndexRegistration.objects.all().delete()
+    SearchIndexRegistration.objects.create()
+    DisputedItem.objects.update(decision_date=datetime.date(2001, 2, 3))
+    changed = logged()
+    assert changed
+    with pytest.raises(sync.NoIndex, match="not built from this database"):
+        sync.apply_changes()
+    assert sync.apply_if_kept() is None
+    assert logged() == changed and sync.current_folder() == built
+    assert sync.open_index().documents == documents_before
+    assert isinstance(sync.ensure(), sync.Built) and not logged()
+
+
 def test_a_load_larger_than_the_index_builds_it_again(tmp_path, settings):
     """More changes logged than the index holds documents (a bulk load): the ingest builds
     the index (streamed) instead of applying them (every change row in memory at once)."""
