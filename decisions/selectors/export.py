@@ -184,15 +184,14 @@ _JSON_VALUES = {
     "dwc_subcategory": _json_value("i.dwc_subcategory"),
 }
 assert tuple(_JSON_VALUES) == EXPORT_COLUMNS
-# A chunk's rows as JSON objects, one a line, joined in one value: the rows are never Python
-# objects (building a dict per row and encoding it held the JSON export near 12,000 rows/s).
+# A row's JSON object, in one line: the rows are never Python objects (building a dict per row
+# and encoding it held the JSON export near 12,000 rows/s).
 _JSON_OBJECT = " || ', ' || ".join(
     f"'{json.dumps(column)}: ' || {value}" for column, value in _JSON_VALUES.items()
 )
-_JSON_CHUNK = f"""
-    SELECT string_agg('{{' || {_JSON_OBJECT} || '}}', E',\\n' ORDER BY listed.place)
-    {_CHUNK_ROWS}
-"""
+# (Joined in Python: string_agg(... ORDER BY place) sorted the chunk's objects once more, a
+# fifth of the JSON's time.)
+_JSON_CHUNK = f"SELECT '{{' || {_JSON_OBJECT} || '}}' {_CHUNK_ROWS} ORDER BY listed.place"
 
 # Characters Python's `json` escapes (ensure_ascii) and Postgres's does not: beyond ASCII, and
 # DEL. Only inside strings: the JSON's own syntax is ASCII.
@@ -222,14 +221,13 @@ def item_export_json(filterset: ItemFilter, letters_url: str) -> Iterator[str]:
     `letters_url` is the address a letter id completes.
 
     Postgres writes each object's text, in the bytes Python's `json.dumps` of the row would
-    give (tests pin them), and Python passes a chunk on as one string.
+    give (tests pin them), and Python joins a chunk's into one string.
     """
     params = _params(letters_url)
     with connection.cursor() as cursor:
         for chunk in _export_chunks(filterset):
             cursor.execute(_JSON_CHUNK, {**params, "ids": chunk})
-            [(objects,)] = cursor.fetchall()
-            yield _ascii_escaped(objects)
+            yield _ascii_escaped(",\n".join([line for (line,) in cursor.fetchall()]))
 
 
 def item_export_csv(filterset: ItemFilter, letters_url: str) -> Iterator[bytes]:

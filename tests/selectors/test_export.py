@@ -64,6 +64,18 @@ def test_json_is_one_array_of_every_result(client, many_items):
     assert json.loads(body(client.get("/export.json", {"q": "nothing-matches-this"}))) == []
 
 
+def test_rows_are_held_a_chunk_at_a_time(client, many_items):
+    """Each block of either file holds at most EXPORT_CHUNK rows, so memory stays flat however
+    many the result has; and a whole chunk's rows, so the server writes to the socket once a
+    chunk, not once a row."""
+    csv_blocks = list(client.get("/export.csv").streaming_content)[1:]  # after the header
+    records = [len(list(csv.reader(io.StringIO(block.decode())))) for block in csv_blocks]
+    assert sum(records) == many_items and max(records) == EXPORT_CHUNK
+    json_blocks = list(client.get("/export.json").streaming_content)
+    objects = [block.count(b'\n{"url": ') for block in json_blocks]  # after "[" or ","
+    assert sum(objects) == many_items and max(objects) == EXPORT_CHUNK
+
+
 def test_export_rows_carry_the_decision_and_the_reviewers_citations(client, letters_dir):
     call_command("ingest", str(letters_dir), "--workers=1")
     response = client.get("/export.csv", {"q": "norco", "outcome": "overturned"})
