@@ -206,6 +206,8 @@ def _ascii_escaped(text: str) -> str:
 
 
 def _params(letters_url: str) -> dict[str, str]:
+    """A chunk statement's parameters but its ids: the address and the outcomes' words are
+    values, never SQL text (the address comes from the request's Host)."""
     return {
         "letters_url": letters_url,
         "upheld": Outcome.UPHELD.value,
