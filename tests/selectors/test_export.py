@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 import json
 
@@ -13,7 +14,7 @@ from django.http import StreamingHttpResponse
 from decisions.models import DisputedItem
 from decisions.search.paging import PER_PAGE
 from decisions.selectors.export import EXPORT_CHUNK
-from tests.factories import make_letter
+from tests.factories import make_item, make_letter
 from tests.preparation_hooks import CITATION_WARNING, SPECIALTY_WARNING
 
 pytestmark = pytest.mark.django_db
@@ -61,6 +62,18 @@ def test_json_is_one_array_of_every_result(client, many_items):
     rows = json.loads(body(response))
     assert len(rows) == many_items - many_items // 10
     assert json.loads(body(client.get("/export.json", {"q": "nothing-matches-this"}))) == []
+
+
+def test_rows_are_held_a_chunk_at_a_time(client, many_items):
+    """Each block of either file holds at most EXPORT_CHUNK rows, so memory stays flat however
+    many the result has; and a whole chunk's rows, so the server writes to the socket once a
+    chunk, not once a row."""
+    csv_blocks = list(client.get("/export.csv").streaming_content)[1:]  # after the header
+    records = [len(list(csv.reader(io.StringIO(block.decode())))) for block in csv_blocks]
+    assert sum(records) == many_items and max(records) == EXPORT_CHUNK
+    json_blocks = list(client.get("/export.json").streaming_content)
+    objects = [block.count(b'\n{"url": ') for block in json_blocks]  # after "[" or ","
+    assert sum(objects) == many_items and max(objects) == EXPORT_CHUNK
 
 
 def test_export_rows_carry_the_decision_and_the_reviewers_citations(client, letters_dir):
@@ -162,3 +175,104 @@ def test_each_row_names_the_codes_of_the_warnings_about_its_values(client, warne
         **{(warned_letter.pk, n): [SPECIALTY_WARNING.code] for n in (2, 3, 4)},
     }
     assert "warnings" in from_csv[0]
+
+
+def warning(code: str) -> dict:
+    return {"code": code, "field": "items[1]", "message": "A message.", "quote": ""}
+
+
+@pytest.fixture
+def awkward_items() -> list[DisputedItem]:
+    """Two items whose values exercise every way a cell is written: quotes, separators, line
+    breaks, backslashes, control characters, text beyond ASCII (and beyond 16 bits), formula
+    starts, lists empty and not, missing values, warnings of the letter and of the item."""
+    letter = make_letter(
+        pk=7001,  # fixed, for the pinned addresses
+        case_number="CM13-0000042",
+        warnings=[warning("z-letter"), warning("b-both")],
+        patient_age=47,
+        patient_sex="female",
+        date_of_injury=datetime.date(2012, 3, 4),
+        decision_date=datetime.date(2014, 5, 6),
+    )
+    first = make_item(
+        letter,
+        treatment="Norco 10/325mg, #120 \u201cbrand\u201d caf\u00e9 \U0001f600",
+        outcome="overturned",
+        rationale='He said "no".\nC:\\path\ttab\x01\x7f end',
+        claims_administrator_basis=None,
+        reviewer_basis="=SUM(A1)",
+        reviewer_guidelines=["MTUS", "ODG"],
+        reviewer_documents=['Chronic Pain, "Opioids"', "back\\slash"],
+        reviewer_pages=["Chronic Pain:91"],
+        guideline_mismatch=False,
+        warnings=[warning("b-both"), warning("a-item")],
+        dwc_category="Pharmaceuticals",
+        dwc_subcategory="-Opioids",
+    )
+    second = make_item(
+        make_letter(pk=7002, reviewer_specialty="Orthopedic Surgery"),
+        treatment="Physical therapy",
+        outcome="upheld",
+        rationale="",
+        claims_administrator_basis="",
+        reviewer_basis="Page 3; see above",
+        guideline_mismatch=True,
+    )
+    return [first, second]
+
+
+def test_a_small_exports_bytes_are_pinned(client, awkward_items):
+    """Every column's encoding, byte for byte, in both formats: a faster export must write the
+    same files."""
+    csv_bytes = b"".join(client.get("/export.csv", {"sort": "oldest"}).streaming_content)
+    json_bytes = b"".join(client.get("/export.json", {"sort": "oldest"}).streaming_content)
+    assert csv_bytes == PINNED_CSV
+    assert json_bytes == PINNED_JSON
+
+
+# Written by the export before it was made faster (session 9), and checked by eye: COPY's CSV
+# (an empty string quoted, a missing value empty, formula starts defused, text as UTF-8) and
+# Python's JSON (", " and ": " between values, text beyond ASCII escaped).
+PINNED_CSV = (
+    b"url,letter_id,position,case_number,decision_date,treatment,outcome,outcome_meaning,"
+    b"reviewer_specialty,patient_age,patient_sex,date_of_injury,reviewer_guidelines,"
+    b"reviewer_documents,reviewer_pages,guideline_mismatch,claims_administrator_basis,"
+    b"reviewer_basis,rationale,warnings,category,drug_class,generic_names,dwc_category,"
+    b"dwc_subcategory\n"
+    b'http://testserver/letters/7001/#item-1,7001,1,CM13-0000042,2014-05-06,"Norco 10/325mg, '
+    b'#120 \xe2\x80\x9cbrand\xe2\x80\x9d caf\xc3\xa9 \xf0\x9f\x98\x80",overturned,'
+    b"Overturned: treatment approved,Occupational Medicine,47,female,2012-03-04,MTUS; ODG,"
+    b'"Chronic Pain, ""Opioids""; back\\slash",Chronic Pain:91,no,,\'=SUM(A1),"He said '
+    b'""no"".\n'
+    b'C:\\path\ttab\x01\x7f end",a-item; b-both; z-letter,pharmaceutical,opioid,hydrocodone; '
+    b"acetaminophen,Pharmaceuticals,'-Opioids\n"
+    b"http://testserver/letters/7002/#item-1,7002,1,,,Physical therapy,upheld,Upheld: "
+    b'treatment denied,Orthopaedic Surgery,,,,"","","",yes,"",Page 3; see above,"","",'
+    b'physical_therapy,,"",,\n'
+)
+PINNED_JSON = (
+    b"[\n"
+    b'{"url": "http://testserver/letters/7001/#item-1", "letter_id": 7001, "position": 1, '
+    b'"case_number": "CM13-0000042", "decision_date": "2014-05-06", "treatment": "Norco '
+    b'10/325mg, #120 \\u201cbrand\\u201d caf\\u00e9 \\ud83d\\ude00", "outcome": "overturned",'
+    b' "outcome_meaning": "Overturned: treatment approved", "reviewer_specialty": '
+    b'"Occupational Medicine", "patient_age": 47, "patient_sex": "female", "date_of_injury": '
+    b'"2012-03-04", "reviewer_guidelines": ["MTUS", "ODG"], "reviewer_documents": ["Chronic '
+    b'Pain, \\"Opioids\\"", "back\\\\slash"], "reviewer_pages": ["Chronic Pain:91"], '
+    b'"guideline_mismatch": false, "claims_administrator_basis": null, "reviewer_basis": '
+    b'"=SUM(A1)", "rationale": "He said \\"no\\".\\nC:\\\\path\\ttab\\u0001\\u007f end", '
+    b'"warnings": ["a-item", "b-both", "z-letter"], "category": "pharmaceutical", '
+    b'"drug_class": "opioid", "generic_names": ["hydrocodone", "acetaminophen"], '
+    b'"dwc_category": "Pharmaceuticals", "dwc_subcategory": "-Opioids"},\n'
+    b'{"url": "http://testserver/letters/7002/#item-1", "letter_id": 7002, "position": 1, '
+    b'"case_number": null, "decision_date": null, "treatment": "Physical therapy", '
+    b'"outcome": "upheld", "outcome_meaning": "Upheld: treatment denied", '
+    b'"reviewer_specialty": "Orthopaedic Surgery", "patient_age": null, "patient_sex": null, '
+    b'"date_of_injury": null, "reviewer_guidelines": [], "reviewer_documents": [], '
+    b'"reviewer_pages": [], "guideline_mismatch": true, "claims_administrator_basis": "", '
+    b'"reviewer_basis": "Page 3; see above", "rationale": "", "warnings": [], "category": '
+    b'"physical_therapy", "drug_class": null, "generic_names": [], "dwc_category": null, '
+    b'"dwc_subcategory": null}\n'
+    b"]\n"
+)
