@@ -71,6 +71,25 @@ class IngestRun(models.Model):
         return self.Status(self.state).label
 
 
+class BulkLoad(models.Model):
+    """The mark of a bulk load (`ingest --bulk`, decisions/services/loading.py): while a row
+    exists, the search entries' GIN indexes may be missing, because a bulk load dropped them
+    and is still running, or stopped before it built them again.
+
+    The letters it stored are whole and every count is exact either way (the item triggers
+    keep them at every commit); only searches by words are slow without the indexes. Whichever
+    ingest runs next builds the missing indexes before it loads anything, then removes the row.
+    """
+
+    run = models.OneToOneField(
+        IngestRun, null=True, on_delete=models.SET_NULL, related_name="bulk_load"
+    )
+    started_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Bulk load of run {self.run_id}, started {self.started_at:%Y-%m-%d %H:%M}"
+
+
 class IngestFailure(models.Model):
     """A file an ingest run could not load, and why, so admins can see it later."""
 

@@ -32,6 +32,7 @@ from decisions.management.metadata_file import apply_metadata_file
 from decisions.models import IngestDuplicate, IngestRun, Letter
 from decisions.preparation import FileInput, read_input
 from decisions.services.ingest import BATCH_SIZE, FileOutcome, connection_lost, ingest_files
+from decisions.services.loading import LoaderBusy, LoadMode
 
 LETTER_SUFFIXES = {".txt", ".pdf"}
 CPUS = os.cpu_count() or 1
@@ -115,6 +116,15 @@ class Command(BaseCommand):
             "duplicates, and record no run when no file is left (a repeated load, such as "
             "`make run`'s, then adds nothing to the ingest history).",
         )
+        parser.add_argument(
+            "--bulk",
+            action="store_true",
+            help="A large load (a new database, a release of many thousand letters): alone "
+            "(refused while other ingests run; uploads wait for it), with the search's GIN "
+            "indexes dropped while the letters are stored and built once at the end. Searches "
+            "by words are slow meanwhile, but every count stays exact. A bulk load cut short "
+            "leaves the indexes to the next ingest, which builds them first.",
+        )
         # Postgres does most of the work of a load (search vectors, indexes, counts), so the
         # cores go to writers rather than parsers: 10,000 letters on 2 cores took 30.6 s with 2
         # parse workers and 1 writer, 24.0 s with 2 and 2, 19.0 s with 1 and 2, 17.9 s with 1
@@ -139,6 +149,7 @@ class Command(BaseCommand):
         *args: Any,
         paths: list[str],
         dry_run: bool,
+        bulk: bool,
         skip_stored: bool,
         metadata: str | None,
         workers: int,
@@ -211,7 +222,11 @@ class Command(BaseCommand):
                 workers=workers,
                 writers=writers,
                 on_outcome=report,
+                mode=LoadMode.BULK if bulk else LoadMode.INCREMENTAL,
             )
+        except LoaderBusy as exc:
+            progress.close()
+            raise CommandError(str(exc), returncode=1) from exc
         except (OperationalError, InterfaceError) as exc:
             if not connection_lost(exc):
                 raise

@@ -1,0 +1,156 @@
+"""Who loads at a time, and what a bulk load does around the ingest (decisions/services/ingest.py).
+
+The one ingest path has two modes (`LoadMode`):
+
+- incremental, for daily uploads and small loads: every index is kept up batch by batch, so a
+  search is as fast during the load as before it; any number of incremental ingests (the
+  command, upload workers) run at once;
+- bulk, for a large load into a database (`ingest --bulk`): alone, and without the search
+  entries' GIN indexes (phrase n-grams, vector, generic names) while it stores the letters,
+  then built once, in one pass each, at the end. Kept up entry by entry they are over half of
+  what Postgres does for an item (BENCHMARKS.md, "Session 7: where ingest's Postgres time
+  goes"); built in one pass they cost less, and less again with memory to sort in
+  (`BUILD_SETTINGS`; "Session 9: bulk ingest" has the figures).
+
+The counts (facet counts, month counts, combinations) stay with the item triggers in both
+modes, exact at every commit: a search during a bulk load is slower (no GIN index to read,
+so words are matched row by row) but never counts wrong, and a bulk load's letters are whole
+or absent exactly as an incremental one's.
+
+Both modes take the loader lock, a Postgres advisory lock held on a connection of its own for
+the whole run (released by Postgres the moment that connection ends, with the process or
+without it): a bulk load takes it alone, and is refused while another ingest runs; an
+incremental ingest shares it, and waits while a bulk load runs (an upload's worker thus holds
+its upload until the bulk load is done).
+
+A bulk load cut short (killed, the machine or the database lost) leaves its mark
+(`models.BulkLoad`) and the indexes missing; its letters are whole and the counts exact, so
+the database is consistent, only slow to search by words. The next ingest of either mode
+builds the missing indexes before it loads anything (`build_missing_indexes`).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from enum import StrEnum
+
+from django.contrib.postgres.indexes import GinIndex
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
+from django.db.models import Index
+
+from ..models import BulkLoad, IngestRun, SearchEntry
+
+logger = logging.getLogger(__name__)
+
+# The loader lock's first key, beside the upload locks' "IMRu" (upload_jobs.LOCK_KEY) and
+# the kept DWC rows' "IMRk" (metadata.KEPT_ROWS_LOCK): "IMRl" in ASCII.
+LOADER_LOCK = 0x494D526C
+
+# For the index builds at a bulk load's end, in its transaction only. Sorting in memory: at
+# Postgres' default of 64 MB the n-gram index of 20,000 letters spills to disk and takes
+# about twice as long. Parallel workers build a GIN index from PostgreSQL 18 on (the
+# embedded server); older servers build GIN indexes in one process and ignore it.
+BUILD_SETTINGS = {"maintenance_work_mem": "512MB", "max_parallel_maintenance_workers": "2"}
+
+
+class LoadMode(StrEnum):
+    INCREMENTAL = "incremental"
+    BULK = "bulk"
+
+
+class LoaderBusy(Exception):
+    """A bulk load was asked for while other ingests run."""
+
+
+def bulk_indexes() -> list[Index]:
+    """The indexes a bulk load drops and builds again: the search entries' GIN indexes."""
+    return [index for index in SearchEntry._meta.indexes if isinstance(index, GinIndex)]
+
+
+@contextmanager
+def loader_lock(mode: LoadMode) -> Iterator[None]:
+    """Hold the loader lock for `mode` (alone for a bulk load, shared otherwise) while the
+    block runs, having first built what a bulk load cut short left missing."""
+    with _held_lock(mode):
+        build_missing_indexes()
+        yield
+
+
+@contextmanager
+def indexes_set_aside(mode: LoadMode, run: IngestRun) -> Iterator[None]:
+    """In a bulk load, drop the indexes before the block and build them after it; when the
+    block fails, its mark leaves them to the next ingest. Under the loader lock."""
+    if mode is LoadMode.BULK:
+        _drop_indexes(run)
+    yield
+    if mode is LoadMode.BULK:
+        build_missing_indexes()
+
+
+@contextmanager
+def _held_lock(mode: LoadMode) -> Iterator[None]:
+    holder = connections.create_connection(DEFAULT_DB_ALIAS)
+    try:
+        with holder.cursor() as cursor:
+            if mode is LoadMode.BULK:
+                cursor.execute("SELECT pg_try_advisory_lock(%s::integer, 0)", [LOADER_LOCK])
+                if not cursor.fetchone()[0]:
+                    raise LoaderBusy(
+                        "other ingests are running (the command or upload workers); a bulk "
+                        "load needs the database to itself: run it when they have finished"
+                    )
+            else:
+                cursor.execute("SELECT pg_try_advisory_lock_shared(%s::integer, 0)", [LOADER_LOCK])
+                if not cursor.fetchone()[0]:
+                    logger.warning("a bulk load is running: waiting for it to finish")
+                    cursor.execute("SELECT pg_advisory_lock_shared(%s::integer, 0)", [LOADER_LOCK])
+        yield
+    finally:
+        holder.close()
+
+
+def _drop_indexes(run: IngestRun) -> None:
+    """Mark the bulk load and drop the indexes, together or not at all."""
+    with transaction.atomic():
+        BulkLoad.objects.create(run=run)
+        present = _present_index_names()
+        with connection.schema_editor() as editor:
+            for index in bulk_indexes():
+                if index.name in present:
+                    editor.remove_index(SearchEntry, index)
+
+
+def build_missing_indexes() -> None:
+    """If a bulk load left its mark, build the indexes it dropped and remove the mark.
+
+    Under the mark's row lock, so that of two ingests starting at once one builds and the
+    other, waiting for the lock, then finds nothing left to do. Indexes already there are
+    left as they are (a load cut short after some were built)."""
+    with transaction.atomic():
+        marks = list(BulkLoad.objects.select_for_update().values_list("pk", flat=True))
+        if not marks:
+            return
+        present = _present_index_names()
+        missing = [index for index in bulk_indexes() if index.name not in present]
+        with connection.cursor() as cursor:
+            for name, value in BUILD_SETTINGS.items():
+                cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
+            # Postgres builds no index on a table with foreign-key checks still pending, as
+            # they are when the load ran in a caller's transaction: they run now instead of
+            # at its commit (the same checks, which the rows passed as they were written).
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        with connection.schema_editor() as editor:
+            for index in missing:
+                logger.info("building index %s", index.name)
+                editor.add_index(SearchEntry, index)
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        BulkLoad.objects.filter(pk__in=marks).delete()
+
+
+def _present_index_names() -> set[str]:
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, SearchEntry._meta.db_table)
+    return {name for name, details in constraints.items() if details["index"]}
