@@ -73,12 +73,10 @@ class IngestRun(models.Model):
 
 class BulkLoad(models.Model):
     """The mark of a bulk load (`ingest --bulk`, decisions/services/loading.py): while a row
-    exists, the search entries' GIN indexes may be missing, because a bulk load dropped them
-    and is still running, or stopped before it built them again.
-
-    The letters it stored are whole and every count is exact either way (the item triggers
-    keep them at every commit); only searches by words are slow without the indexes. Whichever
-    ingest runs next builds the missing indexes before it loads anything, then removes the row.
+    exists, a bulk load is running, or stopped before it finished. The search entries' GIN
+    indexes may then be missing and the item triggers keep no counts (decisions/schema.py,
+    COUNTING), so the search counts from the items; the load's end (or, after a crash, the
+    next ingest) builds the indexes, makes the counts again and removes the row at once.
     """
 
     run = models.OneToOneField(

@@ -12,10 +12,13 @@ The one ingest path has two modes (`LoadMode`):
   goes"); built in one pass they cost less, and less again with memory to sort in
   (`BUILD_SETTINGS`; "Session 9: bulk ingest" has the figures).
 
-The counts (facet counts, month counts, combinations) stay with the item triggers in both
-modes, exact at every commit: a search during a bulk load is slower (no GIN index to read,
-so words are matched row by row) but never counts wrong, and a bulk load's letters are whole
-or absent exactly as an incremental one's.
+A bulk load also keeps no counts (facet counts, month counts, combinations') batch by batch:
+while its mark (`models.BulkLoad`) is there the item triggers skip them (decisions/schema.py,
+COUNTING), and its end makes every count again from the items in one pass
+(schema.REBUILD_COUNTS), together with the indexes and the mark's removal, in one
+transaction. Meanwhile the search, which sees the mark, counts from the items (planning.Plan
+.counted): slower, never wrong. Each letter is stored whole or not at all, as in an
+incremental load.
 
 Both modes take the loader lock, a Postgres advisory lock held on a connection of its own for
 the whole run (released by Postgres the moment that connection ends, with the process or
@@ -23,10 +26,10 @@ without it): a bulk load takes it alone, and is refused while another ingest run
 incremental ingest shares it, and waits while a bulk load runs (an upload's worker thus holds
 its upload until the bulk load is done).
 
-A bulk load cut short (killed, the machine or the database lost) leaves its mark
-(`models.BulkLoad`) and the indexes missing; its letters are whole and the counts exact, so
-the database is consistent, only slow to search by words. The next ingest of either mode
-builds the missing indexes before it loads anything (`build_missing_indexes`).
+A bulk load cut short (killed, the machine or the database lost) leaves its mark, its letters
+whole, the indexes missing and the counts behind; the database is consistent (the search
+counts from the items while the mark is there), only slow to search. The next ingest of either
+mode finishes the job before it loads anything (`finish_bulk_loads`).
 """
 
 from __future__ import annotations
@@ -40,6 +43,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.models import Index
 
+from .. import schema
 from ..models import BulkLoad, IngestRun, SearchEntry
 
 logger = logging.getLogger(__name__)
@@ -74,7 +78,7 @@ def loader_lock(mode: LoadMode) -> Iterator[None]:
     """Hold the loader lock for `mode` (alone for a bulk load, shared otherwise) while the
     block runs, having first built what a bulk load cut short left missing."""
     with _held_lock(mode):
-        build_missing_indexes()
+        finish_bulk_loads()
         yield
 
 
@@ -86,7 +90,7 @@ def indexes_set_aside(mode: LoadMode, run: IngestRun) -> Iterator[None]:
         _drop_indexes(run)
     yield
     if mode is LoadMode.BULK:
-        build_missing_indexes()
+        finish_bulk_loads()
 
 
 @contextmanager
@@ -122,31 +126,38 @@ def _drop_indexes(run: IngestRun) -> None:
                     editor.remove_index(SearchEntry, index)
 
 
-def build_missing_indexes() -> None:
-    """If a bulk load left its mark, build the indexes it dropped and remove the mark.
+def finish_bulk_loads() -> None:
+    """If a bulk load left its mark, build the indexes it dropped, make every count again from
+    the items (schema.REBUILD_COUNTS) and remove the mark, in one transaction.
 
-    Under the mark's row lock, so that of two ingests starting at once one builds and the
-    other, waiting for the lock, then finds nothing left to do. Indexes already there are
-    left as they are (a load cut short after some were built)."""
+    Under the mark's row lock, so that of two ingests starting at once one finishes and the
+    other, waiting for the lock, then finds nothing left to do. The item table is locked
+    against writers first (readers go on): a writer holding it while its trigger waits for
+    the entries, which the index builds lock, would deadlock with a later lock. Indexes
+    already there are left as they are (a load cut short after some were built)."""
     with transaction.atomic():
         marks = list(BulkLoad.objects.select_for_update().values_list("pk", flat=True))
         if not marks:
             return
-        present = _present_index_names()
-        missing = [index for index in bulk_indexes() if index.name not in present]
+        lock, *rebuild = schema.REBUILD_COUNTS
         with connection.cursor() as cursor:
+            cursor.execute(lock)
             for name, value in BUILD_SETTINGS.items():
                 cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
             # Postgres builds no index on a table with foreign-key checks still pending, as
             # they are when the load ran in a caller's transaction: they run now instead of
             # at its commit (the same checks, which the rows passed as they were written).
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        present = _present_index_names()
         with connection.schema_editor() as editor:
-            for index in missing:
-                logger.info("building index %s", index.name)
-                editor.add_index(SearchEntry, index)
+            for index in bulk_indexes():
+                if index.name not in present:
+                    logger.info("building index %s", index.name)
+                    editor.add_index(SearchEntry, index)
         with connection.cursor() as cursor:
             cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+            for statement in rebuild:
+                cursor.execute(statement)
         BulkLoad.objects.filter(pk__in=marks).delete()
 
 

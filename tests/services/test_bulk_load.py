@@ -21,6 +21,7 @@ from decisions.models import (
     IngestRun,
     Letter,
     PeriodCount,
+    SearchEntry,
 )
 from decisions.preparation import FileInput
 from decisions.services import ingest as ingest_service
@@ -28,8 +29,8 @@ from decisions.services.ingest import ingest_files
 from decisions.services.loading import (
     LOADER_LOCK,
     LoadMode,
-    build_missing_indexes,
     bulk_indexes,
+    finish_bulk_loads,
 )
 from tests.helpers import assert_derived_rows_match_the_items, found
 from tests.services.test_ingest import write_variants
@@ -103,13 +104,20 @@ def test_a_bulk_load_derives_the_rows_an_incremental_one_does(tmp_path, monkeypa
     assert not BulkLoad.objects.exists()
 
 
-def test_the_indexes_are_missing_while_the_letters_are_stored(tmp_path):
-    """What makes the load faster: no GIN index kept up per batch; the mark says so."""
+def test_no_index_or_count_is_kept_up_while_the_letters_are_stored(tmp_path):
+    """What makes the load faster: no GIN index and no count kept up per batch; the mark
+    says so, and the search, which knows it, counts from the items: exact all along."""
     folder = write_variants(tmp_path / "letters", 2, first=0)
     during = []
 
     def look(outcome):
         during.append((set(entry_indexes()), BulkLoad.objects.get().run_id))
+        assert not FacetCount.objects.exclude(items=0).exists()
+        assert not FacetCombination.objects.exclude(items=0).exists()
+        assert len(found({})) == DisputedItem.objects.count() > 0
+        assert len(found({"outcome": "upheld"})) == (
+            DisputedItem.objects.filter(outcome="upheld").count()
+        )
 
     summary = ingest_files(
         inputs(folder), origin="command", sources="t", mode=LoadMode.BULK, on_outcome=look
@@ -137,14 +145,16 @@ def test_a_bulk_load_cut_short_is_consistent_and_the_next_ingest_finishes_it(tmp
             inputs(folder), origin="command", sources="t", mode=LoadMode.BULK, on_outcome=stop
         )
     assert Letter.objects.count() == 3
-    assert_derived_rows_match_the_items()
+    assert SearchEntry.objects.count() == DisputedItem.objects.count() > 0
+    assert not FacetCount.objects.exclude(items=0).exists()  # the counts wait for the end
     assert BulkLoad.objects.get().run == IngestRun.objects.get(status="interrupted")
     assert not {index.name for index in bulk_indexes()} & set(entry_indexes())
     words = {"q": "injection"}, {"q": '"epidural steroid injection"'}
     unindexed = [found(params) for params in words]
     assert all(unindexed)
-    build_missing_indexes()
+    finish_bulk_loads()
     assert entry_indexes() == indexes
+    assert_derived_rows_match_the_items()
     assert [found(params) for params in words] == unindexed
     BulkLoad.objects.create()  # as if the indexes were still missing
 
@@ -218,3 +228,17 @@ def waiting_for_the_loader_lock() -> bool:
             [LOADER_LOCK],
         )
         return cursor.fetchone()[0] == 1
+
+
+def test_changes_made_by_others_during_a_bulk_load_are_counted_at_its_end(six_decisions):
+    """Other writers (DWC metadata, reclassification) may change items during a bulk load,
+    their triggers keeping no counts either: the rebuild at the end counts them all."""
+    BulkLoad.objects.create()
+    esi = six_decisions["esi"]
+    DisputedItem.objects.filter(pk=esi.pk).update(outcome="overturned")
+    six_decisions["pt"].letter.delete()
+    finish_bulk_loads()
+    assert not BulkLoad.objects.exists()
+    assert_derived_rows_match_the_items()
+    DisputedItem.objects.filter(pk=esi.pk).update(outcome="upheld")  # counted again, as before
+    assert_derived_rows_match_the_items()
