@@ -134,7 +134,11 @@ def finish_bulk_loads() -> None:
     other, waiting for the lock, then finds nothing left to do. The item table is locked
     against writers first (readers go on): a writer holding it while its trigger waits for
     the entries, which the index builds lock, would deadlock with a later lock. Indexes
-    already there are left as they are (a load cut short after some were built)."""
+    already there are left as they are (a load cut short after some were built). Looked for
+    first without a transaction: an ingest that finds no mark pays one read (no mark can
+    appear meanwhile: marks are made under the loader lock, which the caller holds)."""
+    if not BulkLoad.objects.exists():
+        return
     with transaction.atomic():
         marks = list(BulkLoad.objects.select_for_update().values_list("pk", flat=True))
         if not marks:
