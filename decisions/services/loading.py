@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from enum import StrEnum
 
@@ -128,17 +129,25 @@ def _drop_indexes(run: IngestRun) -> None:
 
 def finish_bulk_loads() -> None:
     """If a bulk load left its mark, build the indexes it dropped, make every count again from
-    the items (schema.REBUILD_COUNTS) and remove the mark, in one transaction.
+    the items (schema.REBUILD_COUNTS) and remove the mark.
 
-    Under the mark's row lock, so that of two ingests starting at once one finishes and the
-    other, waiting for the lock, then finds nothing left to do. The item table is locked
-    against writers first (readers go on): a writer holding it while its trigger waits for
-    the entries, which the index builds lock, would deadlock with a later lock. Indexes
-    already there are left as they are (a load cut short after some were built). Looked for
-    first without a transaction: an ingest that finds no mark pays one read (no mark can
-    appear meanwhile: marks are made under the loader lock, which the caller holds)."""
+    The counts and the mark's removal are one transaction, under the mark's row lock (of two
+    ingests starting at once, one finishes and the other, waiting for the lock, then finds
+    nothing left to do) and with the item table locked against writers (readers go on), so
+    that no change falls between the counts made and the mark gone. The indexes are built
+    meanwhile, each on a connection of its own: on one core each, Postgres 15 builds a GIN
+    index in one process, and the n-gram index alone took longer than the counts and the
+    other two together (BENCHMARKS.md, "Session 9"). The mark goes only once every index is
+    built; one already there is left as it is (a load cut short after some were built). A
+    caller's transaction (tests) cannot share its rows with other connections: there, the
+    indexes are built in it, one after the other.
+
+    Looked for first without a transaction: an ingest that finds no mark pays one read (no
+    mark can appear meanwhile: marks are made under the loader lock, which the caller holds).
+    """
     if not BulkLoad.objects.exists():
         return
+    alone = connection.in_atomic_block
     with transaction.atomic():
         marks = list(BulkLoad.objects.select_for_update().values_list("pk", flat=True))
         if not marks:
@@ -146,23 +155,46 @@ def finish_bulk_loads() -> None:
         lock, *rebuild = schema.REBUILD_COUNTS
         with connection.cursor() as cursor:
             cursor.execute(lock)
-            for name, value in BUILD_SETTINGS.items():
-                cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
-            # Postgres builds no index on a table with foreign-key checks still pending, as
-            # they are when the load ran in a caller's transaction: they run now instead of
-            # at its commit (the same checks, which the rows passed as they were written).
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         present = _present_index_names()
-        with connection.schema_editor() as editor:
-            for index in bulk_indexes():
-                if index.name not in present:
-                    logger.info("building index %s", index.name)
-                    editor.add_index(SearchEntry, index)
+        missing = [index for index in bulk_indexes() if index.name not in present]
+        if alone:
+            for index in missing:
+                _build(index)
+            built = []
+        else:
+            pool = ThreadPoolExecutor(max_workers=max(1, len(missing)), thread_name_prefix="index")
+            built = [pool.submit(_build_on_own_connection, index) for index in missing]
+            pool.shutdown(wait=False)
         with connection.cursor() as cursor:
-            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
             for statement in rebuild:
                 cursor.execute(statement)
+        for future in built:
+            future.result()
         BulkLoad.objects.filter(pk__in=marks).delete()
+
+
+def _build(index: Index) -> None:
+    """Build an index in the current transaction, with BUILD_SETTINGS for it alone."""
+    logger.info("building index %s", index.name)
+    with connection.cursor() as cursor:
+        for name, value in BUILD_SETTINGS.items():
+            cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
+        # Postgres builds no index on a table with foreign-key checks still pending, as they
+        # are when the load ran in a caller's transaction: they run now instead of at its
+        # commit (the same checks, which the rows passed as they were written).
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    with connection.schema_editor() as editor:
+        editor.add_index(SearchEntry, index)
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+
+
+def _build_on_own_connection(index: Index) -> None:
+    try:
+        with transaction.atomic():
+            _build(index)
+    finally:
+        connection.close()
 
 
 def _present_index_names() -> set[str]:

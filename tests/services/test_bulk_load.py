@@ -242,3 +242,19 @@ def test_changes_made_by_others_during_a_bulk_load_are_counted_at_its_end(six_de
     assert_derived_rows_match_the_items()
     DisputedItem.objects.filter(pk=esi.pk).update(outcome="upheld")  # counted again, as before
     assert_derived_rows_match_the_items()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_bulk_load_with_writers_of_their_own_builds_each_index_on_its_own_connection(
+    tmp_path, monkeypatch
+):
+    """As the command runs it: batches stored on writers' connections, the indexes built at
+    once on connections of their own beside the counts."""
+    monkeypatch.setattr(ingest_service, "BATCH_SIZE", 3)
+    folder = write_variants(tmp_path / "letters", 8, first=0)
+    indexes = entry_indexes()
+    call_command("ingest", str(folder), "--bulk", "--workers=1", "--writers=2", stdout=StringIO())
+    assert Letter.objects.count() == 8
+    assert entry_indexes() == indexes
+    assert not BulkLoad.objects.exists()
+    assert_derived_rows_match_the_items()
