@@ -11,6 +11,9 @@ fingerprint (the same letter in another encoding or format; decisions/services/d
 first by a batched lookup, and, when another ingest (or writer) stores the same letter at the
 same moment, by the unique constraints, which make the loser count it as a duplicate.
 
+A large load can run as a bulk load instead (`LoadMode`, decisions/services/loading.py): the
+same path, alone, with the search's GIN indexes and counts made once at its end.
+
 The run's record tells the truth while it runs: its counts grow as each batch is stored, and it
 beats (IngestRun.heartbeat_at) so that a run killed without a word is seen as interrupted.
 """
@@ -177,6 +180,8 @@ def _ingest(
     writers: int,
     on_outcome: Callable[[FileOutcome], None] | None,
 ) -> IngestSummary:
+    """The run under the loader lock (no run: a dry run), its record kept as it goes; a bulk
+    load's indexes and counts are made again before the run is said to be finished."""
     summary = IngestSummary(run=run, dry_run=run is None)
     prepared_stream = _prepare_all(inputs, workers=workers, keep_originals=keep_originals)
     store = partial(_store_and_count, run=run)
