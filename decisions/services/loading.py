@@ -9,8 +9,7 @@ The one ingest path has two modes (`LoadMode`):
   entries' GIN indexes (phrase n-grams, vector, generic names) while it stores the letters,
   then built once, in one pass each, at the end. Kept up entry by entry they are over half of
   what Postgres does for an item (BENCHMARKS.md, "Session 7: where ingest's Postgres time
-  goes"); built in one pass they cost less, and less again with memory to sort in
-  (`BUILD_SETTINGS`; "Session 9: bulk ingest" has the figures).
+  goes"); built in one pass they cost less ("Session 9: bulk ingest" has the figures).
 
 A bulk load also keeps no counts (facet counts, month counts, combinations') batch by batch:
 while its mark (`models.BulkLoad`) is there the item triggers skip them (decisions/schema.py,
@@ -52,12 +51,6 @@ logger = logging.getLogger(__name__)
 # The loader lock's first key, beside the upload locks' "IMRu" (upload_jobs.LOCK_KEY) and
 # the kept DWC rows' "IMRk" (metadata.KEPT_ROWS_LOCK): "IMRl" in ASCII.
 LOADER_LOCK = 0x494D526C
-
-# For the index builds at a bulk load's end, in its transaction only. Sorting in memory: at
-# Postgres' default of 64 MB the n-gram index of 20,000 letters spills to disk and takes
-# about twice as long. Parallel workers build a GIN index from PostgreSQL 18 on (the
-# embedded server); older servers build GIN indexes in one process and ignore it.
-BUILD_SETTINGS = {"maintenance_work_mem": "512MB", "max_parallel_maintenance_workers": "2"}
 
 
 class LoadMode(StrEnum):
@@ -174,11 +167,12 @@ def finish_bulk_loads() -> None:
 
 
 def _build(index: Index) -> None:
-    """Build an index in the current transaction, with BUILD_SETTINGS for it alone."""
+    """Build an index in the current transaction, with the server's own settings: 512 MB of
+    `maintenance_work_mem` built the n-gram index of 100,000 letters no faster than the
+    default 64 MB (60 s and 52 s), and PostgreSQL 18 builds GIN indexes with its default two
+    parallel workers (BENCHMARKS.md, "Session 9")."""
     logger.info("building index %s", index.name)
     with connection.cursor() as cursor:
-        for name, value in BUILD_SETTINGS.items():
-            cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
         # Postgres builds no index on a table with foreign-key checks still pending, as they
         # are when the load ran in a caller's transaction: they run now instead of at its
         # commit (the same checks, which the rows passed as they were written).
