@@ -4,7 +4,8 @@ The search reads rows Postgres derives from the items (decisions/models/search.p
 FacetCombination, FacetCount; the statistics, PeriodCount). Statement-level triggers on the
 item table see every row an INSERT, COPY, UPDATE or DELETE changed (its transition tables)
 and apply the change to the derived rows in the same transaction, so the counts are exact at
-every commit whichever code path wrote the items (ingest's COPY, the ORM, a cascade). Beside
+every commit whichever code path wrote the items (ingest's COPY, the ORM, a cascade); except
+while a bulk load's mark is there (COUNTING), when the load's end makes them all again. Beside
 the trigger functions: `decisions_facet_key` and `decisions_facet_values`, which the search's
 own SQL calls too, and `decisions_phrase_ngrams`, the expression of the phrase index. The
 search trigger also logs the items whose entries it changed (`decisions_searchchange`), for
@@ -302,12 +303,12 @@ def _steps(*statements: str) -> str:
 
 
 # While a bulk load runs, or one cut short is not finished yet, its mark is in
-# decisions_bulkload (decisions/services/loading.py): the triggers then keep no counts (~12% of
-# a load's time: BENCHMARKS.md, "Session 9: bulk ingest"), the search counts from the items
-# (decisions/search/planning.py, Plan.counted), and the load's end rebuilds every count from
-# the items in one pass (REBUILD_COUNTS) before it removes the mark. Read afresh by each
-# trigger statement, after its table lock: a writer the rebuild's lock held back sees the
-# mark gone, and counts.
+# decisions_bulkload (decisions/services/loading.py): the triggers then keep no counts (8-16% of
+# a load's time at 20,000 letters: BENCHMARKS.md, "Session 9: bulk ingest"), the search counts
+# from the items (decisions/search/planning.py, Plan.counted), and the load's end rebuilds
+# every count from the items in one pass (REBUILD_COUNTS) before it removes the mark. Read
+# afresh by each trigger statement, after its table lock: a writer the rebuild's lock held
+# back sees the mark gone, and counts.
 COUNTING = "NOT EXISTS (SELECT FROM decisions_bulkload)"
 
 
@@ -432,8 +433,8 @@ $$;
 PERIOD_TRIGGERS = _statement_triggers("item_stats", "decisions_item_period_sync")
 
 # A bulk load's end: every count made again from the items, in the statements the triggers
-# use, over all items at once (each groups the items by combination first, so a million
-# letters cost one pass over the items and a few seconds). The item table is locked against
+# use, over all items at once (each groups the items by combination first: 7.8 s in all at
+# 100,000 letters, beside the index builds). The item table is locked against
 # writers first, so that no change falls between the counts read and the mark removed.
 # Combinations keep their rows (their ids outlive their items, see count_changes); the
 # facet and month counts are deleted rather than truncated, so searches are never blocked.

@@ -130,9 +130,10 @@ def test_no_index_or_count_is_kept_up_while_the_letters_are_stored(tmp_path):
 
 
 def test_a_bulk_load_cut_short_is_consistent_and_the_next_ingest_finishes_it(tmp_path, monkeypatch):
-    """Killed after its first batch: the letters stored are whole, every count exact, a search
-    by words finds them (slowly: no index); the mark stays, and the next ingest, of either
-    mode, builds the indexes first."""
+    """Killed after its first batch: the letters stored are whole, the mark stays with the
+    indexes missing and the counts not made, and the search, counting from the items, finds
+    the same results as once they are back. Finishing the load (which the next ingest of
+    either mode does first) makes the indexes and every count again."""
     monkeypatch.setattr(ingest_service, "BATCH_SIZE", 3)
     folder = write_variants(tmp_path / "letters", 7, first=0)
     indexes = entry_indexes()
