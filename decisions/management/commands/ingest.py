@@ -119,11 +119,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--bulk",
             action="store_true",
-            help="A large load (a new database, a release of many thousand letters): alone "
-            "(refused while other ingests run; uploads wait for it), with the search's GIN "
-            "indexes dropped while the letters are stored and built once at the end. Searches "
-            "by words are slow meanwhile, but every count stays exact. A bulk load cut short "
-            "leaves the indexes to the next ingest, which builds them first.",
+            help="A large load (a new database, or as many letters as are stored): alone "
+            "(refused while other ingests run; uploads wait for it), the search's GIN indexes "
+            "and counts made once at the end instead of batch by batch. Searches are slow "
+            "meanwhile (they count from the items), never wrong. A bulk load cut short is "
+            "finished by the next ingest, before it loads anything.",
         )
         # Postgres does most of the work of a load (search vectors, indexes, counts), so the
         # cores go to writers rather than parsers: 10,000 letters on 2 cores took 30.6 s with 2
