@@ -6,6 +6,8 @@ with its failures so they can be looked at later. `--skip-stored` leaves out the
 letter is already stored, and records no run when nothing is left: a load that is repeated
 (`make run` loading the fixture letters every time) adds nothing to the ingest history,
 while an admin's plain ingest of files already stored is still a run with its duplicates.
+`--bulk` runs the same service as a bulk load (decisions/services/loading.py), and says in one
+line when other ingests keep it from starting.
 
 Losing the database mid-load is said in one line: how many letters were stored (at least:
 batches stored after the last one reported here may have committed too), and that the same
