@@ -4,7 +4,8 @@ The search reads rows Postgres derives from the items (decisions/models/search.p
 FacetCombination, FacetCount; the statistics, PeriodCount). Statement-level triggers on the
 item table see every row an INSERT, COPY, UPDATE or DELETE changed (its transition tables)
 and apply the change to the derived rows in the same transaction, so the counts are exact at
-every commit whichever code path wrote the items (ingest's COPY, the ORM, a cascade). Beside
+every commit whichever code path wrote the items (ingest's COPY, the ORM, a cascade); except
+while a bulk load's mark is there (COUNTING), when the load's end makes them all again. Beside
 the trigger functions: `decisions_facet_key` and `decisions_facet_values`, which the search's
 own SQL calls too, and `decisions_phrase_ngrams`, the expression of the phrase index. The
 search trigger also logs the items whose entries it changed (`decisions_searchchange`), for
@@ -301,6 +302,21 @@ def _steps(*statements: str) -> str:
     return indent("".join(f"{statement};\n" for statement in statements), " " * 8).rstrip()
 
 
+# While a bulk load runs, or one cut short is not finished yet, its mark is in
+# decisions_bulkload (decisions/services/loading.py): the triggers then keep no counts (8-16% of
+# a load's time at 20,000 letters: BENCHMARKS.md, "Session 9: bulk ingest"), the search counts
+# from the items (decisions/search/planning.py, Plan.counted), and the load's end rebuilds
+# every count from the items in one pass (REBUILD_COUNTS) before it removes the mark. Read
+# afresh by each trigger statement, after its table lock: a writer the rebuild's lock held
+# back sees the mark gone, and counts.
+COUNTING = "NOT EXISTS (SELECT FROM decisions_bulkload)"
+
+
+def _when_counting(statement: str) -> str:
+    """A count statement, run only while no bulk load's mark is there."""
+    return f"IF {COUNTING} THEN\n{indent(statement, '    ')};\nEND IF"
+
+
 # An insert makes the combinations it lacks, builds the entries (the vectors, both GIN
 # indexes: the costly part) and takes the count rows' locks last; ingest writes a batch's
 # items as its last statement, so those locks are held only until the commit and two writers'
@@ -311,9 +327,16 @@ CREATE OR REPLACE FUNCTION decisions_item_search_sync() RETURNS trigger LANGUAGE
 -- Keeps the search's rows equal to the items; rendered by decisions/schema.py.
 BEGIN
     IF TG_OP = 'INSERT' THEN
-{_steps(new_combinations(ADDED), insert_entries(), count_changes(ADDED), LOG_INSERTED)}
+{
+    _steps(
+        new_combinations(ADDED),
+        insert_entries(),
+        _when_counting(count_changes(ADDED)),
+        LOG_INSERTED,
+    )
+}
     ELSIF TG_OP = 'DELETE' THEN
-{_steps(DELETE_ENTRIES, count_changes(REMOVED), LOG_DELETED)}
+{_steps(DELETE_ENTRIES, _when_counting(count_changes(REMOVED)), LOG_DELETED)}
     ELSE
 {
     _steps(
@@ -321,7 +344,7 @@ BEGIN
         DELETE_REWORDED_ENTRIES,
         INSERT_REWORDED_ENTRIES,
         MOVE_ENTRIES,
-        count_changes(f"{REMOVED} UNION ALL {ADDED}"),
+        _when_counting(count_changes(f"{REMOVED} UNION ALL {ADDED}")),
         LOG_UPDATED,
     )
 }
@@ -394,11 +417,11 @@ CREATE OR REPLACE FUNCTION decisions_item_period_sync() RETURNS trigger LANGUAGE
 -- Keeps the month counts equal to the items; rendered by decisions/schema.py.
 BEGIN
     IF TG_OP = 'INSERT' THEN
-{_steps(count_periods(PERIOD_ADDED))}
+{_steps(_when_counting(count_periods(PERIOD_ADDED)))}
     ELSIF TG_OP = 'DELETE' THEN
-{_steps(count_periods(PERIOD_REMOVED))}
+{_steps(_when_counting(count_periods(PERIOD_REMOVED)))}
     ELSE
-{_steps(count_periods(f"{PERIOD_REMOVED} UNION ALL {PERIOD_ADDED}"))}
+{_steps(_when_counting(count_periods(f"{PERIOD_REMOVED} UNION ALL {PERIOD_ADDED}")))}
     END IF;
     RETURN NULL;
 END
@@ -408,6 +431,22 @@ $$;
 # Postgres fires a statement's triggers in the order of their names: item_search_* first, so
 # these count rows are locked last, after FacetCount's, by every writer alike.
 PERIOD_TRIGGERS = _statement_triggers("item_stats", "decisions_item_period_sync")
+
+# A bulk load's end: every count made again from the items, in the statements the triggers
+# use, over all items at once (each groups the items by combination first: 7.8 s in all at
+# 100,000 letters, beside the index builds). The item table is locked against
+# writers first, so that no change falls between the counts read and the mark removed.
+# Combinations keep their rows (their ids outlive their items, see count_changes); the
+# facet and month counts are deleted rather than truncated, so searches are never blocked.
+ALL_ITEMS = "decisions_disputeditem"
+REBUILD_COUNTS = (
+    f"LOCK TABLE {ALL_ITEMS} IN SHARE MODE",
+    "UPDATE decisions_facetcombination SET items = 0 WHERE items <> 0",
+    "DELETE FROM decisions_facetcount",
+    "DELETE FROM decisions_periodcount",
+    count_changes(f"SELECT {COLUMNS}, 1 AS sign FROM {ALL_ITEMS}"),
+    count_periods(f"SELECT decision_date, {COLUMNS}, 1 AS sign FROM {ALL_ITEMS}"),
+)
 
 # Everything, in the order it can be created: for `manage.py schema_sql` and the tests.
 SQL = (

@@ -18,7 +18,7 @@ from .letters import (
     original_file_path,
 )
 from .metadata import DwcCase, MetadataBadRow, MetadataConflict, MetadataLoad
-from .runs import IngestDuplicate, IngestFailure, IngestRun, Upload, UploadFile
+from .runs import BulkLoad, IngestDuplicate, IngestFailure, IngestRun, Upload, UploadFile
 from .search import (
     FacetColumns,
     FacetCombination,
@@ -31,6 +31,7 @@ from .search import (
 )
 
 __all__ = [
+    "BulkLoad",
     "Citation",
     "DisputedItem",
     "DwcCase",

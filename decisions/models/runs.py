@@ -71,6 +71,23 @@ class IngestRun(models.Model):
         return self.Status(self.state).label
 
 
+class BulkLoad(models.Model):
+    """The mark of a bulk load (`ingest --bulk`, decisions/services/loading.py): while a row
+    exists, a bulk load is running, or stopped before it finished. The search entries' GIN
+    indexes may then be missing and the item triggers keep no counts (decisions/schema.py,
+    COUNTING), so the search counts from the items; the load's end (or, after a crash, the
+    next ingest) builds the indexes, makes the counts again and removes the row at once.
+    """
+
+    run = models.OneToOneField(
+        IngestRun, null=True, on_delete=models.SET_NULL, related_name="bulk_load"
+    )
+    started_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Bulk load of run {self.run_id}, started {self.started_at:%Y-%m-%d %H:%M}"
+
+
 class IngestFailure(models.Model):
     """A file an ingest run could not load, and why, so admins can see it later."""
 

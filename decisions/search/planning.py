@@ -17,7 +17,7 @@ from django.db import connection
 from django.db.models import BooleanField, ExpressionWrapper, F, Func, OrderBy, Q, QuerySet, Value
 from django.db.models.functions import Cast
 
-from ..models import FacetCombination, PhraseNgrams
+from ..models import BulkLoad, FacetCombination, PhraseNgrams
 from . import phrases
 from .keys import PageKey
 from .parameters import ItemFilter, drug_groups
@@ -82,6 +82,11 @@ class Plan:
     # The drug filter's generic names, a group per name given (`parameters.drug_groups`): the
     # search index asks them of its documents (decisions/search/indexed.py).
     drugs: tuple[tuple[str, ...], ...] = ()
+    # Whether the maintained counts (FacetCount, the combinations', PeriodCount) are exact:
+    # not while a bulk load runs or one cut short is unfinished (its mark; the triggers keep
+    # no counts then, decisions/schema.py COUNTING). Without them every count is read from
+    # the items: slower, never wrong.
+    counted: bool = True
 
     @classmethod
     def of(cls, filterset: ItemFilter) -> Plan:
@@ -103,12 +108,14 @@ class Plan:
             rewrite=_phrase_rewrite(query),
             scope=Scope(data["scope"] or Scope.ALL),
             drugs=tuple(drug_groups(data["drug"] or [])),
+            counted=not BulkLoad.objects.exists(),
         )
 
     @property
     def items_only(self) -> bool:
-        """Some filter reads a column only items have (treatment wording, dates, age, sex)."""
-        return any(
+        """Some filter reads a column only items have (treatment wording, dates, age, sex), or
+        the counts are not kept (a bulk load: `counted`)."""
+        return not self.counted or any(
             name not in ENTRY_FILTERS and name not in self.facet_values for name in self.conditions
         )
 

@@ -11,6 +11,9 @@ fingerprint (the same letter in another encoding or format; decisions/services/d
 first by a batched lookup, and, when another ingest (or writer) stores the same letter at the
 same moment, by the unique constraints, which make the loser count it as a duplicate.
 
+A large load can run as a bulk load instead (`LoadMode`, decisions/services/loading.py): the
+same path, alone, with the search's GIN indexes and counts made once at its end.
+
 The run's record tells the truth while it runs: its counts grow as each batch is stored, and it
 beats (IngestRun.heartbeat_at) so that a run killed without a word is seen as interrupted.
 """
@@ -23,7 +26,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import closing, contextmanager
+from contextlib import closing, contextmanager, nullcontext
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import partial
@@ -57,6 +60,7 @@ from .letters import (
     letters_give_case_numbers,
     refusal,
 )
+from .loading import LoadMode, indexes_set_aside, loader_lock
 from .metadata import apply_stored_metadata
 
 logger = logging.getLogger(__name__)
@@ -141,22 +145,53 @@ def ingest_files(
     workers: int = 1,
     writers: int = 1,
     on_outcome: Callable[[FileOutcome], None] | None = None,
+    mode: LoadMode = LoadMode.INCREMENTAL,
 ) -> IngestSummary:
     """Ingest files and record the run; `on_outcome` hears about every file, in input order.
 
     `workers` processes parse; `writers` batches are stored at once (see `_stored`). A dry run
     parses and checks for duplicates exactly like a real one but writes nothing, not even the
-    run record.
+    run record. `mode`: incremental, or a bulk load (decisions/services/loading.py), which
+    raises LoaderBusy while other ingests run.
     """
     started = time.monotonic()
-    run = None
-    if not dry_run:
-        run = IngestRun.objects.create(origin=origin, user=user, sources=sources)
-    summary = IngestSummary(run=run, dry_run=dry_run)
+    with nullcontext() if dry_run else loader_lock(mode):
+        summary = _ingest(
+            inputs,
+            IngestRun.objects.create(origin=origin, user=user, sources=sources)
+            if not dry_run
+            else None,
+            mode=mode,
+            keep_originals=keep_originals,
+            workers=workers,
+            writers=writers,
+            on_outcome=on_outcome,
+        )
+    summary.elapsed = time.monotonic() - started
+    return summary
+
+
+def _ingest(
+    inputs: Iterable[FileInput],
+    run: IngestRun | None,
+    *,
+    mode: LoadMode,
+    keep_originals: bool,
+    workers: int,
+    writers: int,
+    on_outcome: Callable[[FileOutcome], None] | None,
+) -> IngestSummary:
+    """The run under the loader lock (no run: a dry run), its record kept as it goes; a bulk
+    load's indexes and counts are made again before the run is said to be finished."""
+    summary = IngestSummary(run=run, dry_run=run is None)
     prepared_stream = _prepare_all(inputs, workers=workers, keep_originals=keep_originals)
     store = partial(_store_and_count, run=run)
     try:
-        with _heartbeat(run), closing(prepared_stream):
+        with (
+            _heartbeat(run),
+            closing(prepared_stream),
+            nullcontext() if run is None else indexes_set_aside(mode, run),
+        ):
             for outcomes in _stored(_batches(prepared_stream, BATCH_SIZE), store, writers):
                 _record(summary, outcomes, on_outcome)
     except BaseException as exc:
@@ -164,7 +199,6 @@ def ingest_files(
         if run is not None and not connection_lost(exc):
             _mark_interrupted(run)
         raise
-    summary.elapsed = time.monotonic() - started
     if run is not None:
         run.status = IngestRun.Status.FINISHED
         run.finished_at = run.heartbeat_at = timezone.now()

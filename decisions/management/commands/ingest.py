@@ -6,6 +6,8 @@ with its failures so they can be looked at later. `--skip-stored` leaves out the
 letter is already stored, and records no run when nothing is left: a load that is repeated
 (`make run` loading the fixture letters every time) adds nothing to the ingest history,
 while an admin's plain ingest of files already stored is still a run with its duplicates.
+`--bulk` runs the same service as a bulk load (decisions/services/loading.py), and says in one
+line when other ingests keep it from starting.
 
 Losing the database mid-load is said in one line: how many letters were stored (at least:
 batches stored after the last one reported here may have committed too), and that the same
@@ -32,6 +34,7 @@ from decisions.management.metadata_file import apply_metadata_file
 from decisions.models import IngestDuplicate, IngestRun, Letter
 from decisions.preparation import FileInput, read_input
 from decisions.services.ingest import BATCH_SIZE, FileOutcome, connection_lost, ingest_files
+from decisions.services.loading import LoaderBusy, LoadMode
 
 LETTER_SUFFIXES = {".txt", ".pdf"}
 CPUS = os.cpu_count() or 1
@@ -115,6 +118,15 @@ class Command(BaseCommand):
             "duplicates, and record no run when no file is left (a repeated load, such as "
             "`make run`'s, then adds nothing to the ingest history).",
         )
+        parser.add_argument(
+            "--bulk",
+            action="store_true",
+            help="A large load (a new database, or as many letters as are stored): alone "
+            "(refused while other ingests run; uploads wait for it), the search's GIN indexes "
+            "and counts made once at the end instead of batch by batch. Searches are slow "
+            "meanwhile (they count from the items), never wrong. A bulk load cut short is "
+            "finished by the next ingest, before it loads anything.",
+        )
         # Postgres does most of the work of a load (search vectors, indexes, counts), so the
         # cores go to writers rather than parsers: 10,000 letters on 2 cores took 30.6 s with 2
         # parse workers and 1 writer, 24.0 s with 2 and 2, 19.0 s with 1 and 2, 17.9 s with 1
@@ -139,6 +151,7 @@ class Command(BaseCommand):
         *args: Any,
         paths: list[str],
         dry_run: bool,
+        bulk: bool,
         skip_stored: bool,
         metadata: str | None,
         workers: int,
@@ -211,7 +224,11 @@ class Command(BaseCommand):
                 workers=workers,
                 writers=writers,
                 on_outcome=report,
+                mode=LoadMode.BULK if bulk else LoadMode.INCREMENTAL,
             )
+        except LoaderBusy as exc:
+            progress.close()
+            raise CommandError(str(exc), returncode=1) from exc
         except (OperationalError, InterfaceError) as exc:
             if not connection_lost(exc):
                 raise
