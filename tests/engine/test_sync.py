@@ -23,6 +23,7 @@ from django.db.models import F
 
 from decisions.engine import NoIndex, Order, SearchIndex, sync
 from decisions.models import (
+    BulkLoad,
     DisputedItem,
     FacetCombination,
     Letter,
@@ -361,3 +362,16 @@ def test_a_load_larger_than_the_index_builds_it_again(tmp_path, settings):
     call_command("ingest", str(FIXTURE_LETTERS), "--workers=1", stdout=StringIO())
     assert sync.current_folder() != first and not logged()
     assert sync.open_index().documents == SearchEntry.objects.count() > 0
+
+
+def test_a_bulk_load_leaves_the_index_equal_to_the_entries_it_made(tmp_path, settings):
+    """`ingest --bulk` with an index kept: the load's end (indexes and counts made again) comes
+    before the index learns of the letters, and after it the index is fresh and holds every
+    entry, answering the search as Postgres does."""
+    settings.IMR_SEARCH_INDEX_DIR = tmp_path
+    sync.build()
+    call_command("ingest", str(FIXTURE_LETTERS), "--workers=1", "--bulk", stdout=StringIO())
+    assert not BulkLoad.objects.exists() and not logged()
+    assert sync.open_index().documents == SearchEntry.objects.count() > 0
+    for params in ({"q": "norco"}, {"q": "physical therapy"}, {"drug": "hydrocodone"}):
+        assert ask_index(sync.open_index(), params) == postgres_answer(params), params
