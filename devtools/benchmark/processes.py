@@ -93,6 +93,7 @@ class IngestResult:
     created: int
     seconds: float
     summary: str  # the command's last line
+    bulk: bool  # loaded with `ingest --bulk`
     peak_main: int  # bytes
     peak_worker: int  # bytes, 0 without parse worker processes
 
@@ -104,7 +105,7 @@ class IngestResult:
         )
         return [
             (
-                "ingest (end to end, wall clock)",
+                f"ingest{' --bulk' if self.bulk else ''} (end to end, wall clock)",
                 f"{self.created:,} letters in {self.seconds:,.1f} s"
                 f" = {self.created / self.seconds:,.0f} letters/s",
             ),
@@ -113,11 +114,12 @@ class IngestResult:
         ]
 
 
-def ingest(env: dict[str, str], corpus: Path) -> IngestResult:
-    """The ingest command as an admin runs it, with its default workers and writers."""
+def ingest(env: dict[str, str], corpus: Path, *, bulk: bool) -> IngestResult:
+    """The ingest command as an admin runs it, with its default workers and writers: a bulk
+    load (as a new database is loaded) or the daily path letter by letter."""
     started = time.monotonic()
     process = subprocess.Popen(
-        [sys.executable, "manage.py", "ingest", str(corpus)],
+        [sys.executable, "manage.py", "ingest", *(["--bulk"] if bulk else []), str(corpus)],
         env=env,
         cwd=settings.BASE_DIR,
         stdout=subprocess.PIPE,
@@ -134,7 +136,9 @@ def ingest(env: dict[str, str], corpus: Path) -> IngestResult:
     created = re.search(r"created (\d+)", summary)
     if created is None:
         raise CommandError(f"ingest printed no count of letters created: {summary!r}")
-    return IngestResult(int(created.group(1)), elapsed, summary, rss.peak_main, rss.peak_child)
+    return IngestResult(
+        int(created.group(1)), elapsed, summary, bulk, rss.peak_main, rss.peak_child
+    )
 
 
 def apply_metadata(env: dict[str, str], metadata: Path) -> tuple[str, str]:

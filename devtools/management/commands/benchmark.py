@@ -79,6 +79,12 @@ class Command(BaseCommand):
             "dropped and created again unless --reuse finds it loaded.",
         )
         parser.add_argument(
+            "--incremental",
+            action="store_true",
+            help="Load letter by letter, as daily uploads are (default: `ingest --bulk`, the "
+            "path for loading a new database).",
+        )
+        parser.add_argument(
             "--no-peer",
             action="store_true",
             help="Do not build, serve and time the Datasette (SQLite FTS5) copy beside the app.",
@@ -96,6 +102,7 @@ class Command(BaseCommand):
         port: int,
         database_name: str,
         no_peer: bool,
+        incremental: bool,
         **options: Any,
     ) -> None:
         out_dir = Path(out).resolve()
@@ -116,7 +123,7 @@ class Command(BaseCommand):
             # The DWC's rows first, as a bulk load runs (`ingest --metadata`): the letters are
             # then written with their values, not inserted and updated after.
             rows.append(apply_metadata(env, corpus / METADATA_FILE))
-            rows += ingest(env, corpus).rows()
+            rows += ingest(env, corpus, bulk=not incremental).rows()
             run_manage(env, "collectstatic", "--no-input", "-v0")
         # Built (or brought up to date) before the queries, as the app runs: they read it.
         rows.append(search_index(env))
