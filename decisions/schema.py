@@ -7,7 +7,7 @@ and apply the change to the derived rows in the same transaction, so the counts 
 every commit whichever code path wrote the items (ingest's COPY, the ORM, a cascade); except
 while a bulk load's mark is there (COUNTING), when the load's end makes them all again. Beside
 the trigger functions: `decisions_facet_key` and `decisions_facet_values`, which the search's
-own SQL calls too, and `decisions_phrase_ngrams`, the expression of the phrase index. The
+own SQL calls too, and `decisions_drug_set`, the expression of an index on items. The
 search trigger also logs the items whose entries it changed (`decisions_searchchange`), for
 the search index beside Postgres (decisions/engine), which applies them after the commit.
 
@@ -85,37 +85,6 @@ CREATE OR REPLACE FUNCTION decisions_facet_values({typed_columns(VALUE_FACETS)})
 RETURNS TABLE (facet text, value text) LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
     {_VALUES}
 $$;
-"""
-
-# A search vector's n-grams (decisions/search/phrases.py): every two and three lexemes at
-# consecutive positions, joined by a space (a lexeme never holds one), as a tsvector without
-# positions.
-# Built from the stored vector, so a phrase's n-gram is present exactly when Postgres' own
-# phrase check would match: a self-join on position + 1, not "the next lexeme", because past
-# position 16,383 every word shares that position. N-grams longer than a lexeme may be (2,046
-# bytes) are left out; decisions/search/phrases.py never asks for them.
-#
-# The index on it (entry_phrase_ngrams_idx) is an expression index, so nothing is stored in
-# the table; COST tells the planner that computing it for a row (~150 us) is no filter to
-# apply to many rows. A change to this function's output needs `REINDEX INDEX
-# entry_phrase_ngrams_idx`.
-PHRASE_NGRAMS = """
-CREATE OR REPLACE FUNCTION decisions_phrase_ngrams(vector tsvector) RETURNS tsvector
-LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE COST 10000
-RETURN (
-    WITH w AS (
-        SELECT u.lexeme, p FROM unnest(vector) AS u, unnest(u.positions) AS p
-    )
-    SELECT array_to_tsvector(coalesce(array_agg(g.ngram), '{}'))
-    FROM (
-        SELECT a.lexeme || ' ' || b.lexeme
-        FROM w AS a JOIN w AS b ON b.p = a.p + 1
-        UNION ALL
-        SELECT a.lexeme || ' ' || b.lexeme || ' ' || c.lexeme
-        FROM w AS a JOIN w AS b ON b.p = a.p + 1 JOIN w AS c ON c.p = b.p + 1
-    ) AS g (ngram)
-    WHERE octet_length(g.ngram) <= 2046
-);
 """
 
 # An item's generic names as a set: sorted, each once (null for none), so that "the same
@@ -452,7 +421,6 @@ REBUILD_COUNTS = (
 SQL = (
     FACET_KEY
     + FACET_VALUES
-    + PHRASE_NGRAMS
     + DRUG_SET
     + ITEM_SEARCH_SYNC
     + TRIGGERS

@@ -107,7 +107,8 @@ def filled(params: dict, corpus: dict) -> dict:
     return {key: value.format(**corpus) for key, value in params.items()}
 
 
-# The search's look for a bulk load's mark (planning.Plan.counted), a read of an empty table.
+# The export's look for a bulk load's mark (planning.Plan.counted; a search reads it in its
+# settings' statement), a read of an empty table.
 BULK_LOAD_LOOK = 'SELECT 1 AS "a" FROM "decisions_bulkload" LIMIT 1'
 
 

@@ -139,17 +139,6 @@ class PeriodCount(models.Model):
         return f"{self.month or 'undated'} ({self.outcome}): {self.items}"
 
 
-class PhraseNgrams(models.Func):
-    """A search vector's n-grams: its two and three words at consecutive positions, each one
-    lexeme ("function restor program"), so a phrase is looked up like a word
-    (decisions/search/phrases.py; the SQL function is decisions/schema.py's). Queries must spell
-    it exactly like the index does: `SearchEntry`'s index is this function over the column, as
-    a plain `Func`."""
-
-    function = "decisions_phrase_ngrams"
-    output_field = SearchVectorField()
-
-
 class SearchEntry(models.Model):
     """An item as the search reads it: its text vectors, decision date and facet combination.
 
@@ -192,16 +181,6 @@ class SearchEntry(models.Model):
         indexes = [
             GinIndex(fields=["search_vector"], name="entry_search_vector_idx"),
             GinIndex(fields=["generic_names"], name="entry_generic_names_idx"),
-            # A plain Func, not PhraseNgrams: it is how migration 0005 writes the index without
-            # importing the models, and Django compares an index expression by its class.
-            GinIndex(
-                models.Func(
-                    models.F("search_vector"),
-                    function=PhraseNgrams.function,
-                    output_field=SearchVectorField(),
-                ),
-                name="entry_phrase_ngrams_idx",
-            ),
             # Result pages without a query, in either date order, with the combination in the
             # key so that a facet filter is checked in the index (index-only scans).
             models.Index(

@@ -12,9 +12,10 @@ total alone, then nothing; its results are shown either way.
 
 The modules: `parameters` (the query-string contract, a FilterSet that only validates and
 states conditions), `vocabulary` (text-search configuration, highlight markers, sort orders,
-outcome meanings), `planning`, `phrases` (the n-gram rewrite of phrase queries), `counting`,
-`scopes`, `paging` and `budget`. Outside the package, only this module's names are meant to
-be used: results come from the planner, never from the FilterSet's own queryset.
+outcome meanings), `planning`, `tsquery` (a query as Postgres parsed it, for the search index
+beside Postgres, `indexed`), `counting`, `scopes`, `paging` and `budget`. Outside the package,
+only this module's names are meant to be used: results come from the planner, never from the
+FilterSet's own queryset.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from django.db import OperationalError
 from django.db.models import QuerySet
 from django.http import QueryDict
 
+from ..models import BulkLoad
 from . import counting, paging, statistics
 from .budget import out_of_time, search_transaction, within_budget
 from .counting import UNCOUNTED, Facets, FacetValue
@@ -90,12 +92,13 @@ def item_search(filterset: ItemFilter, *, per_page: int = PER_PAGE) -> ItemSearc
     """
     if not filterset.is_valid():
         return ItemSearch(filterset=filterset, query="", sort="")
-    plan = Plan.of(filterset)
+    query = filterset.form.cleaned_data["q"] or ""
     number = filterset.form.cleaned_data["page"] or 1
     window = ((number - 1) * per_page, per_page)
-    key = _given_key(filterset, plan, number)
     try:
-        with search_transaction(plan.query):
+        with search_transaction(query) as opened:
+            plan = Plan.of(filterset, counted=opened.counted)
+            key = _given_key(filterset, plan, number)
             summary = within_budget(lambda: counting.summary(plan, window, by_value=True, key=key))
             by_value = summary is not None
             if summary is None:
@@ -129,7 +132,7 @@ def item_search(filterset: ItemFilter, *, per_page: int = PER_PAGE) -> ItemSearc
     except OperationalError as error:
         if not out_of_time(error):
             raise
-        return ItemSearch(filterset, plan.query, plan.sort, UNCOUNTED, timed_out=True)
+        return ItemSearch(filterset, query, plan.sort, UNCOUNTED, timed_out=True)
     return ItemSearch(
         filterset, plan.query, plan.sort, facets, pagination, items, undated=undated, split=split
     )
@@ -166,7 +169,7 @@ def _with_keys(
 def item_ids(filterset: ItemFilter) -> QuerySet:
     """Every result's item id of a valid search, in the page's order, unevaluated (the export
     reads them through a server-side cursor)."""
-    return paging.listed_ids(Plan.of(filterset))
+    return paging.listed_ids(Plan.of(filterset, counted=not BulkLoad.objects.exists()))
 
 
 @dataclass(frozen=True)
@@ -189,10 +192,10 @@ def search_statistics(
     """Per period (`by_period`) and per facet value (`by_value`, with the totals) counts of a
     valid search's results: a statement each, under IMR_SEARCH_STATEMENT_MS, or one for both
     where the counts read a query's matches (they count the periods in the same pass)."""
-    plan = Plan.of(filterset)
     periods, summary, split = None, None, None
     unit = period.value if by_period else None
-    with search_transaction(plan.query):
+    with search_transaction(filterset.form.cleaned_data["q"] or "") as opened:
+        plan = Plan.of(filterset, counted=opened.counted)
         if by_value:
             summary = within_budget(
                 lambda: counting.summary(plan, None, by_value=True, limits={}, period=unit)

@@ -19,6 +19,7 @@ from django.conf import settings
 from django.db import OperationalError, connection, transaction
 from psycopg.errors import QueryCanceled
 
+from .. import schema
 from ..engine import sync
 from .vocabulary import SEARCH_CONFIG
 
@@ -34,12 +35,14 @@ class Opening:
     """What a search transaction's first statement read for the search index
     (decisions/search/indexed.py), in the transaction's first snapshot: whether the index
     holds every change it sees (`sync.FRESH`), the database's registration, and the query as
-    Postgres parses it (None without one)."""
+    Postgres parses it (None without one); and for the counts Postgres keeps, whether they
+    are kept (`counted`: not while a bulk load runs, decisions/schema.py COUNTING)."""
 
     query: str
     fresh: bool
     registration: int | None
     tsquery: str | None
+    counted: bool
 
 
 _opening: ContextVar[Opening | None] = ContextVar("search_opening", default=None)
@@ -51,33 +54,35 @@ def opening() -> Opening | None:
 
 
 @contextmanager
-def search_transaction(query: str = "") -> Iterator[None]:
+def search_transaction(query: str = "") -> Iterator[Opening]:
     """A transaction whose statements may each run IMR_SEARCH_STATEMENT_MS, planned for search,
-    searching `query` (its `Opening`: what the search index needs to know, read in the same
-    statement as the settings rather than one more).
+    searching `query`; it gives the `Opening` (what the search index and the plan need to
+    know, read in the same statement as the settings rather than one more each).
 
     JIT is off (compiling a plan costs 50-200 ms, more than these statements gain from it);
     work_mem is large enough that a query's matches, their bitmaps and hash tables stay in
     memory; sequential scans are off: the planner does not price reading out-of-line values,
     and a sequential scan of the search entries would read every vector. Parallel plans are
-    off: the phrase index's costly function made Postgres plan one for every phrase, whose
-    Gather then passed each match to the leader (the phrase's summary at a million letters:
-    150-220 ms parallel, 98-128 ms not), and the cores already serve one request each.
+    off: a plan's Gather passes each match to the leader (a phrase's summary at a million
+    letters, when an n-gram index's costly function made Postgres plan one: 150-220 ms
+    parallel, 98-128 ms not), and the cores already serve one request each.
     """
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
             "SELECT set_config('statement_timeout', %s, true), set_config('jit', 'off', true), "
             "set_config('work_mem', '64MB', true), set_config('enable_seqscan', 'off', true), "
             "set_config('max_parallel_workers_per_gather', '0', true), "
-            f"({sync.FRESH}), {sync.REGISTRATION}, CASE WHEN %s <> '' THEN {PARSED} END",
+            f"({sync.FRESH}), {sync.REGISTRATION}, CASE WHEN %s <> '' THEN {PARSED} END, "
+            f"{schema.COUNTING}",
             [f"{settings.IMR_SEARCH_STATEMENT_MS}ms", query, SEARCH_CONFIG, query],
         )
-        *_, fresh, registration, tsquery = cursor.fetchone()
-        opened = _opening.set(Opening(query, fresh, registration, tsquery))
+        *_, fresh, registration, tsquery, counted = cursor.fetchone()
+        first = Opening(query, fresh, registration, tsquery, counted)
+        token = _opening.set(first)
         try:
-            yield
+            yield first
         finally:
-            _opening.reset(opened)
+            _opening.reset(token)
 
 
 def within_budget(read: Callable[[], T]) -> T | None:

@@ -10,9 +10,9 @@ smallest source that can answer the plan (`planning.Plan`):
   combination of facet values with its item count;
 - a query or a drug: its matches among the narrow `SearchEntry` rows (GIN index on the
   vector, or on the generic names), counted by combination in one pass that also picks the
-  page's items; a phrase is looked up in the
-  entries' n-gram index instead (decisions/search/phrases.py), after one statement in which
-  Postgres parses the query;
+  page's items (a phrase's positions checked on each candidate); or, when the search index
+  beside Postgres is kept and fresh, those counts and the page's items from it
+  (decisions/search/indexed.py), the facet values counted from them;
 - a filter only items can answer (treatment wording, injury dates, age, sex): the items.
 
 The four count the same thing (tests compare them with each other and a plain ORM count).

@@ -3,25 +3,20 @@
 The search reads, for each page, the smallest source that can answer it (see `counting`): the
 maintained counts, the combinations of facet values, a query's search entries, or the items.
 `Plan` is what decides: which conditions only the items can answer (treatment wording, injury
-dates, age, sex), which are facet values the combinations and entries share, the query and how
-the n-gram index answers its phrases (`phrases`), and the order in each source's columns.
+dates, age, sex), which are facet values the combinations and entries share, the query, and
+the order in each source's columns.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
-from django.contrib.postgres.search import SearchQueryField
-from django.db import connection
-from django.db.models import BooleanField, ExpressionWrapper, F, Func, OrderBy, Q, QuerySet, Value
-from django.db.models.functions import Cast
+from django.db.models import BooleanField, ExpressionWrapper, F, OrderBy, Q, QuerySet
 
-from ..models import BulkLoad, FacetCombination, PhraseNgrams
-from . import phrases
+from ..models import FacetCombination
 from .keys import PageKey
 from .parameters import ItemFilter, drug_groups
-from .vocabulary import SEARCH_CONFIG, Scope, Sort, search_query
+from .vocabulary import Scope, Sort, search_query
 
 # The result orders in SQL over search entries' columns, as (column, descending) terms (see
 # counting's summaries and `Plan.order`); the date's nulls come last.
@@ -77,19 +72,19 @@ class Plan:
     outcome: str  # the chosen outcome, "" for either
     conditions: dict[str, Q]  # every filter's condition but the outcome's, the query's included
     facet_values: dict[str, str]  # chosen facet filters but the outcome, spelled as facet values
-    rewrite: phrases.Rewrite | None = None  # how the n-gram index answers the query's phrases
     scope: Scope = Scope.ALL  # where the query must match
     # The drug filter's generic names, a group per name given (`parameters.drug_groups`): the
     # search index asks them of its documents (decisions/search/indexed.py).
     drugs: tuple[tuple[str, ...], ...] = ()
     # Whether the maintained counts (FacetCount, the combinations', PeriodCount) are exact:
     # not while a bulk load runs or one cut short is unfinished (its mark; the triggers keep
-    # no counts then, decisions/schema.py COUNTING). Without them every count is read from
-    # the items: slower, never wrong.
+    # no counts then, decisions/schema.py COUNTING; a search transaction reads it in its first
+    # statement, `budget.Opening`). Without them every count is read from the items: slower,
+    # never wrong.
     counted: bool = True
 
     @classmethod
-    def of(cls, filterset: ItemFilter) -> Plan:
+    def of(cls, filterset: ItemFilter, *, counted: bool) -> Plan:
         data = filterset.form.cleaned_data
         conditions = filterset.conditions()
         conditions.pop("outcome", None)
@@ -105,10 +100,9 @@ class Plan:
                 for name in conditions
                 if name in ItemFilter.FACETS
             },
-            rewrite=_phrase_rewrite(query),
             scope=Scope(data["scope"] or Scope.ALL),
             drugs=tuple(drug_groups(data["drug"] or [])),
-            counted=not BulkLoad.objects.exists(),
+            counted=counted,
         )
 
     @property
@@ -133,26 +127,13 @@ class Plan:
 
     def entry_match(self, path: str = "") -> Q:
         """The query's condition on search entries (on items, with path "search__"): on the
-        word index, or the n-gram index for its phrases (with the words, or with the whole
-        query checked on each candidate when the n-grams alone are not the query: see
-        decisions/search/phrases.py). Scoped to the treatment, the treatment's own vector
-        must match too: the index finds the candidates, each is checked on that vector."""
-        match = self._search_vector_match(path)
+        word index, Postgres checking a phrase's positions on each candidate. Scoped to the
+        treatment, the treatment's own vector must match too: the index finds the
+        candidates, each is checked on that vector."""
+        match = Q(**{f"{path}search_vector": search_query(self.query)})
         if self.scope == Scope.TREATMENT:
             match &= Q(**{f"{path}treatment_vector": search_query(self.query)})
         return match
-
-    def _search_vector_match(self, path: str) -> Q:
-        vector = f"{path}search_vector"
-        words = Q(**{vector: search_query(self.query)})
-        if self.rewrite is None:
-            return words
-        ngrams = Q(_Matches(PhraseNgrams(vector), _tsquery(self.rewrite.ngram_query)))
-        if not self.rewrite.exact:
-            return ngrams & words
-        if self.rewrite.words:
-            return ngrams & Q(_Matches(F(vector), _tsquery(self.rewrite.words)))
-        return ngrams
 
     def item_conditions(self) -> list[Q]:
         """Every filter's condition on items but the outcome's, the query's through
@@ -200,33 +181,3 @@ class Plan:
     def treatment_match(self, columns: Columns) -> Q:
         """The condition that the query matches the treatment."""
         return Q(**{columns.treatment_vector: search_query(self.query)})
-
-
-# Characters that can make websearch_to_tsquery write a phrase: quotes, and the punctuation
-# inside compound words ("follow-up", "o'brien"). A query without any is words alone.
-PHRASE_MARKS = re.compile(r"[^\w\s]")
-
-
-def _phrase_rewrite(query: str) -> phrases.Rewrite | None:
-    """What the n-gram index can do for the query's phrases: one statement, for a query that
-    can have any (Postgres parses it, so the phrases are the ones the word index would check)."""
-    if not PHRASE_MARKS.search(query):
-        return None
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT websearch_to_tsquery(%s::regconfig, %s)::text", [SEARCH_CONFIG, query]
-        )
-        return phrases.rewrite(cursor.fetchone()[0])
-
-
-class _Matches(Func):
-    """vector @@ tsquery, for a tsquery given as lexemes (`_tsquery`), which the ORM's
-    SearchQuery would parse again."""
-
-    template = "(%(expressions)s)"
-    arg_joiner = " @@ "
-    output_field = BooleanField()
-
-
-def _tsquery(text: str) -> Cast:
-    return Cast(Value(text), SearchQueryField())

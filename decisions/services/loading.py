@@ -6,7 +6,7 @@ The one ingest path has two modes (`LoadMode`):
   search is as fast during the load as before it; any number of incremental ingests (the
   command, upload workers) run at once;
 - bulk, for a large load into a database (`ingest --bulk`): alone, and without the search
-  entries' GIN indexes (phrase n-grams, vector, generic names) while it stores the letters,
+  entries' GIN indexes (vector, generic names) while it stores the letters,
   then built once, in one pass each, at the end. Kept up entry by entry they are over half of
   what Postgres does for an item (BENCHMARKS.md, "Session 7: where ingest's Postgres time
   goes"); built in one pass they cost less ("Session 9: bulk ingest" has the figures).

@@ -51,7 +51,6 @@ from decisions.engine.documents import (
     newest_key,
 )
 from decisions.engine.queries import Unconvertible, from_tsquery
-from decisions.search import phrases
 
 from .queries import QUERIES
 from .timing import percentile
@@ -237,7 +236,6 @@ class Probe:
     tsquery: str
     postgres: Answer
     plain_ms: list[float]  # Postgres' count by combination from the word index (COUNTS)
-    postgres_ms: list[float]  # the same, the matches found as the app finds them (app_counts)
     tantivy: Answer | None  # None: the query could not be converted (`note` says why)
     tantivy_ms: list[float]
     note: str = ""
@@ -307,24 +305,6 @@ def postgres_answer(conn: psycopg.Connection, q: str, outcome: str) -> Answer:
     return Answer(counts, [row[0] for row in page])
 
 
-def app_counts(q: str, tsquery: str) -> tuple[str, list[str]]:
-    """The count by combination with the matches found as the app finds them: a phrase in
-    the n-gram index (decisions/search/phrases.py, as decisions/search/planning.py asks it),
-    any other query in the word index (COUNTS)."""
-    rewrite = phrases.rewrite(tsquery)
-    if rewrite is None:
-        return COUNTS, [q]
-    conditions = ["decisions_phrase_ngrams(search_vector) @@ %s::tsquery"]
-    params = [rewrite.ngram_query]
-    if not rewrite.exact:
-        conditions.append(_MATCHES)
-        params.append(q)
-    elif rewrite.words:
-        conditions.append("search_vector @@ %s::tsquery")
-        params.append(rewrite.words)
-    return _COUNT.format(" AND ".join(conditions)), params
-
-
 def milliseconds(run: Callable[[], object], times: int) -> list[float]:
     """`run()` timed `times` times, after one untimed call (caches warm on both sides)."""
     run()
@@ -362,13 +342,7 @@ def probe(
     assert tsquery is not None
     postgres = postgres_answer(conn, q, outcome)
     plain_ms = milliseconds(lambda: conn.execute(COUNTS, [q]).fetchall(), postgres_repeat)
-    app = app_counts(q, tsquery[0])
-    postgres_ms = plain_ms
-    if app[0] != COUNTS:
-        if dict(conn.execute(*app).fetchall()) != postgres.counts:
-            raise AssertionError(f"the n-gram index counts {q!r} otherwise than the word index")
-        postgres_ms = milliseconds(lambda: conn.execute(*app).fetchall(), postgres_repeat)
-    timed = Probe(label, q, tsquery[0], postgres, plain_ms, postgres_ms, None, [])
+    timed = Probe(label, q, tsquery[0], postgres, plain_ms, None, [])
     try:
         with one_core():
             timed.tantivy_ms = milliseconds(lambda: searcher.answer(tsquery[0], outcome), repeat)
@@ -431,8 +405,8 @@ def combination_outcomes(conn: psycopg.Connection) -> dict[int, str]:
 def table(probes: list[Probe]) -> list[str]:
     """The report's lines: per query, matches, both times and whether the answers agree."""
     lines = [
-        f"{'':54} {'Postgres p50 ms':>17} {'Tantivy ms':>17} {'by value p50 ms':>17}",
-        f"{'query':44} {'matches':>9} {'GIN':>8} {'as app':>8} {'p50':>8} {'p95':>8}"
+        f"{'':54} {'Postgres':>8} {'Tantivy ms':>17} {'by value p50 ms':>17}",
+        f"{'query':44} {'matches':>9} {'GIN p50':>8} {'p50':>8} {'p95':>8}"
         f" {'Postgres':>8} {'memory':>8} {'combos':>7}  equal",
     ]
     for found in probes:
@@ -445,7 +419,6 @@ def table(probes: list[Probe]) -> list[str]:
             times += f" {len(found.tantivy.counts):>7,}"
             equal = "yes" if found.equal else _difference(found)
         postgres = f"{statistics.median(found.plain_ms):>8.1f}"
-        postgres += f" {statistics.median(found.postgres_ms):>8.1f}"
         lines.append(
             f"{found.label[:44]:44} {found.postgres.total:>9,} {postgres} {times}  {equal}"
         )

@@ -79,7 +79,6 @@ def test_the_table_says_where_the_answers_differ():
             "'q'",
             postgres,
             [1.0],
-            [1.0],
             postgres,
             [0.5],
             by_value_ms=[0.3],
@@ -91,13 +90,12 @@ def test_the_table_says_where_the_answers_differ():
             "'q'",
             postgres,
             [1.0],
-            [1.0],
             engine_probe.Answer({1: 2}, [8]),
             [0.5],
             by_value_ms=[0.3],
             in_memory_ms=[0.1],
         ),
-        engine_probe.Probe("none", "q", "'q'", postgres, [1.0], [1.0], None, [], "why not"),
+        engine_probe.Probe("none", "q", "'q'", postgres, [1.0], None, [], "why not"),
     ]
     same, other, none = engine_probe.table(probes)[2:]
     assert same.endswith("yes")

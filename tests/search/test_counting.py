@@ -130,8 +130,8 @@ CASES = [
     ("searchentry", {"q": "norco", "page": "2", "outcome": "upheld"}),
     ("searchentry", {"q": "epidural steroid injection", "outcome": "overturned"}),
     ("searchentry", {"q": '"functional restoration program"', "sort": "newest"}),
-    # Phrases through the n-gram index (decisions/search/phrases.py): exact rewrites, with words
-    # and a negation beside them, and a compound word's longer phrase, checked on each candidate.
+    # Phrases: alone, with words and a negation beside them, a compound word's longer phrase,
+    # one over a stop word, and alternatives.
     ("searchentry", {"q": '"physical therapy"', "outcome": "upheld"}),
     ("searchentry", {"q": '"epidural steroid injection" pain -opioids', "outcome": "overturned"}),
     ("searchentry", {"q": '"anti-inflammatory medications"', "page": "2"}),

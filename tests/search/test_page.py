@@ -169,8 +169,8 @@ def test_a_results_page_costs_the_same_statements_whatever_its_length(
 ):
     """Count and facets in one statement, the page's rows with their citations in another, and
     in a date order the undated results' count; around them only the search's settings, a
-    savepoint per count (see decisions/search/budget.py) and the look for a bulk load's mark
-    (planning.Plan.counted)."""
+    savepoint per count (see decisions/search/budget.py); the look for a bulk load's mark
+    (planning.Plan.counted) is in the settings' statement."""
     letter = make_letter(patient_sex="female")
     for n in range(count):
         make_item(
@@ -183,10 +183,9 @@ def test_a_results_page_costs_the_same_statements_whatever_its_length(
         html = client.get("/", params).content.decode()
     assert html.count('class="result"') == count
     assert len(reads(captured)) == statements
-    # + the look for a bulk load's mark, BEGIN or savepoint, settings, each count's savepoint
-    # and its release, COMMIT
+    # + BEGIN or savepoint, settings, each count's savepoint and its release, COMMIT
     counts = statements - 1  # all but the page's rows
-    assert len(captured) == statements + 4 + 2 * counts
+    assert len(captured) == statements + 3 + 2 * counts
 
 
 def test_bad_parameters_cost_no_queries(client, django_assert_num_queries):

@@ -123,7 +123,7 @@ def test_no_index_or_count_is_kept_up_while_the_letters_are_stored(tmp_path):
         inputs(folder), origin="command", sources="t", mode=LoadMode.BULK, on_outcome=look
     )
     gin = {index.name for index in bulk_indexes()}
-    assert gin == {"entry_search_vector_idx", "entry_generic_names_idx", "entry_phrase_ngrams_idx"}
+    assert gin == {"entry_search_vector_idx", "entry_generic_names_idx"}
     assert [names & gin for names, _ in during] == [set(), set()]
     assert {run for _, run in during} == {summary.run.pk}
     assert gin <= set(entry_indexes())
