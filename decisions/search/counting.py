@@ -34,6 +34,7 @@ from .. import schema
 from ..facets import FACETS
 from ..models import DisputedItem, FacetCombination, FacetCount, Outcome, SearchEntry
 from . import indexed
+from .arrays import bigint_array
 from .keys import PageKey
 from .parameters import ItemFilter
 from .planning import ENTRIES, Plan, match_order
@@ -338,14 +339,14 @@ def _indexed_summary(
         f"""(SELECT count(*) FROM by_combination) = %s AND (
             SELECT count(*) FROM {SearchEntry._meta.db_table} WHERE item_id = ANY(%s::bigint[])
         ) = %s""",
-        [len(ids), page_ids or [], len(page_ids or [])],
+        [len(ids), bigint_array(page_ids or []), len(page_ids or [])],
     )
     scoped_all = bool(plan.query) and plan.scope == Scope.ALL
     counted_summary = _count(
         _combination_values(("SELECT * FROM by_combination", []), by_value),
         plan.outcome,
         limits,
-        with_=(with_sql, [ids, ns, in_treatment]),
+        with_=(with_sql, [bigint_array(ids), bigint_array(ns), bigint_array(in_treatment)]),
         also=IN_TREATMENT if scoped_all else NOT_COUNTED,
         known=known,
     )

@@ -50,6 +50,7 @@ from ..engine import (
 from ..facets import Outcome
 from ..models import FacetCombination
 from . import budget
+from .arrays import bigint_array
 from .keys import Direction, PageKey
 from .planning import Plan
 from .vocabulary import Scope, Sort
@@ -191,7 +192,7 @@ def _first_day(month: int) -> str | None:
 def _allowed(plan: Plan, counts: Counts) -> dict[int, str]:
     """The matched combinations the facet filters allow, with their outcomes: one statement
     (the combinations' values are Postgres'). `IndexAhead` when one of them is unknown."""
-    given = RawSQL("SELECT unnest(%s::bigint[])", [list(counts)])
+    given = RawSQL("SELECT unnest(%s::bigint[])", [bigint_array(counts)])
     allows = ExpressionWrapper(Q(*plan.facet_conditions()), output_field=BooleanField())
     matched = FacetCombination.objects.filter(pk__in=given).annotate(allowed=allows)
     rows = list(matched.values_list("pk", "outcome", "allowed"))

@@ -16,6 +16,7 @@ from django.db import connection
 
 from ..models import DisputedItem, Letter, Outcome
 from ..search import ItemFilter, item_ids
+from ..search.arrays import bigint_array
 from ..search.vocabulary import OUTCOME_MEANINGS
 
 EXPORT_CHUNK = 2000
@@ -228,7 +229,7 @@ def item_export_json(filterset: ItemFilter, letters_url: str) -> Iterator[str]:
     params = _params(letters_url)
     with connection.cursor() as cursor:
         for chunk in _export_chunks(filterset):
-            cursor.execute(_JSON_CHUNK, {**params, "ids": chunk})
+            cursor.execute(_JSON_CHUNK, {**params, "ids": bigint_array(chunk)})
             yield _ascii_escaped(",\n".join([line for (line,) in cursor.fetchall()]))
 
 
@@ -245,7 +246,7 @@ def item_export_csv(filterset: ItemFilter, letters_url: str) -> Iterator[bytes]:
     params = _params(letters_url)
     with connection.cursor() as cursor:
         for chunk in _export_chunks(filterset):
-            with cursor.cursor.copy(_CSV_CHUNK, {**params, "ids": chunk}) as copy:
+            with cursor.cursor.copy(_CSV_CHUNK, {**params, "ids": bigint_array(chunk)}) as copy:
                 yield b"".join(copy)
 
 
