@@ -51,6 +51,8 @@ The FilterSet only validates and states conditions: results come from the planne
 
 from __future__ import annotations
 
+import copy
+from functools import cache
 from typing import Any, NoReturn
 
 import django_filters
@@ -111,7 +113,18 @@ class SearchForm(forms.Form):
 
 
 class ConditionFilter(django_filters.Filter):
-    """A filter whose whole effect is one `Q` (applied by the planner, `planning.Plan`)."""
+    """A filter whose whole effect is one `Q` (applied by the planner, `planning.Plan`).
+
+    Copied shallowly where a FilterSet deep-copies its filters for each instance: a copy
+    only gets its own `model` and `parent`, and everything else (label, field name, the
+    form field's arguments) is the same for every search. The deep copies of ~20 filters and
+    their widgets were about 1.5 ms of every page (BENCHMARKS.md, "Session 10"). The form
+    still deep-copies its fields per instance (`ItemFilter.get_form_class`), so nothing a
+    request binds or validates is shared.
+    """
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> ConditionFilter:
+        return copy.copy(self)
 
     def condition(self, value: Any) -> Q:
         return Q(**{f"{self.field_name}__{self.lookup_expr}": value})
@@ -363,6 +376,18 @@ class ItemFilter(django_filters.FilterSet):
         model = DisputedItem
         fields = ()
         form = SearchForm
+
+    @classmethod
+    @cache
+    def _form_class(cls) -> type[forms.Form]:
+        """The form class, made once: django-filter makes one per instance, from each
+        instance's filters (a class creation and ~20 form fields per request), while these
+        filters are the same for every search."""
+        fields = {name: found.field for name, found in cls.base_filters.items()}
+        return type(f"{cls.__name__}Form", (cls.Meta.form,), fields)
+
+    def get_form_class(self) -> type[forms.Form]:
+        return self._form_class()
 
     def conditions(self) -> dict[str, Q]:
         """The active filters' conditions by parameter name; the form must be valid.

@@ -118,3 +118,15 @@ def test_the_filterset_has_no_results_of_its_own(django_assert_num_queries):
     assert filterset.is_valid()
     with django_assert_num_queries(0), pytest.raises(TypeError, match="item_search"):
         _ = filterset.qs
+
+
+def test_two_searches_share_no_filter_or_form_state():
+    """The filters are copied shallowly and the form class is made once (ItemFilter): each
+    search still has its own filters, form fields, data and errors."""
+    bad, good = item_filterset({"age_min": "x"}), item_filterset({"age_min": "3"})
+    assert not bad.is_valid() and good.is_valid()
+    assert "age_min" in bad.form.errors and not good.form.errors
+    assert bad.filters["q"] is not good.filters["q"]
+    assert (bad.filters["q"].parent, good.filters["q"].parent) == (bad, good)
+    assert bad.form.fields["age_min"] is not good.form.fields["age_min"]
+    assert type(bad.form) is type(good.form)
