@@ -118,7 +118,8 @@ class ConditionFilter(django_filters.Filter):
     Copied shallowly where a FilterSet deep-copies its filters for each instance: a copy
     only gets its own `model` and `parent`, and everything else (label, field name, the
     form field's arguments) is the same for every search. The deep copies of ~20 filters and
-    their widgets were about 1.5 ms of every page (BENCHMARKS.md, "Session 10"). The form
+    their widgets, with a form class made per search, were half of the FilterSet's 0.8 ms a
+    page (BENCHMARKS.md, "Session 10, end"). The form
     still deep-copies its fields per instance (`ItemFilter.get_form_class`), so nothing a
     request binds or validates is shared.
     """
