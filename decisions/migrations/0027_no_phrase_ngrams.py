@@ -1,9 +1,9 @@
 """The search entries' phrase n-gram index goes, and its function with it.
 
 Kept up item by item it was about half of what Postgres did to insert an item (BENCHMARKS.md,
-"Session 10: the n-gram index"): the search index beside Postgres (decisions/engine) answers
-phrases from its positions, and Postgres, where it counts, checks a phrase's positions on the
-word index's candidates. Going back builds the index again (from 0005's frozen function).
+"Session 10: the phrase n-gram index dropped"): the search index beside Postgres
+(decisions/engine) answers phrases from its positions, and Postgres, where it counts, checks a
+phrase's positions on the word index's candidates. Going back builds the index again (from 0005's frozen function).
 """
 
 from importlib import import_module

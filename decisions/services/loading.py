@@ -129,9 +129,10 @@ def finish_bulk_loads() -> None:
     nothing left to do) and with the item table locked against writers (readers go on), so
     that no change falls between the counts made and the mark gone. The indexes are built
     meanwhile, each on a connection of its own: on one core each, Postgres 15 builds a GIN
-    index in one process, and the n-gram index alone took longer than the counts and the
-    other two together (BENCHMARKS.md, "Session 9"). The mark goes only once every index is
-    built; one already there is left as it is (a load cut short after some were built). A
+    index in one process (session 9's n-gram index, dropped since, took longer alone than the
+    counts and the other two together: BENCHMARKS.md, "Session 9"). The mark goes only once
+    every index is built; one already there is left as it is (a load cut short after some were
+    built). A
     caller's transaction (tests) cannot share its rows with other connections: there, the
     indexes are built in it, one after the other.
 
@@ -168,8 +169,8 @@ def finish_bulk_loads() -> None:
 
 def _build(index: Index) -> None:
     """Build an index in the current transaction, with the server's own settings: 512 MB of
-    `maintenance_work_mem` built the n-gram index of 100,000 letters no faster than the
-    default 64 MB (60 s and 52 s), and PostgreSQL 18 builds GIN indexes with its default two
+    `maintenance_work_mem` built session 9's n-gram index of 100,000 letters no faster than
+    the default 64 MB (60 s and 52 s), and PostgreSQL 18 builds GIN indexes with its default two
     parallel workers (BENCHMARKS.md, "Session 9")."""
     logger.info("building index %s", index.name)
     with connection.cursor() as cursor:

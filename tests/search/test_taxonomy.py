@@ -110,7 +110,7 @@ def test_scope_treatment_counts_the_requests_not_the_mentions(client, seeds):
     assert (scoped.total, scoped.overturned, scoped.decided) == (1, 1, 1)
     assert [v.value for v in scoped.values["drug_class"]] == ["opioid"]
     assert treatments({"q": "hydrocodone", "scope": "treatment"}) == ["Norco 10/325mg, #120"]
-    # The items' path (a filter only items answer), and a phrase through the n-gram index.
+    # The items' path (a filter only items answer), and a phrase.
     items = {"q": "norco", "scope": "treatment", "injured_from": "2000-01-01"}
     assert treatments(items) == ["Norco 10/325mg, #120"]
     phrase = treatments({"q": '"epidural steroid injection"', "scope": "treatment"})
