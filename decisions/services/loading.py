@@ -132,9 +132,8 @@ def finish_bulk_loads() -> None:
     index in one process (session 9's n-gram index, dropped since, took longer alone than the
     counts and the other two together: BENCHMARKS.md, "Session 9"). The mark goes only once
     every index is built; one already there is left as it is (a load cut short after some were
-    built). A
-    caller's transaction (tests) cannot share its rows with other connections: there, the
-    indexes are built in it, one after the other.
+    built). A caller's transaction (tests) cannot share its rows with other connections: there,
+    the indexes are built in it, one after the other.
 
     Looked for first without a transaction: an ingest that finds no mark pays one read (no
     mark can appear meanwhile: marks are made under the loader lock, which the caller holds).
