@@ -277,3 +277,12 @@ def test_wsgi_starts_with_production_settings_when_they_are_given():
     result = run("-c", LOAD_WSGI, SECRET_KEY=PRODUCTION_KEY, ALLOWED_HOSTS="imr.example.org")
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == [PRODUCTION, "False"]
+
+
+def test_a_server_process_builds_the_taxonomy_before_its_first_request():
+    built = "; from decisions.taxonomy import vocabulary; print(vocabulary.cache_info().currsize)"
+    result = run(
+        "-c", LOAD_WSGI + built, SECRET_KEY=PRODUCTION_KEY, ALLOWED_HOSTS="imr.example.org"
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-1] == "1"

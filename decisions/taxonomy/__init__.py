@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from .classifier import Unclassified, classify, generic_names_of, unclassified
 from .model import Category, Classification, DrugClass
+from .vocabulary import vocabulary
 
 __all__ = [
     "Category",
@@ -22,4 +23,5 @@ __all__ = [
     "classify",
     "generic_names_of",
     "unclassified",
+    "vocabulary",
 ]
