@@ -15,6 +15,6 @@ application = get_wsgi_application()
 # treatment taxonomy's vocabulary (read from its data files, ~45 ms), which every drug filter
 # reads. Built lazily, each process's first drug search paid for it (the benchmark's
 # drug=hydrocodone p95: two slow requests of twenty, one per gunicorn worker).
-from decisions.taxonomy import vocabulary  # noqa: E402 (needs the apps loaded above)
+from decisions.taxonomy.vocabulary import vocabulary  # noqa: E402 (needs the apps loaded above)
 
 vocabulary()

@@ -280,7 +280,10 @@ def test_wsgi_starts_with_production_settings_when_they_are_given():
 
 
 def test_a_server_process_builds_the_taxonomy_before_its_first_request():
-    built = "; from decisions.taxonomy import vocabulary; print(vocabulary.cache_info().currsize)"
+    built = (
+        "; from decisions.taxonomy.vocabulary import vocabulary as v"
+        "; print(v.cache_info().currsize)"
+    )
     result = run(
         "-c", LOAD_WSGI + built, SECRET_KEY=PRODUCTION_KEY, ALLOWED_HOSTS="imr.example.org"
     )

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from .classifier import Unclassified, classify, generic_names_of, unclassified
 from .model import Category, Classification, DrugClass
-from .vocabulary import vocabulary
 
 __all__ = [
     "Category",
@@ -23,5 +22,4 @@ __all__ = [
     "classify",
     "generic_names_of",
     "unclassified",
-    "vocabulary",
 ]
