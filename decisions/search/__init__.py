@@ -27,14 +27,13 @@ from django.db import OperationalError
 from django.db.models import QuerySet
 from django.http import QueryDict
 
-from ..models import BulkLoad
 from . import counting, paging, statistics
 from .budget import out_of_time, search_transaction, within_budget
 from .counting import UNCOUNTED, Facets, FacetValue
 from .keys import Direction, PageKey, context_of
 from .paging import PER_PAGE, CitedRow, Pagination, ResultItem
 from .parameters import ItemFilter
-from .planning import Plan
+from .planning import Plan, counts_kept
 from .scopes import ScopeSplit, scope_split
 from .statistics import Counted, Period, StatisticsForm
 from .vocabulary import Sort
@@ -169,7 +168,7 @@ def _with_keys(
 def item_ids(filterset: ItemFilter) -> QuerySet:
     """Every result's item id of a valid search, in the page's order, unevaluated (the export
     reads them through a server-side cursor)."""
-    return paging.listed_ids(Plan.of(filterset, counted=not BulkLoad.objects.exists()))
+    return paging.listed_ids(Plan.of(filterset, counted=counts_kept()))
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from django.db.models import BooleanField, ExpressionWrapper, F, OrderBy, Q, QuerySet
 
-from ..models import FacetCombination
+from ..models import BulkLoad, FacetCombination
 from .keys import PageKey
 from .parameters import ItemFilter, drug_groups
 from .vocabulary import Scope, Sort, search_query
@@ -54,6 +54,13 @@ class Columns:
 
 ITEMS = Columns("decision_date", "id", "search__treatment_vector")
 ENTRIES = Columns("decision_date", "item_id", "treatment_vector")
+
+
+def counts_kept() -> bool:
+    """Whether the maintained counts are exact (no bulk load's mark, `Plan.counted`), for a
+    plan made outside a search transaction, whose first statement reads it instead
+    (`budget.Opening`)."""
+    return not BulkLoad.objects.exists()
 
 
 def _effective_sort(filterset: ItemFilter) -> Sort:

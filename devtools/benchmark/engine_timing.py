@@ -26,11 +26,11 @@ from django.db import connection
 from django.db.models import Count, Q, QuerySet
 
 from decisions.engine import SearchIndex
-from decisions.models import BulkLoad, SearchEntry
+from decisions.models import SearchEntry
 from decisions.search import counting, indexed, item_filterset, paging
 from decisions.search.budget import PARSED, search_transaction
 from decisions.search.keys import Direction, PageKey
-from decisions.search.planning import ENTRIES, Plan
+from decisions.search.planning import ENTRIES, Plan, counts_kept
 from decisions.search.vocabulary import SEARCH_CONFIG, Sort
 
 from .engine_probe import OPERATOR_QUERIES
@@ -45,7 +45,7 @@ def plan_of(params: dict) -> Plan:
     filterset = item_filterset(params)
     if not filterset.is_valid():
         raise ValueError(f"invalid search parameters {params}: {filterset.errors}")
-    return Plan.of(filterset, counted=not BulkLoad.objects.exists())
+    return Plan.of(filterset, counted=counts_kept())
 
 
 def ask_index(
