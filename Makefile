@@ -51,13 +51,14 @@ check: $(VENV)/.installed
 	$(PY) manage.py makemigrations --check --dry-run
 
 # The static checks, then the whole test suite with coverage (its floor: fail_under in
-# pyproject.toml).
+# pyproject.toml), spread over the machine's cores (each pytest-xdist worker has its own test
+# database and temporary folders).
 test: check browser
-	$(PY) -m pytest --cov --cov-report=term
+	$(PY) -m pytest -n auto --cov --cov-report=term
 
 # The inner loop: the suite without the browser tests and without coverage.
 test-fast: $(VENV)/.installed
-	$(PY) -m pytest -m "not browser"
+	$(PY) -m pytest -n auto -m "not browser"
 
 # Stop the embedded Postgres server (it keeps running between commands to start fast).
 stop-db:
