@@ -21,7 +21,7 @@ The four count the same thing (tests compare them with each other and a plain OR
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import reduce
 from operator import or_
 from textwrap import indent
@@ -33,7 +33,7 @@ from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, Query
 from .. import schema
 from ..facets import FACETS
 from ..models import DisputedItem, FacetCombination, FacetCount, Outcome, SearchEntry
-from . import indexed
+from . import combination_values, indexed
 from .arrays import bigint_array
 from .keys import PageKey
 from .parameters import ItemFilter
@@ -317,42 +317,33 @@ def _match_summary(
 def _indexed_summary(
     plan: Plan, answered: indexed.Answer, by_value: bool, limits: dict[str, int | None]
 ) -> Summary:
-    """The index's counts by combination counted by facet value, as `_postgres_match_summary`
-    counts its own: the (combination, n, n in the treatment) triples given as arrays in place
-    of the matches, joined to the combinations for their values. The statement also checks
-    that it knows every combination and page id the index gave (`IndexAhead` otherwise)."""
-    table = FacetCombination._meta.db_table
-    counted = [(pk, n, t) for pk, (n, t) in answered.counts.items()]
-    ids, ns, in_treatment = [list(column) for column in zip(*counted, strict=True)] or [[], [], []]
-    # Each given combination by its key (OFFSET 0 keeps the lookup a nested loop, as in
-    # `_postgres_match_summary`).
-    with_sql = f"""
-        WITH by_combination AS MATERIALIZED (
-            SELECT k.combination_id, {schema.columns("c")}, k.n, k.in_treatment
-            FROM unnest(%s::bigint[], %s::bigint[], %s::bigint[])
-                AS k (combination_id, n, in_treatment)
-            CROSS JOIN LATERAL (SELECT * FROM {table} WHERE id = k.combination_id OFFSET 0) AS c
-        )
-    """
-    page_ids = answered.page_ids
-    known: Statement = (
-        f"""(SELECT count(*) FROM by_combination) = %s AND (
-            SELECT count(*) FROM {SearchEntry._meta.db_table} WHERE item_id = ANY(%s::bigint[])
-        ) = %s""",
-        [len(ids), bigint_array(page_ids or []), len(page_ids or [])],
-    )
+    """The index's counts by combination counted by facet value in the process's memory
+    (decisions/search/by_value.py), as `_count` counts Postgres' own. One statement checks
+    that the snapshot holds the page's items, and reads the values of combinations this
+    process has not met (`IndexAhead` when the snapshot lacks one or the other)."""
     scoped_all = bool(plan.query) and plan.scope == Scope.ALL
-    counted_summary = _count(
-        _combination_values(("SELECT * FROM by_combination", []), by_value),
-        plan.outcome,
-        limits,
-        with_=(with_sql, [bigint_array(ids), bigint_array(ns), bigint_array(in_treatment)]),
-        also=IN_TREATMENT if scoped_all else NOT_COUNTED,
-        known=known,
-    )
-    return replace(
-        counted_summary, page_ids=page_ids, undated=answered.undated, periods=answered.periods
-    )
+    page_ids = answered.page_ids
+    if page_ids:
+        with connection.cursor() as cursor:
+            cursor.execute(_PAGE_KNOWN, [bigint_array(page_ids)])
+            (found,) = cursor.fetchone()
+        if found != len(page_ids):
+            raise indexed.IndexAhead("the search index names items the snapshot does not hold")
+    try:
+        rows, in_treatment = combination_values.summary_rows(
+            answered.registration,
+            answered.counts,
+            plan.outcome,
+            limits,
+            by_value=by_value,
+            in_treatment=scoped_all,
+        )
+    except combination_values.Unknown as error:
+        raise indexed.IndexAhead(str(error)) from error
+    return Summary(rows, page_ids, in_treatment, answered.undated, answered.periods)
+
+
+_PAGE_KNOWN = f"SELECT count(*) FROM {SearchEntry._meta.db_table} WHERE item_id = ANY(%s::bigint[])"
 
 
 def _postgres_match_summary(
@@ -489,7 +480,6 @@ def _count(
     also: Statement = NOT_COUNTED,
     undated: Statement = ("NULL::bigint", []),
     periods: Statement = NOT_COUNTED,
-    known: Statement = ("true", []),
 ) -> Summary:
     """Each facet's top values among (facet, value, outcome, n) rows, in one statement.
 
@@ -497,13 +487,11 @@ def _count(
     are taken whatever the outcome filter, as is the outcome facet itself, or every rate would
     read 0% or 100%. `page`, `also`, `undated` and `periods` are more columns of the same row:
     the page's ids, the summary's `in_treatment` rows (`IN_TREATMENT`), the undated results'
-    count and the results by period (`_match_periods`). `known` is false when the rows name
-    what the snapshot does not hold (`_indexed_summary`): `indexed.IndexAhead`.
+    count and the results by period (`_match_periods`).
     """
     (values_sql, values_params), (with_sql, with_params) = values, with_
     (page_sql, page_params), (undated_sql, undated_params) = page, undated
     (also_sql, also_params), (periods_sql, periods_params) = also, periods
-    known_sql, known_params = known
     hit, hit_params = "n", []
     if outcome:
         hit, hit_params = "CASE WHEN facet = 'outcome' OR outcome = %s THEN n ELSE 0 END", [outcome]
@@ -517,14 +505,16 @@ def _count(
         SELECT (
             SELECT coalesce(
                 json_agg(json_build_array(facet, value, hits, overturned, decided)
-                         ORDER BY facet, place),
+                         ORDER BY facet COLLATE "C", place),
                 '[]'
             )
             FROM (
                 SELECT facet, value, sum(hit) AS hits,
                        coalesce(sum(n) FILTER (WHERE outcome = %s), 0) AS overturned,
                        sum(n) AS decided,
-                       row_number() OVER (PARTITION BY facet ORDER BY sum(hit) DESC, value) AS place
+                       row_number() OVER (
+                           PARTITION BY facet ORDER BY sum(hit) DESC, value COLLATE "C"
+                       ) AS place
                 FROM (
                     SELECT facet, value, outcome, n, {hit} AS hit
                     FROM ({values_sql}) AS v
@@ -536,7 +526,7 @@ def _count(
             WHERE {within_limits}
         ), {also_sql},
         -- the page's ids, the undated count, the results by period
-        {page_sql}, {undated_sql}, {periods_sql}, {known_sql}
+        {page_sql}, {undated_sql}, {periods_sql}
     """
     params = [
         *with_params,
@@ -547,13 +537,10 @@ def _count(
         *page_params,
         *undated_params,
         *periods_params,
-        *known_params,
     ]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        rows, in_treatment, page_ids, undated_count, by_period, all_known = cursor.fetchone()
-    if not all_known:
-        raise indexed.IndexAhead("the search index names combinations or items not found")
+        rows, in_treatment, page_ids, undated_count, by_period = cursor.fetchone()
     return Summary(rows, page_ids, in_treatment, undated_count, by_period)
 
 

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.db.models import BooleanField, ExpressionWrapper, Q
@@ -70,6 +70,7 @@ class Answer:
     page_ids: list[int] | None  # None without a page
     undated: int | None  # in a date order with a page; None otherwise
     periods: list[list] | None  # [month's first day or None, outcome, n] rows, when asked
+    registration: int | None = None  # the database's the index was built from (`answer`)
 
 
 @dataclass(frozen=True)
@@ -125,7 +126,8 @@ def answer(
     try:
         with _reading:
             reading.index.refresh()
-            return ask(reading.index, plan, opened.tsquery, window, key, by_period=by_period)
+            found = ask(reading.index, plan, opened.tsquery, window, key, by_period=by_period)
+        return replace(found, registration=reading.registration)
     except (Unconvertible, Uncounted, IndexAhead) as error:
         logger.info("the search index does not answer %r: %s", plan.query, error)
         return None
