@@ -4,8 +4,10 @@ and groups them (issue 15: 9-24 ms of a broad query's page at a million letters,
 ms in memory, BENCHMARKS.md "Session 7"; vectorised with NumPy here, well under that).
 
 A combination's values never change once it exists: a new combination of values is a new row
-with a new id (`FacetCombination` rows are never updated but for their count, nor deleted).
-So each process keeps the values of the combinations it has met, by id (`Known`), and asks
+with a new id, and the rows are only ever updated for their count, or deleted once no item has
+them (decisions/services/combinations.py; a deleted id is never given again). Only a migration
+that adds or renames a facet column changes stored values, and new code, in new processes,
+comes with it. So each process keeps the values of the combinations it has met, by id (`Known`), and asks
 Postgres only for those it has not, in the search's snapshot: a combination the snapshot does
 not hold is one the index knows ahead of it (`indexed.IndexAhead`). The cache belongs to one
 database, by its index's registration (`sync.REGISTRATION`): another starts it empty.
