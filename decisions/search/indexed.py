@@ -64,7 +64,7 @@ class IndexAhead(Exception):
 
 @dataclass(frozen=True)
 class Answer:
-    """The index's answer to a plan, as counting's summary statement takes it."""
+    """The index's answer to a plan, as counting (`counting._indexed_summary`) takes it."""
 
     counts: Counts  # {combination id: (n, n_in_treatment)}, the facet filters applied
     page_ids: list[int] | None  # None without a page
