@@ -7,10 +7,11 @@ A combination's values never change once it exists: a new combination of values 
 with a new id, and the rows are only ever updated for their count, or deleted once no item has
 them (decisions/services/combinations.py; a deleted id is never given again). Only a migration
 that adds or renames a facet column changes stored values, and new code, in new processes,
-comes with it. So each process keeps the values of the combinations it has met, by id (`Known`), and asks
-Postgres only for those it has not, in the search's snapshot: a combination the snapshot does
-not hold is one the index knows ahead of it (`indexed.IndexAhead`). The cache belongs to one
-database, by its index's registration (`sync.REGISTRATION`): another starts it empty.
+comes with it. So each process keeps the values of the combinations it has met, by id
+(`Known`), and asks Postgres only for those it has not, in the search's snapshot: a
+combination the snapshot does not hold is one the index knows ahead of it
+(`indexed.IndexAhead`). The cache belongs to one database, by its index's registration
+(`sync.REGISTRATION`): another starts it empty; without one nothing is kept.
 
 The values are Postgres' own text (`schema.facet_rows`, as the statement counted them), and
 ties are ordered as the statement orders them, by value in code point order (`COLLATE "C"`),
