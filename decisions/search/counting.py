@@ -314,13 +314,18 @@ def _match_summary(
     return _postgres_match_summary(plan, window, by_value, limits, key, period)
 
 
+# How many of the page's ids the snapshot holds (`_indexed_summary`).
+_PAGE_KNOWN = f"SELECT count(*) FROM {SearchEntry._meta.db_table} WHERE item_id = ANY(%s::bigint[])"
+
+
 def _indexed_summary(
     plan: Plan, answered: indexed.Answer, by_value: bool, limits: dict[str, int | None]
 ) -> Summary:
     """The index's counts by combination counted by facet value in the process's memory
-    (decisions/search/by_value.py), as `_count` counts Postgres' own. One statement checks
-    that the snapshot holds the page's items, and reads the values of combinations this
-    process has not met (`IndexAhead` when the snapshot lacks one or the other)."""
+    (decisions/search/combination_values.py), as `_count` counts Postgres' own. A statement
+    checks that the snapshot holds the page's items; another reads the values of the
+    combinations this process has not met, if any (`IndexAhead` when the snapshot lacks an
+    item or a combination)."""
     scoped_all = bool(plan.query) and plan.scope == Scope.ALL
     page_ids = answered.page_ids
     if page_ids:
@@ -341,9 +346,6 @@ def _indexed_summary(
     except combination_values.Unknown as error:
         raise indexed.IndexAhead(str(error)) from error
     return Summary(rows, page_ids, in_treatment, answered.undated, answered.periods)
-
-
-_PAGE_KNOWN = f"SELECT count(*) FROM {SearchEntry._meta.db_table} WHERE item_id = ANY(%s::bigint[])"
 
 
 def _postgres_match_summary(
