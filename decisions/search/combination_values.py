@@ -89,19 +89,28 @@ class Known:
         self.rank = np.empty(len(order), dtype=np.int64)
         self.rank[order] = np.arange(len(order))
 
+    def positions(self, counts: Counts) -> np.ndarray:
+        """The rows of the counted combinations, in the counts' order (all of them known)."""
+        return np.fromiter((self.position[pk] for pk in counts), dtype=np.int64, count=len(counts))
+
     def rows(
-        self, counts: Counts, outcome: str, limits: dict[str, int | None], *, by_value: bool
+        self,
+        counts: Counts,
+        rows: np.ndarray,
+        outcome: str,
+        limits: dict[str, int | None],
+        *,
+        by_value: bool,
     ) -> list[list]:
-        """Each facet's top values among the combinations counted, as `counting._count`'s
-        rows: [facet, value, hits, overturned, decided], by facet, most hits first, then by
-        value; at most `limits[facet]` of each (a facet not in `limits`: all of them); only
-        the outcome's unless `by_value`.
+        """Each facet's top values among the combinations counted (at `rows`, their
+        `positions`), as `counting._count`'s rows: [facet, value, hits, overturned, decided],
+        by facet, most hits first, then by value; at most `limits[facet]` of each (a facet not
+        in `limits`: all of them); only the outcome's unless `by_value`.
 
         A value's hits count the chosen outcome only (or both); its overturned and decided
         counts whatever the outcome filter, as the outcome facet's hits do."""
         if not counts:
             return []
-        rows = self._rows(counts)
         n = np.fromiter((n for n, _ in counts.values()), dtype=np.int64, count=len(counts))
         starts = self.starts[rows]
         lengths = self.starts[rows + 1] - starts
@@ -134,18 +143,14 @@ class Known:
                 result.append([name, self.value[slot], *values])
         return result
 
-    def in_treatment(self, counts: Counts) -> list[list]:
-        """The counted matches whose treatment matches too, by outcome, as the outcome
-        facet's rows (`counting.IN_TREATMENT`)."""
-        rows = self._rows(counts)
+    def in_treatment(self, counts: Counts, rows: np.ndarray) -> list[list]:
+        """The counted matches (at `rows`) whose treatment matches too, by outcome, as the
+        outcome facet's rows (`counting.IN_TREATMENT`)."""
         t = np.fromiter((t for _, t in counts.values()), dtype=np.int64, count=len(counts))
         turned = int(t[self.overturned[rows]].sum())
         upheld = int(t.sum()) - turned
         by_outcome = [(Outcome.OVERTURNED, turned, turned), (Outcome.UPHELD, upheld, 0)]
         return [["outcome", o.value, n, over, n] for o, n, over in by_outcome if n > 0]
-
-    def _rows(self, counts: Counts) -> np.ndarray:
-        return np.fromiter((self.position[pk] for pk in counts), dtype=np.int64, count=len(counts))
 
 
 def _empty(dtype: type) -> np.ndarray:
@@ -191,5 +196,6 @@ def summary_rows(
                 known.add(cursor.fetchall())
             if any(pk not in known.position for pk in missing):
                 raise Unknown("a combination the search's snapshot does not hold")
-        rows = known.rows(counts, outcome, limits, by_value=by_value)
-        return rows, known.in_treatment(counts) if in_treatment else None
+        at = known.positions(counts)
+        rows = known.rows(counts, at, outcome, limits, by_value=by_value)
+        return rows, known.in_treatment(counts, at) if in_treatment else None
