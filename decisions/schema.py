@@ -142,7 +142,9 @@ def insert_entries(items: str = "new_items") -> str:
     """Entries for the new items (`items`: new_items, or some of them), in combinations made
     by new_combinations. The vector: the treatment and its generic names (TREATMENT_VECTOR)
     weighted A above the rationale, B; the generic names also as they are, for the `drug`
-    filter (null when none: most items are not drugs)."""
+    filter (null when none: most items are not drugs). The search vector begins with the
+    treatment vector at its own positions: the search index relies on that (a query without
+    a negation that matches the treatment matches the entry, decisions/engine/index.py)."""
     return f"""\
 INSERT INTO decisions_searchentry
     (item_id, combination_id, decision_date, treatment_vector, search_vector, generic_names)

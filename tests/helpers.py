@@ -243,7 +243,8 @@ def assert_derived_rows_match_the_items() -> None:
     assert stored_period_counts() == expected_period_counts()
     assert SearchEntry.objects.count() == DisputedItem.objects.count()
     with connection.cursor() as cursor:
-        # Each entry: its item's date and combination, and the vector the search always used.
+        # Each entry: its item's date and combination, and the vector the search always used
+        # (the treatment's first, at its own positions: the search index relies on it).
         cursor.execute(
             f"""
             SELECT count(*) FROM decisions_disputeditem AS i

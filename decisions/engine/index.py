@@ -33,7 +33,7 @@ from pathlib import Path
 import tantivy
 
 from . import documents
-from .queries import from_tsquery
+from .queries import from_tsquery, negation_free
 
 # Tantivy refuses an aggregation of more buckets than this (its default limit); the 1M corpus
 # has ~35,000 combinations, and a broad query matched at most ~4,200 of them.
@@ -117,7 +117,7 @@ class SearchIndex:
         if tsquery is None or treatment_only:
             return {pk: (n, 0 if tsquery is None else n) for pk, n in counts.items()}
         in_treatment = _by_field(
-            searcher, _both(matches, self._treatment(tsquery)), documents.COMBINATION
+            searcher, self._matches(tsquery, True, drugs), documents.COMBINATION
         )
         return {pk: (n, in_treatment.get(pk, 0)) for pk, n in counts.items()}
 
@@ -144,9 +144,12 @@ class SearchIndex:
         # whose treatment matches first.
         ranks: list[tuple[bool | None, tantivy.Query]] = [(None, listed)]
         if order == Order.RELEVANCE and tsquery is not None:
-            treatment = self._treatment(tsquery)
-            others = [(tantivy.Occur.Must, listed), (tantivy.Occur.MustNot, treatment)]
-            ranks = [(True, _both(listed, treatment)), (False, tantivy.Query.boolean_query(others))]
+            first = self._listed(tsquery, True, drugs, combinations, outcome)
+            others = [
+                (tantivy.Occur.Must, listed),
+                (tantivy.Occur.MustNot, self._treatment(tsquery)),
+            ]
+            ranks = [(True, first), (False, tantivy.Query.boolean_query(others))]
         if key is None:
             return self._read([query for _, query in ranks], field, True, offset, limit)
         value = _key_value(field, key)
@@ -274,9 +277,15 @@ class SearchIndex:
     def _matches(
         self, tsquery: str | None, treatment_only: bool, drugs: Sequence[Collection[str]]
     ) -> tantivy.Query:
+        """The query's matches (`treatment_only`: those whose treatment matches it too) having
+        the drugs. A negation-free query that matches the treatment matches the entry: the
+        search vector begins with the treatment vector at its own positions (decisions/
+        schema.py), so the treatment field alone is asked, not the whole text's positions
+        again (at a million letters a broad phrase's whole-text reading is ~35 ms a time)."""
         clauses = []
         if tsquery is not None:
-            clauses.append(from_tsquery(self.schema, documents.LEXEMES, tsquery))
+            if not (treatment_only and negation_free(tsquery)):
+                clauses.append(from_tsquery(self.schema, documents.LEXEMES, tsquery))
             if treatment_only:
                 clauses.append(self._treatment(tsquery))
         if drugs:

@@ -21,6 +21,10 @@ Not converted (`Unconvertible`): a phrase with an operand other than a lexeme or
 lexemes (`'a' <-> !'b'`, `'a' <-> ('b' | 'c')`), and prefix or weight-restricted lexemes
 (`:*`, `:AB`). websearch_to_tsquery yields none of them with the english configuration; a
 caller given one counts in Postgres instead. Pure Python: no database, no Django.
+
+`negation_free` says whether a query can only match more where a field holds more lexemes at
+more positions (no `!` anywhere): the index then asks "the treatment matches too" of the small
+treatment field alone (decisions/engine/index.py).
 """
 
 from __future__ import annotations
@@ -41,6 +45,22 @@ def from_tsquery(schema: tantivy.Schema, field: str, tsquery: str) -> tantivy.Qu
     if tree is None:  # only stop words: Postgres matches nothing
         return tantivy.Query.empty_query()
     return _query(schema, field, tree)
+
+
+def negation_free(tsquery: str) -> bool:
+    """Whether the tsquery has no `!`: then adding lexemes or positions to a field never makes
+    it stop matching (Postgres' and the mapping's operators alike), so whatever a part of a
+    field matches at that part's own positions, the whole field matches too."""
+    tree = parse(tsquery)
+    return tree is None or not _negated(tree)
+
+
+def _negated(node: Node) -> bool:
+    if isinstance(node, Not):
+        return True
+    if isinstance(node, Word):
+        return False
+    return any(_negated(operand) for operand in node.operands)
 
 
 def _query(schema: tantivy.Schema, field: str, node: Node) -> tantivy.Query:

@@ -9,7 +9,8 @@ import pytest
 import tantivy
 
 from decisions.engine import documents
-from decisions.engine.queries import Unconvertible, from_tsquery
+from decisions.engine import SearchIndex
+from decisions.engine.queries import Unconvertible, from_tsquery, negation_free
 
 
 def test_a_vector_text_is_read_lexeme_by_lexeme():
@@ -85,3 +86,38 @@ def test_what_has_no_tantivy_equivalent_is_said():
     assert isinstance(
         from_tsquery(schema, documents.LEXEMES, ""), tantivy.Query
     )  # only stop words: nothing
+
+
+@pytest.mark.parametrize(
+    ("tsquery", "free"),
+    [
+        ("'norco'", True),
+        ("'epidur' <-> 'steroid' <-> 'inject'", True),
+        ("'a' & ( 'b' | 'c' <2> 'd' )", True),
+        ("", True),
+        ("'therapi' & !'physic'", False),
+        ("'knee' & !( 'knee' <-> 'brace' )", False),
+        ("!'a'", False),
+        ("'a' | 'b' & !'c'", False),
+    ],
+)
+def test_a_query_is_negation_free_when_no_operand_is_negated(tsquery, free):
+    assert negation_free(tsquery) is free
+
+
+def test_a_negation_free_query_asks_the_treatment_field_alone(tmp_path):
+    """"The treatment matches too" is asked of the treatment field alone when the query has no
+    negation (the search vector begins with the treatment vector: tests/helpers.py
+    `assert_derived_rows_match_the_items` holds every write to that). Shown on an entry that
+    breaks the rule on purpose, its treatment's word missing from its whole text: the
+    treatment field alone finds it; a query with a negation still asks the whole text too."""
+    index = documents.ready(tantivy.Index(documents.schema(), str(tmp_path)))
+    writer = index.writer(heap_size=15_000_000, num_threads=1)
+    for item_id, treatment, text in [(1, "'norco':1", "'pain':1"), (2, "'norco':1", "'norco':1")]:
+        entry = documents.Entry(item_id, item_id, "upheld", None, text, treatment, None)
+        writer.add_document(documents.document(entry))
+    writer.commit()
+    searched = SearchIndex.open(tmp_path)
+    assert searched.counts("'norco'", treatment_only=True) == {1: (1, 1), 2: (1, 1)}
+    assert searched.counts("'norco' & !'pain'", treatment_only=True) == {2: (1, 1)}
+    assert searched.counts("'norco'") == {2: (1, 1)}  # item 1's whole text lacks the word
