@@ -8,8 +8,7 @@ import datetime
 import pytest
 import tantivy
 
-from decisions.engine import documents
-from decisions.engine import SearchIndex
+from decisions.engine import SearchIndex, documents
 from decisions.engine.queries import Unconvertible, from_tsquery, negation_free
 
 
@@ -106,7 +105,7 @@ def test_a_query_is_negation_free_when_no_operand_is_negated(tsquery, free):
 
 
 def test_a_negation_free_query_asks_the_treatment_field_alone(tmp_path):
-    """"The treatment matches too" is asked of the treatment field alone when the query has no
+    """ "The treatment matches too" is asked of the treatment field alone when the query has no
     negation (the search vector begins with the treatment vector: tests/helpers.py
     `assert_derived_rows_match_the_items` holds every write to that). Shown on an entry that
     breaks the rule on purpose, its treatment's word missing from its whole text: the
