@@ -5,7 +5,8 @@ Postgres stays the system of record; the index holds, per search entry, the lexe
 stored (at their positions), its combination, outcome, date keys and generic names, and is
 asked Postgres' own parse of the query, so its counts equal Postgres' by construction.
 
-- `queries`: a parsed tsquery as a Tantivy query (pure Python);
+- `tsquery`: a query as Postgres parsed it (`websearch_to_tsquery`'s text form), as a tree;
+- `queries`: that tree as a Tantivy query (pure Python);
 - `documents`: the schema, and an entry's columns as a document (pure Python);
 - `index`: `SearchIndex`, what the search asks (decisions/search/indexed.py): counts by
   combination (with how many match in the treatment), page ids (by offset or past a page

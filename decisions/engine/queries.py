@@ -5,7 +5,7 @@ Why from Postgres' parse: the index holds each entry's own lexemes at their own 
 a query that names the same lexemes with the same operators matches exactly the entries
 Postgres matches. Stemming, stop words and websearch's syntax stay Postgres' (one `SELECT
 websearch_to_tsquery(...)::text`); this module only maps the operators, through the tree
-decisions/search/tsquery.py reads:
+decisions/engine/tsquery.py reads:
 
 - a lexeme: a TermQuery (the field is indexed as given, nothing lowercased or stemmed);
 - `&`: a BooleanQuery of Must clauses, a negated operand a MustNot clause;
@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import tantivy
 
-from decisions.search.tsquery import And, Node, Not, Phrase, Word, parse
+from .tsquery import And, Node, Not, Phrase, Word, parse
 
 
 class Unconvertible(ValueError):

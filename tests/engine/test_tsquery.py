@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import pytest
 
+from decisions.engine.tsquery import And, Not, Or, Phrase, Word, parse
 from decisions.models import SearchEntry
 from decisions.search import item_filterset, item_search
-from decisions.search.tsquery import And, Not, Or, Phrase, Word, parse
 from decisions.search.vocabulary import search_query
 from tests.factories import make_item
 
