@@ -32,7 +32,14 @@ from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, Query
 
 from .. import schema
 from ..facets import FACETS
-from ..models import DisputedItem, FacetCombination, FacetCount, Outcome, SearchEntry
+from ..models import (
+    DisputedItem,
+    FacetCombination,
+    FacetCount,
+    Outcome,
+    PeriodCount,
+    SearchEntry,
+)
 from . import combination_values, indexed
 from .arrays import bigint_array
 from .keys import PageKey
@@ -94,7 +101,9 @@ class Summary:
     # (no query, another scope, or a source other than the matches).
     in_treatment: list[list] | None = None
     # How many results have no decision date, when counting read the page too (by facet
-    # values, `_combination_summary`); else None (`paging.undated_count`).
+    # values, `_combination_summary`; the index, `_indexed_summary`) or a page's counts were
+    # the maintained ones (the month counts' undated rows, `_given_undated`); else None
+    # (`paging.undated_count`).
     undated: int | None = None
     # The results by period of decision and outcome, as [first day (ISO, or None: no date),
     # outcome, n] rows, when a `summary` asked for a period counted a query's matches (the
@@ -120,7 +129,8 @@ def summary(
     statistics one pass over the index instead of two."""
     given = single_given(plan)
     if given is not None:
-        return _count(_given_counts(given, by_value), plan.outcome, limits)
+        undated = UNDATED_NOT_COUNTED if window is None else _given_undated(given, plan.outcome)
+        return _count(_given_counts(given, by_value), plan.outcome, limits, undated=undated)
     if plan.items_only:
         items = DisputedItem.objects.filter(*plan.item_conditions()).order_by()
         combinations = items.values(*COMBINATION_COLUMNS).annotate(n=Count("pk"))
@@ -149,7 +159,7 @@ def _combination_summary(
     ).query.sql_with_params()
     route: Statement = ("", [])
     page: Statement = ("NULL::bigint[]", [])
-    undated: Statement = ("NULL::bigint", [])
+    undated = UNDATED_NOT_COUNTED
     if window is not None:
         route, page, undated = _listed_entries(plan, window, key)
     return _count(
@@ -274,6 +284,21 @@ def _given_counts(given: tuple[str, str], by_value: bool) -> Statement:
         sql += f" UNION ALL SELECT %s, %s, outcome, items {rows} AND facet = 'outcome'"
         params += [*given, *given]
     return sql, params
+
+
+def _given_undated(given: tuple[str, str], outcome: str) -> Statement:
+    """The undated results' count of a plan FacetCount answers, from the maintained month
+    counts' undated rows (PeriodCount's GIVEN_FACETS hold FacetCount's): one index read, where
+    counting the undated entries of the given value's combinations looked each entry's
+    combination up (18,771 undated entries at a million letters, 14 ms for one category)."""
+    chosen, params = ("AND outcome = %s", [outcome]) if outcome else ("", [])
+    return (
+        f"""(
+        SELECT coalesce(sum(items), 0) FROM {PeriodCount._meta.db_table}
+        WHERE given_facet = %s AND given_value = %s AND month IS NULL {chosen}
+    )""",
+        [*given, *params],
+    )
 
 
 def _combination_values(combinations: QuerySet | Statement, by_value: bool) -> Statement:
@@ -422,6 +447,7 @@ IN_TREATMENT: Statement = (
     [Outcome.OVERTURNED.value],
 )
 NOT_COUNTED: Statement = ("NULL::json", [])
+UNDATED_NOT_COUNTED: Statement = ("NULL::bigint", [])
 
 
 def _match_periods(period: str | None) -> Statement:
@@ -480,7 +506,7 @@ def _count(
     with_: Statement = ("", []),
     page: Statement = ("NULL::bigint[]", []),
     also: Statement = NOT_COUNTED,
-    undated: Statement = ("NULL::bigint", []),
+    undated: Statement = UNDATED_NOT_COUNTED,
     periods: Statement = NOT_COUNTED,
 ) -> Summary:
     """Each facet's top values among (facet, value, outcome, n) rows, in one statement.

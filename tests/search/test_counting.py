@@ -170,8 +170,11 @@ def facet_values(row: dict) -> dict[str, list[str]]:
     }
 
 
-def reference(params: dict) -> tuple[int, int, int, dict[str, list[FacetValue]], list[int]]:
-    """(total, overturned, decided, facet values, page ids) the plain way."""
+def reference(
+    params: dict,
+) -> tuple[int, int, int, dict[str, list[FacetValue]], list[int], int | None]:
+    """(total, overturned, decided, facet values, page ids, undated count) the plain way; the
+    undated count in a date order only, as the page says it."""
     filterset = item_filterset(params)
     assert filterset.is_valid(), filterset.errors
     data = filterset.form.cleaned_data
@@ -238,7 +241,10 @@ def reference(params: dict) -> tuple[int, int, int, dict[str, list[FacetValue]],
     page = data["page"] or 1
     ids = [row["id"] for row in listed[(page - 1) * PER_PAGE : page * PER_PAGE]]
     overturned_total = sum(1 for row in rows if row["outcome"] == "overturned")
-    return len(listed), overturned_total, len(rows), values, ids
+    undated = None
+    if listed and sort != Sort.RELEVANCE:
+        undated = sum(row["decision_date"] is None for row in listed)
+    return len(listed), overturned_total, len(rows), values, ids, undated
 
 
 def summary_statements(captured) -> list[str]:
@@ -253,11 +259,12 @@ def test_every_path_gives_what_the_reference_gives(synthetic_corpus, both_ways):
         params = filled(params, synthetic_corpus)
         with CaptureQueriesContext(connection) as captured:
             results = item_search(item_filterset(params), per_page=PER_PAGE)
-        total, overturned, decided, values, ids = reference(params)
+        total, overturned, decided, values, ids, undated = reference(params)
         facets = results.facets
         assert (facets.total, facets.overturned, facets.decided) == (total, overturned, decided)
         assert facets.values == values, params
         assert [result.item.pk for result in results.items] == ids, params
+        assert results.undated == undated, params
         assert total, params  # every case has results, or it would test little
         counted = summary_statements(captured)
         if source == "searchentry" and both_ways == "index":
@@ -276,6 +283,7 @@ def test_every_path_gives_what_the_reference_gives(synthetic_corpus, both_ways):
 def test_the_cases_cover_real_results(synthetic_corpus):
     """Guard against a corpus in which the cases above would compare empty pages."""
     assert item_search(item_filterset({"q": '"functional restoration program"'})).facets.total
+    assert item_search(item_filterset({})).undated  # the date orders' undated count is tested
     cited_page = filled({"cited_page": "{page}"}, synthetic_corpus)
     assert item_search(item_filterset(cited_page)).facets.total > 5
 

@@ -33,22 +33,18 @@ def test_newest_first_without_a_query_with_undated_decisions_last(six_decisions)
     assert found({"sort": "relevance"}) == order  # no query: nothing to rank by
 
 
-# The undated results' count reads the end of a date index, or each combination's entries.
-UNDATED = ["entry_newest_idx", "entry_oldest_idx", "entry_combination_idx"]
-
-
 @pytest.mark.parametrize(
     ("params", "indexes"),  # per statement, the indexes of which it must use one
     [
-        # The list as it opens: counts by key, the page along the date index, and in a date
-        # order the undated results at the end of a date index.
-        ({}, [["facetcount_uniq"], ["entry_newest_idx"], UNDATED]),
-        ({"page": "3", "sort": "oldest"}, [["facetcount_uniq"], ["entry_oldest_idx"], UNDATED]),
+        # The list as it opens: counts by key (the undated results' count with them,
+        # below), the page along the date index.
+        ({}, [["facetcount_uniq"], ["entry_newest_idx"]]),
+        ({"page": "3", "sort": "oldest"}, [["facetcount_uniq"], ["entry_oldest_idx"]]),
         # A facet filter: the page along the date index with the filter checked inside it,
         # or (few results) each matching combination's entries, newest first.
         (
             {"document": CHRONIC_PAIN, "outcome": "upheld"},
-            [["facetcount_uniq"], ["entry_newest_idx", "entry_combination_idx"], UNDATED],
+            [["facetcount_uniq"], ["entry_newest_idx", "entry_combination_idx"]],
         ),
         # Filtered by facet values: the combinations by the filter's index, and in the same
         # statement the page and the undated count (tests/search/test_counting.py).
@@ -75,6 +71,24 @@ def test_the_hot_statements_use_their_indexes(synthetic_corpus, params, indexes)
     for statement, names in zip(statements, indexes, strict=True):
         plan = plan_of(statement)
         assert any(name in plan for name in names) if names else "Scan" not in plan, plan
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{}, {"sort": "oldest"}, {"category": "injection", "outcome": "overturned"}],
+)
+def test_a_page_the_maintained_counts_answer_reads_its_undated_count_with_them(
+    synthetic_corpus, params
+):
+    """In a date order, the undated results' count of a page FacetCount answers is the month
+    counts' undated rows, read by key in the counts' statement (`counting._given_undated`):
+    counting the entries of the given value's combinations looked each undated entry's
+    combination up (14 ms for one category at a million letters)."""
+    with CaptureQueriesContext(connection) as captured:
+        results = item_search(item_filterset(params), per_page=PER_PAGE)
+    assert results.undated is not None
+    summary, _ = reads(captured)  # and the page's rows
+    assert "periodcount_uniq" in plan_of(summary) and "facetcount_uniq" in plan_of(summary)
 
 
 ENTRY_DATES = ["entry_oldest_idx", "entry_newest_idx"]
