@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from decisions.engine import sync
-from decisions.models import DisputedItem, Letter
+from decisions.models import DisputedItem, Letter, SearchIndexRegistration
 from decisions.search import indexed
 from decisions.services import ingest as ingest_service
 from devtools.synthetic import generate_letter
@@ -133,9 +133,13 @@ def both_ways(request, settings, tmp_path, monkeypatch) -> Iterator[str]:
     (request it AFTER the fixtures that write the corpus), written in that transaction (a
     build takes the writer's lock and its own snapshot, so it cannot run inside one). After
     the test: the index answered every query it was asked (none fell back), or, without an
-    index, none; so that neither way passes by taking the other."""
+    index, none; so that neither way passes by taking the other. The index is registered, as
+    a build registers it: the process keeps the combinations' values for a registered
+    database (decisions/search/combination_values.py), and a write after this fixture makes
+    the index stale (its change rows), never silently behind."""
     settings.IMR_SEARCH_INDEX_DIR = tmp_path / "search-index"
     if request.param == "index":
+        SearchIndexRegistration.objects.create()
         folder, _ = sync.write_generation(settings.IMR_SEARCH_INDEX_DIR)
         sync.make_current(settings.IMR_SEARCH_INDEX_DIR, folder)
     answers: list[indexed.Answer | None] = []
