@@ -1,7 +1,9 @@
-"""The search index's counts by combination turned into counts by facet value in the
-process's memory, instead of a statement that joins thousands of combinations to their values
-and groups them (issue 15: 9-24 ms of a broad query's page at a million letters, against 1-9
-ms in memory, BENCHMARKS.md "Session 7"; vectorised with NumPy here, well under that).
+"""Counts by combination (the search index's, or the maintained counts of the combinations a
+page's facet filters allow, counting._combinations_counted_in_memory) turned into counts by
+facet value in the process's memory, instead of a statement that joins thousands of
+combinations to their values and groups them (issue 15: 9-24 ms of a broad query's page at a
+million letters, against 1-9 ms in memory, BENCHMARKS.md "Session 7"; vectorised with NumPy
+here, well under that).
 
 A combination's values never change once it exists: a new combination of values is a new row
 with a new id, and the rows are only ever updated for their count, or deleted once no item has
@@ -10,8 +12,10 @@ that adds or renames a facet column changes stored values, and new code, in new 
 comes with it. So each process keeps the values of the combinations it has met, by id
 (`Known`), and asks Postgres only for those it has not, in the search's snapshot: a
 combination the snapshot does not hold is one the index knows ahead of it
-(`indexed.IndexAhead`). The cache belongs to one database, by its index's registration
-(`sync.REGISTRATION`): another starts it empty; without one nothing is kept.
+(`indexed.IndexAhead`), or one deleted after the statement that counted it (`Unknown`
+either way: the caller counts in Postgres instead). The cache belongs to one database, by
+its index's registration (`sync.REGISTRATION`): another starts it empty; without one
+nothing is kept.
 
 The values are Postgres' own text (`schema.facet_rows`, as the statement counted them), and
 ties are ordered as the statement orders them, by value in code point order (`COLLATE "C"`),

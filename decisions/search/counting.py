@@ -7,7 +7,8 @@ smallest source that can answer the plan (`planning.Plan`):
   whose values most items share (guideline, document, mismatch): the maintained `FacetCount`
   rows, one index range read;
 - no query and other facet filters: the matching `FacetCombination` rows, each a
-  combination of facet values with its item count;
+  combination of facet values with its item count (counted by value in the process once an
+  index is registered, as the index's counts are: decisions/search/combination_values.py);
 - a query or a drug: its matches among the narrow `SearchEntry` rows (GIN index on the
   vector, or on the generic names), counted by combination in one pass that also picks the
   page's items (a phrase's positions checked on each candidate); or, when the search index

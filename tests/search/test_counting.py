@@ -20,7 +20,7 @@ from django.db import connection
 from django.db.models import BooleanField, ExpressionWrapper, F, Func, Q, TextField, Value
 from django.test.utils import CaptureQueriesContext
 
-from decisions.models import DisputedItem
+from decisions.models import DisputedItem, SearchIndexRegistration
 from decisions.search import FacetValue, ItemFilter, item_filterset, item_search
 from decisions.search.counting import FACET_LIMITS
 from decisions.search.vocabulary import Sort, search_query
@@ -335,6 +335,31 @@ def test_a_page_filtered_by_facet_values_reads_the_combinations_once(
     # all their entries: 28,914 for a page of 20 at 100,000 letters).
     assert summary.count("(hashed SubPlan") == 2, summary  # the page, the undated count
     assert "decisions_disputeditem_pkey" in rows and "decisions_facetcombination" not in rows
+
+
+def test_with_an_index_registered_a_page_of_facet_filters_counts_by_value_in_memory(
+    synthetic_corpus,
+):
+    """Once an index is registered (the process keeps the combinations' values by its
+    registration), the summary reads the allowed combinations' ids and counts, the page's ids
+    and the undated count, by the same routes and indexes as above; the process counts them by
+    value. The page equals the reference's."""
+    SearchIndexRegistration.objects.create()
+    params = filled({"specialty": "{specialty}", "outcome": "upheld"}, synthetic_corpus)
+    item_search(item_filterset(params))  # the combinations' values met
+    with CaptureQueriesContext(connection) as captured:
+        results = item_search(item_filterset(params), per_page=PER_PAGE)
+    total, overturned, decided, values, ids, undated = reference(params)
+    facets = results.facets
+    assert (facets.total, facets.overturned, facets.decided) == (total, overturned, decided)
+    assert facets.values == values
+    assert [r.item.pk for r in results.items] == ids and results.undated == undated
+    assert summary_statements(captured) == []  # no statement counts by value
+    statements = reads(captured)
+    assert len(statements) == 2, statements  # the summary, the page's rows by key
+    summary = plan_of(statements[0])
+    assert summary.count("on decisions_facetcombination") == 1, summary
+    assert "combination_specialty_idx" in summary and summary.count("(hashed SubPlan") == 2
 
 
 @pytest.mark.parametrize(("per_page", "walked"), [(1, True), (1000, False)])
