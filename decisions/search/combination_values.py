@@ -164,15 +164,23 @@ def _empty(dtype: type) -> np.ndarray:
 _lock = threading.Lock()
 _known: Known | None = None
 
-# The values of the given combinations, as `Known.add` takes them (in the caller's snapshot).
-_VALUES = f"""
-SELECT c.id, c.outcome::text,
-       (SELECT coalesce(json_agg(json_build_array(x.facet, x.value)), '[]')
-        FROM ({schema.facet_rows("c")}) AS x (facet, value)
-        WHERE x.value IS NOT NULL)
+# Combinations' values, a row per (combination, facet, value), in the caller's snapshot: of
+# every combination (`_ALL`), or of the given ones (`_GIVEN`). Rows rather than a JSON array
+# per combination: 0.3 s for the 35,713 combinations of a million letters, against 0.8.
+_ALL = f"""
+SELECT c.id, c.outcome::text, x.facet, x.value
 FROM {FacetCombination._meta.db_table} AS c
-WHERE c.id = ANY(%s::bigint[])
-"""
+CROSS JOIN LATERAL ({schema.facet_rows("c")}) AS x (facet, value)
+WHERE x.value IS NOT NULL"""
+_GIVEN = f"{_ALL} AND c.id = ANY(%s::bigint[])"
+
+
+def _grouped(rows: Iterable[tuple[int, str, str, str]]) -> list[tuple[int, str, list[list[str]]]]:
+    """`_ALL`'s rows as `Known.add` takes them: (id, outcome, [[facet, value], ...])."""
+    by_id: dict[int, tuple[str, list[list[str]]]] = {}
+    for pk, outcome, facet, value in rows:
+        by_id.setdefault(pk, (outcome, []))[1].append([facet, value])
+    return [(pk, outcome, values) for pk, (outcome, values) in by_id.items()]
 
 
 def summary_rows(
@@ -186,18 +194,28 @@ def summary_rows(
 ) -> tuple[list[list], list[list] | None]:
     """`Known.rows` and (if asked) `Known.in_treatment` of the counts, the combinations this
     process has not met read in the caller's transaction first. `Unknown` when one is not in
-    its snapshot. One search at a time per process reads or grows the values."""
+    its snapshot. One search at a time per process reads or grows the values.
+
+    A process's first search of a registered database reads every combination's values at
+    once (one statement, 0.3 s at a million letters), as a worker's first page compiles its
+    templates: one read, where meeting each facet filter's or query's combinations in turn
+    cost each one's first search 20-60 ms (two slow requests of twenty, one per worker, made
+    a page's p95). Later searches read only combinations made since."""
     global _known
     with _lock:
         if _known is None or _known.registration != registration or registration is None:
             # Without a registration nothing tells one database from another: nothing kept.
             _known = Known(registration)
+            if registration is not None:
+                with connection.cursor() as cursor:
+                    cursor.execute(_ALL)
+                    _known.add(_grouped(cursor.fetchall()))
         known = _known
         missing = [pk for pk in counts if pk not in known.position]
         if missing:
             with connection.cursor() as cursor:
-                cursor.execute(_VALUES, [bigint_array(missing)])
-                known.add(cursor.fetchall())
+                cursor.execute(_GIVEN, [bigint_array(missing)])
+                known.add(_grouped(cursor.fetchall()))
             if any(pk not in known.position for pk in missing):
                 raise Unknown("a combination the search's snapshot does not hold")
         at = known.positions(counts)

@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from decisions.models import FacetCombination, Outcome
 from decisions.search import combination_values, counting
 from decisions.search.arrays import bigint_array
+from tests.factories import make_item
 
 pytestmark = pytest.mark.django_db
 
@@ -75,6 +76,8 @@ def test_no_counts_no_rows(db):
 
 
 def test_values_are_read_once_per_registration(synthetic_corpus):
+    """A process's first search of a registered database reads every combination's values;
+    later ones read only combinations made since; another database's are read again."""
     counts = some_counts(5)
     first, later = dict(list(counts.items())[:5]), counts
 
@@ -85,10 +88,13 @@ def test_values_are_read_once_per_registration(synthetic_corpus):
             )
         return len(captured)
 
-    assert statements(1, first) == 1
+    assert statements(1, first) == 1  # every combination's
     assert statements(1, first) == 0  # known
-    assert statements(1, later) == 1  # the others read
-    assert statements(1, later) == 0
+    assert statements(1, later) == 0  # known too
+    made_since = make_item(reviewer_specialty_canonical="A Specialty Made Since")
+    combination = made_since.search.combination_id
+    assert statements(1, {combination: (1, 0)}) == 1  # the one made since, alone
+    assert statements(1, {combination: (1, 0)}) == 0
     assert statements(2, first) == 1  # another database's: read again
 
 
