@@ -184,6 +184,7 @@ CROSS JOIN LATERAL ({schema.facet_rows("c")}) AS x (facet, value)
 WHERE x.value IS NOT NULL"""
 _ALL = f"{_VALUES}\nORDER BY c.id"
 _GIVEN = f"{_VALUES} AND c.id = ANY(%s::bigint[])\nORDER BY c.id"
+_CHUNK = 20_000  # `_ALL`'s rows fetched at a time
 
 
 def summary_rows(
@@ -211,9 +212,11 @@ def summary_rows(
             # Without a registration nothing tells one database from another: nothing kept.
             _known = Known(registration)
             if registration is not None:
-                with connection.cursor() as cursor:
+                # A server-side cursor, fetched in chunks: the rows never all in memory at once.
+                with connection.chunked_cursor() as cursor:
+                    cursor.cursor.itersize = _CHUNK
                     cursor.execute(_ALL)
-                    _known.add(cursor.fetchall())
+                    _known.add(cursor)
         known = _known
         missing = [pk for pk in counts if pk not in known.position]
         if missing:
