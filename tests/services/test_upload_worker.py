@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import json
 import signal
+import time
 from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-from django.db import connections
+from django.db import connection, connections
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
@@ -206,6 +207,25 @@ def hold_upload_lock(upload: Upload):
     return holder
 
 
+def end(holder) -> None:
+    """The worker's process ends: Postgres lets its lock go with the connection, once its
+    server process has seen the connection close, which happens after `close()` returns (the
+    release is asynchronous: CI once asked for the lock first). Waits, up to a bound, for
+    that server process to be gone."""
+    with holder.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        (pid,) = cursor.fetchone()
+    holder.close()
+    deadline = time.monotonic() + 30
+    with connection.cursor() as cursor:
+        while True:
+            cursor.execute("SELECT EXISTS (SELECT FROM pg_stat_activity WHERE pid = %s)", [pid])
+            if not cursor.fetchone()[0]:
+                return
+            assert time.monotonic() < deadline, "the worker's connection did not end"
+            time.sleep(0.01)
+
+
 def as_if_a_worker_took_it(upload: Upload, *, attempts: int) -> None:
     DBTaskResult.objects.update(status="RUNNING")
     Upload.objects.filter(pk=upload.pk).update(state="running", attempts=attempts)
@@ -221,7 +241,7 @@ def test_recovery_leaves_queued_and_live_uploads_and_requeues_one_whose_worker_d
     worker = hold_upload_lock(upload)
     assert recover_uploads() == []  # its worker is alive: it holds the lock
 
-    worker.close()  # the worker's process ends: Postgres lets its lock go with the connection
+    end(worker)  # the worker's process ends: Postgres lets its lock go with the connection
     assert recover_uploads() == [upload]
     upload.refresh_from_db()
     assert (upload.state, upload.attempts) == ("queued", 1)
