@@ -67,9 +67,9 @@ class Known:
     overturned: np.ndarray = field(default_factory=lambda: _empty(bool))
 
     def add(self, rows: Iterable[tuple[int, str, str, str]]) -> None:
-        """Add combinations from `_ALL`'s rows, (id, outcome, facet, value), each combination's
-        rows together (the statement orders them by id). One pass, no object per combination:
-        a million letters' 309,029 rows in about 0.07 s."""
+        """Add combinations from `_VALUES`' rows, (id, outcome, facet, value), each
+        combination's rows together (the statements order them by id). One pass, no object
+        per combination: a million letters' 309,029 rows in about 0.07 s."""
         lengths: list[int] = []
         slots: list[int] = []
         overturned: list[bool] = []
@@ -201,8 +201,8 @@ def summary_rows(
     its snapshot. One search at a time per process reads or grows the values.
 
     A process's first search of a registered database reads every combination's values at
-    once (one statement and its rows, 0.3 s at a million letters), as a worker's first page
-    compiles its templates: one read, where meeting each facet filter's or query's
+    once (one statement and its rows, about 0.5 s at a million letters), as a worker's first
+    page compiles its templates: one read, where meeting each facet filter's or query's
     combinations in turn cost each one's first search up to ~100 ms (one specialty's 2,826
     combinations: two slow requests of twenty, one per worker, made its p95 121 ms against
     30). Later searches read only combinations made since."""
@@ -210,13 +210,16 @@ def summary_rows(
     with _lock:
         if _known is None or _known.registration != registration or registration is None:
             # Without a registration nothing tells one database from another: nothing kept.
-            _known = Known(registration)
+            fresh = Known(registration)
             if registration is not None:
                 # A server-side cursor, fetched in chunks: the rows never all in memory at once.
+                # Kept only once whole: a fetch cut short (the statement budget) leaves the
+                # half-read values behind, and the next search reads them again.
                 with connection.chunked_cursor() as cursor:
                     cursor.cursor.itersize = _CHUNK
                     cursor.execute(_ALL)
-                    _known.add(cursor)
+                    fresh.add(cursor)
+            _known = fresh
         known = _known
         missing = [pk for pk in counts if pk not in known.position]
         if missing:

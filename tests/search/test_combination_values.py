@@ -5,10 +5,11 @@ outcome filter. And the values are read once per combination, in the search's sn
 
 from __future__ import annotations
 
+import itertools
 import random
 
 import pytest
-from django.db import connection
+from django.db import OperationalError, connection
 from django.test.utils import CaptureQueriesContext
 
 from decisions.models import FacetCombination, Outcome
@@ -104,3 +105,27 @@ def test_a_combination_the_snapshot_does_not_hold(synthetic_corpus):
         combination_values.summary_rows(
             3, {newest + 1000: (1, 0)}, "", {}, by_value=True, in_treatment=False
         )
+
+
+def test_a_first_read_cut_short_is_not_kept(synthetic_corpus, monkeypatch):
+    """Every combination's values read by a first search that fails half way (its statement
+    out of time) are dropped, not kept half-read: the next search reads them all again."""
+    first = FacetCombination.objects.order_by("pk").values_list("pk", flat=True)[0]
+    counts = {first: (1, 0), **some_counts(5)}  # the first read reaches the first one
+    add = combination_values.Known.add
+
+    def cut_short(self, rows):
+        add(self, itertools.islice(rows, 10))
+        raise OperationalError("canceling statement due to statement timeout")
+
+    monkeypatch.setattr(combination_values.Known, "add", cut_short)
+    with pytest.raises(OperationalError):
+        combination_values.summary_rows(4, counts, "", {}, by_value=True, in_treatment=False)
+    monkeypatch.setattr(combination_values.Known, "add", add)
+    with CaptureQueriesContext(connection) as captured:
+        rows, _ = combination_values.summary_rows(
+            4, counts, "", {}, by_value=True, in_treatment=False
+        )
+    (read,) = captured  # every combination's values, again: not only those missing
+    assert "ANY(" not in read["sql"]
+    assert rows == statement_rows(counts, "", {}, by_value=True)
